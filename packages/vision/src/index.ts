@@ -1,0 +1,2 @@
+// @contrastive/vision public API: re-exports by name live in each folder's index.
+export * from './io/index.js';

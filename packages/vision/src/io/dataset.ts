@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@contrastive/core';
+
+/**
+ * A finite image dataset that can be read by index, so it can be shuffled and streamed in batches
+ * without holding every decoded image in memory. Images come out as float32 `[n, H, W, C]` in [0, 1].
+ */
+export interface ImageDataset {
+  /** Number of images. */
+  readonly size: number;
+  readonly height: number;
+  readonly width: number;
+  /** 1 (grayscale) or 3 (RGB). */
+  readonly channels: number;
+  /** Class index per image, or `null` for an unlabeled dataset. Never fed to a contrastive loss. */
+  readonly labels: Int32Array | null;
+  /** Class names by index (sub-folder names, or Fashion-MNIST's names), or `null`. */
+  readonly classNames: readonly string[] | null;
+  /** Where it came from, for messages. */
+  readonly source: string;
+  /** Decodes the images at `indices` into a `[indices.length, H, W, C]` float32 tensor in [0, 1]. */
+  read(indices: Int32Array): Promise<tf.Tensor4D>;
+}
+
+/** One batch of a stream: the images and their dataset indices (the memory bank uses them). */
+export interface ImageBatch {
+  /** `[N, H, W, C]` float32 in [0, 1]; owned by whoever consumes the batch. */
+  images: tf.Tensor4D;
+  /** Dataset index of each image. */
+  indices: Int32Array;
+}
+
+/** Options for {@link imageBatches}. */
+export interface ImageBatchesOptions {
+  /** Images per batch. */
+  batchSize: number;
+  /** Shuffles the order with this generator; in dataset order when omitted. */
+  rng?: Rng;
+  /** Drops the last incomplete batch (default `false`). Contrastive training wants `true` (fixed N). */
+  dropLast?: boolean;
+  /** Only the first `limit` indices of the (shuffled) order. */
+  limit?: number;
+}
+
+/**
+ * Streams a dataset in batches. Decoding of the next batch starts while the consumer works on the
+ * current one (one batch of read-ahead), so memory stays at about two batches. The consumer owns (and
+ * disposes) each yielded `images` tensor; a batch that was prefetched but never consumed is freed.
+ */
+export async function* imageBatches(ds: ImageDataset, opts: ImageBatchesOptions): AsyncGenerator<ImageBatch> {
+  const { batchSize, rng, dropLast = false } = opts;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be an integer >= 1, got ${String(batchSize)}`);
+  }
+  let order = rng ? rng.permutation(ds.size) : Int32Array.from({ length: ds.size }, (_, i) => i);
+  if (opts.limit !== undefined) order = order.subarray(0, Math.min(opts.limit, order.length));
+  const starts: number[] = [];
+  for (let s = 0; s < order.length; s += batchSize) {
+    if (dropLast && s + batchSize > order.length) break;
+    starts.push(s);
+  }
+  const load = (s: number): Promise<ImageBatch> => {
+    const indices = order.slice(s, Math.min(s + batchSize, order.length));
+    return ds.read(indices).then((images) => ({ images, indices }));
+  };
+  let pending: Promise<ImageBatch> | null = starts.length > 0 ? load(starts[0]!) : null;
+  try {
+    for (let b = 0; b < starts.length; b++) {
+      const current: ImageBatch = await pending!;
+      pending = b + 1 < starts.length ? load(starts[b + 1]!) : null;
+      yield current;
+    }
+  } finally {
+    if (pending) {
+      const leftover = await pending.catch(() => null);
+      leftover?.images.dispose();
+    }
+  }
+}
+
+/** Reads a whole dataset (or its first `limit` items) into one tensor; for evaluation sets. */
+export async function readAll(ds: ImageDataset, limit = ds.size): Promise<tf.Tensor4D> {
+  const n = Math.min(limit, ds.size);
+  return ds.read(Int32Array.from({ length: n }, (_, i) => i));
+}

@@ -1,0 +1,89 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openImageFolder } from './image-folder.js';
+import { openDataset } from './open-dataset.js';
+import { imageBatches } from './dataset.js';
+import { BUNDLED_FASHION_MNIST } from './bundled.js';
+
+let root: string;
+let before = 0;
+const solid = (w: number, h: number, r: number, g: number, b: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } });
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'imgfolder-'));
+  await mkdir(join(root, 'labeled', 'cat'), { recursive: true });
+  await mkdir(join(root, 'labeled', 'dog'), { recursive: true });
+  await solid(40, 20, 255, 0, 0).png().toFile(join(root, 'labeled', 'cat', 'a.png'));
+  await solid(10, 10, 0, 255, 0).jpeg().toFile(join(root, 'labeled', 'cat', 'b.jpg'));
+  await solid(8, 16, 0, 0, 255).webp({ lossless: true }).toFile(join(root, 'labeled', 'dog', 'c.webp'));
+  await writeFile(join(root, 'labeled', 'dog', 'notes.txt'), 'ignored');
+  await mkdir(join(root, 'flat'));
+  await solid(12, 12, 255, 255, 255).png().toFile(join(root, 'flat', 'x.png'));
+  await mkdir(join(root, 'empty', 'only-a-class'), { recursive: true });
+  await mkdir(join(root, 'corrupt'));
+  await writeFile(join(root, 'corrupt', 'broken.png'), Buffer.from('this is not a png'));
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+describe('openImageFolder', () => {
+  it('labels by sub-folder, decodes PNG/JPEG/WebP and resizes to the requested size', async () => {
+    const ds = await openImageFolder(join(root, 'labeled'), { imageSize: 6 });
+    expect(ds.size).toBe(3);
+    expect(ds.classNames).toEqual(['cat', 'dog']);
+    expect(Array.from(ds.labels!)).toEqual([0, 0, 1]);
+    const x = await ds.read(Int32Array.of(0, 1, 2));
+    expect(x.shape).toEqual([3, 6, 6, 3]);
+    const centre = tf.tidy(() => x.slice([0, 3, 3, 0], [3, 1, 1, 3]).reshape([3, 3]).arraySync());
+    // Red, green, blue images (JPEG is lossy: allow a few levels).
+    expect(centre[0]![0]).toBeCloseTo(1, 1);
+    expect(centre[1]![1]).toBeGreaterThan(0.9);
+    expect(centre[2]![2]).toBeCloseTo(1, 1);
+    expect(centre[2]![0]).toBeCloseTo(0, 1);
+    x.dispose();
+  });
+
+  it('reads an unlabeled folder and grayscale output', async () => {
+    const ds = await openImageFolder(join(root, 'flat'), { imageSize: 4, channels: 1 });
+    expect(ds.labels).toBeNull();
+    const x = await ds.read(Int32Array.of(0));
+    expect(x.shape).toEqual([1, 4, 4, 1]);
+    expect(tf.tidy(() => x.min().dataSync()[0])).toBeCloseTo(1, 2);
+    x.dispose();
+  });
+
+  it('streams batches', async () => {
+    const ds = await openImageFolder(join(root, 'labeled'), { imageSize: 5, concurrency: 2 });
+    const sizes: number[] = [];
+    for await (const b of imageBatches(ds, { batchSize: 2 })) {
+      sizes.push(b.images.shape[0]);
+      b.images.dispose();
+    }
+    expect(sizes).toEqual([2, 1]);
+  });
+
+  it('errors name the empty folder, the missing folder and the corrupt file', async () => {
+    await expect(openImageFolder(join(root, 'empty'))).rejects.toThrow(/image folder .*empty holds no images/);
+    await expect(openImageFolder(join(root, 'missing'))).rejects.toThrow(/image folder .*missing does not exist/);
+    const ds = await openImageFolder(join(root, 'corrupt'));
+    await expect(ds.read(Int32Array.of(0))).rejects.toThrow(/cannot decode image file .*broken\.png/);
+  });
+
+  it('openDataset picks IDX for an MNIST folder and image folder otherwise', async () => {
+    const idx = await openDataset(BUNDLED_FASHION_MNIST, { split: 'test' });
+    expect(idx.size).toBe(1000);
+    const folder = await openDataset(join(root, 'labeled'), { imageSize: 8 });
+    expect(folder.size).toBe(3);
+  });
+});

@@ -1,0 +1,106 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import type { ImageDataset } from './dataset.js';
+
+/** File extensions an image folder picks up (sharp decodes them all). */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
+
+/** Options for {@link openImageFolder}. */
+export interface ImageFolderOptions {
+  /** Output height and width in pixels (square). Default 32. */
+  imageSize?: number;
+  /** 1 decodes to grayscale, 3 to RGB (alpha is dropped). Default 3. */
+  channels?: 1 | 3;
+  /**
+   * How to fit images of another aspect ratio: `'cover'` (resize the short side, centre-crop; the
+   * torchvision `Resize`+`CenterCrop` habit) or `'fill'` (stretch). Default `'cover'`.
+   */
+  fit?: 'cover' | 'fill';
+  /** How many files sharp decodes at once (default 8). */
+  concurrency?: number;
+}
+
+const isImage = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+
+/**
+ * Opens a folder of images as a dataset. Layouts:
+ * - `root/<class>/<image>`: labeled, one sub-folder per class (classes sorted by name, as torchvision's
+ *   `ImageFolder` does);
+ * - `root/<image>`: unlabeled.
+ *
+ * Only the file list is read up front; images are decoded and resized with sharp when a batch is read,
+ * so the folder can be larger than memory. A file that does not decode fails with its path in the error.
+ */
+export async function openImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<ImageDataset> {
+  const { imageSize = 32, channels = 3, fit = 'cover', concurrency = 8 } = opts;
+  if (!Number.isInteger(imageSize) || imageSize < 1) throw new RangeError(`imageSize must be an integer >= 1, got ${imageSize}`);
+  if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(channels)}`);
+  const s = await stat(root).catch(() => null);
+  if (!s?.isDirectory()) throw new Error(`image folder ${root} does not exist or is not a folder`);
+  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const classDirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  const files: string[] = [];
+  const labelList: number[] = [];
+  let classNames: string[] | null = null;
+  if (classDirs.length > 0) {
+    classNames = classDirs.map((d) => d.name);
+    for (const [c, d] of classDirs.entries()) {
+      const names = (await readdir(join(root, d.name))).filter(isImage).sort();
+      for (const n of names) {
+        files.push(join(root, d.name, n));
+        labelList.push(c);
+      }
+    }
+  } else {
+    for (const e of entries) if (e.isFile() && isImage(e.name)) files.push(join(root, e.name));
+  }
+  if (files.length === 0) {
+    throw new Error(
+      `image folder ${root} holds no images (looked for ${IMAGE_EXTENSIONS.join(', ')} ` +
+        `${classDirs.length > 0 ? 'inside its class sub-folders' : 'directly inside it or in class sub-folders'})`,
+    );
+  }
+  const pixels = imageSize * imageSize * channels;
+  const decode = async (file: string): Promise<Buffer> => {
+    try {
+      let img = sharp(file, { failOn: 'error' }).rotate().resize(imageSize, imageSize, { fit }).removeAlpha();
+      img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
+      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+      if (info.channels !== channels || data.length !== pixels) {
+        throw new Error(`decoded to ${info.width}x${info.height}x${info.channels}, expected ${imageSize}x${imageSize}x${channels}`);
+      }
+      return data;
+    } catch (err) {
+      throw new Error(`cannot decode image file ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    size: files.length,
+    height: imageSize,
+    width: imageSize,
+    channels,
+    labels: classNames ? Int32Array.from(labelList) : null,
+    classNames,
+    source: root,
+    read: async (indices) => {
+      const out = new Float32Array(indices.length * pixels);
+      for (let start = 0; start < indices.length; start += concurrency) {
+        const chunk = Array.from(indices.subarray(start, start + concurrency));
+        const decoded = await Promise.all(
+          chunk.map((idx) => {
+            const file = files[idx];
+            if (file === undefined) throw new RangeError(`index ${idx} out of range [0, ${files.length}) for ${root}`);
+            return decode(file);
+          }),
+        );
+        decoded.forEach((buf, j) => {
+          const off = (start + j) * pixels;
+          for (let p = 0; p < pixels; p++) out[off + p] = buf[p]! / 255;
+        });
+      }
+      return tf.tensor4d(out, [indices.length, imageSize, imageSize, channels]);
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export { parseIdx, readIdx, encodeIdx, writeIdx } from './idx.js';
+export type { IdxArray } from './idx.js';
+export { imageBatches, readAll } from './dataset.js';
+export type { ImageDataset, ImageBatch, ImageBatchesOptions } from './dataset.js';
+export { loadIdxDataset, findIdxPair, isIdxSource, FASHION_MNIST_CLASSES } from './idx-dataset.js';
+export type { IdxDatasetOptions, IdxSplit } from './idx-dataset.js';
+export { openImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
+export type { ImageFolderOptions } from './image-folder.js';
+export { openDataset } from './open-dataset.js';
+export type { OpenDatasetOptions } from './open-dataset.js';
+export { BUNDLED_FASHION_MNIST } from './bundled.js';
