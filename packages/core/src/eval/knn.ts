@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertInt, assertPositive } from '../validate.js';
+import { inferNumClasses, l2Normalize, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
+
+export interface KnnOptions {
+  /** Neighbours voting per test row, default 200 (Wu et al. 2018; lightly). Clipped to the train size. */
+  k?: number;
+  /** Vote temperature τ: a neighbour with cosine similarity s votes exp(s/τ). Default 0.1. */
+  temperature?: number;
+  /** Number of classes; default max label (train and test) + 1. */
+  numClasses?: number;
+  /** Test rows per similarity block; memory is batchSize × N_train floats. Default 256. */
+  batchSize?: number;
+}
+
+interface Resolved {
+  k: number;
+  temperature: number;
+  batchSize: number;
+}
+
+function resolve(opts: KnnOptions): Resolved {
+  const k = opts.k ?? 200;
+  const temperature = opts.temperature ?? 0.1;
+  const batchSize = opts.batchSize ?? 256;
+  assertInt(k, 'k', 1);
+  assertPositive(temperature, 'temperature');
+  assertInt(batchSize, 'batchSize', 1);
+  if (opts.numClasses !== undefined) assertInt(opts.numClasses, 'numClasses', 1);
+  return { k, temperature, batchSize };
+}
+
+/**
+ * Weighted kNN class predictions (Wu et al., "Unsupervised Feature Learning via Non-Parametric
+ * Instance Discrimination", CVPR 2018; lightly's `knn_predict`). Features are L2-normalised; each
+ * test row takes its k most cosine-similar train rows, each voting exp(s/τ) for its label; the class
+ * with the largest summed vote wins. Computed in blocks of `batchSize` test rows so a 60k × 10k
+ * evaluation never materialises the full similarity matrix.
+ *
+ * Votes are computed as exp((s − s_max)/τ) — the per-row shift does not change the argmax but keeps
+ * small τ from overflowing float32.
+ *
+ * @param trainEmb `[N, D]` train embeddings (the "feature bank").
+ * @param trainLabels `[N]` integer class ids.
+ * @param testEmb `[M, D]` embeddings to classify.
+ * @returns `[M]` predicted class ids.
+ */
+export function knnPredict(
+  trainEmb: EmbeddingInput,
+  trainLabels: LabelInput,
+  testEmb: EmbeddingInput,
+  opts: KnnOptions = {},
+): Int32Array {
+  const { k, temperature, batchSize } = resolve(opts);
+  const ytr = toLabels(trainLabels, 'trainLabels', rowCount(trainEmb), 'trainEmb');
+  const numClasses = opts.numClasses ?? inferNumClasses(ytr);
+  const badLabel = ytr.findIndex((v) => v >= numClasses);
+  if (badLabel >= 0) {
+    throw new RangeError(`trainLabels[${badLabel}] is ${ytr[badLabel]} but numClasses is ${numClasses}`);
+  }
+  return knnCore(trainEmb, ytr, testEmb, numClasses, k, temperature, batchSize);
+}
+
+function knnCore(
+  trainEmb: EmbeddingInput,
+  ytr: Int32Array,
+  testEmb: EmbeddingInput,
+  numClasses: number,
+  k: number,
+  temperature: number,
+  batchSize: number,
+): Int32Array {
+  const train = toTensor2D(trainEmb, 'trainEmb');
+  let test: { tensor: tf.Tensor2D; owned: boolean } | null = null;
+  try {
+    test = toTensor2D(testEmb, 'testEmb');
+    const [n, d] = train.tensor.shape;
+    const [m, dTest] = test.tensor.shape;
+    if (n === 0) throw new RangeError('trainEmb is empty; kNN needs at least one train row');
+    if (d !== dTest) {
+      throw new RangeError(`trainEmb and testEmb must have the same dimension D, got [${n}, ${d}] and [${m}, ${dTest}]`);
+    }
+    const kk = Math.min(k, n);
+    const bank = l2Normalize(train.tensor);
+    const bankLabels = tf.tensor1d(ytr, 'int32');
+    const preds = new Int32Array(m);
+    try {
+      for (let start = 0; start < m; start += batchSize) {
+        const b = Math.min(batchSize, m - start);
+        const q = test.tensor;
+        const pred = tf.tidy(() => {
+          const query = l2Normalize(tf.slice(q, [start, 0], [b, d]) as tf.Tensor2D);
+          const sim = tf.matMul(query, bank, false, true); // [b, N] cosine similarities
+          const { values, indices } = tf.topk(sim, kk, true); // sorted: values[:, 0] is the row max
+          const weights = tf.exp(tf.div(tf.sub(values, tf.slice(values, [0, 0], [b, 1])), temperature));
+          const labels = tf.gather(bankLabels, indices); // [b, k]
+          // Scatter-add votes into [b, C] via segment ids row·C + label (no [b, k, C] one-hot).
+          const rowOffset = tf.mul(tf.range(0, b, 1, 'int32').reshape([b, 1]), tf.scalar(numClasses, 'int32'));
+          const segments = tf.add(labels, rowOffset).reshape([b * kk]);
+          const scores = tf.unsortedSegmentSum(weights.reshape([b * kk]), segments as tf.Tensor1D, b * numClasses);
+          return tf.argMax(scores.reshape([b, numClasses]), 1);
+        });
+        preds.set(pred.dataSync() as Int32Array, start);
+        pred.dispose();
+      }
+    } finally {
+      bank.dispose();
+      bankLabels.dispose();
+    }
+    return preds;
+  } finally {
+    if (train.owned) train.tensor.dispose();
+    if (test?.owned) test.tensor.dispose();
+  }
+}
+
+/**
+ * Weighted kNN accuracy of `testEmb` against the labelled `trainEmb` bank — the standard online/offline
+ * metric of self-supervised learning (Wu et al. 2018; lightly's KNN benchmark). See {@link knnPredict}.
+ *
+ * @example
+ * const acc = knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, { k: 200, temperature: 0.1 });
+ * @returns the fraction of test rows whose predicted class equals `testLabels`, in [0, 1].
+ */
+export function knnAccuracy(
+  trainEmb: EmbeddingInput,
+  trainLabels: LabelInput,
+  testEmb: EmbeddingInput,
+  testLabels: LabelInput,
+  opts: KnnOptions = {},
+): number {
+  const { k, temperature, batchSize } = resolve(opts);
+  const ytr = toLabels(trainLabels, 'trainLabels', rowCount(trainEmb), 'trainEmb');
+  const yte = toLabels(testLabels, 'testLabels', rowCount(testEmb), 'testEmb');
+  if (yte.length === 0) throw new RangeError('testEmb is empty; kNN accuracy needs at least one test row');
+  const numClasses = opts.numClasses ?? inferNumClasses(ytr, yte);
+  const badLabel = ytr.findIndex((v) => v >= numClasses);
+  if (badLabel >= 0) {
+    throw new RangeError(`trainLabels[${badLabel}] is ${ytr[badLabel]} but numClasses is ${numClasses}`);
+  }
+  const preds = knnCore(trainEmb, ytr, testEmb, numClasses, k, temperature, batchSize);
+  let correct = 0;
+  for (let i = 0; i < preds.length; i++) if (preds[i] === yte[i]) correct++;
+  return correct / preds.length;
+}

@@ -1,0 +1,106 @@
+/**
+ * Axis scales and "nice" tick positions (steps of 1, 2 or 5 × 10^k, as most plotting libraries choose),
+ * mapping data values to pixel positions.
+ */
+
+/** Maps a data value to a pixel coordinate; `ticks` are data values worth labelling. */
+export interface Scale {
+  readonly domain: readonly [number, number];
+  readonly range: readonly [number, number];
+  readonly log: boolean;
+  map(value: number): number;
+  ticks(): number[];
+}
+
+/** A step of 1, 2, 2.5 or 5 × 10^k giving about `count` intervals over `span`. */
+export function niceStep(span: number, count: number): number {
+  const raw = span / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+  return nice * mag;
+}
+
+/**
+ * Expands [lo, hi] outward to multiples of a nice step; a zero-width domain gets a small pad so a
+ * constant series still draws a flat line in the middle.
+ */
+export function niceDomain(lo: number, hi: number, count = 5): [number, number] {
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const step = niceStep(hi - lo, count);
+  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+}
+
+/** Ticks at multiples of a nice step within [lo, hi]. */
+export function linearTicks(lo: number, hi: number, count = 5): number[] {
+  const step = niceStep(hi - lo, count);
+  const out: number[] = [];
+  const first = Math.ceil(lo / step - 1e-9);
+  const last = Math.floor(hi / step + 1e-9);
+  for (let i = first; i <= last; i++) out.push(Number((i * step).toPrecision(12)));
+  return out;
+}
+
+/** Linear scale from `domain` to pixel `range` (range may be reversed for a y axis). */
+export function linearScale(domain: readonly [number, number], range: readonly [number, number], tickCount = 5): Scale {
+  const [d0, d1] = domain;
+  const [r0, r1] = range;
+  const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
+  return {
+    domain,
+    range,
+    log: false,
+    map: (v) => r0 + (v - d0) * k,
+    ticks: () => linearTicks(d0, d1, tickCount),
+  };
+}
+
+/** Base-10 log scale; domain values must be > 0. Ticks at powers of ten (and 2×, 5× when few decades). */
+export function logScale(domain: readonly [number, number], range: readonly [number, number]): Scale {
+  const [d0, d1] = domain;
+  const [r0, r1] = range;
+  const l0 = Math.log10(d0);
+  const l1 = Math.log10(d1);
+  const k = l1 === l0 ? 0 : (r1 - r0) / (l1 - l0);
+  return {
+    domain,
+    range,
+    log: true,
+    map: (v) => r0 + (Math.log10(v) - l0) * k,
+    ticks: () => {
+      const out: number[] = [];
+      const decades = l1 - l0;
+      const mults = decades <= 2 ? [1, 2, 5] : [1];
+      const stride = Math.max(1, Math.ceil(decades / 6));
+      for (let e = Math.floor(l0); e <= Math.ceil(l1); e += stride) {
+        for (const m of mults) {
+          const v = m * 10 ** e;
+          if (v >= d0 * (1 - 1e-9) && v <= d1 * (1 + 1e-9)) out.push(Number(v.toPrecision(12)));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Log domain expanded to whole decades (or a ±half-decade pad for a constant series). */
+export function logDomain(lo: number, hi: number): [number, number] {
+  if (lo === hi) return [lo / Math.SQRT2 / 2, hi * Math.SQRT2 * 2];
+  return [10 ** Math.floor(Math.log10(lo) + 1e-9), 10 ** Math.ceil(Math.log10(hi) - 1e-9)];
+}
+
+/** Short tick label: integers as is, otherwise up to 4 significant digits, exponent form when tiny/huge. */
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) {
+    const [m, e] = v.toExponential(1).split('e');
+    return `${m!.replace(/\.0$/, '')}e${Number(e)}`;
+  }
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
