@@ -1,0 +1,15 @@
+export { ntXent } from './nt-xent.js';
+export type { NtXentOptions } from './nt-xent.js';
+export { infoNCE } from './info-nce.js';
+export type { InfoNCEOptions } from './info-nce.js';
+export { tripletLoss } from './triplet-loss.js';
+export type { TripletLossOptions } from './triplet-loss.js';
+export { contrastivePairLoss } from './contrastive-pair-loss.js';
+export type { ContrastivePairLossOptions } from './contrastive-pair-loss.js';
+export { DISTANCES, cosineDistance, euclidean, squaredEuclidean } from './distances.js';
+export type { Distance } from './distances.js';
+export { cosineSimilarityMatrix, l2Normalize, rowCosineSimilarity } from './similarity.js';
+export { maskedLogSumExp } from './log-sum-exp.js';
+export { REDUCTIONS, reduceLoss } from './reduce.js';
+export type { Reduction } from './reduce.js';
+export type { LossResult, ReductionOption } from './loss-checks.js';
