@@ -1,2 +1,3 @@
 // @contrastive/vision public API: re-exports by name live in each folder's index.
 export * from './io/index.js';
+export * from './augment/index.js';

@@ -45,7 +45,7 @@ describe('openImageFolder', () => {
     expect(Array.from(ds.labels!)).toEqual([0, 0, 1]);
     const x = await ds.read(Int32Array.of(0, 1, 2));
     expect(x.shape).toEqual([3, 6, 6, 3]);
-    const centre = tf.tidy(() => x.slice([0, 3, 3, 0], [3, 1, 1, 3]).reshape([3, 3]).arraySync());
+    const centre = tf.tidy(() => x.slice([0, 3, 3, 0], [3, 1, 1, 3]).reshape([3, 3]).arraySync() as number[][]);
     // Red, green, blue images (JPEG is lossy: allow a few levels).
     expect(centre[0]![0]).toBeCloseTo(1, 1);
     expect(centre[1]![1]).toBeGreaterThan(0.9);
