@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@contrastive/core';
+import { validateBertConfig } from './bert-config.js';
+import type { BertConfig } from './bert-config.js';
+
+/** Encoder inputs, all `[B, L]` int32 (the mask may be float32 of 0/1). */
+export interface BertInputs {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  /** Default: all zeros. */
+  tokenTypeIds?: tf.Tensor2D;
+  /** Default: `0..L-1` per row. ConSERT's token shuffle passes permuted ids here. */
+  positionIds?: tf.Tensor2D;
+}
+
+/** Options of {@link BertEncoder.forward}. */
+export interface BertForwardOptions {
+  /** Apply dropout (SimCSE's augmentation). Default `false`. */
+  training?: boolean;
+  /** Seeds the dropout masks so a step is reproducible; without it masks are unseeded. */
+  rng?: Rng;
+  /**
+   * Rewrites the embedding-layer output (word + position + type, after LayerNorm, before dropout)
+   * `[B, L, H]`, as ConSERT's cutoff/noise/adversarial augmentations do. Runs inside the caller's tidy.
+   */
+  embeddingHook?: (embeddings: tf.Tensor3D) => tf.Tensor3D;
+  /** Use these embeddings `[B, L, H]` instead of computing them (adversarial views need the gradient w.r.t. them). */
+  embeddings?: tf.Tensor3D;
+}
+
+/** Outputs of {@link BertEncoder.forward}. */
+export interface BertOutput {
+  /** Last layer `[B, L, H]`. */
+  lastHiddenState: tf.Tensor3D;
+  /** Embedding output followed by every layer's output (`numLayers + 1` tensors `[B, L, H]`). */
+  hiddenStates: tf.Tensor3D[];
+}
+
+let instances = 0;
+
+/**
+ * A trainable BERT encoder (Devlin et al., 2019): post-LayerNorm Transformer with learned position and
+ * token-type embeddings, multi-head self-attention with an additive −1e4 padding mask, exact erf GELU FFN,
+ * and the `pooler.dense` layer that SimCSE's `cls` (with MLP) pooling uses.
+ *
+ * Weights are `tf.Variable`s keyed by their Hugging Face names (`encoder.layer.0.attention.self.query.weight`)
+ * and stored in PyTorch's `[out, in]` layout, so a HF checkpoint loads and saves without renaming or
+ * transposing, and the method classes can checkpoint them through core's `Checkpointable`.
+ */
+export class BertEncoder {
+  readonly config: BertConfig;
+  private readonly vars = new Map<string, tf.Variable>();
+
+  /** Fresh weights: normal(0, initializerRange) matrices, zero biases, LayerNorm γ=1 β=0 (as HF initialises). */
+  constructor(config: BertConfig, options: { seed?: number } = {}) {
+    this.config = validateBertConfig({ ...config });
+    const c = this.config;
+    const prefix = `bert${instances++}`;
+    let seed = options.seed ?? 0;
+    const add = (name: string, shape: number[], kind: 'normal' | 'zeros' | 'ones'): void => {
+      const init = tf.tidy(() =>
+        kind === 'normal' ? tf.truncatedNormal(shape, 0, c.initializerRange, 'float32', seed++) : kind === 'ones' ? tf.ones(shape) : tf.zeros(shape),
+      );
+      this.vars.set(name, tf.variable(init, true, `${prefix}/${name}`));
+      init.dispose();
+    };
+    const h = c.hiddenSize;
+    add('embeddings.word_embeddings.weight', [c.vocabSize, h], 'normal');
+    add('embeddings.position_embeddings.weight', [c.maxPositions, h], 'normal');
+    add('embeddings.token_type_embeddings.weight', [c.typeVocabSize, h], 'normal');
+    add('embeddings.LayerNorm.weight', [h], 'ones');
+    add('embeddings.LayerNorm.bias', [h], 'zeros');
+    for (let l = 0; l < c.numLayers; l++) {
+      const p = `encoder.layer.${l}.`;
+      for (const n of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
+        add(`${p}${n}.weight`, [h, h], 'normal');
+        add(`${p}${n}.bias`, [h], 'zeros');
+      }
+      add(`${p}attention.output.LayerNorm.weight`, [h], 'ones');
+      add(`${p}attention.output.LayerNorm.bias`, [h], 'zeros');
+      add(`${p}intermediate.dense.weight`, [c.intermediateSize, h], 'normal');
+      add(`${p}intermediate.dense.bias`, [c.intermediateSize], 'zeros');
+      add(`${p}output.dense.weight`, [h, c.intermediateSize], 'normal');
+      add(`${p}output.dense.bias`, [h], 'zeros');
+      add(`${p}output.LayerNorm.weight`, [h], 'ones');
+      add(`${p}output.LayerNorm.bias`, [h], 'zeros');
+    }
+    add('pooler.dense.weight', [h, h], 'normal');
+    add('pooler.dense.bias', [h], 'zeros');
+  }
+
+  /** Every weight by its Hugging Face name (for checkpoints and optimizers). */
+  stateTensors(): Record<string, tf.Variable> {
+    return Object.fromEntries(this.vars);
+  }
+
+  /** The trainable weights, optionally without the pooler (unused by mean/cls pooling). */
+  trainableVariables(options: { includePooler?: boolean } = {}): tf.Variable[] {
+    const { includePooler = true } = options;
+    return [...this.vars].filter(([n]) => includePooler || !n.startsWith('pooler.')).map(([, v]) => v);
+  }
+
+  /** One weight by HF name; throws naming it when absent. */
+  weight(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new RangeError(`BERT has no weight '${name}'`);
+    return v;
+  }
+
+  /** Word + position + token-type embeddings followed by LayerNorm `[B, L, H]` (no dropout). */
+  embed(inputs: BertInputs): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [b, L] = inputs.inputIds.shape;
+      if (L > this.config.maxPositions) {
+        throw new RangeError(`inputIds length ${L} exceeds maxPositions ${this.config.maxPositions}; truncate the text first`);
+      }
+      const pos = inputs.positionIds ?? tf.tile(tf.range(0, L, 1, 'int32').expandDims(0), [b, 1]);
+      const types = inputs.tokenTypeIds ?? tf.zerosLike(inputs.inputIds);
+      const e = tf.gather(this.weight('embeddings.word_embeddings.weight'), inputs.inputIds.cast('int32'))
+        .add(tf.gather(this.weight('embeddings.position_embeddings.weight'), pos.cast('int32')))
+        .add(tf.gather(this.weight('embeddings.token_type_embeddings.weight'), types.cast('int32'))) as tf.Tensor3D;
+      return this.layerNorm(e, 'embeddings.LayerNorm');
+    });
+  }
+
+  /** Full forward pass. The caller owns (and disposes) the returned tensors. */
+  forward(inputs: BertInputs, options: BertForwardOptions = {}): BertOutput {
+    const { training = false, rng, embeddingHook } = options;
+    const c = this.config;
+    if (inputs.inputIds.rank !== 2) throw new RangeError(`inputIds must be [B, L], got rank ${inputs.inputIds.rank}`);
+    if (inputs.attentionMask.shape.join() !== inputs.inputIds.shape.join()) {
+      throw new RangeError(`attentionMask shape [${inputs.attentionMask.shape}] must equal inputIds shape [${inputs.inputIds.shape}]`);
+    }
+    const drop = (x: tf.Tensor, rate: number): tf.Tensor => (training && rate > 0 ? tf.dropout(x, rate, undefined, rng?.seed()) : x);
+    const out = tf.tidy(() => {
+      const [b, L] = inputs.inputIds.shape;
+      const h = c.hiddenSize;
+      const nh = c.numHeads;
+      const dh = h / nh;
+      let x: tf.Tensor3D = options.embeddings ?? this.embed(inputs);
+      if (embeddingHook) x = embeddingHook(x);
+      x = drop(x, c.hiddenDropout) as tf.Tensor3D;
+      const states: tf.Tensor3D[] = [x];
+      // Additive mask [B, 1, 1, L]: 0 for tokens, −1e4 for padding (−1e9 overflows under float16 packing).
+      const ext = tf.sub(1, inputs.attentionMask.cast('float32')).mul(-1e4).reshape([b, 1, 1, L]);
+      const heads = (t: tf.Tensor2D): tf.Tensor4D => t.reshape([b, L, nh, dh]).transpose([0, 2, 1, 3]);
+      for (let l = 0; l < c.numLayers; l++) {
+        const p = `encoder.layer.${l}.`;
+        const x2 = x.reshape([b * L, h]) as tf.Tensor2D;
+        const q = heads(this.linear(x2, `${p}attention.self.query`));
+        const k = heads(this.linear(x2, `${p}attention.self.key`));
+        const v = heads(this.linear(x2, `${p}attention.self.value`));
+        const scores = tf.matMul(q, k, false, true).div(Math.sqrt(dh)).add(ext);
+        const probs = drop(tf.softmax(scores, -1), c.attentionDropout) as tf.Tensor4D;
+        const ctx = tf.matMul(probs, v).transpose([0, 2, 1, 3]).reshape([b * L, h]) as tf.Tensor2D;
+        const attn = drop(this.linear(ctx, `${p}attention.output.dense`), c.hiddenDropout);
+        const a = this.layerNorm(attn.add(x2).reshape([b, L, h]) as tf.Tensor3D, `${p}attention.output.LayerNorm`);
+        const inter = gelu(this.linear(a.reshape([b * L, h]) as tf.Tensor2D, `${p}intermediate.dense`));
+        const ffn = drop(this.linear(inter, `${p}output.dense`), c.hiddenDropout);
+        x = this.layerNorm(ffn.reshape([b, L, h]).add(a) as tf.Tensor3D, `${p}output.LayerNorm`);
+        states.push(x);
+      }
+      return states;
+    });
+    return { lastHiddenState: out[out.length - 1]!, hiddenStates: out };
+  }
+
+  /** `tanh(pooler.dense(cls))`: BERT's pooler, which SimCSE uses as its MLP over [CLS]. */
+  poolerMlp(cls: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.tanh(this.linear(cls, 'pooler.dense')));
+  }
+
+  /** Frees every weight. */
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+
+  /** `x Wᵀ + b` with W stored `[out, in]` as in PyTorch. */
+  private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    return tf.matMul(x, this.weight(`${name}.weight`), false, true).add(this.weight(`${name}.bias`));
+  }
+
+  private layerNorm(x: tf.Tensor3D, name: string): tf.Tensor3D {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x
+      .sub(mean)
+      .div(tf.sqrt(variance.add(this.config.layerNormEps)))
+      .mul(this.weight(`${name}.weight`))
+      .add(this.weight(`${name}.bias`));
+  }
+}
+
+/** Exact GELU, `x · Φ(x) = 0.5 x (1 + erf(x / √2))` (BERT's `gelu`, not the tanh approximation). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => x.mul(tf.erf(x.div(Math.SQRT2)).add(1)).mul(0.5));
+}

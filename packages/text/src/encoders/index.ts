@@ -1,0 +1,11 @@
+export { BertEncoder, gelu } from './bert.js';
+export type { BertInputs, BertForwardOptions, BertOutput } from './bert.js';
+export { BERT_PRESETS, bertConfig, fromHfConfig, toHfConfig, validateBertConfig } from './bert-config.js';
+export type { BertConfig, BertPreset } from './bert-config.js';
+export { pool, POOLINGS } from './pooling.js';
+export type { Pooling } from './pooling.js';
+export { readSafetensors, writeSafetensors } from './safetensors.js';
+export type { SafeTensor, SafetensorsDtype } from './safetensors.js';
+export { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';
+export { SentenceEncoder, batchTensors, disposeInputs } from './sentence-encoder.js';
+export type { EncodeOptions, BatchTensors } from './sentence-encoder.js';
