@@ -1,0 +1,4 @@
+export { loadWordNet, synonyms, splitGloss, wordnetDir, WORDNET_POS } from './wordnet.js';
+export type { Synset, WordNet, WordNetPos } from './wordnet.js';
+export { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from './corpus.js';
+export type { RetrievalPair, StsPair, Triplet } from './corpus.js';
