@@ -93,8 +93,3 @@ export function inferNumClasses(...labels: Int32Array[]): number {
   for (const l of labels) for (let i = 0; i < l.length; i++) if (l[i]! > max) max = l[i]!;
   return max + 1;
 }
-
-/** Rows scaled to unit L2 norm, `x / max(‖x‖, 1e-12)` as PyTorch's F.normalize. */
-export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
-}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertInt, assertPositive } from '../validate.js';
-import { inferNumClasses, l2Normalize, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
+import { l2Normalize } from '../losses/index.js';
+import { inferNumClasses, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
 
 export interface KnnOptions {
   /** Neighbours voting per test row, default 200 (Wu et al. 2018; lightly). Clipped to the train size. */
@@ -81,7 +82,7 @@ function knnCore(
       throw new RangeError(`trainEmb and testEmb must have the same dimension D, got [${n}, ${d}] and [${m}, ${dTest}]`);
     }
     const kk = Math.min(k, n);
-    const bank = l2Normalize(train.tensor);
+    const bank = tf.tidy(() => l2Normalize(train.tensor));
     const bankLabels = tf.tensor1d(ytr, 'int32');
     const preds = new Int32Array(m);
     try {

@@ -32,7 +32,8 @@ export function niceDomain(lo: number, hi: number, count = 5): [number, number] 
     hi += pad;
   }
   const step = niceStep(hi - lo, count);
-  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+  const clean = (v: number): number => Number(v.toPrecision(12));
+  return [clean(Math.floor(lo / step + 1e-9) * step), clean(Math.ceil(hi / step - 1e-9) * step)];
 }
 
 /** Ticks at multiples of a nice step within [lo, hi]. */

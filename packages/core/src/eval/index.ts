@@ -1,0 +1,17 @@
+export { knnAccuracy, knnPredict } from './knn.js';
+export type { KnnOptions } from './knn.js';
+export { linearProbe } from './linear-probe.js';
+export type { LinearProbeOptions, LinearProbeResult } from './linear-probe.js';
+export { alignmentUniformityReport } from './alignment-uniformity.js';
+export type { AlignmentUniformity, AlignmentUniformityOptions } from './alignment-uniformity.js';
+export { embeddingMap, embeddingMapPng, EMBEDDING_MAP_METHODS } from './embedding-map.js';
+export type { EmbeddingMap, EmbeddingMapMethod, EmbeddingMapOptions, EmbeddingMapPngOptions } from './embedding-map.js';
+export { pca2 } from './pca.js';
+export type { Pca2 } from './pca.js';
+export { collapseStd } from './collapse.js';
+export { knnMonitor } from './knn-monitor.js';
+export type { KnnEmbeddings, KnnMonitor, KnnMonitorOptions } from './knn-monitor.js';
+export { collapseMonitor } from './collapse-monitor.js';
+export type { CollapseMonitor, CollapseMonitorOptions, CollapseRecord } from './collapse-monitor.js';
+export type { EpochEndCallback } from './callback.js';
+export type { EmbeddingInput, LabelInput } from './inputs.js';

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadEvalFixture } from './__fixtures__/load.js';
+import { linearProbe } from './linear-probe.js';
+
+let before = 0;
+beforeEach(async () => {
+  await tf.setBackend('cpu');
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+describe('linearProbe', () => {
+  it("reaches sklearn LogisticRegression's accuracy on the reference fixture", () => {
+    const { probe } = loadEvalFixture();
+    const res = linearProbe(probe.trainX, probe.trainY, probe.testX, probe.testY, { epochs: 60, seed: 1 });
+    expect(Math.abs(res.accuracy - probe.sklearnAccuracy)).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(res.trainAccuracy - probe.sklearnTrainAccuracy)).toBeLessThanOrEqual(0.03);
+    expect(res.numClasses).toBe(5);
+    expect(res.trainLoss).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for a seed', () => {
+    const { probe } = loadEvalFixture();
+    const a = linearProbe(probe.trainX.slice(0, 200), probe.trainY.slice(0, 200), probe.testX, probe.testY, { epochs: 5, seed: 3 });
+    const b = linearProbe(probe.trainX.slice(0, 200), probe.trainY.slice(0, 200), probe.testX, probe.testY, { epochs: 5, seed: 3 });
+    expect(a).toEqual(b);
+  });
+
+  it('is 100% on linearly separable data (tensor inputs, unstandardised)', () => {
+    // Three classes separated along different axes, with a large offset and scale.
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 90; i++) {
+      const c = i % 3;
+      const jitter = ((i * 7919) % 13) / 13 - 0.5;
+      x.push([100 + (c === 0 ? 5 : 0) + jitter, -50 + (c === 1 ? 5 : 0) - jitter, c === 2 ? 5 : jitter * 0.5]);
+      y.push(c);
+    }
+    const xt = tf.tensor2d(x);
+    const yt = tf.tensor1d(y, 'int32');
+    const res = linearProbe(xt, yt, xt, yt, { epochs: 100, batchSize: 32, standardize: false });
+    expect(res.trainAccuracy).toBe(1);
+    expect(res.accuracy).toBe(1);
+    tf.dispose([xt, yt]);
+  });
+
+  it('rejects mismatched inputs with errors naming both lengths', () => {
+    const x = [[0, 1], [1, 0], [1, 1]];
+    expect(() => linearProbe(x, [0, 1], x, [0, 1, 0])).toThrow(/trainY has 2 labels but trainX has 3 rows/);
+    expect(() => linearProbe(x, [0, 1, 0], [[1, 2, 3]], [0])).toThrow(/same dimension D/);
+    expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { lr: -1 })).toThrow(/lr must be/);
+    expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { epochs: 0 })).toThrow(/epochs must be an integer >= 1/);
+  });
+});
