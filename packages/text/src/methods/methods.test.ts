@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { createRng, infoNCE } from '@contrastive/core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
+import type { TokenBatch } from '../tokenize/load-tokenizer.js';
+import { ConSERT, parseConsertView } from './consert.js';
+import { SimCSE } from './simcse.js';
+import { SupervisedSimCSE } from './simcse-supervised.js';
+import { consertLoss, simcseLoss, simcseSupervisedLoss } from './text-losses.js';
+
+const fixtureDir = decodeURIComponent(new URL('../__fixtures__/tiny-bert', import.meta.url).pathname);
+const fx = JSON.parse(readFileSync(new URL('../__fixtures__/text_losses.json', import.meta.url), 'utf8')) as Record<string, number | number[]>;
+
+function tokenBatch(rows: number[][]): TokenBatch {
+  const L = Math.max(...rows.map((r) => r.length));
+  const inputIds = new Int32Array(rows.length * L);
+  const attentionMask = new Int32Array(rows.length * L);
+  rows.forEach((r, i) => {
+    inputIds.set(r, i * L);
+    attentionMask.fill(1, i * L, i * L + r.length);
+  });
+  return { batch: rows.length, length: L, inputIds, attentionMask, tokenTypeIds: new Int32Array(rows.length * L), truncated: [] };
+}
+
+const batch = tokenBatch([
+  [2, 5, 9, 17, 3],
+  [2, 11, 12, 13, 14, 15, 3],
+  [2, 7, 8, 3],
+  [2, 20, 21, 22, 23, 3],
+]);
+
+const scalar = (t: tf.Scalar): number => {
+  const v = t.dataSync()[0]!;
+  t.dispose();
+  return v;
+};
+
+describe('SimCSE / ConSERT', () => {
+  let before = 0;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  beforeEach(() => {
+    before = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('losses match the PyTorch ports of the official code', () => {
+    const n = fx.n as number;
+    const d = fx.d as number;
+    const [z1, z2, z3] = ['z1', 'z2', 'z3'].map((k) => tf.tensor2d(fx[k] as number[], [n, d]));
+    expect(scalar(simcseLoss(z1!, z2!))).toBeCloseTo(fx.simcseUnsupTau005 as number, 4);
+    expect(scalar(simcseSupervisedLoss(z1!, z2!, z3!))).toBeCloseTo(fx.simcseSupTau005W0 as number, 4);
+    expect(scalar(simcseSupervisedLoss(z1!, z2!, z3!, { hardNegativeWeight: 1 }))).toBeCloseTo(fx.simcseSupTau005W1 as number, 4);
+    expect(scalar(consertLoss(z1!, z2!))).toBeCloseTo(fx.consertTau01 as number, 4);
+    // With weight 0 the supervised loss is core's infoNCE with per-query negatives (other positives + all hard negatives).
+    const negs = tf.tidy(() =>
+      tf.stack(
+        Array.from({ length: n }, (_, i) =>
+          tf.concat([tf.concat([z2!.slice(0, i), z2!.slice(i + 1)]), z3!]),
+        ),
+      ),
+    ) as tf.Tensor3D;
+    expect(scalar(infoNCE(z1!, z2!, { negatives: negs, temperature: 0.05 }))).toBeCloseTo(fx.simcseSupTau005W0 as number, 4);
+    tf.dispose([z1!, z2!, z3!, negs]);
+  });
+
+  it('hard-negative weight shifts only the own hard-negative logit (i, N+i)', () => {
+    const z1 = tf.tensor2d([[1, 0], [0, 1]]);
+    const z2 = tf.tensor2d([[1, 0.1], [0.1, 1]]);
+    // Anchor 0's own negative equals anchor 1's negative; swapping z3 rows changes which cell gets the weight.
+    const z3 = tf.tensor2d([[0.9, 0.2], [-1, 0]]);
+    const z3s = tf.tensor2d([[-1, 0], [0.9, 0.2]]);
+    const w0 = scalar(simcseSupervisedLoss(z1, z2, z3, { temperature: 0.5 }));
+    const w0s = scalar(simcseSupervisedLoss(z1, z2, z3s, { temperature: 0.5 }));
+    expect(w0s).toBeCloseTo(w0, 6); // without a weight, the order of hard negatives is irrelevant
+    const w = scalar(simcseSupervisedLoss(z1, z2, z3, { temperature: 0.5, hardNegativeWeight: 2 }));
+    const ws = scalar(simcseSupervisedLoss(z1, z2, z3s, { temperature: 0.5, hardNegativeWeight: 2 }));
+    expect(w).toBeGreaterThan(w0);
+    expect(ws).not.toBeCloseTo(w, 3); // with it, the diagonal cell matters
+    tf.dispose([z1, z2, z3, z3s]);
+  });
+
+  it('SimCSE: dropout makes the two passes differ; steps are seeded and lower the loss', () => {
+    const bert = loadBertCheckpoint(fixtureDir);
+    const m = new SimCSE(bert, { learningRate: 1e-2, seed: 1 });
+    const [z1, z2] = m.views(batch, createRng(0));
+    const gap = scalar(tf.tidy(() => z1.sub(z2).abs().max() as tf.Scalar));
+    expect(gap).toBeGreaterThan(1e-3);
+    tf.dispose([z1, z2]);
+    const l0 = scalar(m.loss(batch, createRng(0)));
+    expect(scalar(m.loss(batch, createRng(0)))).toBeCloseTo(l0, 5);
+    const losses = Array.from({ length: 6 }, () => scalar(m.step(batch)));
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(Math.min(...losses.slice(3))).toBeLessThan(losses[0]!);
+    expect(Object.keys(m.stateTensors())).toContain('encoder.layer.0.attention.self.query.weight');
+    expect(Object.keys(m.optimizers())).toEqual(['optimizer']);
+    m.dispose();
+    bert.dispose();
+    const noDrop = loadBertCheckpoint(fixtureDir);
+    const cfg = noDrop.config as { hiddenDropout: number; attentionDropout: number };
+    cfg.hiddenDropout = 0;
+    cfg.attentionDropout = 0;
+    expect(() => new SimCSE(noDrop)).toThrow(/needs dropout/);
+    noDrop.dispose();
+  });
+
+  it('supervised SimCSE takes triplets and trains', () => {
+    const bert = loadBertCheckpoint(fixtureDir);
+    const m = new SupervisedSimCSE(bert, { learningRate: 1e-2, hardNegativeWeight: 1 });
+    const trip = { anchor: batch, positive: tokenBatch([[2, 5, 9, 3], [2, 11, 12, 3], [2, 7, 3], [2, 20, 21, 3]]), negative: tokenBatch([[2, 30, 3], [2, 31, 3], [2, 32, 3], [2, 33, 3]]) };
+    const losses = Array.from({ length: 5 }, () => scalar(m.step(trip)));
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(Math.min(...losses.slice(2))).toBeLessThan(losses[0]!);
+    expect(() => m.loss({ ...trip, negative: tokenBatch([[2, 3]]) }, createRng(0))).toThrow(/batch sizes differ/);
+    m.dispose();
+    bert.dispose();
+  });
+
+  it('ConSERT: default views differ, identical views give the no-augmentation loss, adversarial view trains', () => {
+    const bert = loadBertCheckpoint(fixtureDir);
+    const m = new ConSERT(bert, { learningRate: 1e-2 });
+    expect(m.views).toEqual([{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }]);
+    const [a, b] = m.embedViews(batch, createRng(0));
+    expect(scalar(tf.tidy(() => a.sub(b).abs().max() as tf.Scalar))).toBeGreaterThan(1e-3);
+    // Without dropout the encoder is deterministic, so 'none' twice gives identical views.
+    const plain = new ConSERT(bert, { views: [{ type: 'none' }, { type: 'none' }] });
+    const [p1, p2] = plain.embedViews(batch, createRng(0));
+    expect(scalar(tf.tidy(() => p1.sub(p2).abs().max() as tf.Scalar))).toBe(0);
+    expect(scalar(plain.loss(batch, createRng(0)))).toBeCloseTo(scalar(consertLoss(p1, p2)), 5);
+    tf.dispose([a, b, p1, p2]);
+    plain.dispose();
+    const losses = Array.from({ length: 5 }, () => scalar(m.step(batch)));
+    expect(Math.min(...losses.slice(2))).toBeLessThan(losses[0]!);
+    m.dispose();
+    const adv = new ConSERT(bert, { views: [parseConsertView('token-cutoff:0.2'), parseConsertView('adversarial:0.5')], learningRate: 1e-2 });
+    const la = Array.from({ length: 3 }, () => scalar(adv.step(batch)));
+    expect(la.every(Number.isFinite)).toBe(true);
+    adv.dispose();
+    bert.dispose();
+    expect(() => parseConsertView('rotate')).toThrow(/token-shuffle/);
+  });
+});
