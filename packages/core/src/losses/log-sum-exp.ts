@@ -21,13 +21,36 @@ export function maskedLogSumExp(logits: tf.Tensor, mask: tf.Tensor, axis = -1): 
 }
 
 /**
- * `log(1 − exp(x))` for x < 0, stable near 0 and for x → −∞ (Mächler 2012): `log(−expm1(x))` when
- * x > −ln 2, `log1p(−exp(x))` otherwise. Callers must pass x < 0.
+ * `log(1 − exp(x))`, stable near 0 and for x → −∞ (Mächler 2012): `log(−expm1(x))` when x > −ln 2,
+ * `log1p(−exp(x))` otherwise. For x ≥ 0 (where 1 − eˣ ≤ 0 has no logarithm) it returns
+ * {@link MASKED_LOGIT} with zero gradient, so a following clamp (`tf.maximum`) takes over.
+ *
+ * A custom gradient (`d/dx = −1/expm1(−x)`) keeps the branch choice off the tape: comparison ops have
+ * no gradient in tfjs, so `tf.where` on a condition computed from `x` would break backpropagation.
  */
 export function log1mExp(x: tf.Tensor): tf.Tensor {
-  const nearZero = tf.greater(x, -Math.LN2);
-  // Keep both branches finite so `where`'s gradient never multiplies 0 by ∞.
-  const xNear = tf.where(nearZero, x, tf.fill(x.shape, -1));
-  const xFar = tf.where(nearZero, tf.fill(x.shape, -1), x);
-  return tf.where(nearZero, tf.log(tf.neg(tf.expm1(xNear))), tf.log1p(tf.neg(tf.exp(xFar))));
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const value = tf.tidy(() => {
+      const negative = tf.less(input, 0);
+      const nearZero = tf.greater(input, -Math.LN2);
+      const xNear = tf.where(nearZero, tf.minimum(input, -1e-30), tf.fill(input.shape, -1));
+      const xFar = tf.where(nearZero, tf.fill(input.shape, -1), input);
+      const stable = tf.where(nearZero, tf.log(tf.neg(tf.expm1(xNear))), tf.log1p(tf.neg(tf.exp(xFar))));
+      return tf.where(negative, stable, tf.fill(input.shape, MASKED_LOGIT));
+    });
+    save([input]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs] = saved as [tf.Tensor];
+        const negative = tf.less(xs, 0);
+        const safe = tf.minimum(xs, -1e-20);
+        const slope = tf.neg(tf.reciprocal(tf.expm1(tf.neg(safe))));
+        return tf.mul(dy, tf.where(negative, slope, tf.zerosLike(xs)));
+      },
+    };
+  });
+  return op(x) as tf.Tensor;
 }
