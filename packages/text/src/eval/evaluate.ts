@@ -1,0 +1,71 @@
+import { alignmentUniformityReport } from '@contrastive/core';
+import type { RetrievalPair, StsPair } from '../data/corpus.js';
+import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
+import type { Pooling } from '../encoders/pooling.js';
+import { Bm25Index } from './bm25.js';
+import { denseRanks, metricsFromRanks, retrievalTask } from './retrieval.js';
+import type { RetrievalMetrics } from './retrieval.js';
+import { spearman } from './spearman.js';
+
+/** Shared evaluation options. */
+export interface EvalOptions {
+  batchSize?: number;
+  /** Default: the encoder's pooling. */
+  pooling?: Pooling;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Retrieval with a dense encoder: every document of `pairs` is in the searched corpus. */
+export async function evaluateRetrieval(encoder: SentenceEncoder, pairs: readonly RetrievalPair[], options: EvalOptions = {}): Promise<RetrievalMetrics> {
+  const { queries, documents, gold } = retrievalTask(pairs);
+  const total = queries.length + documents.length;
+  const enc = (texts: string[], offset: number) =>
+    encoder.encode(texts, { batchSize: options.batchSize, pooling: options.pooling, normalize: true, onProgress: (d) => options.onProgress?.(offset + d, total) });
+  const docEmb = await enc(documents, 0);
+  const qEmb = await enc(queries, documents.length);
+  return metricsFromRanks(await denseRanks(qEmb, docEmb, gold), documents.length);
+}
+
+/** The BM25 baseline on the same retrieval task. */
+export function evaluateRetrievalBm25(pairs: readonly RetrievalPair[]): RetrievalMetrics {
+  const { queries, documents, gold } = retrievalTask(pairs);
+  return metricsFromRanks(new Bm25Index(documents).ranks(queries, gold, 10), documents.length);
+}
+
+/** STS: Spearman ρ between the cosine of the two sentences' embeddings and the gold scores. */
+export async function evaluateSts(encoder: SentenceEncoder, pairs: readonly StsPair[], options: EvalOptions = {}): Promise<{ spearman: number }> {
+  const a = await encoder.encode(pairs.map((p) => p.sentence1), { batchSize: options.batchSize, pooling: options.pooling });
+  const b = await encoder.encode(pairs.map((p) => p.sentence2), { batchSize: options.batchSize, pooling: options.pooling });
+  return { spearman: spearman(cosines(a, b), pairs.map((p) => p.score)) };
+}
+
+/** STS baseline: BM25 score of sentence2 given sentence1 as the query, over all sentence2s. */
+export function evaluateStsBm25(pairs: readonly StsPair[]): { spearman: number } {
+  const docs = pairs.map((p) => p.sentence2);
+  const index = new Bm25Index(docs);
+  const scores = pairs.map((p, i) => index.search(p.sentence1, docs.length).find(([id]) => id === i)?.[1] ?? 0);
+  return { spearman: spearman(scores, pairs.map((p) => p.score)) };
+}
+
+/** Row-wise cosine of two lists of vectors. */
+export function cosines(a: readonly Float32Array[], b: readonly Float32Array[]): Float64Array {
+  return Float64Array.from(a, (x, i) => {
+    const y = b[i]!;
+    let dot = 0;
+    let nx = 0;
+    let ny = 0;
+    for (let k = 0; k < x.length; k++) {
+      dot += x[k]! * y[k]!;
+      nx += x[k]! ** 2;
+      ny += y[k]! ** 2;
+    }
+    return dot / Math.sqrt(nx * ny || 1);
+  });
+}
+
+/** Alignment/uniformity (Wang & Isola, 2020) of the encoder on positive pairs, via core. */
+export async function evaluateAlignmentUniformity(encoder: SentenceEncoder, pairs: readonly { a: string; b: string }[], options: EvalOptions = {}) {
+  const x = await encoder.encode(pairs.map((p) => p.a), { batchSize: options.batchSize, pooling: options.pooling });
+  const y = await encoder.encode(pairs.map((p) => p.b), { batchSize: options.batchSize, pooling: options.pooling });
+  return alignmentUniformityReport(x, y);
+}
