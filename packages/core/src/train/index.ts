@@ -1,0 +1,11 @@
+export { updateMomentum, copyWeights } from './momentum.js';
+export type { UpdateMomentumOptions, WeightSet } from './momentum.js';
+export { cosineSchedule, warmupCosine } from './schedules.js';
+export type { CosineScheduleOptions, Schedule, WarmupCosineOptions } from './schedules.js';
+export { stopGradient } from './stop-gradient.js';
+export { train, disposeTensors } from './train.js';
+export type { EpochLogs, StepInfo, StepLogs, TrainBeginInfo, TrainCallbacks, TrainOptions, TrainResult } from './train.js';
+export { deriveSeed } from './seed.js';
+export { formatProgress, ProgressBar } from './progress.js';
+export type { ProgressState, ProgressStream } from './progress.js';
+export { writeLossCurve, movingAverage } from './loss-curve.js';

@@ -1,0 +1,33 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../io/fs-utils.js';
+import { lineChartPng } from '../plot/index.js';
+
+/** Trailing moving average of `values` over `window` points (shorter at the start). */
+export function movingAverage(values: readonly number[], window: number): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i]!;
+    if (i >= window) sum -= values[i - window]!;
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+/**
+ * Writes the per-step loss curve (plus a moving average once there are ≥ 20 steps, window ≈ 2% of the
+ * run) as a PNG at `file`, atomically. Non-finite losses are left out of the plot.
+ */
+export async function writeLossCurve(file: string, losses: readonly number[], title = 'training loss'): Promise<void> {
+  const finite = losses.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return;
+  const series = [{ name: 'loss', values: finite }];
+  if (finite.length >= 20) {
+    const window = Math.max(5, Math.round(finite.length / 50));
+    series.push({ name: `moving average (${window})`, values: movingAverage(finite, window) });
+  }
+  const png = lineChartPng(series, { title, xLabel: 'step', yLabel: 'loss' });
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, png);
+}
