@@ -38,7 +38,7 @@ function resolve(opts: KnnOptions): Resolved {
  * with the largest summed vote wins. Computed in blocks of `batchSize` test rows so a 60k × 10k
  * evaluation never materialises the full similarity matrix.
  *
- * Votes are computed as exp((s − s_max)/τ) — the per-row shift does not change the argmax but keeps
+ * Votes are computed as exp((s − s_max)/τ) in float64 — the per-row shift does not change the argmax but keeps
  * small τ from overflowing float32.
  *
  * @param trainEmb `[N, D]` train embeddings (the "feature bank").
@@ -83,30 +83,35 @@ function knnCore(
     }
     const kk = Math.min(k, n);
     const bank = tf.tidy(() => l2Normalize(train.tensor));
-    const bankLabels = tf.tensor1d(ytr, 'int32');
     const preds = new Int32Array(m);
+    const scores = new Float64Array(numClasses);
     try {
       for (let start = 0; start < m; start += batchSize) {
         const b = Math.min(batchSize, m - start);
         const q = test.tensor;
-        const pred = tf.tidy(() => {
+        const [values, indices] = tf.tidy(() => {
           const query = l2Normalize(tf.slice(q, [start, 0], [b, d]) as tf.Tensor2D);
           const sim = tf.matMul(query, bank, false, true); // [b, N] cosine similarities
-          const { values, indices } = tf.topk(sim, kk, true); // sorted: values[:, 0] is the row max
-          const weights = tf.exp(tf.div(tf.sub(values, tf.slice(values, [0, 0], [b, 1])), temperature));
-          const labels = tf.gather(bankLabels, indices); // [b, k]
-          // Scatter-add votes into [b, C] via segment ids row·C + label (no [b, k, C] one-hot).
-          const rowOffset = tf.mul(tf.range(0, b, 1, 'int32').reshape([b, 1]), tf.scalar(numClasses, 'int32'));
-          const segments = tf.add(labels, rowOffset).reshape([b * kk]);
-          const scores = tf.unsortedSegmentSum(weights.reshape([b * kk]), segments as tf.Tensor1D, b * numClasses);
-          return tf.argMax(scores.reshape([b, numClasses]), 1);
+          const top = tf.topk(sim, kk, true); // sorted: column 0 is each row's max
+          return [top.values, top.indices];
         });
-        preds.set(pred.dataSync() as Int32Array, start);
-        pred.dispose();
+        const v = values.dataSync();
+        const idx = indices.dataSync();
+        tf.dispose([values, indices]);
+        // Votes are summed on the host: b·k numbers per block, far cheaper than a [b, k, C] one-hot or
+        // tfjs-cpu's unsortedSegmentSum (one pass per segment).
+        for (let r = 0; r < b; r++) {
+          scores.fill(0);
+          const o = r * kk;
+          const max = v[o]!;
+          for (let j = 0; j < kk; j++) scores[ytr[idx[o + j]!]!]! += Math.exp((v[o + j]! - max) / temperature);
+          let best = 0;
+          for (let c = 1; c < numClasses; c++) if (scores[c]! > scores[best]!) best = c;
+          preds[start + r] = best;
+        }
       }
     } finally {
       bank.dispose();
-      bankLabels.dispose();
     }
     return preds;
   } finally {

@@ -43,8 +43,10 @@ describe('scatterPng', () => {
     });
     // y grows upwards: (0, 10) is above (0, 0).
     expect(yScale.map(10)).toBeLessThan(yScale.map(0));
-    // The centre of the plot holds no point.
-    expect(img.at(xScale.map(5), yScale.map(5))).toEqual([255, 255, 255]);
+    // The centre of the plot holds no point (background or a grid line, never a class colour).
+    const centre = img.at(xScale.map(5), yScale.map(5));
+    expect(centre[0]).toBe(centre[1]);
+    expect(centre[1]).toBe(centre[2]);
   });
 
   it('accepts a flat Float32Array n×2 and no labels (single colour, no legend)', () => {

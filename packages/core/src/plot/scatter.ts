@@ -3,6 +3,12 @@ import { categoryColor, PALETTE, type Rgb } from './colors.js';
 import { checkSize, drawFrame, drawLegend, legendWidth, plotBox, type LegendEntry, type PlotBox } from './frame.js';
 import { formatTick, linearScale, niceDomain, type Scale } from './scale.js';
 
+function paddedDomain(lo: number, hi: number): [number, number] {
+  if (lo === hi) return niceDomain(lo, hi);
+  const pad = (hi - lo) * 0.03;
+  return [lo - pad, hi + pad];
+}
+
 export interface ScatterOptions {
   /** Title drawn above the plot. Default none. */
   title?: string;
@@ -103,8 +109,10 @@ export function scatterLayout(points: Points2D, labels?: ArrayLike<number> | nul
     x0 = Math.min(x0, xs[i]!); x1 = Math.max(x1, xs[i]!);
     y0 = Math.min(y0, ys[i]!); y1 = Math.max(y1, ys[i]!);
   }
-  const xd = niceDomain(x0, x1, 5);
-  const yd = niceDomain(y0, y1, 5);
+  // Tight domains with a 3% margin: embedding coordinates have no meaningful origin, so expanding to
+  // nice tick multiples (as line charts do) would only waste plot area.
+  const xd = paddedDomain(x0, x1);
+  const yd = paddedDomain(y0, y1);
   const yTicks = linearScale(yd, [1, 0]).ticks().map(formatTick);
   const box = plotBox(width, height, opts, yTicks, legend.length > 0 ? legendWidth(legend) + 8 : 0);
   const r = Math.ceil(opts.pointRadius ?? 2);
