@@ -16,8 +16,7 @@ export const MASKED_LOGIT = -1e9;
  * by {@link MASKED_LOGIT} and get exactly zero gradient.
  */
 export function maskedLogSumExp(logits: tf.Tensor, mask: tf.Tensor, axis = -1): tf.Tensor {
-  const filled = tf.where(mask, logits, tf.fill(logits.shape, MASKED_LOGIT));
-  return tf.logSumExp(filled, axis);
+  return tf.tidy(() => tf.logSumExp(tf.where(mask, logits, tf.fill(logits.shape, MASKED_LOGIT)), axis));
 }
 
 /**

@@ -63,8 +63,9 @@ describe('ntXent behaviour', () => {
 
   it('returns [2N] for reduction none, a scalar otherwise', () => {
     const z = tf.randomNormal([3, 4], 0, 1, 'float32', 8) as tf.Tensor2D;
-    const none = ntXent(z, z, { reduction: 'none' });
-    const sum = ntXent(z, z, { reduction: 'sum' });
+    // The return type follows the reduction (checked by tsc): Tensor1D for 'none', Scalar otherwise.
+    const none: tf.Tensor1D = ntXent(z, z, { reduction: 'none' });
+    const sum: tf.Scalar = ntXent(z, z, { reduction: 'sum' });
     expect(none.shape).toEqual([6]);
     expect(sum.shape).toEqual([]);
     tf.dispose([z, none, sum]);

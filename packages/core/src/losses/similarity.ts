@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Shared similarity pieces: L2 normalisation and cosine-similarity matrices. Pure tensor functions; call
- * inside `tf.tidy` (the losses do).
+ * Shared similarity pieces: L2 normalisation and cosine-similarity matrices. Pure tensor functions whose
+ * intermediates are freed (`tf.tidy`); only the result is returned.
  */
 
 /** Guards the norm: rows of (near) zero length normalise to ~0 instead of NaN (as `F.normalize`). */
@@ -10,18 +10,17 @@ const NORM_EPS = 1e-12;
 
 /** Rows (last axis) scaled to unit L2 norm: `x / max(‖x‖, 1e-12)`, as PyTorch's `F.normalize`. */
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
-  const norm = tf.sqrt(tf.sum(tf.square(x), -1, true));
-  return tf.div(x, tf.maximum(norm, NORM_EPS)) as T;
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.sqrt(tf.sum(tf.square(x), -1, true)), NORM_EPS)) as T);
 }
 
 /** Cosine similarity of every row of `a` `[N, D]` with every row of `b` `[M, D]` → `[N, M]`. */
 export function cosineSimilarityMatrix(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(l2Normalize(a), l2Normalize(b), false, true);
+  return tf.tidy(() => tf.matMul(l2Normalize(a), l2Normalize(b), false, true));
 }
 
 /** Row-wise cosine similarity of `a` and `b` `[N, D]` → `[N]`. */
 export function rowCosineSimilarity(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
-  return tf.sum(tf.mul(l2Normalize(a), l2Normalize(b)), 1) as tf.Tensor1D;
+  return tf.tidy(() => tf.sum(tf.mul(l2Normalize(a), l2Normalize(b)), 1) as tf.Tensor1D);
 }
 
 /**
