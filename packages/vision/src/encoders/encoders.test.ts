@@ -90,8 +90,9 @@ describe('heads', () => {
     const s = buildHead(simsiamProjector({ hidden: 8, out: 6 }), { inDim: 5, name: 'p' });
     const classes = s.layers.map((l) => l.getClassName());
     expect(classes).toEqual(['Dense', 'BatchNormalization', 'ReLU', 'Dense', 'BatchNormalization', 'ReLU', 'Dense', 'BatchNormalization']);
-    // Last BN is affine=False: no γ/β, only moving statistics.
+    // Last BN is affine=False: γ = 1 and β = 0 frozen, only moving statistics move.
     expect(s.layers.at(-1)!.trainableWeights.length).toBe(0);
+    expect(s.layers.at(-1)!.trainable).toBe(false);
     expect(s.layers.filter((l) => l.getClassName() === 'Dense').every((l) => l.getWeights().length === 1)).toBe(true); // no biases
     const pred = buildHead(simsiamPredictor({ hidden: 3, out: 6 }), { inDim: 6, name: 'q' });
     expect(pred.layers.at(-1)!.getClassName()).toBe('Dense');

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@contrastive/core';
 
+type Init = ReturnType<typeof tf.initializers.glorotUniform>;
+
 /**
  * Seeded weight initialisers: every layer of an encoder draws its own seed from one generator, so the
  * same `seed` builds the same network (the random-init baseline is then reproducible).
@@ -11,15 +13,15 @@ export class InitSeeds {
     this.rng = createRng(seed);
   }
   /** Kaiming normal, fan-out, for ReLU convolutions (torchvision's ResNet init). */
-  heConv(): tf.initializers.Initializer {
+  heConv(): Init {
     return tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: this.rng.seed() });
   }
   /** Glorot uniform (Keras default) for dense layers. */
-  glorot(): tf.initializers.Initializer {
+  glorot(): Init {
     return tf.initializers.glorotUniform({ seed: this.rng.seed() });
   }
   /** Truncated normal with std 0.02 (ViT / timm). */
-  truncNormal(): tf.initializers.Initializer {
+  truncNormal(): Init {
     return tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.rng.seed() });
   }
   /** A raw 31-bit seed. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BN_MOMENTUM } from '../heads/mlp.js';
 import { assertInputShape, InitSeeds } from './init.js';
 
 /** Options for {@link resnet18Encoder}. */

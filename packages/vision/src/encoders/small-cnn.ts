@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BN_MOMENTUM } from '../heads/mlp.js';
 import { assertInputShape, InitSeeds } from './init.js';
 
 /** Options for {@link smallCnnEncoder}. */
@@ -29,7 +30,7 @@ export function smallCnnEncoder(opts: SmallCnnOptions = {}): tf.LayersModel {
   let x: tf.SymbolicTensor = input;
   widths.forEach((w, i) => {
     x = tf.layers.conv2d({ filters: w, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init.heConv(), name: `${name}_conv${i}` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: `${name}_bn${i}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ momentum: BN_MOMENTUM, name: `${name}_bn${i}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `${name}_relu${i}` }).apply(x) as tf.SymbolicTensor;
     if (i < widths.length - 1) x = tf.layers.maxPooling2d({ poolSize: 2, name: `${name}_pool${i}` }).apply(x) as tf.SymbolicTensor;
   });

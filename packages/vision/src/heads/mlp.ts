@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
 
+/**
+ * Moving-average decay of every BatchNorm we build: 0.9, i.e. PyTorch's default `momentum=0.1` (tfjs and
+ * Keras default to 0.99, whose statistics lag far behind the weights in short CPU runs).
+ */
+export const BN_MOMENTUM = 0.9;
+
 /** One `Linear → [BN] → [ReLU]` block of a projection head or predictor. */
 export interface HeadBlock {
   /** Output units of the Linear. */
@@ -50,9 +56,10 @@ export function buildHead(blocks: readonly HeadBlock[], opts: BuildHeadOptions):
         name: `${name}_fc${i}`,
       }),
     );
-    if (bn !== 'none') {
-      model.add(tf.layers.batchNormalization({ center: bn === 'affine', scale: bn === 'affine', name: `${name}_bn${i}` }));
-    }
+    if (bn === 'affine') model.add(tf.layers.batchNormalization({ momentum: BN_MOMENTUM, name: `${name}_bn${i}` }));
+    // tfjs 4.22's BatchNormalization crashes in training mode with center = scale = false, so
+    // affine=False is a BN whose γ = 1 and β = 0 are frozen (trainable: false): the same function.
+    if (bn === 'plain') model.add(tf.layers.batchNormalization({ momentum: BN_MOMENTUM, trainable: false, name: `${name}_bn${i}` }));
     if (b.relu) model.add(tf.layers.reLU({ name: `${name}_relu${i}` }));
   });
   return model;

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { cosineSchedule, l2Normalize, stopGradient, updateMomentum } from '@contrastive/core';
+import { byolViews } from '../augment/presets.js';
+import { buildHead, type HeadBlock } from '../heads/mlp.js';
+import { byolMlp } from '../heads/presets.js';
+import { TwoViewMethod } from './base.js';
+import { cloneModel, forward, type MethodBaseOptions, type StepInfo } from './common.js';
+import { trainableOf } from './moco.js';
+
+/** Options for {@link BYOL}. */
+export interface BYOLOptions extends MethodBaseOptions {
+  /** Projector blocks. Default `byolMlp({ hidden: 2D, out: D/2 })` with D the encoder width (paper 2048→4096→256). */
+  projector?: HeadBlock[];
+  /** Predictor blocks. Default `byolMlp({ hidden: 2D, out })` back to the projector's width (paper 256→4096→256). */
+  predictor?: HeadBlock[];
+  /** τ_base of the EMA schedule. Default 0.99 (paper: 0.996 for 1000 epochs, 0.99 for 100–300). */
+  tauBase?: number;
+}
+
+/**
+ * `ℓ(p, z) = ‖p̂ − ẑ‖² = 2 − 2·cos(p, z)` per row `[N]` (BYOL `regression_loss`).
+ */
+export function byolRegression(p: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const pn = l2Normalize(p);
+    const zn = l2Normalize(z);
+    return tf.sub(2, tf.mul(2, tf.sum(tf.mul(pn, zn), -1))) as tf.Tensor1D;
+  });
+}
+
+/**
+ * BYOL (Grill et al., NeurIPS 2020; `deepmind-research/byol`). Per step:
+ * 1. asymmetric views x₁, x₂ ({@link byolViews});
+ * 2. online: p_i = q_θ(g_θ(f_θ(x_i))); target (no gradient): z'_i = g_ξ(f_ξ(x_i));
+ * 3. L = mean_batch[ℓ(p₁, sg z'₂) + ℓ(p₂, sg z'₁)] with ℓ = 2 − 2cos — the two directions are
+ *    **summed**, as in the official `loss_fn` (so the loss is in [0, 8]);
+ * 4. optimizer step on θ; then ξ ← τ·ξ + (1−τ)·θ with τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (cosine
+ *    from τ_base to 1; core `cosineSchedule` + `updateMomentum`).
+ * The target starts as a copy of the online network (the official code re-initialises it with another
+ * seed and notes this makes no significant difference; a copy makes the EMA test exact).
+ */
+export class BYOL extends TwoViewMethod {
+  readonly name = 'byol';
+  readonly projector: tf.Sequential;
+  readonly predictor: tf.Sequential;
+  readonly targetEncoder: tf.LayersModel;
+  readonly targetProjector: tf.LayersModel;
+  readonly tauBase: number;
+  /** τ used by the last EMA update. */
+  lastTau = Number.NaN;
+  private targets: [tf.Tensor2D, tf.Tensor2D] | null = null;
+
+  constructor(opts: BYOLOptions) {
+    super(opts, byolViews());
+    const { tauBase = 0.99 } = opts;
+    if (!(tauBase >= 0 && tauBase <= 1)) throw new RangeError(`BYOL: tauBase must be in [0, 1], got ${String(tauBase)}`);
+    this.tauBase = tauBase;
+    const d = this.featureDim;
+    const out = Math.max(16, Math.round(d / 2));
+    this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), { inDim: d, name: 'byol_proj', seed: this.rng.seed() });
+    const pd = this.projector.outputs[0]!.shape[1] as number;
+    this.predictor = buildHead(opts.predictor ?? byolMlp({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'byol_pred', seed: this.rng.seed() });
+    this.targetEncoder = cloneModel(this.encoder);
+    this.targetProjector = cloneModel(this.projector);
+    Object.assign(this.owned, { projector: this.projector, predictor: this.predictor, target_encoder: this.targetEncoder, target_projector: this.targetProjector });
+    this.defaultGroup(opts, [this.encoder, this.projector, this.predictor], false);
+  }
+
+  /** Target projections z' of a view (no gradient is ever taken through them). */
+  targetProject(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => forward(this.targetProjector, forward(this.targetEncoder, x)));
+  }
+
+  protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D): tf.Tensor[] {
+    this.targets = [this.targetProject(v1), this.targetProject(v2)];
+    return this.targets;
+  }
+
+  loss(v1: tf.Tensor4D, v2: tf.Tensor4D): tf.Scalar {
+    const [t1, t2] = this.targets ?? [this.targetProject(v1), this.targetProject(v2)];
+    const p1 = forward(this.predictor, forward(this.projector, forward(this.encoder, v1)));
+    const p2 = forward(this.predictor, forward(this.projector, forward(this.encoder, v2)));
+    // sg(z'): the target branch never receives a gradient, even when loss() is called on its own.
+    const loss = tf.mean(tf.add(byolRegression(p1, stopGradient(t2)), byolRegression(p2, stopGradient(t1)))) as tf.Scalar;
+    if (!this.targets) tf.dispose([t1, t2]);
+    return loss;
+  }
+
+  protected override afterStep(_b: unknown, info: StepInfo & { step: number }): void {
+    this.targets = null;
+    const total = info.totalSteps ?? 0;
+    this.lastTau = total > 0 ? cosineSchedule({ from: this.tauBase, to: 1, totalSteps: total })(Math.min(info.step, total)) : this.tauBase;
+    updateMomentum(
+      [this.encoder, this.projector].flatMap(trainableOf),
+      [this.targetEncoder, this.targetProjector].flatMap(trainableOf),
+      this.lastTau,
+    );
+  }
+}

@@ -1,0 +1,18 @@
+export { SimCLR } from './simclr.js';
+export type { SimCLROptions } from './simclr.js';
+export { MoCo, MoCoV1, MoCoV2 } from './moco.js';
+export type { MoCoOptions } from './moco.js';
+export { MoCoV3 } from './moco-v3.js';
+export type { MoCoV3Options } from './moco-v3.js';
+export { BYOL, byolRegression } from './byol.js';
+export type { BYOLOptions } from './byol.js';
+export { SimSiam, negativeCosine } from './simsiam.js';
+export type { SimSiamOptions } from './simsiam.js';
+export { InstDisc } from './instdisc.js';
+export type { InstDiscOptions } from './instdisc.js';
+export { TwoViewMethod } from './base.js';
+export { groupedForward } from './shuffle-bn.js';
+export { cloneModel, embedImages, modelState, setLearningRate } from './common.js';
+export type { MethodBaseOptions, MethodBatch, StepInfo, VisionMethod } from './common.js';
+export { createMethod, METHODS } from './registry.js';
+export type { MethodName, CreateMethodOptions } from './registry.js';

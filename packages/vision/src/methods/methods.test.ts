@@ -1,0 +1,259 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { collapseStd, createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, METHODS, negativeCosine } from './index.js';
+import type { TwoViewMethod } from './base.js';
+import { trainableOf } from './moco.js';
+import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
+import { loadIdxDataset } from '../io/idx-dataset.js';
+import { identityViews, images, maxDiff, snapshot, tinyEncoder } from './test-helpers.js';
+
+let before = 0;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+const small = { hidden: 16, out: 8 };
+const makers: Record<string, () => TwoViewMethod> = {
+  simclr: () => new SimCLR({ encoder: tinyEncoder(), seed: 1, projector: [{ units: 16, bn: 'affine', relu: true }, { units: 8 }] }),
+  'moco-v1': () => new MoCoV1({ encoder: tinyEncoder(), seed: 1, queueSize: 32 }),
+  'moco-v2': () => new MoCoV2({ encoder: tinyEncoder(), seed: 1, queueSize: 32 }),
+  'moco-v3': () => new MoCoV3({ encoder: tinyEncoder(), seed: 1 }),
+  byol: () => new BYOL({ encoder: tinyEncoder(), seed: 1 }),
+  simsiam: () => new SimSiam({ encoder: tinyEncoder(), seed: 1 }),
+  instdisc: () => new InstDisc({ encoder: tinyEncoder(), seed: 1, datasetSize: 16, negatives: 8 }),
+};
+void small;
+const batchOf = (x: tf.Tensor4D) => ({ images: x, indices: Int32Array.from({ length: x.shape[0] }, (_, i) => i) });
+
+describe('every method', () => {
+  for (const [name, make] of Object.entries(makers)) {
+    it(`${name}: a step gives a finite loss, changes the encoder, and frees everything on dispose`, () => {
+      const m = make();
+      const x = images(8);
+      const w0 = snapshot(trainableOf(m.encoder));
+      const loss = m.step(batchOf(x), { step: 0, totalSteps: 4, rng: createRng(2) });
+      const value = loss.dataSync()[0]!;
+      expect(Number.isFinite(value)).toBe(true);
+      const moved = trainableOf(m.encoder).some((v, i) => maxDiff(v, w0[i]!) > 0);
+      expect(moved).toBe(true);
+      // Finite gradients reach the encoder.
+      const [v1, v2] = [images(8, 5), images(8, 6)];
+      const { value: l2, grads } = tf.variableGrads(() => m.loss(v1, v2, batchOf(x)), trainableOf(m.encoder));
+      for (const g of Object.values(grads)) expect(Number.isFinite(tf.tidy(() => g.abs().sum().dataSync()[0]!))).toBe(true);
+      expect(Object.keys(grads).length).toBe(m.encoder.trainableWeights.length);
+      tf.dispose([loss, x, v1, v2, l2, ...w0, ...Object.values(grads)]);
+      expect(Object.keys(m.stateTensors()).length).toBeGreaterThan(m.encoder.weights.length - 1);
+      m.dispose();
+    });
+  }
+
+  it('createMethod builds every name and rejects unknown ones', () => {
+    for (const name of METHODS) {
+      const m = createMethod(name, { encoder: tinyEncoder(), datasetSize: 64 });
+      expect(m.name).toBe(name);
+      m.dispose();
+    }
+    const enc = tinyEncoder();
+    expect(() => createMethod('swav' as never, { encoder: enc })).toThrow(/method must be one of 'simclr'/);
+    enc.dispose();
+  });
+
+  it('rejects a batch with a wrong channel count, naming the shape', () => {
+    const m = makers.simclr!();
+    const bad = tf.zeros([4, 8, 8, 2]) as tf.Tensor4D;
+    expect(() => m.step(bad)).toThrow(/simclr.step: batch: images must have 1 or 3 channels.*\[4, 8, 8, 2\]/);
+    bad.dispose();
+    m.dispose();
+  });
+});
+
+describe('stop-gradient: target and key networks get no gradient', () => {
+  for (const [name, make, targets] of [
+    ['moco-v1', makers['moco-v1']!, (m: any) => [m.keyEncoder, m.keyProjector]],
+    ['moco-v3', makers['moco-v3']!, (m: any) => [m.keyEncoder, m.keyProjector]],
+    ['byol', makers.byol!, (m: any) => [m.targetEncoder, m.targetProjector]],
+  ] as const) {
+    it(name, () => {
+      const m = make();
+      const [v1, v2] = [images(8, 1), images(8, 2)];
+      // No varList: every trainable variable in the engine, target/key included, is a candidate.
+      const { value, grads } = tf.variableGrads(() => m.loss(v1, v2));
+      const targetNames = new Set((targets(m) as tf.LayersModel[]).flatMap(trainableOf).map((v) => v.name));
+      const onlineNames = trainableOf(m.encoder).map((v) => v.name);
+      const got = Object.keys(grads);
+      // core's stopGradient is a customGrad with a zero backward: a target weight either is not on the
+      // tape at all or gets an exactly-zero gradient.
+      for (const n of got.filter((k) => targetNames.has(k))) expect(tf.tidy(() => grads[n]!.abs().max().dataSync()[0])).toBe(0);
+      for (const n of onlineNames) expect(got).toContain(n);
+      expect(onlineNames.some((n) => tf.tidy(() => grads[n]!.abs().max().dataSync()[0]!) > 0)).toBe(true);
+      tf.dispose([v1, v2, value, ...Object.values(grads)]);
+      m.dispose();
+    });
+  }
+
+  it('simsiam: gradients equal those of the loss with z replaced by a constant copy', () => {
+    const m = makers.simsiam!() as SimSiam;
+    const [v1, v2] = [images(8, 1), images(8, 2)];
+    const vars = trainableOf(m.encoder);
+    const a = tf.variableGrads(() => m.loss(v1, v2), vars);
+    // Same loss written by hand with z detached through a JS round-trip (no tape connection at all).
+    // BN statistics move during each forward, so snapshot and restore them between the two passes.
+    const b = tf.variableGrads(() => {
+      const z1 = m.projector.apply(m.encoder.apply(v1, { training: true }), { training: true }) as tf.Tensor2D;
+      const z2 = m.projector.apply(m.encoder.apply(v2, { training: true }), { training: true }) as tf.Tensor2D;
+      const c1 = tf.tensor2d(z1.arraySync() as number[][]);
+      const c2 = tf.tensor2d(z2.arraySync() as number[][]);
+      const p1 = m.predictor.apply(z1, { training: true }) as tf.Tensor2D;
+      const p2 = m.predictor.apply(z2, { training: true }) as tf.Tensor2D;
+      return tf.add(tf.mul(0.5, tf.mean(negativeCosine(p1, c2))), tf.mul(0.5, tf.mean(negativeCosine(p2, c1)))) as tf.Scalar;
+    }, vars);
+    expect(Math.abs(a.value.dataSync()[0]! - b.value.dataSync()[0]!)).toBeLessThan(1e-5);
+    for (const k of Object.keys(a.grads)) expect(maxDiff(a.grads[k]!, b.grads[k]!)).toBeLessThan(1e-4);
+    tf.dispose([v1, v2, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    m.dispose();
+  });
+});
+
+describe('MoCo mechanics', () => {
+  it('momentum is applied before the key forward, with exact EMA arithmetic, and keys enter the queue FIFO', () => {
+    const m = new MoCoV1({ encoder: tinyEncoder(), seed: 1, queueSize: 20, momentum: 0.9, views: identityViews, shuffleBn: false, bnGroups: 1 });
+    const x = images(8);
+    const online = () => [m.encoder, m.projector].flatMap(trainableOf);
+    const key = () => [m.keyEncoder, m.keyProjector].flatMap(trainableOf);
+    const q0 = snapshot(online());
+    for (const [i, v] of key().entries()) expect(maxDiff(v, q0[i]!)).toBe(0); // θ_k starts as θ_q
+    tf.dispose(m.step(x));
+    const keys1 = m.encodeKeys(x); // key net unchanged since the step's start: the enqueued keys
+    const q1 = snapshot(online());
+    const k1 = snapshot(key());
+    tf.dispose(m.step(x));
+    // θ_k2 = 0.9·θ_k1 + 0.1·θ_q1 (θ_q1: online weights before step 2's optimizer update).
+    key().forEach((v, i) => {
+      const expected = tf.tidy(() => k1[i]!.mul(0.9).add(q1[i]!.mul(0.1)));
+      expect(maxDiff(v, expected)).toBeLessThan(1e-6);
+      expected.dispose();
+    });
+    const keys2 = m.encodeKeys(x); // with θ_k2: what step 2 must have enqueued if m was applied first
+    const queue = m.queue.negatives();
+    expect(m.queue.pointer).toBe(16);
+    const [head, next] = [queue.slice([0, 0], [8, -1]), queue.slice([8, 0], [8, -1])];
+    expect(maxDiff(head, keys1)).toBeLessThan(1e-5);
+    expect(maxDiff(next, keys2)).toBeLessThan(1e-5);
+    tf.dispose([head, next]);
+    expect(maxDiff(keys1, keys2)).toBeGreaterThan(1e-4);
+    tf.dispose(m.step(x)); // wraps: 4 slots at the end, then 4 at the start
+    expect(m.queue.pointer).toBe(4);
+    tf.dispose([x, queue, keys1, keys2, ...q0, ...q1, ...k1]);
+    m.dispose();
+  });
+
+  it('InstDisc updates exactly the batch rows of the bank and fixes Z on the first batch', () => {
+    const m = new InstDisc({ encoder: tinyEncoder(), seed: 1, datasetSize: 16, negatives: 8, views: identityViews });
+    const x = images(4);
+    const bank0 = m.bank.rows(Int32Array.from({ length: 16 }, (_, i) => i));
+    tf.dispose(m.step({ images: x, indices: Int32Array.of(3, 5, 7, 9) }));
+    const bank1 = m.bank.rows(Int32Array.from({ length: 16 }, (_, i) => i));
+    const changed = tf.tidy(() => Array.from(bank1.sub(bank0).abs().sum(1).dataSync()).map((v) => v > 1e-6));
+    expect(changed.flatMap((c, i) => (c ? [i] : []))).toEqual([3, 5, 7, 9]);
+    const logZ = m.stateTensors()['instdisc/logZ']!.dataSync()[0]!;
+    expect(Number.isFinite(logZ)).toBe(true);
+    tf.dispose(m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }));
+    expect(m.stateTensors()['instdisc/logZ']!.dataSync()[0]).toBe(logZ);
+    expect(() => m.step(x)).toThrow(/needs the dataset index/);
+    tf.dispose([x, bank0, bank1]);
+    m.dispose();
+  });
+
+  it('BYOL: target ← τ·target + (1−τ)·online after the step, τ cosine from τ_base to 1', () => {
+    const m = new BYOL({ encoder: tinyEncoder(), seed: 1, tauBase: 0.5, views: identityViews });
+    const x = images(8);
+    const t0 = snapshot([m.targetEncoder, m.targetProjector].flatMap(trainableOf));
+    tf.dispose(m.step(x, { step: 0, totalSteps: 10 }));
+    expect(m.lastTau).toBeCloseTo(0.5, 10);
+    const online = [m.encoder, m.projector].flatMap(trainableOf);
+    [m.targetEncoder, m.targetProjector].flatMap(trainableOf).forEach((v, i) => {
+      const expected = tf.tidy(() => t0[i]!.mul(0.5).add(online[i]!.mul(0.5)));
+      expect(maxDiff(v, expected)).toBeLessThan(1e-6);
+      expected.dispose();
+    });
+    tf.dispose(m.step(x, { step: 5, totalSteps: 10 }));
+    expect(m.lastTau).toBeCloseTo(0.75, 10);
+    tf.dispose(m.step(x, { step: 10, totalSteps: 10 }));
+    expect(m.lastTau).toBeCloseTo(1, 10);
+    tf.dispose([x, ...t0]);
+    m.dispose();
+  });
+
+  it('MoCo v3 momentum follows 1 − ½(1+cos(πt/T))(1−m₀)', () => {
+    const m = new MoCoV3({ encoder: tinyEncoder(), seed: 1, momentum: 0.9, views: identityViews });
+    const x = images(8);
+    tf.dispose(m.step(x, { step: 0, totalSteps: 4 }));
+    expect(m.lastMomentum).toBeCloseTo(0.9, 10);
+    tf.dispose(m.step(x, { step: 2, totalSteps: 4 }));
+    expect(m.lastMomentum).toBeCloseTo(0.95, 10);
+    x.dispose();
+    m.dispose();
+  });
+});
+
+describe('checkpoints', () => {
+  it('save → load into a fresh method gives identical embeddings and the same queue', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vision-ckpt-'));
+    try {
+      const a = new MoCoV2({ encoder: tinyEncoder(1), seed: 1, queueSize: 16 });
+      const x = images(8);
+      for (let s = 0; s < 2; s++) tf.dispose(a.step(x, { step: s, totalSteps: 4 }));
+      await saveCheckpoint(dir, a, { epoch: 1 });
+      const b = new MoCoV2({ encoder: tinyEncoder(9), seed: 9, queueSize: 16 });
+      const meta = await loadCheckpoint(dir, b);
+      expect(meta.epoch).toBe(1);
+      const [ea, eb] = [a.embed(x), b.embed(x)];
+      expect(maxDiff(ea, eb)).toBe(0);
+      const [qa, qb] = [a.queue.negatives(), b.queue.negatives()];
+      expect(maxDiff(qa, qb)).toBe(0);
+      tf.dispose([x, ea, eb, qa, qb]);
+      a.dispose();
+      b.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a short run on a tiny subset', () => {
+  it('SimCLR lowers the loss and stays clear of collapse', async () => {
+    // 16 real Fashion-MNIST images, downsampled to 8×8 so the run takes seconds on the cpu backend.
+    const ds = await loadIdxDataset(BUNDLED_FASHION_MNIST, { split: 'test', limit: 16 });
+    const full = await ds.read(Int32Array.from({ length: 16 }, (_, i) => i));
+    const data = tf.tidy(() => tf.image.resizeBilinear(full, [8, 8]) as tf.Tensor4D);
+    full.dispose();
+    const m = new SimCLR({ encoder: tinyEncoder(), seed: 1, learningRate: 3e-3, temperature: 0.5 });
+    const e0 = m.embed(data);
+    const std0 = collapseStd(e0);
+    const losses: number[] = [];
+    const rng = createRng(5);
+    for (let s = 0; s < 16; s++) {
+      const l = m.step(data, { step: s, rng });
+      losses.push(l.dataSync()[0]!);
+      l.dispose();
+    }
+    const mean = (a: number[]) => a.reduce((p, c) => p + c, 0) / a.length;
+    expect(mean(losses.slice(-4))).toBeLessThan(mean(losses.slice(0, 4)));
+    const emb = m.embed(data);
+    // The collapse monitor's figure (std of the L2-normalised embeddings) must not fall towards 0.
+    expect(collapseStd(emb)).toBeGreaterThan(0.8 * std0);
+    e0.dispose();
+    tf.dispose([data, emb]);
+    m.dispose();
+  });
+});
