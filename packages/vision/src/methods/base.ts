@@ -70,7 +70,7 @@ export abstract class TwoViewMethod implements VisionMethod {
   }
 
   /** Work before the loss that needs no gradient (momentum update, keys). Returns tensors to free after the step. */
-  protected beforeLoss(_v1: tf.Tensor4D, _v2: tf.Tensor4D, _info: Required<Pick<StepInfo, 'step'>> & StepInfo): tf.Tensor[] {
+  protected beforeLoss(_v1: tf.Tensor4D, _v2: tf.Tensor4D, _info: Required<Pick<StepInfo, 'globalStep'>> & StepInfo): tf.Tensor[] {
     return [];
   }
 
@@ -81,14 +81,14 @@ export abstract class TwoViewMethod implements VisionMethod {
   abstract loss(v1: tf.Tensor4D, v2: tf.Tensor4D, batch?: MethodBatch): tf.Scalar;
 
   /** State updates after the optimizer step (queue, bank, EMA). */
-  protected afterStep(_batch: MethodBatch, _info: Required<Pick<StepInfo, 'step'>> & StepInfo): void {}
+  protected afterStep(_batch: MethodBatch, _info: Required<Pick<StepInfo, 'globalStep'>> & StepInfo): void {}
 
   /** One training step: views → [beforeLoss] → gradients → optimizer(s) → [afterStep]. Returns the loss. */
   step(batch: MethodBatch, info: StepInfo = {}): tf.Scalar {
     this.assertAlive();
     const x = batchImages(batch, this.name);
-    const step = info.step ?? this.localStep;
-    const full = { ...info, step };
+    const step = info.globalStep ?? this.localStep;
+    const full = { ...info, globalStep: step };
     this.applySchedules(step, info.totalSteps);
     const [v1, v2] = twoViews(this.views, x, info.rng ?? this.rng);
     const extra: tf.Tensor[] = [];

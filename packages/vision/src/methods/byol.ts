@@ -86,10 +86,10 @@ export class BYOL extends TwoViewMethod {
     return loss;
   }
 
-  protected override afterStep(_b: unknown, info: StepInfo & { step: number }): void {
+  protected override afterStep(_b: unknown, info: StepInfo & { globalStep: number }): void {
     this.targets = null;
     const total = info.totalSteps ?? 0;
-    this.lastTau = total > 0 ? cosineSchedule({ from: this.tauBase, to: 1, totalSteps: total })(Math.min(info.step, total)) : this.tauBase;
+    this.lastTau = total > 0 ? cosineSchedule({ from: this.tauBase, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.tauBase;
     updateMomentum(
       [this.encoder, this.projector].flatMap(trainableOf),
       [this.targetEncoder, this.targetProjector].flatMap(trainableOf),

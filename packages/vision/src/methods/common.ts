@@ -6,12 +6,15 @@ import { multiView } from '../augment/compose.js';
 import type { ViewPair } from '../augment/presets.js';
 
 /**
- * What the training loop tells a step (a subset of core `train()`'s step info; every field optional so a
- * method also runs from a hand-written loop). `step`/`totalSteps` drive the momentum and LR schedules;
- * `rng` (derived from seed + step by the loop) makes a resumed run draw the same views.
+ * What the training loop tells a step: core `train()`'s step info (`{ epoch, step, globalStep, rng }`)
+ * plus `totalSteps`, every field optional so a method also runs from a hand-written loop.
+ * `globalStep`/`totalSteps` drive the momentum and LR schedules; `rng` (derived from seed + step by the
+ * loop) makes a resumed run draw the same views. Pass `{ ...info, totalSteps }` from `train()`.
  */
 export interface StepInfo {
-  /** Global step index, 0-based. */
+  /** Step over the whole run, 0-based. */
+  globalStep?: number;
+  /** Step within the epoch (unused by the methods). */
   step?: number;
   /** Total number of steps of the run (for cosine schedules). */
   totalSteps?: number;

@@ -41,7 +41,7 @@ describe('every method', () => {
       const m = make();
       const x = images(8);
       const w0 = snapshot(trainableOf(m.encoder));
-      const loss = m.step(batchOf(x), { step: 0, totalSteps: 4, rng: createRng(2) });
+      const loss = m.step(batchOf(x), { globalStep: 0, totalSteps: 4, rng: createRng(2) });
       const value = loss.dataSync()[0]!;
       expect(Number.isFinite(value)).toBe(true);
       const moved = trainableOf(m.encoder).some((v, i) => maxDiff(v, w0[i]!) > 0);
@@ -178,7 +178,7 @@ describe('MoCo mechanics', () => {
     const m = new BYOL({ encoder: tinyEncoder(), seed: 1, tauBase: 0.5, views: identityViews });
     const x = images(8);
     const t0 = snapshot([m.targetEncoder, m.targetProjector].flatMap(trainableOf));
-    tf.dispose(m.step(x, { step: 0, totalSteps: 10 }));
+    tf.dispose(m.step(x, { globalStep: 0, totalSteps: 10 }));
     expect(m.lastTau).toBeCloseTo(0.5, 10);
     const online = [m.encoder, m.projector].flatMap(trainableOf);
     [m.targetEncoder, m.targetProjector].flatMap(trainableOf).forEach((v, i) => {
@@ -186,9 +186,9 @@ describe('MoCo mechanics', () => {
       expect(maxDiff(v, expected)).toBeLessThan(1e-6);
       expected.dispose();
     });
-    tf.dispose(m.step(x, { step: 5, totalSteps: 10 }));
+    tf.dispose(m.step(x, { globalStep: 5, totalSteps: 10 }));
     expect(m.lastTau).toBeCloseTo(0.75, 10);
-    tf.dispose(m.step(x, { step: 10, totalSteps: 10 }));
+    tf.dispose(m.step(x, { globalStep: 10, totalSteps: 10 }));
     expect(m.lastTau).toBeCloseTo(1, 10);
     tf.dispose([x, ...t0]);
     m.dispose();
@@ -197,9 +197,9 @@ describe('MoCo mechanics', () => {
   it('MoCo v3 momentum follows 1 − ½(1+cos(πt/T))(1−m₀)', () => {
     const m = new MoCoV3({ encoder: tinyEncoder(), seed: 1, momentum: 0.9, views: identityViews });
     const x = images(8);
-    tf.dispose(m.step(x, { step: 0, totalSteps: 4 }));
+    tf.dispose(m.step(x, { globalStep: 0, totalSteps: 4 }));
     expect(m.lastMomentum).toBeCloseTo(0.9, 10);
-    tf.dispose(m.step(x, { step: 2, totalSteps: 4 }));
+    tf.dispose(m.step(x, { globalStep: 2, totalSteps: 4 }));
     expect(m.lastMomentum).toBeCloseTo(0.95, 10);
     x.dispose();
     m.dispose();
@@ -212,7 +212,7 @@ describe('checkpoints', () => {
     try {
       const a = new MoCoV2({ encoder: tinyEncoder(1), seed: 1, queueSize: 16 });
       const x = images(8);
-      for (let s = 0; s < 2; s++) tf.dispose(a.step(x, { step: s, totalSteps: 4 }));
+      for (let s = 0; s < 2; s++) tf.dispose(a.step(x, { globalStep: s, totalSteps: 4 }));
       await saveCheckpoint(dir, a, { epoch: 1 });
       const b = new MoCoV2({ encoder: tinyEncoder(9), seed: 9, queueSize: 16 });
       const meta = await loadCheckpoint(dir, b);
@@ -243,7 +243,7 @@ describe('a short run on a tiny subset', () => {
     const losses: number[] = [];
     const rng = createRng(5);
     for (let s = 0; s < 16; s++) {
-      const l = m.step(data, { step: s, rng });
+      const l = m.step(data, { globalStep: s, rng });
       losses.push(l.dataSync()[0]!);
       l.dispose();
     }

@@ -63,9 +63,9 @@ export class MoCoV3 extends TwoViewMethod {
     return tf.tidy(() => forward(this.keyProjector, forward(this.keyEncoder, x)));
   }
 
-  protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo & { step: number }): tf.Tensor[] {
+  protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo & { globalStep: number }): tf.Tensor[] {
     const total = info.totalSteps ?? 0;
-    this.lastMomentum = total > 0 ? cosineSchedule({ from: this.baseMomentum, to: 1, totalSteps: total })(Math.min(info.step, total)) : this.baseMomentum;
+    this.lastMomentum = total > 0 ? cosineSchedule({ from: this.baseMomentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.baseMomentum;
     updateMomentum([this.encoder, this.projector].flatMap(trainableOf), [this.keyEncoder, this.keyProjector].flatMap(trainableOf), this.lastMomentum);
     this.keys = [this.encodeKeys(v1), this.encodeKeys(v2)];
     return this.keys;
