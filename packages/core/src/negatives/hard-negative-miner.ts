@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NegativeContext, NegativeSource } from '../types.js';
 import { assertEmbeddings, assertInt, assertInRange, assertOneOf, shapeStr } from '../validate.js';
-import { l2NormalizeRows } from './l2-normalize.js';
+import { l2Normalize } from '../losses/similarity.js';
 
 /** How a miner keeps a query's positive out of its negatives. */
 export type PositiveExclusion = 'index' | 'identity' | 'none';
@@ -72,8 +72,8 @@ export function mineHardNegatives(
   }
 
   return tf.tidy(() => {
-    const q = l2NormalizeRows(queries);
-    const p = l2NormalizeRows(pool);
+    const q = l2Normalize(queries);
+    const p = l2Normalize(pool);
     // Similarities [N, M]: shared pool q·pᵀ, per-query pool ⟨q_i, p_ij⟩.
     const sims = perQuery
       ? tf.squeeze(tf.matMul(p as tf.Tensor3D, tf.expandDims(q, 2) as tf.Tensor3D), [2])
@@ -82,7 +82,7 @@ export function mineHardNegatives(
     if (exclude === 'index') {
       banned = tf.cast(tf.pad(tf.eye(n), [[0, 0], [0, m - n]]), 'bool');
     } else if (exclude === 'identity') {
-      const pos = l2NormalizeRows(positives!);
+      const pos = l2Normalize(positives!);
       const posSims = perQuery
         ? tf.squeeze(tf.matMul(p as tf.Tensor3D, tf.expandDims(pos, 2) as tf.Tensor3D), [2])
         : tf.matMul(pos, p as tf.Tensor2D, false, true);

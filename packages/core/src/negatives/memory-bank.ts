@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng } from '../random/rng.js';
 import type { Checkpointable, NegativeContext, NegativeSource } from '../types.js';
 import { assertEmbeddings, assertInRange, assertInt, shapeStr } from '../validate.js';
-import { l2NormalizeRows, randomUnitRows } from './l2-normalize.js';
+import { l2Normalize } from '../losses/similarity.js';
+import { randomUnitRows } from './random-unit-rows.js';
 
 /** Options of {@link MemoryBank}. */
 export interface MemoryBankOptions {
@@ -189,8 +190,8 @@ export class MemoryBank implements NegativeSource, Checkpointable {
     const m = this.momentum;
     tf.tidy(() => {
       const old = tf.gather(this.bank, tf.tensor1d(idx, 'int32'));
-      const mixed = tf.add(tf.mul(old, m), tf.mul(l2NormalizeRows(keys), 1 - m));
-      const updated = l2NormalizeRows(mixed);
+      const mixed = tf.add(tf.mul(old, m), tf.mul(l2Normalize(keys), 1 - m));
+      const updated = l2Normalize(mixed);
       this.bank.assign(tf.gather(tf.concat([this.bank, updated], 0), tf.tensor1d(source, 'int32')) as tf.Tensor2D);
     });
   }

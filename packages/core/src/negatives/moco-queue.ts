@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random/rng.js';
 import type { Checkpointable, NegativeSource } from '../types.js';
 import { assertEmbeddings, assertInt, shapeStr } from '../validate.js';
-import { randomUnitRows } from './l2-normalize.js';
+import { randomUnitRows } from './random-unit-rows.js';
 
 /** Options of {@link MoCoQueue}. */
 export interface MoCoQueueOptions {

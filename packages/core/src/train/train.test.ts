@@ -195,6 +195,31 @@ describe('train', () => {
     ]);
   });
 
+  it('shows metrics added by callbacks in the epoch log line and keeps them in the checkpoint meta', async () => {
+    const lines: string[] = [];
+    const dir = path.join(root, 'metrics');
+    const model = new Regressor(7);
+    await train({
+      epochs: 1,
+      stepsPerEpoch: 1,
+      progress: false,
+      state: model,
+      checkpointDir: dir,
+      log: (l) => lines.push(l),
+      callbacks: {
+        onEpochEnd: async (_e, logs) => {
+          (logs as Record<string, unknown>).knnAccuracy = 0.625;
+        },
+      },
+      batches,
+      step: (batch, info) => model.step(batch, info.rng),
+    });
+    model.dispose();
+    expect(lines[0]).toMatch(/ {2}knnAccuracy 0\.6250$/);
+    const saved = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as { meta: { epochLogs: Record<string, unknown> } };
+    expect(saved.meta.epochLogs.knnAccuracy).toBe(0.625);
+  });
+
   it('stepsPerEpoch closes the batch generator early, and unconsumed batches are never created', async () => {
     let closed = 0;
     let made = 0;

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { isCheckpointDir, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { createRng, type Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { assertInt } from '../validate.js';
-import { writeLossCurve } from './loss-curve.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { deriveSeed } from './seed.js';
 
@@ -157,7 +155,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     resume = false,
     overwrite = false,
     progress = true,
-    progressStream = process.stderr,
+    progressStream = typeof process === 'undefined' ? { write: () => undefined } : process.stderr,
     lossCurvePath,
     lossCurveTitle = 'training loss',
     log,
@@ -173,6 +171,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const callbacks: readonly TrainCallbacks[] =
     options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as TrainCallbacks];
   const ckState = state ?? EMPTY_STATE;
+  // File I/O (node:fs) is loaded only when a run asks for it, so the loop itself also runs in a browser.
+  const io = checkpointDir !== undefined ? await import('../io/checkpoint.js') : null;
+  const curve = lossCurvePath !== undefined ? await import('./loss-curve.js') : null;
   const started = performance.now();
 
   let startEpoch = 0;
@@ -180,9 +181,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   let losses: number[] = [];
   let epochLosses: number[] = [];
   let resumed = false;
-  if (resume && checkpointDir !== undefined) {
-    if (await isCheckpointDir(checkpointDir)) {
-      const meta = await loadCheckpoint<TrainMeta>(checkpointDir, ckState);
+  if (resume && checkpointDir !== undefined && io !== null) {
+    if (await io.isCheckpointDir(checkpointDir)) {
+      const meta = await io.loadCheckpoint<TrainMeta>(checkpointDir, ckState);
       if (meta.kind !== 'train' || !Number.isInteger(meta.epoch) || !Array.isArray(meta.losses)) {
         throw new Error(`checkpoint '${checkpointDir}' was not written by train() (its meta has no epoch/losses)`);
       }
@@ -264,14 +265,14 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       bar?.newline();
       const logs: EpochLogs = { loss: epochLoss, epoch, steps: count, globalStep, seconds };
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
-      log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s`);
-      if (checkpointDir !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
+      log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
+      if (checkpointDir !== undefined && io !== null && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
         const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
-        await saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
+        await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
       }
-      if (lossCurvePath !== undefined) {
+      if (lossCurvePath !== undefined && curve !== null) {
         try {
-          await writeLossCurve(lossCurvePath, losses, lossCurveTitle);
+          await curve.writeLossCurve(lossCurvePath, losses, lossCurveTitle);
         } catch (err) {
           log?.(`warning: could not write the loss curve to '${lossCurvePath}': ${(err as Error).message}`);
         }
@@ -328,6 +329,16 @@ export function disposeTensors(batch: unknown, seen = new Set<unknown>()): void 
   if (proto === Object.prototype || proto === null) {
     for (const value of Object.values(batch)) disposeTensors(value, seen);
   }
+}
+
+const BASE_LOG_KEYS = new Set(['loss', 'epoch', 'steps', 'globalStep', 'seconds']);
+
+/** Numeric metrics callbacks added to the epoch logs (e.g. a kNN monitor's accuracy), for the log line. */
+function extraMetrics(logs: EpochLogs): string {
+  return Object.entries(logs)
+    .filter(([k, v]) => !BASE_LOG_KEYS.has(k) && typeof v === 'number')
+    .map(([k, v]) => `  ${k} ${Number.isInteger(v) ? String(v) : (v as number).toFixed(4)}`)
+    .join('');
 }
 
 /** Keeps the JSON-serialisable fields (numbers, strings, booleans, arrays of them) of epoch logs. */
