@@ -33,13 +33,14 @@ const KEYS = ['negatives', 'temperature', 'reduction'] as const;
  * τ = 0.01 does not overflow.
  *
  * @param query queries `[N, D]` (gradients flow here).
- * @param positive keys `[N, D]`, row i the positive of query i (stop-gradient them yourself for MoCo).
+ * @param positive keys `[N, D]`, row i the positive of query i (MoCo: pass `stopGradient(k)`).
  * @returns a scalar, or with `reduction: 'none'` the per-query losses `[N]`.
  *
  * @example
  * ```ts
- * // MoCo: InfoNCE + a queue of negatives
- * const loss = infoNCE(q, tf.stopGradient(k), { negatives: queue.negatives(q), temperature: 0.2 });
+ * // MoCo: InfoNCE + a queue of negatives (stopGradient from @contrastive/core)
+ * const loss = infoNCE(q, stopGradient(k), { negatives: queue.negatives(q), temperature: 0.2 });
+ * queue.update(stopGradient(k)); // enqueue after the loss
  * ```
  */
 export function infoNCE<R extends Reduction = 'mean'>(

@@ -51,8 +51,10 @@ const KEYS = ['temperature', 'datasetSize', 'z', 'logZ', 'reduction'] as const;
  *
  * @example
  * ```ts
+ * const bank = new MemoryBank({ size: 50_000, dim: 128, seed: 1 });
  * const nce = new NceLoss({ datasetSize: 50_000, temperature: 0.07 }); // Z fixed on the first call
- * const loss = nce.call(f, bank.rows(indices), bank.sample(4096));
+ * const loss = nce.call(f, bank.rows(indices), bank.sample(4096, { n: indices.length })); // [N, 4096, D]
+ * bank.update(stopGradient(f), { indices }); // after the step, as lemniscate's backward
  * ```
  */
 export function nceLoss<R extends Reduction = 'mean'>(
