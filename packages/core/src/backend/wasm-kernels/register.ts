@@ -1,0 +1,86 @@
+/**
+ * Registers our wasm training kernels with tfjs (idempotent; safe to call many times and before
+ * or after the wasm backend initialises).
+ *
+ * Added (missing in tfjs-backend-wasm 4.22): Conv2DBackpropFilter,
+ * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum,
+ * Einsum. Replaced for speed (stock version kept as fallback): BatchMatMul (transposed and
+ * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { einsumConfig } from './einsum.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { captureOriginal } from './wasm-util.js';
+
+/** Kernels that tfjs-backend-wasm 4.22 does not have at all. */
+export const ADDED_WASM_KERNELS = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+  'Einsum',
+] as const;
+
+/** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput'] as const;
+
+const MARK = Symbol.for('@contrastive/core/wasm-kernel');
+const marked = (k: KernelConfig | undefined): boolean =>
+  Boolean(k && (k.kernelFunc as unknown as Record<symbol, boolean>)[MARK]);
+
+function install(config: KernelConfig, stock?: KernelConfig): void {
+  (config.kernelFunc as unknown as Record<symbol, boolean>)[MARK] = true;
+  if (stock) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    // Keep the stock setupFunc: it binds the C++ entry point our fallback calls.
+    tf.registerKernel({ ...config, setupFunc: stock.setupFunc });
+  } else {
+    tf.registerKernel(config);
+  }
+}
+
+/**
+ * Register (or confirm) our kernels on the `wasm` backend. Returns the names newly installed by
+ * this call (empty when already done).
+ */
+export function registerWasmTrainingKernels(): string[] {
+  const done: string[] = [];
+  const added: KernelConfig[] = [
+    conv2DBackpropFilterConfig,
+    depthwiseBackpropFilterConfig,
+    depthwiseBackpropInputConfig,
+    unsortedSegmentSumConfig,
+    einsumConfig,
+  ];
+  for (const config of added) {
+    const existing = tf.getKernel(config.kernelName, 'wasm');
+    if (existing) continue; // ours already, or a future tfjs that ships it natively
+    install(config);
+    done.push(config.kernelName);
+  }
+  const replaced: [string, (stock: KernelFunc) => KernelConfig][] = [
+    ['BatchMatMul', batchMatMulConfig],
+    ['Conv2DBackpropInput', conv2DBackpropInputConfig],
+  ];
+  for (const [name, make] of replaced) {
+    const stock = tf.getKernel(name, 'wasm');
+    if (!stock || marked(stock)) continue;
+    const stockFunc = captureOriginal(name)!;
+    install(make(stockFunc), stock);
+    done.push(name);
+  }
+  // Capture the stock kernels our code calls, before anyone else can override them.
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Multiply', 'Sum']) captureOriginal(name);
+  return done;
+}
+
+/** True when every kernel we add or replace is ours on the wasm backend. */
+export function wasmTrainingKernelsRegistered(): boolean {
+  return [...ADDED_WASM_KERNELS, ...REPLACED_WASM_KERNELS].every((n) => marked(tf.getKernel(n, 'wasm')));
+}
