@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { alignment, l2Normalize, uniformity } from '../losses/index.js';
 import { createRng } from '../random/rng.js';
-import { assertInt, assertPositive } from '../validate.js';
+import { assertInt, assertNoNaN, assertPositive } from '../validate.js';
 import { toTensor2D, type EmbeddingInput } from './inputs.js';
 
 export interface AlignmentUniformityOptions {
@@ -45,6 +45,8 @@ export function alignmentUniformityReport(x: EmbeddingInput, y: EmbeddingInput, 
     if (b.tensor.shape[0] !== n || b.tensor.shape[1] !== d) {
       throw new RangeError(`x and y must have the same shape [N, D], got [${a.tensor.shape.join(', ')}] and [${b.tensor.shape.join(', ')}]`);
     }
+    assertNoNaN(a.tensor, 'x');
+    assertNoNaN(b.tensor, 'y');
     if (n < 2) throw new RangeError(`uniformity needs at least 2 rows, got x of shape [${n}, ${d}]`);
     const idx = n > maxPoints ? createRng(opts.seed ?? 0).permutation(n).slice(0, maxPoints) : null;
     const yT = b.tensor;

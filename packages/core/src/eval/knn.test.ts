@@ -84,6 +84,10 @@ describe('knnAccuracy behaviour', () => {
     expect(() => knnAccuracy(tr.x, [0.5, ...tr.y.slice(1)], tr.x, tr.y)).toThrow(/trainLabels\[0\] is 0.5/);
     expect(() => knnAccuracy(tr.x, tr.y, tr.x, tr.y, { numClasses: 1 })).toThrow(/numClasses is 1/);
     expect(() => knnAccuracy([], [], tr.x, tr.y)).toThrow(/trainEmb is empty/);
+    const nan = tr.x.map((r) => r.slice());
+    nan[4]![1] = NaN;
+    expect(() => knnAccuracy(tr.x, tr.y, nan, tr.y)).toThrow(/testEmb contains NaN/);
+    expect(() => knnAccuracy(nan, tr.y, tr.x, tr.y)).toThrow(/trainEmb contains NaN/);
     const t3 = tf.zeros([2, 2, 2]);
     expect(() => knnAccuracy(t3, [0, 1], tr.x, tr.y)).toThrow(/trainEmb must be a 2-D tensor \[N, D\], got shape \[2, 2, 2\]/);
     t3.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInt, assertPositive } from '../validate.js';
+import { assertInt, assertNoNaN, assertPositive } from '../validate.js';
 import { l2Normalize } from '../losses/index.js';
 import { inferNumClasses, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
 
@@ -81,6 +81,10 @@ function knnCore(
     if (d !== dTest) {
       throw new RangeError(`trainEmb and testEmb must have the same dimension D, got [${n}, ${d}] and [${m}, ${dTest}]`);
     }
+    // One reduction each, negligible next to the N×M similarity work; a NaN row would otherwise win or
+    // lose every top-k silently.
+    assertNoNaN(train.tensor, 'trainEmb');
+    assertNoNaN(test.tensor, 'testEmb');
     const kk = Math.min(k, n);
     const bank = tf.tidy(() => l2Normalize(train.tensor));
     const preds = new Int32Array(m);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../random/rng.js';
-import { assertInt, assertNonNegative, assertPositive } from '../validate.js';
+import { assertInt, assertNoNaN, assertNonNegative, assertPositive } from '../validate.js';
 import { inferNumClasses, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
 
 export interface LinearProbeOptions {
@@ -82,6 +82,8 @@ export function linearProbe(
     if (te.tensor.shape[1] !== d) {
       throw new RangeError(`trainX and testX must have the same dimension D, got ${JSON.stringify(tr.tensor.shape)} and ${JSON.stringify(te.tensor.shape)}`);
     }
+    assertNoNaN(tr.tensor, 'trainX');
+    assertNoNaN(te.tensor, 'testX');
     const batchSize = Math.min(opts.batchSize ?? 256, n);
     // Standardise with train statistics (features with zero variance are only centred, like sklearn).
     const [xTrain, xTest] = tf.tidy(() => {
