@@ -29,7 +29,9 @@ describe('scales and ticks', () => {
     const l = logScale([0.01, 100], [400, 0]);
     expect(l.map(1)).toBeCloseTo(200, 9);
     expect(l.ticks()).toEqual([0.01, 0.1, 1, 10, 100]);
-    expect(logDomain(0.3, 42)).toEqual([0.1, 100]);
+    expect(logDomain(0.3, 42)).toEqual([0.2, 50]);
+    expect(logDomain(0.52, 5.8)).toEqual([0.5, 10]);
+    expect(logDomain(1, 100)).toEqual([1, 100]);
   });
 
   it('formats tick labels compactly', () => {

@@ -88,10 +88,20 @@ export function logScale(domain: readonly [number, number], range: readonly [num
   };
 }
 
-/** Log domain expanded to whole decades (or a ±half-decade pad for a constant series). */
+/**
+ * Log domain expanded outward to the nearest 1-2-5 × 10^k values (so a curve from 0.52 to 5.8 gets
+ * [0.5, 10], not [0.1, 10]); a constant series gets a ±factor-2 pad.
+ */
 export function logDomain(lo: number, hi: number): [number, number] {
-  if (lo === hi) return [lo / Math.SQRT2 / 2, hi * Math.SQRT2 * 2];
-  return [10 ** Math.floor(Math.log10(lo) + 1e-9), 10 ** Math.ceil(Math.log10(hi) - 1e-9)];
+  if (lo === hi) return [lo / 2, hi * 2];
+  const steps = [1, 2, 5, 10];
+  const e0 = Math.floor(Math.log10(lo));
+  const e1 = Math.floor(Math.log10(hi));
+  let l = 10 ** e0;
+  for (const m of steps) if (m * 10 ** e0 <= lo * (1 + 1e-9)) l = m * 10 ** e0;
+  let h = 10 ** (e1 + 1);
+  for (const m of [...steps].reverse()) if (m * 10 ** e1 >= hi * (1 - 1e-9)) h = m * 10 ** e1;
+  return [Number(l.toPrecision(12)), Number(h.toPrecision(12))];
 }
 
 /** Short tick label: integers as is, otherwise up to 4 significant digits, exponent form when tiny/huge. */
