@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { batchGraphs, unbatch } from './batch.js';
 import type { Graph } from './graph.js';
 import { fromUndirectedEdges, validateGraph } from './graph.js';
@@ -30,6 +30,9 @@ function path2(): Graph {
 }
 
 let before = 0;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
 beforeEach(() => {
   before = tf.memory().numTensors;
 });
