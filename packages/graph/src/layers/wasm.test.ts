@@ -76,7 +76,9 @@ describe('graph layers on wasm', () => {
     expect(h.shape).toEqual([n, 2]);
     expect(graphs.shape).toEqual([1, 8]);
     // Constant features on a path: nodes ≥ 3 hops from an end are identical after 2 layers; the end differs.
-    const rows = nodes.slice([0, 0], [5, 8]).arraySync() as number[][];
+    const head = nodes.slice([0, 0], [5, 8]);
+    const rows = head.arraySync() as number[][];
+    head.dispose();
     expect(rows[3]).toEqual(rows[4]);
     expect(rows[0]).not.toEqual(rows[4]);
     tf.dispose([h, nodes, graphs]);
