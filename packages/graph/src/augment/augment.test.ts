@@ -29,7 +29,8 @@ function edgeSet(g: Graph, ids: (i: number) => number = (i) => i): Set<string> {
 
 // Augmentations are CPU index ops: they must not allocate tensors at all.
 let before = 0;
-beforeAll(() => {
+beforeAll(async () => {
+  await tf.setBackend('cpu');
   before = tf.memory().numTensors;
 });
 afterAll(() => {
