@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '@contrastive/core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Graph } from '../data/graph.js';
+import { fromUndirectedEdges } from '../data/graph.js';
+import { GraphCL } from './graphcl.js';
+import { AUGMENTATION_PAIRS, JOAO } from './joao.js';
+import { projectSimplex, projectSimplexExact } from './simplex.js';
+
+/** Small random graphs: rings with chords, 3 features. */
+function toyGraphs(count: number, seed: number): Graph[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => {
+    const n = 5 + rng.int(5);
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < n; i++) pairs.push([i, (i + 1) % n]);
+    pairs.push([0, 2 + rng.int(n - 2)]);
+    const x = Float32Array.from({ length: n * 3 }, () => rng.normal());
+    return fromUndirectedEdges(n, pairs, { features: x, numFeatures: 3 });
+  });
+}
+
+let before = 0;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+describe('simplex projection', () => {
+  it('bisection converges to the exact Euclidean projection', () => {
+    const rng = createRng(3);
+    for (let trial = 0; trial < 5; trial++) {
+      const b = Array.from({ length: 25 }, () => 1 / 25 + rng.normal() * 0.3);
+      const exact = projectSimplexExact(b);
+      const bis = projectSimplex(b, 1e-12);
+      expect(exact.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 10);
+      exact.forEach((v, i) => {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(Math.abs(v - bis[i]!)).toBeLessThan(1e-9);
+      });
+    }
+  });
+  it('JOAO tolerance (1e-2) stays on the simplex and near the exact point', () => {
+    const b = [0.5, 0.2, -0.1, 0.05, 0.3];
+    const p = projectSimplex(b);
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    expect(Math.min(...p)).toBeGreaterThanOrEqual(0);
+    const exact = projectSimplexExact(b);
+    // sorted 0.5,0.3,0.2,0.05,-0.1: cumulative (1.05−1)/4 = 0.0125 < 0.05, so θ = 0.0125.
+    expect(exact[0]).toBeCloseTo(0.4875, 12);
+    expect(exact[3]).toBeCloseTo(0.0375, 12);
+    expect(exact[2]).toBe(0);
+    p.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThan(0.01));
+  });
+});
+
+describe('GraphCL', () => {
+  it('trains: finite loss, weights move, stable checkpoint names, no leaks', () => {
+    const m = new GraphCL({ inputDim: 3, hidden: 8, layers: 2, seed: 1, lr: 0.01 });
+    const graphs = toyGraphs(8, 1);
+    const w0 = m.encoder.convs[0]!.mlp1.w.dataSync().slice();
+    const losses: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      const l = m.step(graphs, { rng: createRng(s) });
+      losses.push(l.dataSync()[0]!);
+      l.dispose();
+    }
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(m.encoder.convs[0]!.mlp1.w.dataSync()).not.toEqual(w0);
+    expect(Object.keys(m.stateTensors())).toContain('encoder/gin0/mlp1/w');
+    expect(Object.keys(m.stateTensors())).toContain('head/2/b');
+    const e = m.embed(graphs);
+    expect(e.shape).toEqual([8, 8]);
+    e.dispose();
+    m.dispose();
+  });
+  it('same seed, same batch, same rng → same loss', () => {
+    const run = (): number => {
+      const m = new GraphCL({ inputDim: 3, hidden: 8, layers: 2, seed: 4 });
+      const l = m.step(toyGraphs(6, 2), { rng: createRng(9) });
+      const v = l.dataSync()[0]!;
+      l.dispose();
+      m.dispose();
+      return v;
+    };
+    expect(run()).toBe(run());
+  });
+});
+
+describe('JOAO', () => {
+  it('starts uniform, moves p towards the pairs with higher loss, stays on the simplex', () => {
+    const m = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 2, gamma: 0.1 });
+    expect(m.distribution().every((v) => Math.abs(v - 1 / 25) < 1e-7)).toBe(true);
+    const graphs = toyGraphs(8, 3);
+    const l = m.step(graphs, { rng: createRng(1) });
+    l.dispose();
+    const { losses, p } = m.updateDistribution([graphs], createRng(5));
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    expect(Math.min(...p)).toBeGreaterThanOrEqual(0);
+    const argmaxLoss = losses.indexOf(Math.max(...losses));
+    const argminLoss = losses.indexOf(Math.min(...losses));
+    expect(p[argmaxLoss]!).toBeGreaterThan(p[argminLoss]!);
+    expect(Array.from(m.p.dataSync())).toEqual(p.map((v) => Math.fround(v)));
+    expect(AUGMENTATION_PAIRS[0]).toBe('nodeDrop+nodeDrop');
+    expect(Object.keys(m.stateTensors())).toContain('joao/p');
+    m.dispose();
+  });
+  it('JOAOv2 has one head per augmentation and trains', () => {
+    const m = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 3, v2: true });
+    const names = Object.keys(m.stateTensors());
+    expect(names.filter((k) => k.startsWith('heads/')).length).toBe(5 * 4);
+    expect(names.some((k) => k.startsWith('head/'))).toBe(false);
+    const l = m.step(toyGraphs(6, 4), { rng: createRng(1), epoch: 0 });
+    expect(Number.isFinite(l.dataSync()[0]!)).toBe(true);
+    l.dispose();
+    m.dispose();
+  });
+});
