@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWordNet } from '../data/wordnet.js';
 import { crop, reorder, spanDeletion, synonymReplacement, textView, wordDeletion } from './token-level.js';
 
@@ -9,6 +9,9 @@ const n = text.split(' ').length;
 
 describe('token-level augmentations', () => {
   let before = 0;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
   beforeEach(() => {
     before = tf.memory().numTensors;
   });

@@ -19,6 +19,8 @@ export interface EncodeOptions {
   normalize?: boolean;
   /** Called with the number of texts encoded so far. */
   onProgress?: (done: number) => void;
+  /** Receives one warning when texts were truncated. Default `console.warn`. */
+  warn?: (message: string) => void;
 }
 
 /** Tensors of one tokenised batch; dispose with {@link disposeInputs}. */
@@ -60,9 +62,9 @@ export class SentenceEncoder {
     }
   }
 
-  /** Tokenises texts (truncating with a warning). */
-  tokenize(texts: readonly string[]): TokenBatch {
-    return this.tokenizer.encodeBatch(texts, { maxLength: this.options.maxLength });
+  /** Tokenises texts (truncating with a warning; pass `warn` to collect or silence it). */
+  tokenize(texts: readonly string[], warn?: (message: string) => void): TokenBatch {
+    return this.tokenizer.encodeBatch(texts, { maxLength: this.options.maxLength, warn });
   }
 
   /** Pooled `[B, H]` embeddings of a tokenised batch (a differentiable tensor for training). */
@@ -79,9 +81,12 @@ export class SentenceEncoder {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
     if (!POOLINGS.includes(pooling)) throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(pooling)}'`);
     const out: Float32Array[] = [];
+    let truncated = 0;
     for (let i = 0; i < texts.length; i += batchSize) {
       const chunk = texts.slice(i, i + batchSize);
-      const t = batchTensors(this.tokenize(chunk));
+      const tb = this.tokenize(chunk, () => {});
+      truncated += tb.truncated.length;
+      const t = batchTensors(tb);
       const emb = tf.tidy(() => {
         const e = this.embedBatch(t, pooling);
         return normalize ? tf.div(e, tf.norm(e, 'euclidean', 1, true).maximum(1e-12)) : e;
@@ -93,6 +98,8 @@ export class SentenceEncoder {
       for (let r = 0; r < chunk.length; r++) out.push(data.slice(r * d, (r + 1) * d));
       onProgress?.(out.length);
     }
+    // One warning per call, not per batch.
+    if (truncated > 0) (options.warn ?? console.warn)(`${truncated} of ${texts.length} text(s) longer than maxLength=${this.options.maxLength} tokens were truncated`);
     return out;
   }
 

@@ -172,8 +172,8 @@ export class ConSERT extends TextMethod<TokenBatch> {
    * With an adversarial view, the perturbation is computed first, outside the optimizer's tape (it is a
    * constant in FGSM/FGV, and tfjs would otherwise try to differentiate through the inner gradient).
    */
-  override step(batch: TokenBatch): tf.Scalar {
-    const rng = this.nextRng();
+  override step(batch: TokenBatch, info?: { rng?: Rng }): tf.Scalar {
+    const rng = this.nextRng(info);
     if (!this.views.some((v) => v.type === 'adversarial')) return this.minimize(() => this.loss(batch, rng));
     // The loss and the attack must see the same other view: both replay one seed.
     const viewSeed = rng.seed();

@@ -52,15 +52,20 @@ export abstract class TextMethod<B> implements Checkpointable {
   }
 
   /** The seeded stream of the next step (advances the step counter). */
-  protected nextRng(): Rng {
+  protected nextRng(info?: { rng?: Rng }): Rng {
+    if (info?.rng) return info.rng;
     const rng = createRng(this.seed + this.stepCount);
     this.stepCount++;
     return rng;
   }
 
-  /** One optimizer step; returns the loss (the caller disposes it). No `dataSync` here. */
-  step(batch: B): tf.Scalar {
-    const rng = this.nextRng();
+  /**
+   * One optimizer step; returns the loss (the caller disposes it). No `dataSync` here. Core's `train`
+   * passes `info.rng` (seeded by seed, epoch, step), which makes a resumed run repeat exactly; without it
+   * the method's own step counter seeds the stream.
+   */
+  step(batch: B, info?: { rng?: Rng }): tf.Scalar {
+    const rng = this.nextRng(info);
     return this.minimize(() => this.loss(batch, rng));
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basicTokenize, buildWordPieceTokenizer, buildWordPieceVocab, SPECIAL_TOKENS } from './build-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
 
@@ -11,6 +11,9 @@ const corpus = readFileSync(corpusFile, 'utf8').split('\n').filter((l) => l.trim
 
 describe('WordPiece vocabulary + AutoTokenizer', () => {
   let before = 0;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
   beforeEach(() => {
     before = tf.memory().numTensors;
   });
