@@ -5,7 +5,8 @@
  * Added (missing in tfjs-backend-wasm 4.22): Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum,
  * Einsum. Replaced for speed (stock version kept as fallback): BatchMatMul (transposed and
- * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution).
+ * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution),
+ * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -15,6 +16,8 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { einsumConfig } from './einsum.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { sumConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { captureOriginal } from './wasm-util.js';
 
@@ -28,7 +31,7 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput'] as const;
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum'] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
 const marked = (k: KernelConfig | undefined): boolean =>
@@ -67,6 +70,8 @@ export function registerWasmTrainingKernels(): string[] {
   const replaced: [string, (stock: KernelFunc) => KernelConfig][] = [
     ['BatchMatMul', batchMatMulConfig],
     ['Conv2DBackpropInput', conv2DBackpropInputConfig],
+    ['MaxPoolGrad', maxPoolGradConfig],
+    ['Sum', sumConfig],
   ];
   for (const [name, make] of replaced) {
     const stock = tf.getKernel(name, 'wasm');
@@ -76,7 +81,7 @@ export function registerWasmTrainingKernels(): string[] {
     done.push(name);
   }
   // Capture the stock kernels our code calls, before anyone else can override them.
-  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Multiply', 'Sum']) captureOriginal(name);
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Multiply']) captureOriginal(name);
   return done;
 }
 

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import '../init-backend.js';
+import { expectParity, randn } from '../test-utils/parity.js';
+
+describe('wasm Sum (leading axes without transpose) parity with cpu', () => {
+  let before = 0;
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+  beforeEach(() => {
+    before = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  const xv = randn(4 * 5 * 6 * 7, 1);
+  const cases: [number | number[], boolean][] = [
+    [0, false], [[0, 1], false], [[0, 1, 2], false], [[1, 0], true], [[0, 1, 2], true],
+    [3, false], [[1, 2], false], [[0, 1, 2, 3], false], [-1, true],
+  ];
+  it.each(cases.map((c, i) => [i, ...c] as const))('case %i: axis %j keepDims %s', async (_i, axis, keepDims) => {
+    await expectParity(() => tf.sum(tf.tensor4d(xv, [4, 5, 6, 7]), axis, keepDims), 1e-5);
+  });
+
+  it('bias gradients of a fused dense and conv layer match cpu', async () => {
+    const wv = randn(7 * 3, 2);
+    await expectParity(() =>
+      tf.grad((b: tf.Tensor) =>
+        tf.fused.matMul({ a: tf.tensor2d(xv.subarray(0, 40 * 7), [40, 7]), b: tf.tensor2d(wv, [7, 3]), bias: b, activation: 'relu' }).sum(),
+      )(tf.tensor1d([0.1, -0.2, 0.3])),
+    );
+  });
+
+  it('leaves int32 sums exact', async () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
+    const s = tf.sum(x, 0);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(await s.data())).toEqual([9, 12]);
+    tf.dispose([x, s]);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Child-process entry: runs ONE workload on one backend and prints one JSON line (WorkloadResult).
+ * Usage: node --import tsx tools/bench/run-one.ts NAME [--backend wasm|cpu|tensorflow] [--steps N] [--profile]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@contrastive/core';
+import { WORKLOADS } from './workloads/index.js';
+import type { WorkloadResult } from './workloads/types.js';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const name = process.argv[2] ?? '';
+const workload = WORKLOADS[name];
+if (!workload) {
+  console.error(`unknown workload '${name}'; valid: ${Object.keys(WORKLOADS).join(', ')}`);
+  process.exit(2);
+}
+const backend = await initBackend({
+  backend: flag('--backend') as 'wasm' | 'cpu' | 'tensorflow' | undefined,
+  log: (m) => console.error(m),
+});
+const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
+const inst = await workload.setup();
+if (typeof inst === 'string') {
+  const r: WorkloadResult = { workload: name, backend, peakRssMB: peakRssMB(), unavailable: inst };
+  console.log(JSON.stringify(r));
+  process.exit(0);
+}
+const steps = Number(flag('--steps') ?? inst.steps);
+for (let i = 0; i < inst.warmup; i++) await inst.step();
+const times: number[] = [];
+for (let i = 0; i < steps; i++) {
+  const t0 = performance.now();
+  await inst.step();
+  times.push(performance.now() - t0);
+}
+times.sort((a, b) => a - b);
+const median = steps % 2 ? times[(steps - 1) / 2]! : (times[steps / 2 - 1]! + times[steps / 2]!) / 2;
+const result: WorkloadResult = {
+  workload: name,
+  backend,
+  [workload.unit]: (inst.perStep * 1000) / median,
+  peakRssMB: peakRssMB(),
+  medianStepMs: median,
+  timedSteps: steps,
+};
+if (process.argv.includes('--profile')) {
+  // One extra step under tf.profile: per-kernel wall time (wasm kernels are synchronous).
+  const t0 = performance.now();
+  const info = await tf.profile(async () => {
+    await inst.step();
+  });
+  const total = performance.now() - t0;
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  const kernelSum = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  byKernel.set('(outside kernels: JS, tape, optimizer bookkeeping)', Math.max(0, total - kernelSum));
+  result.profile = [...byKernel.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([kernel, ms]) => ({ kernel, ms: Math.round(ms * 10) / 10, share: Math.round((ms / total) * 1000) / 1000 }));
+}
+inst.dispose();
+console.log(JSON.stringify(result));

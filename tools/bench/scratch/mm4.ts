@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend('wasm'); await tf.ready();
+const K = 288, N = 64, M = 4096;
+const a = tf.randomNormal([M, K]); const w = tf.randomNormal([K, N]);
+let s = performance.now(); tf.tidy(() => tf.matMul(a, w).dataSync()); console.log('tidy+sync', (performance.now() - s).toFixed(1));
+s = performance.now(); tf.tidy(() => tf.matMul(a, w).dataSync()); console.log('tidy+sync', (performance.now() - s).toFixed(1));
+s = performance.now(); const o = tf.matMul(a, w); o.dataSync(); o.dispose(); console.log('plain', (performance.now() - s).toFixed(1));
+s = performance.now(); tf.tidy(() => tf.matMul(a, w)); console.log('tidy nosync', (performance.now() - s).toFixed(1));
+s = performance.now(); tf.tidy(() => tf.matMul(a, tf.randomNormal([K,N]))); console.log('tidy newW', (performance.now() - s).toFixed(1));

@@ -1,0 +1,54 @@
+"""Shared helpers for the PyTorch twins of tools/bench workloads (run with Debian's /usr/bin/python3)."""
+import json
+import resource
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(2)
+torch.manual_seed(0)
+
+
+def nt_xent(z1, z2, temperature=0.5):
+    """SimCLR NT-Xent over 2N views, cosine similarity, self-similarity excluded, mean over 2N anchors."""
+    n = z1.shape[0]
+    z = F.normalize(torch.cat([z1, z2]), dim=1)
+    sim = z @ z.t() / temperature
+    sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), float("-inf"))
+    targets = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
+    return F.cross_entropy(sim, targets)
+
+
+def measure(step, warmup, steps):
+    """Median seconds per call of `step` after `warmup` untimed calls."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def report(workload, unit, per_step, median_s, steps):
+    out = {
+        "workload": workload,
+        "backend": "pytorch",
+        unit: per_step / median_s,
+        "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "medianStepMs": median_s * 1000,
+        "timedSteps": steps,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+    }
+    print(json.dumps(out))
+
+
+def arg(name, default):
+    if name in sys.argv:
+        return int(sys.argv[sys.argv.index(name) + 1])
+    return default

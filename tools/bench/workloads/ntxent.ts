@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { ntXent } from '@contrastive/core';
+import type { Workload } from './types.js';
+
+/** `ntXent` forward + backward on two [512, 128] batches (gradients w.r.t. both inputs). */
+export const ntxent512x128: Workload = {
+  name: 'ntxent-512x128',
+  unit: 'opsPerSecond',
+  description: 'ntXent forward + backward on two [512, 128] batches, tau = 0.5',
+  torchScript: 'ntxent_512x128.py',
+  async setup() {
+    const z1 = tf.randomNormal([512, 128], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const z2 = tf.randomNormal([512, 128], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => ntXent(a as tf.Tensor2D, b as tf.Tensor2D, { temperature: 0.5 }));
+    return {
+      perStep: 1,
+      steps: 20,
+      warmup: 3,
+      step() {
+        const [g1, g2] = grads([z1, z2]);
+        g1!.dataSync();
+        g2!.dataSync();
+        tf.dispose([g1!, g2!]);
+      },
+      dispose() {
+        tf.dispose([z1, z2]);
+      },
+    };
+  },
+};

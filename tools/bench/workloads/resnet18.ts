@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs';
+import { simclrStep } from './simclr-step.js';
+import type { Workload } from './types.js';
+
+/** SimCLR step with @contrastive/vision's ResNet-18 (CIFAR stem), 64 images x 2 views of 32x32x3. */
+export const resnet18Simclr32px: Workload = {
+  name: 'resnet18-simclr-32px',
+  unit: 'viewsPerSecond',
+  description: "SimCLR step, @contrastive/vision resnet18Encoder (CIFAR stem), 64 x 2 views of 32x32x3",
+  torchScript: 'resnet18_simclr_32px.py',
+  async setup() {
+    let resnet18Encoder: (o?: { inputShape?: [number, number, number] }) => tf.LayersModel;
+    try {
+      ({ resnet18Encoder } = await import('@contrastive/vision'));
+    } catch (e) {
+      return `needs @contrastive/vision (resnet18Encoder): ${(e as Error).message.split('\n')[0]}`;
+    }
+    const views: [tf.Tensor, tf.Tensor] = [
+      tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1),
+      tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 2),
+    ];
+    return simclrStep(resnet18Encoder({ inputShape: [32, 32, 3] }), views, 5, 1);
+  },
+};

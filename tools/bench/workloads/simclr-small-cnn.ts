@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { simclrStep } from './simclr-step.js';
+import type { Workload } from './types.js';
+
+/** The CNN of issue 3, spelled out with tf.layers (same layers as tools/bench/torch/simclr_small_cnn.py). */
+export function smallCnn(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: 'relu' }),
+      tf.layers.dense({ units: 64 }),
+    ],
+  });
+}
+
+export const simclrSmallCnn: Workload = {
+  name: 'simclr-small-cnn',
+  unit: 'viewsPerSecond',
+  description: 'SimCLR step, 128 images x 2 views of 28x28x1, small CNN, NT-Xent tau 0.5, Adam 1e-3',
+  torchScript: 'simclr_small_cnn.py',
+  async setup() {
+    const views: [tf.Tensor, tf.Tensor] = [
+      tf.randomUniform([128, 28, 28, 1], 0, 1, 'float32', 1),
+      tf.randomUniform([128, 28, 28, 1], 0, 1, 'float32', 2),
+    ];
+    return simclrStep(smallCnn(), views, 7, 2);
+  },
+};

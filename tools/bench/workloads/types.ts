@@ -1,0 +1,38 @@
+/** A named benchmark workload. Each runs in its own child process so peak RSS is its own. */
+export interface Workload {
+  name: string;
+  /** What one unit of throughput counts. */
+  unit: 'viewsPerSecond' | 'opsPerSecond';
+  /** Short description printed by `pnpm bench --list`. */
+  description: string;
+  /** The PyTorch twin in tools/bench/torch/, if any. */
+  torchScript?: string;
+  /**
+   * Build the workload. Resolves to `{ step, perStep, dispose }`, or to a string explaining why it cannot
+   * run here (e.g. a package that does not exist yet).
+   */
+  setup(): Promise<WorkloadInstance | string>;
+}
+
+export interface WorkloadInstance {
+  /** One timed unit of work; must finish all compute before returning (reads the loss). */
+  step(): Promise<void> | void;
+  /** Views or ops done by one `step()`. */
+  perStep: number;
+  /** Default number of timed steps (median is reported) and untimed warm-up steps. */
+  steps: number;
+  warmup: number;
+  dispose(): void;
+}
+
+export interface WorkloadResult {
+  workload: string;
+  backend: string;
+  viewsPerSecond?: number;
+  opsPerSecond?: number;
+  peakRssMB: number;
+  medianStepMs?: number;
+  timedSteps?: number;
+  unavailable?: string;
+  profile?: { kernel: string; ms: number; share: number }[];
+}
