@@ -145,6 +145,22 @@ describe('MemoryBank', () => {
     bank.dispose();
   });
 
+  it('shared mode draws one [k, D] set per batch that avoids every batch index', async () => {
+    const size = 6;
+    const bank = new MemoryBank({ size, dim: 2, momentum: 0, negativesPerQuery: 300, shared: true, seed: 4 });
+    const all = tf.tensor2d(Array.from({ length: size }, (_, i) => [i, 1]));
+    bank.update(all, { indices: Int32Array.from({ length: size }, (_, i) => i) });
+    all.dispose();
+    const q = tf.ones([3, 2]) as tf.Tensor2D;
+    const negs = bank.negatives(q, { indices: new Int32Array([0, 2, 5]) });
+    expect(negs.shape).toEqual([300, 2]);
+    const drawn = new Set(((await read<number[][]>(negs)) as number[][]).map(([x, y]) => Math.round(x! / y!)));
+    expect([...drawn].sort()).toEqual([1, 3, 4]); // every allowed row appears, no excluded one
+    expect(() => bank.sampleShared(1, { exclude: Int32Array.from({ length: size }, (_, i) => i) })).toThrow(/covers all 6 rows/);
+    q.dispose();
+    bank.dispose();
+  });
+
   it('rejects bad input with named errors', () => {
     expect(() => new MemoryBank({ size: 4, dim: 2, momentum: 1.5 })).toThrow(/momentum/);
     expect(() => new MemoryBank({ size: 0, dim: 2 })).toThrow(/size/);

@@ -3,6 +3,7 @@ import { createRng } from '../random/rng.js';
 import type { Checkpointable, NegativeSource } from '../types.js';
 import { assertEmbeddings, assertInt, shapeStr } from '../validate.js';
 import { randomUnitRows } from './random-unit-rows.js';
+import { scatterRows } from './scatter-rows.js';
 
 /** Options of {@link MoCoQueue}. */
 export interface MoCoQueueOptions {
@@ -84,15 +85,15 @@ export class MoCoQueue implements NegativeSource, Checkpointable {
     const n = keys.shape[0];
     const kept = Math.min(n, K);
     tf.tidy(() => {
-      // Only the last `kept` keys survive; they start (n - kept) slots after the pointer.
+      // Only the last `kept` keys survive; key i of them goes to slot (p + n − kept + i) mod K. The slots
+      // are distinct (kept ≤ K), so one row scatter writes them (a full-queue gather would cost seconds per
+      // step on cpu at K = 65 536); int32 scalars throughout, because a bare JS number would upcast the
+      // index math to float32.
       const fresh = kept < n ? tf.slice(keys, [n - kept, 0], [kept, this.dim]) : keys;
-      // int32 scalars throughout: a bare JS number would upcast the index math to float32.
       const k = tf.scalar(K, 'int32');
-      const start = tf.mod(tf.add(this.ptr, tf.scalar(n - kept, 'int32')), k);
-      const slots = tf.range(0, K, 1, 'int32');
-      const rel = tf.mod(tf.add(tf.sub(slots, start), k), k); // position of slot j in the write order
-      const source = tf.where(tf.less(rel, tf.scalar(kept, 'int32')), tf.add(rel, k), slots); // row of [queue; fresh]
-      this.queue.assign(tf.gather(tf.concat([this.queue, fresh], 0), source) as tf.Tensor2D);
+      const start = tf.add(this.ptr, tf.scalar(n - kept, 'int32'));
+      const slots = tf.mod(tf.add(tf.range(0, kept, 1, 'int32'), start), k);
+      this.queue.assign(scatterRows(this.queue, tf.reshape(slots, [kept, 1]) as tf.Tensor2D, fresh));
       this.ptr.assign(tf.mod(tf.add(this.ptr, tf.scalar(n, 'int32')), k) as tf.Scalar);
     });
   }
