@@ -10,13 +10,15 @@ export interface SparseAdjacency {
   weight: Float32Array;
 }
 
-export function gcnNorm(edgeIndex: Int32Array, numNodes: number): SparseAdjacency {
+/** `edgeWeight` `[E]` (optional, default 1) gives the weighted form (coarsened graphs); self-loops weigh 1. */
+export function gcnNorm(edgeIndex: Int32Array, numNodes: number, edgeWeight?: Float32Array): SparseAdjacency {
   const e = edgeIndex.length / 2;
   let kept = 0;
   for (let k = 0; k < e; k++) if (edgeIndex[k] !== edgeIndex[e + k]) kept++;
   const total = kept + numNodes;
   const src = new Int32Array(total);
   const dst = new Int32Array(total);
+  const a = new Float32Array(total).fill(1);
   let o = 0;
   for (let k = 0; k < e; k++) {
     const s = edgeIndex[k]!;
@@ -24,6 +26,7 @@ export function gcnNorm(edgeIndex: Int32Array, numNodes: number): SparseAdjacenc
     if (s === t) continue;
     src[o] = s;
     dst[o] = t;
+    if (edgeWeight) a[o] = edgeWeight[k]!;
     o++;
   }
   for (let i = 0; i < numNodes; i++) {
@@ -32,8 +35,8 @@ export function gcnNorm(edgeIndex: Int32Array, numNodes: number): SparseAdjacenc
     o++;
   }
   const deg = new Float64Array(numNodes);
-  for (let k = 0; k < total; k++) deg[dst[k]!]! += 1;
+  for (let k = 0; k < total; k++) deg[dst[k]!]! += a[k]!;
   const weight = new Float32Array(total);
-  for (let k = 0; k < total; k++) weight[k] = 1 / Math.sqrt(deg[src[k]!]! * deg[dst[k]!]!);
+  for (let k = 0; k < total; k++) weight[k] = a[k]! / Math.sqrt(deg[src[k]!]! * deg[dst[k]!]!);
   return { src, dst, weight };
 }
