@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, ntXent } from '@contrastive/core';
 import { GIN_FEATURES, GIN_GRAPHS, GIN_NODES, ginEdges } from './graph-data.js';
+import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
 
 /**
@@ -9,10 +10,7 @@ import type { Workload } from './types.js';
  * gather → unsortedSegmentSum, so this exercises our wasm UnsortedSegmentSum kernel.
  */
 export const ginGraphs: Workload = {
-  name: 'gin-graphs',
-  unit: 'viewsPerSecond',
-  description: '@contrastive/graph GINEncoder (3x64, mean readout), 128 graphs x 2 views, 24 nodes each, NT-Xent, Adam',
-  torchScript: 'gin_graphs.py',
+  ...CATALOG['gin-graphs']!,
   async setup() {
     let graph: Record<string, unknown>;
     try {

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ntXent } from '@contrastive/core';
+import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
 
 /** `ntXent` forward + backward on two [512, 128] batches (gradients w.r.t. both inputs). */
 export const ntxent512x128: Workload = {
-  name: 'ntxent-512x128',
-  unit: 'opsPerSecond',
-  description: 'ntXent forward + backward on two [512, 128] batches, tau = 0.5',
-  torchScript: 'ntxent_512x128.py',
+  ...CATALOG['ntxent-512x128']!,
   async setup() {
     const z1 = tf.randomNormal([512, 128], 0, 1, 'float32', 1) as tf.Tensor2D;
     const z2 = tf.randomNormal([512, 128], 0, 1, 'float32', 2) as tf.Tensor2D;

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { simclrStep } from './simclr-step.js';
+import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
 
 /** SimCLR step with @contrastive/vision's ResNet-18 (CIFAR stem), 64 images x 2 views of 32x32x3. */
 export const resnet18Simclr32px: Workload = {
-  name: 'resnet18-simclr-32px',
-  unit: 'viewsPerSecond',
-  description: "SimCLR step, @contrastive/vision resnet18Encoder (CIFAR stem), 64 x 2 views of 32x32x3",
-  torchScript: 'resnet18_simclr_32px.py',
+  ...CATALOG['resnet18-simclr-32px']!,
   async setup() {
     let resnet18Encoder: (o?: { inputShape?: [number, number, number] }) => tf.LayersModel;
     try {

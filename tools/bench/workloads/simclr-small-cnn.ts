@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { simclrStep } from './simclr-step.js';
+import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
 
 /** The CNN of issue 3, spelled out with tf.layers (same layers as tools/bench/torch/simclr_small_cnn.py). */
@@ -18,10 +19,7 @@ export function smallCnn(): tf.Sequential {
 }
 
 export const simclrSmallCnn: Workload = {
-  name: 'simclr-small-cnn',
-  unit: 'viewsPerSecond',
-  description: 'SimCLR step, 128 images x 2 views of 28x28x1, small CNN, NT-Xent tau 0.5, Adam 1e-3',
-  torchScript: 'simclr_small_cnn.py',
+  ...CATALOG['simclr-small-cnn']!,
   async setup() {
     const views: [tf.Tensor, tf.Tensor] = [
       tf.randomUniform([128, 28, 28, 1], 0, 1, 'float32', 1),

@@ -1,12 +1,7 @@
-/** A named benchmark workload. Each runs in its own child process so peak RSS is its own. */
-export interface Workload {
-  name: string;
-  /** What one unit of throughput counts. */
-  unit: 'viewsPerSecond' | 'opsPerSecond';
-  /** Short description printed by `pnpm bench --list`. */
-  description: string;
-  /** The PyTorch twin in tools/bench/torch/, if any. */
-  torchScript?: string;
+import type { WorkloadInfo } from './catalog.js';
+
+/** A named benchmark workload (metadata from catalog.ts). Each runs in its own child process. */
+export interface Workload extends WorkloadInfo {
   /**
    * Build the workload. Resolves to `{ step, perStep, dispose }`, or to a string explaining why it cannot
    * run here (e.g. a package that does not exist yet).

@@ -6,7 +6,8 @@
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum,
  * Einsum. Replaced for speed (stock version kept as fallback): BatchMatMul (transposed and
  * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution),
- * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose).
+ * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose),
+ * broadcasting Equal (the gradient of every max / logSumExp).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -15,6 +16,7 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { equalConfig } from './broadcast-equal.js';
 import { einsumConfig } from './einsum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumConfig } from './sum.js';
@@ -31,7 +33,7 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum'] as const;
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal'] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
 const marked = (k: KernelConfig | undefined): boolean =>
@@ -72,6 +74,7 @@ export function registerWasmTrainingKernels(): string[] {
     ['Conv2DBackpropInput', conv2DBackpropInputConfig],
     ['MaxPoolGrad', maxPoolGradConfig],
     ['Sum', sumConfig],
+    ['Equal', equalConfig],
   ];
   for (const [name, make] of replaced) {
     const stock = tf.getKernel(name, 'wasm');
