@@ -51,9 +51,9 @@ class LinearMoCo implements Checkpointable {
     const jitter = (s: number): tf.Tensor2D => tf.add(x, tf.randomNormal(x.shape, 0, 0.1, 'float32', s)) as tf.Tensor2D;
     const x1 = jitter(rng.seed());
     const x2 = jitter(rng.seed());
-    const k = stopGradient(tf.matMul(x2, this.wk as tf.Tensor2D));
+    const k = stopGradient(tf.matMul(x2, this.wk) as tf.Tensor2D);
     const negatives = this.queue.negatives();
-    const loss = this.opt.minimize(() => infoNCE(tf.matMul(x1, this.wq as tf.Tensor2D), k, { negatives, temperature: 0.2 }) as tf.Scalar, true, [this.wq])!;
+    const loss = this.opt.minimize(() => infoNCE(tf.matMul(x1, this.wq) as tf.Tensor2D, k, { negatives, temperature: 0.2 }) as tf.Scalar, true, [this.wq])!;
     this.queue.update(k); // after the loss
     return loss;
   }
