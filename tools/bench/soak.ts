@@ -1,0 +1,59 @@
+/**
+ * Memory soak check: N SimCLR training steps (small CNN of `simclr-small-cnn`, fresh random views
+ * every step, NT-Xent, Adam) asserting a constant `tf.memory().numTensors` after the first step
+ * and flat RSS. Prints a JSON summary; exits 1 on a leak.
+ *
+ *   pnpm bench --soak [--steps 1000] [--batch 16] [--backend wasm]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@contrastive/core';
+import { smallCnn } from './workloads/simclr-small-cnn.js';
+import { ntXent } from '@contrastive/core';
+
+const arg = (f: string, d: number) => {
+  const i = process.argv.indexOf(f);
+  return i >= 0 ? Number(process.argv[i + 1]) : d;
+};
+const steps = arg('--steps', 1000);
+const batch = arg('--batch', 16);
+const bi = process.argv.indexOf('--backend');
+const backend = await initBackend({
+  backend: bi >= 0 ? (process.argv[bi + 1] as 'wasm' | 'cpu') : undefined,
+  log: (m) => console.error(m),
+});
+const model = smallCnn();
+const optimizer = tf.train.adam(1e-3);
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+const samples: { step: number; numTensors: number; rssMB: number; loss: number }[] = [];
+let baseline = -1;
+const t0 = performance.now();
+for (let s = 1; s <= steps; s++) {
+  const [v1, v2] = tf.tidy(() => {
+    const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', s);
+    // two cheap "views": additive noise with different seeds
+    return [x.add(tf.randomNormal(x.shape, 0, 0.1, 'float32', 2 * s)), x.add(tf.randomNormal(x.shape, 0, 0.1, 'float32', 2 * s + 1))];
+  });
+  const loss = optimizer.minimize(
+    () => ntXent(model.apply(v1!, { training: true }) as tf.Tensor2D, model.apply(v2!, { training: true }) as tf.Tensor2D, { temperature: 0.5 }),
+    true,
+  )!;
+  tf.dispose([v1!, v2!]);
+  const numTensors = tf.memory().numTensors;
+  if (s === 1) baseline = numTensors;
+  if (s === 1 || s % 100 === 0 || numTensors !== baseline) {
+    samples.push({ step: s, numTensors, rssMB: Math.round(rssMB() * 10) / 10, loss: loss.dataSync()[0]! });
+  }
+  loss.dispose();
+  if (numTensors !== baseline) break;
+}
+const seconds = (performance.now() - t0) / 1000;
+const last = samples[samples.length - 1]!;
+const at100 = samples.find((x) => x.step === 100) ?? samples[0]!;
+const tensorsConstant = samples.every((x) => x.numTensors === baseline) && last.step === steps;
+// RSS after warm-up (step 100) vs the end: allow 10% / 40 MB of allocator noise.
+const rssGrowthMB = last.rssMB - at100.rssMB;
+const rssFlat = rssGrowthMB <= Math.max(40, 0.1 * at100.rssMB);
+console.log(JSON.stringify({ check: 'soak', backend, steps, batch, seconds: Math.round(seconds), tensorsConstant, numTensors: baseline, rssAtStep100MB: at100.rssMB, rssEndMB: last.rssMB, rssGrowthMB: Math.round(rssGrowthMB * 10) / 10, rssFlat, samples }));
+optimizer.dispose();
+model.dispose();
+process.exit(tensorsConstant && rssFlat ? 0 : 1);
