@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ImageDataset } from '../io/dataset.js';
+import { buildEncoder, type EncoderName } from '../encoders/registry.js';
+import { byolViews, mocoV1Views, mocoV2Views, mocoV3Views, simclrViews, type ViewPair } from '../augment/presets.js';
+import { createMethod, type MethodName } from '../methods/registry.js';
+import type { VisionMethod } from '../methods/common.js';
+import { SimCLR } from '../methods/simclr.js';
+import { simclrProjector } from '../heads/presets.js';
+
+/** Everything needed to rebuild a run's method (saved as `run.json`). */
+export interface RunConfig {
+  method: MethodName;
+  encoder: EncoderName;
+  imageSize: number;
+  channels: 1 | 3;
+  widthMultiplier: number;
+  seed: number;
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  temperature?: number;
+  datasetSize: number;
+  data: string;
+  evalData: string | null;
+}
+
+/** CLI temperatures: SimCLR at 0.2 (the anchor's best small-batch value, see docs/results-vision.md); others their paper's. */
+export const CLI_TEMPERATURE: Partial<Record<MethodName, number>> = { simclr: 0.2 };
+
+/**
+ * The CLI's views for small images: each paper's preset, with the crop's minimum area raised to 0.2
+ * (at 28–32 px an 8% crop keeps a few pixels) and blur only from 64 px up (SimCLR's CIFAR recipe drops it).
+ */
+export function cliViews(method: MethodName, imageSize: number): ViewPair {
+  const base = { scale: [0.2, 1] as [number, number], blur: imageSize >= 64 };
+  switch (method) {
+    case 'simclr':
+      return simclrViews({ ...base, strength: 0.5 });
+    case 'moco-v1':
+    case 'instdisc':
+      return mocoV1Views(base);
+    case 'moco-v2':
+    case 'simsiam':
+      return mocoV2Views(base);
+    case 'moco-v3':
+      return mocoV3Views(base);
+    case 'byol':
+      return byolViews(base);
+  }
+}
+
+/** Builds the encoder and the method of a run. */
+export function buildRun(cfg: RunConfig): VisionMethod {
+  const encoder = buildEncoder({
+    name: cfg.encoder,
+    inputShape: [cfg.imageSize, cfg.imageSize, cfg.channels],
+    seed: cfg.seed,
+    widthMultiplier: cfg.widthMultiplier,
+    freezePatchEmbed: cfg.method === 'moco-v3',
+  });
+  const views = cliViews(cfg.method, cfg.imageSize);
+  const temperature = cfg.temperature ?? CLI_TEMPERATURE[cfg.method];
+  const common = { encoder, views, learningRate: cfg.lr, seed: cfg.seed };
+  if (cfg.method === 'simclr') {
+    // The anchor recipe's head: D → D → 64 with BN (SimCLR v1 layout, narrower output).
+    const d = encoder.outputs[0]!.shape[1] as number;
+    return new SimCLR({ ...common, temperature, projector: simclrProjector({ hidden: d, out: 64 }) });
+  }
+  return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize });
+}
+
+/** A dataset whose images are resized to `size` on read (IDX data at another resolution). */
+export function resized(ds: ImageDataset, size: number): ImageDataset {
+  if (ds.height === size && ds.width === size) return ds;
+  return {
+    ...ds,
+    height: size,
+    width: size,
+    read: async (indices) => {
+      const x = await ds.read(indices);
+      const y = tf.tidy(() => tf.image.resizeBilinear(x, [size, size]) as tf.Tensor4D);
+      x.dispose();
+      return y;
+    },
+  };
+}

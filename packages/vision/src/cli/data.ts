@@ -1,0 +1,32 @@
+import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
+import type { ImageDataset } from '../io/dataset.js';
+import { isIdxSource, loadIdxDataset } from '../io/idx-dataset.js';
+import { openImageFolder } from '../io/image-folder.js';
+import { UsageError } from './args.js';
+
+/** Resolves `'bundled'` to the shipped subset. */
+export function resolveDataPath(path: string): string {
+  return path === 'bundled' ? BUNDLED_FASHION_MNIST : path;
+}
+
+/** Opens `--data`/`--eval-data`; `split` picks train-* or t10k-* of an IDX folder. Errors name the flag. */
+export async function openData(
+  flag: string,
+  path: string,
+  split: 'train' | 'test',
+  opts: { imageSize?: number; channels?: 1 | 3; limit?: number },
+): Promise<ImageDataset> {
+  const p = resolveDataPath(path);
+  try {
+    if (await isIdxSource(p)) return await loadIdxDataset(p, { split, limit: opts.limit });
+    return await openImageFolder(p, { imageSize: opts.imageSize ?? 32, channels: opts.channels ?? 3 });
+  } catch (err) {
+    throw new UsageError(`--${flag} ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** The first `limit` items of a dataset (image folders stream, so this just narrows the index range). */
+export function limitDataset(ds: ImageDataset, limit: number | undefined): ImageDataset {
+  if (limit === undefined || limit >= ds.size) return ds;
+  return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { embeddingMapPng, initBackend, loadCheckpoint } from '@contrastive/core';
+import { intFlag, oneOf, parse, required, UsageError } from './args.js';
+import { buildRun, resized } from './build.js';
+import { limitDataset, openData } from './data.js';
+import { scoreEncoder } from './evaluate.js';
+import { EVAL_HELP } from './help.js';
+import { readRunConfig } from './run-dir.js';
+
+const SPEC = {
+  checkpoint: { type: 'string' },
+  data: { type: 'string' },
+  'eval-data': { type: 'string' },
+  map: { type: 'string' },
+  'map-method': { type: 'string' },
+  limit: { type: 'string' },
+  'eval-limit': { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `contrastive-vision eval`. Returns the process exit code. */
+export async function evalCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const v = parse(argv, SPEC as never);
+  if (v.help) {
+    out(EVAL_HELP);
+    return 0;
+  }
+  const started = performance.now();
+  const json = v.json === true;
+  const log = json ? err : out;
+  const dir = required(v, 'checkpoint');
+  const cfg = await readRunConfig(dir);
+  const dataPath = required(v, 'data');
+  const evalPath = required(v, 'eval-data');
+  const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
+  const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
+  const train = resized(limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'limit', 2)), cfg.imageSize);
+  const test = resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize);
+  if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
+  for (const [flag, ds] of [['data', train], ['eval-data', test]] as const) {
+    if (ds.channels !== cfg.channels) throw new UsageError(`--${flag} has ${ds.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
+  }
+  const m = buildRun(cfg);
+  try {
+    try {
+      await loadCheckpoint(join(dir, 'checkpoint'), m);
+    } catch (e) {
+      throw new UsageError(`--checkpoint ${dir}: ${(e as Error).message}`);
+    }
+    const s = await scoreEncoder(m.encoder, train, test, cfg.seed);
+    const mapPath = (v.map as string | undefined) ?? join(dir, 'embedding-map.png');
+    embeddingMapPng(s.testEmbeddings, test.labels, {
+      path: mapPath,
+      method: mapMethod,
+      seed: cfg.seed,
+      classNames: test.classNames ?? undefined,
+      title: `${cfg.method} / ${cfg.encoder}: ${mapMethod.toUpperCase()} of ${test.size} test embeddings`,
+    });
+    s.testEmbeddings.dispose();
+    const summary = {
+      method: cfg.method,
+      encoder: cfg.encoder,
+      knnAccuracy: s.knnAccuracy,
+      linearProbeAccuracy: s.linearProbeAccuracy,
+      embeddingMap: mapPath,
+      backend,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
+    log(`[contrastive-vision] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}%, linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, map ${mapPath}`);
+    if (json) out(JSON.stringify(summary));
+    return 0;
+  } finally {
+    m.dispose();
+  }
+}

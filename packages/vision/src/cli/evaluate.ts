@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { knnAccuracy, linearProbe } from '@contrastive/core';
+import type { ImageDataset } from '../io/dataset.js';
+import { imageBatches } from '../io/dataset.js';
+import { embedImages } from '../methods/common.js';
+
+/** Encoder outputs `[N, D]` of a whole dataset, computed batch by batch (inference-mode BN). */
+export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, batchSize = 256): Promise<tf.Tensor2D> {
+  const parts: tf.Tensor2D[] = [];
+  for await (const b of imageBatches(ds, { batchSize })) {
+    parts.push(embedImages(encoder, b.images, batchSize));
+    b.images.dispose();
+  }
+  const out = tf.concat(parts, 0) as tf.Tensor2D;
+  tf.dispose(parts);
+  return out;
+}
+
+/** kNN (k = 200, τ = 0.1) and linear-probe accuracy of an encoder; labels from both datasets. */
+export interface Scores {
+  knnAccuracy: number;
+  linearProbeAccuracy: number;
+}
+
+/** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
+export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, seed = 0): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
+  if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
+  const trainEmb = await embedDataset(encoder, train);
+  const testEmb = await embedDataset(encoder, test);
+  try {
+    const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
+    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed });
+    return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
+  } finally {
+    trainEmb.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+/** `contrastive-vision --help`. Written so that it is enough to use the tool. */
+export const MAIN_HELP = `contrastive-vision — self-supervised image representations (SimCLR, MoCo v1–v3, BYOL, SimSiam,
+InstDisc) on TensorFlow.js, evaluated with a kNN classifier and a linear probe.
+
+Usage:
+  contrastive-vision train --method NAME --data PATH [options]
+  contrastive-vision eval  --checkpoint DIR --data PATH --eval-data PATH [options]
+  contrastive-vision <command> --help
+
+Quick start (bundled 3,000-image Fashion-MNIST subset, a few minutes on 2 cores):
+  contrastive-vision train --method simclr --data bundled --json
+
+Data (--data, --eval-data):
+  - a folder with the four MNIST-style IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
+    t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), e.g. /usr/share/datasets/fashion-mnist;
+    --data reads its train-* files, --eval-data its t10k-* files; if --eval-data is omitted the same
+    folder's t10k-* files are used;
+  - 'bundled': the Fashion-MNIST subset shipped with this package (3,000 train + 1,000 test);
+  - an image folder: one sub-folder per class (labels = folder names) or images directly inside
+    (unlabeled). PNG, JPEG, WebP, GIF, TIFF, AVIF; decoded and resized with sharp, streamed in batches.
+  Labels never reach the contrastive loss: they are only the kNN memory and the linear probe's
+  training set (from --data), scored on --eval-data.
+`;
+
+export const TRAIN_HELP = `contrastive-vision train — train an encoder without labels, then score it.
+
+Usage: contrastive-vision train --method NAME --data PATH [options]
+
+Required:
+  --method NAME        simclr | moco-v1 | moco-v2 | moco-v3 | byol | simsiam | instdisc
+  --data PATH          training images: IDX folder, 'bundled', or image folder (see contrastive-vision --help)
+
+Options:
+  --eval-data PATH     labeled images to score on (default: the t10k-* files of an IDX --data folder)
+  --encoder NAME       small-cnn (default) | resnet18 | vit-tiny
+  --width N            resnet18 width multiplier (default 0.25 on CPU; 1 = the paper's 64..512)
+  --image-size N       side in pixels images are resized to (default: 28 for IDX data, 32 for folders)
+  --channels 1|3       image folders only: grayscale or RGB (default 3)
+  --epochs N           passes over --data (default 20)
+  --batch-size N       images per step (default 256, at most half the dataset)
+  --lr X               Adam learning rate (default 0.001)
+  --temperature X      loss temperature (default per method: simclr 0.2, moco-v1 0.07, moco-v2 0.2,
+                       moco-v3 0.2, instdisc 0.07; byol/simsiam have none)
+  --seed N             seed of initialisation, views and batch order (default 0)
+  --limit N            use only the first N training images
+  --eval-limit N       score on only the first N evaluation images
+  --out DIR            run folder: checkpoint/, encoder/, loss-curve.png, summary.json
+                       (default: runs/<method>-<encoder>-seed<seed>). A non-empty folder that is not
+                       this run's is never overwritten unless --overwrite is given.
+  --resume             continue the run in --out from its last checkpoint (saved every epoch)
+  --overwrite          allow writing into a non-empty --out
+  --no-baseline        skip scoring the untrained encoder (the random-init baseline)
+  --backend NAME       wasm (default) | cpu | tensorflow (also env CONTRASTIVE_BACKEND)
+  --json               print one final JSON line: {"method","epochs","knnAccuracy","linearProbeAccuracy",
+                       "randomInitKnnAccuracy","randomInitLinearProbeAccuracy","seconds",...}
+  -h, --help           this text
+
+Scores: weighted kNN (k = 200, τ = 0.1, cosine) and a logistic-regression probe on the encoder output,
+for the trained encoder and for the same encoder before training (the baseline to beat).
+
+Example:
+  contrastive-vision train --method moco-v2 --data /usr/share/datasets/fashion-mnist --epochs 10 --out runs/moco
+`;
+
+export const EVAL_HELP = `contrastive-vision eval — score a trained encoder and draw its embedding map.
+
+Usage: contrastive-vision eval --checkpoint DIR --data PATH --eval-data PATH [options]
+
+Required:
+  --checkpoint DIR     a run folder written by 'train' (holds run.json and checkpoint/)
+  --data PATH          labeled images for the kNN memory and the probe's training set
+  --eval-data PATH     labeled images to score (an IDX folder's t10k-* files)
+
+Options:
+  --map PATH           embedding-map PNG (default DIR/embedding-map.png)
+  --map-method NAME    umap (default) | pca
+  --limit N, --eval-limit N, --backend NAME, --json    as for 'train'
+  -h, --help           this text
+`;

@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { collapseStd, fileSystemHandler, initBackend, train, type BackendName } from '@contrastive/core';
+import { ENCODERS } from '../encoders/registry.js';
+import { imageBatches, type ImageBatch } from '../io/dataset.js';
+import { METHODS } from '../methods/registry.js';
+import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
+import { buildRun, resized, type RunConfig } from './build.js';
+import { limitDataset, openData, resolveDataPath } from './data.js';
+import { scoreEncoder } from './evaluate.js';
+import { TRAIN_HELP } from './help.js';
+import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
+
+const SPEC = {
+  method: { type: 'string' },
+  data: { type: 'string' },
+  'eval-data': { type: 'string' },
+  encoder: { type: 'string' },
+  width: { type: 'string' },
+  'image-size': { type: 'string' },
+  channels: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  temperature: { type: 'string' },
+  seed: { type: 'string' },
+  limit: { type: 'string' },
+  'eval-limit': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  overwrite: { type: 'boolean' },
+  'no-baseline': { type: 'boolean' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The final summary (`--json` prints it as one line). */
+export interface TrainSummary {
+  method: string;
+  encoder: string;
+  epochs: number;
+  knnAccuracy: number | null;
+  linearProbeAccuracy: number | null;
+  randomInitKnnAccuracy: number | null;
+  randomInitLinearProbeAccuracy: number | null;
+  seconds: number;
+  trainSeconds: number;
+  finalLoss: number | null;
+  collapseStd: number | null;
+  backend: string;
+  seed: number;
+  trainImages: number;
+  evalImages: number;
+  out: string;
+}
+
+/** `contrastive-vision train`. Returns the process exit code. */
+export async function trainCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const v = parse(argv, SPEC as never);
+  if (v.help) {
+    out(TRAIN_HELP);
+    return 0;
+  }
+  const started = performance.now();
+  const json = v.json === true;
+  const log = json ? err : out;
+  const method = oneOf(v, 'method', METHODS);
+  if (!method) throw new UsageError('--method is required (simclr | moco-v1 | moco-v2 | moco-v3 | byol | simsiam | instdisc)');
+  const dataPath = required(v, 'data');
+  const encoderName = oneOf(v, 'encoder', ENCODERS, 'small-cnn')!;
+  const seed = intFlag(v, 'seed', 0) ?? 0;
+  const outDir = (v.out as string | undefined) ?? join('runs', `${method}-${encoderName}-seed${seed}`);
+  const resume = v.resume === true;
+  const mode = await prepareRunDir(outDir, { resume, overwrite: v.overwrite === true });
+
+  const backend: BackendName = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
+
+  let cfg: RunConfig;
+  const channelsFlag = oneOf(v, 'channels', ['1', '3'] as const);
+  const requestedSize = intFlag(v, 'image-size', 4);
+  const train0 = await openData('data', dataPath, 'train', { imageSize: requestedSize, channels: channelsFlag ? (Number(channelsFlag) as 1 | 3) : undefined });
+  const trainDs0 = limitDataset(train0, intFlag(v, 'limit', 2));
+  const evalPath = (v['eval-data'] as string | undefined) ?? (train0.source.match(/(train|t10k)-images/) ? dataPath : null);
+  if (mode === 'resume') {
+    cfg = await readRunConfig(outDir, 'out');
+    if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
+    cfg.epochs = intFlag(v, 'epochs', 1) ?? cfg.epochs;
+  } else {
+    const imageSize = requestedSize ?? train0.height;
+    const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(trainDs0.size / 2)));
+    cfg = {
+      method,
+      encoder: encoderName,
+      imageSize,
+      channels: train0.channels as 1 | 3,
+      widthMultiplier: numFlag(v, 'width') ?? 0.25,
+      seed,
+      lr: numFlag(v, 'lr') ?? 1e-3,
+      batchSize,
+      epochs: intFlag(v, 'epochs', 1) ?? 20,
+      temperature: numFlag(v, 'temperature'),
+      datasetSize: trainDs0.size,
+      data: resolveDataPath(dataPath),
+      evalData: evalPath ? resolveDataPath(evalPath) : null,
+    };
+    await writeRunConfig(outDir, cfg);
+  }
+  const trainDs = resized(trainDs0, cfg.imageSize);
+  const evalDs = evalPath
+    ? resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize)
+    : null;
+  const canScore = Boolean(trainDs.labels && evalDs?.labels);
+  if (!canScore) log('[contrastive-vision] no labels for --data/--eval-data: training only, no kNN / linear probe scores');
+  if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
+
+  const m = buildRun(cfg);
+  try {
+    let baseline: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
+    if (canScore && v['no-baseline'] !== true && mode === 'new') {
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed);
+      s.testEmbeddings.dispose();
+      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
+      log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(baseline.knnAccuracy)}  linear probe ${pct(baseline.linearProbeAccuracy)}`);
+    } else if (mode === 'resume') {
+      baseline = await readBaseline(outDir);
+    }
+    if (baseline) await writeFile(join(outDir, 'baseline.json'), `${JSON.stringify(baseline)}\n`);
+
+    const stepsPerEpoch = Math.floor(trainDs.size / cfg.batchSize);
+    const totalSteps = stepsPerEpoch * cfg.epochs;
+    log(
+      `[contrastive-vision] ${cfg.method} on ${trainDs.size} images ${cfg.imageSize}x${cfg.imageSize}x${cfg.channels}, ` +
+        `${cfg.encoder}, batch ${cfg.batchSize}, ${cfg.epochs} epochs (${stepsPerEpoch} steps each), backend ${backend}, out ${outDir}`,
+    );
+    const trainStart = performance.now();
+    const result = await train<ImageBatch>({
+      step: (batch, info) => m.step(batch, { ...info, totalSteps }),
+      batches: (_epoch, rng) => imageBatches(trainDs, { batchSize: cfg.batchSize, rng, dropLast: true }),
+      epochs: cfg.epochs,
+      stepsPerEpoch,
+      seed: cfg.seed,
+      state: m,
+      checkpointDir: join(outDir, 'checkpoint'),
+      resume: mode === 'resume',
+      overwrite: true,
+      lossCurvePath: join(outDir, 'loss-curve.png'),
+      lossCurveTitle: `${cfg.method} / ${cfg.encoder} training loss`,
+      progress: true,
+      log,
+    });
+    if (mode === 'resume' && 'syncFromState' in m) (m as unknown as { syncFromState(): void }).syncFromState();
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    await m.encoder.save(fileSystemHandler(join(outDir, 'encoder')));
+
+    let scores: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
+    let spread: number | null = null;
+    if (canScore) {
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed);
+      spread = collapseStd(s.testEmbeddings);
+      s.testEmbeddings.dispose();
+      scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
+    }
+    const summary: TrainSummary = {
+      method: cfg.method,
+      encoder: cfg.encoder,
+      epochs: result.epochs,
+      knnAccuracy: scores?.knnAccuracy ?? null,
+      linearProbeAccuracy: scores?.linearProbeAccuracy ?? null,
+      randomInitKnnAccuracy: baseline?.knnAccuracy ?? null,
+      randomInitLinearProbeAccuracy: baseline?.linearProbeAccuracy ?? null,
+      seconds: round((performance.now() - started) / 1000, 1),
+      trainSeconds: round(trainSeconds, 1),
+      finalLoss: result.epochLosses.length ? round(result.epochLosses.at(-1)!, 4) : null,
+      collapseStd: spread === null ? null : round(spread, 4),
+      backend,
+      seed: cfg.seed,
+      trainImages: trainDs.size,
+      evalImages: evalDs?.size ?? 0,
+      out: outDir,
+    };
+    await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    if (scores) {
+      log(
+        `[contrastive-vision] ${cfg.method}: kNN ${pct(scores.knnAccuracy)} (random init ${baseline ? pct(baseline.knnAccuracy) : 'n/a'}), ` +
+          `linear probe ${pct(scores.linearProbeAccuracy)} (random init ${baseline ? pct(baseline.linearProbeAccuracy) : 'n/a'}), ${summary.seconds}s`,
+      );
+    }
+    if (json) out(JSON.stringify(summary));
+    return 0;
+  } finally {
+    m.dispose();
+  }
+}
+
+async function readBaseline(dir: string): Promise<{ knnAccuracy: number; linearProbeAccuracy: number } | null> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    return JSON.parse(await readFile(join(dir, 'baseline.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
