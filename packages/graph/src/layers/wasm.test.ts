@@ -87,3 +87,15 @@ describe('graph layers on wasm', () => {
     disposeGraphTensors(t);
   });
 });
+
+describe('ginWorkload (benchmark helper)', () => {
+  it('runs training steps and frees everything', async () => {
+    const { ginWorkload } = await import('./gin-workload.js');
+    const w = ginWorkload({ graphs: 4, nodes: 10, hidden: 8 });
+    const a = w.step();
+    const b = w.step();
+    expect(b.dataSync()[0]).not.toBe(a.dataSync()[0]);
+    tf.dispose([a, b]);
+    w.dispose();
+  });
+});

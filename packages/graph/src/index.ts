@@ -1,0 +1,61 @@
+// @contrastive/graph public API (re-exports by name).
+export type { Graph } from './data/graph.js';
+export { validateGraph, numEdges, fromUndirectedEdges } from './data/graph.js';
+export type { GraphBatch } from './data/batch.js';
+export { batchGraphs, unbatch, singleGraphBatch } from './data/batch.js';
+export type { GraphTensors } from './data/tensors.js';
+export { toTensors, disposeGraphTensors } from './data/tensors.js';
+export { karateClub, KARATE_EDGES, KARATE_FACTIONS } from './data/karate-club.js';
+export type { MoleculeDataset, LoadMoleculesOptions } from './data/molecules.js';
+export { loadMolecules, parseMolecules, CHEMBL2321810_PATH } from './data/molecules.js';
+export { loadEdgeList } from './data/edge-list.js';
+
+export type { SparseAdjacency } from './layers/gcn-norm.js';
+export { gcnNorm } from './layers/gcn-norm.js';
+export { propagate } from './layers/propagate.js';
+export { Linear } from './layers/linear.js';
+export { GCNConv } from './layers/gcn.js';
+export { GINConv } from './layers/gin.js';
+export type { GINEncoderOptions } from './layers/gin-encoder.js';
+export { GINEncoder, ginEncoder } from './layers/gin-encoder.js';
+export { GCNEncoder } from './layers/gcn-encoder.js';
+export { ProjectionHead } from './layers/projection-head.js';
+export type { Readout } from './layers/readout.js';
+export { readout, READOUTS } from './layers/readout.js';
+export type { GinWorkloadOptions } from './layers/gin-workload.js';
+export { ginWorkload } from './layers/gin-workload.js';
+
+export { dropNodes } from './augment/node-drop.js';
+export { subgraph } from './augment/subgraph.js';
+export { perturbEdges } from './augment/edge-perturb.js';
+export { maskAttributes } from './augment/attr-mask.js';
+export { inducedSubgraph } from './augment/subset.js';
+export type { AugmentationName } from './augment/registry.js';
+export { AUGMENTATION_NAMES, graphAugmentation } from './augment/registry.js';
+
+export type { GraphCLLossOptions } from './losses/graphcl-loss.js';
+export { graphclLoss } from './losses/graphcl-loss.js';
+export { cg3CrossViewLoss, cg3SemiSupervisedLoss, cg3ReconstructionLoss } from './losses/cg3-losses.js';
+export { moclGlobalLeastSquares, moclGlobalContrastive } from './losses/mocl-global.js';
+
+export type { GraphCLOptions } from './methods/graphcl.js';
+export { GraphCL } from './methods/graphcl.js';
+export type { JOAOOptions } from './methods/joao.js';
+export { JOAO, AUGMENTATION_PAIRS } from './methods/joao.js';
+export { projectSimplex, projectSimplexExact } from './methods/simplex.js';
+export type { CG3Options } from './methods/cg3.js';
+export { CG3, GCNBaseline, maskedAccuracy } from './methods/cg3.js';
+export type { CoarseLevel } from './methods/coarsen.js';
+export { coarsenOnce, coarsenHierarchy } from './methods/coarsen.js';
+export { HierarchicalGCNView } from './methods/hgcn-view.js';
+export type { MoCLOptions } from './methods/mocl.js';
+export { MoCL } from './methods/mocl.js';
+export { embedGraphs, withBatch } from './methods/graph-views.js';
+
+export type { RDKit } from './chem/rdkit.js';
+export { loadRDKit } from './chem/rdkit.js';
+export { moleculeGraph, canonicalSmiles, ATOM_FEATURES, BOND_FEATURES, ELEMENTS } from './chem/featurize.js';
+export { morganFingerprint, tanimoto, tanimotoMatrix, topNeighbours } from './chem/fingerprints.js';
+export type { BioisostereRule } from './chem/bioisosteres.js';
+export { BIOISOSTERE_RULES } from './chem/bioisosteres.js';
+export { DomainAugmenter, applyRule } from './chem/domain-augment.js';
