@@ -13,6 +13,8 @@ export interface NegativeContext {
   indices?: Int32Array;
   /** The positive keys `[N, D]` (miners: never return the positive itself). */
   positives?: tf.Tensor2D;
+  /** The step's generator (sampling sources draw from it so a resumed run samples the same negatives). */
+  rng?: Rng;
 }
 
 /**

@@ -46,10 +46,8 @@ export interface MemoryBankSampleOptions {
   rng?: Rng;
 }
 
-/** {@link NegativeContext} plus an optional random stream for the draw. */
-export interface MemoryBankContext extends NegativeContext {
-  rng?: Rng;
-}
+/** The context a memory bank reads (`indices`, and `rng` for the draw); kept as a name for callers. */
+export type MemoryBankContext = NegativeContext;
 
 /**
  * The memory bank of instance discrimination (Wu et al., CVPR 2018, "Unsupervised Feature Learning via
