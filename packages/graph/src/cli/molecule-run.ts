@@ -38,6 +38,10 @@ export async function moleculeCommand(
   const shipped = str(flags, 'data') === undefined;
   const valueColumn = str(flags, 'value-column') ?? (shipped ? 'pIC50' : undefined);
   const limit = num(flags, 'limit', { int: true, min: 2 });
+  const epochs = num(flags, 'epochs', { int: true, min: 1 }) ?? 20;
+  const batchSize = num(flags, 'batch-size', { int: true, min: 2 }) ?? 32;
+  const checkpointDir = str(flags, 'checkpoint');
+  if (mode === 'eval' && !checkpointDir) throw new UsageError('eval needs --checkpoint DIR (a directory written by train --checkpoint)');
   const rdkit = await loadRDKit();
   const loadOpts: Parameters<typeof loadMolecules>[2] = {};
   const sc = str(flags, 'smiles-column');
@@ -102,84 +106,87 @@ export async function moleculeCommand(
   };
 
   const model = make();
-  const embedAll = (): tf.Tensor2D => (model instanceof MoCL ? model.embed() : model.embed(ds.graphs));
-  // Baseline: the same encoder at its random initialisation (identical to the weights training starts from).
-  let baseline: { accuracy: number; trainAccuracy: number } | null = null;
-  if (labels && split) {
-    const e = embedAll();
-    baseline = probe(e, labels, split, seed);
-    e.dispose();
+  try {
+    return await runModel(model);
+  } finally {
+    model.dispose();
   }
 
-  const epochs = num(flags, 'epochs', { int: true, min: 1 }) ?? 20;
-  const batchSize = num(flags, 'batch-size', { int: true, min: 2 }) ?? 32;
-  const checkpointDir = str(flags, 'checkpoint');
-  let losses: number[] = [];
-  let trainSeconds = 0;
-  if (mode === 'eval') {
-    if (!checkpointDir) throw new UsageError('eval needs --checkpoint DIR (a directory written by train --checkpoint)');
-    await loadCheckpoint(checkpointDir, model);
-    if (model instanceof JOAO) model.invalidate();
-  } else {
-    const n = ds.graphs.length;
-    const batches = function* (_epoch: number, rng: Rng): Generator<number[]> {
-      const perm = rng.permutation(n);
-      // Drop a last batch of one: contrastive losses need >= 2 items.
-      for (let s = 0; s + 1 < n; s += batchSize) yield Array.from(perm.subarray(s, Math.min(s + batchSize, n)));
-    };
-    const callbacks: TrainCallbacks[] = [];
-    if (model instanceof JOAO) callbacks.push(model.callbacks(ds.graphs, batchSize, (l) => err(l)));
-    const opts: Parameters<typeof train<number[]>>[0] = {
-      epochs,
-      seed,
-      batches,
-      state: model,
-      callbacks,
-      progress: !flags['no-progress'],
-      log: (l: string) => err(l),
-      step: (idx, info) => (model instanceof MoCL ? model.step(idx, info) : model.step(idx.map((i) => ds.graphs[i]!) as Graph[], info)),
-    };
-    if (checkpointDir) opts.checkpointDir = checkpointDir;
-    if (flags.resume) opts.resume = true;
-    const curve = str(flags, 'loss-curve');
-    if (curve) opts.lossCurvePath = curve;
-    const r = await train(opts);
-    losses = r.epochLosses;
-    trainSeconds = r.seconds;
-  }
-
-  let result: { accuracy: number; trainAccuracy: number } | null = null;
-  if (labels && split) {
-    const e = embedAll();
-    result = probe(e, labels, split, seed);
-    e.dispose();
-  }
-  model.dispose();
-  const summary = {
-    command: mode,
-    method,
-    data: dataPath,
-    molecules: ds.graphs.length,
-    property: valueColumn ?? null,
-    threshold,
-    split: split ? { train: split.train.length, test: split.test.length } : null,
-    epochs: mode === 'train' ? epochs : null,
-    batchSize,
-    seed,
-    backend,
-    finalLoss: losses.at(-1) ?? null,
-    epochLosses: losses,
-    probe: result,
-    baseline: baseline ? { name: 'random-init encoder', probe: baseline } : null,
-    trainSeconds,
-    seconds: (Date.now() - t0) / 1000,
-  };
-  if (flags.json) out(JSON.stringify(summary));
-  else {
-    out(`${method} ${mode}: ${ds.graphs.length} molecules, ${epochs} epochs, final loss ${summary.finalLoss?.toFixed(4) ?? '-'}`);
-    if (result && baseline) {
-      out(`linear probe accuracy (${valueColumn} >= ${threshold}): ${method} ${result.accuracy.toFixed(4)} vs random-init encoder ${baseline.accuracy.toFixed(4)}`);
+  async function runModel(model: Model): Promise<number> {
+    const embedAll = (): tf.Tensor2D => (model instanceof MoCL ? model.embed() : model.embed(ds.graphs));
+    // Baseline: the same encoder at its random initialisation (identical to the weights training starts from).
+    let baseline: { accuracy: number; trainAccuracy: number } | null = null;
+    if (labels && split) {
+      const e = embedAll();
+      baseline = probe(e, labels, split, seed);
+      e.dispose();
     }
+
+    let losses: number[] = [];
+    let trainSeconds = 0;
+    if (mode === 'eval') {
+      await loadCheckpoint(checkpointDir!, model);
+      if (model instanceof JOAO) model.invalidate();
+    } else {
+      const n = ds.graphs.length;
+      const batches = function* (_epoch: number, rng: Rng): Generator<number[]> {
+        const perm = rng.permutation(n);
+        // Drop a last batch of one: contrastive losses need >= 2 items.
+        for (let s = 0; s + 1 < n; s += batchSize) yield Array.from(perm.subarray(s, Math.min(s + batchSize, n)));
+      };
+      const callbacks: TrainCallbacks[] = [];
+      if (model instanceof JOAO) callbacks.push(model.callbacks(ds.graphs, batchSize, (l) => err(l)));
+      const opts: Parameters<typeof train<number[]>>[0] = {
+        epochs,
+        seed,
+        batches,
+        state: model,
+        callbacks,
+        progress: !flags['no-progress'],
+        log: (l: string) => err(l),
+        step: (idx, info) => (model instanceof MoCL ? model.step(idx, info) : model.step(idx.map((i) => ds.graphs[i]!) as Graph[], info)),
+      };
+      if (checkpointDir) opts.checkpointDir = checkpointDir;
+      if (flags.resume) opts.resume = true;
+      const curve = str(flags, 'loss-curve');
+      if (curve) opts.lossCurvePath = curve;
+      const r = await train(opts);
+      losses = r.epochLosses;
+      trainSeconds = r.seconds;
+    }
+
+    let result: { accuracy: number; trainAccuracy: number } | null = null;
+    if (labels && split) {
+      const e = embedAll();
+      result = probe(e, labels, split, seed);
+      e.dispose();
+    }
+    const summary = {
+      command: mode,
+      method,
+      data: dataPath,
+      molecules: ds.graphs.length,
+      property: valueColumn ?? null,
+      threshold,
+      split: split ? { train: split.train.length, test: split.test.length } : null,
+      epochs: mode === 'train' ? epochs : null,
+      batchSize,
+      seed,
+      backend,
+      finalLoss: losses.at(-1) ?? null,
+      epochLosses: losses,
+      probe: result,
+      baseline: baseline ? { name: 'random-init encoder', probe: baseline } : null,
+      trainSeconds,
+      seconds: (Date.now() - t0) / 1000,
+    };
+    if (flags.json) out(JSON.stringify(summary));
+    else {
+      out(`${method} ${mode}: ${ds.graphs.length} molecules, ${epochs} epochs, final loss ${summary.finalLoss?.toFixed(4) ?? '-'}`);
+      if (result && baseline) {
+        out(`linear probe accuracy (${valueColumn} >= ${threshold}): ${method} ${result.accuracy.toFixed(4)} vs random-init encoder ${baseline.accuracy.toFixed(4)}`);
+      }
+    }
+    return 0;
   }
-  return 0;
 }
