@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadEvalFixture } from './__fixtures__/load.js';
+import { l2Normalize } from '../losses/index.js';
 import { knnAccuracy, knnPredict } from './knn.js';
 
 let before = 0;
@@ -91,5 +92,65 @@ describe('knnAccuracy behaviour', () => {
     const t3 = tf.zeros([2, 2, 2]);
     expect(() => knnAccuracy(t3, [0, 1], tr.x, tr.y)).toThrow(/trainEmb must be a 2-D tensor \[N, D\], got shape \[2, 2, 2\]/);
     t3.dispose();
+  });
+});
+
+describe('knnPredict k-selection edge cases (ties, k = train size)', () => {
+  /** The previous tf.topk implementation, kept as the reference for the host-side selection. */
+  function topkReference(train: number[][], ytr: number[], test: number[][], k: number, tau: number, numClasses: number): number[] {
+    const kk = Math.min(k, train.length);
+    const [vals, idx] = tf.tidy(() => {
+      const sim = tf.matMul(l2Normalize(tf.tensor2d(test)), l2Normalize(tf.tensor2d(train)), false, true);
+      const top = tf.topk(sim, kk, true);
+      return [top.values, top.indices];
+    });
+    const v = vals.dataSync();
+    const ix = idx.dataSync();
+    tf.dispose([vals, idx]);
+    return test.map((_, r) => {
+      const scores = new Float64Array(numClasses);
+      for (let j = 0; j < kk; j++) scores[ytr[ix[r * kk + j]!]!]! += Math.exp((v[r * kk + j]! - v[r * kk]!) / tau);
+      let best = 0;
+      for (let c = 1; c < numClasses; c++) if (scores[c]! > scores[best]!) best = c;
+      return best;
+    });
+  }
+
+  // 12 distinct directions, each stored 3 times with different labels, so equal similarities straddle
+  // every k boundary and the lower-train-index rule decides which copies vote.
+  const base = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [2, 1, 0], [0, 2, 1], [1, 0, 2], [2, 2, 1], [1, 2, 2]];
+  const train: number[][] = [];
+  const ytr: number[] = [];
+  base.forEach((row, i) => {
+    for (let copy = 0; copy < 3; copy++) {
+      train.push(row.map((x) => x * 2 ** copy)); // power-of-2 scaled copies: bit-identical after L2 normalisation
+      ytr.push((i + copy * 2) % 5);
+    }
+  });
+  const test = [...base, [3, 1, 1], [1, 3, 1], [-1, 0.5, 0.2], [0.3, -1, 2]];
+
+  it('the copies really tie: k = 1 on the base directions takes each first copy', () => {
+    expect(Array.from(knnPredict(train, ytr, base, { k: 1, numClasses: 5 }))).toEqual(base.map((_, i) => i % 5));
+  });
+
+  for (const k of [1, 2, 3, 4, 10, 35, 36, 1000]) {
+    for (const tau of [0.1, 5]) {
+      it(`matches the tf.topk reference with tied neighbours (k=${k}, τ=${tau}, N=36)`, () => {
+        const want = topkReference(train, ytr, test, k, tau, 5);
+        for (const batchSize of [1, 5, 256]) {
+          expect(Array.from(knnPredict(train, ytr, test, { k, temperature: tau, numClasses: 5, batchSize }))).toEqual(want);
+        }
+      });
+    }
+  }
+
+  it('k = 1 picks the lowest-index copy among equal similarities; equal votes pick the lowest class', () => {
+    const tr = [[1, 0], [2, 0], [0, 1], [0, 3]];
+    // Row 0 and 1 tie (same direction): k=1 takes row 0's label 4, not row 1's 2.
+    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 1 }))).toEqual([4, 3]);
+    // k=2: labels 4 and 2 get equal votes → class 2; labels 3 and 1 → class 1.
+    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 2 }))).toEqual([2, 1]);
+    // k = N = 4 with τ large: every class gets a near-equal vote, the closer pair wins.
+    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 4, temperature: 0.5 }))).toEqual([2, 1]);
   });
 });

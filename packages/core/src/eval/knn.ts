@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInt, assertNoNaN, assertPositive } from '../validate.js';
 import { l2Normalize } from '../losses/index.js';
 import { inferNumClasses, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
+import { topKPerColumn } from './top-k.js';
 
 export interface KnnOptions {
   /** Neighbours voting per test row, default 200 (Wu et al. 2018; lightly). Clipped to the train size. */
@@ -35,8 +36,11 @@ function resolve(opts: KnnOptions): Resolved {
  * Weighted kNN class predictions (Wu et al., "Unsupervised Feature Learning via Non-Parametric
  * Instance Discrimination", CVPR 2018; lightly's `knn_predict`). Features are L2-normalised; each
  * test row takes its k most cosine-similar train rows, each voting exp(s/τ) for its label; the class
- * with the largest summed vote wins. Computed in blocks of `batchSize` test rows so a 60k × 10k
- * evaluation never materialises the full similarity matrix.
+ * with the largest summed vote wins (ties: the lowest class id). Neighbours are ranked by similarity,
+ * equal similarities by the lower train index (as `tf.topk`). Computed in blocks of `batchSize` test
+ * rows so a 60k × 10k evaluation never materialises the full similarity matrix: each block's
+ * similarities come from one `tf.matMul` and one readback, the top-k is a bounded-heap selection on
+ * the host ({@link topKPerColumn}).
  *
  * Votes are computed as exp((s − s_max)/τ) in float64 — the per-row shift does not change the argmax but keeps
  * small τ from overflowing float32.
@@ -89,25 +93,34 @@ function knnCore(
     const bank = tf.tidy(() => l2Normalize(train.tensor));
     const preds = new Int32Array(m);
     const scores = new Float64Array(numClasses);
+    const block = Math.min(batchSize, m);
+    const topValues = new Float32Array(block * kk);
+    const topIndices = new Int32Array(block * kk);
     try {
       for (let start = 0; start < m; start += batchSize) {
         const b = Math.min(batchSize, m - start);
         const q = test.tensor;
-        const [values, indices] = tf.tidy(() => {
+        // [N, b] cosine similarities, read back once per block. bank·queryᵀ (rather than query·bankᵀ)
+        // keeps the small operand as the packed matmul weights on wasm/XNNPACK; each entry is the
+        // same dot product either way.
+        const simT = tf.tidy(() => {
           const query = l2Normalize(tf.slice(q, [start, 0], [b, d]) as tf.Tensor2D);
-          const sim = tf.matMul(query, bank, false, true); // [b, N] cosine similarities
-          const top = tf.topk(sim, kk, true); // sorted: column 0 is each row's max
-          return [top.values, top.indices];
+          return tf.matMul(bank, query, false, true);
         });
-        const v = values.dataSync();
-        const idx = indices.dataSync();
-        tf.dispose([values, indices]);
-        // Votes are summed on the host: b·k numbers per block, far cheaper than a [b, k, C] one-hot or
-        // tfjs-cpu's unsortedSegmentSum (one pass per segment).
+        try {
+          // Top-k and votes on the host: a bounded heap per test row (tf.topk fully sorts all N
+          // similarities of every row), then b·k votes — cheaper than a [b, k, C] one-hot or
+          // tfjs-cpu's unsortedSegmentSum (one pass per segment).
+          topKPerColumn(simT.dataSync() as Float32Array, n, b, kk, topValues, topIndices);
+        } finally {
+          simT.dispose();
+        }
+        const v = topValues;
+        const idx = topIndices;
         for (let r = 0; r < b; r++) {
           scores.fill(0);
           const o = r * kk;
-          const max = v[o]!;
+          const max = v[o]!; // sorted best-first, as tf.topk(sorted=true)
           for (let j = 0; j < kk; j++) scores[ytr[idx[o + j]!]!]! += Math.exp((v[o + j]! - max) / temperature);
           let best = 0;
           for (let c = 1; c < numClasses; c++) if (scores[c]! > scores[best]!) best = c;
