@@ -16,6 +16,7 @@ const SPEC = {
   limit: { type: 'string' },
   'eval-limit': { type: 'string' },
   backend: { type: 'string' },
+  'probe-epochs': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -49,7 +50,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
     } catch (e) {
       throw new UsageError(`--checkpoint ${dir}: ${(e as Error).message}`);
     }
-    const s = await scoreEncoder(m.encoder, train, test, cfg.seed);
+    const s = await scoreEncoder(m.encoder, train, test, cfg.seed, intFlag(v, 'probe-epochs', 1));
     const mapPath = (v.map as string | undefined) ?? join(dir, 'embedding-map.png');
     embeddingMapPng(s.testEmbeddings, test.labels, {
       path: mapPath,

@@ -23,13 +23,13 @@ export interface Scores {
 }
 
 /** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
-export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, seed = 0): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
+export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, seed = 0, probeEpochs = 100): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
   const trainEmb = await embedDataset(encoder, train);
   const testEmb = await embedDataset(encoder, test);
   try {
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
-    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed });
+    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs });
     return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
   } finally {
     trainEmb.dispose();

@@ -36,7 +36,7 @@ Options:
   --width N            resnet18 width multiplier (default 0.25 on CPU; 1 = the paper's 64..512)
   --image-size N       side in pixels images are resized to (default: 28 for IDX data, 32 for folders)
   --channels 1|3       image folders only: grayscale or RGB (default 3)
-  --epochs N           passes over --data (default 20)
+  --epochs N           passes over --data (default 10)
   --batch-size N       images per step (default 256, at most half the dataset)
   --lr X               Adam learning rate (default 0.001)
   --temperature X      loss temperature (default per method: simclr 0.2, moco-v1 0.07, moco-v2 0.2,
@@ -50,6 +50,7 @@ Options:
   --resume             continue the run in --out from its last checkpoint (saved every epoch)
   --overwrite          allow writing into a non-empty --out
   --no-baseline        skip scoring the untrained encoder (the random-init baseline)
+  --probe-epochs N     epochs of the linear probe (logistic regression, Adam, cosine LR; default 100)
   --backend NAME       wasm (default) | cpu | tensorflow (also env CONTRASTIVE_BACKEND)
   --json               print one final JSON line: {"method","epochs","knnAccuracy","linearProbeAccuracy",
                        "randomInitKnnAccuracy","randomInitLinearProbeAccuracy","seconds",...}
@@ -74,6 +75,6 @@ Required:
 Options:
   --map PATH           embedding-map PNG (default DIR/embedding-map.png)
   --map-method NAME    umap (default) | pca
-  --limit N, --eval-limit N, --backend NAME, --json    as for 'train'
+  --limit N, --eval-limit N, --probe-epochs N, --backend NAME, --json    as for 'train'
   -h, --help           this text
 `;

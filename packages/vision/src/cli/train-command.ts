@@ -31,6 +31,7 @@ const SPEC = {
   overwrite: { type: 'boolean' },
   'no-baseline': { type: 'boolean' },
   backend: { type: 'string' },
+  'probe-epochs': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -98,7 +99,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       seed,
       lr: numFlag(v, 'lr') ?? 1e-3,
       batchSize,
-      epochs: intFlag(v, 'epochs', 1) ?? 20,
+      epochs: intFlag(v, 'epochs', 1) ?? 10,
       temperature: numFlag(v, 'temperature'),
       datasetSize: trainDs0.size,
       data: resolveDataPath(dataPath),
@@ -118,7 +119,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   try {
     let baseline: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
     if (canScore && v['no-baseline'] !== true && mode === 'new') {
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed);
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
       s.testEmbeddings.dispose();
       baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
       log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(baseline.knnAccuracy)}  linear probe ${pct(baseline.linearProbeAccuracy)}`);
@@ -156,7 +157,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     let scores: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
     let spread: number | null = null;
     if (canScore) {
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed);
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
       spread = collapseStd(s.testEmbeddings);
       s.testEmbeddings.dispose();
       scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };

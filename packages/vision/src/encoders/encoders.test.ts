@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildEncoder, resnet18Encoder, smallCnnEncoder, vitTinyEncoder } from './index.js';
 import { buildHead, byolMlp, mocoV3Projector, simsiamPredictor, simsiamProjector, simclrProjector } from '../heads/index.js';
 
 let before = 0;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'wasm', log: false });
 });
 beforeEach(() => {
   before = tf.memory().numTensors;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { collapseStd, createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
+import { collapseStd, createRng, initBackend, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, METHODS, negativeCosine } from './index.js';
 import type { TwoViewMethod } from './base.js';
@@ -13,7 +13,7 @@ import { identityViews, images, maxDiff, snapshot, tinyEncoder } from './test-he
 
 let before = 0;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: 'wasm', log: false });
 });
 beforeEach(() => {
   before = tf.memory().numTensors;

@@ -1,0 +1,108 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run } from './main.js';
+
+let root: string;
+let before = 0;
+const io = () => {
+  const lines: string[] = [];
+  const errs: string[] = [];
+  return { lines, errs, out: (s: string) => lines.push(s), err: (s: string) => errs.push(s) };
+};
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'vision-cli-'));
+  // Two classes of tiny grayscale-ish images: bright squares vs dark stripes, 10 each.
+  for (const [cls, make] of [
+    ['bright', (i: number) => ({ r: 200 + i * 5, g: 200, b: 190 })],
+    ['dark', (i: number) => ({ r: 20 + i * 3, g: 30, b: 40 })],
+  ] as const) {
+    for (const split of ['train', 'test']) {
+      await mkdir(join(root, split, cls), { recursive: true });
+      for (let i = 0; i < 10; i++) {
+        await sharp({ create: { width: 10, height: 10, channels: 3, background: make(i) } }).png().toFile(join(root, split, cls, `${i}.png`));
+      }
+    }
+  }
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+const base = () => ['--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--image-size', '8', '--channels', '1', '--batch-size', '8', '--backend', 'wasm', '--probe-epochs', '5'];
+
+describe('contrastive-vision CLI', () => {
+  it('--help documents every train flag; unknown commands and flags are named', async () => {
+    const a = io();
+    expect(await run(['train', '--help'], a.out, a.err)).toBe(0);
+    for (const flag of ['--method', '--data', '--eval-data', '--encoder', '--image-size', '--epochs', '--batch-size', '--lr', '--seed', '--out', '--resume', '--json']) {
+      expect(a.lines.join('\n')).toContain(flag);
+    }
+    const b = io();
+    expect(await run(['fly'], b.out, b.err)).toBe(2);
+    expect(b.errs.join('\n')).toMatch(/unknown command 'fly'/);
+    const c = io();
+    expect(await run(['train', '--method', 'simclr', '--data', root, '--bogus'], c.out, c.err)).toBe(2);
+    expect(c.errs.join('\n')).toMatch(/--bogus/);
+    const d = io();
+    expect(await run(['train', '--method', 'simclr', '--data', join(root, 'nope'), '--out', join(root, 'o-missing')], d.out, d.err)).toBe(2);
+    expect(d.errs.join('\n')).toMatch(/--data .*nope: image folder .*nope does not exist/);
+  });
+
+  it('never writes into a non-empty folder that is not a run', async () => {
+    const userDir = join(root, 'precious');
+    await mkdir(userDir);
+    await writeFile(join(userDir, 'thesis.txt'), 'do not touch');
+    const a = io();
+    expect(await run(['train', '--method', 'simclr', ...base(), '--out', userDir], a.out, a.err)).toBe(2);
+    expect(a.errs.join('\n')).toMatch(/--out .*precious is a non-empty folder that is not a contrastive-vision run/);
+    expect(await readFile(join(userDir, 'thesis.txt'), 'utf8')).toBe('do not touch');
+  });
+
+  it('train --json prints the summary; --resume continues from the checkpoint; eval writes an embedding map', async () => {
+    const out = join(root, 'run');
+    const a = io();
+    const code = await run(['train', '--method', 'simclr', ...base(), '--epochs', '1', '--out', out, '--json'], a.out, a.err);
+    expect(a.errs.join('\n')).not.toMatch(/contrastive-vision: /);
+    expect(code).toBe(0);
+    const summary = JSON.parse(a.lines.at(-1)!);
+    for (const key of ['method', 'epochs', 'knnAccuracy', 'linearProbeAccuracy', 'randomInitKnnAccuracy', 'randomInitLinearProbeAccuracy', 'seconds']) {
+      expect(summary).toHaveProperty(key);
+    }
+    expect(summary.method).toBe('simclr');
+    expect(summary.epochs).toBe(1);
+    expect(summary.knnAccuracy).toBeGreaterThanOrEqual(0);
+    expect(summary.knnAccuracy).toBeLessThanOrEqual(1);
+    // A second identical call refuses to clobber the finished run.
+    const b = io();
+    expect(await run(['train', '--method', 'simclr', ...base(), '--epochs', '1', '--out', out], b.out, b.err)).toBe(2);
+    expect(b.errs.join('\n')).toMatch(/already holds a run; pass --resume/);
+    // Resume: the first epoch comes from the checkpoint, only the second one runs.
+    const c = io();
+    expect(await run(['train', '--method', 'simclr', ...base(), '--epochs', '2', '--out', out, '--resume', '--json'], c.out, c.err)).toBe(0);
+    const resumed = JSON.parse(c.lines.at(-1)!);
+    expect(resumed.epochs).toBe(2);
+    expect(resumed.randomInitKnnAccuracy).toBe(summary.randomInitKnnAccuracy);
+    const ckpt = JSON.parse(await readFile(join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
+    expect(JSON.stringify(ckpt)).toMatch(/"epoch":\s*2/);
+    expect((await stat(join(out, 'loss-curve.png'))).size).toBeGreaterThan(100);
+    const d = io();
+    expect(await run(['eval', '--checkpoint', out, '--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'], d.out, d.err)).toBe(0);
+    const ev = JSON.parse(d.lines.at(-1)!);
+    expect(ev.embeddingMap).toBe(join(out, 'embedding-map.png'));
+    const png = await readFile(ev.embeddingMap);
+    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    const e = io();
+    expect(await run(['eval', '--checkpoint', join(root, 'train'), '--data', root, '--eval-data', root], e.out, e.err)).toBe(2);
+    expect(e.errs.join('\n')).toMatch(/--checkpoint .*train: no run.json/);
+  });
+});
