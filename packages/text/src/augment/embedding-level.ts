@@ -133,7 +133,7 @@ export function adversarialPerturbation(
   const real = new Float32Array(B * L);
   lengths.forEach((n, b) => real.fill(1, b * L, b * L + n));
   return tf.tidy(() => {
-    const g = tf.grad((e: tf.Tensor3D) => lossOf(e))(stopGradient(emb) as tf.Tensor3D);
+    const g = tf.grad((e: tf.Tensor) => lossOf(e as tf.Tensor3D))(stopGradient(emb));
     const dir = norm === 'sign' ? tf.sign(g) : g.div(tf.norm(g, 'euclidean', -1, true).add(1e-12));
     const delta = dir.mul(epsilon).mul(tf.tensor3d(real, [B, L, 1]));
     return emb.add(stopGradient(delta));

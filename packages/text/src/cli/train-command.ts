@@ -9,6 +9,7 @@ import type { Triplet } from '../data/corpus.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { bertConfig } from '../encoders/bert-config.js';
 import type { BertPreset } from '../encoders/bert-config.js';
+import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { ConSERT, parseConsertView } from '../methods/consert.js';
@@ -39,6 +40,8 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
   --temperature X      default: method's (simcse 0.05, consert 0.1)
   --hard-negative-weight X   simcse-sup logit offset on the own hard negative. Default 0
   --views A,B          consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)
+  --pooling cls|cls-mlp|mean   pooling in training and at test. Default: the method's (simcse cls-mlp in training,
+                       cls at test; simcse-sup cls-mlp; consert mean). From scratch, mean is far easier to train
   --dropout X          BERT hidden/attention dropout for a fresh model. Default 0.1
   --steps-per-epoch N  cap the steps per epoch
   --seed N             default 0
@@ -51,7 +54,7 @@ const SPEC = {
   method: 'string', corpus: 'string', model: 'string', config: 'string', 'vocab-from': 'string', 'vocab-size': 'string',
   'eval-pairs': 'string', task: 'string', out: 'string', epochs: 'string', 'batch-size': 'string', 'max-length': 'string',
   lr: 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
-  'steps-per-epoch': 'string', seed: 'string', 'checkpoint-dir': 'string', resume: 'boolean', backend: 'string',
+  'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', resume: 'boolean', backend: 'string',
   json: 'boolean', help: 'boolean',
 } as const;
 
@@ -92,7 +95,8 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
 
   // 2. Tokenizer + encoder: pretrained folder, or a vocabulary built from the corpus and a fresh BERT.
   let encoder: SentenceEncoder;
-  const testPooling: Pooling = method === 'simcse' ? 'cls' : method === 'simcse-sup' ? 'cls-mlp' : 'mean';
+  const poolingFlag = f.pooling === undefined ? undefined : oneOf(f, 'pooling', POOLINGS, 'mean');
+  const testPooling: Pooling = poolingFlag ?? (method === 'simcse' ? 'cls' : method === 'simcse-sup' ? 'cls-mlp' : 'mean');
   if (modelDir) {
     encoder = await SentenceEncoder.load(modelDir, { pooling: testPooling, maxLength });
   } else {
@@ -121,13 +125,15 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   // 4. Method.
   const temperature = f.temperature === undefined ? undefined : num(f, 'temperature', 0, { min: 1e-6 });
   let m: TextMethod<TokenBatch> | TextMethod<{ anchor: TokenBatch; positive: TokenBatch; negative: TokenBatch }>;
-  if (method === 'simcse') m = new SimCSE(bert, { learningRate: lr, seed, temperature });
+  if (method === 'simcse') {
+    m = new SimCSE(bert, { learningRate: lr, seed, temperature, trainPooling: poolingFlag, testPooling: poolingFlag });
+  }
   else if (method === 'simcse-sup') {
-    m = new SupervisedSimCSE(bert, { learningRate: lr, seed, temperature, hardNegativeWeight: num(f, 'hard-negative-weight', 0) });
+    m = new SupervisedSimCSE(bert, { learningRate: lr, seed, temperature, pooling: poolingFlag, hardNegativeWeight: num(f, 'hard-negative-weight', 0) });
   } else {
     const views = optStr(f, 'views')?.split(',').map(parseConsertView) as [ConsertView, ConsertView] | undefined;
     if (views && views.length !== 2) throw new UsageError(`--views needs exactly two views, got ${views.length}`);
-    m = new ConSERT(bert, { learningRate: lr, seed, temperature, views });
+    m = new ConSERT(bert, { learningRate: lr, seed, temperature, views, pooling: poolingFlag });
   }
   const quiet = { maxLength, warn: () => {} };
   const tok = (b: string[]) => encoder.tokenizer.encodeBatch(b, quiet);

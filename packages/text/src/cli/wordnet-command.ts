@@ -7,9 +7,10 @@ import { num, parseFlags, str } from './args.js';
 export const WORDNET_HELP = `contrastive-text wordnet-data — write a WordNet training corpus and a held-out retrieval task
 
   --out DIR          writes DIR/corpus.txt (definitions + examples of the training synsets)
-                     and DIR/pairs.jsonl ({"query": example sentence, "document": definition} of held-out synsets)
+                     DIR/pairs.jsonl ({"query": example sentence, "document": definition} of held-out synsets)
+                     and DIR/triplets.jsonl ({"text","positive","negative"} of training synsets, for simcse-sup)
   --eval-size N      held-out synsets. Default 1000
-  --max-train N      cap on training passages. Default: all (~150k)
+  --max-train N      cap on training passages and on triplets. Default: all (~160k / ~40k)
   --seed N           default 0
   --help`;
 
@@ -23,7 +24,7 @@ export async function wordnetCommand(argv: string[], out: (line: string) => void
   }
   const dir = str(f, 'out');
   const maxTrain = f['max-train'] === undefined ? undefined : num(f, 'max-train', 0, { int: true, min: 1 });
-  const { corpus, pairs } = wordnetRetrievalTask(loadWordNet(), {
+  const { corpus, pairs, triplets } = wordnetRetrievalTask(loadWordNet(), {
     evalSize: num(f, 'eval-size', 1000, { int: true, min: 3 }),
     maxTrain,
     seed: num(f, 'seed', 0, { int: true }),
@@ -31,5 +32,6 @@ export async function wordnetCommand(argv: string[], out: (line: string) => void
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'corpus.txt'), `${corpus.join('\n')}\n`);
   writeFileSync(path.join(dir, 'pairs.jsonl'), `${pairs.map((p) => JSON.stringify(p)).join('\n')}\n`);
-  out(`wrote ${corpus.length} training passages to ${path.join(dir, 'corpus.txt')} and ${pairs.length} held-out pairs to ${path.join(dir, 'pairs.jsonl')}`);
+  writeFileSync(path.join(dir, 'triplets.jsonl'), `${triplets.map((t) => JSON.stringify(t)).join('\n')}\n`);
+  out(`wrote ${corpus.length} training passages (corpus.txt), ${triplets.length} training triplets (triplets.jsonl) and ${pairs.length} held-out pairs (pairs.jsonl) to ${dir}`);
 }

@@ -1,5 +1,5 @@
 import { createRng } from '@contrastive/core';
-import type { RetrievalPair } from './corpus.js';
+import type { RetrievalPair, Triplet } from './corpus.js';
 import type { WordNet, WordNetPos } from './wordnet.js';
 
 /** Options of {@link wordnetRetrievalTask}. */
@@ -23,10 +23,17 @@ export interface WordNetTaskOptions {
  * - **training corpus**: the definitions and example sentences of every *other* synset, so no evaluation
  *   sentence (query or document) is ever seen in training.
  *
+ * - **supervised triplets** (for `simcse-sup`), also from the training synsets only: an example sentence,
+ *   its synset's definition (positive) and the definition of another sense of one of its lemmas (hard
+ *   negative, e.g. "dog" the animal vs "dog" the unpleasant person).
+ *
  * Queries and documents share few words by design (an example uses the lemma, a definition paraphrases
  * it), so lexical matching (BM25) is not trivially perfect, but it is a strong baseline.
  */
-export function wordnetRetrievalTask(wn: WordNet, options: WordNetTaskOptions = {}): { corpus: string[]; pairs: RetrievalPair[] } {
+export function wordnetRetrievalTask(
+  wn: WordNet,
+  options: WordNetTaskOptions = {},
+): { corpus: string[]; pairs: RetrievalPair[]; triplets: Triplet[] } {
   const { evalSize = 1000, maxTrain, pos = ['noun', 'verb', 'adj', 'adv'], seed = 0 } = options;
   const synsets = [...wn.synsets.values()].filter((s) => pos.includes(s.pos) && s.definition.length > 0);
   const rng = createRng(seed);
@@ -55,5 +62,18 @@ export function wordnetRetrievalTask(wn: WordNet, options: WordNetTaskOptions = 
   }
   rng.shuffle(corpus);
   if (maxTrain !== undefined) corpus = corpus.slice(0, maxTrain);
-  return { corpus, pairs };
+  // Supervised triplets from the training synsets only: (example, its definition, the definition of
+  // another sense of one of its lemmas) — WordNet's polysemy gives hard negatives for free.
+  const triplets: Triplet[] = [];
+  for (const s of synsets) {
+    const ex = s.examples[0];
+    if (held.has(s.id) || !ex || ex.split(' ').length < 3 || evalText.has(ex) || evalText.has(s.definition)) continue;
+    const others = s.lemmas.flatMap((l) => wn.index.get(l.toLowerCase())?.[s.pos] ?? []).filter((id) => id !== s.id && !held.has(id));
+    const negId = others.length > 0 ? others[rng.int(others.length)]! : synsets[rng.int(synsets.length)]!.id;
+    const neg = wn.synsets.get(negId)?.definition;
+    if (!neg || neg === s.definition || held.has(negId) || evalText.has(neg)) continue;
+    triplets.push({ text: ex, positive: s.definition, negative: neg });
+  }
+  if (maxTrain !== undefined) triplets.length = Math.min(triplets.length, maxTrain);
+  return { corpus, pairs, triplets };
 }
