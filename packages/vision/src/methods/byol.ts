@@ -29,6 +29,14 @@ export function byolRegression(p: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
+ * BYOL's loss: `mean_batch[ℓ(p₁, sg t₂) + ℓ(p₂, sg t₁)]`, ℓ = 2 − 2cos, the directions **summed**
+ * (`byol_experiment.py::loss_fn`). `p` are online predictions, `t` target projections `[N, D]`.
+ */
+export function byolLoss(p1: tf.Tensor2D, p2: tf.Tensor2D, t1: tf.Tensor2D, t2: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.add(byolRegression(p1, stopGradient(t2)), byolRegression(p2, stopGradient(t1)))) as tf.Scalar);
+}
+
+/**
  * BYOL (Grill et al., NeurIPS 2020; `deepmind-research/byol`). Per step:
  * 1. asymmetric views x₁, x₂ ({@link byolViews});
  * 2. online: p_i = q_θ(g_θ(f_θ(x_i))); target (no gradient): z'_i = g_ξ(f_ξ(x_i));
@@ -80,8 +88,8 @@ export class BYOL extends TwoViewMethod {
     const [t1, t2] = this.targets ?? [this.targetProject(v1), this.targetProject(v2)];
     const p1 = forward(this.predictor, forward(this.projector, forward(this.encoder, v1)));
     const p2 = forward(this.predictor, forward(this.projector, forward(this.encoder, v2)));
-    // sg(z'): the target branch never receives a gradient, even when loss() is called on its own.
-    const loss = tf.mean(tf.add(byolRegression(p1, stopGradient(t2)), byolRegression(p2, stopGradient(t1)))) as tf.Scalar;
+    // sg(z') inside byolLoss: the target branch never receives a gradient, even when loss() is called on its own.
+    const loss = byolLoss(p1, p2, t1, t2);
     if (!this.targets) tf.dispose([t1, t2]);
     return loss;
   }

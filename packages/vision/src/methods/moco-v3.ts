@@ -20,6 +20,17 @@ export interface MoCoV3Options extends MethodBaseOptions {
 }
 
 /**
+ * MoCo v3's symmetric loss `ctr(q₁, k₂) + ctr(q₂, k₁)`, `ctr(q, k) = CE(q̂k̂ᵀ/τ, diagonal)·2τ` — core's
+ * in-batch `infoNCE` scaled by 2τ as in the official `builder.py`; keys are stop-gradiented.
+ */
+export function mocoV3Loss(q1: tf.Tensor2D, q2: tf.Tensor2D, k1: tf.Tensor2D, k2: tf.Tensor2D, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const ctr = (q: tf.Tensor2D, k: tf.Tensor2D) => tf.mul(infoNCE(q, stopGradient(k), { temperature }), 2 * temperature);
+    return tf.add(ctr(q1, k2), ctr(q2, k1)) as tf.Scalar;
+  });
+}
+
+/**
  * MoCo v3 (Chen, Xie & He, ICCV 2021; `facebookresearch/moco-v3` `moco/builder.py`). No queue. Per step:
  * 1. asymmetric views x₁, x₂ ({@link mocoV3Views});
  * 2. momentum update **before** the keys: θ_k ← m_t·θ_k + (1−m_t)·θ_q with
@@ -75,9 +86,7 @@ export class MoCoV3 extends TwoViewMethod {
     const [k1, k2] = this.keys ?? [this.encodeKeys(v1), this.encodeKeys(v2)];
     const q1 = forward(this.predictor, forward(this.projector, forward(this.encoder, v1)));
     const q2 = forward(this.predictor, forward(this.projector, forward(this.encoder, v2)));
-    const t = this.temperature;
-    const ctr = (q: tf.Tensor2D, k: tf.Tensor2D) => tf.mul(infoNCE(q, stopGradient(k), { temperature: t }), 2 * t);
-    const loss = tf.add(ctr(q1, k2), ctr(q2, k1)) as tf.Scalar;
+    const loss = mocoV3Loss(q1, q2, k1, k2, this.temperature);
     if (!this.keys) tf.dispose([k1, k2]);
     return loss;
   }

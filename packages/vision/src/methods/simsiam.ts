@@ -21,6 +21,13 @@ export function negativeCosine(p: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.neg(tf.sum(tf.mul(l2Normalize(p), l2Normalize(z)), -1)) as tf.Tensor1D);
 }
 
+/** SimSiam's loss `½·D(p₁, sg z₂) + ½·D(p₂, sg z₁)` (batch means; minimum −1). */
+export function simsiamLoss(p1: tf.Tensor2D, p2: tf.Tensor2D, z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(
+    () => tf.add(tf.mul(0.5, tf.mean(negativeCosine(p1, stopGradient(z2)))), tf.mul(0.5, tf.mean(negativeCosine(p2, stopGradient(z1))))) as tf.Scalar,
+  );
+}
+
 /**
  * SimSiam (Chen & He, CVPR 2021; `facebookresearch/simsiam`). Per step:
  * 1. two views (MoCo v2 aug+, {@link mocoV2Views});
@@ -50,6 +57,6 @@ export class SimSiam extends TwoViewMethod {
     const z2 = forward(this.projector, forward(this.encoder, v2));
     const p1 = forward(this.predictor, z1);
     const p2 = forward(this.predictor, z2);
-    return tf.add(tf.mul(0.5, tf.mean(negativeCosine(p1, stopGradient(z2)))), tf.mul(0.5, tf.mean(negativeCosine(p2, stopGradient(z1))))) as tf.Scalar;
+    return simsiamLoss(p1, p2, z1, z2);
   }
 }
