@@ -56,7 +56,8 @@ export class BertEncoder {
     this.config = validateBertConfig({ ...config });
     const c = this.config;
     const prefix = `bert${instances++}`;
-    let seed = options.seed ?? 0;
+    // tfjs treats a seed of 0 as "unseeded" (Math.random), so offsets start at 1.
+    let seed = (options.seed ?? 0) * 1000 + 1;
     const add = (name: string, shape: number[], kind: 'normal' | 'zeros' | 'ones'): void => {
       const init = tf.tidy(() =>
         kind === 'normal' ? tf.truncatedNormal(shape, 0, c.initializerRange, 'float32', seed++) : kind === 'ones' ? tf.ones(shape) : tf.zeros(shape),
