@@ -22,7 +22,7 @@ Node-graph input (cg3):
   --repeats R            repeat with seeds seed..seed+R-1 and report the mean (default 1)
 
 Training options:
-  --epochs N (default 20; cg3 200)   --batch-size B (32)   --lr LR (graphcl/joao 0.01, mocl 1e-3, cg3 0.01)
+  --epochs N (default 20; cg3 200)   --batch-size B (32)   --lr LR (graphcl/joao/mocl 1e-3 as the chem code, cg3 0.01)
   --hidden H (64)  --layers L (3)    --temperature T (graphcl/joao 0.2, mocl/cg3 0.5)
   --loss-variant exclude-positive|nt-xent (graphcl/joao; default exclude-positive, GraphCL's code)
   --aug1 A --aug2 A      graphcl views: nodeDrop|subgraph|edgePert|attrMask|identity (default nodeDrop, subgraph)

@@ -92,7 +92,7 @@ export async function moleculeCommand(
       inputDim: g0.numFeatures,
       edgeDim: g0.numEdgeFeatures ?? 0,
       readout: 'mean' as const,
-      lr: num(flags, 'lr', { min: 0 }) ?? 0.01,
+      lr: num(flags, 'lr', { min: 0 }) ?? 1e-3,
       temperature: num(flags, 'temperature', { min: 0 }) ?? 0.2,
       augRatio: num(flags, 'aug-ratio', { min: 0 }) ?? 0.2,
       lossVariant: oneOf(str(flags, 'loss-variant'), ['exclude-positive', 'nt-xent'] as const, 'loss-variant', 'exclude-positive'),
