@@ -1,11 +1,17 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from './args.js';
 import { evalCommand } from './eval-command.js';
 import { MAIN_HELP } from './help.js';
 import { trainCommand } from './train-command.js';
 
 /** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(argv: string[], out = (s: string) => process.stdout.write(`${s}\n`), err = (s: string) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function run(
+  argv: string[],
+  out: (s: string) => void = (s) => void process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => void process.stderr.write(`${s}\n`),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -25,8 +31,18 @@ export async function run(argv: string[], out = (s: string) => process.stdout.wr
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain || process.argv[1]?.endsWith('contrastive-vision')) {
+/** True when this file is the process entry (directly, or through the `contrastive-vision` bin symlink). */
+function isEntry(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
   run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
