@@ -109,6 +109,21 @@ describe('GINConv', () => {
     conv.dispose();
     disposeGraphTensors(t);
   });
+  it('matches a hand-computed directed edge with an edge feature', () => {
+    // Edge 0 → 1 with feature 2, x = [1, 4], W_e = 1: agg0 = 1 (no incoming edge), agg1 = 4 + (1 + 2) = 7.
+    // MLP: w1 = [[1, 1]], b1 = 0, w2 = [[.5], [.5]], b2 = 0 → out = relu(agg) = agg for agg > 0.
+    const g: Graph = { numNodes: 2, numFeatures: 1, x: Float32Array.from([1, 4]), edgeIndex: Int32Array.from([0, 1]), edgeAttr: Float32Array.from([2]), numEdgeFeatures: 1 };
+    const t = toTensors(batchGraphs([g]));
+    const conv = new GINConv(1, 1, 1, createRng(5));
+    conv.edgeLin!.w.assign(keep(tf.tensor2d([[1]])));
+    conv.mlp1.w.assign(keep(tf.tensor2d([[1, 1]])));
+    conv.mlp2.w.assign(keep(tf.tensor2d([[0.5], [0.5]])));
+    const out = conv.apply(t.x, t);
+    expect(Array.from(out.dataSync())).toEqual([1, 7]);
+    out.dispose();
+    conv.dispose();
+    disposeGraphTensors(t);
+  });
   it('throws when edge features are expected but missing', () => {
     const g: Graph = { numNodes: 2, numFeatures: 1, x: Float32Array.from([1, 3]), edgeIndex: Int32Array.from([0, 1, 1, 0]) };
     const t = toTensors(batchGraphs([g]));

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '@contrastive/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph } from '../data/graph.js';
 import { fromUndirectedEdges } from '../data/graph.js';
@@ -109,6 +112,21 @@ describe('JOAO', () => {
     expect(AUGMENTATION_PAIRS[0]).toBe('nodeDrop+nodeDrop');
     expect(Object.keys(m.stateTensors())).toContain('joao/p');
     m.dispose();
+  });
+  it('checkpoint round trip restores weights and p', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'joao-ckpt-'));
+    const a = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 5 });
+    const graphs = toyGraphs(6, 5);
+    a.step(graphs, { rng: createRng(1) }).dispose();
+    a.updateDistribution([graphs], createRng(2));
+    await saveCheckpoint(join(dir, 'ck'), a);
+    const b = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 6 });
+    await loadCheckpoint(join(dir, 'ck'), b);
+    b.invalidate();
+    expect(b.distribution()).toEqual(a.distribution());
+    expect(b.encoder.convs[1]!.mlp2.w.dataSync()).toEqual(a.encoder.convs[1]!.mlp2.w.dataSync());
+    a.dispose();
+    b.dispose();
   });
   it('JOAOv2 has one head per augmentation and trains', () => {
     const m = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 3, v2: true });
