@@ -8,6 +8,7 @@
  *   pnpm bench --soak [--steps 1000]   memory soak check (tools/bench/soak.ts)
  *   pnpm bench --list                  workload names
  * Options: --backend wasm|cpu|tensorflow (default: initBackend's choice), --steps N (timed steps),
+ * --batch N (resnet18-simclr-32px only; default 64, the spec),
  * env BENCH_PYTHON (default /usr/bin/python3: Debian's python3-torch).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,9 @@ const value = (f: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const python = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
-const childEnv = { ...process.env, TSX_TSCONFIG_PATH: join(here, 'tsconfig.json') };
+const childEnv: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(here, 'tsconfig.json') };
+// --batch N: batch size for workloads that accept one (resnet18-simclr-32px), ours and PyTorch alike.
+if (value('--batch')) childEnv['BENCH_BATCH'] = value('--batch');
 
 function runTs(script: string, args: string[]): { json?: Record<string, unknown>; error?: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
@@ -46,7 +49,7 @@ function torchAvailable(): string | null {
 
 function runTorch(script: string, steps?: string): { json?: Record<string, unknown>; error?: string } {
   const r = spawnSync(python, [join(here, 'torch', script), ...(steps ? ['--steps', steps] : [])], {
-    cwd: join(here, 'torch'), encoding: 'utf8', maxBuffer: 64 << 20,
+    cwd: join(here, 'torch'), env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20,
   });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {

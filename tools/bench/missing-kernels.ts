@@ -78,6 +78,39 @@ probe('adam/sgd optimizer', () => {
   const out = v.clone(); opt.dispose(); o2.dispose(); o3.dispose(); v.dispose(); return out;
 });
 
+probe('einsum forward', () => tf.einsum('bij,bjk->bik', r([2, 3, 4]), r([2, 4, 5])));
+probe('tf.layers conv+BN+dense+dropout fit step', () => {
+  const m = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, padding: 'same' }),
+      tf.layers.batchNormalization(),
+      tf.layers.activation({ activation: 'relu' }),
+      tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: 'same' }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dropout({ rate: 0.2 }),
+      tf.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  const opt = tf.train.adam(1e-3);
+  const x = r([4, 8, 8, 3]);
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3);
+  const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, m.apply(x, { training: true }) as tf.Tensor), true)!;
+  opt.dispose();
+  m.dispose();
+  return loss;
+});
+probe('layerNormalization + multi-head style attention', () =>
+  grads((x, wq) => {
+    const ln = tf.layers.layerNormalization({ axis: -1 });
+    const h = ln.apply(x) as tf.Tensor;
+    const q = tf.matMul(h.reshape([8, 6]), wq).reshape([2, 4, 6]);
+    const att = tf.softmax(tf.matMul(q, q, false, true).div(Math.sqrt(6)));
+    const out = tf.matMul(att, q);
+    ln.dispose();
+    return out;
+  }, [r([2, 4, 6]), r([6, 6])]),
+);
+
 const kernels = tf.getKernelsForBackend('wasm').map((k) => k.kernelName).sort();
 console.log(`wasm kernels registered: ${kernels.length}`);
 if (missing.size === 0) console.log('No missing kernels for the probed ops.');

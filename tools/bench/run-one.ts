@@ -30,12 +30,23 @@ if (typeof inst === 'string') {
   process.exit(0);
 }
 const steps = Number(flag('--steps') ?? inst.steps);
-for (let i = 0; i < inst.warmup; i++) await inst.step();
 const times: number[] = [];
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  await inst.step();
-  times.push(performance.now() - t0);
+try {
+  for (let i = 0; i < inst.warmup; i++) await inst.step();
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await inst.step();
+    times.push(performance.now() - t0);
+  }
+} catch (e) {
+  const msg = (e as Error).message?.split('\n')[0] ?? String(e);
+  const hint = /memory access out of bounds|Cannot enlarge memory|out of memory/i.test(msg)
+    ? ' (the wasm heap is limited to 4 GB; try a smaller --batch)'
+    : '';
+  const heapMB = Math.round(((tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0) / 2 ** 20);
+  const r: WorkloadResult = { workload: name, backend, peakRssMB: peakRssMB(), unavailable: `failed: ${msg}${hint}; wasm heap ${heapMB} MB` };
+  console.log(JSON.stringify(r));
+  process.exit(0);
 }
 times.sort((a, b) => a - b);
 const median = steps % 2 ? times[(steps - 1) / 2]! : (times[steps / 2 - 1]! + times[steps / 2]!) / 2;

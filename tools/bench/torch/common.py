@@ -1,5 +1,6 @@
 """Shared helpers for the PyTorch twins of tools/bench workloads (run with Debian's /usr/bin/python3)."""
 import json
+import os
 import resource
 import statistics
 import sys
@@ -8,7 +9,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", "2")))
 torch.manual_seed(0)
 
 

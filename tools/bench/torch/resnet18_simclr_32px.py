@@ -1,5 +1,7 @@
 """PyTorch twin of `resnet18-simclr-32px`: SimCLR step with a CIFAR-stem ResNet-18 (no projection head,
 as in the TS workload) on 64 images x 2 views of 32x32x3, Adam 1e-3, NT-Xent tau 0.5."""
+import os
+
 import torch
 import torch.nn as nn
 
@@ -36,8 +38,9 @@ def resnet18():
 
 encoder = resnet18()
 opt = torch.optim.Adam(encoder.parameters(), lr=1e-3)
-x1 = torch.rand(64, 3, 32, 32)
-x2 = torch.rand(64, 3, 32, 32)
+batch = int(os.environ.get("BENCH_BATCH", "64"))  # pnpm bench --batch N
+x1 = torch.rand(batch, 3, 32, 32)
+x2 = torch.rand(batch, 3, 32, 32)
 
 
 def step():
@@ -49,4 +52,4 @@ def step():
 
 
 steps = arg("--steps", 5)
-report("resnet18-simclr-32px", "viewsPerSecond", 128, measure(step, arg("--warmup", 1), steps), steps)
+report("resnet18-simclr-32px", "viewsPerSecond", 2 * batch, measure(step, arg("--warmup", 1), steps), steps)

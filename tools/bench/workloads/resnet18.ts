@@ -13,9 +13,11 @@ export const resnet18Simclr32px: Workload = {
     } catch (e) {
       return `needs @contrastive/vision (resnet18Encoder): ${(e as Error).message.split('\n')[0]}`;
     }
+    // BENCH_BATCH (pnpm bench --batch N) overrides the spec's 64 images, e.g. to fit wasm's 4 GB heap.
+    const batch = Number(process.env['BENCH_BATCH'] ?? 64);
     const views: [tf.Tensor, tf.Tensor] = [
-      tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 1),
-      tf.randomUniform([64, 32, 32, 3], 0, 1, 'float32', 2),
+      tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1),
+      tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 2),
     ];
     return simclrStep(resnet18Encoder({ inputShape: [32, 32, 3] }), views, 5, 1);
   },

@@ -7,7 +7,8 @@
  * Einsum. Replaced for speed (stock version kept as fallback): BatchMatMul (transposed and
  * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution),
  * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose),
- * broadcasting Equal (the gradient of every max / logSumExp).
+ * broadcasting Equal (the gradient of every max / logSumExp), Tile (block copies; batch-norm
+ * gradients).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,6 +21,7 @@ import { equalConfig } from './broadcast-equal.js';
 import { einsumConfig } from './einsum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumConfig } from './sum.js';
+import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { captureOriginal } from './wasm-util.js';
 
@@ -33,7 +35,7 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal'] as const;
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal', 'Tile'] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
 const marked = (k: KernelConfig | undefined): boolean =>
@@ -75,6 +77,7 @@ export function registerWasmTrainingKernels(): string[] {
     ['MaxPoolGrad', maxPoolGradConfig],
     ['Sum', sumConfig],
     ['Equal', equalConfig],
+    ['Tile', tileConfig],
   ];
   for (const [name, make] of replaced) {
     const stock = tf.getKernel(name, 'wasm');
