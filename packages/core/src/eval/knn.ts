@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInt, assertNoNaN, assertPositive } from '../validate.js';
 import { l2Normalize } from '../losses/index.js';
 import { inferNumClasses, rowCount, toLabels, toTensor2D, type EmbeddingInput, type LabelInput } from './inputs.js';
-import { topKPerColumn } from './top-k.js';
+import { f32, type BackendWasm } from '../backend/wasm-kernels/wasm-util.js';
+import { ColumnTopK } from './top-k.js';
 
 export interface KnnOptions {
   /** Neighbours voting per test row, default 200 (Wu et al. 2018; lightly). Clipped to the train size. */
@@ -14,6 +15,11 @@ export interface KnnOptions {
   /** Test rows per similarity block; memory is batchSize × N_train floats. Default 256. */
   batchSize?: number;
 }
+
+/** Similarities per bank chunk and test block (chunk rows = CHUNK_FLOATS / batch): 8 MB of float32. */
+const CHUNK_FLOATS = 1 << 21;
+/** From k ≥ N / BACKEND_TOPK_FRACTION on, tf.topk (a full sort per row) selects the neighbours. */
+const BACKEND_TOPK_FRACTION = 8;
 
 interface Resolved {
   k: number;
@@ -40,7 +46,7 @@ function resolve(opts: KnnOptions): Resolved {
  * equal similarities by the lower train index (as `tf.topk`). Computed in blocks of `batchSize` test
  * rows so a 60k × 10k evaluation never materialises the full similarity matrix: each block's
  * similarities come from one `tf.matMul` and one readback, the top-k is a bounded-heap selection on
- * the host ({@link topKPerColumn}).
+ * the host ({@link ColumnTopK}).
  *
  * Votes are computed as exp((s − s_max)/τ) in float64 — the per-row shift does not change the argmax but keeps
  * small τ from overflowing float32.
@@ -64,6 +70,25 @@ export function knnPredict(
     throw new RangeError(`trainLabels[${badLabel}] is ${ytr[badLabel]} but numClasses is ${numClasses}`);
   }
   return knnCore(trainEmb, ytr, testEmb, numClasses, k, temperature, batchSize);
+}
+
+/**
+ * The values of float32 `t` for immediate host use. On wasm: a view of the wasm heap, no copy —
+ * valid only until the next tensor allocation, so callers consume it before creating tensors.
+ */
+function hostView(t: tf.Tensor): Float32Array {
+  if (tf.getBackend() === 'wasm') return f32(tf.backend() as unknown as BackendWasm, t);
+  return t.dataSync() as Float32Array;
+}
+
+/** Host copy of `l2Normalize(x)` `[R, D]`, row-major. */
+function normalizedRows(x: tf.Tensor2D): Float32Array {
+  const t = tf.tidy(() => l2Normalize(x));
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }
 
 function knnCore(
@@ -90,30 +115,64 @@ function knnCore(
     assertNoNaN(train.tensor, 'trainEmb');
     assertNoNaN(test.tensor, 'testEmb');
     const kk = Math.min(k, n);
-    const bank = tf.tidy(() => l2Normalize(train.tensor));
     const preds = new Int32Array(m);
     const scores = new Float64Array(numClasses);
     const block = Math.min(batchSize, m);
     const topValues = new Float32Array(block * kk);
     const topIndices = new Int32Array(block * kk);
+    // Small k: top-k on the host, the bank in row chunks of about CHUNK_FLOATS similarities per test
+    // block so each chunk is scanned while still in cache. Large k: the backend's full sort (tf.topk)
+    // is as cheap as any selection and its native sort beats a JS one.
+    const backendTopk = kk * BACKEND_TOPK_FRACTION >= n;
+    const chunkRows = backendTopk ? n : Math.ceil(CHUNK_FLOATS / block);
+    // Normalised rows, staged on the host once. Chunks and query blocks are then built from host
+    // memory: tf.slice on wasm reads back its whole input for every slice.
+    const bankHost = normalizedRows(train.tensor);
+    const testHost = normalizedRows(test.tensor);
+    const chunks: tf.Tensor2D[] = [];
     try {
+      for (let r = 0; r < n; r += chunkRows) {
+        const rows = Math.min(chunkRows, n - r);
+        chunks.push(tf.tensor2d(bankHost.subarray(r * d, (r + rows) * d), [rows, d], 'float32'));
+      }
       for (let start = 0; start < m; start += batchSize) {
         const b = Math.min(batchSize, m - start);
-        const q = test.tensor;
-        // [N, b] cosine similarities, read back once per block. bank·queryᵀ (rather than query·bankᵀ)
-        // keeps the small operand as the packed matmul weights on wasm/XNNPACK; each entry is the
-        // same dot product either way.
-        const simT = tf.tidy(() => {
-          const query = l2Normalize(tf.slice(q, [start, 0], [b, d]) as tf.Tensor2D);
-          return tf.matMul(bank, query, false, true);
-        });
+        // queryᵀ [D, b] is the small right operand of chunk·queryᵀ — the packed matmul weights on
+        // wasm/XNNPACK, shared by every chunk. Each similarity is the same dot product as in
+        // query·bankᵀ; only the layout ([N, b], one column per test row) differs.
+        const queryT = new Float32Array(d * b);
+        for (let r = 0; r < b; r++) {
+          const o = (start + r) * d;
+          for (let j = 0; j < d; j++) queryT[j * b + r] = testHost[o + j]!;
+        }
+        const qT = tf.tensor2d(queryT, [d, b], 'float32');
         try {
-          // Top-k and votes on the host: a bounded heap per test row (tf.topk fully sorts all N
-          // similarities of every row), then b·k votes — cheaper than a [b, k, C] one-hot or
-          // tfjs-cpu's unsortedSegmentSum (one pass per segment).
-          topKPerColumn(simT.dataSync() as Float32Array, n, b, kk, topValues, topIndices);
+          if (backendTopk) {
+            const [values, indices] = tf.tidy(() => {
+              const top = tf.topk(tf.transpose(tf.matMul(chunks[0]!, qT)), kk, true); // [b, N] rows
+              return [top.values, top.indices];
+            });
+            try {
+              topValues.set(values.dataSync());
+              topIndices.set(indices.dataSync());
+            } finally {
+              tf.dispose([values, indices]);
+            }
+          } else {
+            // tf.topk fully sorts every row's N similarities; the host selection scans them once.
+            const sel = new ColumnTopK(b, kk, { maxRows: n, values: topValues, indices: topIndices });
+            for (const chunk of chunks) {
+              const sim = tf.matMul(chunk, qT);
+              try {
+                sel.push(hostView(sim), chunk.shape[0]);
+              } finally {
+                sim.dispose();
+              }
+            }
+            sel.finish();
+          }
         } finally {
-          simT.dispose();
+          qT.dispose();
         }
         const v = topValues;
         const idx = topIndices;
@@ -128,7 +187,7 @@ function knnCore(
         }
       }
     } finally {
-      bank.dispose();
+      tf.dispose(chunks);
     }
     return preds;
   } finally {

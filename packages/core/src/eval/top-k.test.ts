@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { topKPerColumn } from './top-k.js';
+import { ColumnTopK, topKPerColumn } from './top-k.js';
 
 let before = 0;
 beforeEach(async () => {
@@ -45,10 +45,10 @@ function run(data: Float32Array, rows: number, cols: number, k: number): { value
 }
 
 describe('topKPerColumn', () => {
-  // k spans the heap path (k < rows/4), the sorted path (k ≥ rows/4) and both ends.
+  // k spans tiny, buffer compactions (rows ≫ 2k + 64), no compaction (2k + 64 ≥ rows) and both ends.
   const rows = 203;
   const cols = 5;
-  for (const k of [1, 2, 7, 50, 51, 100, rows - 1, rows]) {
+  for (const k of [1, 2, 7, 50, 69, 70, 100, rows - 1, rows]) {
     for (const levels of [4, 37, 1 << 20]) {
       it(`matches a full sort with ties broken by the lower row (k=${k}, ${levels} distinct values)`, () => {
         const data = tiedMatrix(rows, cols, levels, k * 31 + levels);
@@ -80,6 +80,43 @@ describe('topKPerColumn', () => {
       expect(out.indices.slice(0, k)).toEqual([0, 1, 2, 3].slice(0, k)); // column 0: 0, −0, 0 tie; −1 last
       expect(out.indices.slice(k)).toEqual([0, 1, 2, 3].slice(0, k)); // column 1: all equal
     }
+  });
+
+  it('ascending and descending columns (every entry enters / none does) match a full sort', () => {
+    const r = 500;
+    const up = Float32Array.from({ length: r * 2 }, (_, i) => (i % 2 === 0 ? i : -i));
+    for (const k of [1, 3, 100, r]) expect(run(up, r, 2, k)).toEqual(reference(up, r, 2, k));
+  });
+
+  it('streams: any split into row chunks gives the same result, indices counted from the first chunk', () => {
+    const r = 700;
+    const c = 3;
+    const data = tiedMatrix(r, c, 23, 11);
+    for (const k of [1, 5, 64, 300]) {
+      const want = reference(data, r, c, k);
+      for (const chunkRows of [1, 4, 63, 64, 65, 250, r]) {
+        const sel = new ColumnTopK(c, k, { maxRows: r });
+        for (let start = 0; start < r; start += chunkRows) {
+          const rows = Math.min(chunkRows, r - start);
+          sel.push(data.subarray(start * c, (start + rows) * c), rows);
+        }
+        sel.finish();
+        expect({ values: Array.from(sel.values), indices: Array.from(sel.indices) }).toEqual(want);
+      }
+    }
+  });
+
+  it('ColumnTopK rejects misuse: too few or too many rows, reuse after finish', () => {
+    const sel = new ColumnTopK(2, 3, { maxRows: 4 });
+    sel.push(new Float32Array(4), 2);
+    expect(() => sel.finish()).toThrow(/only 2 rows were pushed, fewer than k = 3/);
+    expect(() => sel.push(new Float32Array(6), 3)).toThrow(/pushing 3 more rows after 2 exceeds maxRows = 4/);
+    sel.push(new Float32Array(4), 2);
+    sel.finish();
+    expect(() => sel.push(new Float32Array(2), 1)).toThrow(/push after finish/);
+    expect(() => sel.finish()).toThrow(/called twice/);
+    expect(() => new ColumnTopK(2, 5, { maxRows: 4 })).toThrow(/maxRows \(4\) must be >= k \(5\)/);
+    expect(() => new ColumnTopK(0, 5)).toThrow(/cols must be an integer >= 1, got 0/);
   });
 
   it('rejects k outside [1, rows] and short buffers', () => {
