@@ -49,6 +49,7 @@ export interface TrainSummary {
   trainSeconds: number;
   finalLoss: number | null;
   collapseStd: number | null;
+  randomInitCollapseStd: number | null;
   backend: string;
   seed: number;
   trainImages: number;
@@ -117,11 +118,11 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
 
   const m = buildRun(cfg);
   try {
-    let baseline: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
+    let baseline: Baseline | null = null;
     if (canScore && v['no-baseline'] !== true && mode === 'new') {
       const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
+      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings) };
       s.testEmbeddings.dispose();
-      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
       log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(baseline.knnAccuracy)}  linear probe ${pct(baseline.linearProbeAccuracy)}`);
     } else if (mode === 'resume') {
       baseline = await readBaseline(outDir);
@@ -174,6 +175,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       trainSeconds: round(trainSeconds, 1),
       finalLoss: result.epochLosses.length ? round(result.epochLosses.at(-1)!, 4) : null,
       collapseStd: spread === null ? null : round(spread, 4),
+      randomInitCollapseStd: baseline?.collapseStd === undefined ? null : round(baseline.collapseStd, 4),
       backend,
       seed: cfg.seed,
       trainImages: trainDs.size,
@@ -194,7 +196,13 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   }
 }
 
-async function readBaseline(dir: string): Promise<{ knnAccuracy: number; linearProbeAccuracy: number } | null> {
+interface Baseline {
+  knnAccuracy: number;
+  linearProbeAccuracy: number;
+  collapseStd?: number;
+}
+
+async function readBaseline(dir: string): Promise<Baseline | null> {
   try {
     const { readFile } = await import('node:fs/promises');
     return JSON.parse(await readFile(join(dir, 'baseline.json'), 'utf8'));
