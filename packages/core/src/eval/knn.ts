@@ -12,7 +12,11 @@ export interface KnnOptions {
   temperature?: number;
   /** Number of classes; default max label (train and test) + 1. */
   numClasses?: number;
-  /** Test rows per similarity block; memory is batchSize × N_train floats. Default 256. */
+  /**
+   * Test rows per block, default 256. Results do not depend on it. Memory: similarities in chunks of
+   * about 2²¹ floats (or batchSize × N_train when k ≥ N_train / 8), plus a host copy of the
+   * normalised train and test embeddings for the duration of the call.
+   */
   batchSize?: number;
 }
 
