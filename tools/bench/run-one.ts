@@ -66,7 +66,12 @@ if (process.argv.includes('--profile')) {
   });
   const total = performance.now() - t0;
   const byKernel = new Map<string, number>();
-  for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  // Entries named '<op>__op' are op wrappers (e.g. a customGrad op) whose time includes the kernels
+  // they ran, which are listed too; skip them so shares add up.
+  for (const k of info.kernels) {
+    if (k.name.endsWith('__op')) continue;
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  }
   const kernelSum = [...byKernel.values()].reduce((a, b) => a + b, 0);
   byKernel.set('(outside kernels: JS, tape, optimizer bookkeeping)', Math.max(0, total - kernelSum));
   result.profile = [...byKernel.entries()]

@@ -3,6 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { expect } from 'vitest';
 import { createRng } from '../../random/rng.js';
+import { registerWasmTrainingKernels } from '../wasm-kernels/register.js';
+
+// tfjs-backend-wasm is loaded now, so the faster replacements of stock kernels can be installed too.
+registerWasmTrainingKernels();
 
 /** Deterministic normal(0, 1) values. */
 export function randn(n: number, seed: number): Float32Array {

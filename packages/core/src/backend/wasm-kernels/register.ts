@@ -11,7 +11,6 @@
  * gradients).
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -55,6 +54,13 @@ function install(config: KernelConfig, stock?: KernelConfig): void {
 /**
  * Register (or confirm) our kernels on the `wasm` backend. Returns the names newly installed by
  * this call (empty when already done).
+ *
+ * This module deliberately does not import `@tensorflow/tfjs-backend-wasm`: importing it registers
+ * wasm as the highest-priority backend, which would make every program that imports
+ * `@contrastive/core` without awaiting `tf.ready()` fail. The added kernels can be registered before
+ * the backend exists; the replacements need the stock kernels, so they are installed once
+ * tfjs-backend-wasm has been loaded — `initBackend()` calls this again after importing it. If you
+ * call `tf.setBackend('wasm')` yourself, call this function afterwards to get the faster kernels.
  */
 export function registerWasmTrainingKernels(): string[] {
   const done: string[] = [];
