@@ -20,7 +20,12 @@ const cases: Case[] = [
   { x: [2, 6, 6, 3], f: [3, 3, 3, 4], s: 1, pad: 1 },
   { x: [2, 7, 6, 3], f: [3, 3, 3, 4], s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [1, 5, 5, 1], f: [5, 5, 1, 2], s: 1, pad: 'valid' },
-  { x: [3, 4, 4, 70], f: [3, 3, 70, 8], s: 1, pad: 'same' }, // KW·CI ≥ 64: block-copy path
+  { x: [3, 4, 4, 70], f: [3, 3, 70, 8], s: 1, pad: 'same' },
+  // strided input gradients go through the polyphase split: phases without taps, crops, odd sizes
+  { x: [1, 10, 11, 2], f: [2, 2, 2, 3], s: 3, pad: 'valid' },
+  { x: [2, 9, 8, 3], f: [4, 4, 3, 2], s: 2, pad: 'same' },
+  { x: [1, 7, 9, 2], f: [3, 5, 2, 2], s: [3, 2], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { x: [2, 8, 8, 3], f: [1, 1, 3, 4], s: 3, pad: 'same' },
 ];
 
 const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
