@@ -39,7 +39,9 @@ export function createMethod(name: MethodName, opts: CreateMethodOptions): Visio
       return new SimSiam(base);
     case 'instdisc':
       if (!datasetSize) throw new RangeError('instdisc needs datasetSize (the number of training images, one memory-bank row each)');
-      return new InstDisc({ ...base, ...t, datasetSize });
+      // k = 1024 rather than the paper's 4096: per-query negatives are [N, k, D], and at N = 256,
+      // k = 4096 (D = 128) the wasm backend ran out of its 32-bit heap ("memory access out of bounds").
+      return new InstDisc({ ...base, ...t, datasetSize, negatives: Math.min(1024, datasetSize - 1) });
     default:
       throw new RangeError(`method must be one of ${METHODS.map((m) => `'${m}'`).join(', ')}, got '${String(name)}'`);
   }
