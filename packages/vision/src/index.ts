@@ -3,3 +3,4 @@ export * from './io/index.js';
 export * from './augment/index.js';
 export * from './encoders/index.js';
 export * from './heads/index.js';
+export * from './methods/index.js';
