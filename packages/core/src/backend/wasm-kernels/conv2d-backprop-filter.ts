@@ -86,24 +86,59 @@ export function conv2DBackpropFilterWasm(args: WasmKernelArgs): TensorInfo {
   return conv2dFilterGrad(backend, x, dy, info);
 }
 
+/**
+ * Upper bound on the im2col patch matrix of one chunk, in float32 elements (4 Mi = 16 MB).
+ * Larger batches are split into chunks of whole images whose partial dW are summed, so the extra
+ * wasm memory of this kernel stays small: a ResNet-18 layer-1 call at batch 64 would otherwise
+ * allocate a 151 MB patch matrix, and such big short-lived blocks fragment the 4 GB heap.
+ */
+export const IM2COL_CHUNK_ELEMENTS = 4 * 2 ** 20;
+
 /** dW from `x` and `dy` for a given conv geometry (shared with tests and other kernels). */
 export function conv2dFilterGrad(
   backend: BackendWasm,
   x: TensorInfo,
   dy: TensorInfo,
   info: tf.backend_util.Conv2DInfo,
+  chunkElements: number = IM2COL_CHUNK_ELEMENTS,
 ): TensorInfo {
-  const M = info.batchSize * info.outHeight * info.outWidth;
+  const B = info.batchSize;
+  const P = info.outHeight * info.outWidth; // rows of colsT per image
   const K = info.filterHeight * info.filterWidth * info.inChannels;
   const CO = info.outChannels;
-  const colsT = backend.makeOutput([K, M], 'float32');
-  im2colT(f32(backend, x), f32(backend, colsT), info);
-  // dW = colsT · dy: dy (the smaller operand) is what XNNPACK packs as "weights"; no transposes.
-  const dy2 = reshape(backend, dy, [M, CO]);
-  const dw = matMul2d(backend, colsT, dy2); // [K, CO]
-  release(backend, colsT, dy2);
-  const out = reshape(backend, dw, [info.filterHeight, info.filterWidth, info.inChannels, CO]);
-  release(backend, dw);
+  const perChunk = Math.max(1, Math.min(B, Math.floor(chunkElements / (K * P))));
+  if (perChunk >= B) {
+    const M = B * P;
+    const colsT = backend.makeOutput([K, M], 'float32');
+    im2colT(f32(backend, x), f32(backend, colsT), info);
+    // dW = colsT · dy: dy (the smaller operand) is what XNNPACK packs as "weights"; no transposes.
+    const dy2 = reshape(backend, dy, [M, CO]);
+    const dw = matMul2d(backend, colsT, dy2); // [K, CO]
+    release(backend, colsT, dy2);
+    const out = reshape(backend, dw, [info.filterHeight, info.filterWidth, info.inChannels, CO]);
+    release(backend, dw);
+    return out;
+  }
+  // Chunked: dW = Σ_chunks colsT_c · dy_c, accumulated outside the heap (K·CO floats).
+  const xPer = info.inHeight * info.inWidth * info.inChannels;
+  const acc = new Float32Array(K * CO);
+  for (let b0 = 0; b0 < B; b0 += perChunk) {
+    const nb = Math.min(perChunk, B - b0);
+    const Mc = nb * P;
+    const colsT = backend.makeOutput([K, Mc], 'float32');
+    const dyc = backend.makeOutput([Mc, CO], 'float32');
+    // Views only after both allocations (an allocation may grow and detach the heap).
+    const xv = f32(backend, x);
+    im2colT(xv.subarray(b0 * xPer, (b0 + nb) * xPer), f32(backend, colsT), { ...info, batchSize: nb });
+    f32(backend, dyc).set(f32(backend, dy).subarray(b0 * P * CO, (b0 + nb) * P * CO));
+    const part = matMul2d(backend, colsT, dyc); // [K, CO]
+    release(backend, colsT, dyc);
+    const pv = f32(backend, part);
+    for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + pv[i]!;
+    release(backend, part);
+  }
+  const out = backend.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, CO], 'float32');
+  f32(backend, out).set(acc);
   return out;
 }
 

@@ -3,6 +3,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 import { wasmTrainingKernelsRegistered } from './register.js';
+import { conv2dFilterGrad } from './conv2d-backprop-filter.js';
+import type { BackendWasm } from './wasm-util.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: Pad; d?: number | [number, number] }
@@ -93,6 +95,32 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput parity with cpu', () =
         strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x, dilations,
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
     await expectParity(() => run(wv, c.f, d), 1e-4, () => run(we, eShape, [1, 1]));
+  });
+
+
+  // Large batches are split into chunks of whole images (bounded im2col memory); force tiny chunks.
+  const chunked: [Case, number][] = [
+    [{ x: [5, 7, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' }, 2], // chunks of 2, 2, 1 images
+    [{ x: [4, 8, 8, 3], f: [3, 3, 3, 5], s: 2, pad: 'same' }, 1],
+    [{ x: [3, 7, 6, 3], f: [3, 3, 3, 4], s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] }, 2],
+  ];
+  it.each(chunked.map(([c, n], i) => [i, c, n] as const))('chunked filter gradient %i (%o, %i images per chunk)', async (i, c, n) => {
+    const info = geometry(c);
+    const xv = randn(c.x.reduce((p, q) => p * q), 50 + i);
+    const dyv = randn(info.outShape.reduce((p, q) => p * q), 60 + i);
+    const perImage = info.filterHeight * info.filterWidth * info.inChannels * info.outHeight * info.outWidth;
+    await expectParity(
+      () => {
+        const x = tf.tensor(xv, c.x);
+        const dy = tf.tensor(dyv, info.outShape);
+        const out = conv2dFilterGrad(tf.backend() as unknown as BackendWasm, x, dy, info, perImage * n + perImage - 1);
+        return tf.engine().makeTensorFromTensorInfo(out);
+      },
+      1e-4,
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, info.outShape) }, {
+        strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.f, dilations: 1,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    );
   });
 
   it('tf.grad through a small conv net matches cpu (x and filters)', async () => {

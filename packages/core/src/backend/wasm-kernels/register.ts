@@ -8,7 +8,8 @@
  * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution),
  * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose),
  * broadcasting Equal (the gradient of every max / logSumExp), Tile (block copies; batch-norm
- * gradients).
+ * gradients), Identity and same-dtype Cast (share the data instead of copying it). Also replaces
+ * the FusedBatchNorm gradient (same math, frees its activation-sized temporaries).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
@@ -16,7 +17,9 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { registerFusedBatchNormGrad } from './batch-norm-grad.js';
 import { equalConfig } from './broadcast-equal.js';
+import { castConfig, identityConfig } from './identity.js';
 import { einsumConfig } from './einsum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { sumConfig } from './sum.js';
@@ -34,7 +37,7 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal', 'Tile'] as const;
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal', 'Tile', 'Identity', 'Cast'] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
 const marked = (k: KernelConfig | undefined): boolean =>
@@ -64,6 +67,9 @@ function install(config: KernelConfig, stock?: KernelConfig): void {
  */
 export function registerWasmTrainingKernels(): string[] {
   const done: string[] = [];
+  // Not a kernel: tfjs's FusedBatchNorm gradient keeps two activation-sized temporaries alive for
+  // the whole backward pass (see batch-norm-grad.ts); same math, less memory, on every backend.
+  if (registerFusedBatchNormGrad()) done.push('FusedBatchNorm gradient');
   const added: KernelConfig[] = [
     conv2DBackpropFilterConfig,
     depthwiseBackpropFilterConfig,
@@ -84,6 +90,8 @@ export function registerWasmTrainingKernels(): string[] {
     ['Sum', sumConfig],
     ['Equal', equalConfig],
     ['Tile', tileConfig],
+    ['Identity', identityConfig],
+    ['Cast', castConfig],
   ];
   for (const [name, make] of replaced) {
     const stock = tf.getKernel(name, 'wasm');
