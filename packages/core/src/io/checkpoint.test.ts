@@ -1,26 +1,13 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Checkpointable } from '../types.js';
 import { CHECKPOINT_FILE, isCheckpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
-let before = 0;
-let root = '';
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'ckpt-test-'));
-});
-afterAll(async () => {
-  await fs.rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
+const tmp = useTempDir('ckpt-test-');
 
 /** A tiny trainable state: w [3, 2], b [2], a step counter (int32) and an Adam optimizer. */
 class Tiny implements Checkpointable {
@@ -59,7 +46,7 @@ const arr = async (v: tf.Tensor): Promise<unknown> => v.array();
 
 describe('saveCheckpoint / loadCheckpoint', () => {
   it('round-trips variables, int32 state and Adam slots so training continues identically', async () => {
-    const dir = path.join(root, 'roundtrip');
+    const dir = tmp('roundtrip');
     const x = tf.tensor2d([
       [1, 2, 3],
       [0.5, -1, 2],
@@ -93,7 +80,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('writes atomically: one manifest, one weights file, no temporaries, old weights removed', async () => {
-    const dir = path.join(root, 'atomic');
+    const dir = tmp('atomic');
     const s = new Tiny(2);
     await saveCheckpoint(dir, s, { epoch: 1 });
     const first = await fs.readdir(dir);
@@ -110,7 +97,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('never writes into a non-empty folder that is not a checkpoint unless overwrite: true', async () => {
-    const dir = path.join(root, 'user');
+    const dir = tmp('user');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'notes.txt'), 'mine');
     const s = new Tiny(3);
@@ -119,7 +106,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await saveCheckpoint(dir, s, {}, { overwrite: true });
     expect(await fs.readFile(path.join(dir, 'notes.txt'), 'utf8')).toBe('mine'); // still untouched
     expect(await isCheckpointDir(dir)).toBe(true);
-    const file = path.join(root, 'a-file');
+    const file = tmp('a-file');
     await fs.writeFile(file, 'x');
     await expect(saveCheckpoint(file, s)).rejects.toThrow(/not a directory/);
     s.dispose();
@@ -127,13 +114,13 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('gives clear errors and leaves the state untouched on a bad checkpoint', async () => {
     const s = new Tiny(4);
-    await expect(loadCheckpoint(path.join(root, 'nope'), s)).rejects.toThrow(/checkpoint directory '.*nope' does not exist/);
-    const empty = path.join(root, 'empty');
+    await expect(loadCheckpoint(tmp('nope'), s)).rejects.toThrow(/checkpoint directory '.*nope' does not exist/);
+    const empty = tmp('empty');
     await fs.mkdir(empty);
     await expect(loadCheckpoint(empty, s)).rejects.toThrow(/checkpoint.json is missing/);
 
     // Saved from a state with a differently shaped w and without 'count'.
-    const dir = path.join(root, 'mismatch');
+    const dir = tmp('mismatch');
     const other: Checkpointable = {
       stateTensors: () => ({ 'enc/w': wBig, 'enc/b': s.b }),
       optimizers: () => ({}),

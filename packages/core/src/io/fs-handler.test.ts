@@ -1,25 +1,12 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileSystemHandler } from './fs-handler.js';
+import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
-let before = 0;
-let root = '';
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'fs-handler-test-'));
-});
-afterAll(async () => {
-  await fs.rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
+const tmp = useTempDir('fs-handler-test-');
 
 function smallModel(seed: number): tf.Sequential {
   const model = tf.sequential();
@@ -31,7 +18,7 @@ function smallModel(seed: number): tf.Sequential {
 
 describe('fileSystemHandler', () => {
   it('round-trips a tf.sequential through model.save / tf.loadLayersModel without tfjs-node', async () => {
-    const dir = path.join(root, 'model');
+    const dir = tmp('model');
     const model = smallModel(1);
     const result = await model.save(fileSystemHandler(dir));
     expect(result.modelArtifactsInfo.weightDataBytes).toBe((4 * 8 + 8 + 4 * 8 + 8 * 3 + 3) * 4);
@@ -59,7 +46,7 @@ describe('fileSystemHandler', () => {
   });
 
   it('refuses a non-empty user directory unless overwrite: true', async () => {
-    const dir = path.join(root, 'user');
+    const dir = tmp('user');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'photo.jpg'), 'x');
     const model = smallModel(2);
@@ -70,11 +57,11 @@ describe('fileSystemHandler', () => {
   });
 
   it('reports a missing directory, model.json or weights file clearly', async () => {
-    await expect(tf.loadLayersModel(fileSystemHandler(path.join(root, 'missing')))).rejects.toThrow(/model directory .* does not exist/);
-    const empty = path.join(root, 'empty');
+    await expect(tf.loadLayersModel(fileSystemHandler(tmp('missing')))).rejects.toThrow(/model directory .* does not exist/);
+    const empty = tmp('empty');
     await fs.mkdir(empty);
     await expect(tf.loadLayersModel(fileSystemHandler(empty))).rejects.toThrow(/model.json is missing/);
-    const dir = path.join(root, 'broken');
+    const dir = tmp('broken');
     const model = smallModel(3);
     await model.save(fileSystemHandler(dir));
     await fs.rm(path.join(dir, 'weights.bin'));

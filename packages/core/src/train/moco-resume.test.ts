@@ -1,8 +1,5 @@
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { infoNCE } from '../losses/info-nce.js';
 import { MoCoQueue } from '../negatives/moco-queue.js';
 import type { Rng } from '../random/rng.js';
@@ -10,25 +7,13 @@ import type { Checkpointable } from '../types.js';
 import { updateMomentum } from './momentum.js';
 import { stopGradient } from './stop-gradient.js';
 import { train, type TrainCallbacks } from './train.js';
+import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
 // End to end through the pieces of this folder and negatives/: a linear MoCo (InfoNCE + queue +
 // momentum encoder + stop-gradient) trained by train(), interrupted, and resumed from its checkpoint.
 
-let before = 0;
-let root = '';
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'moco-resume-'));
-});
-afterAll(async () => {
-  await fs.rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
+const tmp = useTempDir('moco-resume-');
 
 class LinearMoCo implements Checkpointable {
   readonly wq: tf.Variable;
@@ -95,9 +80,9 @@ async function run(dir: string, opts: { resume?: boolean; callbacks?: TrainCallb
 
 describe('MoCo-style training with train()', () => {
   it('resumes with queue, pointer, target encoder and optimizer state to the identical run', async () => {
-    const full = await run(path.join(root, 'full'));
+    const full = await run(tmp('full'));
     expect(full.ptr).toBe((3 * 4 * 5) % 12);
-    const dir = path.join(root, 'crashed');
+    const dir = tmp('crashed');
     const crash: TrainCallbacks = {
       onStepEnd: (g) => {
         if (g === 9) throw new Error('crash in epoch 3');

@@ -1,29 +1,16 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { formatProgress } from './progress.js';
 import { deriveSeed } from './seed.js';
 import { disposeTensors, train, type TrainCallbacks } from './train.js';
+import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
-let before = 0;
-let root = '';
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'train-test-'));
-});
-afterAll(async () => {
-  await fs.rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
+const tmp = useTempDir('train-test-');
 
 /** Linear regression with Adam: enough state (weights, bias, Adam slots) to test checkpoints. */
 class Regressor implements Checkpointable {
@@ -110,8 +97,8 @@ describe('train', () => {
   });
 
   it('resumes an interrupted run to exactly the uninterrupted loss curve and weights', async () => {
-    const full = await run(5, { dir: path.join(root, 'full') });
-    const dir = path.join(root, 'interrupted');
+    const full = await run(5, { dir: tmp('full') });
+    const dir = tmp('interrupted');
     const crash: TrainCallbacks = {
       onStepEnd: (globalStep) => {
         if (globalStep === 7) throw new Error('simulated crash in epoch 2');
@@ -142,7 +129,7 @@ describe('train', () => {
     const r = await train({
       epochs: 1,
       state: model,
-      checkpointDir: path.join(root, 'fresh'),
+      checkpointDir: tmp('fresh'),
       resume: true,
       progress: false,
       log: (l) => lines.push(l),
@@ -197,7 +184,7 @@ describe('train', () => {
 
   it('shows metrics added by callbacks in the epoch log line and keeps them in the checkpoint meta', async () => {
     const lines: string[] = [];
-    const dir = path.join(root, 'metrics');
+    const dir = tmp('metrics');
     const model = new Regressor(7);
     await train({
       epochs: 1,
@@ -293,7 +280,7 @@ describe('train', () => {
   });
 
   it('writes the loss curve PNG after each epoch', async () => {
-    const file = path.join(root, 'curves', 'loss.png');
+    const file = tmp('curves', 'loss.png');
     const model = new Regressor(7);
     await train({ epochs: 2, progress: false, lossCurvePath: file, batches, step: (b, i) => model.step(b, i.rng) });
     model.dispose();
