@@ -81,6 +81,8 @@ describe('contrastive-vision CLI', () => {
     expect(summary.method).toBe('simclr');
     expect(typeof summary.randomInitCollapseStd).toBe('number'); // solid-colour test images: the spread itself is ~0
     expect(summary.epochs).toBe(1);
+    for (const key of ['alignment', 'randomInitAlignment']) expect(summary[key]).toBeGreaterThanOrEqual(0);
+    for (const key of ['uniformity', 'randomInitUniformity']) expect(summary[key]).toBeLessThanOrEqual(0);
     expect(summary.knnAccuracy).toBeGreaterThanOrEqual(0);
     expect(summary.knnAccuracy).toBeLessThanOrEqual(1);
     // A second identical call refuses to clobber the finished run.
@@ -100,6 +102,8 @@ describe('contrastive-vision CLI', () => {
     expect(await run(['eval', '--checkpoint', out, '--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'], d.out, d.err)).toBe(0);
     const ev = JSON.parse(d.lines.at(-1)!);
     expect(ev.embeddingMap).toBe(join(out, 'embedding-map.png'));
+    expect(ev.alignment).toBeGreaterThanOrEqual(0);
+    expect(ev.uniformity).toBeLessThanOrEqual(0);
     const png = await readFile(ev.embeddingMap);
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
     const e = io();

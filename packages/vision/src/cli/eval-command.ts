@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { embeddingMapPng, initBackend, loadCheckpoint } from '@contrastive/core';
 import { intFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, resized } from './build.js';
+import { buildRun, cliViews, resized } from './build.js';
 import { limitDataset, openData } from './data.js';
-import { scoreEncoder } from './evaluate.js';
+import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
 
@@ -60,16 +60,19 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
       title: `${cfg.method} / ${cfg.encoder}: ${mapMethod.toUpperCase()} of ${test.size} test embeddings`,
     });
     s.testEmbeddings.dispose();
+    const au = await viewAlignmentUniformity(m.encoder, test, cliViews(cfg.method, cfg.imageSize), { seed: cfg.seed });
     const summary = {
       method: cfg.method,
       encoder: cfg.encoder,
       knnAccuracy: s.knnAccuracy,
       linearProbeAccuracy: s.linearProbeAccuracy,
+      alignment: au.alignment,
+      uniformity: au.uniformity,
       embeddingMap: mapPath,
       backend,
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
-    log(`[contrastive-vision] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}%, linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, map ${mapPath}`);
+    log(`[contrastive-vision] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}%, linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, alignment ${au.alignment.toFixed(3)}, uniformity ${au.uniformity.toFixed(3)}, map ${mapPath}`);
     if (json) out(JSON.stringify(summary));
     return 0;
   } finally {

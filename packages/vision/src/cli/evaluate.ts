@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { knnAccuracy, linearProbe } from '@contrastive/core';
+import { alignmentUniformityReport, createRng, knnAccuracy, linearProbe } from '@contrastive/core';
+import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { imageBatches } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
@@ -14,6 +15,45 @@ export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, ba
   const out = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);
   return out;
+}
+
+/**
+ * Wang & Isola (ICML 2020) alignment and uniformity of the encoder output (L2-normalised) on two
+ * augmented views of the first `maxImages` images of `ds`: alignment = E‖f(x) − f(x⁺)‖² (lower: views
+ * closer), uniformity = log E exp(−2‖f(a) − f(b)‖²) (lower: more spread; collapse gives 0). Seeded.
+ */
+export async function viewAlignmentUniformity(
+  encoder: tf.LayersModel,
+  ds: ImageDataset,
+  views: ViewPair,
+  opts: { seed?: number; maxImages?: number; batchSize?: number } = {},
+): Promise<{ alignment: number; uniformity: number }> {
+  const n = Math.min(opts.maxImages ?? 2048, ds.size);
+  const batchSize = opts.batchSize ?? 256;
+  const rng = createRng(opts.seed ?? 0);
+  const a: tf.Tensor2D[] = [];
+  const b: tf.Tensor2D[] = [];
+  try {
+    for (let s = 0; s < n; s += batchSize) {
+      const idx = Int32Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
+      const images = await ds.read(idx);
+      try {
+        a.push(tf.tidy(() => embedImages(encoder, views[0](images, rng), batchSize)));
+        b.push(tf.tidy(() => embedImages(encoder, views[1](images, rng), batchSize)));
+      } finally {
+        images.dispose();
+      }
+    }
+    const x = tf.concat(a, 0) as tf.Tensor2D;
+    const y = tf.concat(b, 0) as tf.Tensor2D;
+    try {
+      return alignmentUniformityReport(x, y, { seed: opts.seed ?? 0 });
+    } finally {
+      tf.dispose([x, y]);
+    }
+  } finally {
+    tf.dispose([...a, ...b]);
+  }
 }
 
 /** kNN (k = 200, τ = 0.1) and linear-probe accuracy of an encoder; labels from both datasets. */

@@ -57,7 +57,9 @@ Options:
   -h, --help           this text
 
 Scores: weighted kNN (k = 200, τ = 0.1, cosine) and a logistic-regression probe on the encoder output,
-for the trained encoder and for the same encoder before training (the baseline to beat).
+for the trained encoder and for the same encoder before training (the baseline to beat). Also
+alignment and uniformity (Wang & Isola 2020) of two augmented views of the first 2,048 eval images on the
+L2-normalised encoder output: alignment near 0 with uniformity near 0 means collapse.
 
 Example:
   contrastive-vision train --method moco-v2 --data /usr/share/datasets/fashion-mnist --epochs 10 --out runs/moco

@@ -5,9 +5,9 @@ import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, resized, type RunConfig } from './build.js';
+import { buildRun, cliViews, resized, type RunConfig } from './build.js';
 import { limitDataset, openData, resolveDataPath } from './data.js';
-import { scoreEncoder } from './evaluate.js';
+import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
 
@@ -50,6 +50,12 @@ export interface TrainSummary {
   finalLoss: number | null;
   collapseStd: number | null;
   randomInitCollapseStd: number | null;
+  /** Wang & Isola alignment of two views of the eval images (encoder output, L2-normalised; lower = views closer). */
+  alignment: number | null;
+  /** Wang & Isola uniformity (t = 2) of the same embeddings (lower = more spread; 0 = collapsed). */
+  uniformity: number | null;
+  randomInitAlignment: number | null;
+  randomInitUniformity: number | null;
   backend: string;
   seed: number;
   trainImages: number;
@@ -117,11 +123,13 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
 
   const m = buildRun(cfg);
+  const views = cliViews(cfg.method, cfg.imageSize);
   try {
     let baseline: Baseline | null = null;
     if (canScore && v['no-baseline'] !== true && mode === 'new') {
       const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
-      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings) };
+      const au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
+      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
       s.testEmbeddings.dispose();
       log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(baseline.knnAccuracy)}  linear probe ${pct(baseline.linearProbeAccuracy)}`);
     } else if (mode === 'resume') {
@@ -157,11 +165,13 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
 
     let scores: { knnAccuracy: number; linearProbeAccuracy: number } | null = null;
     let spread: number | null = null;
+    let au: { alignment: number; uniformity: number } | null = null;
     if (canScore) {
       const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
       spread = collapseStd(s.testEmbeddings);
       s.testEmbeddings.dispose();
       scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
+      au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
     }
     const summary: TrainSummary = {
       method: cfg.method,
@@ -176,6 +186,10 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       finalLoss: result.epochLosses.length ? round(result.epochLosses.at(-1)!, 4) : null,
       collapseStd: spread === null ? null : round(spread, 4),
       randomInitCollapseStd: baseline?.collapseStd === undefined ? null : round(baseline.collapseStd, 4),
+      alignment: au ? round(au.alignment, 4) : null,
+      uniformity: au ? round(au.uniformity, 4) : null,
+      randomInitAlignment: baseline?.alignment === undefined ? null : round(baseline.alignment, 4),
+      randomInitUniformity: baseline?.uniformity === undefined ? null : round(baseline.uniformity, 4),
       backend,
       seed: cfg.seed,
       trainImages: trainDs.size,
@@ -200,6 +214,8 @@ interface Baseline {
   knnAccuracy: number;
   linearProbeAccuracy: number;
   collapseStd?: number;
+  alignment?: number;
+  uniformity?: number;
 }
 
 async function readBaseline(dir: string): Promise<Baseline | null> {

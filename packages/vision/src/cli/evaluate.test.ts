@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ViewPair } from '../augment/presets.js';
+import { simclrViews } from '../augment/presets.js';
+import type { ImageDataset } from '../io/dataset.js';
+import { viewAlignmentUniformity } from './evaluate.js';
+
+let before = 0;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+/** 40 random 6×6×1 images (seeded), kept as plain numbers so the dataset owns no tensors. */
+function dataset(n = 40): ImageDataset {
+  const data = Float32Array.from({ length: n * 36 }, (_, i) => ((i * 7919) % 101) / 100);
+  return {
+    size: n, height: 6, width: 6, channels: 1, labels: null, classNames: null, source: 'memory',
+    read: async (idx) => tf.tidy(() => tf.gather(tf.tensor4d(data, [n, 6, 6, 1]), tf.tensor1d(idx, 'int32'))),
+  };
+}
+
+const identity: ViewPair = [(x) => x.clone(), (x) => x.clone()];
+const flatten = () => tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 1] })] });
+
+describe('viewAlignmentUniformity', () => {
+  it('a collapsed (constant) encoder scores alignment 0 and uniformity 0', async () => {
+    const enc = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 1] }), tf.layers.dense({ units: 4, kernelInitializer: 'zeros', biasInitializer: 'ones' })] });
+    const r = await viewAlignmentUniformity(enc, dataset(), simclrViews({ scale: [0.2, 1], blur: false }), { batchSize: 16 });
+    expect(r.alignment).toBeCloseTo(0, 6);
+    expect(r.uniformity).toBeCloseTo(0, 6);
+    enc.dispose();
+  });
+
+  it('identical views align perfectly; augmented views do not; spread inputs have negative uniformity', async () => {
+    const enc = flatten();
+    const same = await viewAlignmentUniformity(enc, dataset(), identity, { batchSize: 16 });
+    expect(same.alignment).toBeCloseTo(0, 5);
+    expect(same.uniformity).toBeLessThan(-0.05);
+    const aug = await viewAlignmentUniformity(enc, dataset(), simclrViews({ scale: [0.2, 1], blur: false }), { batchSize: 16, seed: 3 });
+    expect(aug.alignment).toBeGreaterThan(0.001);
+    expect(aug.alignment).toBeLessThanOrEqual(4);
+    // Seeded: the same call gives the same numbers; maxImages limits the images used.
+    const again = await viewAlignmentUniformity(enc, dataset(), simclrViews({ scale: [0.2, 1], blur: false }), { batchSize: 16, seed: 3 });
+    expect(again).toEqual(aug);
+    const few = await viewAlignmentUniformity(enc, dataset(), identity, { maxImages: 5 });
+    expect(few.uniformity).not.toBeCloseTo(same.uniformity, 6);
+    enc.dispose();
+  });
+});
