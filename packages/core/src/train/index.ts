@@ -9,3 +9,7 @@ export { deriveSeed } from './seed.js';
 export { formatProgress, ProgressBar } from './progress.js';
 export type { ProgressState, ProgressStream } from './progress.js';
 export { writeLossCurve, movingAverage } from './loss-curve.js';
+export { AdamW } from './adamw.js';
+export type { AdamWOptions } from './adamw.js';
+export { linearWarmupDecay, warmupStepsFromRatio } from './linear-schedule.js';
+export type { LinearWarmupDecayOptions } from './linear-schedule.js';
