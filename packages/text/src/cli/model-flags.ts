@@ -15,7 +15,8 @@ export const MODEL_FLAG_SPEC = { checkpoint: 'string', runtime: 'string', dtype:
 export const MODEL_FLAG_HELP = {
   runtime: `--runtime auto|tfjs|onnx   auto (default): tfjs when the folder has model.safetensors, else onnx
                              when it has onnx/model.onnx (a frozen transformers.js ONNX model)`,
-  dtype: `--dtype ${Object.keys(ONNX_DTYPES).slice(0, 3).join('|')}|…   onnx only: which onnx/model*.onnx to run (default fp32)`,
+  dtype: `--dtype NAME               onnx only: fp32 (onnx/model.onnx, default), q8 (onnx/model_quantized.onnx),
+                             ${Object.keys(ONNX_DTYPES).filter((d) => d !== 'fp32' && d !== 'q8').join(', ')} (transformers.js file names)`,
 };
 
 /**
