@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Golden fixtures for @contrastive/text (packages/text/src/__fixtures__).
 
-Run with Debian's PyTorch:  /usr/bin/python3 tools/reference/text_bert.py
+Run with Debian's PyTorch:  /usr/bin/python3 tools/reference/text_bert.py [--keep-checkpoint]
+(--keep-checkpoint: do not rewrite tiny-bert/, only assert it is byte-identical to what would be written)
 
 No `transformers` python package is installed here, so this file holds an independent PyTorch BERT written
 from the BERT paper / Hugging Face `modeling_bert.py` layout (post-LN, exact erf GELU, additive -1e4
@@ -12,7 +13,8 @@ Writes:
 - tiny-bert/config.json + tiny-bert/model.safetensors : a tiny randomly initialised BERT checkpoint
 - text_bert.json : inputs (ids, mask, token types) and expected last hidden state, pooled outputs
   (cls, cls-mlp = tanh(pooler.dense(cls)), masked mean) and the gradient of sum(mean-pooled) w.r.t. the
-  word-embedding matrix.
+  word-embedding matrix; `hiddenStates` (embedding output + every layer, HF `hidden_states`) and `last2avg`
+  (ConSERT's evaluation pooling: mean over real tokens of the last two layers, averaged).
 - text_losses.json : SimCSE (unsup, sup with hard-negative weight) and ConSERT loss values, ported from
   princeton-nlp/SimCSE simcse/models.py `cl_forward` and yym6472/ConSERT AdvCLSoftmaxLoss
   `_contrastive_loss_forward` (hidden_norm=True, LARGE_NUM=1e9, loss_a + loss_b).
@@ -79,8 +81,9 @@ def make_params(cfg, gen):
     return p
 
 
-def bert_forward(p, cfg, ids, mask, types):
-    """Independent BERT encoder forward (eval mode, no dropout). Returns the last hidden state [B, L, H]."""
+def bert_forward(p, cfg, ids, mask, types, return_states=False):
+    """Independent BERT encoder forward (eval mode, no dropout). Returns the last hidden state [B, L, H], or
+    with return_states=True the list of the embedding output and every layer's output (HF `hidden_states`)."""
     b, L = ids.shape
     h, nh = cfg['hidden_size'], cfg['num_attention_heads']
     dh = h // nh
@@ -90,6 +93,7 @@ def bert_forward(p, cfg, ids, mask, types):
         + p['embeddings.token_type_embeddings.weight'][types]
     x = F.layer_norm(x, (h,), p['embeddings.LayerNorm.weight'], p['embeddings.LayerNorm.bias'], eps)
     ext = (1.0 - mask.float())[:, None, None, :] * -10000.0
+    states = [x]
     for l in range(cfg['num_hidden_layers']):
         pre = f'encoder.layer.{l}.'
 
@@ -108,7 +112,8 @@ def bert_forward(p, cfg, ids, mask, types):
         inter = 0.5 * inter * (1.0 + torch.erf(inter / math.sqrt(2.0)))
         x = F.layer_norm(lin(inter, 'output.dense') + a, (h,), p[pre + 'output.LayerNorm.weight'],
                          p[pre + 'output.LayerNorm.bias'], eps)
-    return x
+        states.append(x)
+    return states if return_states else x
 
 
 def write_safetensors(path, tensors):
@@ -135,13 +140,34 @@ def to_list(t):
     return t.detach().flatten().tolist()
 
 
-def bert_fixture():
+def last2avg(states, mask):
+    """yym6472/ConSERT sentence_transformers/models/Pooling.py `pooling_mode_mean_last_2_tokens` (its
+    evaluation-time `last2avg`): the masked token mean of all_layer_embeddings[-1] and of [-2], averaged."""
+    m = mask.float().unsqueeze(-1)
+    count = torch.clamp(m.sum(1), min=1e-9)
+    return ((states[-1] * m).sum(1) / count + (states[-2] * m).sum(1) / count) / 2
+
+
+def bert_fixture(write_checkpoint=True):
+    """With write_checkpoint=False the tiny-bert folder is left untouched (the script only checks that what
+    it would write is byte-identical to the committed files, which other fixtures are built from)."""
     gen = torch.Generator().manual_seed(1234)
     p = make_params(CONFIG, gen)
-    os.makedirs(os.path.join(OUT, 'tiny-bert'), exist_ok=True)
-    with open(os.path.join(OUT, 'tiny-bert', 'config.json'), 'w') as f:
-        json.dump(CONFIG, f, indent=2)
-    write_safetensors(os.path.join(OUT, 'tiny-bert', 'model.safetensors'), p)
+    ckpt = os.path.join(OUT, 'tiny-bert')
+    if write_checkpoint:
+        os.makedirs(ckpt, exist_ok=True)
+        with open(os.path.join(ckpt, 'config.json'), 'w') as f:
+            json.dump(CONFIG, f, indent=2)
+        write_safetensors(os.path.join(ckpt, 'model.safetensors'), p)
+    else:
+        tmp = os.path.join(OUT, '.tiny-bert-check.safetensors')
+        write_safetensors(tmp, p)
+        with open(tmp, 'rb') as a, open(os.path.join(ckpt, 'model.safetensors'), 'rb') as b:
+            same = a.read() == b.read()
+        os.remove(tmp)
+        with open(os.path.join(ckpt, 'config.json')) as f:
+            same = same and json.load(f) == CONFIG
+        assert same, 'tiny-bert/ differs from what this script generates; rerun without --keep-checkpoint'
 
     # 3 sequences, length 8: [CLS]=2 ... [SEP]=3, padded with 0; the third uses token type 1 for a pair.
     ids = torch.tensor([[2, 5, 9, 17, 3, 0, 0, 0],
@@ -158,11 +184,15 @@ def bert_fixture():
     m = mask.float().unsqueeze(-1)
     mean = (hidden * m).sum(1) / m.sum(1)
     mean.sum().backward()
+    with torch.no_grad():
+        states = bert_forward(p, CONFIG, ids, mask, types, return_states=True)
     return {
         'inputIds': ids.tolist(), 'attentionMask': mask.tolist(), 'tokenTypeIds': types.tolist(),
         'shape': list(hidden.shape), 'lastHiddenState': to_list(hidden),
         'cls': to_list(cls), 'clsMlp': to_list(cls_mlp), 'mean': to_list(mean),
         'gradWordEmbeddingsOfSumMean': to_list(word.grad),
+        'hiddenStates': [to_list(t) for t in states],
+        'last2avg': to_list(last2avg(states, mask)),
     }
 
 
@@ -212,9 +242,11 @@ def loss_fixture():
 
 
 if __name__ == '__main__':
+    import sys
     os.makedirs(OUT, exist_ok=True)
+    fixture = bert_fixture(write_checkpoint='--keep-checkpoint' not in sys.argv)
     with open(os.path.join(OUT, 'text_bert.json'), 'w') as f:
-        json.dump({'config': CONFIG, **bert_fixture()}, f)
+        json.dump({'config': CONFIG, **fixture}, f)
     with open(os.path.join(OUT, 'text_losses.json'), 'w') as f:
         json.dump(loss_fixture(), f, indent=1)
     print('wrote', os.path.normpath(OUT))

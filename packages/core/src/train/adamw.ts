@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInRange, assertNonNegative, assertPositive } from '../validate.js';
 import type { Schedule } from './schedules.js';
 
-
 /** Options of {@link AdamW} (defaults: `torch.optim.AdamW`). */
 export interface AdamWOptions {
   /** A constant rate, or a {@link Schedule} of the number of updates already taken (e.g. `linearWarmupDecay`). Default 1e-3. */

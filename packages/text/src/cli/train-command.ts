@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, train } from '@contrastive/core';
-import type { Rng } from '@contrastive/core';
+import type { AdamW, Rng } from '@contrastive/core';
 import { readCorpus, readTriplets } from '../data/corpus.js';
 import type { Triplet } from '../data/corpus.js';
 import { BertEncoder } from '../encoders/bert.js';
@@ -12,9 +12,9 @@ import type { BertPreset } from '../encoders/bert-config.js';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
-import { ConSERT, parseConsertView } from '../methods/consert.js';
+import { CONSERT_OPTIMIZER, ConSERT, parseConsertView } from '../methods/consert.js';
 import type { ConsertView } from '../methods/consert.js';
-import { SimCSE } from '../methods/simcse.js';
+import { SIMCSE_OPTIMIZER, SimCSE } from '../methods/simcse.js';
 import { SupervisedSimCSE } from '../methods/simcse-supervised.js';
 import type { TextMethod } from '../methods/text-method.js';
 import { buildWordPieceTokenizer } from '../tokenize/build-wordpiece.js';
@@ -36,12 +36,17 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
   --task retrieval|sts override the task inferred from --eval-pairs' extension
   --out DIR            where the trained encoder is saved (HF folder). Default ./contrastive-text-model
   --epochs N           default 1          --batch-size N   default 64     --max-length N  default 32
-  --lr X               default 3e-5 with --model, 5e-4 from scratch
+  --lr X               peak AdamW rate. Default 3e-5 with --model, 5e-4 from scratch
+  --weight-decay X     AdamW decoupled weight decay (never on biases/LayerNorm). Default: simcse/simcse-sup 0
+                       (HF Trainer), consert 0.01 (sentence-transformers)
+  --warmup-ratio X     linear warm-up share of all steps, then linear decay to 0 (HF get_linear_schedule_with_warmup).
+                       Default: simcse/simcse-sup 0, consert 0.1
   --temperature X      default: method's (simcse 0.05, consert 0.1)
   --hard-negative-weight X   simcse-sup logit offset on the own hard negative. Default 0
   --views A,B          consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)
-  --pooling cls|cls-mlp|mean   pooling in training and at test. Default: the method's (simcse cls-mlp in training,
-                       cls at test; simcse-sup cls-mlp; consert mean). From scratch, mean is far easier to train
+  --pooling cls|cls-mlp|mean|last2avg   pooling in training and at test. Default: the method's (simcse cls-mlp in
+                       training, cls at test; simcse-sup cls-mlp; consert mean in training, last2avg = mean of the
+                       last two layers at test). From scratch, mean is far easier to train than cls
   --dropout X          BERT hidden/attention dropout for a fresh model. Default 0.1
   --steps-per-epoch N  cap the steps per epoch
   --seed N             default 0
@@ -53,10 +58,15 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
 const SPEC = {
   method: 'string', corpus: 'string', model: 'string', config: 'string', 'vocab-from': 'string', 'vocab-size': 'string',
   'eval-pairs': 'string', task: 'string', out: 'string', epochs: 'string', 'batch-size': 'string', 'max-length': 'string',
-  lr: 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
+  lr: 'string', 'weight-decay': 'string', 'warmup-ratio': 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
   'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', resume: 'boolean', backend: 'string',
   json: 'boolean', help: 'boolean',
 } as const;
+
+/** Number of batches {@link chunks} yields for `n` items (a last batch of < 2 items is dropped). */
+export function batchesPerEpoch(n: number, batchSize: number): number {
+  return n < 2 ? 0 : Math.floor((n - 2) / batchSize) + 1;
+}
 
 /** Shuffled mini-batches of items for one epoch (seeded by the loop's per-epoch rng). */
 function* chunks<T>(items: readonly T[], batchSize: number, rng: Rng): Generator<T[]> {
@@ -96,7 +106,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   // 2. Tokenizer + encoder: pretrained folder, or a vocabulary built from the corpus and a fresh BERT.
   let encoder: SentenceEncoder;
   const poolingFlag = f.pooling === undefined ? undefined : oneOf(f, 'pooling', POOLINGS, 'mean');
-  const testPooling: Pooling = poolingFlag ?? (method === 'simcse' ? 'cls' : method === 'simcse-sup' ? 'cls-mlp' : 'mean');
+  const testPooling: Pooling = poolingFlag ?? (method === 'simcse' ? 'cls' : method === 'simcse-sup' ? 'cls-mlp' : 'last2avg');
   if (modelDir) {
     encoder = await SentenceEncoder.load(modelDir, { pooling: testPooling, maxLength });
   } else {
@@ -122,26 +132,35 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     log(`untrained  ${describeMetrics(untrained)}`);
   }
 
-  // 4. Method.
+  // 4. Method, with AdamW and the linear warm-up/decay schedule over the whole run.
   const temperature = f.temperature === undefined ? undefined : num(f, 'temperature', 0, { min: 1e-6 });
+  const stepsPerEpoch = f['steps-per-epoch'] === undefined ? undefined : num(f, 'steps-per-epoch', 1, { int: true, min: 1 });
+  const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, batchSize), stepsPerEpoch ?? Infinity);
+  if (perEpoch < 1) throw new UsageError(`--corpus ${corpusFile} has fewer than 2 training items: nothing to train on`);
+  const weightDecay = f['weight-decay'] === undefined ? undefined : num(f, 'weight-decay', 0, { min: 0 });
+  const warmupRatio = f['warmup-ratio'] === undefined ? undefined : num(f, 'warmup-ratio', 0, { min: 0 });
+  if (warmupRatio !== undefined && warmupRatio > 1) throw new UsageError(`--warmup-ratio must be in [0, 1], got '${String(f['warmup-ratio'])}'`);
+  const optimizer = { learningRate: lr, weightDecay, warmupRatio, totalSteps: perEpoch * epochs, seed };
   let m: TextMethod<TokenBatch> | TextMethod<{ anchor: TokenBatch; positive: TokenBatch; negative: TokenBatch }>;
   if (method === 'simcse') {
-    m = new SimCSE(bert, { learningRate: lr, seed, temperature, trainPooling: poolingFlag, testPooling: poolingFlag });
+    m = new SimCSE(bert, { ...optimizer, temperature, trainPooling: poolingFlag, testPooling: poolingFlag });
   }
   else if (method === 'simcse-sup') {
-    m = new SupervisedSimCSE(bert, { learningRate: lr, seed, temperature, pooling: poolingFlag, hardNegativeWeight: num(f, 'hard-negative-weight', 0) });
+    m = new SupervisedSimCSE(bert, { ...optimizer, temperature, pooling: poolingFlag, hardNegativeWeight: num(f, 'hard-negative-weight', 0) });
   } else {
     const views = optStr(f, 'views')?.split(',').map(parseConsertView) as [ConsertView, ConsertView] | undefined;
     if (views && views.length !== 2) throw new UsageError(`--views needs exactly two views, got ${views.length}`);
-    m = new ConSERT(bert, { learningRate: lr, seed, temperature, views, pooling: poolingFlag });
+    m = new ConSERT(bert, { ...optimizer, temperature, views, pooling: poolingFlag, testPooling: poolingFlag });
   }
   const quiet = { maxLength, warn: () => {} };
   const tok = (b: string[]) => encoder.tokenizer.encodeBatch(b, quiet);
   const truncated = texts.filter((t) => encoder.tokenizer.encode(t).length > maxLength).length;
   if (truncated > 0) log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${maxLength} tokens and are truncated`);
 
+  const adamw = m.optimizers().optimizer as AdamW;
+  log(`AdamW: peak lr ${lr}, weight decay ${adamw.weightDecay}, ${perEpoch * epochs} steps with linear warm-up (ratio ${warmupRatio ?? (method === 'consert' ? CONSERT_OPTIMIZER : SIMCSE_OPTIMIZER).warmupRatio}) and decay`);
+
   // 5. Train with core's loop (progress bar, checkpoints, resume).
-  const stepsPerEpoch = f['steps-per-epoch'] === undefined ? undefined : num(f, 'steps-per-epoch', 1, { int: true, min: 1 });
   const result = await train<unknown>({
     step: (batch, info) => (m as TextMethod<unknown>).step(batch, info),
     batches: (_epoch, rng) =>

@@ -21,6 +21,8 @@ const fx = JSON.parse(readFileSync(new URL('../__fixtures__/text_bert.json', imp
   clsMlp: number[];
   mean: number[];
   gradWordEmbeddingsOfSumMean: number[];
+  hiddenStates: number[][];
+  last2avg: number[];
 };
 
 function fileURLToPathCompat(u: URL): string {
@@ -73,6 +75,28 @@ describe('BERT encoder', () => {
     }, [word]);
     expectClose(grads[word.name]!.dataSync(), fx.gradWordEmbeddingsOfSumMean);
     tf.dispose([value, grads, hiddenStates, x]);
+    bert.dispose();
+  });
+
+  it("exposes every layer's hidden state and pools 'last2avg' as ConSERT's evaluation does (PyTorch reference)", () => {
+    const bert = loadBertCheckpoint(fixtureDir);
+    const x = inputs();
+    const out = bert.forward(x);
+    expect(out.hiddenStates).toHaveLength(fx.hiddenStates.length);
+    out.hiddenStates.forEach((h, i) => {
+      expect(h.shape).toEqual(fx.shape);
+      expectClose(h.dataSync(), fx.hiddenStates[i]!);
+    });
+    const v = pool(bert, out, x.attentionMask, 'last2avg');
+    expectClose(v.dataSync(), fx.last2avg);
+    // It is not the last layer's mean (the check above could not pass by accident).
+    const mean = pool(bert, out, x.attentionMask, 'mean');
+    expectClose(mean.dataSync(), fx.mean);
+    const gap = Math.max(...Array.from(v.dataSync()).map((a, i) => Math.abs(a - fx.mean[i]!)));
+    expect(gap).toBeGreaterThan(1e-2);
+    // A bare tensor has no earlier layers: a clear error, not a silent fallback.
+    expect(() => pool(bert, out.lastHiddenState, x.attentionMask, 'last2avg')).toThrow(/hiddenStates/);
+    tf.dispose([v, mean, ...out.hiddenStates, x]);
     bert.dispose();
   });
 

@@ -70,8 +70,7 @@ export class SentenceEncoder {
   /** Pooled `[B, H]` embeddings of a tokenised batch (a differentiable tensor for training). */
   embedBatch(t: BatchTensors, pooling: Pooling = this.options.pooling, forward: BertForwardOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const { lastHiddenState } = this.bert.forward(t, forward);
-      return pool(this.bert, lastHiddenState, t.attentionMask, pooling);
+      return pool(this.bert, this.bert.forward(t, forward), t.attentionMask, pooling);
     });
   }
 

@@ -17,7 +17,7 @@ import type { BatchTensors } from '../encoders/sentence-encoder.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 import { consertLoss } from './text-losses.js';
 import { lengthsOf, TextMethod } from './text-method.js';
-import type { TextMethodOptions } from './text-method.js';
+import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
 
 /** One ConSERT view: which embedding-level augmentation makes it, with its strength. */
 export type ConsertView =
@@ -57,6 +57,13 @@ export function parseConsertView(spec: string): ConsertView {
   }
 }
 
+/**
+ * ConSERT trains with sentence-transformers' `fit` as `main.py` calls it: `transformers.AdamW` with
+ * `correct_bias=False`, ε 1e-6, weight decay 0.01 (not on biases/LayerNorm), `WarmupLinear` with
+ * `ceil(0.1 · total)` warm-up steps, lr 5e-7 (`unsup-consert-base.sh`).
+ */
+export const CONSERT_OPTIMIZER: TextMethodDefaults = { learningRate: 5e-7, weightDecay: 0.01, warmupRatio: 0.1, epsilon: 1e-6, correctBias: false };
+
 /** Options of {@link ConSERT} (defaults: `yym6472/ConSERT` `scripts/unsup-consert-base.sh`). */
 export interface ConSERTOptions extends TextMethodOptions {
   /** τ. Default 0.1. */
@@ -65,6 +72,11 @@ export interface ConSERTOptions extends TextMethodOptions {
   views?: [ConsertView, ConsertView];
   /** Pooling in training. Default `'mean'`. */
   pooling?: Pooling;
+  /**
+   * Pooling to use at test time (what `encode` should use). Default `'last2avg'` (ConSERT evaluates with
+   * the average of the last two layers' token means; README note 3, `eval_nli_unsup(last2avg=True)`).
+   */
+  testPooling?: Pooling;
   /** Keep BERT's dropout on. Default `false` (ConSERT runs with `--no_dropout`). */
   dropout?: boolean;
   /** Default 5e-7 (the official fine-tuning rate of BERT-base; far too small from scratch). */
@@ -82,10 +94,11 @@ export class ConSERT extends TextMethod<TokenBatch> {
   readonly temperature: number;
   readonly views: [ConsertView, ConsertView];
   readonly pooling: Pooling;
+  readonly testPooling: Pooling;
   readonly dropout: boolean;
 
   constructor(encoder: BertEncoder, options: ConSERTOptions = {}) {
-    super(encoder, { ...options, learningRate: options.learningRate ?? 5e-7 });
+    super(encoder, options, CONSERT_OPTIMIZER);
     this.temperature = options.temperature ?? 0.1;
     this.views = options.views ?? [{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }];
     this.views.forEach((v, i) => {
@@ -95,6 +108,7 @@ export class ConSERT extends TextMethod<TokenBatch> {
       throw new RangeError('at most one ConSERT view can be adversarial (it attacks the other view)');
     }
     this.pooling = options.pooling ?? 'mean';
+    this.testPooling = options.testPooling ?? 'last2avg';
     this.dropout = options.dropout ?? false;
   }
 
@@ -106,8 +120,7 @@ export class ConSERT extends TextMethod<TokenBatch> {
     const positionIds = v.type === 'token-shuffle' ? tf.tensor2d(shuffledPositionIds(lengths, L, rng), [lengths.length, L], 'int32') : undefined;
     const emb = this.encoder.embed({ ...t, positionIds });
     const encode = (e: tf.Tensor3D): tf.Tensor2D => {
-      const { lastHiddenState } = this.encoder.forward(t, { embeddings: e, training: this.dropout, rng });
-      return pool(this.encoder, lastHiddenState, t.attentionMask, this.pooling);
+      return pool(this.encoder, this.encoder.forward(t, { embeddings: e, training: this.dropout, rng }), t.attentionMask, this.pooling);
     };
     let e: tf.Tensor3D;
     switch (v.type) {
@@ -202,8 +215,8 @@ export class ConSERT extends TextMethod<TokenBatch> {
           emb,
           lengths,
           (x) => {
-            const { lastHiddenState } = this.encoder.forward(t, { embeddings: x, training: false });
-            return consertLoss(pool(this.encoder, lastHiddenState, t.attentionMask, this.pooling), target, { temperature: this.temperature });
+            const out = this.encoder.forward(t, { embeddings: x, training: false });
+            return consertLoss(pool(this.encoder, out, t.attentionMask, this.pooling), target, { temperature: this.temperature });
           },
           { epsilon: advSpec.epsilon ?? 1.0, norm: advSpec.norm ?? 'sign' },
         );

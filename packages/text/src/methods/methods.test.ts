@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createRng, infoNCE } from '@contrastive/core';
+import { AdamW, createRng, infoNCE, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
@@ -142,5 +144,61 @@ describe('SimCSE / ConSERT', () => {
     adv.dispose();
     bert.dispose();
     expect(() => parseConsertView('rotate')).toThrow(/token-shuffle/);
+  });
+
+  it("optimizer: each paper's AdamW (decay not on biases/LayerNorm, HF linear warm-up/decay); ConSERT tests with last2avg", () => {
+    const bert = loadBertCheckpoint(fixtureDir);
+    const c = new ConSERT(bert, { learningRate: 1e-2, totalSteps: 10 });
+    const opt = c.optimizers().optimizer as AdamW;
+    expect(opt).toBeInstanceOf(AdamW);
+    expect([opt.weightDecay, opt.epsilon, opt.correctBias, opt.variant]).toEqual([0.01, 1e-6, false, 'huggingface']);
+    const name = (n: string) => bert.weight(n).name;
+    expect(opt.decays(name('encoder.layer.0.attention.self.query.weight'))).toBe(true);
+    expect(opt.decays(name('encoder.layer.0.attention.self.query.bias'))).toBe(false);
+    expect(opt.decays(name('encoder.layer.1.output.LayerNorm.weight'))).toBe(false);
+    expect(opt.decays(name('embeddings.LayerNorm.bias'))).toBe(false);
+    expect(c.testPooling).toBe('last2avg');
+    // ceil(0.1 · 10) = 1 warm-up step: the first update runs at rate 0 (as HF's scheduler), so nothing moves.
+    expect(opt.currentLearningRate()).toBe(0);
+    const before0 = Array.from(bert.weight('encoder.layer.0.attention.self.query.weight').dataSync());
+    scalar(c.step(batch));
+    expect(Array.from(bert.weight('encoder.layer.0.attention.self.query.weight').dataSync())).toEqual(before0);
+    expect(opt.currentLearningRate()).toBeCloseTo(1e-2, 12);
+    scalar(c.step(batch));
+    expect(Array.from(bert.weight('encoder.layer.0.attention.self.query.weight').dataSync())).not.toEqual(before0);
+    c.dispose();
+    const s = new SimCSE(bert, { totalSteps: 4 });
+    const so = s.optimizers().optimizer as AdamW;
+    expect([so.weightDecay, so.epsilon, so.correctBias]).toEqual([0, 1e-8, true]);
+    expect(so.currentLearningRate()).toBeCloseTo(3e-5, 15); // no warm-up, then linear decay
+    s.dispose();
+    const custom = new SimCSE(bert, { weightDecay: 0.05, warmupRatio: 0.5, totalSteps: 4, learningRate: 1 });
+    expect((custom.optimizers().optimizer as AdamW).weightDecay).toBe(0.05);
+    expect((custom.optimizers().optimizer as AdamW).currentLearningRate()).toBe(0);
+    custom.dispose();
+    expect(() => new ConSERT(bert, { warmupRatio: 2, totalSteps: 3 })).toThrow(/warmupRatio/);
+    expect(() => new ConSERT(bert, { weightDecay: -1 })).toThrow(/weightDecay/);
+    bert.dispose();
+  });
+
+  it('a text method resumes exactly from a core checkpoint (weights + AdamW slots + schedule position)', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'text-adamw-')), 'ckpt');
+    const a = loadBertCheckpoint(fixtureDir);
+    const ma = new ConSERT(a, { learningRate: 1e-2, totalSteps: 6, seed: 3 });
+    for (let k = 0; k < 3; k++) scalar(ma.step(batch, { rng: createRng(100 + k) }));
+    await saveCheckpoint(dir, ma);
+    const b = loadBertCheckpoint(fixtureDir);
+    const mb = new ConSERT(b, { learningRate: 1e-2, totalSteps: 6, seed: 3 });
+    await loadCheckpoint(dir, mb);
+    expect((mb.optimizers().optimizer as AdamW).iterations).toBe(3);
+    for (let k = 3; k < 5; k++) {
+      scalar(ma.step(batch, { rng: createRng(100 + k) }));
+      scalar(mb.step(batch, { rng: createRng(100 + k) }));
+    }
+    for (const [n, v] of Object.entries(a.stateTensors())) expect(Array.from(b.weight(n).dataSync()), n).toEqual(Array.from(v.dataSync()));
+    ma.dispose();
+    mb.dispose();
+    a.dispose();
+    b.dispose();
   });
 });

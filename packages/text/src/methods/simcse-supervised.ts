@@ -6,6 +6,7 @@ import type { Pooling } from '../encoders/pooling.js';
 import { batchTensors, disposeInputs } from '../encoders/sentence-encoder.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 import { simcseSupervisedLoss } from './text-losses.js';
+import { SIMCSE_OPTIMIZER } from './simcse.js';
 import { TextMethod } from './text-method.js';
 import type { TextMethodOptions } from './text-method.js';
 
@@ -38,7 +39,7 @@ export class SupervisedSimCSE extends TextMethod<TripletBatch> {
   readonly pooling: Pooling;
 
   constructor(encoder: BertEncoder, options: SupervisedSimCSEOptions = {}) {
-    super(encoder, { ...options, learningRate: options.learningRate ?? 5e-5 });
+    super(encoder, options, { ...SIMCSE_OPTIMIZER, learningRate: 5e-5 });
     this.temperature = options.temperature ?? 0.05;
     this.hardNegativeWeight = options.hardNegativeWeight ?? 0;
     this.pooling = options.pooling ?? 'cls-mlp';
@@ -53,8 +54,7 @@ export class SupervisedSimCSE extends TextMethod<TripletBatch> {
     try {
       return tf.tidy(() => {
         const [z1, z2, z3] = ts.map((t) => {
-          const { lastHiddenState } = this.encoder.forward(t, { training: true, rng });
-          return pool(this.encoder, lastHiddenState, t.attentionMask, this.pooling);
+          return pool(this.encoder, this.encoder.forward(t, { training: true, rng }), t.attentionMask, this.pooling);
         }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         return simcseSupervisedLoss(z1, z2, z3, { temperature: this.temperature, hardNegativeWeight: this.hardNegativeWeight });
       });

@@ -7,7 +7,13 @@ import { batchTensors, disposeInputs } from '../encoders/sentence-encoder.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 import { simcseLoss } from './text-losses.js';
 import { TextMethod } from './text-method.js';
-import type { TextMethodOptions } from './text-method.js';
+import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
+
+/**
+ * SimCSE trains with HF `Trainer` defaults (transformers 4.2): `transformers.AdamW` with bias correction,
+ * ε 1e-8, weight decay 0, no warm-up, linear decay to 0 over the run.
+ */
+export const SIMCSE_OPTIMIZER: TextMethodDefaults = { learningRate: 3e-5, weightDecay: 0, warmupRatio: 0, epsilon: 1e-8, correctBias: true };
 
 /** Options of {@link SimCSE} (defaults: `princeton-nlp/SimCSE` `run_unsup_example.sh`). */
 export interface SimCSEOptions extends TextMethodOptions {
@@ -36,7 +42,7 @@ export class SimCSE extends TextMethod<TokenBatch> {
   readonly testPooling: Pooling;
 
   constructor(encoder: BertEncoder, options: SimCSEOptions = {}) {
-    super(encoder, { ...options, learningRate: options.learningRate ?? 3e-5 });
+    super(encoder, options, SIMCSE_OPTIMIZER);
     this.temperature = options.temperature ?? 0.05;
     this.trainPooling = options.trainPooling ?? 'cls-mlp';
     this.testPooling = options.testPooling ?? 'cls';
@@ -53,8 +59,7 @@ export class SimCSE extends TextMethod<TokenBatch> {
     try {
       return tf.tidy(() => {
         const z = (): tf.Tensor2D => {
-          const { lastHiddenState } = this.encoder.forward(t, { training: true, rng });
-          return pool(this.encoder, lastHiddenState, t.attentionMask, this.trainPooling);
+          return pool(this.encoder, this.encoder.forward(t, { training: true, rng }), t.attentionMask, this.trainPooling);
         };
         return [z(), z()];
       });

@@ -1,17 +1,78 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '@contrastive/core';
+import { AdamW, createRng, linearWarmupDecay, warmupStepsFromRatio } from '@contrastive/core';
 import type { Checkpointable, Rng } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 
+/**
+ * Variables BERT fine-tuning exempts from weight decay (HF `Trainer` and sentence-transformers:
+ * `no_decay = ['bias', 'LayerNorm.bias', 'LayerNorm.weight']`, matched as substrings of the name).
+ */
+export const BERT_NO_WEIGHT_DECAY = ['bias', 'LayerNorm.bias', 'LayerNorm.weight'] as const;
+
 /** Options every text method shares. */
 export interface TextMethodOptions {
-  /** Adam learning rate. Defaults are each paper's (fine-tuning a pretrained BERT); from scratch use ~1e-4–1e-3. */
+  /** Peak AdamW learning rate. Defaults are each paper's (fine-tuning a pretrained BERT); from scratch use ~1e-4–1e-3. */
   learningRate?: number;
+  /**
+   * Decoupled weight decay of the AdamW optimizer, never applied to biases and LayerNorm weights
+   * ({@link BERT_NO_WEIGHT_DECAY}). Default: the method's (SimCSE 0 as HF `Trainer`; ConSERT 0.01 as
+   * sentence-transformers' `fit`).
+   */
+  weightDecay?: number;
+  /**
+   * Total optimizer steps of the run. When given, the rate follows HF `get_linear_schedule_with_warmup`:
+   * linear warm-up over `ceil(warmupRatio · totalSteps)` steps, then linear decay to 0 at `totalSteps`.
+   * Default: none (a constant rate, no warm-up).
+   */
+  totalSteps?: number;
+  /** Warm-up share of `totalSteps`. Default: the method's (SimCSE 0; ConSERT 0.1). Ignored without `totalSteps`. */
+  warmupRatio?: number;
   /** Seeds dropout masks and views: step k uses `createRng(seed + k)`, so a run repeats exactly. Default 0. */
   seed?: number;
-  /** Bring your own optimizer (it is then saved with the checkpoint). Default `tf.train.adam(learningRate)`. */
+  /**
+   * Bring your own optimizer (it is then saved with the checkpoint; the options above are then ignored).
+   * Default: core's `AdamW` as the method's official code configures it.
+   */
   optimizer?: tf.Optimizer;
+}
+
+/** What a method's official code passes to its AdamW (filled in by each subclass). */
+export interface TextMethodDefaults {
+  learningRate: number;
+  weightDecay: number;
+  warmupRatio: number;
+  /** AdamW ε (HF `Trainer` 1e-8; sentence-transformers/ConSERT 1e-6). */
+  epsilon: number;
+  /** Adam bias correction (HF `Trainer` true; sentence-transformers/ConSERT `correct_bias=False`). */
+  correctBias: boolean;
+}
+
+/**
+ * The AdamW of BERT fine-tuning: Hugging Face's `transformers.AdamW` update (`variant: 'huggingface'`),
+ * no decay on biases and LayerNorm weights, and with `totalSteps` the linear warm-up/decay schedule.
+ */
+export function createTextOptimizer(options: TextMethodOptions, defaults: TextMethodDefaults): AdamW {
+  const base = options.learningRate ?? defaults.learningRate;
+  const weightDecay = options.weightDecay ?? defaults.weightDecay;
+  const warmupRatio = options.warmupRatio ?? defaults.warmupRatio;
+  if (!(base >= 0)) throw new RangeError(`learningRate must be >= 0, got ${base}`);
+  if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
+  if (!(warmupRatio >= 0 && warmupRatio <= 1)) throw new RangeError(`warmupRatio must be in [0, 1], got ${warmupRatio}`);
+  const { totalSteps } = options;
+  if (totalSteps !== undefined && !(Number.isInteger(totalSteps) && totalSteps >= 1)) {
+    throw new RangeError(`totalSteps must be an integer >= 1, got ${totalSteps}`);
+  }
+  const learningRate =
+    totalSteps === undefined ? base : linearWarmupDecay({ base, totalSteps, warmupSteps: warmupStepsFromRatio(totalSteps, warmupRatio) });
+  return new AdamW({
+    learningRate,
+    weightDecay,
+    noWeightDecay: BERT_NO_WEIGHT_DECAY,
+    epsilon: defaults.epsilon,
+    correctBias: defaults.correctBias,
+    variant: 'huggingface',
+  });
 }
 
 /** Per-sequence real lengths from a tokenised batch's attention mask (right padding). */
@@ -37,9 +98,10 @@ export abstract class TextMethod<B> implements Checkpointable {
 
   constructor(
     readonly encoder: BertEncoder,
-    options: TextMethodOptions & { learningRate: number },
+    options: TextMethodOptions,
+    defaults: TextMethodDefaults,
   ) {
-    this.optimizer = options.optimizer ?? tf.train.adam(options.learningRate);
+    this.optimizer = options.optimizer ?? createTextOptimizer(options, defaults);
     this.seed = options.seed ?? 0;
   }
 
