@@ -19,6 +19,8 @@ export interface RunConfig {
   batchSize: number;
   epochs: number;
   temperature?: number;
+  /** InstDisc objective (runs written before this option existed used NCE). */
+  objective?: 'nce' | 'softmax';
   datasetSize: number;
   data: string;
   evalData: string | null;
@@ -66,7 +68,8 @@ export function buildRun(cfg: RunConfig): VisionMethod {
     const d = encoder.outputs[0]!.shape[1] as number;
     return new SimCLR({ ...common, temperature, projector: simclrProjector({ hidden: d, out: 64 }) });
   }
-  return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize });
+  const objective = cfg.method === 'instdisc' ? (cfg.objective ?? 'nce') : undefined;
+  return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize, objective });
 }
 
 /** A dataset whose images are resized to `size` on read (IDX data at another resolution). */

@@ -53,6 +53,12 @@ describe('contrastive-vision CLI', () => {
     const c = io();
     expect(await run(['train', '--method', 'simclr', '--data', root, '--bogus'], c.out, c.err)).toBe(2);
     expect(c.errs.join('\n')).toMatch(/--bogus/);
+    const o = io();
+    expect(await run(['train', '--method', 'instdisc', '--data', root, '--objective', 'bogus', '--out', join(root, 'o-obj')], o.out, o.err)).toBe(2);
+    expect(o.errs.join('\n')).toMatch(/--objective/);
+    const p = io();
+    expect(await run(['train', '--method', 'simclr', '--data', root, '--objective', 'nce', '--out', join(root, 'o-obj2')], p.out, p.err)).toBe(2);
+    expect(p.errs.join('\n')).toMatch(/--objective applies to --method instdisc only/);
     const d = io();
     expect(await run(['train', '--method', 'simclr', '--data', join(root, 'nope'), '--out', join(root, 'o-missing')], d.out, d.err)).toBe(2);
     expect(d.errs.join('\n')).toMatch(/--data .*nope: image folder .*nope does not exist/);

@@ -39,6 +39,9 @@ Options:
   --epochs N           passes over --data (default 10)
   --batch-size N       images per step (default 256, at most half the dataset)
   --lr X               Adam learning rate (default 0.001)
+  --objective NAME     instdisc only: softmax (default; lemniscate's later softmax-CE variant) | nce
+                       (the CVPR 2018 paper's NCE with Z fixed on the first batch; diverges on small data,
+                       see docs/results-vision.md)
   --temperature X      loss temperature (default per method: simclr 0.2, moco-v1 0.07, moco-v2 0.2,
                        moco-v3 0.2, instdisc 0.07; byol/simsiam have none)
   --seed N             seed of initialisation, views and batch order (default 0)

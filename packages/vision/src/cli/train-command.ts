@@ -23,6 +23,7 @@ const SPEC = {
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
   temperature: { type: 'string' },
+  objective: { type: 'string' },
   seed: { type: 'string' },
   limit: { type: 'string' },
   'eval-limit': { type: 'string' },
@@ -75,6 +76,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const log = json ? err : out;
   const method = oneOf(v, 'method', METHODS);
   if (!method) throw new UsageError('--method is required (simclr | moco-v1 | moco-v2 | moco-v3 | byol | simsiam | instdisc)');
+  if (v.objective !== undefined && method !== 'instdisc') throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
+  const objective = method === 'instdisc' ? oneOf(v, 'objective', ['softmax', 'nce'] as const, 'softmax') : undefined;
   const dataPath = required(v, 'data');
   const encoderName = oneOf(v, 'encoder', ENCODERS, 'small-cnn')!;
   const seed = intFlag(v, 'seed', 0) ?? 0;
@@ -92,6 +95,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const evalPath = (v['eval-data'] as string | undefined) ?? (train0.source.match(/(train|t10k)-images/) ? dataPath : null);
   if (mode === 'resume') {
     cfg = await readRunConfig(outDir, 'out');
+    if (v.objective !== undefined && v.objective !== (cfg.objective ?? 'nce')) throw new UsageError(`--resume: ${outDir} was trained with --objective ${cfg.objective ?? 'nce'}`);
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
     cfg.epochs = intFlag(v, 'epochs', 1) ?? cfg.epochs;
   } else {
@@ -108,6 +112,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       batchSize,
       epochs: intFlag(v, 'epochs', 1) ?? 10,
       temperature: numFlag(v, 'temperature'),
+      objective,
       datasetSize: trainDs0.size,
       data: resolveDataPath(dataPath),
       evalData: evalPath ? resolveDataPath(evalPath) : null,

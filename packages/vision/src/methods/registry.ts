@@ -16,11 +16,13 @@ export interface CreateMethodOptions extends MethodBaseOptions {
   datasetSize?: number;
   /** Temperature override (each method's default otherwise). */
   temperature?: number;
+  /** InstDisc objective, `'nce'` (paper, the class default) or `'softmax'`. */
+  objective?: 'nce' | 'softmax';
 }
 
 /** Builds a method by name with its paper defaults; unknown names throw with the valid list. */
 export function createMethod(name: MethodName, opts: CreateMethodOptions): VisionMethod {
-  const { datasetSize, temperature, ...base } = opts;
+  const { datasetSize, temperature, objective, ...base } = opts;
   const t = temperature === undefined ? {} : { temperature };
   switch (name) {
     case 'simclr':
@@ -41,7 +43,7 @@ export function createMethod(name: MethodName, opts: CreateMethodOptions): Visio
       if (!datasetSize) throw new RangeError('instdisc needs datasetSize (the number of training images, one memory-bank row each)');
       // k = 1024 rather than the paper's 4096: per-query negatives are [N, k, D], and at N = 256,
       // k = 4096 (D = 128) the wasm backend ran out of its 32-bit heap ("memory access out of bounds").
-      return new InstDisc({ ...base, ...t, datasetSize, negatives: Math.min(1024, datasetSize - 1) });
+      return new InstDisc({ ...base, ...t, datasetSize, negatives: Math.min(1024, datasetSize - 1), ...(objective ? { objective } : {}) });
     default:
       throw new RangeError(`method must be one of ${METHODS.map((m) => `'${m}'`).join(', ')}, got '${String(name)}'`);
   }
