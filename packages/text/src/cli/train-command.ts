@@ -93,6 +93,10 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const maxLength = num(f, 'max-length', 32, { int: true, min: 4 });
   const seed = num(f, 'seed', 0, { int: true });
   const lr = num(f, 'lr', modelDir ? 3e-5 : 5e-4, { min: 0 });
+  // Undefined = the method's default (simcse 0 / 0, consert 0.01 / 0.1).
+  const weightDecay = f['weight-decay'] === undefined ? undefined : num(f, 'weight-decay', 0, { min: 0 });
+  const warmupRatio = f['warmup-ratio'] === undefined ? undefined : num(f, 'warmup-ratio', 0, { min: 0 });
+  if (warmupRatio !== undefined && warmupRatio > 1) throw new UsageError(`--warmup-ratio must be in [0, 1], got '${String(f['warmup-ratio'])}'`);
   const outDir = str(f, 'out', './contrastive-text-model');
   const evalFile = optStr(f, 'eval-pairs');
   const backend = await initBackend({ backend: optStr(f, 'backend') as 'cpu' | 'wasm' | 'tensorflow' | undefined });
@@ -137,9 +141,6 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const stepsPerEpoch = f['steps-per-epoch'] === undefined ? undefined : num(f, 'steps-per-epoch', 1, { int: true, min: 1 });
   const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, batchSize), stepsPerEpoch ?? Infinity);
   if (perEpoch < 1) throw new UsageError(`--corpus ${corpusFile} has fewer than 2 training items: nothing to train on`);
-  const weightDecay = f['weight-decay'] === undefined ? undefined : num(f, 'weight-decay', 0, { min: 0 });
-  const warmupRatio = f['warmup-ratio'] === undefined ? undefined : num(f, 'warmup-ratio', 0, { min: 0 });
-  if (warmupRatio !== undefined && warmupRatio > 1) throw new UsageError(`--warmup-ratio must be in [0, 1], got '${String(f['warmup-ratio'])}'`);
   const optimizer = { learningRate: lr, weightDecay, warmupRatio, totalSteps: perEpoch * epochs, seed };
   let m: TextMethod<TokenBatch> | TextMethod<{ anchor: TokenBatch; positive: TokenBatch; negative: TokenBatch }>;
   if (method === 'simcse') {
