@@ -15,6 +15,9 @@ Three parameters (a weight matrix, a bias, a LayerNorm weight) receive a fixed, 
   package is not installed here), with the same groups and schedule as `torchScheduled`. HF decays the already
   updated weight (torch decays first): the script records how much that order alone changes the weights as
   `maxAbsDiffDecayOrder`, which is why the TypeScript AdamW has `variant: 'huggingface'`.
+- `torchClipped`: as `torchScheduled`, with torch.nn.utils.clip_grad_norm_(params, 5.0) before every step (HF
+  Trainer's and sentence-transformers' `max_grad_norm`; the gradients grow with the step, so early steps are
+  not clipped and later ones are). `clipped` lists which steps were.
 - `hfBiasCorrection`: the same transcription with correct_bias=True (HF Trainer's default, SimCSE's optimizer):
   eps is added before the bias correction, unlike torch.
 """
@@ -46,7 +49,7 @@ def inputs():
     return init, grads
 
 
-def run_torch(init, grads, lr, betas, eps, decays, wd, schedule):
+def run_torch(init, grads, lr, betas, eps, decays, wd, schedule, max_norm=None, clipped=None):
     params = [torch.nn.Parameter(t.clone()) for t in init]
     groups = [{'params': [p for p, d in zip(params, decays) if d], 'weight_decay': wd},
               {'params': [p for p, d in zip(params, decays) if not d], 'weight_decay': 0.0}]
@@ -58,6 +61,9 @@ def run_torch(init, grads, lr, betas, eps, decays, wd, schedule):
         lrs.append(opt.param_groups[0]['lr'])
         for p, gk in zip(params, grads[k]):
             p.grad = gk.clone()
+        if max_norm is not None:
+            total = torch.nn.utils.clip_grad_norm_(params, max_norm)
+            clipped.append(bool(total.item() > max_norm))
         opt.step()
         if sched:
             sched.step()
@@ -99,6 +105,8 @@ def main():
     defaults, _ = run_torch(init, grads, 0.01, (0.8, 0.99), 1e-6, [True, True, True], 0.01, None)
     hf = run_hf(init, grads, 0.05, (0.9, 0.999), 1e-6, decays, 0.1, sched, False)
     hf_torch_order = run_hf(init, grads, 0.05, (0.9, 0.999), 1e-6, decays, 0.1, sched, False, decay_first=True)
+    clipped = []
+    torch_clipped, _ = run_torch(init, grads, 0.05, (0.9, 0.999), 1e-8, decays, 0.1, sched, max_norm=5.0, clipped=clipped)
     hf_bc = run_hf(init, grads, 0.05, (0.9, 0.999), 1e-3, decays, 0.1, sched, True)
     diff = max(abs(a - b) for s1, s2 in zip(hf, hf_torch_order) for p1, p2 in zip(s1, s2) for a, b in zip(p1, p2))
     fixture = {
@@ -112,6 +120,9 @@ def main():
         'hfNoBiasCorrection': {'lr': 0.05, 'beta1': 0.9, 'beta2': 0.999, 'eps': 1e-6, 'weightDecay': 0.1,
                                'warmupSteps': 2, 'totalSteps': 6, 'noDecay': ['bias', 'LayerNorm.weight'],
                                'params': hf, 'maxAbsDiffDecayOrder': diff},
+        'torchClipped': {'lr': 0.05, 'beta1': 0.9, 'beta2': 0.999, 'eps': 1e-8, 'weightDecay': 0.1,
+                         'warmupSteps': 2, 'totalSteps': 6, 'noDecay': ['bias', 'LayerNorm.weight'], 'maxNorm': 5.0,
+                         'clipped': clipped, 'params': torch_clipped},
         'hfBiasCorrection': {'lr': 0.05, 'beta1': 0.9, 'beta2': 0.999, 'eps': 1e-3, 'weightDecay': 0.1,
                              'warmupSteps': 2, 'totalSteps': 6, 'noDecay': ['bias', 'LayerNorm.weight'], 'params': hf_bc},
     }

@@ -32,6 +32,7 @@ const fx = JSON.parse(readFileSync(new URL('./__fixtures__/core_adamw.json', imp
   torchDefaults: Case;
   hfNoBiasCorrection: Case & { maxAbsDiffDecayOrder: number };
   hfBiasCorrection: Case;
+  torchClipped: Case & { maxNorm: number; clipped: boolean[] };
 };
 
 useCpuLeakCheck();
@@ -87,6 +88,15 @@ function runCase(c: Case, extra: Partial<AdamWOptions> = {}): number {
 describe('AdamW', () => {
   it('matches torch.optim.AdamW with grouped weight decay and the HF linear warm-up/decay schedule', () => {
     expect(runCase(fx.torchScheduled)).toBeLessThan(1e-5);
+  });
+
+  it('globalClipNorm matches torch.nn.utils.clip_grad_norm_ before each torch.optim.AdamW step', () => {
+    const c = fx.torchClipped;
+    expect(c.clipped).toContain(true);
+    expect(c.clipped).toContain(false);
+    expect(runCase(c, { globalClipNorm: c.maxNorm })).toBeLessThan(1e-5);
+    // Clipping changed the result (so the line above tests it).
+    expect(runCase(c)).toBeGreaterThan(1e-4);
   });
 
   it('matches torch.optim.AdamW with its defaults (weight decay on every parameter, constant rate)', () => {
@@ -189,6 +199,7 @@ describe('AdamW', () => {
     expect(() => new AdamW({ epsilon: 0 })).toThrow(/epsilon/);
     expect(() => new AdamW({ weightDecay: -0.1 })).toThrow(/weightDecay/);
     expect(() => new AdamW({ variant: 'keras' as 'torch' })).toThrow(/variant/);
+    expect(() => new AdamW({ globalClipNorm: 0 })).toThrow(/globalClipNorm/);
     expect(() => new AdamW({ noWeightDecay: 'bias' as unknown as string[] })).toThrow(/noWeightDecay/);
     expect(new AdamW().getClassName()).toBe('AdamW');
   });

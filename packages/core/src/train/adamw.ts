@@ -32,6 +32,12 @@ export interface AdamWOptions {
    * the bias correction, then the decay of the updated weight.
    */
   variant?: 'torch' | 'huggingface';
+  /**
+   * Rescale the gradients of each `applyGradients` call so their global L2 norm is at most this:
+   * `g ← g · min(1, c / (‖g‖ + 1e-6))`, as `torch.nn.utils.clip_grad_norm_` before the step (HF `Trainer`'s
+   * and sentence-transformers' `max_grad_norm` = 1; Keras' `global_clipnorm`). Default: no clipping.
+   */
+  globalClipNorm?: number;
 }
 
 /** A named tensor as tfjs optimizers exchange them (`tf.NamedTensor` is not re-exported by `@tensorflow/tfjs`). */
@@ -75,6 +81,7 @@ export class AdamW extends tf.Optimizer {
   readonly weightDecay: number;
   readonly correctBias: boolean;
   readonly variant: 'torch' | 'huggingface';
+  readonly globalClipNorm: number | undefined;
   private readonly learningRate: number | Schedule;
   private readonly exempt: (name: string) => boolean;
   private firstMoments: Slot[] = [];
@@ -82,7 +89,7 @@ export class AdamW extends tf.Optimizer {
 
   constructor(options: AdamWOptions = {}) {
     super();
-    const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01, correctBias = true, noWeightDecay, variant = 'torch' } = options;
+    const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01, correctBias = true, noWeightDecay, variant = 'torch', globalClipNorm } = options;
     if (typeof learningRate === 'number') assertNonNegative(learningRate, 'learningRate');
     else if (typeof learningRate !== 'function') throw new TypeError(`learningRate must be a number or a schedule function, got ${String(learningRate)}`);
     assertInRange(beta1, 0, 1, 'beta1');
@@ -98,6 +105,8 @@ export class AdamW extends tf.Optimizer {
     this.correctBias = correctBias;
     if (variant !== 'torch' && variant !== 'huggingface') throw new RangeError(`variant must be 'torch' or 'huggingface', got '${String(variant)}'`);
     this.variant = variant;
+    if (globalClipNorm !== undefined) assertPositive(globalClipNorm, 'globalClipNorm');
+    this.globalClipNorm = globalClipNorm;
     if (noWeightDecay === undefined) this.exempt = () => false;
     else if (typeof noWeightDecay === 'function') this.exempt = noWeightDecay;
     else if (Array.isArray(noWeightDecay) && noWeightDecay.every((s) => typeof s === 'string')) {
@@ -128,14 +137,26 @@ export class AdamW extends tf.Optimizer {
     const hf = this.variant === 'huggingface';
     const stepSize = hf ? (lr * bc2Sqrt) / bc1 : lr / bc1;
     const registered = tf.engine().registeredVariables;
+    const gradOf = (name: string, i: number): tf.Tensor | undefined =>
+      (Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name]) ?? undefined;
     tf.tidy(() => {
+      // Global-norm clipping stays on the device (no dataSync): the factor is a scalar tensor.
+      let clip: tf.Scalar | null = null;
+      if (this.globalClipNorm !== undefined) {
+        const present = names.map(gradOf).filter((g): g is tf.Tensor => g !== undefined);
+        if (present.length > 0) {
+          const norm = tf.sqrt(tf.addN(present.map((g) => g.square().sum())));
+          clip = tf.minimum(tf.div(this.globalClipNorm, norm.add(1e-6)), 1) as tf.Scalar;
+        }
+      }
       names.forEach((name, i) => {
         const value = registered[name];
         if (value === undefined) throw new Error(`AdamW: no variable named '${name}' is registered`);
         const m = (this.firstMoments[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
         const v = (this.secondMoments[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
-        const g = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
-        if (g == null) return;
+        const raw = gradOf(name, i);
+        if (raw === undefined) return;
+        const g = clip ? raw.mul(clip) : raw;
         const m1 = m.variable.mul(this.beta1).add(g.mul(1 - this.beta1));
         const v1 = v.variable.mul(this.beta2).add(g.square().mul(1 - this.beta2));
         m.variable.assign(m1);
@@ -186,6 +207,7 @@ export class AdamW extends tf.Optimizer {
       weightDecay: this.weightDecay,
       correctBias: this.correctBias,
       variant: this.variant,
+      globalClipNorm: this.globalClipNorm ?? null,
     };
   }
 }

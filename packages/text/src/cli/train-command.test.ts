@@ -29,6 +29,7 @@ describe('contrastive-text train: optimizer flags and ConSERT test pooling', () 
   it('documents and validates --weight-decay and --warmup-ratio', async () => {
     expect(TRAIN_HELP).toMatch(/--weight-decay X/);
     expect(TRAIN_HELP).toMatch(/--warmup-ratio X/);
+    expect(TRAIN_HELP).toMatch(/--max-grad-norm X/);
     expect(TRAIN_HELP).toMatch(/last2avg/);
     const base = ['--method', 'consert', '--corpus', corpus];
     await expect(trainCommand([...base, '--warmup-ratio', '1.5'], () => {})).rejects.toThrow(UsageError);
@@ -45,8 +46,8 @@ describe('contrastive-text train: optimizer flags and ConSERT test pooling', () 
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'train-cmd-')), 'model');
     const json: string[] = [];
     await trainCommand(['--method', 'consert', '--corpus', corpus, '--config', 'tiny', '--batch-size', '4', '--max-length', '16', '--epochs', '2',
-      '--steps-per-epoch', '2', '--weight-decay', '0.05', '--warmup-ratio', '0.5', '--out', out, '--json'], (l) => json.push(l));
-    expect(logs.join('')).toMatch(/AdamW: peak lr 0\.0005, weight decay 0\.05, 4 steps with linear warm-up \(ratio 0\.5\)/);
+      '--steps-per-epoch', '2', '--weight-decay', '0.05', '--warmup-ratio', '0.5', '--max-grad-norm', '2', '--out', out, '--json'], (l) => json.push(l));
+    expect(logs.join('')).toMatch(/AdamW: peak lr 0\.0005, weight decay 0\.05, gradient-norm clip 2, 4 steps with linear warm-up \(ratio 0\.5\)/);
     expect(JSON.parse(json.at(-1)!).steps).toBe(4);
     expect(JSON.parse(readFileSync(path.join(out, 'contrastive.json'), 'utf8')).pooling).toBe('last2avg');
   });

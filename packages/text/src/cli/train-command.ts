@@ -41,6 +41,7 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
                        (HF Trainer), consert 0.01 (sentence-transformers)
   --warmup-ratio X     linear warm-up share of all steps, then linear decay to 0 (HF get_linear_schedule_with_warmup).
                        Default: simcse/simcse-sup 0, consert 0.1
+  --max-grad-norm X    clip the global gradient norm before each update (0 = off). Default 1 (both codebases)
   --temperature X      default: method's (simcse 0.05, consert 0.1)
   --hard-negative-weight X   simcse-sup logit offset on the own hard negative. Default 0
   --views A,B          consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)
@@ -58,7 +59,7 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
 const SPEC = {
   method: 'string', corpus: 'string', model: 'string', config: 'string', 'vocab-from': 'string', 'vocab-size': 'string',
   'eval-pairs': 'string', task: 'string', out: 'string', epochs: 'string', 'batch-size': 'string', 'max-length': 'string',
-  lr: 'string', 'weight-decay': 'string', 'warmup-ratio': 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
+  lr: 'string', 'weight-decay': 'string', 'warmup-ratio': 'string', 'max-grad-norm': 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
   'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', resume: 'boolean', backend: 'string',
   json: 'boolean', help: 'boolean',
 } as const;
@@ -97,6 +98,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const weightDecay = f['weight-decay'] === undefined ? undefined : num(f, 'weight-decay', 0, { min: 0 });
   const warmupRatio = f['warmup-ratio'] === undefined ? undefined : num(f, 'warmup-ratio', 0, { min: 0 });
   if (warmupRatio !== undefined && warmupRatio > 1) throw new UsageError(`--warmup-ratio must be in [0, 1], got '${String(f['warmup-ratio'])}'`);
+  const maxGradNorm = f['max-grad-norm'] === undefined ? undefined : num(f, 'max-grad-norm', 1, { min: 0 });
   const outDir = str(f, 'out', './contrastive-text-model');
   const evalFile = optStr(f, 'eval-pairs');
   const backend = await initBackend({ backend: optStr(f, 'backend') as 'cpu' | 'wasm' | 'tensorflow' | undefined });
@@ -141,7 +143,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const stepsPerEpoch = f['steps-per-epoch'] === undefined ? undefined : num(f, 'steps-per-epoch', 1, { int: true, min: 1 });
   const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, batchSize), stepsPerEpoch ?? Infinity);
   if (perEpoch < 1) throw new UsageError(`--corpus ${corpusFile} has fewer than 2 training items: nothing to train on`);
-  const optimizer = { learningRate: lr, weightDecay, warmupRatio, totalSteps: perEpoch * epochs, seed };
+  const optimizer = { learningRate: lr, weightDecay, warmupRatio, maxGradNorm, totalSteps: perEpoch * epochs, seed };
   let m: TextMethod<TokenBatch> | TextMethod<{ anchor: TokenBatch; positive: TokenBatch; negative: TokenBatch }>;
   if (method === 'simcse') {
     m = new SimCSE(bert, { ...optimizer, temperature, trainPooling: poolingFlag, testPooling: poolingFlag });
@@ -159,7 +161,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   if (truncated > 0) log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${maxLength} tokens and are truncated`);
 
   const adamw = m.optimizers().optimizer as AdamW;
-  log(`AdamW: peak lr ${lr}, weight decay ${adamw.weightDecay}, ${perEpoch * epochs} steps with linear warm-up (ratio ${warmupRatio ?? (method === 'consert' ? CONSERT_OPTIMIZER : SIMCSE_OPTIMIZER).warmupRatio}) and decay`);
+  log(`AdamW: peak lr ${lr}, weight decay ${adamw.weightDecay}, gradient-norm clip ${adamw.globalClipNorm ?? 'off'}, ${perEpoch * epochs} steps with linear warm-up (ratio ${warmupRatio ?? (method === 'consert' ? CONSERT_OPTIMIZER : SIMCSE_OPTIMIZER).warmupRatio}) and decay`);
 
   // 5. Train with core's loop (progress bar, checkpoints, resume).
   const result = await train<unknown>({

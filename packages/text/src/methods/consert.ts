@@ -60,9 +60,9 @@ export function parseConsertView(spec: string): ConsertView {
 /**
  * ConSERT trains with sentence-transformers' `fit` as `main.py` calls it: `transformers.AdamW` with
  * `correct_bias=False`, ε 1e-6, weight decay 0.01 (not on biases/LayerNorm), `WarmupLinear` with
- * `ceil(0.1 · total)` warm-up steps, lr 5e-7 (`unsup-consert-base.sh`).
+ * `ceil(0.1 · total)` warm-up steps, `max_grad_norm` 1, lr 5e-7 (`unsup-consert-base.sh`).
  */
-export const CONSERT_OPTIMIZER: TextMethodDefaults = { learningRate: 5e-7, weightDecay: 0.01, warmupRatio: 0.1, epsilon: 1e-6, correctBias: false };
+export const CONSERT_OPTIMIZER: TextMethodDefaults = { learningRate: 5e-7, weightDecay: 0.01, warmupRatio: 0.1, epsilon: 1e-6, correctBias: false, maxGradNorm: 1 };
 
 /** Options of {@link ConSERT} (defaults: `yym6472/ConSERT` `scripts/unsup-consert-base.sh`). */
 export interface ConSERTOptions extends TextMethodOptions {

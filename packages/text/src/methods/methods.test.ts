@@ -151,7 +151,7 @@ describe('SimCSE / ConSERT', () => {
     const c = new ConSERT(bert, { learningRate: 1e-2, totalSteps: 10 });
     const opt = c.optimizers().optimizer as AdamW;
     expect(opt).toBeInstanceOf(AdamW);
-    expect([opt.weightDecay, opt.epsilon, opt.correctBias, opt.variant]).toEqual([0.01, 1e-6, false, 'huggingface']);
+    expect([opt.weightDecay, opt.epsilon, opt.correctBias, opt.variant, opt.globalClipNorm]).toEqual([0.01, 1e-6, false, 'huggingface', 1]);
     const name = (n: string) => bert.weight(n).name;
     expect(opt.decays(name('encoder.layer.0.attention.self.query.weight'))).toBe(true);
     expect(opt.decays(name('encoder.layer.0.attention.self.query.bias'))).toBe(false);
@@ -169,10 +169,11 @@ describe('SimCSE / ConSERT', () => {
     c.dispose();
     const s = new SimCSE(bert, { totalSteps: 4 });
     const so = s.optimizers().optimizer as AdamW;
-    expect([so.weightDecay, so.epsilon, so.correctBias]).toEqual([0, 1e-8, true]);
+    expect([so.weightDecay, so.epsilon, so.correctBias, so.globalClipNorm]).toEqual([0, 1e-8, true, 1]);
     expect(so.currentLearningRate()).toBeCloseTo(3e-5, 15); // no warm-up, then linear decay
     s.dispose();
-    const custom = new SimCSE(bert, { weightDecay: 0.05, warmupRatio: 0.5, totalSteps: 4, learningRate: 1 });
+    const custom = new SimCSE(bert, { weightDecay: 0.05, warmupRatio: 0.5, totalSteps: 4, learningRate: 1, maxGradNorm: 0 });
+    expect((custom.optimizers().optimizer as AdamW).globalClipNorm).toBeUndefined();
     expect((custom.optimizers().optimizer as AdamW).weightDecay).toBe(0.05);
     expect((custom.optimizers().optimizer as AdamW).currentLearningRate()).toBe(0);
     custom.dispose();

@@ -28,6 +28,11 @@ export interface TextMethodOptions {
   totalSteps?: number;
   /** Warm-up share of `totalSteps`. Default: the method's (SimCSE 0; ConSERT 0.1). Ignored without `totalSteps`. */
   warmupRatio?: number;
+  /**
+   * Clip the global gradient norm before each update (`max_grad_norm`; 0 = off). Default 1, as HF `Trainer`
+   * (SimCSE) and sentence-transformers' `fit` (ConSERT).
+   */
+  maxGradNorm?: number;
   /** Seeds dropout masks and views: step k uses `createRng(seed + k)`, so a run repeats exactly. Default 0. */
   seed?: number;
   /**
@@ -46,11 +51,14 @@ export interface TextMethodDefaults {
   epsilon: number;
   /** Adam bias correction (HF `Trainer` true; sentence-transformers/ConSERT `correct_bias=False`). */
   correctBias: boolean;
+  /** Global gradient-norm clip (both codebases: 1). */
+  maxGradNorm: number;
 }
 
 /**
  * The AdamW of BERT fine-tuning: Hugging Face's `transformers.AdamW` update (`variant: 'huggingface'`),
- * no decay on biases and LayerNorm weights, and with `totalSteps` the linear warm-up/decay schedule.
+ * no decay on biases and LayerNorm weights, global gradient-norm clipping, and with `totalSteps` the linear
+ * warm-up/decay schedule.
  */
 export function createTextOptimizer(options: TextMethodOptions, defaults: TextMethodDefaults): AdamW {
   const base = options.learningRate ?? defaults.learningRate;
@@ -59,6 +67,8 @@ export function createTextOptimizer(options: TextMethodOptions, defaults: TextMe
   if (!(base >= 0)) throw new RangeError(`learningRate must be >= 0, got ${base}`);
   if (!(weightDecay >= 0)) throw new RangeError(`weightDecay must be >= 0, got ${weightDecay}`);
   if (!(warmupRatio >= 0 && warmupRatio <= 1)) throw new RangeError(`warmupRatio must be in [0, 1], got ${warmupRatio}`);
+  const maxGradNorm = options.maxGradNorm ?? defaults.maxGradNorm;
+  if (!(maxGradNorm >= 0)) throw new RangeError(`maxGradNorm must be >= 0 (0 = no clipping), got ${maxGradNorm}`);
   const { totalSteps } = options;
   if (totalSteps !== undefined && !(Number.isInteger(totalSteps) && totalSteps >= 1)) {
     throw new RangeError(`totalSteps must be an integer >= 1, got ${totalSteps}`);
@@ -72,6 +82,7 @@ export function createTextOptimizer(options: TextMethodOptions, defaults: TextMe
     epsilon: defaults.epsilon,
     correctBias: defaults.correctBias,
     variant: 'huggingface',
+    globalClipNorm: maxGradNorm > 0 ? maxGradNorm : undefined,
   });
 }
 
