@@ -132,6 +132,7 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
     await expect(OnnxSentenceEncoder.load(onnxDir, { maxLength: 100 })).rejects.toThrow(/maxLength 100 exceeds the model's max_position_embeddings 24/);
     await expect(OnnxSentenceEncoder.load(onnxDir, { threads: 0 })).rejects.toThrow(/threads must be an integer >= 1/);
     await expect(OnnxSentenceEncoder.load(onnxDir, { pooling: 'max' as 'cls' })).rejects.toThrow(/pooling must be one of cls, cls-mlp, mean/);
+    await expect(enc.encode(['a'], { pooling: 'last2avg' })).rejects.toThrow(/'last2avg' needs the last two layers' states; this ONNX graph outputs last_hidden_state/);
     await expect(enc.encode([])).rejects.toThrow(/texts must contain at least one string, got \[\]/);
     await expect(enc.encode(['a'], { batchSize: 0 })).rejects.toThrow(/batchSize must be an integer >= 1, got 0/);
     await expect(enc.encode(['a'], { batchSize: 1.5 })).rejects.toThrow(/batchSize must be an integer >= 1, got 1.5/);

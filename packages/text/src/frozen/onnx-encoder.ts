@@ -115,6 +115,9 @@ export class OnnxSentenceEncoder implements TextEmbedder {
         const data = p.data as Float32Array;
         return Array.from({ length: tb.batch }, (_, r) => data.slice(r * h, (r + 1) * h));
       }
+      if (pooling === 'last2avg') {
+        throw new RangeError(`pooling 'last2avg' needs the last two layers' states; this ONNX graph outputs ${this.outputNames.join(', ')} (use 'mean' or 'cls', or the trainable encoder)`);
+      }
       const hidden = outputs.last_hidden_state;
       if (!hidden || hidden.dims.length !== 3) {
         throw new Error(`the ONNX graph must output last_hidden_state [batch, sequence, hidden]; it has ${this.outputNames.join(', ')}`);

@@ -23,6 +23,7 @@ describe('poolHidden', () => {
   it('names the argument when the sizes do not match the shape', () => {
     expect(() => poolHidden(hidden, mask, [2, 3, 3], 'mean')).toThrow(/hidden must have 2\*3\*3 = 18 values, got 12/);
     expect(() => poolHidden(hidden, [1, 1], [2, 3, 2], 'mean')).toThrow(/mask must have 2\*3 = 6 values, got 2/);
+    expect(() => poolHidden(hidden, mask, [2, 3, 2], 'last2avg' as 'mean')).toThrow(/pooling must be 'cls' or 'mean'/);
   });
 
   it('l2-normalises in place and leaves a zero vector at zero', () => {
