@@ -27,9 +27,9 @@ OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'core', 's
 GEN = torch.Generator().manual_seed(20240611)
 
 
-def randn(*shape):
+def randn(*shape, gen=None):
     """Normal inputs, rounded to float32 so both sides see identical numbers."""
-    return torch.randn(*shape, generator=GEN, dtype=torch.float32).to(torch.float64)
+    return torch.randn(*shape, generator=GEN if gen is None else gen, dtype=torch.float32).to(torch.float64)
 
 
 def tolist(t):
@@ -155,6 +155,92 @@ def gen_info_nce():
     cases.append(case('defaults', lambda query, positive: info_nce(query, positive, 0.07),
                       {'query': q, 'positive': k}, {}, 'mean'))
     write('info-nce.json', cases)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 2b. InfoNCE with in-batch + explicit negatives and a logit offset on the explicit negatives. Written after
+#     the others in __main__ with its own generator, so the fixtures above keep their exact values.
+#     - Supervised SimCSE, princeton-nlp/SimCSE simcse/models.py cl_forward (num_sent == 3), verbatim layout:
+#         cos_sim = cat([sim(z1, z2), sim(z1, z3)], 1) / temp;  weights: z3_weight on cell (i, N + i) only;
+#         loss = CrossEntropyLoss()(cos_sim + weights, arange(N)).
+#       (Similarity is nn.CosineSimilarity(dim=-1) / temp; the weights are added after the division.)
+#     - DPR-style in-batch + shared hard negatives (Karpukhin et al. 2020), and the general form:
+#       logits = [first | q neg^T / tau + offset], first = q k^T / tau (in-batch, label i) or
+#       q.k+ / tau (label 0), negatives shared [M, D] or per query [N, K, D].
+GEN_B = torch.Generator().manual_seed(20261128)
+
+
+def simcse_cl_forward(z1, z2, z3, temp, hard_negative_weight):
+    cos = torch.nn.CosineSimilarity(dim=-1)
+    cos_sim = cos(z1.unsqueeze(1), z2.unsqueeze(0)) / temp
+    z1_z3_cos = cos(z1.unsqueeze(1), z3.unsqueeze(0)) / temp
+    cos_sim = torch.cat([cos_sim, z1_z3_cos], 1)
+    labels = torch.arange(cos_sim.size(0)).long()
+    z3_weight = hard_negative_weight
+    weights = torch.tensor(
+        [[0.0] * (cos_sim.size(-1) - z1_z3_cos.size(-1)) + [0.0] * i + [z3_weight]
+         + [0.0] * (z1_z3_cos.size(-1) - i - 1) for i in range(z1_z3_cos.size(-1))]
+    )
+    cos_sim = cos_sim + weights
+    return F.cross_entropy(cos_sim, labels, reduction='none')
+
+
+def info_nce_general(query, positive, negatives, temperature, in_batch, offset):
+    q, k = F.normalize(query, dim=1), F.normalize(positive, dim=1)
+    neg = F.normalize(negatives, dim=-1)
+    n = q.shape[0]
+    if in_batch:
+        first, labels = q @ k.t() / temperature, torch.arange(n)
+    else:
+        first, labels = (q * k).sum(1, keepdim=True) / temperature, torch.zeros(n, dtype=torch.long)
+    l_neg = q @ neg.t() if neg.dim() == 2 else torch.einsum('nc,nkc->nk', q, neg)
+    logits = torch.cat([first, l_neg / temperature + offset], 1)
+    return F.cross_entropy(logits, labels, reduction='none')
+
+
+def gen_info_nce_hard_negatives():
+    def r(*shape):
+        return randn(*shape, gen=GEN_B)
+
+    cases = []
+    # Supervised SimCSE (the official cl_forward): query z1, positive z2, negatives z3, in-batch.
+    for n, d in [(4, 6), (1, 3), (5, 8)]:
+        for t, w in [(0.05, 0.0), (0.05, 1.0), (0.5, -2.0), (0.1, 3.5)]:
+            z1, z2, z3 = r(n, d), r(n, d), r(n, d)
+            off = torch.eye(n) * w
+            for red in (['mean', 'sum', 'none'] if (n, t, w) == (4, 0.05, 1.0) else ['mean']):
+                cases.append(case(f'supervised SimCSE cl_forward N={n} tau={t} w={w} {red}',
+                                  lambda query, positive, negatives: simcse_cl_forward(query, positive, negatives, t, w),
+                                  {'query': z1, 'positive': z2, 'negatives': z3},
+                                  {'temperature': t, 'inBatchNegatives': True}, red,
+                                  {'negativeLogitOffset': tolist(off)}))
+    # In-batch + shared negatives without an offset (DPR), and with a scalar offset.
+    for n, m, d, off in [(4, 7, 5, None), (3, 2, 4, 0.7), (3, 5, 4, -1.5)]:
+        q, k, neg = r(n, d), r(n, d), r(m, d)
+        opts = {'temperature': 0.2, 'inBatchNegatives': True}
+        if off is not None:
+            opts['negativeLogitOffset'] = off
+        cases.append(case(f'in-batch + shared N={n} M={m} offset={off}',
+                          lambda query, positive, negatives: info_nce_general(query, positive, negatives, 0.2, True,
+                                                                              0.0 if off is None else off),
+                          {'query': q, 'positive': k, 'negatives': neg}, opts, 'mean'))
+    # Queue (positive at index 0) with a per-cell offset [N, M]; per-query negatives with [N, K] offsets.
+    q, k, neg = r(3, 4), r(3, 4), r(6, 4)
+    off = r(3, 6)
+    cases.append(case('queue + offset [N, M]',
+                      lambda query, positive, negatives: info_nce_general(query, positive, negatives, 0.07, False, off),
+                      {'query': q, 'positive': k, 'negatives': neg}, {'temperature': 0.07}, 'none',
+                      {'negativeLogitOffset': tolist(off)}))
+    for in_batch in [False, True]:
+        q, k, neg = r(3, 5), r(3, 5), r(3, 4, 5)
+        off = r(3, 4)
+        cases.append(case(f'per-query [N, K, D] + offset [N, K] inBatch={in_batch}',
+                          lambda query, positive, negatives: info_nce_general(query, positive, negatives, 0.1,
+                                                                              in_batch, off),
+                          {'query': q, 'positive': k, 'negatives': neg},
+                          {'temperature': 0.1, 'inBatchNegatives': in_batch}, 'mean',
+                          {'negativeLogitOffset': tolist(off)}))
+    write('info-nce-hard-negatives.json', cases)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -445,3 +531,4 @@ if __name__ == '__main__':
     gen_supcon()
     gen_hcl()
     gen_align_uniform()
+    gen_info_nce_hard_negatives()

@@ -29,7 +29,81 @@ describe('infoNCE matches the PyTorch reference (CE over q·kᵀ/τ; moco/builde
   }
 });
 
+describe('infoNCE with inBatchNegatives / negativeLogitOffset matches PyTorch (SimCSE cl_forward, DPR)', () => {
+  for (const c of loadCases('info-nce-hard-negatives.json')) {
+    it(c.name, () => {
+      const offset = c.negativeLogitOffset as number[][] | undefined;
+      const off = offset ? tf.tensor2d(offset) : undefined;
+      try {
+        checkCase(c, ['query', 'positive', 'negatives'], (q, k, neg) =>
+          infoNCE(q as tf.Tensor2D, k as tf.Tensor2D, {
+            ...(c.options as object),
+            negatives: neg as tf.Tensor2D | tf.Tensor3D,
+            ...(off ? { negativeLogitOffset: off } : {}),
+          }),
+        );
+      } finally {
+        off?.dispose();
+      }
+    });
+  }
+});
+
 describe('infoNCE behaviour', () => {
+  it('in-batch + shared negatives equals per-query [N, N−1+M, D] negatives (the other positives + the shared ones)', () => {
+    const n = 4;
+    const q = tf.randomNormal([n, 5], 0, 1, 'float32', 13) as tf.Tensor2D;
+    const k = tf.randomNormal([n, 5], 0, 1, 'float32', 14) as tf.Tensor2D;
+    const neg = tf.randomNormal([3, 5], 0, 1, 'float32', 15) as tf.Tensor2D;
+    const perQuery = tf.tidy(
+      () => tf.stack(Array.from({ length: n }, (_, i) => tf.concat([k.slice(0, i), k.slice(i + 1), neg]))) as tf.Tensor3D,
+    );
+    const a = infoNCE(q, k, { negatives: neg, inBatchNegatives: true, temperature: 0.1, reduction: 'none' });
+    const b = infoNCE(q, k, { negatives: perQuery, temperature: 0.1, reduction: 'none' });
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+    expect(diff.dataSync()[0]!).toBeLessThan(1e-5);
+    tf.dispose([q, k, neg, perQuery, a, b, diff]);
+  });
+
+  it('a large negative offset removes the explicit negatives; an offset of 0 changes nothing', () => {
+    const q = tf.randomNormal([3, 4], 0, 1, 'float32', 16) as tf.Tensor2D;
+    const k = tf.randomNormal([3, 4], 0, 1, 'float32', 17) as tf.Tensor2D;
+    const neg = tf.randomNormal([5, 4], 0, 1, 'float32', 18) as tf.Tensor2D;
+    const zeros = tf.zeros([3, 5]) as tf.Tensor2D;
+    const inBatch = infoNCE(q, k, { temperature: 0.2 });
+    const removed = infoNCE(q, k, { negatives: neg, inBatchNegatives: true, negativeLogitOffset: -1e4, temperature: 0.2 });
+    const plain = infoNCE(q, k, { negatives: neg, temperature: 0.2 });
+    const zero = infoNCE(q, k, { negatives: neg, negativeLogitOffset: zeros, temperature: 0.2 });
+    const up = infoNCE(q, k, { negatives: neg, negativeLogitOffset: 1, temperature: 0.2 });
+    expect(removed.dataSync()[0]!).toBeCloseTo(inBatch.dataSync()[0]!, 5);
+    expect(zero.dataSync()[0]!).toBeCloseTo(plain.dataSync()[0]!, 6);
+    expect(up.dataSync()[0]!).toBeGreaterThan(plain.dataSync()[0]!); // weighing negatives up raises the loss
+    tf.dispose([q, k, neg, zeros, inBatch, removed, plain, zero, up]);
+  });
+
+  it('rejects bad inBatchNegatives / negativeLogitOffset with errors naming them', () => {
+    const q = tf.zeros([2, 3]) as tf.Tensor2D;
+    const neg = tf.zeros([4, 3]) as tf.Tensor2D;
+    const neg3 = tf.zeros([2, 5, 3]) as tf.Tensor3D;
+    const off24 = tf.zeros([2, 4]) as tf.Tensor2D;
+    const off25 = tf.zeros([2, 5]) as tf.Tensor2D;
+    expect(() => infoNCE(q, q, { inBatchNegatives: false })).toThrow(/inBatchNegatives: false needs explicit negatives/);
+    expect(() => infoNCE(q, q, { negativeLogitOffset: 1 })).toThrow(/negativeLogitOffset needs explicit negatives/);
+    expect(() => infoNCE(q, q, { negativeLogitOffset: off24 })).toThrow(/negativeLogitOffset needs explicit negatives/);
+    expect(() => infoNCE(q, q, { negatives: neg, negativeLogitOffset: Number.NaN })).toThrow(/negativeLogitOffset must be a finite number/);
+    expect(() => infoNCE(q, q, { negatives: neg, negativeLogitOffset: off25 })).toThrow(
+      /negativeLogitOffset must have shape \[2, 4\].*got \[2, 5\]/,
+    );
+    expect(() => infoNCE(q, q, { negatives: neg3, negativeLogitOffset: off24 })).toThrow(
+      /negativeLogitOffset must have shape \[2, 5\] \(one per query and per-query negative\), got \[2, 4\]/,
+    );
+    expect(() => infoNCE(q, q, { negatives: neg, inBatchNegatives: 'yes' as unknown as boolean })).toThrow(
+      /inBatchNegatives must be a boolean/,
+    );
+    expect(() => infoNCE(q, q, { negatives: neg, negativeLogitOffset: off24 }).dispose()).not.toThrow();
+    tf.dispose([q, neg, neg3, off24, off25]);
+  });
+
   it('null negatives means in-batch', () => {
     const q = tf.randomNormal([5, 4], 0, 1, 'float32', 1) as tf.Tensor2D;
     const k = tf.randomNormal([5, 4], 0, 1, 'float32', 2) as tf.Tensor2D;

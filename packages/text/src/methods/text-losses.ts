@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertEmbeddings, assertSameShape, infoNCE, l2Normalize, ntXent } from '@contrastive/core';
+import { assertEmbeddings, assertSameShape, infoNCE, ntXent } from '@contrastive/core';
 
 /**
  * Unsupervised SimCSE loss (Gao, Yao & Chen, EMNLP 2021; `simcse/models.py` `cl_forward`): variant B of the
@@ -17,8 +17,8 @@ export function simcseLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: { temperat
  * code adds `hardNegativeWeight` to the logit of cell (i, N+i) only, **after** the division by τ (its
  * default 0 leaves the logit alone, i.e. weight e⁰ = 1 on that negative in the softmax).
  *
- * Not in core: core's `infoNCE` has no per-cell logit offset. With `hardNegativeWeight = 0` this equals
- * `infoNCE(z1, z2, {negatives: [N, 2N−1, D] per-query})`, which the tests check.
+ * This is core's `infoNCE` with in-batch + explicit negatives and a per-cell offset on the negatives'
+ * block: `{ negatives: z3, inBatchNegatives: true, negativeLogitOffset: eye(N)·w }`.
  */
 export function simcseSupervisedLoss(
   z1: tf.Tensor2D,
@@ -27,17 +27,15 @@ export function simcseSupervisedLoss(
   options: { temperature?: number; hardNegativeWeight?: number } = {},
 ): tf.Scalar {
   const { temperature = 0.05, hardNegativeWeight = 0 } = options;
+  // z3 must be [N, D] (row i the hard negative of anchor i), not any [M, D] queue.
   assertEmbeddings(z1, 'z1');
   assertSameShape(z1, z2, 'z1', 'z2');
   assertSameShape(z1, z3, 'z1', 'z3');
   if (!Number.isFinite(hardNegativeWeight)) throw new RangeError(`hardNegativeWeight must be a finite number, got ${hardNegativeWeight}`);
   return tf.tidy(() => {
-    const n = z1.shape[0];
-    const a = l2Normalize(z1);
-    const logits = tf.concat([tf.matMul(a, l2Normalize(z2), false, true), tf.matMul(a, l2Normalize(z3), false, true)], 1).div(temperature);
-    const offset = tf.concat([tf.zeros([n, n]), tf.eye(n).mul(hardNegativeWeight)], 1);
-    const labels = tf.oneHot(tf.range(0, n, 1, 'int32'), 2 * n);
-    return tf.losses.softmaxCrossEntropy(labels, logits.add(offset)) as tf.Scalar;
+    // Only each anchor's own hard negative (the diagonal of the z3 block) gets the offset.
+    const offset = hardNegativeWeight === 0 ? 0 : (tf.eye(z1.shape[0]).mul(hardNegativeWeight) as tf.Tensor2D);
+    return infoNCE(z1, z2, { negatives: z3, inBatchNegatives: true, negativeLogitOffset: offset, temperature });
   });
 }
 
