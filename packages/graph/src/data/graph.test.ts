@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { batchGraphs, unbatch } from './batch.js';
 import type { Graph } from './graph.js';
 import { fromUndirectedEdges, validateGraph } from './graph.js';
@@ -29,16 +29,7 @@ function path2(): Graph {
   };
 }
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('Graph validation', () => {
   it('names the out-of-range edge', () => {

@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import type { Graph } from '../data/graph.js';
 import { fromUndirectedEdges } from '../data/graph.js';
 import { GraphCL } from './graphcl.js';
@@ -23,16 +23,7 @@ function toyGraphs(count: number, seed: number): Graph[] {
   });
 }
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('simplex projection', () => {
   it('bisection converges to the exact Euclidean projection', () => {

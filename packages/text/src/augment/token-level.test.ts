@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { loadWordNet } from '../data/wordnet.js';
 import { crop, reorder, spanDeletion, synonymReplacement, textView, wordDeletion } from './token-level.js';
 
@@ -8,16 +8,7 @@ const text = 'the quick brown fox jumps over the lazy dog near the river bank';
 const n = text.split(' ').length;
 
 describe('token-level augmentations', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   it('are deterministic for a seed and vary across seeds', () => {
     for (const f of [crop, wordDeletion, spanDeletion, reorder]) {

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { main } from './main.js';
 
 const corpus = decodeURIComponent(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url).pathname);
@@ -15,16 +15,9 @@ async function run(argv: string[]): Promise<{ code: number; out: string[] }> {
 }
 
 describe('contrastive-text CLI', () => {
-  let before = 0;
+  useCpuLeakCheck();
   beforeAll(async () => {
     process.env.CONTRASTIVE_BACKEND = 'cpu';
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('--help works alone, for the tool and each command', async () => {

@@ -1,25 +1,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { UsageError } from './args.js';
 import { batchesPerEpoch, TRAIN_HELP, trainCommand } from './train-command.js';
 
 const corpus = decodeURIComponent(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url).pathname);
 
 describe('contrastive-text train: optimizer flags and ConSERT test pooling', () => {
-  let before = 0;
+  useCpuLeakCheck();
   beforeAll(async () => {
     process.env.CONTRASTIVE_BACKEND = 'cpu';
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
   });
   afterEach(() => {
     vi.restoreAllMocks();
-    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('counts the batches an epoch yields (a last batch of < 2 items is dropped)', () => {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { BertEncoder } from './bert.js';
 import { bertConfig } from './bert-config.js';
 import { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';
@@ -37,16 +38,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe('BERT encoder', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   const inputs = () => ({
     inputIds: tf.tensor2d(fx.inputIds, undefined, 'int32'),

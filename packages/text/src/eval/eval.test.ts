@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { bertConfig } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
@@ -16,16 +16,7 @@ import { spearman } from './spearman.js';
 const corpus = readFileSync(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
 
 describe('evaluation', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   it('spearman matches scipy (with ties) and detects perfect monotone relations', () => {
     expect(spearman([1, 2, 3, 4, 5, 2], [5, 6, 7, 8, 7, 1])).toBeCloseTo(0.7941176470588236, 10);

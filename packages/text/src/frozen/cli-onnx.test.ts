@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { main } from '../cli/main.js';
 
 const fixtures = decodeURIComponent(new URL('../__fixtures__/', import.meta.url).pathname);
@@ -26,18 +26,11 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
 
 describe('contrastive-text encode/eval with a frozen ONNX folder', () => {
   let tmp = '';
-  let before = 0;
+  useCpuLeakCheck();
   beforeAll(async () => {
-    await tf.setBackend('cpu');
     tmp = mkdtempSync(path.join(os.tmpdir(), 'cli-onnx-'));
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
 
   it('encode runs onnx/model.onnx and matches the PyTorch reference', async () => {
     // Untruncated cases only: the CLI uses the model's full 24-token window, the fixture 16 tokens.

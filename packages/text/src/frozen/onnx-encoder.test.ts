@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
-import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { detectRuntime, disposeEncoder, loadEncoder } from './load-encoder.js';
@@ -38,19 +38,12 @@ function expectClose(actual: Float32Array[], expected: number[][], tol = 1e-4): 
 
 describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
   let enc: OnnxSentenceEncoder;
-  let before = 0;
+  useCpuLeakCheck();
   beforeAll(async () => {
-    await tf.setBackend('cpu');
     enc = await OnnxSentenceEncoder.load(onnxDir, { maxLength: ref.maxLength });
   });
   afterAll(async () => {
     await enc.dispose();
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('tokenises like the independent Python WordPiece (incl. [UNK] and truncation keeping [SEP])', () => {

@@ -1,15 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { l2NormalizeInPlace, poolHidden } from './pool-hidden.js';
 
 describe('poolHidden', () => {
-  let before = 0;
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   // 2 rows, 3 positions, 2 features; row 1 has one padded position holding a large value that must be ignored.
   const hidden = [1, 2, 3, 4, 5, 6, /* row 1 */ -1, 0, 1, 2, 100, 100];

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, createRng, infoNCE, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 import { ConSERT, parseConsertView } from './consert.js';
@@ -39,16 +40,7 @@ const scalar = (t: tf.Scalar): number => {
 };
 
 describe('SimCSE / ConSERT', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   it('losses match the PyTorch ports of the official code', () => {
     const n = fx.n as number;

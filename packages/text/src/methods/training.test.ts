@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { bertConfig } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
@@ -20,16 +20,7 @@ const docs = Array.from({ length: 16 }, () => rng.shuffle([...words]).slice(0, 6
 const pairs = docs.map((d) => ({ query: rng.shuffle(d.slice(0, 2)).join(' '), document: d.join(' ') }));
 
 describe('a short training run', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   it('improves retrieval over the untrained encoder', async () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'train-')), 'tok');

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { basicTokenize, buildWordPieceTokenizer, buildWordPieceVocab, SPECIAL_TOKENS } from './build-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
 
@@ -10,16 +10,7 @@ const corpusFile = new URL('../__fixtures__/corpus/tiny.txt', import.meta.url);
 const corpus = readFileSync(corpusFile, 'utf8').split('\n').filter((l) => l.trim());
 
 describe('WordPiece vocabulary + AutoTokenizer', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useCpuLeakCheck();
 
   it('builds a deterministic vocabulary with specials first and every character covered', () => {
     const v1 = buildWordPieceVocab(corpus, { vocabSize: 120, minFrequency: 1 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import {
   byolViews,
   colorJitter,
@@ -19,16 +20,7 @@ import {
   solarize,
 } from './index.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** A deterministic, non-constant batch `[n, h, w, c]` in [0, 1]. */
 function batch(n = 4, h = 12, w = 12, c = 3): tf.Tensor4D {

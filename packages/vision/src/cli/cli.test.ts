@@ -2,20 +2,19 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { run } from './main.js';
 
 let root: string;
-let before = 0;
 const io = () => {
   const lines: string[] = [];
   const errs: string[] = [];
   return { lines, errs, out: (s: string) => lines.push(s), err: (s: string) => errs.push(s) };
 };
 
+useCpuLeakCheck();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'vision-cli-'));
   // Two classes of tiny grayscale-ish images: bright squares vs dark stripes, 10 each.
   for (const [cls, make] of [
@@ -31,12 +30,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
 
 const base = () => ['--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--image-size', '8', '--channels', '1', '--batch-size', '8', '--backend', 'wasm', '--probe-epochs', '5'];
 

@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import type { ViewPair } from '../augment/presets.js';
 import { simclrViews } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { viewAlignmentUniformity } from './evaluate.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** 40 random 6×6×1 images (seeded), kept as plain numbers so the dataset owns no tensors. */
 function dataset(n = 40): ImageDataset {

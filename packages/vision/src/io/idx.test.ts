@@ -2,25 +2,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { encodeIdx, parseIdx, readIdx, writeIdx } from './idx.js';
 import { findIdxPair, loadIdxDataset } from './idx-dataset.js';
 import { imageBatches, readAll } from './dataset.js';
 import { BUNDLED_FASHION_MNIST } from './bundled.js';
 
 let dir: string;
-let before = 0;
+useCpuLeakCheck();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'idx-'));
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
 
 describe('IDX format', () => {
   it('round-trips raw and gzip', async () => {

@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { openImageFolder } from './image-folder.js';
 import { openDataset } from './open-dataset.js';
 import { imageBatches } from './dataset.js';
 import { BUNDLED_FASHION_MNIST } from './bundled.js';
 
 let root: string;
-let before = 0;
 const solid = (w: number, h: number, r: number, g: number, b: number) =>
   sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } });
 
+useCpuLeakCheck();
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'imgfolder-'));
   await mkdir(join(root, 'labeled', 'cat'), { recursive: true });
   await mkdir(join(root, 'labeled', 'dog'), { recursive: true });
@@ -30,12 +30,6 @@ beforeAll(async () => {
   await writeFile(join(root, 'corrupt', 'broken.png'), Buffer.from('this is not a png'));
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
 
 describe('openImageFolder', () => {
   it('labels by sub-folder, decodes PNG/JPEG/WebP and resizes to the requested size', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { byolLoss, mocoV3Loss, simsiamLoss } from './index.js';
 
 /** Inputs, losses and gradients from tools/reference/vision_method_losses.py (PyTorch, float64). */
@@ -8,16 +9,7 @@ const fx = JSON.parse(readFileSync(new URL('./__fixtures__/method-losses.json', 
   inputs: Record<'a1' | 'a2' | 'b1' | 'b2', number[][]>;
 } & Record<'byol' | 'simsiam' | 'mocov3', { loss: number; grad_a1: number[][]; grad_a2: number[][] }>;
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 const cases = {
   byol: byolLoss,

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { groupedForward } from './shuffle-bn.js';
 import { maxDiff } from './test-helpers.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** Flatten → BN (training mode uses batch statistics) → Dense: the smallest net with the BN shortcut. */
 function bnNet(): tf.LayersModel {
