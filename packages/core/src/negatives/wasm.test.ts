@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../test-utils/setup.js';
 import { HardNegativeMiner } from './hard-negative-miner.js';
 import { MemoryBank } from './memory-bank.js';
 import { MoCoQueue } from './moco-queue.js';
@@ -8,18 +9,7 @@ import { MoCoQueue } from './moco-queue.js';
 // The queue and bank pick their row kernels by backend (gather vs gatherND, scatter with or without a
 // defensive copy): run the mechanics again on wasm, the backend initBackend() prefers without tfjs-node.
 
-let before = 0;
-beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true);
-  await tf.ready();
-  expect(tf.getBackend()).toBe('wasm');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useLeakCheck({ backend: 'wasm' });
 
 const idKeys = (ids: number[]): tf.Tensor2D => tf.tensor2d(ids.map((id) => [id, 0.5]));
 

@@ -4,21 +4,39 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
+/** Options of {@link useLeakCheck}. */
+export interface LeakCheckOptions {
+  /**
+   * Backend set (and asserted active) once before the first test of the file, or of the `describe` block
+   * the call sits in. Default `'cpu'`. It must be registered already: for `'wasm'` the test file imports
+   * `@tensorflow/tfjs-backend-wasm` (or core's `backend/init-backend.js`).
+   */
+  backend?: 'cpu' | 'wasm';
+}
+
 /**
- * Test-file setup shared by core's tests: run on the `cpu` backend and assert after every test that
- * `tf.memory().numTensors` is back to where it was before it (no tensor leaks).
+ * Test-file setup shared by the tests: run on `backend` and assert after every test that
+ * `tf.memory().numTensors` is back to where it was before it (no tensor leaks). The count is engine-wide,
+ * so a test may switch backends in between; the backend is set only once, not reset before each test.
  */
-export function useCpuLeakCheck(): void {
+export function useLeakCheck({ backend = 'cpu' }: LeakCheckOptions = {}): void {
   let before = 0;
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    expect(await tf.setBackend(backend), `tf.setBackend('${backend}')`).toBe(true);
+    await tf.ready();
+    expect(tf.getBackend()).toBe(backend);
   });
   beforeEach(() => {
     before = tf.memory().numTensors;
   });
   afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.memory().numTensors, 'tensors alive after the test (leak)').toBe(before);
   });
+}
+
+/** {@link useLeakCheck} on the `cpu` backend (core's, vision's, text's and graph's default). */
+export function useCpuLeakCheck(): void {
+  useLeakCheck({ backend: 'cpu' });
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 
@@ -20,16 +21,7 @@ const cases: [number[], number[], boolean, boolean][] = [
 ];
 
 describe('wasm BatchMatMul (transposed / batched on XNNPACK) parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: %j · %j (tA=%s, tB=%s)', async (i, as, bs, tA, tB) => {
     const av = randn(as.reduce((p, q) => p * q), 100 + i);

@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
 
 describe('FusedBatchNorm gradient without activation-sized leftovers', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it('is the registered gradient', () => {
     expect(tf.getGradient('FusedBatchNorm')?.gradFunc).toBe(fusedBatchNormGradConfig.gradFunc);

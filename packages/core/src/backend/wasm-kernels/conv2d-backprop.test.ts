@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 import { wasmTrainingKernelsRegistered } from './register.js';
@@ -49,16 +50,7 @@ function geometry(c: Case): tf.backend_util.Conv2DInfo {
 }
 
 describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it('registers our kernels on wasm', () => {
     expect(wasmTrainingKernelsRegistered()).toBe(true);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 
@@ -14,16 +15,7 @@ const cases: [string, number[][]][] = [
 ];
 
 describe('wasm Einsum parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: %s', async (i, eq, shapes) => {
     const vals = shapes.map((s, k) => randn(s.reduce((p, q) => p * q, 1), 500 + 10 * i + k));

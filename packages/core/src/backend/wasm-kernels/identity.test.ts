@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 
 describe('wasm Identity / same-dtype Cast share data (no copy), parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it('clone and same-dtype cast reuse the buffer; the copy outlives its source', async () => {
     const x = tf.tensor2d(randn(64 * 64, 1), [64, 64]);

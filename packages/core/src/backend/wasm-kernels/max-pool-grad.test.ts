@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 
@@ -12,16 +13,7 @@ const cases: { x: [number, number, number, number]; k: number | [number, number]
 ];
 
 describe('wasm MaxPoolGrad parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i: gradient of maxPool', async (i, c) => {
     const xv = randn(c.x.reduce((p, q) => p * q), 600 + i);

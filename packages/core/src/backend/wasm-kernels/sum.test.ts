@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLeakCheck } from '../../test-utils/setup.js';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 
 describe('wasm Sum (leading axes without transpose) parity with cpu', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  useLeakCheck({ backend: 'wasm' });
 
   const xv = randn(4 * 5 * 6 * 7, 1);
   const cases: [number | number[], boolean][] = [
