@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { alignment } from './alignment.js';
 import { uniformity } from './uniformity.js';
-import { checkCase, loadCases, tensorCount } from './test-utils/fixtures.js';
+import { checkCase, loadCases } from './test-utils/fixtures.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tensorCount();
-});
-afterEach(() => {
-  expect(tensorCount()).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('alignment matches the PyTorch reference (SsnL/align_uniform)', () => {
   for (const c of loadCases('alignment.json')) {

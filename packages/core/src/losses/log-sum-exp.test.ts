@@ -1,18 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { log1mExp, MASKED_LOGIT, maskedLogSumExp } from './log-sum-exp.js';
-import { tensorCount } from './test-utils/fixtures.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tensorCount();
-});
-afterEach(() => {
-  expect(tensorCount()).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('maskedLogSumExp', () => {
   it('ignores masked entries (value and exactly zero gradient) and does not overflow at 1/τ = 100', () => {

@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { estimateNceZ, NceLoss, nceLoss } from './nce-loss.js';
-import { checkCase, loadCases, tensorCount, toTensor } from './test-utils/fixtures.js';
+import { checkCase, loadCases, toTensor } from './test-utils/fixtures.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tensorCount();
-});
-afterEach(() => {
-  expect(tensorCount()).toBe(before);
-});
+useCpuLeakCheck();
 
 const cases = loadCases('nce-loss.json');
 const names = ['features', 'positiveRows', 'negativeRows'] as const;

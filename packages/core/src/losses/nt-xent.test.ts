@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { ntXent } from './nt-xent.js';
-import { checkCase, loadCases, tensorCount } from './test-utils/fixtures.js';
+import { checkCase, loadCases } from './test-utils/fixtures.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tensorCount();
-});
-afterEach(() => {
-  expect(tensorCount()).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('ntXent matches the PyTorch reference (google-research/simclr objective.py)', () => {
   for (const c of loadCases('nt-xent.json')) {

@@ -1,19 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { cosineDistance, euclidean, squaredEuclidean } from './distances.js';
 import { cosineSimilarityMatrix, l2Normalize, offDiagonalMask, twoViewNegativeMask } from './similarity.js';
-import { tensorCount } from './test-utils/fixtures.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tensorCount();
-});
-afterEach(() => {
-  expect(tensorCount()).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('similarity and distance helpers', () => {
   it('l2Normalize gives unit rows and maps a zero row to zeros (no NaN)', () => {
