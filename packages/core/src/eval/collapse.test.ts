@@ -1,16 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { loadEvalFixture } from './__fixtures__/load.js';
 import { collapseStd } from './collapse.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('collapseStd', () => {
   it("matches lightly's std_of_l2_normalized (PyTorch) on healthy and collapsed embeddings", () => {

@@ -3,20 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { createRng } from '../random/rng.js';
 import { loadEvalFixture } from './__fixtures__/load.js';
 import { embeddingMap, embeddingMapPng } from './embedding-map.js';
 import { pca2 } from './pca.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** Three well-separated Gaussian blobs in 10-D. */
 function blobs(perClass: number, seed = 1): { x: number[][]; y: number[] } {

@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { loadEvalFixture } from './__fixtures__/load.js';
 import { l2Normalize } from '../losses/index.js';
 import { knnAccuracy, knnPredict } from './knn.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('knnPredict / knnAccuracy vs lightly knn_predict (PyTorch reference)', () => {
   const fx = loadEvalFixture();

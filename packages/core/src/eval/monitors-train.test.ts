@@ -1,18 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { createRng } from '../random/rng.js';
 import { train, type TrainCallbacks } from '../train/index.js';
 import { collapseMonitor } from './collapse-monitor.js';
 import { knnMonitor } from './knn-monitor.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('monitors inside the core train() loop', () => {
   it('record kNN accuracy and warn when a collapsing encoder loses its spread', async () => {

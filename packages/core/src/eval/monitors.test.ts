@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { createRng } from '../random/rng.js';
 import { collapseMonitor } from './collapse-monitor.js';
 import { knnMonitor } from './knn-monitor.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** Clustered embeddings whose cluster spread grows with `noise` (noise 0 = perfect clusters). */
 function clustered(n: number, d: number, classes: number, noise: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {

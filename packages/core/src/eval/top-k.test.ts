@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { ColumnTopK, topKPerColumn } from './top-k.js';
 
-let before = 0;
-beforeEach(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 /** `[rows, cols]` values drawn from `levels` distinct numbers (few levels → many ties). */
 function tiedMatrix(rows: number, cols: number, levels: number, seed: number): Float32Array {

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { HardNegativeMiner, mineHardNegatives } from './hard-negative-miner.js';
 import { MemoryBank } from './memory-bank.js';
 import { MoCoQueue } from './moco-queue.js';
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 async function read<T>(t: tf.Tensor): Promise<T> {
   const v = (await t.array()) as T;

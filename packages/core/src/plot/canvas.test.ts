@@ -1,17 +1,11 @@
 import { PNG } from 'pngjs';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { RasterCanvas } from './canvas.js';
 import { textWidth } from './font.js';
 
 // Plotting makes no tensors; the check guards against a future change that does.
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('RasterCanvas', () => {
   it('draws lines, rects and discs at the given pixels and encodes a decodable PNG', () => {

@@ -1,17 +1,11 @@
 import { PNG } from 'pngjs';
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { categoryColor } from './colors.js';
 import { lineChartLayout, lineChartPng } from './line-chart.js';
 
 // Plotting makes no tensors; the check guards against a future change that does.
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 function decode(buf: Buffer): { width: number; height: number; at: (x: number, y: number) => number[] } {
   const img = PNG.sync.read(buf);

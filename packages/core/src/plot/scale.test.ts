@@ -1,15 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { formatTick, linearScale, linearTicks, logDomain, logScale, niceDomain, niceStep } from './scale.js';
 
 // Plotting makes no tensors; the check guards against a future change that does.
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('scales and ticks', () => {
   it('chooses 1-2-5 steps and nice domains', () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { linearWarmupDecay, warmupStepsFromRatio } from './linear-schedule.js';
 
+// Schedules make no tensors; the check guards against a future change that does.
+useCpuLeakCheck();
+
 describe('linearWarmupDecay (HF get_linear_schedule_with_warmup)', () => {
-  let before = 0;
   it('warms up from 0, peaks at the end of the warm-up, decays linearly to 0 and stays there', () => {
-    before = tf.memory().numTensors;
     const s = linearWarmupDecay({ base: 0.1, warmupSteps: 4, totalSteps: 14 });
     expect(s(0)).toBe(0);
     expect(s(1)).toBeCloseTo(0.025, 15);
@@ -17,7 +18,6 @@ describe('linearWarmupDecay (HF get_linear_schedule_with_warmup)', () => {
     // No warm-up: SimCSE's HF Trainer default (linear decay from the first step).
     const d = linearWarmupDecay({ base: 3e-5, warmupSteps: 0, totalSteps: 3 });
     [3e-5, 2e-5, 1e-5, 0].forEach((want, k) => expect(d(k)).toBeCloseTo(want, 18));
-    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rounds the warm-up up from a ratio, as HF and ConSERT do', () => {
