@@ -1,23 +1,11 @@
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { decodePng } from '../test-utils/png.js';
 import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { categoryColor } from './colors.js';
 import { lineChartLayout, lineChartPng } from './line-chart.js';
 
 // Plotting makes no tensors; the check guards against a future change that does.
 useCpuLeakCheck();
-
-function decode(buf: Buffer): { width: number; height: number; at: (x: number, y: number) => number[] } {
-  const img = PNG.sync.read(buf);
-  return {
-    width: img.width,
-    height: img.height,
-    at: (x, y) => {
-      const o = (Math.round(y) * img.width + Math.round(x)) * 4;
-      return [img.data[o]!, img.data[o + 1]!, img.data[o + 2]!];
-    },
-  };
-}
 
 describe('lineChartPng', () => {
   const series = [
@@ -27,7 +15,7 @@ describe('lineChartPng', () => {
 
   it('has the requested size and draws each series in its colour where the data says', () => {
     const opts = { title: 'Loss', xLabel: 'epoch', yLabel: 'loss', width: 500, height: 320 };
-    const img = decode(lineChartPng(series, opts));
+    const img = decodePng(lineChartPng(series, opts));
     expect([img.width, img.height]).toEqual([500, 320]);
     const { xScale, yScale } = lineChartLayout(series, opts);
     // Data points of series 0 at x = 0 and x = 5 (ends of the curve), and of series 1 at x = 2.
@@ -45,12 +33,12 @@ describe('lineChartPng', () => {
     const opts = { logY: true, width: 300, height: 240 };
     const { yScale, xScale } = lineChartLayout([{ name: 'l', values }], opts);
     expect(yScale.map(100) - yScale.map(10)).toBeCloseTo(yScale.map(1) - yScale.map(0.1), 9);
-    const img = decode(lineChartPng([{ name: 'l', values }], opts));
+    const img = decodePng(lineChartPng([{ name: 'l', values }], opts));
     expect(img.at(xScale.map(2), yScale.map(1))).toEqual([...categoryColor(0)]);
   });
 
   it('draws a single point and a constant series', () => {
-    const img = decode(lineChartPng([{ name: 'c', values: [2, 2, 2] }, { name: 'p', values: [7] }], { width: 200, height: 150 }));
+    const img = decodePng(lineChartPng([{ name: 'c', values: [2, 2, 2] }, { name: 'p', values: [7] }], { width: 200, height: 150 }));
     expect(img.width).toBe(200);
   });
 

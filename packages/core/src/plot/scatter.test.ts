@@ -1,5 +1,5 @@
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { decodePng } from '../test-utils/png.js';
 import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { categoryColor, PALETTE } from './colors.js';
 import { scatterLayout, scatterPng } from './scatter.js';
@@ -7,29 +7,12 @@ import { scatterLayout, scatterPng } from './scatter.js';
 // Plotting makes no tensors; the check guards against a future change that does.
 useCpuLeakCheck();
 
-function decode(buf: Buffer): { width: number; height: number; at: (x: number, y: number) => number[]; count: (rgb: readonly number[]) => number } {
-  const img = PNG.sync.read(buf);
-  return {
-    width: img.width,
-    height: img.height,
-    at: (x, y) => {
-      const o = (Math.round(y) * img.width + Math.round(x)) * 4;
-      return [img.data[o]!, img.data[o + 1]!, img.data[o + 2]!];
-    },
-    count: (rgb) => {
-      let n = 0;
-      for (let o = 0; o < img.data.length; o += 4) if (img.data[o] === rgb[0] && img.data[o + 1] === rgb[1] && img.data[o + 2] === rgb[2]) n++;
-      return n;
-    },
-  };
-}
-
 describe('scatterPng', () => {
   it('puts each point, in its class colour, where its coordinates say', () => {
     const points = [[0, 0], [10, 10], [10, 0], [0, 10]];
     const labels = [0, 1, 2, 3];
     const opts = { width: 400, height: 300, title: 'map', classNames: ['zero', 'one', 'two', 'three'] };
-    const img = decode(scatterPng(points, labels, opts));
+    const img = decodePng(scatterPng(points, labels, opts));
     expect([img.width, img.height]).toEqual([400, 300]);
     const { xScale, yScale } = scatterLayout(points, labels, opts);
     points.forEach(([x, y], i) => {
@@ -45,7 +28,7 @@ describe('scatterPng', () => {
 
   it('accepts a flat Float32Array n×2 and no labels (single colour, no legend)', () => {
     const flat = new Float32Array([0, 0, 1, 2, 2, 1]);
-    const img = decode(scatterPng(flat, undefined, { width: 200, height: 160 }));
+    const img = decodePng(scatterPng(flat, undefined, { width: 200, height: 160 }));
     const { xScale, yScale } = scatterLayout(flat, undefined, { width: 200, height: 160 });
     expect(img.at(xScale.map(1), yScale.map(2))).toEqual([...PALETTE[0]!]);
     expect(img.count(PALETTE[1]!)).toBe(0);
@@ -53,7 +36,7 @@ describe('scatterPng', () => {
 
   it('draws a legend swatch for every class present, in class order', () => {
     const pts = [[0, 0], [1, 1], [2, 2]];
-    const withLegend = decode(scatterPng(pts, [4, 4, 7], { width: 300, height: 200 }));
+    const withLegend = decodePng(scatterPng(pts, [4, 4, 7], { width: 300, height: 200 }));
     // 3 dots in the plot; the legend adds one more dot per class.
     const dotPixels4 = withLegend.count(categoryColor(4));
     const dotPixels7 = withLegend.count(categoryColor(7));
