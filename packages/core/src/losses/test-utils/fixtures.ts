@@ -82,8 +82,3 @@ export function checkCase(
     tf.dispose(xs);
   }
 }
-
-/** Records `tf.memory().numTensors` so a test can assert that nothing leaked. */
-export function tensorCount(): number {
-  return tf.memory().numTensors;
-}
