@@ -18,6 +18,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { registerFusedBatchNormGrad } from './batch-norm-grad.js';
+import { registerTileGrad } from './tile-grad.js';
 import { equalConfig } from './broadcast-equal.js';
 import { castConfig, identityConfig } from './identity.js';
 import { einsumConfig } from './einsum.js';
@@ -70,6 +71,8 @@ export function registerWasmTrainingKernels(): string[] {
   // Not a kernel: tfjs's FusedBatchNorm gradient keeps two activation-sized temporaries alive for
   // the whole backward pass (see batch-norm-grad.ts); same math, less memory, on every backend.
   if (registerFusedBatchNormGrad()) done.push('FusedBatchNorm gradient');
+  // Also not a kernel: tfjs's Tile gradient is one Slice + Add per repeat (see tile-grad.ts).
+  if (registerTileGrad()) done.push('Tile gradient');
   const added: KernelConfig[] = [
     conv2DBackpropFilterConfig,
     depthwiseBackpropFilterConfig,
