@@ -69,10 +69,7 @@ export class ClassTokenPosEmbed extends tf.layers.Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       const [n, t, d] = x.shape;
       const withPos = x.add(tf.tensor3d(this.pos!, [1, t, d]));
-      // A broadcasting add, not tile/broadcastTo (both run the Tile kernel): tfjs's Tile gradient is one
-      // Slice + Add per repeat, which made this layer ~60 % of a ViT training step on wasm; Add's
-      // broadcast gradient is one Sum.
-      const cls = tf.add(tf.zeros([n, 1, d]), this.cls!.read());
+      const cls = tf.tile(this.cls!.read(), [n, 1, 1]);
       return tf.concat([cls, withPos], 1);
     });
   }
@@ -134,13 +131,9 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       const h = this.numHeads;
       const dh = d / h;
       const qkv = tf.matMul(x.reshape([n * t, d]), this.qkv!.read() as tf.Tensor2D).add(this.qkvBias!.read());
-      // [n·t, 3d] → three [n·h, t, dh]. Split on the 2-D matrix and transpose in 4-D: the obvious 5-D
-      // reshape + unstack runs through tfjs-wasm's generic rank-5 Slice, ~500× slower (28 s of a 48 s step).
-      const [q, k, v] = tf.split(qkv, 3, 1).map((z) => z.reshape([n, t, h, dh]).transpose([0, 2, 1, 3]).reshape([n * h, t, dh]) as tf.Tensor3D) as [
-        tf.Tensor3D,
-        tf.Tensor3D,
-        tf.Tensor3D,
-      ];
+      // [n·t, 3d] → [3, n, h, t, dh]
+      const heads = qkv.reshape([n, t, 3, h, dh]).transpose([2, 0, 3, 1, 4]);
+      const [q, k, v] = tf.unstack(heads, 0).map((z) => z.reshape([n * h, t, dh]) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       const attn = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dh)), -1);
       const out = tf.matMul(attn, v).reshape([n, h, t, dh]).transpose([0, 2, 1, 3]).reshape([n * t, d]);
       return tf.matMul(out, this.proj!.read() as tf.Tensor2D).add(this.projBias!.read()).reshape([n, t, d]);
