@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { registerGradientOnce } from './register-gradient.js';
 
 export const fusedBatchNormGradConfig: GradConfig = {
   kernelName: 'FusedBatchNorm',
@@ -44,12 +45,7 @@ export const fusedBatchNormGradConfig: GradConfig = {
   },
 };
 
-const MARK = Symbol.for('@contrastive/core/fused-batch-norm-grad');
-
 /** Install our FusedBatchNorm gradient (idempotent). Returns true when newly installed. */
 export function registerFusedBatchNormGrad(): boolean {
-  const g = tf.getGradient('FusedBatchNorm') as (GradConfig & { [MARK]?: boolean }) | undefined;
-  if (g?.[MARK]) return false;
-  tf.registerGradient({ ...fusedBatchNormGradConfig, [MARK]: true } as GradConfig);
-  return true;
+  return registerGradientOnce(fusedBatchNormGradConfig, Symbol.for('@contrastive/core/fused-batch-norm-grad'));
 }

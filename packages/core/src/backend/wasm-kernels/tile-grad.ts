@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { registerGradientOnce } from './register-gradient.js';
 
 export const tileGradConfig: GradConfig = {
   kernelName: 'Tile',
@@ -31,12 +32,7 @@ export const tileGradConfig: GradConfig = {
   },
 };
 
-const MARK = Symbol.for('@contrastive/core/tile-grad');
-
 /** Install our Tile gradient (idempotent). Returns true when newly installed. */
 export function registerTileGrad(): boolean {
-  const g = tf.getGradient('Tile') as (GradConfig & { [MARK]?: boolean }) | undefined;
-  if (g?.[MARK]) return false;
-  tf.registerGradient({ ...tileGradConfig, [MARK]: true } as GradConfig);
-  return true;
+  return registerGradientOnce(tileGradConfig, Symbol.for('@contrastive/core/tile-grad'));
 }
