@@ -68,8 +68,8 @@ export function buildRun(cfg: RunConfig): VisionMethod {
     const d = encoder.outputs[0]!.shape[1] as number;
     return new SimCLR({ ...common, temperature, projector: simclrProjector({ hidden: d, out: 64 }) });
   }
-  const objective = cfg.method === 'instdisc' ? (cfg.objective ?? 'nce') : undefined;
-  return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize, objective });
+  // A run.json without `objective` (written before the flag existed) gets InstDisc's own default, NCE.
+  return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize, objective: cfg.objective });
 }
 
 /** A dataset whose images are resized to `size` on read (IDX data at another resolution). */

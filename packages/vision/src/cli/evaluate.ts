@@ -28,15 +28,13 @@ export async function viewAlignmentUniformity(
   views: ViewPair,
   opts: { seed?: number; maxImages?: number; batchSize?: number } = {},
 ): Promise<{ alignment: number; uniformity: number }> {
-  const n = Math.min(opts.maxImages ?? 2048, ds.size);
+  const n = opts.maxImages ?? 2048;
   const batchSize = opts.batchSize ?? 256;
   const rng = createRng(opts.seed ?? 0);
   const a: tf.Tensor2D[] = [];
   const b: tf.Tensor2D[] = [];
   try {
-    for (let s = 0; s < n; s += batchSize) {
-      const idx = Int32Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
-      const images = await ds.read(idx);
+    for await (const { images } of imageBatches(ds, { batchSize, limit: n })) {
       try {
         a.push(tf.tidy(() => embedImages(encoder, views[0](images, rng), batchSize)));
         b.push(tf.tidy(() => embedImages(encoder, views[1](images, rng), batchSize)));
