@@ -23,7 +23,7 @@ const test = await loadIdxDataset(dir, { split: 'test' });
 const numClasses = train.classNames?.length ?? 10;
 
 const encoder = buildEncoder({ name: 'small-cnn', inputShape: [train.height, train.width, train.channels], seed });
-const classifier = tf.sequential({ layers: [tf.layers.dense({ inputShape: [encoder.outputs[0]!.shape[1] as number], units: numClasses, name: 'sup_logits' })] });
+const classifier = tf.sequential({ layers: [tf.layers.dense({ inputShape: [encoder.outputs[0]!.shape[1] as number], units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: 'sup_logits' })] });
 const optimizer = tf.train.adam(1e-3);
 const rng = createRng(seed);
 
