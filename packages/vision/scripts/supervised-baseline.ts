@@ -16,6 +16,7 @@ const dir = !process.argv[2] || process.argv[2] === 'bundled' ? BUNDLED_FASHION_
 const epochs = Number(process.argv[3] ?? 3);
 const seed = Number(process.argv[4] ?? 0);
 if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`epochs must be an integer >= 1, got ${process.argv[3]}`);
+if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${process.argv[4]}`);
 await initBackend({ log: false });
 const t0 = performance.now();
 const train = await loadIdxDataset(dir);
@@ -46,15 +47,12 @@ for (let epoch = 1; epoch <= epochs; epoch += 1) {
 }
 const trainSeconds = (performance.now() - t0) / 1000;
 
-let correct = 0;
-for await (const batch of imageBatches(test, { batchSize: 512 })) {
-  const pred = tf.tidy(() => tf.argMax(classifier.apply(encoder.apply(batch.images)) as tf.Tensor2D, 1));
-  const p = (await pred.data()) as Int32Array;
-  batch.indices.forEach((idx, j) => { if (p[j] === test.labels![idx]) correct += 1; });
-  tf.dispose([pred, batch.images]);
-}
+// Classifier accuracy on the inference-mode test embeddings scoreEncoder already computed (dataset order).
 const scores = await scoreEncoder(encoder, train, test, seed);
-scores.testEmbeddings.dispose();
+const pred = tf.tidy(() => tf.argMax(classifier.apply(scores.testEmbeddings) as tf.Tensor2D, 1));
+const p = (await pred.data()) as Int32Array;
+const correct = p.reduce((c, label, i) => c + (label === test.labels![i] ? 1 : 0), 0);
+tf.dispose([pred, scores.testEmbeddings]);
 console.log(JSON.stringify({
   data: dir, epochs, seed, supervisedTestAccuracy: correct / test.size, knnAccuracy: scores.knnAccuracy,
   linearProbeAccuracy: scores.linearProbeAccuracy, trainSeconds: Math.round(trainSeconds), seconds: Math.round((performance.now() - t0) / 1000),
