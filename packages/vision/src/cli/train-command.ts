@@ -97,7 +97,16 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     cfg = await readRunConfig(outDir, 'out');
     if (v.objective !== undefined && v.objective !== (cfg.objective ?? 'nce')) throw new UsageError(`--resume: ${outDir} was trained with --objective ${cfg.objective ?? 'nce'}`);
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
-    cfg.epochs = intFlag(v, 'epochs', 1) ?? cfg.epochs;
+    const epochs = intFlag(v, 'epochs', 1);
+    if (epochs !== undefined && epochs !== cfg.epochs) {
+      // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
+      log(
+        `[contrastive-vision] --resume: target changed from ${cfg.epochs} to ${epochs} epochs` +
+          (SCHEDULED.has(cfg.method) ? `; ${cfg.method}'s cosine schedules now span ${epochs} epochs from this checkpoint on, so the run differs from a fresh ${epochs}-epoch run` : ''),
+      );
+      cfg.epochs = epochs;
+      await writeRunConfig(outDir, cfg);
+    }
   } else {
     const imageSize = requestedSize ?? train0.height;
     const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(trainDs0.size / 2)));
@@ -234,3 +243,5 @@ async function readBaseline(dir: string): Promise<Baseline | null> {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+/** Methods whose learning rate or momentum follows a cosine schedule over the run's total steps. */
+const SCHEDULED: ReadonlySet<string> = new Set(['moco-v2', 'moco-v3', 'byol', 'simsiam']);
