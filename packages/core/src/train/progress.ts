@@ -42,25 +42,34 @@ export interface ProgressStream {
 }
 
 /**
- * A single-line terminal progress bar redrawn in place with `\r`. It draws only on a TTY, so logs
- * redirected to a file or CI never get carriage-return noise; redraws are throttled to ~10 per second.
+ * A single-line terminal progress bar redrawn in place with `\r` on a TTY. Elsewhere (a log file, CI) it
+ * never writes carriage returns: it prints the same line as plain text at most once per
+ * `plainIntervalMs` (default one minute, the first one after that long), so short runs stay silent and
+ * an hour-long epoch still shows how far it is. TTY redraws are throttled to `minIntervalMs` (100 ms).
  */
 export class ProgressBar {
-  private lastDraw = 0;
+  private lastDraw: number;
   private drawn = false;
   private readonly active: boolean;
 
   constructor(
     private readonly stream: ProgressStream,
     private readonly minIntervalMs = 100,
+    private readonly plainIntervalMs = 60_000,
   ) {
     this.active = stream.isTTY === true;
+    this.lastDraw = this.active ? 0 : Date.now();
   }
 
-  /** Redraws the line (throttled unless `force`). */
+  /** Redraws the line (throttled unless `force`; `force` does not bypass the plain-text interval). */
   update(state: ProgressState, force = false): void {
-    if (!this.active) return;
     const now = Date.now();
+    if (!this.active) {
+      if (now - this.lastDraw < this.plainIntervalMs) return;
+      this.lastDraw = now;
+      this.stream.write(`${formatProgress(state)}\n`);
+      return;
+    }
     if (!force && now - this.lastDraw < this.minIntervalMs) return;
     this.lastDraw = now;
     let line = formatProgress(state);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
-import { formatProgress } from './progress.js';
+import { formatProgress, ProgressBar } from './progress.js';
 import { deriveSeed } from './seed.js';
 import { disposeTensors, train, type TrainCallbacks } from './train.js';
 import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
@@ -252,7 +252,7 @@ describe('train', () => {
     expect(r.losses).toHaveLength(5);
   });
 
-  it('draws a progress bar (steps/s, loss, ETA) only on a TTY', async () => {
+  it('draws a progress bar (steps/s, loss, ETA) on a TTY; a short run off a TTY prints nothing', async () => {
     const model = new Regressor(7);
     const tty: string[] = [];
     const pipe: string[] = [];
@@ -277,6 +277,22 @@ describe('train', () => {
     expect(formatProgress({ epoch: 0, epochs: 3, step: 7, loss: 1.5, stepsPerSecond: 2 })).toBe(
       'epoch 1/3  step 7  2.00 steps/s  loss 1.5000  ETA --:--',
     );
+  });
+
+  it('off a TTY prints plain progress lines (no carriage returns) at most once per interval', () => {
+    const out: string[] = [];
+    const write = (s: string) => out.push(s);
+    const state = { epoch: 0, epochs: 1, step: 3, stepsPerEpoch: 10, loss: 1, stepsPerSecond: 2, etaSeconds: 3.5 };
+    const quiet = new ProgressBar({ isTTY: false, write }); // default: first line after a minute
+    quiet.update(state, true);
+    quiet.newline();
+    expect(out).toEqual([]);
+    const every = new ProgressBar({ isTTY: false, write }, 100, 0);
+    every.update(state);
+    every.update({ ...state, step: 4 });
+    every.newline();
+    expect(out).toEqual([`${formatProgress(state)}\n`, `${formatProgress({ ...state, step: 4 })}\n`]);
+    expect(out.join('')).not.toMatch(/[\r\x1b]/);
   });
 
   it('writes the loss curve PNG after each epoch', async () => {

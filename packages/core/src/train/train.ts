@@ -85,7 +85,7 @@ export interface TrainOptions<B> {
   overwrite?: boolean;
   /** Hooks, one object or several (called in order). */
   callbacks?: TrainCallbacks | readonly TrainCallbacks[];
-  /** Draw a progress bar (steps/s, loss, ETA) on `progressStream` when it is a TTY. Default `true`. */
+  /** Show progress (steps/s, loss, ETA) on `progressStream`: a bar redrawn in place on a TTY, otherwise a plain line once a minute. Default `true`. */
   progress?: boolean;
   /** Stream of the progress bar. Default `process.stderr`. */
   progressStream?: ProgressStream;

@@ -184,7 +184,7 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
     resume: f.resume === true,
     progress: true,
     log,
-    // Without a TTY (logs, CI) core's bar is silent: print a line every 25 steps instead.
+    // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
     callbacks: process.stderr.isTTY ? [] : [{ onStepEnd: (g, l) => { if ((g + 1) % 25 === 0) log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`); } }],
   });
   log(`trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`);
