@@ -173,7 +173,6 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       progress: true,
       log,
     });
-    if (mode === 'resume' && 'syncFromState' in m) (m as unknown as { syncFromState(): void }).syncFromState();
     const trainSeconds = (performance.now() - trainStart) / 1000;
     await m.encoder.save(fileSystemHandler(join(outDir, 'encoder')));
 

@@ -100,9 +100,13 @@ export class InstDisc extends TwoViewMethod {
       loss = infoNCE(f, pos, { negatives: neg, temperature: this.temperature });
     } else {
       if (Number.isNaN(this.logZValue)) {
-        // Lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)); it is a constant, no gradient.
-        this.logZValue = estimateNceZ(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize }).logZ;
-        tf.tidy(() => this.logZ.assign(tf.scalar(this.logZValue)));
+        // Once per process: a restored checkpoint already holds Z in its variable, and a resumed run keeps
+        // it. Otherwise lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)), a constant (no gradient).
+        const stored = this.logZ.dataSync()[0]!;
+        this.logZValue = Number.isNaN(stored)
+          ? estimateNceZ(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize }).logZ
+          : stored;
+        if (Number.isNaN(stored)) tf.tidy(() => this.logZ.assign(tf.scalar(this.logZValue)));
       }
       loss = nceLoss(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize, logZ: this.logZValue });
     }
@@ -117,13 +121,8 @@ export class InstDisc extends TwoViewMethod {
   }
 
   protected override extraState(): Record<string, tf.Variable> {
-    // After a restore the variable holds the saved log Z; pick it up lazily.
+    // After a restore the variable holds the saved log Z; the first NCE step picks it up.
     return { ...this.bank.stateTensors('bank'), 'instdisc/logZ': this.logZ };
-  }
-
-  /** Re-reads log Z from its variable (call after loading a checkpoint). */
-  syncFromState(): void {
-    this.logZValue = this.logZ.dataSync()[0]!;
   }
 
   protected override disposeExtra(): void {

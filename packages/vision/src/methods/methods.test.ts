@@ -228,6 +228,31 @@ describe('checkpoints', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('InstDisc (NCE) restored from a checkpoint keeps the saved Z instead of re-estimating it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vision-ckpt-'));
+    try {
+      const opts = { seed: 1, datasetSize: 16, negatives: 8, views: identityViews, objective: 'nce' as const };
+      const a = new InstDisc({ ...opts, encoder: tinyEncoder(1) });
+      const x = images(4);
+      tf.dispose(a.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }));
+      const logZ = a.stateTensors()['instdisc/logZ']!.dataSync()[0]!;
+      await saveCheckpoint(dir, a, { epoch: 1 });
+      const b = new InstDisc({ ...opts, encoder: tinyEncoder(9) });
+      await loadCheckpoint(dir, b);
+      const y = images(4, 7);
+      tf.dispose(b.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      expect(b.stateTensors()['instdisc/logZ']!.dataSync()[0]).toBe(logZ);
+      // A fresh method on the same batch fixes a different Z, so the equality above is not a coincidence.
+      const c = new InstDisc({ ...opts, encoder: tinyEncoder(9) });
+      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      expect(Math.abs(c.stateTensors()['instdisc/logZ']!.dataSync()[0]! - logZ)).toBeGreaterThan(1e-3);
+      tf.dispose([x, y]);
+      [a, b, c].forEach((m) => m.dispose());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a short run on a tiny subset', () => {
