@@ -100,7 +100,7 @@ export class InstDisc extends TwoViewMethod {
       loss = infoNCE(f, pos, { negatives: neg, temperature: this.temperature });
     } else {
       if (Number.isNaN(this.logZValue)) {
-        // Once per process: a restored checkpoint already holds Z in its variable, and a resumed run keeps
+        // Once per instance: a restored checkpoint already holds Z in its variable, and a resumed run keeps
         // it. Otherwise lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)), a constant (no gradient).
         const stored = this.logZ.dataSync()[0]!;
         this.logZValue = Number.isNaN(stored)
