@@ -102,11 +102,11 @@ export class InstDisc extends TwoViewMethod {
       if (Number.isNaN(this.logZValue)) {
         // Once per instance: a restored checkpoint already holds Z in its variable, and a resumed run keeps
         // it. Otherwise lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)), a constant (no gradient).
-        const stored = this.logZ.dataSync()[0]!;
-        this.logZValue = Number.isNaN(stored)
-          ? estimateNceZ(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize }).logZ
-          : stored;
-        if (Number.isNaN(stored)) tf.tidy(() => this.logZ.assign(tf.scalar(this.logZValue)));
+        this.logZValue = this.logZ.dataSync()[0]!;
+        if (Number.isNaN(this.logZValue)) {
+          this.logZValue = estimateNceZ(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize }).logZ;
+          tf.tidy(() => this.logZ.assign(tf.scalar(this.logZValue)));
+        }
       }
       loss = nceLoss(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize, logZ: this.logZValue });
     }
