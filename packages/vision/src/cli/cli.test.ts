@@ -96,6 +96,7 @@ describe('contrastive-vision CLI', () => {
     expect(resumed.randomInitKnnAccuracy).toBe(summary.randomInitKnnAccuracy);
     // The new target is recorded, so a later --resume without --epochs aims at 2, not the original 1.
     expect(c.errs.join('\n')).toMatch(/target changed from 1 to 2 epochs/);
+    expect(c.errs.join('\n')).not.toMatch(/cosine schedules/); // SimCLR's LR is constant
     expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).epochs).toBe(2);
     const ckpt = JSON.parse(await readFile(join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
     expect(JSON.stringify(ckpt)).toMatch(/"epoch":\s*2/);

@@ -88,6 +88,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const backend: BackendName = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
 
   let cfg: RunConfig;
+  let retargeted: { from: number; to: number } | null = null;
   const channelsFlag = oneOf(v, 'channels', ['1', '3'] as const);
   const requestedSize = intFlag(v, 'image-size', 4);
   const train0 = await openData('data', dataPath, 'train', { imageSize: requestedSize, channels: channelsFlag ? (Number(channelsFlag) as 1 | 3) : undefined });
@@ -100,10 +101,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
-      log(
-        `[contrastive-vision] --resume: target changed from ${cfg.epochs} to ${epochs} epochs` +
-          (SCHEDULED.has(cfg.method) ? `; ${cfg.method}'s cosine schedules now span ${epochs} epochs from this checkpoint on, so the run differs from a fresh ${epochs}-epoch run` : ''),
-      );
+      retargeted = { from: cfg.epochs, to: epochs };
       cfg.epochs = epochs;
       await writeRunConfig(outDir, cfg);
     }
@@ -137,6 +135,12 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
 
   const m = buildRun(cfg);
+  if (retargeted) {
+    log(
+      `[contrastive-vision] --resume: target changed from ${retargeted.from} to ${retargeted.to} epochs` +
+        (m.usesTotalSteps ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run` : ''),
+    );
+  }
   const views = cliViews(cfg.method, cfg.imageSize);
   try {
     let baseline: Baseline | null = null;
@@ -242,5 +246,3 @@ async function readBaseline(dir: string): Promise<Baseline | null> {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-/** Methods whose learning rate or momentum follows a cosine schedule over the run's total steps. */
-const SCHEDULED: ReadonlySet<string> = new Set(['moco-v2', 'moco-v3', 'byol', 'simsiam']);

@@ -69,6 +69,11 @@ export abstract class TwoViewMethod implements VisionMethod {
     this.addGroup('optimizer', makeOptimizer(opts), models, cosine);
   }
 
+  /** True when a parameter group decays its LR with a cosine schedule; subclasses with a momentum schedule add theirs. */
+  get usesTotalSteps(): boolean {
+    return this.groups.some((g) => g.cosine);
+  }
+
   /** Work before the loss that needs no gradient (momentum update, keys). Returns tensors to free after the step. */
   protected beforeLoss(_v1: tf.Tensor4D, _v2: tf.Tensor4D, _info: Required<Pick<StepInfo, 'globalStep'>> & StepInfo): tf.Tensor[] {
     return [];

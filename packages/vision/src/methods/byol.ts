@@ -58,6 +58,11 @@ export class BYOL extends TwoViewMethod {
   lastTau = Number.NaN;
   private targets: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
+  /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1). */
+  override get usesTotalSteps(): boolean {
+    return this.tauBase < 1 || super.usesTotalSteps;
+  }
+
   constructor(opts: BYOLOptions) {
     super(opts, byolViews());
     const { tauBase = 0.99 } = opts;

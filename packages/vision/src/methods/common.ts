@@ -33,6 +33,11 @@ export interface VisionMethod {
   readonly name: string;
   /** The online encoder f (the representation h used by kNN and the linear probe). */
   readonly encoder: tf.LayersModel;
+  /**
+   * Whether `step` depends on `info.totalSteps` (a cosine learning-rate or momentum schedule over the run).
+   * When true, resuming a run with a different total number of steps changes what the rest of it does.
+   */
+  readonly usesTotalSteps: boolean;
   /** One optimisation step on `batch`; returns the loss (the caller disposes it). */
   step(batch: MethodBatch, info?: StepInfo): tf.Scalar;
   /** Encoder output `[N, D]` in inference mode (BN uses its moving statistics). */

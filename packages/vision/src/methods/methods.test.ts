@@ -57,6 +57,30 @@ describe('every method', () => {
     });
   }
 
+  it('usesTotalSteps is true exactly when the run length changes what a step does', () => {
+    // Same init, same steps, same views; only totalSteps differs. A method that says it ignores the run
+    // length must end with an identical state (weights, targets, queues); one that schedules LR or momentum must not.
+    const after = (name: string, totalSteps: number) => {
+      const m = makers[name]!();
+      const x = images(8);
+      for (const globalStep of [0, 1]) tf.dispose(m.step(batchOf(x), { globalStep, totalSteps, rng: createRng(2 + globalStep) }));
+      const w = snapshot(Object.values(m.stateTensors()));
+      const uses = m.usesTotalSteps;
+      tf.dispose(x);
+      m.dispose();
+      return { w, uses };
+    };
+    const scheduled: string[] = [];
+    for (const name of Object.keys(makers)) {
+      const [a, b] = [after(name, 3), after(name, 300)];
+      const differs = a.w.some((t, i) => maxDiff(t, b.w[i]!) > 0);
+      expect({ name, uses: a.uses }).toEqual({ name, uses: differs });
+      if (a.uses) scheduled.push(name);
+      tf.dispose([...a.w, ...b.w]);
+    }
+    expect(scheduled).toEqual(['moco-v2', 'moco-v3', 'byol', 'simsiam']);
+  });
+
   it('createMethod builds every name and rejects unknown ones', () => {
     for (const name of METHODS) {
       const m = createMethod(name, { encoder: tinyEncoder(), datasetSize: 64 });

@@ -51,6 +51,11 @@ export class MoCoV3 extends TwoViewMethod {
   lastMomentum = Number.NaN;
   private keys: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
+  /** m follows a cosine schedule from m₀ to 1 over the run (unless m₀ is already 1). */
+  override get usesTotalSteps(): boolean {
+    return this.baseMomentum < 1 || super.usesTotalSteps;
+  }
+
   constructor(opts: MoCoV3Options) {
     super(opts, mocoV3Views());
     const { temperature = 0.2, momentum = 0.99 } = opts;
