@@ -53,7 +53,7 @@ function* batches(_epoch: number, rng: Rng): Generator<{ x: tf.Tensor2D; y: tf.T
 
 async function run(
   seed: number,
-  extra: { dir?: string; resume?: boolean; callbacks?: TrainCallbacks; initSeed?: number; epochs?: number } = {},
+  extra: { dir?: string; resume?: boolean; callbacks?: TrainCallbacks; initSeed?: number; epochs?: number; everySteps?: number; log?: (l: string) => void } = {},
 ) {
   const model = new Regressor(extra.initSeed ?? 7);
   try {
@@ -64,6 +64,8 @@ async function run(
       checkpointDir: extra.dir,
       resume: extra.resume,
       callbacks: extra.callbacks,
+      checkpointEverySteps: extra.everySteps,
+      log: extra.log,
       progress: false,
       batches,
       step: (batch, info) => model.step(batch, info.rng),
@@ -111,7 +113,7 @@ describe('train', () => {
 
     const begins: unknown[] = [];
     const resumed = await run(5, { dir, resume: true, initSeed: 1234, callbacks: { onTrainBegin: (i) => void begins.push(i) } });
-    expect(begins).toEqual([{ epochs: 3, startEpoch: 1, globalStep: 5, resumed: true }]);
+    expect(begins).toEqual([{ epochs: 3, startEpoch: 1, startStep: 0, globalStep: 5, resumed: true }]);
     expect(resumed.result.losses).toEqual(full.result.losses);
     expect(resumed.result.epochLosses).toEqual(full.result.epochLosses);
     expect(resumed.w).toEqual(full.w);
@@ -121,6 +123,50 @@ describe('train', () => {
     const again = await run(5, { dir, resume: true });
     expect(again.result.losses).toEqual(full.result.losses);
     expect(again.w).toEqual(full.w);
+  });
+
+  it('checkpointEverySteps saves inside an epoch; resuming there skips the trained batches and ends like an uninterrupted run', async () => {
+    const full = await run(5);
+    const dir = tmp('mid-epoch');
+    const saves: Array<{ epoch: number; stepInEpoch: number; losses: number }> = [];
+    const watch: TrainCallbacks = {
+      onStepEnd: async (globalStep) => {
+        // The checkpoint on disk when step `globalStep` starts: it was written after the previous step.
+        const meta = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8').catch(() => '{"meta":null}')) as {
+          meta: { epoch: number; stepInEpoch: number; losses: number[] } | null;
+        };
+        if (meta.meta) saves.push({ epoch: meta.meta.epoch, stepInEpoch: meta.meta.stepInEpoch, losses: meta.meta.losses.length });
+        if (globalStep === 8) throw new Error('simulated crash at step 4 of epoch 2');
+      },
+    };
+    await expect(run(5, { dir, callbacks: watch, everySteps: 2 })).rejects.toThrow('simulated crash');
+    // Saved after steps 2 and 4 of epoch 1, at its end (step 5 is not a multiple: the epoch-end save), then after step 2 of epoch 2.
+    expect(saves.map((s) => `${s.epoch}:${s.stepInEpoch}:${s.losses}`)).toEqual(['0:2:2', '0:2:2', '0:4:4', '1:0:5', '1:0:5', '1:2:7', '1:2:7']);
+
+    const begins: unknown[] = [];
+    const lines: string[] = [];
+    const resumed = await run(5, { dir, resume: true, initSeed: 99, everySteps: 2, log: (l) => lines.push(l), callbacks: { onTrainBegin: (i) => void begins.push(i) } });
+    expect(begins).toEqual([{ epochs: 3, startEpoch: 1, startStep: 2, globalStep: 7, resumed: true }]);
+    expect(lines[0]).toMatch(/resumed from .* at step 2 of epoch 2\/3 \(global step 7\)/);
+    expect(resumed.result.losses).toEqual(full.result.losses);
+    expect(resumed.result.epochLosses).toEqual(full.result.epochLosses); // the resumed epoch's mean covers its restored steps
+    expect(resumed.w).toEqual(full.w);
+    expect(resumed.b).toEqual(full.b);
+    // The leak check (afterEach) covers the two skipped batches, which are drawn and disposed.
+  });
+
+  it('refuses a mid-epoch checkpoint whose epoch has fewer batches than it says, and a bad checkpointEverySteps', async () => {
+    const dir = tmp('short');
+    await run(5, { dir, epochs: 1, everySteps: 4, callbacks: { onStepEnd: (g) => { if (g === 4) throw new Error('stop'); } } }).catch(() => undefined);
+    const model = new Regressor(7);
+    try {
+      await expect(
+        train({ epochs: 1, seed: 5, state: model, checkpointDir: dir, resume: true, progress: false, batches: () => [], step: () => tf.scalar(0) }),
+      ).rejects.toThrow(/step 4 of epoch 1, but batches\(0\) yielded only 0 batches/);
+      await expect(train({ epochs: 1, checkpointEverySteps: 0, batches: () => [], step: () => tf.scalar(0) })).rejects.toThrow(/checkpointEverySteps/);
+    } finally {
+      model.dispose();
+    }
   });
 
   it('resume: true with an empty directory starts from scratch', async () => {

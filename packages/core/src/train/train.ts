@@ -41,7 +41,10 @@ export interface EpochLogs {
 /** Where the run starts (after a possible resume). */
 export interface TrainBeginInfo {
   epochs: number;
+  /** First epoch this call runs (0-based). */
   startEpoch: number;
+  /** Steps of `startEpoch` already done before this call (a checkpoint saved inside the epoch), else 0. */
+  startStep: number;
   globalStep: number;
   resumed: boolean;
 }
@@ -79,7 +82,14 @@ export interface TrainOptions<B> {
   checkpointDir?: string;
   /** Save every this many epochs (and after the last one). Default `1`. */
   checkpointEvery?: number;
-  /** Restore `checkpointDir` if it holds a checkpoint and continue at the next epoch. Default `false`. */
+  /**
+   * Also save inside each epoch, after every this many steps of the epoch, so that an interrupted long
+   * epoch loses at most this many steps. Resuming from such a checkpoint re-creates the epoch's batches
+   * from its seeded `rng` and draws (and, with `disposeBatch`, disposes) the already-trained ones without
+   * stepping, so the resumed run still equals an uninterrupted one. Default: save at epoch ends only.
+   */
+  checkpointEverySteps?: number;
+  /** Restore `checkpointDir` if it holds a checkpoint and continue where it stopped (the next epoch, or the next step of an epoch saved part-way). Default `false`. */
   resume?: boolean;
   /** Allow the first checkpoint to go into a non-empty directory that is not a checkpoint. Default `false`. */
   overwrite?: boolean;
@@ -117,6 +127,10 @@ export interface TrainResult {
 interface TrainMeta {
   kind: 'train';
   epoch: number; // epochs completed
+  /** Steps done in epoch `epoch` (0-based) when saved inside it; 0 or absent at an epoch end. */
+  stepInEpoch?: number;
+  /** Wall time already spent in that unfinished epoch. */
+  epochSeconds?: number;
   globalStep: number;
   losses: number[];
   epochLosses: number[];
@@ -129,7 +143,7 @@ const EMPTY_STATE: Checkpointable = { stateTensors: () => ({}), optimizers: () =
 
 /**
  * A small training loop for contrastive methods: seeded per-epoch/per-step randomness, a terminal
- * progress bar, async callbacks, per-epoch checkpoints of every variable and optimizer slot (resumable
+ * progress bar, async callbacks, per-epoch (optionally per-N-steps) checkpoints of every variable and optimizer slot (resumable
  * with `resume: true` so that an interrupted run ends exactly like an uninterrupted one on the same
  * backend), and a loss-curve PNG. The loop itself never calls `dataSync()`: it reads each loss with
  * `await loss.data()` after the step, then frees the loss and the batch.
@@ -152,6 +166,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     state,
     checkpointDir,
     checkpointEvery = 1,
+    checkpointEverySteps,
     resume = false,
     overwrite = false,
     progress = true,
@@ -166,6 +181,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   assertInt(epochs, 'epochs', 1);
   if (stepsPerEpoch !== undefined) assertInt(stepsPerEpoch, 'stepsPerEpoch', 1);
   assertInt(checkpointEvery, 'checkpointEvery', 1);
+  if (checkpointEverySteps !== undefined) assertInt(checkpointEverySteps, 'checkpointEverySteps', 1);
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${String(seed)}`);
   if (resume && checkpointDir === undefined) throw new TypeError('train: resume: true needs checkpointDir');
   const callbacks: readonly TrainCallbacks[] =
@@ -177,6 +193,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const started = performance.now();
 
   let startEpoch = 0;
+  let startStep = 0;
+  let startSeconds = 0;
   let globalStep = 0;
   let losses: number[] = [];
   let epochLosses: number[] = [];
@@ -189,17 +207,26 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       }
       if (meta.seed !== seed) log?.(`warning: resuming a run trained with seed ${meta.seed} using seed ${seed}`);
       startEpoch = meta.epoch;
+      startStep = meta.stepInEpoch ?? 0;
+      startSeconds = meta.epochSeconds ?? 0;
       globalStep = meta.globalStep;
       losses = [...meta.losses];
       epochLosses = [...meta.epochLosses];
       resumed = true;
-      log?.(`resumed from '${checkpointDir}' after epoch ${startEpoch}/${epochs} (step ${globalStep})`);
+      if (!Number.isInteger(startStep) || startStep < 0 || startStep > losses.length) {
+        throw new Error(`checkpoint '${checkpointDir}' has an invalid stepInEpoch ${String(meta.stepInEpoch)}`);
+      }
+      log?.(
+        startStep > 0
+          ? `resumed from '${checkpointDir}' at step ${startStep} of epoch ${startEpoch + 1}/${epochs} (global step ${globalStep})`
+          : `resumed from '${checkpointDir}' after epoch ${startEpoch}/${epochs} (step ${globalStep})`,
+      );
     } else {
       log?.(`no checkpoint in '${checkpointDir}' yet: starting from scratch`);
     }
   }
 
-  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, globalStep, resumed });
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
   let knownStepsPerEpoch = stepsPerEpoch;
   let runSteps = 0; // steps done in this call (for steps/s)
@@ -210,9 +237,19 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       const epochStart = performance.now();
       const epochRng = createRng(deriveSeed(seed, epoch));
       const iterator = openIterator(batches(epoch, epochRng));
-      let sum = 0;
-      let count = 0;
+      // Inside an epoch saved part-way, its first `skip` steps are already trained (their losses restored).
+      const skip = epoch === startEpoch ? startStep : 0;
+      const priorSeconds = epoch === startEpoch ? startSeconds : 0;
+      let sum = losses.slice(losses.length - skip).reduce((a, b) => a + b, 0);
+      let count = skip;
       try {
+        for (let i = 0; i < skip; i++) {
+          const next = await iterator.next();
+          if (next.done === true) {
+            throw new Error(`train: the checkpoint is at step ${skip} of epoch ${epoch + 1}, but batches(${epoch}) yielded only ${i} batches`);
+          }
+          if (disposeBatch) disposeTensors(next.value);
+        }
         while (stepsPerEpoch === undefined || count < stepsPerEpoch) {
           const next = await iterator.next();
           if (next.done === true) break;
@@ -254,12 +291,23 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             });
           }
           for (const cb of callbacks) await cb.onStepEnd?.(globalStep - 1, { loss: value, epoch, step: count - 1, globalStep: globalStep - 1 });
+          if (
+            checkpointDir !== undefined &&
+            io !== null &&
+            checkpointEverySteps !== undefined &&
+            count % checkpointEverySteps === 0 &&
+            count !== stepsPerEpoch // the epoch-end checkpoint follows
+          ) {
+            const epochSeconds = priorSeconds + (performance.now() - epochStart) / 1000;
+            const meta: TrainMeta = { kind: 'train', epoch, stepInEpoch: count, epochSeconds, globalStep, losses, epochLosses, seed };
+            await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
+          }
         }
       } finally {
         await iterator.return?.();
       }
       knownStepsPerEpoch ??= count;
-      const seconds = (performance.now() - epochStart) / 1000;
+      const seconds = priorSeconds + (performance.now() - epochStart) / 1000;
       const epochLoss = count > 0 ? sum / count : Number.NaN;
       epochLosses.push(epochLoss);
       bar?.newline();
@@ -267,7 +315,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
       if (checkpointDir !== undefined && io !== null && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
-        const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
+        const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, stepInEpoch: 0, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
         await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
       }
       if (lossCurvePath !== undefined && curve !== null) {

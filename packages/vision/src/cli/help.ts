@@ -50,9 +50,12 @@ Options:
   --out DIR            run folder: checkpoint/, encoder/, loss-curve.png, summary.json
                        (default: runs/<method>-<encoder>-seed<seed>). A non-empty folder that is not
                        this run's is never overwritten unless --overwrite is given.
-  --resume             continue the run in --out from its last checkpoint (saved every epoch); with
-                       --epochs, train to that new total (recorded in run.json; the cosine schedules of
-                       moco-v2, moco-v3, byol and simsiam then span the new total from that point)
+  --resume             continue the run in --out from its last checkpoint (saved at every epoch end and
+                       every --checkpoint-every steps); with --epochs, train to that new total (recorded
+                       in run.json; the cosine schedules of moco-v2, moco-v3, byol and simsiam then span
+                       the new total from that point)
+  --checkpoint-every N also save the checkpoint every N steps inside an epoch, so an interrupted long
+                       epoch resumes part-way (default 50; 0 = at epoch ends only)
   --overwrite          allow writing into a non-empty --out
   --no-baseline        skip scoring the untrained encoder (the random-init baseline)
   --probe-epochs N     epochs of the linear probe (logistic regression, Adam, cosine LR; default 100)

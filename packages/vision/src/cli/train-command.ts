@@ -29,6 +29,7 @@ const SPEC = {
   'eval-limit': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
+  'checkpoint-every': { type: 'string' },
   overwrite: { type: 'boolean' },
   'no-baseline': { type: 'boolean' },
   backend: { type: 'string' },
@@ -36,6 +37,9 @@ const SPEC = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a lost step is seconds (small CNN) to a minute (ResNet-18 on 2 cores). */
+const DEFAULT_CHECKPOINT_EVERY = 50;
 
 /** The final summary (`--json` prints it as one line). */
 export interface TrainSummary {
@@ -83,6 +87,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const seed = intFlag(v, 'seed', 0) ?? 0;
   const outDir = (v.out as string | undefined) ?? join('runs', `${method}-${encoderName}-seed${seed}`);
   const resume = v.resume === true;
+  const checkpointEvery = intFlag(v, 'checkpoint-every', 0) ?? DEFAULT_CHECKPOINT_EVERY;
   const mode = await prepareRunDir(outDir, { resume, overwrite: v.overwrite === true });
 
   const backend: BackendName = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
@@ -170,6 +175,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       seed: cfg.seed,
       state: m,
       checkpointDir: join(outDir, 'checkpoint'),
+      checkpointEverySteps: checkpointEvery > 0 ? checkpointEvery : undefined,
       resume: mode === 'resume',
       overwrite: true,
       lossCurvePath: join(outDir, 'loss-curve.png'),
