@@ -6,7 +6,7 @@ export { tripletLoss } from './triplet-loss.js';
 export type { TripletLossOptions } from './triplet-loss.js';
 export { contrastivePairLoss } from './contrastive-pair-loss.js';
 export type { ContrastivePairLossOptions } from './contrastive-pair-loss.js';
-export { NceLoss, estimateNceZ, nceLoss } from './nce-loss.js';
+export { NceLoss, estimateNceZ, nceLogZ, nceLoss } from './nce-loss.js';
 export type { NceLossOptions, NceScoreOptions } from './nce-loss.js';
 export { supConLoss } from './sup-con-loss.js';
 export type { SupConLossOptions } from './sup-con-loss.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '../test-utils/setup.js';
-import { estimateNceZ, NceLoss, nceLoss } from './nce-loss.js';
+import { estimateNceZ, NceLoss, nceLogZ, nceLoss } from './nce-loss.js';
 import { checkCase, loadCases, toTensor } from './test-utils/fixtures.js';
 
 useCpuLeakCheck();
@@ -31,6 +31,34 @@ describe('estimateNceZ and NceLoss', () => {
       expect(Math.abs(logZ - want) / Math.max(1, Math.abs(want)), c.name).toBeLessThan(1e-5);
       expect(Math.log(z)).toBeCloseTo(logZ, 6);
       tf.dispose([f!, p!, n!]);
+    }
+  });
+
+  it('nceLogZ is estimateNceZ on the backend, and carries no gradient', () => {
+    for (const c of cases.filter((x) => !('z' in x.options))) {
+      const [f, p, n] = names.map((k) => toTensor(c.inputs[k]!));
+      const opts = { temperature: c.options.temperature as number, datasetSize: c.options.datasetSize as number };
+      const t = nceLogZ(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, opts);
+      expect(t.shape).toEqual([]);
+      const want = c.logZ as number;
+      expect(Math.abs(t.dataSync()[0]! - want) / Math.max(1, Math.abs(want)), c.name).toBeLessThan(1e-5);
+      const g = tf.grad((x: tf.Tensor) => nceLogZ(x as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, opts))(f!);
+      expect(tf.tidy(() => g.abs().max().dataSync()[0])).toBe(0);
+      tf.dispose([f!, p!, n!, t, g]);
+    }
+  });
+
+  it('nceLoss takes log Z as a scalar tensor: the reference value and gradients, and none into log Z', () => {
+    for (const c of cases.filter((x) => typeof x.options.logZ === 'number')) {
+      const logZ = tf.tidy(() => tf.variable(tf.scalar(c.options.logZ as number), true));
+      checkCase(c, names, (f, p, n) => nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, { ...(c.options as object), logZ } as never));
+      const [f, p, n] = names.map((k) => toTensor(c.inputs[k]!));
+      const { value, grads } = tf.variableGrads(
+        () => nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, { temperature: c.options.temperature as number, datasetSize: c.options.datasetSize as number, logZ }),
+        [logZ],
+      );
+      expect(grads[logZ.name]!.dataSync()[0]).toBe(0);
+      tf.dispose([f!, p!, n!, value, ...Object.values(grads), logZ]);
     }
   });
 
@@ -68,6 +96,9 @@ describe('estimateNceZ and NceLoss', () => {
     expect(() => nceLoss(f, f, neg, { datasetSize: 10, temperature: 0 })).toThrow(/temperature must be/);
     expect(() => nceLoss(f, f, neg, { datasetSize: 10, z: -1 })).toThrow(/z must be a finite number > 0/);
     expect(() => nceLoss(f, f, neg, { datasetSize: 10, z: 1, logZ: 0 })).toThrow(/either z or logZ/);
+    const zz = tf.zeros([2]) as unknown as tf.Scalar;
+    expect(() => nceLoss(f, f, neg, { datasetSize: 10, logZ: zz })).toThrow(/logZ must be a scalar tensor, got shape \[2\]/);
+    zz.dispose();
     expect(() => new NceLoss({ datasetSize: 0 })).toThrow(/datasetSize must be an integer >= 1, got 0/);
     tf.dispose([f, negBad, negD, neg]);
   });

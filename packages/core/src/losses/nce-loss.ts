@@ -4,6 +4,7 @@ import { checkEmbeddingPair, checkOptionKeys, checkReduction, checkTemperature, 
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import type { Reduction } from './reduce.js';
 import { l2Normalize } from './similarity.js';
+import { stopGradient } from '../train/stop-gradient.js';
 
 /** What {@link estimateNceZ} needs: the temperature and the dataset size n. */
 export interface NceScoreOptions {
@@ -21,8 +22,12 @@ export interface NceLossOptions<R extends Reduction = Reduction> extends NceScor
    * Omit both `z` and `logZ` to estimate it on this batch (reads a value back from the backend).
    */
   z?: number;
-  /** `log Z` instead of `z` (`z = exp(logZ)`); what {@link estimateNceZ} and {@link NceLoss} keep. */
-  logZ?: number;
+  /**
+   * `log Z` instead of `z` (`z = exp(logZ)`); what {@link estimateNceZ} and {@link NceLoss} keep. A scalar
+   * tensor (e.g. a non-trainable variable a method checkpoints, see {@link nceLogZ}) is used as is, with
+   * no read-back; no gradient flows into it.
+   */
+  logZ?: number | tf.Scalar;
 }
 
 const SCORE_KEYS = ['temperature', 'datasetSize'] as const;
@@ -72,8 +77,10 @@ export function nceLoss<R extends Reduction = 'mean'>(
     throw new RangeError(`nceLoss: give either z or logZ, not both (got z = ${options.z}, logZ = ${options.logZ})`);
   }
   if (options.z !== undefined) assertPositive(options.z, 'z');
-  if (options.logZ !== undefined && !Number.isFinite(options.logZ)) {
-    throw new RangeError(`logZ must be a finite number, got ${String(options.logZ)}`);
+  if (options.logZ instanceof tf.Tensor) {
+    if (options.logZ.size !== 1) throw new RangeError(`nceLoss: logZ must be a scalar tensor, got shape ${shapeStr(options.logZ.shape)}`);
+  } else if (options.logZ !== undefined && !Number.isFinite(options.logZ)) {
+    throw new RangeError(`logZ must be a finite number or a scalar tensor, got ${String(options.logZ)}`);
   }
   const logZ =
     options.logZ ??
@@ -83,7 +90,7 @@ export function nceLoss<R extends Reduction = 'mean'>(
   const m = negativeRows.rank === 3 ? negativeRows.shape[1]! : negativeRows.shape[0]!;
   const logNoise = Math.log(m) - Math.log(datasetSize); // log(m · Pn)
   return reducedLoss(reduction, () => {
-    const logP = tf.sub(scores(features, positiveRows, negativeRows, temperature), logZ); // [N, 1+m]
+    const logP = tf.sub(scores(features, positiveRows, negativeRows, temperature), typeof logZ === 'number' ? logZ : stopGradient(tf.reshape(logZ, []))); // [N, 1+m]
     const [logPPos, logPNeg] = tf.split(logP, [1, m], 1);
     const dataTerm = tf.softplus(tf.sub(logNoise, logPPos!)); // −log h(pos)
     const noiseTerm = tf.softplus(tf.sub(logPNeg!, logNoise)); // −log(1 − h(neg))
@@ -104,15 +111,30 @@ export function estimateNceZ(
   options: NceScoreOptions,
 ): { z: number; logZ: number } {
   checkOptionKeys(options, SCORE_KEYS, 'estimateNceZ');
+  const t = nceLogZ(features, positiveRows, negativeRows, options);
+  const logZ = t.dataSync()[0]!;
+  t.dispose();
+  return { z: Math.exp(logZ), logZ };
+}
+
+/**
+ * {@link estimateNceZ} as a tensor: `log Z = log n + log mean(exp(vᵀf/τ))` over the batch's positive and
+ * noise scores, a scalar that carries no gradient. Stays on the backend (no read-back), so a method can
+ * fix Z in a variable inside a training step, e.g. `z.assign(tf.where(tf.isNaN(z), nceLogZ(…), z))`.
+ */
+export function nceLogZ(
+  features: tf.Tensor2D,
+  positiveRows: tf.Tensor2D,
+  negativeRows: tf.Tensor2D | tf.Tensor3D,
+  options: NceScoreOptions,
+): tf.Scalar {
+  checkOptionKeys(options, SCORE_KEYS, 'nceLogZ');
   const { temperature = 0.07, datasetSize } = options ?? ({} as NceScoreOptions);
   checkScoreInputs(features, positiveRows, negativeRows, temperature, datasetSize);
-  const logMean = tf.tidy(() => {
-    const s = scores(features, positiveRows, negativeRows, temperature);
-    return tf.sub(tf.logSumExp(s), Math.log(s.size));
+  return tf.tidy(() => {
+    const s = stopGradient(scores(features, positiveRows, negativeRows, temperature));
+    return tf.add(tf.sub(tf.logSumExp(s), Math.log(s.size)), Math.log(datasetSize)) as tf.Scalar;
   });
-  const logZ = logMean.dataSync()[0]! + Math.log(datasetSize);
-  logMean.dispose();
-  return { z: Math.exp(logZ), logZ };
 }
 
 /**

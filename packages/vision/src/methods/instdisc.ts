@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { estimateNceZ, infoNCE, l2Normalize, MemoryBank, nceLoss } from '@contrastive/core';
+import { infoNCE, l2Normalize, MemoryBank, nceLoss, nceLogZ } from '@contrastive/core';
 import { mocoV1Views } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { instDiscProjector } from '../heads/presets.js';
@@ -43,8 +43,9 @@ export class InstDisc extends TwoViewMethod {
   readonly datasetSize: number;
   readonly k: number;
   /** log Z of the NCE objective; NaN until the first step fixes it. */
-  private readonly logZ: tf.Variable;
-  private logZValue = Number.NaN;
+  private readonly logZ: tf.Variable<tf.Rank.R0>;
+  /** Whether `logZ` may still be NaN: true at construction and whenever the state is handed out (a checkpoint may be loaded into it). */
+  private logZMaybeUnset = true;
   private rowsPos: tf.Tensor2D | null = null;
   private rowsNeg: tf.Tensor3D | null = null;
   private features: tf.Tensor2D | null = null;
@@ -62,7 +63,7 @@ export class InstDisc extends TwoViewMethod {
     this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), { inDim: d, name: 'instdisc_proj', seed: this.rng.seed() });
     const dim = this.projector.outputs[0]!.shape[1] as number;
     this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.k, excludePositive: false, seed: this.rng.seed() });
-    this.logZ = tf.tidy(() => tf.variable(tf.scalar(Number.NaN), false));
+    this.logZ = tf.tidy(() => tf.variable(tf.scalar(Number.NaN), false)) as tf.Variable<tf.Rank.R0>;
     this.owned.projector = this.projector;
     this.defaultGroup(opts, [this.encoder, this.projector], false);
   }
@@ -99,16 +100,14 @@ export class InstDisc extends TwoViewMethod {
     if (this.objective === 'softmax') {
       loss = infoNCE(f, pos, { negatives: neg, temperature: this.temperature });
     } else {
-      if (Number.isNaN(this.logZValue)) {
-        // Once per instance: a restored checkpoint already holds Z in its variable, and a resumed run keeps
-        // it. Otherwise lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)), a constant (no gradient).
-        this.logZValue = this.logZ.dataSync()[0]!;
-        if (Number.isNaN(this.logZValue)) {
-          this.logZValue = estimateNceZ(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize }).logZ;
-          tf.tidy(() => this.logZ.assign(tf.scalar(this.logZValue)));
-        }
+      const opts = { temperature: this.temperature, datasetSize: this.datasetSize };
+      if (this.logZMaybeUnset) {
+        // Lemniscate fixes Z on the first batch: Z = n·mean(exp(vᵀf/τ)), a constant (no gradient). A value
+        // already in the variable (a restored checkpoint) is kept. Decided on the backend: no read-back.
+        tf.tidy(() => this.logZ.assign(tf.where(tf.isNaN(this.logZ), nceLogZ(f, pos, neg, opts), this.logZ)));
+        this.logZMaybeUnset = false;
       }
-      loss = nceLoss(f, pos, neg, { temperature: this.temperature, datasetSize: this.datasetSize, logZ: this.logZValue });
+      loss = nceLoss(f, pos, neg, { ...opts, logZ: this.logZ });
     }
     if (own) tf.dispose([pos, neg]);
     return loss;
@@ -121,7 +120,9 @@ export class InstDisc extends TwoViewMethod {
   }
 
   protected override extraState(): Record<string, tf.Variable> {
-    // After a restore the variable holds the saved log Z; the first NCE step picks it up.
+    // The caller may load a checkpoint into these variables (one saved before Z was fixed holds NaN), so
+    // the next NCE step checks the variable again.
+    this.logZMaybeUnset = true;
     return { ...this.bank.stateTensors('bank'), 'instdisc/logZ': this.logZ };
   }
 

@@ -271,8 +271,25 @@ describe('checkpoints', () => {
       const c = new InstDisc({ ...opts, encoder: tinyEncoder(9) });
       tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
       expect(Math.abs(c.stateTensors()['instdisc/logZ']!.dataSync()[0]! - logZ)).toBeGreaterThan(1e-3);
+      // Loading into an instance that has already fixed its own Z: the next step uses the loaded one.
+      await loadCheckpoint(dir, c);
+      const [la, lc] = [a, c].map((m) => {
+        const l = m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }, { rng: createRng(5) });
+        const v = l.dataSync()[0]!;
+        l.dispose();
+        return v;
+      });
+      expect(c.stateTensors()['instdisc/logZ']!.dataSync()[0]).toBe(logZ);
+      expect(lc).toBe(la); // c now holds a's saved state: the same next step as a
+      // A checkpoint saved before Z was fixed (NaN) loaded into a stepped instance: Z is estimated again.
+      const fresh = new InstDisc({ ...opts, encoder: tinyEncoder(5) });
+      await saveCheckpoint(join(dir, 'unset'), fresh, { epoch: 0 });
+      await loadCheckpoint(join(dir, 'unset'), c);
+      expect(Number.isNaN(c.stateTensors()['instdisc/logZ']!.dataSync()[0])).toBe(true);
+      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      expect(Number.isFinite(c.stateTensors()['instdisc/logZ']!.dataSync()[0])).toBe(true);
       tf.dispose([x, y]);
-      [a, b, c].forEach((m) => m.dispose());
+      [a, b, c, fresh].forEach((m) => m.dispose());
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
