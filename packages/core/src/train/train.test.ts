@@ -53,7 +53,7 @@ function* batches(_epoch: number, rng: Rng): Generator<{ x: tf.Tensor2D; y: tf.T
 
 async function run(
   seed: number,
-  extra: { dir?: string; resume?: boolean; callbacks?: TrainCallbacks; initSeed?: number; epochs?: number; everySteps?: number; log?: (l: string) => void } = {},
+  extra: { dir?: string; resume?: boolean; callbacks?: TrainCallbacks; initSeed?: number; epochs?: number; everySteps?: number; log?: (l: string) => void; curve?: string } = {},
 ) {
   const model = new Regressor(extra.initSeed ?? 7);
   try {
@@ -65,6 +65,7 @@ async function run(
       resume: extra.resume,
       callbacks: extra.callbacks,
       checkpointEverySteps: extra.everySteps,
+      lossCurvePath: extra.curve,
       log: extra.log,
       progress: false,
       batches,
@@ -157,7 +158,10 @@ describe('train', () => {
 
   it('refuses a mid-epoch checkpoint whose epoch has fewer batches than it says, and a bad checkpointEverySteps', async () => {
     const dir = tmp('short');
-    await run(5, { dir, epochs: 1, everySteps: 4, callbacks: { onStepEnd: (g) => { if (g === 4) throw new Error('stop'); } } }).catch(() => undefined);
+    const curve = path.join(tmp('short-curve'), 'loss.png');
+    await run(5, { dir, epochs: 1, everySteps: 4, curve, callbacks: { onStepEnd: (g) => { if (g === 4) throw new Error('stop'); } } }).catch(() => undefined);
+    // The step checkpoint also drew the loss curve so far (no epoch had ended).
+    expect((await fs.readFile(curve)).subarray(1, 4).toString()).toBe('PNG');
     const model = new Regressor(7);
     try {
       await expect(

@@ -99,7 +99,7 @@ export interface TrainOptions<B> {
   progress?: boolean;
   /** Stream of the progress bar. Default `process.stderr`. */
   progressStream?: ProgressStream;
-  /** Write the loss curve PNG here after every epoch. Default: none. */
+  /** Write the loss curve PNG here after every epoch (and with every checkpoint saved inside one). Default: none. */
   lossCurvePath?: string;
   /** Title of the loss-curve PNG. Default `'training loss'`. */
   lossCurveTitle?: string;
@@ -191,6 +191,14 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const io = checkpointDir !== undefined ? await import('../io/checkpoint.js') : null;
   const curve = lossCurvePath !== undefined ? await import('./loss-curve.js') : null;
   const started = performance.now();
+  const writeCurve = async (): Promise<void> => {
+    if (lossCurvePath === undefined || curve === null) return;
+    try {
+      await curve.writeLossCurve(lossCurvePath, losses, lossCurveTitle);
+    } catch (err) {
+      log?.(`warning: could not write the loss curve to '${lossCurvePath}': ${(err as Error).message}`);
+    }
+  };
 
   let startEpoch = 0;
   let startStep = 0;
@@ -301,6 +309,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             const epochSeconds = priorSeconds + (performance.now() - epochStart) / 1000;
             const meta: TrainMeta = { kind: 'train', epoch, stepInEpoch: count, epochSeconds, globalStep, losses, epochLosses, seed };
             await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
+            await writeCurve();
           }
         }
       } finally {
@@ -318,13 +327,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, stepInEpoch: 0, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
         await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
       }
-      if (lossCurvePath !== undefined && curve !== null) {
-        try {
-          await curve.writeLossCurve(lossCurvePath, losses, lossCurveTitle);
-        } catch (err) {
-          log?.(`warning: could not write the loss curve to '${lossCurvePath}': ${(err as Error).message}`);
-        }
-      }
+      await writeCurve();
     }
   } finally {
     bar?.newline();
