@@ -21,10 +21,16 @@ export interface RunConfig {
   temperature?: number;
   /** InstDisc objective (runs written before this option existed used NCE). */
   objective?: 'nce' | 'softmax';
+  /** SimCLR projection head (absent = `'mlp'`). */
+  projector?: SimclrHead;
   datasetSize: number;
   data: string;
   evalData: string | null;
 }
+
+/** SimCLR heads of the CLI: `mlp` D → D → 64 with BN (SimCLR v1 layout), `linear` D → 64 (with bias). */
+export const SIMCLR_HEADS = ['mlp', 'linear'] as const;
+export type SimclrHead = (typeof SIMCLR_HEADS)[number];
 
 /** CLI temperatures: SimCLR at 0.2 (the anchor's best small-batch value, see docs/results-vision.md); others their paper's. */
 export const CLI_TEMPERATURE: Partial<Record<MethodName, number>> = { simclr: 0.2 };
@@ -64,9 +70,10 @@ export function buildRun(cfg: RunConfig): VisionMethod {
   const temperature = cfg.temperature ?? CLI_TEMPERATURE[cfg.method];
   const common = { encoder, views, learningRate: cfg.lr, seed: cfg.seed };
   if (cfg.method === 'simclr') {
-    // The anchor recipe's head: D → D → 64 with BN (SimCLR v1 layout, narrower output).
+    // The issue's two anchor recipes: 'mlp' D → D → 64 with BN (SimCLR v1 layout, narrower output), 'linear' D → 64.
     const d = encoder.outputs[0]!.shape[1] as number;
-    return new SimCLR({ ...common, temperature, projector: simclrProjector({ hidden: d, out: 64 }) });
+    const projector = cfg.projector === 'linear' ? [{ units: 64, bias: true }] : simclrProjector({ hidden: d, out: 64 });
+    return new SimCLR({ ...common, temperature, projector });
   }
   // A run.json without `objective` (written before the flag existed) gets InstDisc's own default, NCE.
   return createMethod(cfg.method, { ...common, temperature, datasetSize: cfg.datasetSize, objective: cfg.objective });

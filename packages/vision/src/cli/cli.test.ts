@@ -52,6 +52,12 @@ describe('contrastive-vision CLI', () => {
     const p = io();
     expect(await run(['train', '--method', 'simclr', '--data', root, '--objective', 'nce', '--out', join(root, 'o-obj2')], p.out, p.err)).toBe(2);
     expect(p.errs.join('\n')).toMatch(/--objective applies to --method instdisc only/);
+    const q = io();
+    expect(await run(['train', '--method', 'moco-v1', '--data', root, '--projector', 'linear', '--out', join(root, 'o-proj')], q.out, q.err)).toBe(2);
+    expect(q.errs.join('\n')).toMatch(/--projector applies to --method simclr only/);
+    const r = io();
+    expect(await run(['train', '--method', 'simclr', '--data', root, '--projector', 'deep', '--out', join(root, 'o-proj2')], r.out, r.err)).toBe(2);
+    expect(r.errs.join('\n')).toMatch(/--projector must be one of .*mlp.*linear/);
     const d = io();
     expect(await run(['train', '--method', 'simclr', '--data', join(root, 'nope'), '--out', join(root, 'o-missing')], d.out, d.err)).toBe(2);
     expect(d.errs.join('\n')).toMatch(/--data .*nope: image folder .*nope does not exist/);

@@ -42,6 +42,7 @@ Options:
   --objective NAME     instdisc only: softmax (default; lemniscate's later softmax-CE variant) | nce
                        (the CVPR 2018 paper's NCE with Z fixed on the first batch; diverges on small data,
                        see docs/results-vision.md)
+  --projector NAME     simclr only: mlp (default; D→D→64 with BN, SimCLR v1's layout) | linear (D→64)
   --temperature X      loss temperature (default per method: simclr 0.2, moco-v1 0.07, moco-v2 0.2,
                        moco-v3 0.2, instdisc 0.07; byol/simsiam have none)
   --seed N             seed of initialisation, views and batch order (default 0)

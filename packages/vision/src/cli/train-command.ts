@@ -5,7 +5,7 @@ import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, cliViews, resized, type RunConfig } from './build.js';
+import { buildRun, cliViews, resized, SIMCLR_HEADS, type RunConfig } from './build.js';
 import { limitDataset, openData, resolveDataPath } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
@@ -24,6 +24,7 @@ const SPEC = {
   lr: { type: 'string' },
   temperature: { type: 'string' },
   objective: { type: 'string' },
+  projector: { type: 'string' },
   seed: { type: 'string' },
   limit: { type: 'string' },
   'eval-limit': { type: 'string' },
@@ -82,6 +83,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   if (!method) throw new UsageError('--method is required (simclr | moco-v1 | moco-v2 | moco-v3 | byol | simsiam | instdisc)');
   if (v.objective !== undefined && method !== 'instdisc') throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
   const objective = method === 'instdisc' ? oneOf(v, 'objective', ['softmax', 'nce'] as const, 'softmax') : undefined;
+  if (v.projector !== undefined && method !== 'simclr') throw new UsageError(`--projector applies to --method simclr only (got --method ${method})`);
+  const projector = method === 'simclr' ? oneOf(v, 'projector', SIMCLR_HEADS, 'mlp') : undefined;
   const dataPath = required(v, 'data');
   const encoderName = oneOf(v, 'encoder', ENCODERS, 'small-cnn')!;
   const seed = intFlag(v, 'seed', 0) ?? 0;
@@ -103,6 +106,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     cfg = await readRunConfig(outDir, 'out');
     if (v.objective !== undefined && v.objective !== (cfg.objective ?? 'nce')) throw new UsageError(`--resume: ${outDir} was trained with --objective ${cfg.objective ?? 'nce'}`);
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
+    if (v.projector !== undefined && v.projector !== (cfg.projector ?? 'mlp')) throw new UsageError(`--resume: ${outDir} was trained with --projector ${cfg.projector ?? 'mlp'}`);
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
@@ -125,6 +129,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       epochs: intFlag(v, 'epochs', 1) ?? 10,
       temperature: numFlag(v, 'temperature'),
       objective,
+      projector,
       datasetSize: trainDs0.size,
       data: resolveDataPath(dataPath),
       evalData: evalPath ? resolveDataPath(evalPath) : null,
