@@ -1,11 +1,16 @@
 /** What a progress line shows. */
 export interface ProgressState {
+  /** Shown instead of `epoch e/E` (e.g. `'embedding'` for work that is not a training epoch). */
+  label?: string;
   epoch: number; // 0-based
   epochs: number;
   step: number; // steps done in this epoch
   stepsPerEpoch?: number; // undefined while unknown (first epoch of an iterator without stepsPerEpoch)
-  loss: number;
+  /** Omitted from the line when undefined. */
+  loss?: number;
   stepsPerSecond: number;
+  /** What `step` counts, for the rate (default `'steps'`, e.g. `'images'`). */
+  unit?: string;
   etaSeconds?: number;
 }
 
@@ -21,15 +26,15 @@ export function formatDuration(seconds: number): string {
 
 /** One progress line: `epoch 2/10 [#####.....] 45/100 12.3 steps/s loss 1.2345 ETA 0:05`. */
 export function formatProgress(p: ProgressState, width = 20): string {
-  const parts = [`epoch ${p.epoch + 1}/${p.epochs}`];
+  const parts = [p.label ?? `epoch ${p.epoch + 1}/${p.epochs}`];
   if (p.stepsPerEpoch !== undefined && p.stepsPerEpoch > 0) {
     const filled = Math.min(width, Math.round((width * p.step) / p.stepsPerEpoch));
     parts.push(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.stepsPerEpoch}`);
   } else {
     parts.push(`step ${p.step}`);
   }
-  parts.push(`${p.stepsPerSecond.toFixed(p.stepsPerSecond >= 10 ? 1 : 2)} steps/s`);
-  parts.push(`loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}`);
+  parts.push(`${p.stepsPerSecond.toFixed(p.stepsPerSecond >= 10 ? 1 : 2)} ${p.unit ?? 'steps'}/s`);
+  if (p.loss !== undefined) parts.push(`loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss)}`);
   parts.push(`ETA ${p.etaSeconds === undefined ? '--:--' : formatDuration(p.etaSeconds)}`);
   return parts.join('  ');
 }

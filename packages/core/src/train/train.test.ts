@@ -327,6 +327,10 @@ describe('train', () => {
     expect(formatProgress({ epoch: 0, epochs: 3, step: 7, loss: 1.5, stepsPerSecond: 2 })).toBe(
       'epoch 1/3  step 7  2.00 steps/s  loss 1.5000  ETA --:--',
     );
+    // Work that is not a training epoch: a label, another unit, no loss.
+    expect(formatProgress({ label: 'embedding', epoch: 0, epochs: 1, step: 512, stepsPerEpoch: 2048, stepsPerSecond: 150.25, unit: 'images', etaSeconds: 10 })).toBe(
+      'embedding  [#####...............] 512/2048  150.3 images/s  ETA 0:10',
+    );
   });
 
   it('off a TTY prints plain progress lines (no carriage returns) at most once per interval', () => {

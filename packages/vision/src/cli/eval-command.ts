@@ -50,7 +50,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
     } catch (e) {
       throw new UsageError(`--checkpoint ${dir}: ${(e as Error).message}`);
     }
-    const s = await scoreEncoder(m.encoder, train, test, cfg.seed, intFlag(v, 'probe-epochs', 1));
+    const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
     const mapPath = (v.map as string | undefined) ?? join(dir, 'embedding-map.png');
     embeddingMapPng(s.testEmbeddings, test.labels, {
       path: mapPath,

@@ -4,7 +4,7 @@ import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import type { ViewPair } from '../augment/presets.js';
 import { simclrViews } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
-import { viewAlignmentUniformity } from './evaluate.js';
+import { embedDataset, viewAlignmentUniformity } from './evaluate.js';
 
 useCpuLeakCheck();
 
@@ -42,6 +42,27 @@ describe('viewAlignmentUniformity', () => {
     expect(again).toEqual(aug);
     const few = await viewAlignmentUniformity(enc, dataset(), identity, { maxImages: 5 });
     expect(few.uniformity).not.toBeCloseTo(same.uniformity, 6);
+    enc.dispose();
+  });
+});
+
+describe('embedDataset', () => {
+  it('embeds every image in order, with a progress bar (images/s, count) when given a stream', async () => {
+    const enc = flatten();
+    const plain = await embedDataset(enc, dataset(), { batchSize: 16 });
+    const writes: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => void writes.push(s) };
+    const shown = await embedDataset(enc, dataset(), { batchSize: 16, progress: tty, label: 'embedding --data' });
+    expect(plain.shape).toEqual([40, 36]);
+    expect(Array.from(shown.dataSync())).toEqual(Array.from(plain.dataSync()));
+    // Row 3 is image 3 (dataset order, no shuffling).
+    const want = Float32Array.from({ length: 36 }, (_, j) => (((3 * 36 + j) * 7919) % 101) / 100);
+    expect(Array.from(tf.tidy(() => plain.slice([3, 0], [1, 36]).dataSync())).map((v) => v.toFixed(5))).toEqual(Array.from(want).map((v) => v.toFixed(5)));
+    const text = writes.join('');
+    expect(text).toMatch(/embedding --data {2}\[#+\.*\] 16\/40 {2}[\d.]+ images\/s {2}ETA/);
+    expect(text).not.toMatch(/loss/);
+    expect(text.endsWith('\n')).toBe(true);
+    tf.dispose([plain, shown]);
     enc.dispose();
   });
 });

@@ -1,17 +1,39 @@
 import * as tf from '@tensorflow/tfjs';
-import { alignmentUniformityReport, createRng, knnAccuracy, linearProbe } from '@contrastive/core';
+import { alignmentUniformityReport, createRng, knnAccuracy, linearProbe, ProgressBar, type ProgressStream } from '@contrastive/core';
 import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { imageBatches } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
 
+/** Options of {@link embedDataset}. */
+export interface EmbedDatasetOptions {
+  /** Images per forward pass. Default 256. */
+  batchSize?: number;
+  /** Show a progress bar (images/s, ETA) here, labelled `label`. Default: none. */
+  progress?: ProgressStream;
+  /** Label of the progress line. Default `'embedding'`. */
+  label?: string;
+}
+
 /** Encoder outputs `[N, D]` of a whole dataset, computed batch by batch (inference-mode BN). */
-export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, batchSize = 256): Promise<tf.Tensor2D> {
+export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, opts: EmbedDatasetOptions = {}): Promise<tf.Tensor2D> {
+  const { batchSize = 256, progress, label = 'embedding' } = opts;
+  const bar = progress ? new ProgressBar(progress) : null;
+  const started = performance.now();
   const parts: tf.Tensor2D[] = [];
+  let done = 0;
   for await (const b of imageBatches(ds, { batchSize })) {
     parts.push(embedImages(encoder, b.images, batchSize));
+    done += b.images.shape[0];
     b.images.dispose();
+    if (bar) {
+      // Reading the batch's result keeps the rate honest (the backend may run ahead otherwise).
+      await parts.at(-1)!.data();
+      const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
+      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: ds.size, stepsPerSecond: rate, unit: 'images', etaSeconds: (ds.size - done) / rate });
+    }
   }
+  bar?.newline();
   const out = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);
   return out;
@@ -60,11 +82,22 @@ export interface Scores {
   linearProbeAccuracy: number;
 }
 
+/** Options of {@link scoreEncoder}. */
+export interface ScoreOptions {
+  /** Seed of the probe. Default 0. */
+  seed?: number;
+  /** Epochs of the linear probe. Default 100. */
+  probeEpochs?: number;
+  /** Progress bars of the two embedding passes go here. Default: none. */
+  progress?: ProgressStream;
+}
+
 /** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
-export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, seed = 0, probeEpochs = 100): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
+export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, opts: ScoreOptions = {}): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
+  const { seed = 0, probeEpochs = 100, progress } = opts;
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
-  const trainEmb = await embedDataset(encoder, train);
-  const testEmb = await embedDataset(encoder, test);
+  const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data' });
+  const testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data' });
   try {
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
     const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs });

@@ -155,7 +155,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   try {
     let baseline: Baseline | null = null;
     if (canScore && v['no-baseline'] !== true && mode === 'new') {
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
+      log(`[contrastive-vision] scoring the untrained ${cfg.encoder} (the baseline): kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
       const au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
       baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
       s.testEmbeddings.dispose();
@@ -195,7 +196,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     let spread: number | null = null;
     let au: { alignment: number; uniformity: number } | null = null;
     if (canScore) {
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, cfg.seed, intFlag(v, 'probe-epochs', 1));
+      log(`[contrastive-vision] scoring the trained encoder: kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
       spread = collapseStd(s.testEmbeddings);
       s.testEmbeddings.dispose();
       scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
