@@ -1,19 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@contrastive/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { describe, expect, it } from 'vitest';
 import { buildRun, type RunConfig } from './build.js';
 import { SimCLR } from '../methods/simclr.js';
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu', log: false });
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 const cfg: RunConfig = {
   method: 'simclr', encoder: 'small-cnn', imageSize: 28, channels: 1, widthMultiplier: 0.25, seed: 0, lr: 1e-3, batchSize: 8,
