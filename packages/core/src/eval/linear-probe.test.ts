@@ -19,8 +19,14 @@ describe('linearProbe', () => {
   it('is deterministic for a seed', () => {
     const { probe } = loadEvalFixture();
     const a = linearProbe(probe.trainX.slice(0, 200), probe.trainY.slice(0, 200), probe.testX, probe.testY, { epochs: 5, seed: 3 });
-    const b = linearProbe(probe.trainX.slice(0, 200), probe.trainY.slice(0, 200), probe.testX, probe.testY, { epochs: 5, seed: 3 });
-    expect(a).toEqual(b);
+    const seen: string[] = [];
+    const b = linearProbe(probe.trainX.slice(0, 200), probe.trainY.slice(0, 200), probe.testX, probe.testY, {
+      epochs: 5,
+      seed: 3,
+      onEpoch: (done, of) => void seen.push(`${done}/${of}`),
+    });
+    expect(a).toEqual(b); // the callback changes nothing
+    expect(seen).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
   });
 
   it('is 100% on linearly separable data (tensor inputs, unstandardised)', () => {

@@ -18,6 +18,8 @@ export interface LinearProbeOptions {
   seed?: number;
   /** Number of classes; default max label (train and test) + 1. */
   numClasses?: number;
+  /** Called after every epoch with the epochs done so far (e.g. to draw a progress bar). Default: none. */
+  onEpoch?: (epochsDone: number, epochs: number) => void;
 }
 
 export interface LinearProbeResult {
@@ -133,6 +135,7 @@ export function linearProbe(
         });
       }
       perm.dispose();
+      opts.onEpoch?.(epoch + 1, epochs);
     }
 
     const accuracyOf = (x: tf.Tensor2D, y: Int32Array): number => {

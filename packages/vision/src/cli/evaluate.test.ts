@@ -4,7 +4,7 @@ import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import type { ViewPair } from '../augment/presets.js';
 import { simclrViews } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
-import { embedDataset, viewAlignmentUniformity } from './evaluate.js';
+import { embedDataset, scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 
 useCpuLeakCheck();
 
@@ -63,6 +63,25 @@ describe('embedDataset', () => {
     expect(text).not.toMatch(/loss/);
     expect(text.endsWith('\n')).toBe(true);
     tf.dispose([plain, shown]);
+    enc.dispose();
+  });
+});
+
+describe('scoreEncoder', () => {
+  it('scores kNN and the probe, showing bars for both embedding passes and the probe', async () => {
+    const enc = flatten();
+    const labels = Int32Array.from({ length: 40 }, (_, i) => i % 2);
+    const ds: ImageDataset = { ...dataset(), labels, classNames: ['a', 'b'] };
+    const writes: string[] = [];
+    const s = await scoreEncoder(enc, ds, ds, { seed: 1, probeEpochs: 3, progress: { isTTY: true, write: (x: string) => void writes.push(x) } });
+    expect(s.knnAccuracy).toBeGreaterThanOrEqual(0);
+    expect(s.linearProbeAccuracy).toBeGreaterThanOrEqual(0);
+    expect(s.testEmbeddings.shape).toEqual([40, 36]);
+    const text = writes.join('');
+    expect(text).toMatch(/embedding --data .* 40\/40 .*images\/s/);
+    expect(text).toMatch(/embedding --eval-data .* 40\/40 .*images\/s/);
+    expect(text).toMatch(/linear probe {2}\[#{20}\] 3\/3 {2}[\d.]+ epochs\/s/); // the last state is always drawn
+    s.testEmbeddings.dispose();
     enc.dispose();
   });
 });

@@ -30,7 +30,7 @@ export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, op
       // Reading the batch's result keeps the rate honest (the backend may run ahead otherwise).
       await parts.at(-1)!.data();
       const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
-      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: ds.size, stepsPerSecond: rate, unit: 'images', etaSeconds: (ds.size - done) / rate });
+      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: ds.size, stepsPerSecond: rate, unit: 'images', etaSeconds: (ds.size - done) / rate }, done === ds.size);
     }
   }
   bar?.newline();
@@ -88,7 +88,7 @@ export interface ScoreOptions {
   seed?: number;
   /** Epochs of the linear probe. Default 100. */
   probeEpochs?: number;
-  /** Progress bars of the two embedding passes go here. Default: none. */
+  /** Progress bars of the two embedding passes and the probe go here. Default: none. */
   progress?: ProgressStream;
 }
 
@@ -100,7 +100,19 @@ export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset,
   const testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data' });
   try {
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
-    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs });
+    const bar = progress ? new ProgressBar(progress) : null;
+    const started = performance.now();
+    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, {
+      seed,
+      epochs: probeEpochs,
+      onEpoch: bar
+        ? (done, of) => {
+            const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
+            bar.update({ label: 'linear probe', epoch: 0, epochs: 1, step: done, stepsPerEpoch: of, stepsPerSecond: rate, unit: 'epochs', etaSeconds: (of - done) / rate }, done === of);
+          }
+        : undefined,
+    });
+    bar?.newline();
     return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
   } finally {
     trainEmb.dispose();
