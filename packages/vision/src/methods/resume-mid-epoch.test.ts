@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, train, type TrainCallbacks } from '@contrastive/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BYOL, InstDisc, MoCoV1, MoCoV3, SimSiam } from './index.js';
+import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam } from './index.js';
 import type { TwoViewMethod } from './base.js';
 import { imageBatches, type ImageBatch, type ImageDataset } from '../io/dataset.js';
 import { images, tinyEncoder } from './test-helpers.js';
@@ -44,10 +44,12 @@ const dataset = (): ImageDataset => ({
   read: async (indices) => tf.gather(pool, Array.from(indices)),
 });
 
-// The stateful ones: queue (MoCo v1), EMA with cosine momentum (MoCo v3, BYOL), stop-gradient predictor
-// with cosine LR (SimSiam), memory bank (InstDisc).
+// Every method: encoder + head + Adam (SimCLR), queue and key encoder (MoCo v1; v2 also with cosine LR), EMA with
+// cosine momentum (MoCo v3, BYOL), stop-gradient predictor with cosine LR (SimSiam), memory bank (InstDisc).
 const makers: Record<string, () => TwoViewMethod> = {
+  simclr: () => new SimCLR({ encoder: tinyEncoder(), seed: 1 }),
   'moco-v1': () => new MoCoV1({ encoder: tinyEncoder(), seed: 1, queueSize: 16 }),
+  'moco-v2': () => new MoCoV2({ encoder: tinyEncoder(), seed: 1, queueSize: 16 }),
   'moco-v3': () => new MoCoV3({ encoder: tinyEncoder(), seed: 1 }),
   byol: () => new BYOL({ encoder: tinyEncoder(), seed: 1 }),
   simsiam: () => new SimSiam({ encoder: tinyEncoder(), seed: 1 }),
