@@ -15,11 +15,23 @@ export interface EmbedDatasetOptions {
   label?: string;
 }
 
+/** A progress line for counted work: `label [###...] done/total  rate unit/s  ETA`, the last state always drawn. */
+function countedProgress(stream: ProgressStream, label: string, unit: string, total: number): { update(done: number): void; end(): void } {
+  const bar = new ProgressBar(stream);
+  const started = performance.now();
+  return {
+    update(done) {
+      const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
+      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: total, stepsPerSecond: rate, unit, etaSeconds: (total - done) / rate }, done === total);
+    },
+    end: () => bar.newline(),
+  };
+}
+
 /** Encoder outputs `[N, D]` of a whole dataset, computed batch by batch (inference-mode BN). */
 export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, opts: EmbedDatasetOptions = {}): Promise<tf.Tensor2D> {
   const { batchSize = 256, progress, label = 'embedding' } = opts;
-  const bar = progress ? new ProgressBar(progress) : null;
-  const started = performance.now();
+  const bar = progress ? countedProgress(progress, label, 'images', ds.size) : null;
   const parts: tf.Tensor2D[] = [];
   let done = 0;
   for await (const b of imageBatches(ds, { batchSize })) {
@@ -29,11 +41,10 @@ export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, op
     if (bar) {
       // Reading the batch's result keeps the rate honest (the backend may run ahead otherwise).
       await parts.at(-1)!.data();
-      const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
-      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: ds.size, stepsPerSecond: rate, unit: 'images', etaSeconds: (ds.size - done) / rate }, done === ds.size);
+      bar.update(done);
     }
   }
-  bar?.newline();
+  bar?.end();
   const out = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);
   return out;
@@ -100,19 +111,9 @@ export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset,
   const testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data' });
   try {
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
-    const bar = progress ? new ProgressBar(progress) : null;
-    const started = performance.now();
-    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, {
-      seed,
-      epochs: probeEpochs,
-      onEpoch: bar
-        ? (done, of) => {
-            const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
-            bar.update({ label: 'linear probe', epoch: 0, epochs: 1, step: done, stepsPerEpoch: of, stepsPerSecond: rate, unit: 'epochs', etaSeconds: (of - done) / rate }, done === of);
-          }
-        : undefined,
-    });
-    bar?.newline();
+    const bar = progress ? countedProgress(progress, 'linear probe', 'epochs', probeEpochs) : null;
+    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs, onEpoch: bar ? (done) => bar.update(done) : undefined });
+    bar?.end();
     return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
   } finally {
     trainEmb.dispose();
