@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { estimateNceZ, NceLoss, nceLogZ, nceLoss } from './nce-loss.js';
 import { checkCase, loadCases, toTensor } from './test-utils/fixtures.js';
@@ -82,6 +82,21 @@ describe('estimateNceZ and NceLoss', () => {
     });
     expect(second.dataSync()[0]).toBe(direct.dataSync()[0]);
     tf.dispose([f!, p!, n!, f2, first, second, direct]);
+  });
+
+  it('without z or logZ, estimates Z on this batch on the backend: the estimated reference value, no read-back', () => {
+    const c = cases.find((x) => x.options.z === undefined && x.options.logZ === undefined)!;
+    expect(c, 'fixture has an estimated-Z case').toBeDefined();
+    const [f, p, n] = names.map((k) => toTensor(c.inputs[k]!));
+    const readSync = vi.spyOn(tf.backend(), 'readSync');
+    const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    const loss = nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, c.options as never);
+    expect(readSync).not.toHaveBeenCalled();
+    expect(dataSync).not.toHaveBeenCalled();
+    readSync.mockRestore();
+    dataSync.mockRestore();
+    expect(Math.abs((loss.dataSync()[0] as number) - (c.value as number))).toBeLessThan(1e-3 * Math.max(1, Math.abs(c.value as number)));
+    tf.dispose([f!, p!, n!, loss]);
   });
 
   it('rejects bad input with errors naming the argument and shapes', () => {

@@ -19,7 +19,7 @@ export interface NceLossOptions<R extends Reduction = Reduction> extends NceScor
   /**
    * The fixed normalising constant Z of `P(i|f) = exp(v_iᵀf/τ)/Z`. Lemniscate estimates it once, on the
    * first batch, and keeps it: get it from {@link estimateNceZ} (or use {@link NceLoss}, which does that).
-   * Omit both `z` and `logZ` to estimate it on this batch (reads a value back from the backend).
+   * Omit both `z` and `logZ` to estimate it on this batch ({@link nceLogZ}, on the backend, no gradient).
    */
   z?: number;
   /**
@@ -82,15 +82,18 @@ export function nceLoss<R extends Reduction = 'mean'>(
   } else if (options.logZ !== undefined && !Number.isFinite(options.logZ)) {
     throw new RangeError(`logZ must be a finite number or a scalar tensor, got ${String(options.logZ)}`);
   }
-  const logZ =
-    options.logZ ??
-    (options.z !== undefined
-      ? Math.log(options.z)
-      : estimateNceZ(features, positiveRows, negativeRows, { temperature, datasetSize }).logZ);
+  const logZ = options.logZ ?? (options.z !== undefined ? Math.log(options.z) : undefined);
   const m = negativeRows.rank === 3 ? negativeRows.shape[1]! : negativeRows.shape[0]!;
   const logNoise = Math.log(m) - Math.log(datasetSize); // log(m · Pn)
   return reducedLoss(reduction, () => {
-    const logP = tf.sub(scores(features, positiveRows, negativeRows, temperature), typeof logZ === 'number' ? logZ : stopGradient(tf.reshape(logZ, []))); // [N, 1+m]
+    const s = scores(features, positiveRows, negativeRows, temperature); // [N, 1+m]
+    const fixed =
+      logZ === undefined
+        ? nceLogZ(features, positiveRows, negativeRows, { temperature, datasetSize }) // this batch's estimate, on the backend
+        : typeof logZ === 'number'
+          ? logZ
+          : stopGradient(tf.reshape(logZ, []));
+    const logP = tf.sub(s, fixed); // [N, 1+m]
     const [logPPos, logPNeg] = tf.split(logP, [1, m], 1);
     const dataTerm = tf.softplus(tf.sub(logNoise, logPPos!)); // −log h(pos)
     const noiseTerm = tf.softplus(tf.sub(logPNeg!, logNoise)); // −log(1 − h(neg))
