@@ -51,7 +51,11 @@ export const TRAIN_HELP = `contrastive-text train — train a sentence encoder w
   --dropout X          BERT hidden/attention dropout for a fresh model. Default 0.1
   --steps-per-epoch N  cap the steps per epoch
   --seed N             default 0
-  --checkpoint-dir DIR save core checkpoints each epoch   --resume   continue from them
+  --checkpoint-dir DIR save checkpoints there at every epoch end and every --checkpoint-every steps
+  --checkpoint-every N steps between the checkpoints saved inside an epoch, so an interrupted long epoch
+                       resumes part-way (default 100 with --checkpoint-dir; 0 = at epoch ends only)
+  --resume             continue from the checkpoint in --checkpoint-dir (same flags; a run killed
+                       mid-epoch continues at the saved step)
   --backend NAME       tensorflow|wasm|cpu (default: best available; env CONTRASTIVE_BACKEND)
   --json               print one final JSON line with the metrics
   --help`;
@@ -60,9 +64,12 @@ const SPEC = {
   method: 'string', corpus: 'string', model: 'string', config: 'string', 'vocab-from': 'string', 'vocab-size': 'string',
   'eval-pairs': 'string', task: 'string', out: 'string', epochs: 'string', 'batch-size': 'string', 'max-length': 'string',
   lr: 'string', 'weight-decay': 'string', 'warmup-ratio': 'string', 'max-grad-norm': 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
-  'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', resume: 'boolean', backend: 'string',
+  'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', 'checkpoint-every': 'string', resume: 'boolean', backend: 'string',
   json: 'boolean', help: 'boolean',
 } as const;
+
+/** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a BERT-base step on 2 cores takes seconds. */
+const DEFAULT_CHECKPOINT_EVERY = 100;
 
 /** Number of batches {@link chunks} yields for `n` items (a last batch of < 2 items is dropped). */
 export function batchesPerEpoch(n: number, batchSize: number): number {
@@ -101,6 +108,10 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   const maxGradNorm = f['max-grad-norm'] === undefined ? undefined : num(f, 'max-grad-norm', 1, { min: 0 });
   const outDir = str(f, 'out', './contrastive-text-model');
   const evalFile = optStr(f, 'eval-pairs');
+  const checkpointDir = optStr(f, 'checkpoint-dir');
+  if (!checkpointDir && f['checkpoint-every'] !== undefined) throw new UsageError('--checkpoint-every needs --checkpoint-dir');
+  if (!checkpointDir && f.resume === true) throw new UsageError('--resume needs --checkpoint-dir (the folder of the run to continue)');
+  const checkpointEvery = num(f, 'checkpoint-every', DEFAULT_CHECKPOINT_EVERY, { int: true, min: 0 });
   const backend = await initBackend({ backend: optStr(f, 'backend') as 'cpu' | 'wasm' | 'tensorflow' | undefined });
   const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -164,30 +175,39 @@ export async function trainCommand(argv: string[], out: (line: string) => void):
   log(`AdamW: peak lr ${lr}, weight decay ${adamw.weightDecay}, gradient-norm clip ${adamw.globalClipNorm ?? 'off'}, ${perEpoch * epochs} steps with linear warm-up (ratio ${warmupRatio ?? (method === 'consert' ? CONSERT_OPTIMIZER : SIMCSE_OPTIMIZER).warmupRatio}) and decay`);
 
   // 5. Train with core's loop (progress bar, checkpoints, resume).
-  const result = await train<unknown>({
-    step: (batch, info) => (m as TextMethod<unknown>).step(batch, info),
-    batches: (_epoch, rng) =>
-      triplets
-        ? (function* () {
-            for (const c of chunks(triplets, batchSize, rng)) {
-              yield { anchor: tok(c.map((t) => t.text)), positive: tok(c.map((t) => t.positive)), negative: tok(c.map((t) => t.negative)) };
-            }
-          })()
-        : (function* () {
-            for (const c of chunks(texts, batchSize, rng)) yield tok(c);
-          })(),
-    epochs,
-    stepsPerEpoch,
-    seed,
-    state: m,
-    checkpointDir: optStr(f, 'checkpoint-dir'),
-    resume: f.resume === true,
-    progress: true,
-    log,
-    // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
-    callbacks: process.stderr.isTTY ? [] : [{ onStepEnd: (g, l) => { if ((g + 1) % 25 === 0) log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`); } }],
-  });
-  log(`trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`);
+  // On an error (e.g. a kill signal's exception, bad data mid-run) the method's and encoder's tensors are freed.
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train<unknown>({
+      step: (batch, info) => (m as TextMethod<unknown>).step(batch, info),
+      batches: (_epoch, rng) =>
+        triplets
+          ? (function* () {
+              for (const c of chunks(triplets, batchSize, rng)) {
+                yield { anchor: tok(c.map((t) => t.text)), positive: tok(c.map((t) => t.positive)), negative: tok(c.map((t) => t.negative)) };
+              }
+            })()
+          : (function* () {
+              for (const c of chunks(texts, batchSize, rng)) yield tok(c);
+            })(),
+      epochs,
+      stepsPerEpoch,
+      seed,
+      state: m,
+      checkpointDir,
+      checkpointEverySteps: checkpointDir && checkpointEvery > 0 ? checkpointEvery : undefined,
+      resume: f.resume === true,
+      progress: true,
+      log,
+      // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
+      callbacks: process.stderr.isTTY ? [] : [{ onStepEnd: (g, l) => { if ((g + 1) % 25 === 0) log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`); } }],
+    });
+    log(`trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`);
+  } catch (err) {
+    m.dispose();
+    encoder.dispose();
+    throw err;
+  }
   m.dispose();
 
   // 6. Save and evaluate.
