@@ -141,7 +141,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     ? resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize)
     : null;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
-  if (!canScore) log('[contrastive-vision] no labels for --data/--eval-data: training only, no kNN / linear probe scores');
+  if (!canScore) log(`[contrastive-vision] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
   if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
 
   const m = buildRun(cfg);
@@ -259,3 +259,14 @@ async function readBaseline(dir: string): Promise<Baseline | null> {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Why a run cannot be scored, and what to pass to score it. `evalLabeled` is `null` when there is no
+ * `--eval-data` (an image folder as `--data` has no test split of its own).
+ */
+export function whyNoScores(trainLabeled: boolean, evalLabeled: boolean | null): string {
+  const what = 'training only, no kNN / linear-probe scores';
+  if (!trainLabeled) return `--data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
+  if (evalLabeled === null) return `no --eval-data: ${what}; pass --eval-data PATH (labeled images, one sub-folder per class, the same class names) to score the encoder`;
+  return `--eval-data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
+}
