@@ -1,143 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, type Rng } from '../random/rng.js';
+import { createRng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { assertInt } from '../validate.js';
-import { ProgressBar, type ProgressStream } from './progress.js';
+import { disposeTensors, openIterator } from './batch-iteration.js';
+import { ProgressBar } from './progress.js';
 import { deriveSeed } from './seed.js';
+import { freshRun, restoreRun, skipTrainedBatches, type TrainMeta } from './train-resume.js';
+import type { EpochLogs, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train-types.js';
 
-/** What a step function is told about the step it runs. */
-export interface StepInfo {
-  /** 0-based epoch. */
-  epoch: number;
-  /** 0-based step within the epoch. */
-  step: number;
-  /** 0-based step over the whole run (continues across a resume). */
-  globalStep: number;
-  /** A generator seeded by (seed, epoch, step): the step's views, dropout masks, samples. */
-  rng: Rng;
-}
-
-/** Logs passed to `onStepEnd`. */
-export interface StepLogs {
-  loss: number;
-  epoch: number;
-  step: number;
-  globalStep: number;
-}
-
-/** Logs passed to `onEpochEnd`; callbacks may add their own metrics (they are saved in checkpoints). */
-export interface EpochLogs {
-  /** Mean loss over the epoch's steps (NaN for an empty epoch). */
-  loss: number;
-  epoch: number;
-  steps: number;
-  /** Steps done so far over the whole run. */
-  globalStep: number;
-  /** Wall time of the epoch. */
-  seconds: number;
-  [metric: string]: unknown;
-}
-
-/** Where the run starts (after a possible resume). */
-export interface TrainBeginInfo {
-  epochs: number;
-  /** First epoch this call runs (0-based). */
-  startEpoch: number;
-  /** Steps of `startEpoch` already done before this call (a checkpoint saved inside the epoch), else 0. */
-  startStep: number;
-  globalStep: number;
-  resumed: boolean;
-}
-
-/** Hooks of {@link train}; each may be async (it is awaited). */
-export interface TrainCallbacks {
-  onTrainBegin?(info: TrainBeginInfo): void | Promise<void>;
-  onStepEnd?(globalStep: number, logs: StepLogs): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
-  onTrainEnd?(result: TrainResult): void | Promise<void>;
-}
-
-/** Options of {@link train}. */
-export interface TrainOptions<B> {
-  /**
-   * One optimisation step: compute the loss, apply gradients, return the loss scalar. Runs inside
-   * `tf.tidy` (so it must be synchronous); the loop reads the returned scalar with `await data()` after
-   * the step and disposes it.
-   */
-  step: (batch: B, info: StepInfo) => tf.Scalar;
-  /**
-   * The batches of one epoch. Derive all randomness from `rng` (seeded by seed + epoch) so that a
-   * resumed run sees the same batches as an uninterrupted one.
-   */
-  batches: (epoch: number, rng: Rng) => Iterable<B> | AsyncIterable<B>;
-  /** Number of epochs (the total, also when resuming). */
-  epochs: number;
-  /** Stop each epoch after this many steps (and size the progress bar). Default: exhaust `batches`. */
-  stepsPerEpoch?: number;
-  /** Seed of the per-epoch and per-step generators. Default `0`. */
-  seed?: number;
-  /** State saved to `checkpointDir` (variables + optimizer slots). */
-  state?: Checkpointable;
-  /** Directory for the checkpoint (`checkpoint.json` + weights). Default: no checkpoints. */
-  checkpointDir?: string;
-  /** Save every this many epochs (and after the last one). Default `1`. */
-  checkpointEvery?: number;
-  /**
-   * Also save inside each epoch, after every this many steps of the epoch, so that an interrupted long
-   * epoch loses at most this many steps. Resuming from such a checkpoint re-creates the epoch's batches
-   * from its seeded `rng` and draws (and, with `disposeBatch`, disposes) the already-trained ones without
-   * stepping, so the resumed run still equals an uninterrupted one. Default: save at epoch ends only.
-   */
-  checkpointEverySteps?: number;
-  /** Restore `checkpointDir` if it holds a checkpoint and continue where it stopped (the next epoch, or the next step of an epoch saved part-way). Default `false`. */
-  resume?: boolean;
-  /** Allow the first checkpoint to go into a non-empty directory that is not a checkpoint. Default `false`. */
-  overwrite?: boolean;
-  /** Hooks, one object or several (called in order). */
-  callbacks?: TrainCallbacks | readonly TrainCallbacks[];
-  /** Show progress (steps/s, loss, ETA) on `progressStream`: a bar redrawn in place on a TTY, otherwise a plain line once a minute. Default `true`. */
-  progress?: boolean;
-  /** Stream of the progress bar. Default `process.stderr`. */
-  progressStream?: ProgressStream;
-  /** Write the loss curve PNG here after every epoch (and with every checkpoint saved inside one). Default: none. */
-  lossCurvePath?: string;
-  /** Title of the loss-curve PNG. Default `'training loss'`. */
-  lossCurveTitle?: string;
-  /** Receives one plain line per epoch (and resume notices). Default: silent. */
-  log?: (line: string) => void;
-  /** Dispose the tensors found in each batch (arrays and plain objects are searched) after its step. Default `true`. */
-  disposeBatch?: boolean;
-}
-
-/** What {@link train} resolves to. */
-export interface TrainResult {
-  /** Loss of every step of the run, including the steps restored from a checkpoint. */
-  losses: number[];
-  /** Mean loss of every epoch, including restored ones. */
-  epochLosses: number[];
-  /** Wall time of this call. */
-  seconds: number;
-  /** Steps done over the whole run. */
-  globalStep: number;
-  /** Epochs completed. */
-  epochs: number;
-}
-
-/** Checkpoint meta written by {@link train}. */
-interface TrainMeta {
-  kind: 'train';
-  epoch: number; // epochs completed
-  /** Steps done in epoch `epoch` (0-based) when saved inside it; 0 or absent at an epoch end. */
-  stepInEpoch?: number;
-  /** Wall time already spent in that unfinished epoch. */
-  epochSeconds?: number;
-  globalStep: number;
-  losses: number[];
-  epochLosses: number[];
-  seed: number;
-  epochLogs?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+export { disposeTensors } from './batch-iteration.js';
+export type { EpochLogs, StepInfo, StepLogs, TrainBeginInfo, TrainCallbacks, TrainOptions, TrainResult } from './train-types.js';
 
 const EMPTY_STATE: Checkpointable = { stateTensors: () => ({}), optimizers: () => ({}) };
 
@@ -200,39 +72,12 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     }
   };
 
-  let startEpoch = 0;
-  let startStep = 0;
-  let startSeconds = 0;
-  let globalStep = 0;
-  let losses: number[] = [];
-  let epochLosses: number[] = [];
-  let resumed = false;
-  if (resume && checkpointDir !== undefined && io !== null) {
-    if (await io.isCheckpointDir(checkpointDir)) {
-      const meta = await io.loadCheckpoint<TrainMeta>(checkpointDir, ckState);
-      if (meta.kind !== 'train' || !Number.isInteger(meta.epoch) || !Array.isArray(meta.losses)) {
-        throw new Error(`checkpoint '${checkpointDir}' was not written by train() (its meta has no epoch/losses)`);
-      }
-      if (meta.seed !== seed) log?.(`warning: resuming a run trained with seed ${meta.seed} using seed ${seed}`);
-      startEpoch = meta.epoch;
-      startStep = meta.stepInEpoch ?? 0;
-      startSeconds = meta.epochSeconds ?? 0;
-      globalStep = meta.globalStep;
-      losses = [...meta.losses];
-      epochLosses = [...meta.epochLosses];
-      resumed = true;
-      if (!Number.isInteger(startStep) || startStep < 0 || startStep > losses.length) {
-        throw new Error(`checkpoint '${checkpointDir}' has an invalid stepInEpoch ${String(meta.stepInEpoch)}`);
-      }
-      log?.(
-        startStep > 0
-          ? `resumed from '${checkpointDir}' at step ${startStep} of epoch ${startEpoch + 1}/${epochs} (global step ${globalStep})`
-          : `resumed from '${checkpointDir}' after epoch ${startEpoch}/${epochs} (step ${globalStep})`,
-      );
-    } else {
-      log?.(`no checkpoint in '${checkpointDir}' yet: starting from scratch`);
-    }
-  }
+  const start =
+    resume && checkpointDir !== undefined && io !== null
+      ? await restoreRun(io, checkpointDir, ckState, { seed, epochs, log })
+      : freshRun();
+  const { startEpoch, startStep, startSeconds, resumed, losses, epochLosses } = start;
+  let { globalStep } = start;
 
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
@@ -251,13 +96,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       let sum = losses.slice(losses.length - skip).reduce((a, b) => a + b, 0);
       let count = skip;
       try {
-        for (let i = 0; i < skip; i++) {
-          const next = await iterator.next();
-          if (next.done === true) {
-            throw new Error(`train: the checkpoint is at step ${skip} of epoch ${epoch + 1}, but batches(${epoch}) yielded only ${i} batches`);
-          }
-          if (disposeBatch) disposeTensors(next.value);
-        }
+        await skipTrainedBatches(iterator, skip, epoch, disposeBatch);
         while (stepsPerEpoch === undefined || count < stepsPerEpoch) {
           const next = await iterator.next();
           if (next.done === true) break;
@@ -342,44 +181,6 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   };
   for (const cb of callbacks) await cb.onTrainEnd?.(result);
   return result;
-}
-
-type AnyIterator<B> = {
-  next(): IteratorResult<B> | Promise<IteratorResult<B>>;
-  return?(): unknown;
-};
-
-function openIterator<B>(source: Iterable<B> | AsyncIterable<B>): AnyIterator<B> {
-  if (source != null && typeof (source as AsyncIterable<B>)[Symbol.asyncIterator] === 'function') {
-    return (source as AsyncIterable<B>)[Symbol.asyncIterator]();
-  }
-  if (source != null && typeof (source as Iterable<B>)[Symbol.iterator] === 'function') {
-    return (source as Iterable<B>)[Symbol.iterator]();
-  }
-  throw new TypeError('train: batches(epoch) must return an Iterable or AsyncIterable');
-}
-
-/**
- * Disposes the tensors in a batch: a tensor, or tensors nested in arrays and plain objects. Typed
- * arrays and class instances are not searched (a large Float32Array would be slow to walk and holds
- * no tensors).
- */
-export function disposeTensors(batch: unknown, seen = new Set<unknown>()): void {
-  if (batch === null || typeof batch !== 'object' || seen.has(batch)) return;
-  seen.add(batch);
-  if (batch instanceof tf.Tensor) {
-    if (!batch.isDisposed) batch.dispose();
-    return;
-  }
-  if (ArrayBuffer.isView(batch)) return;
-  if (Array.isArray(batch)) {
-    for (const item of batch) disposeTensors(item, seen);
-    return;
-  }
-  const proto = Object.getPrototypeOf(batch) as unknown;
-  if (proto === Object.prototype || proto === null) {
-    for (const value of Object.values(batch)) disposeTensors(value, seen);
-  }
 }
 
 const BASE_LOG_KEYS = new Set(['loss', 'epoch', 'steps', 'globalStep', 'seconds']);
