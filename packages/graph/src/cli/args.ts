@@ -38,6 +38,7 @@ export const OPTIONS = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   checkpoint: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
   resume: { type: 'boolean' },
   'loss-curve': { type: 'string' },
   json: { type: 'boolean' },

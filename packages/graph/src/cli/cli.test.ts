@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GraphCL } from '../methods/graphcl.js';
 import { run } from './main.js';
 import { sampleLabels } from './node-run.js';
 
@@ -70,6 +72,44 @@ describe('contrastive-graph CLI', () => {
     expect(s.probe.accuracy).toBeGreaterThanOrEqual(0);
     expect(s.baseline.name).toBe('random-init encoder');
     expect(typeof s.baseline.probe.accuracy).toBe('number');
+    await tf.setBackend('cpu');
+  });
+  it('a GraphCL run killed mid-epoch resumes at its last step checkpoint and ends like an uninterrupted run', async () => {
+    // 24 molecules, batch 8 → 3 steps per epoch; 2 epochs. The 5th step (step 2 of epoch 2) dies.
+    const base = ['train', '--method', 'graphcl', '--limit', '24', '--epochs', '2', '--batch-size', '8', '--hidden', '8', '--layers', '1', '--backend', 'wasm', '--no-progress', '--json'];
+    const full = capture();
+    expect(await run(base, full.o, full.e)).toBe(0);
+    const want = JSON.parse(full.out.at(-1)!).epochLosses as number[];
+
+    const ckpt = join(dir, 'graphcl-ckpt');
+    const args = [...base, '--checkpoint', ckpt, '--checkpoint-every', '1'];
+    const real = GraphCL.prototype.step;
+    let calls = 0;
+    const spy = vi.spyOn(GraphCL.prototype, 'step').mockImplementation(function (this: GraphCL, ...a) {
+      calls += 1;
+      if (calls === 5) throw new Error('killed');
+      return real.apply(this, a as never);
+    });
+    const killed = capture();
+    expect(await run(args, killed.o, killed.e)).toBe(1);
+    expect(killed.err.join('\n')).toMatch(/killed/);
+    const { meta } = JSON.parse(readFileSync(join(ckpt, 'checkpoint.json'), 'utf8')) as { meta: { epoch: number; stepInEpoch: number } };
+    expect({ epoch: meta.epoch, stepInEpoch: meta.stepInEpoch }).toEqual({ epoch: 1, stepInEpoch: 1 });
+
+    calls = 100;
+    const resumed = capture();
+    expect(await run([...args, '--resume'], resumed.o, resumed.e)).toBe(0);
+    expect(calls - 100).toBe(2); // steps 2 and 3 of epoch 2 only
+    expect(resumed.err.join('\n')).toContain(`resumed from '${ckpt}' at step 1 of epoch 2/2 (global step 4)`);
+    const got = JSON.parse(resumed.out.at(-1)!).epochLosses as number[];
+    expect(got).toHaveLength(2);
+    for (let i = 0; i < 2; i++) expect(got[i]).toBeCloseTo(want[i]!, 5);
+    spy.mockRestore();
+
+    const c = capture();
+    expect(await run(['train', '--method', 'graphcl', '--limit', '16', '--checkpoint-every', '2', '--backend', 'cpu'], c.o, c.e)).toBe(2);
+    expect(await run(['train', '--method', 'graphcl', '--limit', '16', '--resume', '--backend', 'cpu'], c.o, c.e)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/--checkpoint-every needs --checkpoint DIR[\s\S]*--resume needs --checkpoint DIR/);
     await tf.setBackend('cpu');
   });
   it('sampleLabels keeps k nodes per class', () => {

@@ -31,7 +31,9 @@ Training options:
   --local-aug domain|nodeDrop|subgraph|edgePert|attrMask (mocl, domain)
   --dropout P (cg3 0.6)  --levels N (cg3 coarsening levels, 2)  --weight-decay W (cg3 5e-4)
   --test-fraction F (0.2)  --seed S (0)  --backend wasm|cpu|tensorflow (auto)
-  --checkpoint DIR       save a checkpoint every epoch (train) / load it (eval)  --resume
+  --checkpoint DIR       save a checkpoint every epoch (train) / load it (eval)  --resume (continue from it)
+  --checkpoint-every N   graphcl/joao/joaov2/mocl: also save every N steps inside an epoch, so a run killed
+                         mid-epoch resumes part-way (default 100 with --checkpoint; 0 = epoch ends only)
   --loss-curve FILE.png  --no-progress  --json (print one JSON summary line on stdout)
 
 The summary compares the method with a baseline that does not use it: the same encoder at its random

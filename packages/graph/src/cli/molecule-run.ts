@@ -42,6 +42,9 @@ export async function moleculeCommand(
   const batchSize = num(flags, 'batch-size', { int: true, min: 2 }) ?? 32;
   const checkpointDir = str(flags, 'checkpoint');
   if (mode === 'eval' && !checkpointDir) throw new UsageError('eval needs --checkpoint DIR (a directory written by train --checkpoint)');
+  const checkpointEvery = num(flags, 'checkpoint-every', { int: true, min: 0 });
+  if (checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
+  if (flags.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint DIR (the run to continue)');
   const rdkit = await loadRDKit();
   const loadOpts: Parameters<typeof loadMolecules>[2] = {};
   const sc = str(flags, 'smiles-column');
@@ -147,6 +150,8 @@ export async function moleculeCommand(
         step: (idx, info) => (model instanceof MoCL ? model.step(idx, info) : model.step(idx.map((i) => ds.graphs[i]!) as Graph[], info)),
       };
       if (checkpointDir) opts.checkpointDir = checkpointDir;
+      // A lost step costs little here; 100 steps bound what a kill loses on large tables.
+      if (checkpointDir && (checkpointEvery ?? 100) > 0) opts.checkpointEverySteps = checkpointEvery ?? 100;
       if (flags.resume) opts.resume = true;
       const curve = str(flags, 'loss-curve');
       if (curve) opts.lossCurvePath = curve;
