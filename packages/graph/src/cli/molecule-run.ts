@@ -129,7 +129,6 @@ export async function moleculeCommand(
     let trainSeconds = 0;
     if (mode === 'eval') {
       await loadCheckpoint(checkpointDir!, model);
-      if (model instanceof JOAO) model.invalidate();
     } else {
       const n = ds.graphs.length;
       const batches = function* (_epoch: number, rng: Rng): Generator<number[]> {

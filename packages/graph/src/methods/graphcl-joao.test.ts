@@ -119,6 +119,23 @@ describe('JOAO', () => {
     a.dispose();
     b.dispose();
   });
+  it('a restore into a JOAO that has already stepped uses the restored p (no invalidate() needed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'joao-stale-'));
+    const graphs = toyGraphs(6, 5);
+    const a = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 5 });
+    a.step(graphs, { rng: createRng(1) }).dispose();
+    a.updateDistribution([graphs], createRng(2));
+    await saveCheckpoint(join(dir, 'ck'), a);
+    const b = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 6 });
+    b.step(graphs, { rng: createRng(1) }).dispose(); // caches b's uniform p
+    const used = () => (b as unknown as { distributionCached(): number[] }).distributionCached();
+    expect(used()).toEqual(new Array(25).fill(Math.fround(1 / 25)));
+    await loadCheckpoint(join(dir, 'ck'), b);
+    expect(used()).toEqual(a.distribution());
+    expect(used()).not.toEqual(new Array(25).fill(Math.fround(1 / 25)));
+    a.dispose();
+    b.dispose();
+  });
   it('JOAOv2 has one head per augmentation and trains', () => {
     const m = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 3, v2: true });
     const names = Object.keys(m.stateTensors());

@@ -123,7 +123,7 @@ export class JOAO extends GraphCL {
     if (this.cached === null) this.cached = this.distribution();
     return this.cached;
   }
-  /** Call after restoring a checkpoint so the cached p is re-read. */
+  /** Forgets the cached p (re-read at the next step). {@link stateTensors} already does this, so a restore through core's checkpoint I/O needs no call. */
   invalidate(): void {
     this.cached = null;
   }
@@ -178,7 +178,12 @@ export class JOAO extends GraphCL {
     }
     return out;
   }
+  /**
+   * Also forgets the cached p: whoever takes the variables may assign them (a checkpoint restore, e.g. core
+   * `train({ resume: true })` on an instance that has already stepped), so the next step re-reads p.
+   */
   override stateTensors(): Record<string, tf.Variable> {
+    this.cached = null;
     return { ...this.trainableVariables(), 'joao/p': this.p };
   }
   override dispose(): void {
