@@ -30,3 +30,26 @@ export function limitDataset(ds: ImageDataset, limit: number | undefined): Image
   if (limit === undefined || limit >= ds.size) return ds;
   return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
 }
+
+/**
+ * `evalDs` with its labels re-indexed by `trainDs`'s class names. Each image folder numbers its own sorted
+ * sub-folders from 0, so a test folder that lacks one of the training classes would otherwise shift every
+ * later class by one and silently mis-score. Throws a {@link UsageError} naming `--eval-data`'s classes that
+ * `--data` does not have (the kNN memory and the probe never saw them). Unchanged when either side has no
+ * class names, or the same ones.
+ */
+export function alignEvalLabels(trainDs: ImageDataset, evalDs: ImageDataset): ImageDataset {
+  const names = trainDs.classNames;
+  const evalNames = evalDs.classNames;
+  if (!names || !evalNames || !evalDs.labels) return evalDs;
+  if (names.length === evalNames.length && names.every((n, i) => n === evalNames[i])) return evalDs;
+  const index = new Map(names.map((n, i) => [n, i]));
+  const unknown = evalNames.filter((n) => !index.has(n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--eval-data ${evalDs.source} has class folder(s) ${unknown.map((n) => `'${n}'`).join(', ')} that --data ${trainDs.source} does not have (its classes: ${names.join(', ')})`,
+    );
+  }
+  const labels = Int32Array.from(evalDs.labels, (l) => index.get(evalNames[l]!)!);
+  return { ...evalDs, labels, classNames: names, read: evalDs.read };
+}

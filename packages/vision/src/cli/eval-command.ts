@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { embeddingMapPng, initBackend, loadCheckpoint } from '@contrastive/core';
 import { intFlag, oneOf, parse, required, UsageError } from './args.js';
 import { buildRun, cliViews, resized } from './build.js';
-import { limitDataset, openData } from './data.js';
+import { alignEvalLabels, limitDataset, openData } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
@@ -38,7 +38,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
   const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
   const train = resized(limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'limit', 2)), cfg.imageSize);
-  const test = resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize);
+  const test = alignEvalLabels(train, resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize));
   if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
   for (const [flag, ds] of [['data', train], ['eval-data', test]] as const) {
     if (ds.channels !== cfg.channels) throw new UsageError(`--${flag} has ${ds.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);

@@ -6,7 +6,7 @@ import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
 import { buildRun, cliViews, resized, SIMCLR_HEADS, type RunConfig } from './build.js';
-import { limitDataset, openData, resolveDataPath } from './data.js';
+import { alignEvalLabels, limitDataset, openData, resolveDataPath } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
@@ -138,7 +138,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   }
   const trainDs = resized(trainDs0, cfg.imageSize);
   const evalDs = evalPath
-    ? resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize)
+    ? alignEvalLabels(trainDs, resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize))
     : null;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
   if (!canScore) log(`[contrastive-vision] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -54,6 +54,24 @@ describe('openImageFolder', () => {
     const x = await ds.read(Int32Array.of(0));
     expect(x.shape).toEqual([1, 4, 4, 1]);
     expect(tf.tidy(() => x.min().dataSync()[0])).toBeCloseTo(1, 2);
+    x.dispose();
+  });
+
+  it('follows symbolic links: linked class folders and linked files, labeled and unlabeled', async () => {
+    await mkdir(join(root, 'links', 'flat'), { recursive: true });
+    await symlink(join(root, 'labeled', 'cat'), join(root, 'links', 'cat'));
+    await mkdir(join(root, 'links', 'dog'));
+    await symlink(join(root, 'labeled', 'dog', 'c.webp'), join(root, 'links', 'dog', 'c.webp'));
+    const ds = await openImageFolder(join(root, 'links'), { imageSize: 4 });
+    expect(ds.classNames).toEqual(['cat', 'dog', 'flat']);
+    expect(Array.from(ds.labels!)).toEqual([0, 0, 1]);
+    await mkdir(join(root, 'flat-links'));
+    await symlink(join(root, 'flat', 'x.png'), join(root, 'flat-links', 'x.png'));
+    const flat = await openImageFolder(join(root, 'flat-links'), { imageSize: 4 });
+    expect(flat.size).toBe(1);
+    expect(flat.labels).toBeNull();
+    const x = await flat.read(Int32Array.of(0));
+    expect(x.shape).toEqual([1, 4, 4, 3]);
     x.dispose();
   });
 

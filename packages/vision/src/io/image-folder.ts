@@ -22,6 +22,21 @@ export interface ImageFolderOptions {
   concurrency?: number;
 }
 
+/**
+ * The entries of `root`, sorted by name, as folders or files; symbolic links count as what they point to
+ * (dataset splits are often trees of links), a dangling link as a file (its read then names it).
+ */
+async function listEntries(root: string): Promise<{ name: string; kind: 'dir' | 'file' | 'other' }[]> {
+  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return Promise.all(
+    entries.map(async (e) => {
+      if (!e.isSymbolicLink()) return { name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' } as const;
+      const t = await stat(join(root, e.name)).catch(() => null);
+      return { name: e.name, kind: t === null || t.isFile() ? 'file' : t.isDirectory() ? 'dir' : 'other' } as const;
+    }),
+  );
+}
+
 const isImage = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 
 /**
@@ -39,8 +54,8 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
   if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(channels)}`);
   const s = await stat(root).catch(() => null);
   if (!s?.isDirectory()) throw new Error(`image folder ${root} does not exist or is not a folder`);
-  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const classDirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  const entries = await listEntries(root);
+  const classDirs = entries.filter((e) => e.kind === 'dir' && !e.name.startsWith('.'));
   const files: string[] = [];
   const labelList: number[] = [];
   let classNames: string[] | null = null;
@@ -54,7 +69,7 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
       }
     }
   } else {
-    for (const e of entries) if (e.isFile() && isImage(e.name)) files.push(join(root, e.name));
+    for (const e of entries) if (e.kind === 'file' && isImage(e.name)) files.push(join(root, e.name));
   }
   if (files.length === 0) {
     throw new Error(
