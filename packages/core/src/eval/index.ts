@@ -7,6 +7,8 @@ export type { AlignmentUniformity, AlignmentUniformityOptions } from './alignmen
 export { embeddingMap, embeddingMapPng, EMBEDDING_MAP_METHODS } from './embedding-map.js';
 export type { EmbeddingMap, EmbeddingMapMethod, EmbeddingMapOptions, EmbeddingMapPngOptions } from './embedding-map.js';
 export { pca2 } from './pca.js';
+export { stratifiedSplit } from './stratified-split.js';
+export type { StratifiedSplit } from './stratified-split.js';
 export type { Pca2 } from './pca.js';
 export { collapseStd } from './collapse.js';
 export { knnMonitor } from './knn-monitor.js';

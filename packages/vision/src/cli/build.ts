@@ -26,6 +26,8 @@ export interface RunConfig {
   datasetSize: number;
   data: string;
   evalData: string | null;
+  /** `--eval-split`: the stratified share of `data` held out for scoring (absent = none). */
+  evalSplit?: number;
 }
 
 /** SimCLR heads of the CLI: `mlp` D → D → 64 with BN (SimCLR v1 layout), `linear` D → 64 (with bias). */

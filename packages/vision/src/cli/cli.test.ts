@@ -119,4 +119,33 @@ describe('contrastive-vision CLI', () => {
     expect(await run(['eval', '--checkpoint', join(root, 'train'), '--data', root, '--eval-data', root], e.out, e.err)).toBe(2);
     expect(e.errs.join('\n')).toMatch(/--checkpoint .*train: no run.json/);
   });
+  it('--eval-split holds out a stratified share of a labeled folder, never trains on it, and eval rebuilds it', async () => {
+    const out = join(root, 'split-run');
+    const common = ['--data', join(root, 'train'), '--image-size', '8', '--channels', '1', '--batch-size', '8', '--backend', 'wasm', '--probe-epochs', '5'];
+    const a = io();
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--epochs', '1', '--out', out, '--json'], a.out, a.err)).toBe(0);
+    const summary = JSON.parse(a.lines.at(-1)!);
+    // 10 images per class: 3 held out of each.
+    expect({ train: summary.trainImages, eval: summary.evalImages }).toEqual({ train: 14, eval: 6 });
+    expect(summary.knnAccuracy).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({ evalSplit: 0.3, datasetSize: 14 });
+    // eval without --eval-data uses the run's split: the same scores as the train command's.
+    const b = io();
+    const evalArgs = ['--data', join(root, 'train'), '--backend', 'wasm', '--probe-epochs', '5', '--map-method', 'pca', '--json'];
+    expect(await run(['eval', '--checkpoint', out, ...evalArgs], b.out, b.err)).toBe(0);
+    const ev = JSON.parse(b.lines.at(-1)!);
+    expect(ev.knnAccuracy).toBe(summary.knnAccuracy);
+    expect(ev.linearProbeAccuracy).toBe(summary.linearProbeAccuracy);
+    // Usage errors name the conflict.
+    const c = io();
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--eval-data', join(root, 'test'), '--out', join(root, 'x1')], c.out, c.err)).toBe(2);
+    expect(await run(['train', '--method', 'simclr', '--data', 'bundled', '--eval-split', '0.3', '--out', join(root, 'x2')], c.out, c.err)).toBe(2);
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '1.5', '--out', join(root, 'x3')], c.out, c.err)).toBe(2);
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.5', '--epochs', '1', '--out', out, '--resume'], c.out, c.err)).toBe(2);
+    const errs = c.errs.join('\n');
+    expect(errs).toMatch(/give --eval-data or --eval-split, not both/);
+    expect(errs).toMatch(/--eval-split: --data bundled is an IDX folder, which has its own test split/);
+    expect(errs).toMatch(/--eval-split must be a number in \(0, 1\), got 1\.5/);
+    expect(errs).toMatch(/--resume: .*split-run was trained with --eval-split 0\.3/);
+  });
 });

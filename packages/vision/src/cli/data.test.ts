@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../io/dataset.js';
-import { alignEvalLabels } from './data.js';
+import { alignEvalLabels, evalSplit, subsetDataset } from './data.js';
 
 useCpuLeakCheck();
 
@@ -44,5 +44,27 @@ describe('alignEvalLabels', () => {
     expect(() => alignEvalLabels(train, test)).toThrow(
       "--eval-data /data/test has class folder(s) 'cow', 'emu' that --data /data/train does not have (its classes: cat, dog)",
     );
+  });
+});
+
+describe('subsetDataset and evalSplit', () => {
+  it('a subset re-numbers items and reads the parent images at the mapped indices', async () => {
+    const seen: number[][] = [];
+    const parent: ImageDataset = { ...ds('p', ['a', 'b'], [0, 1, 1, 0, 1]), read: async (i) => (seen.push(Array.from(i)), tf.zeros([i.length, 1, 1, 1])) };
+    const sub = subsetDataset(parent, Int32Array.of(4, 0, 2));
+    expect(sub.size).toBe(3);
+    expect(Array.from(sub.labels!)).toEqual([1, 0, 1]);
+    (await sub.read(Int32Array.of(0, 2))).dispose();
+    expect(seen).toEqual([[4, 2]]);
+    expect(() => sub.read(Int32Array.of(3))).toThrow('index 3 out of range [0, 3) for p');
+  });
+
+  it('splits a labeled set into disjoint train and held-out parts; refuses unlabeled sets by name', () => {
+    const parent = ds('/imgs', ['a', 'b'], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    const { train, test } = evalSplit(parent, 0.2, 0);
+    expect([train.size, test.size]).toEqual([8, 2]);
+    expect(Array.from(test.labels!).sort()).toEqual([0, 1]);
+    expect(() => evalSplit(ds('/flat', null, null), 0.2, 0)).toThrow('--eval-split needs labeled --data (one sub-folder per class); /flat has none');
+    expect(() => evalSplit(ds('/one', ['a', 'b'], [0, 1]), 0.2, 0)).toThrow(/no class of \/one has two images/);
   });
 });

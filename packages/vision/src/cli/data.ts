@@ -2,6 +2,7 @@ import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { isIdxSource, loadIdxDataset } from '../io/idx-dataset.js';
 import { openImageFolder } from '../io/image-folder.js';
+import { stratifiedSplit } from '@contrastive/core';
 import { UsageError } from './args.js';
 
 /** Resolves `'bundled'` to the shipped subset. */
@@ -52,4 +53,37 @@ export function alignEvalLabels(trainDs: ImageDataset, evalDs: ImageDataset): Im
   }
   const labels = Int32Array.from(evalDs.labels, (l) => index.get(evalNames[l]!)!);
   return { ...evalDs, labels, classNames: names, read: evalDs.read };
+}
+
+/** The items of `ds` at `indices`, in that order, numbered from 0; images are still decoded lazily. */
+export function subsetDataset(ds: ImageDataset, indices: Int32Array, source = ds.source): ImageDataset {
+  return {
+    ...ds,
+    size: indices.length,
+    labels: ds.labels ? Int32Array.from(indices, (i) => ds.labels![i]!) : null,
+    source,
+    read: (idx) => {
+      const at = Int32Array.from(idx, (j) => {
+        if (!(j >= 0 && j < indices.length)) throw new RangeError(`index ${j} out of range [0, ${indices.length}) for ${source}`);
+        return indices[j]!;
+      });
+      return ds.read(at);
+    },
+  };
+}
+
+/**
+ * `--eval-split F`: a labeled image folder split into what trains (and is the kNN memory / probe set) and a
+ * held-out, stratified share F that is scored and never trained on ({@link stratifiedSplit}, seeded by the
+ * run's seed, so `--resume` and `eval` rebuild the same split).
+ */
+export function evalSplit(ds: ImageDataset, fraction: number, seed: number): { train: ImageDataset; test: ImageDataset } {
+  if (!(fraction > 0 && fraction < 1)) throw new UsageError(`--eval-split must be a number in (0, 1), got ${String(fraction)}`);
+  if (!ds.labels) throw new UsageError(`--eval-split needs labeled --data (one sub-folder per class); ${ds.source} has none`);
+  const split = stratifiedSplit(ds.labels, fraction, seed);
+  if (split.test.length === 0) throw new UsageError(`--eval-split ${fraction}: no class of ${ds.source} has two images to hold one out`);
+  return {
+    train: subsetDataset(ds, split.train, `${ds.source} (train part of --eval-split ${fraction})`),
+    test: subsetDataset(ds, split.test, `${ds.source} (held-out ${fraction} of --eval-split)`),
+  };
 }

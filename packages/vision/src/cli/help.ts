@@ -31,7 +31,10 @@ Required:
   --data PATH          training images: IDX folder, 'bundled', or image folder (see contrastive-vision --help)
 
 Options:
-  --eval-data PATH     labeled images to score on (default: the t10k-* files of an IDX --data folder)
+  --eval-data PATH     labeled images to score on (default: the t10k-* files of an IDX --data folder);
+                       its class sub-folders are matched to --data's by name
+  --eval-split F       labeled image folder without a test set: hold out a stratified share F of --data
+                       (e.g. 0.2; seeded by --seed, never trained on) and score on it. Not with --eval-data
   --encoder NAME       small-cnn (default) | resnet18 | vit-tiny
   --width N            resnet18 width multiplier (default 0.25 on CPU; 1 = the paper's 64..512)
   --image-size N       side in pixels images are resized to (default: 28 for IDX data, 32 for folders)
@@ -76,12 +79,14 @@ Example:
 
 export const EVAL_HELP = `contrastive-vision eval — score a trained encoder and draw its embedding map.
 
-Usage: contrastive-vision eval --checkpoint DIR --data PATH --eval-data PATH [options]
+Usage: contrastive-vision eval --checkpoint DIR --data PATH (--eval-data PATH | --eval-split F) [options]
 
 Required:
   --checkpoint DIR     a run folder written by 'train' (holds run.json and checkpoint/)
   --data PATH          labeled images for the kNN memory and the probe's training set
   --eval-data PATH     labeled images to score (an IDX folder's t10k-* files)
+  --eval-split F       or: score on the stratified share F of --data held out by train --eval-split F
+                       (the default for a run trained that way; same seed, same split)
 
 Options:
   --map PATH           embedding-map PNG (default DIR/embedding-map.png)

@@ -6,7 +6,7 @@ import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
 import { buildRun, cliViews, resized, SIMCLR_HEADS, type RunConfig } from './build.js';
-import { alignEvalLabels, limitDataset, openData, resolveDataPath } from './data.js';
+import { alignEvalLabels, evalSplit, limitDataset, openData, resolveDataPath } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
@@ -28,6 +28,7 @@ const SPEC = {
   seed: { type: 'string' },
   limit: { type: 'string' },
   'eval-limit': { type: 'string' },
+  'eval-split': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
   'checkpoint-every': { type: 'string' },
@@ -100,12 +101,17 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const channelsFlag = oneOf(v, 'channels', ['1', '3'] as const);
   const requestedSize = intFlag(v, 'image-size', 4);
   const train0 = await openData('data', dataPath, 'train', { imageSize: requestedSize, channels: channelsFlag ? (Number(channelsFlag) as 1 | 3) : undefined });
-  const trainDs0 = limitDataset(train0, intFlag(v, 'limit', 2));
-  const evalPath = (v['eval-data'] as string | undefined) ?? (train0.source.match(/(train|t10k)-images/) ? dataPath : null);
+  const limited = limitDataset(train0, intFlag(v, 'limit', 2));
+  const isIdx = /(train|t10k)-images/.test(train0.source);
+  const splitFlag = numFlag(v, 'eval-split');
+  if (splitFlag !== undefined && v['eval-data'] !== undefined) throw new UsageError('give --eval-data or --eval-split, not both');
+  if (splitFlag !== undefined && isIdx) throw new UsageError(`--eval-split: --data ${dataPath} is an IDX folder, which has its own test split (t10k-*); leave --eval-split out`);
+  const evalPath = (v['eval-data'] as string | undefined) ?? (isIdx ? dataPath : null);
   if (mode === 'resume') {
     cfg = await readRunConfig(outDir, 'out');
     if (v.objective !== undefined && v.objective !== (cfg.objective ?? 'nce')) throw new UsageError(`--resume: ${outDir} was trained with --objective ${cfg.objective ?? 'nce'}`);
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
+    if (splitFlag !== undefined && splitFlag !== cfg.evalSplit) throw new UsageError(`--resume: ${outDir} was trained ${cfg.evalSplit === undefined ? 'without --eval-split' : `with --eval-split ${cfg.evalSplit}`}`);
     if (v.projector !== undefined && v.projector !== (cfg.projector ?? 'mlp')) throw new UsageError(`--resume: ${outDir} was trained with --projector ${cfg.projector ?? 'mlp'}`);
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
@@ -116,7 +122,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     }
   } else {
     const imageSize = requestedSize ?? train0.height;
-    const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(trainDs0.size / 2)));
+    const trainSize = splitFlag === undefined ? limited.size : evalSplit(limited, splitFlag, seed).train.size;
+    const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(trainSize / 2)));
     cfg = {
       method,
       encoder: encoderName,
@@ -130,16 +137,21 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       temperature: numFlag(v, 'temperature'),
       objective,
       projector,
-      datasetSize: trainDs0.size,
+      datasetSize: trainSize,
       data: resolveDataPath(dataPath),
       evalData: evalPath ? resolveDataPath(evalPath) : null,
+      ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
     };
     await writeRunConfig(outDir, cfg);
   }
-  const trainDs = resized(trainDs0, cfg.imageSize);
-  const evalDs = evalPath
-    ? alignEvalLabels(trainDs, resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize))
-    : null;
+  // --eval-split (recorded in run.json, so a resumed run rebuilds the same split from the run's seed).
+  const split = cfg.evalSplit === undefined ? null : evalSplit(limited, cfg.evalSplit, cfg.seed);
+  const trainDs = resized(split ? split.train : limited, cfg.imageSize);
+  const evalDs = split
+    ? resized(limitDataset(split.test, intFlag(v, 'eval-limit', 2)), cfg.imageSize)
+    : evalPath
+      ? alignEvalLabels(trainDs, resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize))
+      : null;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
   if (!canScore) log(`[contrastive-vision] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
   if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
