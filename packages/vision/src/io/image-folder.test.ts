@@ -75,6 +75,23 @@ describe('openImageFolder', () => {
     x.dispose();
   });
 
+  it("finds a class's images at any depth, in torchvision's order, and survives a link cycle", async () => {
+    const n = join(root, 'nested');
+    for (const d of ['cat/sub', 'cat/sub2', 'dog/x/y']) await mkdir(join(n, d), { recursive: true });
+    await solid(4, 4, 255, 0, 0).png().toFile(join(n, 'cat', 'a.png'));
+    await solid(4, 4, 0, 255, 0).png().toFile(join(n, 'cat', 'sub', 'b.png'));
+    await solid(4, 4, 0, 0, 255).png().toFile(join(n, 'cat', 'sub2', 'c.png'));
+    await solid(4, 4, 9, 9, 9).png().toFile(join(n, 'dog', 'x', 'y', 'd.png'));
+    await symlink(join(n, 'dog'), join(n, 'dog', 'x', 'loop')); // dog/x/loop → dog: a cycle
+    const ds = await openImageFolder(n, { imageSize: 2 });
+    expect(ds.classNames).toEqual(['cat', 'dog']);
+    expect(Array.from(ds.labels!)).toEqual([0, 0, 0, 1]);
+    const x = await ds.read(Int32Array.of(0, 1, 2));
+    const centre = tf.tidy(() => x.slice([0, 1, 1, 0], [3, 1, 1, 3]).reshape([3, 3]).arraySync() as number[][]);
+    expect(centre.map((rgb) => rgb.indexOf(Math.max(...rgb)))).toEqual([0, 1, 2]); // a (red), sub/b (green), sub2/c (blue)
+    x.dispose();
+  });
+
   it('streams batches', async () => {
     const ds = await openImageFolder(join(root, 'labeled'), { imageSize: 5, concurrency: 2 });
     const sizes: number[] = [];

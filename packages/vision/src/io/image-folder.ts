@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
@@ -37,12 +37,27 @@ async function listEntries(root: string): Promise<{ name: string; kind: 'dir' | 
   );
 }
 
+/**
+ * Every image file under `dir`, at any depth, following links, in torchvision's `make_dataset` order:
+ * folders sorted by path (`sorted(os.walk(dir, followlinks=True))`), files by name inside each. A folder
+ * reached twice through links is read once.
+ */
+async function imagesUnder(dir: string, seen = new Set<string>()): Promise<{ dir: string; files: string[] }[]> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  const entries = await listEntries(dir);
+  const here = { dir, files: entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => join(dir, e.name)) };
+  const below = await Promise.all(entries.filter((e) => e.kind === 'dir').map((e) => imagesUnder(join(dir, e.name), seen)));
+  return [here, ...below.flat()].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
 const isImage = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 
 /**
  * Opens a folder of images as a dataset. Layouts:
  * - `root/<class>/<image>`: labeled, one sub-folder per class (classes sorted by name, as torchvision's
- *   `ImageFolder` does);
+ *   `ImageFolder` does), its images at any depth below it (as `ImageFolder` walks each class folder);
  * - `root/<image>`: unlabeled.
  *
  * Only the file list is read up front; images are decoded and resized with sharp when a batch is read,
@@ -62,10 +77,11 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
   if (classDirs.length > 0) {
     classNames = classDirs.map((d) => d.name);
     for (const [c, d] of classDirs.entries()) {
-      const names = (await readdir(join(root, d.name))).filter(isImage).sort();
-      for (const n of names) {
-        files.push(join(root, d.name, n));
-        labelList.push(c);
+      for (const group of await imagesUnder(join(root, d.name))) {
+        for (const f of group.files) {
+          files.push(f);
+          labelList.push(c);
+        }
       }
     }
   } else {
