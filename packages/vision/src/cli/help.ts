@@ -17,7 +17,8 @@ Data (--data, --eval-data):
     folder's t10k-* files are used;
   - 'bundled': the Fashion-MNIST subset shipped with this package (3,000 train + 1,000 test);
   - an image folder: one sub-folder per class (labels = folder names; images at any depth below it,
-    links followed, as torchvision's ImageFolder) or images directly inside (unlabeled). PNG, JPEG, WebP, GIF, TIFF, AVIF; decoded and resized with sharp, streamed in batches.
+    links followed, as torchvision's ImageFolder) or images directly inside (unlabeled).
+    PNG, JPEG, WebP, GIF, TIFF, AVIF; decoded and resized with sharp, streamed in batches.
   Labels never reach the contrastive loss: they are only the kNN memory and the linear probe's
   training set (from --data), scored on --eval-data.
 `;
