@@ -142,10 +142,12 @@ describe('contrastive-vision CLI', () => {
     expect(await run(['train', '--method', 'simclr', '--data', 'bundled', '--eval-split', '0.3', '--out', join(root, 'x2')], c.out, c.err)).toBe(2);
     expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '1.5', '--out', join(root, 'x3')], c.out, c.err)).toBe(2);
     expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.5', '--epochs', '1', '--out', out, '--resume'], c.out, c.err)).toBe(2);
+    expect(await run(['train', '--method', 'simclr', ...common, '--projector', 'linear', '--epochs', '1', '--out', out, '--resume'], c.out, c.err)).toBe(2);
     const errs = c.errs.join('\n');
     expect(errs).toMatch(/give --eval-data or --eval-split, not both/);
     expect(errs).toMatch(/--eval-split: --data bundled is an IDX folder, which has its own test split/);
     expect(errs).toMatch(/--eval-split must be a number in \(0, 1\), got 1\.5/);
     expect(errs).toMatch(/--resume: .*split-run was trained with --eval-split 0\.3/);
+    expect(errs).toMatch(/--resume: .*split-run was trained with --projector mlp/);
   });
 });

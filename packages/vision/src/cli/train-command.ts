@@ -109,10 +109,10 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const evalPath = (v['eval-data'] as string | undefined) ?? (isIdx ? dataPath : null);
   if (mode === 'resume') {
     cfg = await readRunConfig(outDir, 'out');
-    if (v.objective !== undefined && v.objective !== (cfg.objective ?? 'nce')) throw new UsageError(`--resume: ${outDir} was trained with --objective ${cfg.objective ?? 'nce'}`);
+    checkResumedFlag(outDir, 'objective', v.objective, cfg.objective ?? 'nce');
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
-    if (splitFlag !== undefined && splitFlag !== cfg.evalSplit) throw new UsageError(`--resume: ${outDir} was trained ${cfg.evalSplit === undefined ? 'without --eval-split' : `with --eval-split ${cfg.evalSplit}`}`);
-    if (v.projector !== undefined && v.projector !== (cfg.projector ?? 'mlp')) throw new UsageError(`--resume: ${outDir} was trained with --projector ${cfg.projector ?? 'mlp'}`);
+    checkResumedFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
+    checkResumedFlag(outDir, 'projector', v.projector, cfg.projector ?? 'mlp');
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
@@ -269,6 +269,12 @@ async function readBaseline(dir: string): Promise<Baseline | null> {
   } catch {
     return null;
   }
+}
+
+/** `--resume` given a flag the run was trained with differently (or without): a usage error naming what run.json recorded. */
+function checkResumedFlag(outDir: string, flag: string, given: unknown, recorded: string | number | undefined): void {
+  if (given === undefined || given === recorded) return;
+  throw new UsageError(`--resume: ${outDir} was trained ${recorded === undefined ? `without --${flag}` : `with --${flag} ${recorded}`}`);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
