@@ -149,5 +149,21 @@ describe('contrastive-vision CLI', () => {
     expect(errs).toMatch(/--eval-split must be a number in \(0, 1\), got 1\.5/);
     expect(errs).toMatch(/--resume: .*split-run was trained with --eval-split 0\.3/);
     expect(errs).toMatch(/--resume: .*split-run was trained with --projector mlp/);
+    // Refused before anything is written: the refused runs' folders hold no run.json to block a retry.
+    for (const x of ['x1', 'x2', 'x3']) expect(await stat(join(root, x, 'run.json')).catch(() => null)).toBeNull();
+    // eval refuses --eval-split on IDX data as train does.
+    const d = io();
+    expect(await run(['eval', '--checkpoint', out, '--data', 'bundled', '--eval-split', '0.3'], d.out, d.err)).toBe(2);
+    expect(d.errs.join('\n')).toMatch(/--eval-split: --data bundled is an IDX folder/);
+  });
+  it('a new run whose --eval-data has classes --data lacks is refused before run.json is written', async () => {
+    await mkdir(join(root, 'odd', 'cow'), { recursive: true });
+    await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(join(root, 'odd', 'cow', '0.png'));
+    const out = join(root, 'odd-run');
+    const a = io();
+    const args = ['train', '--method', 'simclr', '--data', join(root, 'train'), '--eval-data', join(root, 'odd'), '--image-size', '8', '--channels', '1', '--out', out];
+    expect(await run(args, a.out, a.err)).toBe(2);
+    expect(a.errs.join('\n')).toMatch(/--eval-data .*odd has class folder\(s\) 'cow' that --data .*train does not have/);
+    expect(await stat(join(out, 'run.json')).catch(() => null)).toBeNull();
   });
 });

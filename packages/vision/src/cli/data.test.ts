@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../io/dataset.js';
-import { alignEvalLabels, evalSplit, subsetDataset } from './data.js';
+import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
+import { alignEvalLabels, evalSplit, openData, scoringSets, subsetDataset } from './data.js';
 
 useCpuLeakCheck();
 
@@ -66,5 +68,38 @@ describe('subsetDataset and evalSplit', () => {
     expect(Array.from(test.labels!).sort()).toEqual([0, 1]);
     expect(() => evalSplit(ds('/flat', null, null), 0.2, 0)).toThrow('--eval-split needs labeled --data (one sub-folder per class); /flat has none');
     expect(() => evalSplit(ds('/one', ['a', 'b'], [0, 1]), 0.2, 0)).toThrow(/no class of \/one has two images/);
+  });
+});
+
+describe('scoringSets', () => {
+  const opts = { dataPath: 'bundled', seed: 0, imageSize: 28, channels: 1 as const };
+
+  it("scores an IDX training set on the t10k-* files beside it, whether --data names the folder or the images file", async () => {
+    const data = await openData('data', 'bundled', 'train', {});
+    const { train, test } = await scoringSets(data, { ...opts, evalLimit: 100 });
+    expect(train.size).toBe(3000);
+    expect(test!.source).toMatch(/t10k-images-idx3-ubyte\.gz$/);
+    expect(test!.size).toBe(100);
+    const file = join(BUNDLED_FASHION_MNIST, 'train-images-idx3-ubyte.gz');
+    const fromFile = await scoringSets(await openData('data', file, 'train', {}), { ...opts, dataPath: file });
+    expect(fromFile.test!.source).toMatch(/t10k-images-idx3-ubyte\.gz$/);
+    expect(fromFile.test!.size).toBe(1000);
+    // Training on the test file itself: nothing else to score on (never the same images).
+    const t10k = join(BUNDLED_FASHION_MNIST, 't10k-images-idx3-ubyte.gz');
+    expect((await scoringSets(await openData('data', t10k, 'train', {}), { ...opts, dataPath: t10k })).test).toBeNull();
+  });
+
+  it('holds out --eval-split of a labeled folder, resized; refuses it with --eval-data or IDX data; checks channels', async () => {
+    const folder = { ...ds('/imgs', ['a', 'b'], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]), height: 4, width: 4 };
+    const { train, test } = await scoringSets(folder, { ...opts, dataPath: '/imgs', evalSplit: 0.2, imageSize: 2, evalLimit: 1 });
+    expect([train.size, test!.size, train.height, test!.width]).toEqual([8, 1, 2, 2]);
+    const img = await test!.read(Int32Array.of(0));
+    expect(img.shape).toEqual([1, 2, 2, 1]);
+    img.dispose();
+    expect((await scoringSets(folder, { ...opts, dataPath: '/imgs' })).test).toBeNull();
+    await expect(scoringSets(folder, { ...opts, dataPath: '/imgs', evalSplit: 0.2, evalData: '/t' })).rejects.toThrow('give --eval-data or --eval-split, not both');
+    const idx = await openData('data', 'bundled', 'train', {});
+    await expect(scoringSets(idx, { ...opts, evalSplit: 0.2 })).rejects.toThrow('--eval-split: --data bundled is an IDX folder');
+    await expect(scoringSets({ ...idx, channels: 3 }, { ...opts, channels: 3 })).rejects.toThrow('--eval-data has 1 channel(s) but --data has 3');
   });
 });

@@ -1,9 +1,11 @@
+import { basename, dirname } from 'node:path';
 import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { isIdxSource, loadIdxDataset } from '../io/idx-dataset.js';
 import { openImageFolder } from '../io/image-folder.js';
 import { stratifiedSplit } from '@contrastive/core';
 import { UsageError } from './args.js';
+import { resized } from './build.js';
 
 /** Resolves `'bundled'` to the shipped subset. */
 export function resolveDataPath(path: string): string {
@@ -86,4 +88,58 @@ export function evalSplit(ds: ImageDataset, fraction: number, seed: number): { t
     train: subsetDataset(ds, split.train, `${ds.source} (train part of --eval-split ${fraction})`),
     test: subsetDataset(ds, split.test, `${ds.source} (held-out ${fraction} of --eval-split)`),
   };
+}
+
+/** True for a dataset read from MNIST-style IDX files (Fashion-MNIST's four files), which come with their own test split. */
+export function isIdxDataset(ds: ImageDataset): boolean {
+  return IDX_IMAGES.test(ds.source);
+}
+
+const IDX_IMAGES = /(^|[\\/])(train|t10k)-images[-.]idx3-ubyte(\.gz)?$/;
+
+/** The folder holding an IDX training set's t10k-* test files (its own folder), or `null` for any other dataset. */
+function idxTestFolder(ds: ImageDataset): string | null {
+  return isIdxDataset(ds) && basename(ds.source).startsWith('train-') ? dirname(ds.source) : null;
+}
+
+/** Options for {@link scoringSets}: the flags that say what a run trains on and what it is scored on. */
+export interface ScoringSetsOptions {
+  /** `--data` as the user gave it (for messages). */
+  dataPath: string;
+  /** `--eval-data`, if given. Without it an IDX `--data` folder is scored on its own t10k-* files. */
+  evalData?: string;
+  /** `--eval-split F`: hold out a stratified share F of a labeled image folder instead of `--eval-data`. */
+  evalSplit?: number;
+  /** Seed of the split (the run's seed, so `--resume` and `eval` rebuild the same one). */
+  seed: number;
+  /** Side length every image is resized to (the encoder's input). */
+  imageSize: number;
+  /** Channels `--eval-data` is decoded to; it must match `data`'s. */
+  channels: 1 | 3;
+  /** `--eval-limit`: score on the first N test images only. */
+  evalLimit?: number;
+}
+
+/**
+ * What a run trains on (and uses as the kNN memory and the probe's training set) and what it is scored on:
+ * `data` minus the `--eval-split` share and that share; or `data` and `--eval-data` (an IDX `--data`'s own
+ * t10k-* files when `--eval-data` is absent), limited, resized and with labels aligned by class name
+ * ({@link alignEvalLabels}); `test` is `null` when there is nothing to score on. Shared by `train` and
+ * `eval` so both score on exactly the same images. Bad combinations are {@link UsageError}s naming the flag.
+ */
+export async function scoringSets(data: ImageDataset, o: ScoringSetsOptions): Promise<{ train: ImageDataset; test: ImageDataset | null }> {
+  if (o.evalSplit !== undefined) {
+    if (o.evalData !== undefined) throw new UsageError('give --eval-data or --eval-split, not both');
+    if (isIdxDataset(data)) throw new UsageError(`--eval-split: --data ${o.dataPath} is an IDX folder, which has its own test split (t10k-*); leave --eval-split out`);
+    const split = evalSplit(data, o.evalSplit, o.seed);
+    return { train: resized(split.train, o.imageSize), test: resized(limitDataset(split.test, o.evalLimit), o.imageSize) };
+  }
+  const train = resized(data, o.imageSize);
+  // Without --eval-data an IDX training set is scored on the t10k-* files beside it (errors then name --data).
+  const evalPath = o.evalData ?? idxTestFolder(data);
+  if (evalPath === null) return { train, test: null };
+  const opened = await openData(o.evalData === undefined ? 'data' : 'eval-data', evalPath, 'test', { imageSize: o.imageSize, channels: o.channels });
+  const test = alignEvalLabels(train, resized(limitDataset(opened, o.evalLimit), o.imageSize));
+  if (test.channels !== data.channels) throw new UsageError(`--eval-data has ${test.channels} channel(s) but --data has ${data.channels}`);
+  return { train, test };
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { embeddingMapPng, initBackend, loadCheckpoint } from '@contrastive/core';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, cliViews, resized } from './build.js';
-import { alignEvalLabels, evalSplit, limitDataset, openData } from './data.js';
+import { buildRun, cliViews } from './build.js';
+import { limitDataset, openData, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
@@ -35,22 +35,16 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   const dir = required(v, 'checkpoint');
   const cfg = await readRunConfig(dir);
   const dataPath = required(v, 'data');
-  // The held-out share of --data: --eval-split, else the run's own (run.json), else --eval-data is required.
-  const fraction = numFlag(v, 'eval-split') ?? (v['eval-data'] === undefined ? cfg.evalSplit : undefined);
-  if (fraction !== undefined && v['eval-data'] !== undefined) throw new UsageError('give --eval-data or --eval-split, not both');
-  const evalPath = fraction === undefined ? required(v, 'eval-data') : null;
+  // The held-out share of --data: --eval-split, else the run's own (run.json) unless --eval-data is given.
+  const evalData = v['eval-data'] as string | undefined;
+  const evalSplit = numFlag(v, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);
   const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
   const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
   const data = limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'limit', 2));
-  const split = fraction === undefined ? null : evalSplit(data, fraction, cfg.seed);
-  const train = resized(split ? split.train : data, cfg.imageSize);
-  const test = split
-    ? resized(limitDataset(split.test, intFlag(v, 'eval-limit', 2)), cfg.imageSize)
-    : alignEvalLabels(train, resized(limitDataset(await openData('eval-data', evalPath!, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize));
+  const { train, test } = await scoringSets(data, { dataPath, evalData, evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels, evalLimit: intFlag(v, 'eval-limit', 2) });
+  if (!test) throw new UsageError(`eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`);
   if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
-  for (const [flag, ds] of [['data', train], ['eval-data', test]] as const) {
-    if (ds.channels !== cfg.channels) throw new UsageError(`--${flag} has ${ds.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
-  }
+  if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const m = buildRun(cfg);
   try {
     try {

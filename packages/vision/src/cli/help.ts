@@ -80,12 +80,14 @@ Example:
 
 export const EVAL_HELP = `contrastive-vision eval — score a trained encoder and draw its embedding map.
 
-Usage: contrastive-vision eval --checkpoint DIR --data PATH (--eval-data PATH | --eval-split F) [options]
+Usage: contrastive-vision eval --checkpoint DIR --data PATH [--eval-data PATH | --eval-split F] [options]
 
 Required:
   --checkpoint DIR     a run folder written by 'train' (holds run.json and checkpoint/)
   --data PATH          labeled images for the kNN memory and the probe's training set
-  --eval-data PATH     labeled images to score (an IDX folder's t10k-* files)
+
+Test set (one of; required unless --data is an IDX folder or the run was trained with --eval-split):
+  --eval-data PATH     labeled images to score (default: the t10k-* files of an IDX --data folder)
   --eval-split F       or: score on the stratified share F of --data held out by train --eval-split F
                        (the default for a run trained that way; same seed, same split)
 

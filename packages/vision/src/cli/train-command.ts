@@ -5,8 +5,8 @@ import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, cliViews, resized, SIMCLR_HEADS, type RunConfig } from './build.js';
-import { alignEvalLabels, evalSplit, limitDataset, openData, resolveDataPath } from './data.js';
+import { buildRun, cliViews, SIMCLR_HEADS, type RunConfig } from './build.js';
+import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
@@ -102,17 +102,20 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const requestedSize = intFlag(v, 'image-size', 4);
   const train0 = await openData('data', dataPath, 'train', { imageSize: requestedSize, channels: channelsFlag ? (Number(channelsFlag) as 1 | 3) : undefined });
   const limited = limitDataset(train0, intFlag(v, 'limit', 2));
-  const isIdx = /(train|t10k)-images/.test(train0.source);
   const splitFlag = numFlag(v, 'eval-split');
-  if (splitFlag !== undefined && v['eval-data'] !== undefined) throw new UsageError('give --eval-data or --eval-split, not both');
-  if (splitFlag !== undefined && isIdx) throw new UsageError(`--eval-split: --data ${dataPath} is an IDX folder, which has its own test split (t10k-*); leave --eval-split out`);
-  const evalPath = (v['eval-data'] as string | undefined) ?? (isIdx ? dataPath : null);
+  const evalLimit = intFlag(v, 'eval-limit', 2);
+  // What trains and what is scored are built from the run's own settings before anything is written, so a
+  // bad --eval-data or --eval-split leaves no half-made run folder behind.
+  const setsFor = (c: { evalSplit?: number; seed: number; imageSize: number; channels: 1 | 3 }) =>
+    scoringSets(limited, { dataPath, evalData: v['eval-data'] as string | undefined, evalSplit: c.evalSplit, seed: c.seed, imageSize: c.imageSize, channels: c.channels, evalLimit });
+  let sets: Awaited<ReturnType<typeof scoringSets>>;
   if (mode === 'resume') {
     cfg = await readRunConfig(outDir, 'out');
     checkResumedFlag(outDir, 'objective', v.objective, cfg.objective ?? 'nce');
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
     checkResumedFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
     checkResumedFlag(outDir, 'projector', v.projector, cfg.projector ?? 'mlp');
+    sets = await setsFor(cfg);
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
@@ -122,13 +125,14 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     }
   } else {
     const imageSize = requestedSize ?? train0.height;
-    const trainSize = splitFlag === undefined ? limited.size : evalSplit(limited, splitFlag, seed).train.size;
-    const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(trainSize / 2)));
+    const channels = train0.channels as 1 | 3;
+    sets = await setsFor({ evalSplit: splitFlag, seed, imageSize, channels });
+    const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(sets.train.size / 2)));
     cfg = {
       method,
       encoder: encoderName,
       imageSize,
-      channels: train0.channels as 1 | 3,
+      channels,
       widthMultiplier: numFlag(v, 'width') ?? 0.25,
       seed,
       lr: numFlag(v, 'lr') ?? 1e-3,
@@ -137,24 +141,16 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       temperature: numFlag(v, 'temperature'),
       objective,
       projector,
-      datasetSize: trainSize,
+      datasetSize: sets.train.size,
       data: resolveDataPath(dataPath),
-      evalData: evalPath ? resolveDataPath(evalPath) : null,
+      evalData: sets.test && splitFlag === undefined ? resolveDataPath((v['eval-data'] as string | undefined) ?? dataPath) : null,
       ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
     };
     await writeRunConfig(outDir, cfg);
   }
-  // --eval-split (recorded in run.json, so a resumed run rebuilds the same split from the run's seed).
-  const split = cfg.evalSplit === undefined ? null : evalSplit(limited, cfg.evalSplit, cfg.seed);
-  const trainDs = resized(split ? split.train : limited, cfg.imageSize);
-  const evalDs = split
-    ? resized(limitDataset(split.test, intFlag(v, 'eval-limit', 2)), cfg.imageSize)
-    : evalPath
-      ? alignEvalLabels(trainDs, resized(limitDataset(await openData('eval-data', evalPath, 'test', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'eval-limit', 2)), cfg.imageSize))
-      : null;
+  const { train: trainDs, test: evalDs } = sets;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
   if (!canScore) log(`[contrastive-vision] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
-  if (evalDs && evalDs.channels !== cfg.channels) throw new UsageError(`--eval-data has ${evalDs.channels} channel(s) but --data has ${cfg.channels}`);
 
   const m = buildRun(cfg);
   if (retargeted) {
