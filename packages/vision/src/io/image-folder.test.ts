@@ -58,12 +58,12 @@ describe('openImageFolder', () => {
   });
 
   it('follows symbolic links: linked class folders and linked files, labeled and unlabeled', async () => {
-    await mkdir(join(root, 'links', 'flat'), { recursive: true });
+    await mkdir(join(root, 'links'), { recursive: true });
     await symlink(join(root, 'labeled', 'cat'), join(root, 'links', 'cat'));
     await mkdir(join(root, 'links', 'dog'));
     await symlink(join(root, 'labeled', 'dog', 'c.webp'), join(root, 'links', 'dog', 'c.webp'));
     const ds = await openImageFolder(join(root, 'links'), { imageSize: 4 });
-    expect(ds.classNames).toEqual(['cat', 'dog', 'flat']);
+    expect(ds.classNames).toEqual(['cat', 'dog']);
     expect(Array.from(ds.labels!)).toEqual([0, 0, 1]);
     await mkdir(join(root, 'flat-links'));
     await symlink(join(root, 'flat', 'x.png'), join(root, 'flat-links', 'x.png'));
@@ -107,6 +107,37 @@ describe('openImageFolder', () => {
     await expect(openImageFolder(join(root, 'missing'))).rejects.toThrow(/image folder .*missing does not exist/);
     const ds = await openImageFolder(join(root, 'corrupt'));
     await expect(ds.read(Int32Array.of(0))).rejects.toThrow(/cannot decode image file .*broken\.png/);
+  });
+
+  it('a class folder without images is an error naming it (torchvision refuses it too)', async () => {
+    const d = join(root, 'one-empty-class');
+    await mkdir(join(d, 'bird', 'sub'), { recursive: true });
+    await mkdir(join(d, 'cat'), { recursive: true });
+    await mkdir(join(d, 'eel'), { recursive: true });
+    await solid(4, 4, 1, 2, 3).png().toFile(join(d, 'cat', 'a.png'));
+    await writeFile(join(d, 'eel', 'readme.txt'), 'not an image');
+    await expect(openImageFolder(d)).rejects.toThrow(/image folder .*one-empty-class: class folder\(s\) 'bird', 'eel' hold no images/);
+  });
+
+  it('keeps decoded images up to cacheBytes: a cached image reads after its file is gone; beyond the budget it is decoded again', async () => {
+    const d = join(root, 'cached');
+    await mkdir(d);
+    for (const [i, v] of [10, 20, 30].entries()) await solid(6, 6, v, v, v).png().toFile(join(d, `${i}.png`));
+    const pixels = 4 * 4 * 3;
+    const ds = await openImageFolder(d, { imageSize: 4, cacheBytes: 2 * pixels }); // room for two images
+    const first = await ds.read(Int32Array.of(0, 1, 2));
+    for (const i of [0, 1, 2]) await rm(join(d, `${i}.png`));
+    const again = await ds.read(Int32Array.of(1, 0));
+    const expected = tf.gather(first, [1, 0]);
+    expect(Array.from(await again.data())).toEqual(Array.from(await expected.data()));
+    await expect(ds.read(Int32Array.of(2))).rejects.toThrow(/cannot decode image file .*2\.png/);
+    [first, again, expected].forEach((t) => t.dispose());
+    // cacheBytes 0: every read decodes.
+    await solid(6, 6, 5, 5, 5).png().toFile(join(d, 'x.png'));
+    const uncached = await openImageFolder(d, { imageSize: 4, cacheBytes: 0 });
+    (await uncached.read(Int32Array.of(0))).dispose();
+    await rm(join(d, 'x.png'));
+    await expect(uncached.read(Int32Array.of(0))).rejects.toThrow(/cannot decode image file .*x\.png/);
   });
 
   it('openDataset picks IDX for an MNIST folder and image folder otherwise', async () => {
