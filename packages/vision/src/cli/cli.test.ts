@@ -76,7 +76,7 @@ describe('contrastive-vision CLI', () => {
   it('train --json prints the summary; --resume continues from the checkpoint; eval writes an embedding map', async () => {
     const out = join(root, 'run');
     const a = io();
-    const code = await run(['train', '--method', 'simclr', ...base(), '--epochs', '1', '--out', out, '--json'], a.out, a.err);
+    const code = await run(['train', '--method', 'simclr', ...base(), '--epochs', '1', '--raw-baseline', '--out', out, '--json'], a.out, a.err);
     expect(a.errs.join('\n')).not.toMatch(/contrastive-vision: /);
     expect(code).toBe(0);
     const summary = JSON.parse(a.lines.at(-1)!);
@@ -84,6 +84,10 @@ describe('contrastive-vision CLI', () => {
       expect(summary).toHaveProperty(key);
     }
     expect(summary.method).toBe('simclr');
+    // --raw-baseline: the flattened pixels scored the same way (bright vs dark squares: a probe separates them).
+    expect(summary.rawPixelLinearProbeAccuracy).toBe(1);
+    expect(summary.rawPixelKnnAccuracy).toBeGreaterThanOrEqual(0);
+    expect(a.lines.concat(a.errs).join('\n')).toMatch(/linear probe 100\.0%.*raw pixels 100\.0%/);
     expect(typeof summary.randomInitCollapseStd).toBe('number'); // solid-colour test images: the spread itself is ~0
     expect(summary.epochs).toBe(1);
     for (const key of ['alignment', 'randomInitAlignment']) expect(summary[key]).toBeGreaterThanOrEqual(0);
@@ -100,6 +104,9 @@ describe('contrastive-vision CLI', () => {
     const resumed = JSON.parse(c.lines.at(-1)!);
     expect(resumed.epochs).toBe(2);
     expect(resumed.randomInitKnnAccuracy).toBe(summary.randomInitKnnAccuracy);
+    // Without --raw-baseline a resumed run still reports the raw pixels from baseline.json (not scored again).
+    expect(resumed.rawPixelKnnAccuracy).toBe(summary.rawPixelKnnAccuracy);
+    expect(c.errs.join('\n')).not.toMatch(/scoring the raw pixels/);
     // The new target is recorded, so a later --resume without --epochs aims at 2, not the original 1.
     expect(c.errs.join('\n')).toMatch(/target changed from 1 to 2 epochs/);
     expect(c.errs.join('\n')).not.toMatch(/cosine schedules/); // SimCLR's LR is constant

@@ -4,7 +4,8 @@ import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import type { ViewPair } from '../augment/presets.js';
 import { simclrViews } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
-import { embedDataset, scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
+import { knnAccuracy, linearProbe } from '@contrastive/core';
+import { embedDataset, scoreEncoder, scoreRawPixels, viewAlignmentUniformity } from './evaluate.js';
 
 useCpuLeakCheck();
 
@@ -83,5 +84,20 @@ describe('scoreEncoder', () => {
     expect(text).toMatch(/linear probe {2}\[#{20}\] 3\/3 {2}[\d.]+ epochs\/s/); // the last state is always drawn
     s.testEmbeddings.dispose();
     enc.dispose();
+  });
+});
+
+describe('scoreRawPixels', () => {
+  it('is the kNN (k 200, τ 0.1) and the probe on the flattened pixels, image by image in dataset order', async () => {
+    const labels = Int32Array.from({ length: 40 }, (_, i) => (i * 7) % 3);
+    const ds: ImageDataset = { ...dataset(), labels, classNames: ['a', 'b', 'c'] };
+    const test: ImageDataset = { ...dataset(), labels: Int32Array.from(labels).reverse(), classNames: ['a', 'b', 'c'] };
+    const raw = await scoreRawPixels(ds, test, { seed: 2, probeEpochs: 4 });
+    const x = tf.tensor2d(Float32Array.from({ length: 40 * 36 }, (_, i) => ((i * 7919) % 101) / 100), [40, 36]);
+    const knn = knnAccuracy(x, labels, x, test.labels!, { k: 200, temperature: 0.1 });
+    const probe = linearProbe(x, labels, x, test.labels!, { seed: 2, epochs: 4 });
+    expect(raw.knnAccuracy).toBeCloseTo(knn, 6);
+    expect(raw.linearProbeAccuracy).toBeCloseTo(probe.accuracy, 6);
+    x.dispose();
   });
 });

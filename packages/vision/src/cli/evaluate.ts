@@ -103,6 +103,21 @@ export interface ScoreOptions {
   progress?: ProgressStream;
 }
 
+/**
+ * The raw-pixel baseline a learned representation must beat: the same kNN and linear probe as
+ * {@link scoreEncoder} on the flattened `[H·W·C]` pixels (in [0, 1]) instead of an encoder's output.
+ */
+export async function scoreRawPixels(train: ImageDataset, test: ImageDataset, opts: ScoreOptions = {}): Promise<Scores> {
+  const flatten = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [train.height, train.width, train.channels] })] });
+  try {
+    const s = await scoreEncoder(flatten, train, test, opts);
+    s.testEmbeddings.dispose();
+    return { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
+  } finally {
+    flatten.dispose();
+  }
+}
+
 /** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
 export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, opts: ScoreOptions = {}): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
   const { seed = 0, probeEpochs = 100, progress } = opts;

@@ -7,7 +7,7 @@ import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
 import { buildRun, cliViews, SIMCLR_HEADS, type RunConfig } from './build.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
-import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
+import { scoreEncoder, scoreRawPixels, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
 
@@ -34,6 +34,7 @@ const SPEC = {
   'checkpoint-every': { type: 'string' },
   overwrite: { type: 'boolean' },
   'no-baseline': { type: 'boolean' },
+  'raw-baseline': { type: 'boolean' },
   backend: { type: 'string' },
   'probe-epochs': { type: 'string' },
   json: { type: 'boolean' },
@@ -52,6 +53,9 @@ export interface TrainSummary {
   linearProbeAccuracy: number | null;
   randomInitKnnAccuracy: number | null;
   randomInitLinearProbeAccuracy: number | null;
+  /** The same kNN / probe on the flattened pixels (`--raw-baseline`), else `null`. */
+  rawPixelKnnAccuracy: number | null;
+  rawPixelLinearProbeAccuracy: number | null;
   seconds: number;
   trainSeconds: number;
   finalLoss: number | null;
@@ -146,11 +150,12 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       evalData: sets.test && splitFlag === undefined ? resolveDataPath((v['eval-data'] as string | undefined) ?? dataPath) : null,
       ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
     };
-    await writeRunConfig(outDir, cfg);
   }
   const { train: trainDs, test: evalDs } = sets;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
   if (!canScore) log(`[contrastive-vision] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
+  if (v['raw-baseline'] === true && !canScore) throw new UsageError('--raw-baseline needs labeled --data and a labeled test set (--eval-data or --eval-split)');
+  if (mode === 'new') await writeRunConfig(outDir, cfg);
 
   const m = buildRun(cfg);
   if (retargeted) {
@@ -161,16 +166,21 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   }
   const views = cliViews(cfg.method, cfg.imageSize);
   try {
-    let baseline: Baseline | null = null;
+    let baseline: Baseline | null = mode === 'resume' ? await readBaseline(outDir) : null;
+    const scoreOpts = { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr };
     if (canScore && v['no-baseline'] !== true && mode === 'new') {
       log(`[contrastive-vision] scoring the untrained ${cfg.encoder} (the baseline): kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, scoreOpts);
       const au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
       baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
       s.testEmbeddings.dispose();
-      log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(baseline.knnAccuracy)}  linear probe ${pct(baseline.linearProbeAccuracy)}`);
-    } else if (mode === 'resume') {
-      baseline = await readBaseline(outDir);
+      log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(s.knnAccuracy)}  linear probe ${pct(s.linearProbeAccuracy)}`);
+    }
+    if (v['raw-baseline'] === true && baseline?.rawPixels === undefined) {
+      log(`[contrastive-vision] scoring the raw pixels (the other baseline): kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
+      const raw = await scoreRawPixels(trainDs, evalDs!, scoreOpts);
+      baseline = { ...(baseline ?? {}), rawPixels: raw };
+      log(`[contrastive-vision] raw pixels: kNN ${pct(raw.knnAccuracy)}  linear probe ${pct(raw.linearProbeAccuracy)}`);
     }
     if (baseline) await writeFile(join(outDir, 'baseline.json'), `${JSON.stringify(baseline)}\n`);
 
@@ -221,6 +231,8 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       linearProbeAccuracy: scores?.linearProbeAccuracy ?? null,
       randomInitKnnAccuracy: baseline?.knnAccuracy ?? null,
       randomInitLinearProbeAccuracy: baseline?.linearProbeAccuracy ?? null,
+      rawPixelKnnAccuracy: baseline?.rawPixels?.knnAccuracy ?? null,
+      rawPixelLinearProbeAccuracy: baseline?.rawPixels?.linearProbeAccuracy ?? null,
       seconds: round((performance.now() - started) / 1000, 1),
       trainSeconds: round(trainSeconds, 1),
       finalLoss: result.epochLosses.length ? round(result.epochLosses.at(-1)!, 4) : null,
@@ -238,9 +250,10 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     };
     await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (scores) {
+      const vs = (ri: number | null, raw: number | null) => `(random init ${ri === null ? 'n/a' : pct(ri)}${raw === null ? '' : `, raw pixels ${pct(raw)}`})`;
       log(
-        `[contrastive-vision] ${cfg.method}: kNN ${pct(scores.knnAccuracy)} (random init ${baseline ? pct(baseline.knnAccuracy) : 'n/a'}), ` +
-          `linear probe ${pct(scores.linearProbeAccuracy)} (random init ${baseline ? pct(baseline.linearProbeAccuracy) : 'n/a'}), ${summary.seconds}s`,
+        `[contrastive-vision] ${cfg.method}: kNN ${pct(scores.knnAccuracy)} ${vs(summary.randomInitKnnAccuracy, summary.rawPixelKnnAccuracy)}, ` +
+          `linear probe ${pct(scores.linearProbeAccuracy)} ${vs(summary.randomInitLinearProbeAccuracy, summary.rawPixelLinearProbeAccuracy)}, ${summary.seconds}s`,
       );
     }
     if (json) out(JSON.stringify(summary));
@@ -250,9 +263,11 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   }
 }
 
+/** baseline.json: the untrained encoder's scores (absent with --no-baseline) and, with --raw-baseline, the raw pixels'. */
 interface Baseline {
-  knnAccuracy: number;
-  linearProbeAccuracy: number;
+  knnAccuracy?: number;
+  linearProbeAccuracy?: number;
+  rawPixels?: { knnAccuracy: number; linearProbeAccuracy: number };
   collapseStd?: number;
   alignment?: number;
   uniformity?: number;
