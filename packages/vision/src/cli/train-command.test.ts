@@ -1,6 +1,6 @@
 import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { describe, expect, it } from 'vitest';
-import { FEW_STEPS, fewStepsNote, whyNoScores } from './train-command.js';
+import { FEW_STEPS, fewStepsNote, whyNoScores } from './train-report.js';
 
 useCpuLeakCheck();
 

@@ -7,9 +7,11 @@ import { METHODS } from '../methods/registry.js';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
 import { buildRun, cliViews, SIMCLR_HEADS, type RunConfig } from './build.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
-import { scoreEncoder, scoreRawPixels, viewAlignmentUniformity } from './evaluate.js';
+import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
+import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { prepareRunDir, readRunConfig, writeRunConfig } from './run-dir.js';
+import { fewStepsNote, round, scoreLine, whyNoScores, type TrainSummary } from './train-report.js';
 
 const SPEC = {
   method: { type: 'string' },
@@ -43,36 +45,6 @@ const SPEC = {
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a lost step is seconds (small CNN) to a minute (ResNet-18 on 2 cores). */
 const DEFAULT_CHECKPOINT_EVERY = 50;
-
-/** The final summary (`--json` prints it as one line). */
-export interface TrainSummary {
-  method: string;
-  encoder: string;
-  epochs: number;
-  knnAccuracy: number | null;
-  linearProbeAccuracy: number | null;
-  randomInitKnnAccuracy: number | null;
-  randomInitLinearProbeAccuracy: number | null;
-  /** The same kNN / probe on the flattened pixels (`--raw-baseline`), else `null`. */
-  rawPixelKnnAccuracy: number | null;
-  rawPixelLinearProbeAccuracy: number | null;
-  seconds: number;
-  trainSeconds: number;
-  finalLoss: number | null;
-  collapseStd: number | null;
-  randomInitCollapseStd: number | null;
-  /** Wang & Isola alignment of two views of the eval images (encoder output, L2-normalised; lower = views closer). */
-  alignment: number | null;
-  /** Wang & Isola uniformity (t = 2) of the same embeddings (lower = more spread; 0 = collapsed). */
-  uniformity: number | null;
-  randomInitAlignment: number | null;
-  randomInitUniformity: number | null;
-  backend: string;
-  seed: number;
-  trainImages: number;
-  evalImages: number;
-  out: string;
-}
 
 /** `contrastive-vision train`. Returns the process exit code. */
 export async function trainCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -166,23 +138,17 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   }
   const views = cliViews(cfg.method, cfg.imageSize);
   try {
-    let baseline: Baseline | null = mode === 'resume' ? await readBaseline(outDir) : null;
     const scoreOpts = { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr };
-    if (canScore && v['no-baseline'] !== true && mode === 'new') {
-      log(`[contrastive-vision] scoring the untrained ${cfg.encoder} (the baseline): kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, scoreOpts);
-      const au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
-      baseline = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
-      s.testEmbeddings.dispose();
-      log(`[contrastive-vision] random-init ${cfg.encoder}: kNN ${pct(s.knnAccuracy)}  linear probe ${pct(s.linearProbeAccuracy)}`);
-    }
-    if (v['raw-baseline'] === true && baseline?.rawPixels === undefined) {
-      log(`[contrastive-vision] scoring the raw pixels (the other baseline): kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const raw = await scoreRawPixels(trainDs, evalDs!, scoreOpts);
-      baseline = { ...(baseline ?? {}), rawPixels: raw };
-      log(`[contrastive-vision] raw pixels: kNN ${pct(raw.knnAccuracy)}  linear probe ${pct(raw.linearProbeAccuracy)}`);
-    }
-    if (baseline) await writeFile(join(outDir, 'baseline.json'), `${JSON.stringify(baseline)}\n`);
+    const known = mode === 'resume' ? await readBaseline(outDir) : null;
+    const baseline = canScore
+      ? await scoreBaselines(known, trainDs, evalDs!, {
+          ...scoreOpts,
+          untrained: v['no-baseline'] !== true && mode === 'new' ? { encoder: m.encoder, name: cfg.encoder, views } : null,
+          rawPixels: v['raw-baseline'] === true,
+          log,
+        })
+      : known;
+    if (baseline) await writeBaseline(outDir, baseline);
 
     const stepsPerEpoch = Math.floor(trainDs.size / cfg.batchSize);
     const totalSteps = stepsPerEpoch * cfg.epochs;
@@ -217,7 +183,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     let au: { alignment: number; uniformity: number } | null = null;
     if (canScore) {
       log(`[contrastive-vision] scoring the trained encoder: kNN and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
+      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, scoreOpts);
       spread = collapseStd(s.testEmbeddings);
       s.testEmbeddings.dispose();
       scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy };
@@ -249,36 +215,11 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       out: outDir,
     };
     await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    if (scores) {
-      const vs = (ri: number | null, raw: number | null) => `(random init ${ri === null ? 'n/a' : pct(ri)}${raw === null ? '' : `, raw pixels ${pct(raw)}`})`;
-      log(
-        `[contrastive-vision] ${cfg.method}: kNN ${pct(scores.knnAccuracy)} ${vs(summary.randomInitKnnAccuracy, summary.rawPixelKnnAccuracy)}, ` +
-          `linear probe ${pct(scores.linearProbeAccuracy)} ${vs(summary.randomInitLinearProbeAccuracy, summary.rawPixelLinearProbeAccuracy)}, ${summary.seconds}s`,
-      );
-    }
+    if (scores) log(`[contrastive-vision] ${scoreLine(summary)}`);
     if (json) out(JSON.stringify(summary));
     return 0;
   } finally {
     m.dispose();
-  }
-}
-
-/** baseline.json: the untrained encoder's scores (absent with --no-baseline) and, with --raw-baseline, the raw pixels'. */
-interface Baseline {
-  knnAccuracy?: number;
-  linearProbeAccuracy?: number;
-  rawPixels?: { knnAccuracy: number; linearProbeAccuracy: number };
-  collapseStd?: number;
-  alignment?: number;
-  uniformity?: number;
-}
-
-async function readBaseline(dir: string): Promise<Baseline | null> {
-  try {
-    const { readFile } = await import('node:fs/promises');
-    return JSON.parse(await readFile(join(dir, 'baseline.json'), 'utf8'));
-  } catch {
-    return null;
   }
 }
 
@@ -288,31 +229,3 @@ function checkResumedFlag(outDir: string, flag: string, given: unknown, recorded
   throw new UsageError(`--resume: ${outDir} was trained ${recorded === undefined ? `without --${flag}` : `with --${flag} ${recorded}`}`);
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-
-/**
- * Why a run cannot be scored, and what to pass to score it. `evalLabeled` is `null` when there is no
- * `--eval-data` (an image folder as `--data` has no test split of its own).
- */
-export function whyNoScores(trainLabeled: boolean, evalLabeled: boolean | null): string {
-  const what = 'training only, no kNN / linear-probe scores';
-  if (!trainLabeled) return `--data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
-  if (evalLabeled === null) return `no --eval-data: ${what}; pass --eval-data PATH (labeled images, one sub-folder per class, the same class names) to score the encoder`;
-  return `--eval-data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
-}
-
-/** Below this many optimizer steps in all, a run is told it is short (see {@link fewStepsNote}). */
-export const FEW_STEPS = 500;
-
-/**
- * A note for runs too short to expect a clear gain over the random init (small data at the default batch
- * of 256 gives a handful of steps per epoch), or `null`. Measured (README): SimCLR on the bundled 3,000
- * images at batch 64, 3 epochs (138 steps) +1.2 ± 1.1 probe points over seeds 0–4; 12 epochs (552 steps) +4.5.
- */
-export function fewStepsNote(stepsPerEpoch: number, epochs: number, batchSize: number): string | null {
-  const total = stepsPerEpoch * epochs;
-  if (total >= FEW_STEPS) return null;
-  const smaller = batchSize > 64 ? ' or lower --batch-size' : '';
-  return `note: ${total} optimizer steps in all (${stepsPerEpoch} per epoch × ${epochs} epochs); contrastive encoders usually need ${FEW_STEPS}+ steps to beat their random init clearly — raise --epochs${smaller}`;
-}

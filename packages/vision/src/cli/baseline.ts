@@ -1,0 +1,67 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { collapseStd } from '@contrastive/core';
+import type { ViewPair } from '../augment/presets.js';
+import type { ImageDataset } from '../io/dataset.js';
+import { scoreEncoder, scoreRawPixels, viewAlignmentUniformity, type ScoreOptions } from './evaluate.js';
+import { pct } from './train-report.js';
+
+/**
+ * What a trained encoder must beat, as kept in a run's `baseline.json`: the untrained encoder's scores
+ * (absent with `--no-baseline`) and, with `--raw-baseline`, the same kNN / probe on the raw pixels.
+ */
+export interface Baseline {
+  knnAccuracy?: number;
+  linearProbeAccuracy?: number;
+  collapseStd?: number;
+  alignment?: number;
+  uniformity?: number;
+  rawPixels?: { knnAccuracy: number; linearProbeAccuracy: number };
+}
+
+const FILE = 'baseline.json';
+
+/** The run's `baseline.json`, or `null` when it has none. */
+export async function readBaseline(dir: string): Promise<Baseline | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, FILE), 'utf8')) as Baseline;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeBaseline(dir: string, b: Baseline): Promise<void> {
+  await writeFile(join(dir, FILE), `${JSON.stringify(b)}\n`);
+}
+
+/** Options of {@link scoreBaselines}. */
+export interface ScoreBaselinesOptions extends ScoreOptions {
+  /** The untrained encoder to score, or `null` to skip it (`--no-baseline`, or a resumed run). */
+  untrained: { encoder: tf.LayersModel; name: string; views: ViewPair } | null;
+  /** Also score the raw pixels (`--raw-baseline`), unless `known` already has them. */
+  rawPixels: boolean;
+  log: (s: string) => void;
+}
+
+/** `known` completed with what is asked for and missing; `null` when there is nothing at all. */
+export async function scoreBaselines(known: Baseline | null, train: ImageDataset, test: ImageDataset, o: ScoreBaselinesOptions): Promise<Baseline | null> {
+  let b = known;
+  const sizes = `${train.size} + ${test.size} images`;
+  if (o.untrained) {
+    const { encoder, name, views } = o.untrained;
+    o.log(`[contrastive-vision] scoring the untrained ${name} (the baseline): kNN and linear probe on ${sizes}`);
+    const s = await scoreEncoder(encoder, train, test, o);
+    const au = await viewAlignmentUniformity(encoder, test, views, { seed: o.seed });
+    b = { ...b, knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
+    s.testEmbeddings.dispose();
+    o.log(`[contrastive-vision] random-init ${name}: kNN ${pct(s.knnAccuracy)}  linear probe ${pct(s.linearProbeAccuracy)}`);
+  }
+  if (o.rawPixels && b?.rawPixels === undefined) {
+    o.log(`[contrastive-vision] scoring the raw pixels (the other baseline): kNN and linear probe on ${sizes}`);
+    const raw = await scoreRawPixels(train, test, o);
+    b = { ...b, rawPixels: raw };
+    o.log(`[contrastive-vision] raw pixels: kNN ${pct(raw.knnAccuracy)}  linear probe ${pct(raw.linearProbeAccuracy)}`);
+  }
+  return b;
+}
