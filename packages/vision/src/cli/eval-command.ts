@@ -6,6 +6,7 @@ import { limitDataset, openData, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
+import { round } from './train-report.js';
 
 const SPEC = {
   checkpoint: { type: 'string' },
@@ -68,8 +69,8 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
       encoder: cfg.encoder,
       knnAccuracy: s.knnAccuracy,
       linearProbeAccuracy: s.linearProbeAccuracy,
-      alignment: au.alignment,
-      uniformity: au.uniformity,
+      alignment: round(au.alignment, 4),
+      uniformity: round(au.uniformity, 4),
       embeddingMap: mapPath,
       backend,
       seconds: Math.round((performance.now() - started) / 100) / 10,
