@@ -65,7 +65,7 @@ Options:
   --no-baseline        skip scoring the untrained encoder (the random-init baseline)
   --raw-baseline       also score the raw pixels (the same kNN and probe on the flattened images):
                        rawPixelKnnAccuracy / rawPixelLinearProbeAccuracy in the summary (the full
-                       Fashion-MNIST took 1,670 s on 2 cores; the bundled subset 118 s)
+                       Fashion-MNIST took 1,670 s on 2 busy cores, the bundled subset 39 s)
   --probe-epochs N     epochs of the linear probe (logistic regression, Adam, cosine LR; default 100)
   --backend NAME       wasm (default) | cpu | tensorflow (also env CONTRASTIVE_BACKEND)
   --json               print one final JSON line: {"method","epochs","knnAccuracy","linearProbeAccuracy",
