@@ -64,6 +64,7 @@ export function subsetDataset(ds: ImageDataset, indices: Int32Array, source = ds
     size: indices.length,
     labels: ds.labels ? Int32Array.from(indices, (i) => ds.labels![i]!) : null,
     source,
+    itemName: ds.itemName ? (j) => ds.itemName!(indices[j]!) : undefined,
     read: (idx) => {
       const at = Int32Array.from(idx, (j) => {
         if (!(j >= 0 && j < indices.length)) throw new RangeError(`index ${j} out of range [0, ${indices.length}) for ${source}`);

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { embeddingMapPng, initBackend, loadCheckpoint } from '@contrastive/core';
+import { embeddingMapPng, initBackend } from '@contrastive/core';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
-import { buildRun, cliViews } from './build.js';
+import { cliViews } from './build.js';
 import { limitDataset, openData, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
+import { loadTrainedRun } from './trained-run.js';
 import { round } from './train-report.js';
 
 const SPEC = {
@@ -46,13 +47,8 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   if (!test) throw new UsageError(`eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`);
   if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
   if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
-  const m = buildRun(cfg);
+  const m = await loadTrainedRun(dir, cfg);
   try {
-    try {
-      await loadCheckpoint(join(dir, 'checkpoint'), m);
-    } catch (e) {
-      throw new UsageError(`--checkpoint ${dir}: ${(e as Error).message}`);
-    }
     const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
     const mapPath = (v.map as string | undefined) ?? join(dir, 'embedding-map.png');
     embeddingMapPng(s.testEmbeddings, test.labels, {

@@ -16,7 +16,7 @@ export interface EmbedDatasetOptions {
 }
 
 /** A progress line for counted work: `label [###...] done/total  rate unit/s  ETA`, the last state always drawn. */
-function countedProgress(stream: ProgressStream, label: string, unit: string, total: number): { update(done: number): void; end(): void } {
+export function countedProgress(stream: ProgressStream, label: string, unit: string, total: number): { update(done: number): void; end(): void } {
   const bar = new ProgressBar(stream);
   const started = performance.now();
   return {

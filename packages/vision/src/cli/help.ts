@@ -4,7 +4,8 @@ InstDisc) on TensorFlow.js, evaluated with a kNN classifier and a linear probe.
 
 Usage:
   contrastive-vision train --method NAME --data PATH [options]
-  contrastive-vision eval  --checkpoint DIR --data PATH --eval-data PATH [options]
+  contrastive-vision eval  --checkpoint DIR --data PATH [--eval-data PATH] [options]
+  contrastive-vision embed --checkpoint DIR --data PATH [--out FILE.csv] [options]
   contrastive-vision <command> --help
 
 Quick start (bundled 3,000-image Fashion-MNIST subset, a few minutes on 2 cores):
@@ -99,4 +100,29 @@ Options:
   --map-method NAME    umap (default) | pca
   --limit N, --eval-limit N, --probe-epochs N, --backend NAME, --json    as for 'train'
   -h, --help           this text
+`;
+
+export const EMBED_HELP = `contrastive-vision embed — write the trained encoder's embeddings of a data set to a CSV file.
+
+Usage: contrastive-vision embed --checkpoint DIR --data PATH [options]
+
+Required:
+  --checkpoint DIR     a run folder written by 'train' (its latest checkpoint: a run still training works)
+  --data PATH          images to embed: an image folder (labeled or not), an IDX folder or 'bundled'
+
+Options:
+  --split NAME         train (default) | test: which files of an IDX folder
+  --out FILE           the CSV (default DIR/embeddings.csv); never replaced without --overwrite
+  --overwrite          replace an existing --out
+  --limit N            the first N images only
+  --batch-size N       images per forward pass (default 256)
+  --backend NAME       wasm (default) | cpu | tensorflow
+  --json               print one final JSON line: {"method","encoder","images","out","backend","seconds"}
+  -h, --help           this text
+
+The CSV has a header row, then one row per image in the data set's order:
+  filename,label,embedding_0,...,embedding_{D-1}
+filename is the image's path relative to --data (IDX: its images file's name#index); label is the class folder's name (IDX:
+the class name, e.g. 'Sneaker'), empty for unlabeled images; the embedding is the encoder's output (the
+D-dimensional representation the kNN and the probe score, before any projection head).
 `;

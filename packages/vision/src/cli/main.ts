@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './args.js';
+import { embedCommand } from './embed-command.js';
 import { evalCommand } from './eval-command.js';
 import { MAIN_HELP } from './help.js';
 import { trainCommand } from './train-command.js';
@@ -20,10 +21,12 @@ export async function run(
     }
     if (command === 'train') return await trainCommand(rest, out, err);
     if (command === 'eval') return await evalCommand(rest, out, err);
-    throw new UsageError(`unknown command '${command}' (expected 'train' or 'eval')`);
+    if (command === 'embed') return await embedCommand(rest, out, err);
+    throw new UsageError(`unknown command '${command}' (expected 'train', 'eval' or 'embed')`);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`contrastive-vision: ${e.message}\nRun 'contrastive-vision ${command === 'eval' ? 'eval ' : command === 'train' ? 'train ' : ''}--help' for usage.`);
+      const sub = command === 'train' || command === 'eval' || command === 'embed' ? `${command} ` : '';
+      err(`contrastive-vision: ${e.message}\nRun 'contrastive-vision ${sub}--help' for usage.`);
       return 2;
     }
     err(`contrastive-vision: ${(e as Error).message}`);

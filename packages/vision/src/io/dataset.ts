@@ -18,6 +18,11 @@ export interface ImageDataset {
   readonly classNames: readonly string[] | null;
   /** Where it came from, for messages. */
   readonly source: string;
+  /**
+   * A name for the item at `index` in outputs such as `contrastive-vision embed`'s CSV: the file's path
+   * relative to the folder for image folders. Absent: callers use `source#index`.
+   */
+  readonly itemName?: (index: number) => string;
   /** Decodes the images at `indices` into a `[indices.length, H, W, C]` float32 tensor in [0, 1]. */
   read(indices: Int32Array): Promise<tf.Tensor4D>;
 }

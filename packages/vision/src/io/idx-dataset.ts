@@ -104,6 +104,7 @@ export async function loadIdxDataset(path: string, opts: IdxDatasetOptions = {})
     labels,
     classNames: labels ? classNames : null,
     source: imagesPath,
+    itemName: (index) => `${basename(imagesPath)}#${index}`,
     read: async (indices) => {
       const out = new Float32Array(indices.length * pixels);
       indices.forEach((idx, i) => {

@@ -49,6 +49,7 @@ describe('Fashion-MNIST loader', () => {
     for (const y of train.labels!) counts[y]++;
     expect(counts).toEqual(new Array(10).fill(300));
     expect(train.classNames![9]).toBe('Ankle boot');
+    expect(test.itemName!(17)).toBe('t10k-images-idx3-ubyte.gz#17');
     const x = await readAll(test, 16);
     expect(x.shape).toEqual([16, 28, 28, 1]);
     const [lo, hi] = tf.tidy(() => [x.min().dataSync()[0]!, x.max().dataSync()[0]!]);

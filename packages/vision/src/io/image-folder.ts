@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from './dataset.js';
@@ -145,6 +145,7 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
     labels: classNames ? Int32Array.from(labelList) : null,
     classNames,
     source: root,
+    itemName: (index) => relative(root, files[index]!).split(sep).join('/'),
     read: async (indices) => {
       const out = new Float32Array(indices.length * pixels);
       for (let start = 0; start < indices.length; start += concurrency) {
