@@ -37,7 +37,7 @@ describe('contrastive-vision CLI', () => {
   it('--help documents every train flag; unknown commands and flags are named', async () => {
     const a = io();
     expect(await run(['train', '--help'], a.out, a.err)).toBe(0);
-    for (const flag of ['--method', '--data', '--eval-data', '--encoder', '--image-size', '--epochs', '--batch-size', '--lr', '--seed', '--out', '--resume', '--json']) {
+    for (const flag of ['--method', '--data', '--eval-data', '--eval-split', '--encoder', '--image-size', '--epochs', '--batch-size', '--lr', '--seed', '--out', '--resume', '--raw-baseline', '--no-baseline', '--checkpoint-every', '--json']) {
       expect(a.lines.join('\n')).toContain(flag);
     }
     const b = io();

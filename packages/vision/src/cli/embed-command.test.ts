@@ -80,6 +80,16 @@ describe('contrastive-vision embed', () => {
     expect(a.errs.join('\n')).toMatch(/--checkpoint .*data: no run\.json/);
   });
 
+  it('--help names every flag and the CSV columns', async () => {
+    const a = io();
+    expect(await run(['embed', '--help'], a.out, a.err)).toBe(0);
+    for (const flag of ['--checkpoint', '--data', '--split', '--out', '--overwrite', '--limit', '--batch-size', '--backend', '--json']) expect(a.lines.join('\n')).toContain(flag);
+    expect(a.lines.join('\n')).toContain('filename,label,embedding_0');
+    const b = io();
+    expect(await run(['--help'], b.out, b.err)).toBe(0);
+    expect(b.lines.join('\n')).toMatch(/contrastive-vision embed --checkpoint DIR --data PATH/);
+  });
+
   it('quotes CSV fields that need it (RFC 4180)', () => {
     expect(csvField('a/b.png')).toBe('a/b.png');
     expect(csvField('a,b')).toBe('"a,b"');
