@@ -25,6 +25,8 @@ export interface RunConfig {
   projector?: SimclrHead;
   datasetSize: number;
   data: string;
+  /** `--limit`: only the first N images of `data` (absent = all); `--resume` and `eval` reuse it. */
+  limit?: number;
   evalData: string | null;
   /** `--eval-split`: the stratified share of `data` held out for scoring (absent = none). */
   evalSplit?: number;

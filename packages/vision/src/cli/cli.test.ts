@@ -163,6 +163,36 @@ describe('contrastive-vision CLI', () => {
     expect(await run(['eval', '--checkpoint', out, '--data', 'bundled', '--eval-split', '0.3'], d.out, d.err)).toBe(2);
     expect(d.errs.join('\n')).toMatch(/--eval-split: --data bundled is an IDX folder/);
   });
+  it('--limit is recorded: --resume and eval reuse it; a resume or a held-out share over other images is refused', async () => {
+    const out = join(root, 'limit-run');
+    const common = ['--data', join(root, 'train'), '--image-size', '8', '--channels', '1', '--batch-size', '4', '--backend', 'cpu', '--probe-epochs', '2', '--no-baseline'];
+    const a = io();
+    expect(await run(['train', '--method', 'simclr', ...common, '--limit', '16', '--eval-split', '0.25', '--epochs', '1', '--out', out, '--json'], a.out, a.err)).toBe(0);
+    const first = JSON.parse(a.lines.at(-1)!);
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({ limit: 16, datasetSize: first.trainImages });
+    // Resumed without --limit: the same images (it used to train on all 20).
+    const b = io();
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.25', '--epochs', '2', '--out', out, '--resume', '--json'], b.out, b.err)).toBe(0);
+    expect(JSON.parse(b.lines.at(-1)!)).toMatchObject({ epochs: 2, trainImages: first.trainImages, evalImages: first.evalImages });
+    // eval rebuilds the same held-out share without being told the limit.
+    const c = io();
+    const evalArgs = ['eval', '--checkpoint', out, '--data', join(root, 'train'), '--backend', 'cpu', '--probe-epochs', '2', '--map-method', 'pca', '--json'];
+    expect(await run(evalArgs, c.out, c.err)).toBe(0);
+    const resumed = JSON.parse(b.lines.at(-1)!);
+    expect(JSON.parse(c.lines.at(-1)!)).toMatchObject({ knnAccuracy: resumed.knnAccuracy, linearProbeAccuracy: resumed.linearProbeAccuracy });
+    const d = io();
+    expect(await run(['train', '--method', 'simclr', ...common, '--limit', '12', '--eval-split', '0.25', '--epochs', '3', '--out', out, '--resume'], d.out, d.err)).toBe(2);
+    expect(await run([...evalArgs, '--eval-split', '0.5'], d.out, d.err)).toBe(2);
+    expect(await run([...evalArgs, '--limit', '12'], d.out, d.err)).toBe(2);
+    // The first test's run was trained on all of train/ (scored on test/): no share of train/ is held out.
+    expect(await run(['eval', '--checkpoint', join(root, 'run'), '--data', join(root, 'train'), '--eval-split', '0.3'], d.out, d.err)).toBe(2);
+    const errs = d.errs.join('\n');
+    expect(errs).toMatch(new RegExp(`--resume: .*limit-run was trained on ${first.trainImages} images of .*train \\(--limit 16\\), but --data .*train --limit 12 now gives \\d+`));
+    expect(errs).toMatch(/--eval-split 0\.5: .*limit-run was trained on all but a held-out 0\.25 of --data .*train, so this share holds images it trained on/);
+    expect(errs).toMatch(/--eval-split 0\.25: .*limit-run trained on \d+ images of --data .*train, this split keeps \d+/);
+    expect(errs).toMatch(/--eval-split 0\.3: .*run was trained on all of --data .*train, so this share holds images it trained on; score on --eval-data instead/);
+  });
+
   it('a new run whose --eval-data has classes --data lacks is refused before run.json is written', async () => {
     await mkdir(join(root, 'odd', 'cow'), { recursive: true });
     await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(join(root, 'odd', 'cow', '0.png'));

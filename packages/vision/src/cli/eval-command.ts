@@ -1,8 +1,8 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { embeddingMapPng, initBackend } from '@contrastive/core';
 import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
 import { cliViews } from './build.js';
-import { limitDataset, openData, scoringSets } from './data.js';
+import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
 import { readRunConfig } from './run-dir.js';
@@ -42,8 +42,20 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   const evalSplit = numFlag(v, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);
   const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
   const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
-  const data = limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), intFlag(v, 'limit', 2));
+  // On the run's own --data, a held-out share must be the very one training never saw.
+  const ownData = evalSplit !== undefined && resolve(resolveDataPath(dataPath)) === resolve(cfg.data);
+  if (ownData && evalSplit !== cfg.evalSplit) {
+    throw new UsageError(
+      `--eval-split ${evalSplit}: ${dir} was trained on ${cfg.evalSplit === undefined ? 'all of' : `all but a held-out ${cfg.evalSplit} of`} --data ${dataPath}, so this share holds images it trained on; ` +
+        (cfg.evalSplit === undefined ? 'score on --eval-data instead' : `leave --eval-split out (the run's ${cfg.evalSplit} is the default)`),
+    );
+  }
+  const limit = intFlag(v, 'limit', 2) ?? (ownData ? cfg.limit : undefined);
+  const data = limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), limit);
   const { train, test } = await scoringSets(data, { dataPath, evalData, evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels, evalLimit: intFlag(v, 'eval-limit', 2) });
+  if (ownData && train.size !== cfg.datasetSize) {
+    throw new UsageError(`--eval-split ${evalSplit}: ${dir} trained on ${cfg.datasetSize} images of --data ${dataPath}, this split keeps ${train.size}, so its held-out share is not the one training never saw (a different --limit, or the folder changed)`);
+  }
   if (!test) throw new UsageError(`eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`);
   if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
   if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);

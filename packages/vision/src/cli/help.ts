@@ -51,7 +51,8 @@ Options:
   --temperature X      loss temperature (default per method: simclr 0.2, moco-v1 0.07, moco-v2 0.2,
                        moco-v3 0.2, instdisc 0.07; byol/simsiam have none)
   --seed N             seed of initialisation, views and batch order (default 0)
-  --limit N            use only the first N training images
+  --limit N            use only the first N training images (recorded in run.json: --resume and
+                       eval on the run's own --eval-split reuse it)
   --eval-limit N       score on only the first N evaluation images
   --out DIR            run folder: checkpoint/, encoder/, loss-curve.png, summary.json
                        (default: runs/<method>-<encoder>-seed<seed>). A non-empty folder that is not

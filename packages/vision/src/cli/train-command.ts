@@ -77,13 +77,13 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   const channelsFlag = oneOf(v, 'channels', ['1', '3'] as const);
   const requestedSize = intFlag(v, 'image-size', 4);
   const train0 = await openData('data', dataPath, 'train', { imageSize: requestedSize, channels: channelsFlag ? (Number(channelsFlag) as 1 | 3) : undefined });
-  const limited = limitDataset(train0, intFlag(v, 'limit', 2));
+  const limitFlag = intFlag(v, 'limit', 2);
   const splitFlag = numFlag(v, 'eval-split');
   const evalLimit = intFlag(v, 'eval-limit', 2);
   // What trains and what is scored are built from the run's own settings before anything is written, so a
   // bad --eval-data or --eval-split leaves no half-made run folder behind.
-  const setsFor = (c: { evalSplit?: number; seed: number; imageSize: number; channels: 1 | 3 }) =>
-    scoringSets(limited, { dataPath, evalData: v['eval-data'] as string | undefined, evalSplit: c.evalSplit, seed: c.seed, imageSize: c.imageSize, channels: c.channels, evalLimit });
+  const setsFor = (c: { limit?: number; evalSplit?: number; seed: number; imageSize: number; channels: 1 | 3 }) =>
+    scoringSets(limitDataset(train0, c.limit), { dataPath, evalData: v['eval-data'] as string | undefined, evalSplit: c.evalSplit, seed: c.seed, imageSize: c.imageSize, channels: c.channels, evalLimit });
   let sets: Awaited<ReturnType<typeof scoringSets>>;
   if (mode === 'resume') {
     cfg = await readRunConfig(outDir, 'out');
@@ -91,7 +91,14 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
     if (cfg.method !== method) throw new UsageError(`--resume: ${outDir} is a ${cfg.method} run, but --method is ${method}`);
     checkResumedFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
     checkResumedFlag(outDir, 'projector', v.projector, cfg.projector ?? 'mlp');
-    sets = await setsFor(cfg);
+    sets = await setsFor({ ...cfg, limit: limitFlag ?? cfg.limit });
+    if (sets.train.size !== cfg.datasetSize) {
+      // A different --limit, --data or a folder that changed would silently train on other images (and break
+      // InstDisc's memory bank, sized by the dataset).
+      throw new UsageError(
+        `--resume: ${outDir} was trained on ${cfg.datasetSize} images of ${cfg.data}${cfg.limit === undefined ? '' : ` (--limit ${cfg.limit})`}, but --data ${dataPath}${limitFlag === undefined ? '' : ` --limit ${limitFlag}`} now gives ${sets.train.size}`,
+      );
+    }
     const epochs = intFlag(v, 'epochs', 1);
     if (epochs !== undefined && epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
@@ -102,7 +109,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
   } else {
     const imageSize = requestedSize ?? train0.height;
     const channels = train0.channels as 1 | 3;
-    sets = await setsFor({ evalSplit: splitFlag, seed, imageSize, channels });
+    sets = await setsFor({ limit: limitFlag, evalSplit: splitFlag, seed, imageSize, channels });
     const batchSize = Math.min(intFlag(v, 'batch-size', 2) ?? 256, Math.max(2, Math.floor(sets.train.size / 2)));
     cfg = {
       method,
@@ -119,6 +126,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       projector,
       datasetSize: sets.train.size,
       data: resolveDataPath(dataPath),
+      ...(limitFlag === undefined ? {} : { limit: limitFlag }),
       evalData: sets.test && splitFlag === undefined ? resolveDataPath((v['eval-data'] as string | undefined) ?? dataPath) : null,
       ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
     };
