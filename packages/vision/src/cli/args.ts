@@ -47,3 +47,26 @@ export function required(values: Record<string, unknown>, name: string): string 
   if (typeof raw !== 'string' || raw.length === 0) throw new UsageError(`--${name} is required`);
   return raw;
 }
+
+/** What every command starts from (see {@link startCommand}). */
+export interface CommandStart {
+  /** The parsed flags. */
+  v: Record<string, string | boolean | undefined>;
+  /** `--json`: stdout carries only the final JSON line. */
+  json: boolean;
+  /** Where progress messages go: stderr under `--json`, else stdout. */
+  log: (s: string) => void;
+  /** `performance.now()` at the start, for the summary's `seconds`. */
+  started: number;
+}
+
+/** Parses a command's flags; prints `help` and returns `null` for `--help`. */
+export function startCommand(argv: string[], spec: Spec, help: string, out: (s: string) => void, err: (s: string) => void): CommandStart | null {
+  const v = parse(argv, spec);
+  if (v.help) {
+    out(help);
+    return null;
+  }
+  const json = v.json === true;
+  return { v, json, log: json ? err : out, started: performance.now() };
+}

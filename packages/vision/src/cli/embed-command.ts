@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { initBackend } from '@contrastive/core';
 import { imageBatches, type ImageDataset } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
-import { intFlag, oneOf, parse, required, UsageError } from './args.js';
+import { intFlag, oneOf, required, startCommand, UsageError } from './args.js';
 import { resized } from './build.js';
 import { limitDataset, openData } from './data.js';
 import { countedProgress } from './evaluate.js';
@@ -30,14 +30,9 @@ const SPEC = {
  * as a class name). Returns the process exit code.
  */
 export async function embedCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const v = parse(argv, SPEC as never);
-  if (v.help) {
-    out(EMBED_HELP);
-    return 0;
-  }
-  const started = performance.now();
-  const json = v.json === true;
-  const log = json ? err : out;
+  const start = startCommand(argv, SPEC as never, EMBED_HELP, out, err);
+  if (!start) return 0;
+  const { v, json, log, started } = start;
   const dir = required(v, 'checkpoint');
   const cfg = await readRunConfig(dir);
   const dataPath = required(v, 'data');

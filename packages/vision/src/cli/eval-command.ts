@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { embeddingMapPng, initBackend } from '@contrastive/core';
-import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
+import { intFlag, numFlag, oneOf, required, startCommand, UsageError } from './args.js';
 import { cliViews } from './build.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
@@ -26,14 +26,9 @@ const SPEC = {
 
 /** `contrastive-vision eval`. Returns the process exit code. */
 export async function evalCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const v = parse(argv, SPEC as never);
-  if (v.help) {
-    out(EVAL_HELP);
-    return 0;
-  }
-  const started = performance.now();
-  const json = v.json === true;
-  const log = json ? err : out;
+  const start = startCommand(argv, SPEC as never, EVAL_HELP, out, err);
+  if (!start) return 0;
+  const { v, json, log, started } = start;
   const dir = required(v, 'checkpoint');
   const cfg = await readRunConfig(dir);
   const dataPath = required(v, 'data');

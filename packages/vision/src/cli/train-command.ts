@@ -4,7 +4,7 @@ import { collapseStd, fileSystemHandler, initBackend, train, type BackendName } 
 import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, type ImageBatch } from '../io/dataset.js';
 import { METHODS } from '../methods/registry.js';
-import { intFlag, numFlag, oneOf, parse, required, UsageError } from './args.js';
+import { intFlag, numFlag, oneOf, required, startCommand, UsageError } from './args.js';
 import { buildRun, cliViews, SIMCLR_HEADS, type RunConfig } from './build.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
@@ -48,14 +48,9 @@ const DEFAULT_CHECKPOINT_EVERY = 50;
 
 /** `contrastive-vision train`. Returns the process exit code. */
 export async function trainCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const v = parse(argv, SPEC as never);
-  if (v.help) {
-    out(TRAIN_HELP);
-    return 0;
-  }
-  const started = performance.now();
-  const json = v.json === true;
-  const log = json ? err : out;
+  const start = startCommand(argv, SPEC as never, TRAIN_HELP, out, err);
+  if (!start) return 0;
+  const { v, json, log, started } = start;
   const method = oneOf(v, 'method', METHODS);
   if (!method) throw new UsageError('--method is required (simclr | moco-v1 | moco-v2 | moco-v3 | byol | simsiam | instdisc)');
   if (v.objective !== undefined && method !== 'instdisc') throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
