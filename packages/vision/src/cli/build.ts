@@ -24,7 +24,7 @@ export interface RunConfig {
   /** SimCLR projection head (absent = `'mlp'`). */
   projector?: SimclrHead;
   datasetSize: number;
-  /** `--data` as an absolute path (so `eval` can tell the run's own data from other data). */
+  /** `--data` as an absolute path (`resolveDataPath`; so `eval` can tell the run's own data from other data). */
   data: string;
   /** `--limit`: only the first N images of `data` (absent = all); `--resume` and `eval` reuse it. */
   limit?: number;

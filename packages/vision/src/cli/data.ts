@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { isIdxSource, loadIdxDataset } from '../io/idx-dataset.js';
@@ -7,9 +7,9 @@ import { stratifiedSplit } from '@contrastive/core';
 import { UsageError } from './args.js';
 import { resized } from './build.js';
 
-/** Resolves `'bundled'` to the shipped subset. */
+/** `--data`/`--eval-data` as an absolute path: `'bundled'` is the shipped subset, anything else is resolved against the working directory. */
 export function resolveDataPath(path: string): string {
-  return path === 'bundled' ? BUNDLED_FASHION_MNIST : path;
+  return path === 'bundled' ? BUNDLED_FASHION_MNIST : resolve(path);
 }
 
 /** Opens `--data`/`--eval-data`; `split` picks train-* or t10k-* of an IDX folder. Errors name the flag. */

@@ -38,7 +38,7 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
   const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
   const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
   // On the run's own --data, a held-out share must be the very one training never saw.
-  const ownData = evalSplit !== undefined && resolve(resolveDataPath(dataPath)) === resolve(cfg.data);
+  const ownData = evalSplit !== undefined && resolveDataPath(dataPath) === resolve(cfg.data);
   if (ownData && evalSplit !== cfg.evalSplit) {
     throw new UsageError(
       `--eval-split ${evalSplit}: ${dir} was trained on ${cfg.evalSplit === undefined ? 'all of' : `all but a held-out ${cfg.evalSplit} of`} --data ${dataPath}, so this share holds images it trained on; ` +

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { collapseStd, fileSystemHandler, initBackend, train, type BackendName } from '@contrastive/core';
 import { ENCODERS } from '../encoders/registry.js';
@@ -120,9 +120,9 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       objective,
       projector,
       datasetSize: sets.train.size,
-      data: resolve(resolveDataPath(dataPath)),
+      data: resolveDataPath(dataPath),
       ...(limitFlag === undefined ? {} : { limit: limitFlag }),
-      evalData: sets.test && splitFlag === undefined ? resolve(resolveDataPath((v['eval-data'] as string | undefined) ?? dataPath)) : null,
+      evalData: sets.test && splitFlag === undefined ? resolveDataPath((v['eval-data'] as string | undefined) ?? dataPath) : null,
       ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
     };
   }
