@@ -5,13 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { run } from './main.js';
+import { io } from './test-utils/io.js';
 
 let root: string;
-const io = () => {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (s: string) => lines.push(s), err: (s: string) => errs.push(s) };
-};
 
 useCpuLeakCheck();
 beforeAll(async () => {

@@ -9,15 +9,11 @@ import { openImageFolder } from '../io/image-folder.js';
 import { embedImages } from '../methods/common.js';
 import { csvField } from './embed-command.js';
 import { run } from './main.js';
+import { io } from './test-utils/io.js';
 import { readRunConfig } from './run-dir.js';
 import { loadTrainedRun } from './trained-run.js';
 
 let root: string;
-const io = () => {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (s: string) => lines.push(s), err: (s: string) => errs.push(s) };
-};
 
 useCpuLeakCheck();
 beforeAll(async () => {
