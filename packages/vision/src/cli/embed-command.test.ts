@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/core/test-utils';
 import { openImageFolder } from '../io/image-folder.js';
+import { loadTrainedEncoder } from '../encoders/load-trained.js';
 import { embedImages } from '../methods/common.js';
 import { csvField } from './embed-command.js';
 import { run } from './main.js';
@@ -58,6 +59,20 @@ describe('contrastive-vision embed', () => {
     const b = io();
     expect(await run(['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--backend', 'cpu', '--out', join(root, 'b.csv')], b.out, b.err)).toBe(0);
     expect(await readFile(join(root, 'b.csv'), 'utf8')).toBe(rows.join('\n') + '\n');
+  });
+
+  it("the run's encoder/ (loadTrainedEncoder) is the final checkpoint's encoder", async () => {
+    const cfg = await readRunConfig(join(root, 'run'));
+    const m = await loadTrainedRun(join(root, 'run'), cfg);
+    const t = await loadTrainedEncoder(join(root, 'run'));
+    expect(t).toMatchObject({ imageSize: 8, channels: cfg.channels, method: 'simclr', encoderName: 'small-cnn' });
+    const ds = await openImageFolder(join(root, 'data'), { imageSize: t.imageSize, channels: t.channels });
+    const x = await ds.read(Int32Array.of(0, 5, 11));
+    const [a, b] = [embedImages(m.encoder, x), embedImages(t.encoder, x)];
+    expect(tf.tidy(() => a.sub(b).abs().max().dataSync()[0]!)).toBe(0);
+    tf.dispose([x, a, b]);
+    m.dispose();
+    t.encoder.dispose();
   });
 
   it('never replaces an existing file without --overwrite; names a missing output folder', async () => {
