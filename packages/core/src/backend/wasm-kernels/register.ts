@@ -6,7 +6,7 @@
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput, UnsortedSegmentSum,
  * Einsum. Replaced for speed (stock version kept as fallback): BatchMatMul (transposed and
  * batched products on XNNPACK), Conv2DBackpropInput (as an XNNPACK forward convolution),
- * MaxPoolGrad (one heap pass instead of the stock loop), Sum over leading axes (no transpose),
+ * MaxPoolGrad (one heap pass instead of the stock loop), Sum and Mean over leading axes (no transpose),
  * broadcasting Equal (the gradient of every max / logSumExp), Tile (block copies; batch-norm
  * gradients), Identity and same-dtype Cast (share the data instead of copying it). Also replaces
  * the FusedBatchNorm gradient (same math, frees its activation-sized temporaries).
@@ -23,7 +23,7 @@ import { equalConfig } from './broadcast-equal.js';
 import { castConfig, identityConfig } from './identity.js';
 import { einsumConfig } from './einsum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
-import { sumConfig } from './sum.js';
+import { meanConfig, sumConfig } from './sum.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { captureOriginal } from './wasm-util.js';
@@ -38,7 +38,7 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Equal', 'Tile', 'Identity', 'Cast'] as const;
+export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Mean', 'Equal', 'Tile', 'Identity', 'Cast'] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
 const marked = (k: KernelConfig | undefined): boolean =>
@@ -91,6 +91,7 @@ export function registerWasmTrainingKernels(): string[] {
     ['Conv2DBackpropInput', conv2DBackpropInputConfig],
     ['MaxPoolGrad', maxPoolGradConfig],
     ['Sum', sumConfig],
+    ['Mean', meanConfig],
     ['Equal', equalConfig],
     ['Tile', tileConfig],
     ['Identity', identityConfig],
