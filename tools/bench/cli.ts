@@ -8,7 +8,7 @@
  *   pnpm bench --soak [--steps 1000]   memory soak check (tools/bench/soak.ts)
  *   pnpm bench --list                  workload names
  * Options: --backend wasm|cpu|tensorflow (default: initBackend's choice), --steps N (timed steps),
- * --batch N (resnet18-simclr-32px only; default 64, the spec),
+ * --batch N (resnet18-simclr-32px, default 64, and resnet18-w025-28px, default 256: the specs),
  * env BENCH_PYTHON (default /usr/bin/python3: Debian's python3-torch).
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ const value = (f: string) => {
 };
 const python = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const childEnv: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(here, 'tsconfig.json') };
-// --batch N: batch size for workloads that accept one (resnet18-simclr-32px), ours and PyTorch alike.
+// --batch N: batch size for workloads that accept one (resnet18-simclr-32px, resnet18-w025-28px), ours and PyTorch alike.
 if (value('--batch')) childEnv['BENCH_BATCH'] = value('--batch');
 
 function runTs(script: string, args: string[]): { json?: Record<string, unknown>; error?: string } {

@@ -35,7 +35,8 @@ def measure(step, warmup, steps):
     return statistics.median(times)
 
 
-def report(workload, unit, per_step, median_s, steps):
+def report(workload, unit, per_step, median_s, steps, extra=None):
+    """Prints the one JSON line the harness reads; `extra` adds fields (e.g. {"params": n})."""
     out = {
         "workload": workload,
         "backend": "pytorch",
@@ -45,6 +46,7 @@ def report(workload, unit, per_step, median_s, steps):
         "timedSteps": steps,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        **(extra or {}),
     }
     print(json.dumps(out))
 

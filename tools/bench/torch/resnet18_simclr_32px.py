@@ -12,12 +12,12 @@ class Block(nn.Module):
     def __init__(self, cin, cout, stride):
         super().__init__()
         self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.b1 = nn.BatchNorm2d(cout)
+        self.b1 = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1)
         self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.b2 = nn.BatchNorm2d(cout)
+        self.b2 = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1)
         self.short = None
         if stride != 1 or cin != cout:
-            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1))
 
     def forward(self, x):
         y = torch.relu(self.b1(self.c1(x)))
@@ -26,7 +26,7 @@ class Block(nn.Module):
 
 
 def resnet18():
-    layers = [nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU()]
+    layers = [nn.Conv2d(3, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64, eps=1e-3, momentum=0.1), nn.ReLU()]
     cin = 64
     for i, w in enumerate([64, 128, 256, 512]):
         for j in range(2):

@@ -71,6 +71,22 @@ describe('encoders', () => {
     zero.dispose();
   });
 
+  it('every BatchNorm in the encoders and heads uses decay 0.9 (PyTorch momentum 0.1), not tfjs 0.99', () => {
+    const models = [
+      smallCnnEncoder({ inputShape: [12, 12, 1], widths: [8, 16] }),
+      resnet18Encoder({ inputShape: [16, 16, 3], widthMultiplier: 0.125 }),
+      resnet18Encoder({ inputShape: [16, 16, 1], widthMultiplier: 0.125, stem: 'imagenet', zeroInitResidual: true }),
+      buildHead(simclrProjector({ hidden: 16, out: 8 }), { inDim: 16 }),
+      buildHead(simsiamProjector({ hidden: 16, out: 8 }), { inDim: 16 }),
+    ];
+    for (const m of models) {
+      const bns = m.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+      expect(bns.length, m.name).toBeGreaterThan(0);
+      for (const l of bns) expect(l.getConfig()['momentum'], `${m.name}/${l.name}`).toBe(0.9);
+      m.dispose();
+    }
+  });
+
   it('ViT: a frozen patch embedding gets no gradient and is not trainable', () => {
     const m = vitTinyEncoder({ inputShape: [8, 8, 1], patchSize: 4, dim: 16, depth: 1, heads: 2, freezePatchEmbed: true });
     const patch = m.getLayer('vit_tiny_patch_embed');

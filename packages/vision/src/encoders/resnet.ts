@@ -43,7 +43,7 @@ export function resnet18Encoder(opts: ResNet18Options = {}): tf.LayersModel {
       .apply(x) as tf.SymbolicTensor;
   const bn = (x: tf.SymbolicTensor, tag: string, zeroGamma = false) =>
     tf.layers
-      .batchNormalization({ gammaInitializer: zeroGamma ? 'zeros' : 'ones', name: `${name}_${tag}_bn${id++}` })
+      .batchNormalization({ momentum: BN_MOMENTUM, gammaInitializer: zeroGamma ? 'zeros' : 'ones', name: `${name}_${tag}_bn${id++}` })
       .apply(x) as tf.SymbolicTensor;
   const relu = (x: tf.SymbolicTensor, tag: string) => tf.layers.reLU({ name: `${name}_${tag}_relu${id++}` }).apply(x) as tf.SymbolicTensor;
 
