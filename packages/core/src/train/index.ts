@@ -8,7 +8,7 @@ export type { EpochLogs, StepInfo, StepLogs, TrainBeginInfo, TrainCallbacks, Tra
 export { deriveSeed } from './seed.js';
 export { formatProgress, ProgressBar } from './progress.js';
 export type { ProgressState, ProgressStream } from './progress.js';
-export { writeLossCurve, movingAverage } from './loss-curve.js';
+export { writeLossCurve, writeLossCsv, movingAverage } from './loss-curve.js';
 export { AdamW } from './adamw.js';
 export type { AdamWOptions } from './adamw.js';
 export { linearWarmupDecay, warmupStepsFromRatio } from './linear-schedule.js';

@@ -31,3 +31,13 @@ export async function writeLossCurve(file: string, losses: readonly number[], ti
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFileAtomic(file, png);
 }
+
+/**
+ * Writes every step's loss as CSV (`step,loss`, steps numbered from 1 over the whole run, the losses as
+ * recorded: a non-finite one reads `NaN` or `Infinity`), atomically, for plotting or monitoring elsewhere.
+ */
+export async function writeLossCsv(file: string, losses: readonly number[]): Promise<void> {
+  const rows = losses.map((v, i) => `${i + 1},${v}`);
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, `step,loss\n${rows.join('\n')}${rows.length ? '\n' : ''}`);
+}

@@ -100,6 +100,8 @@ export interface TrainOptions<B> {
   progressStream?: ProgressStream;
   /** Write the loss curve PNG here after every epoch (and with every checkpoint saved inside one). Default: none. */
   lossCurvePath?: string;
+  /** Write every step's loss as CSV (`step,loss`) here, as often as the loss curve. Default: none. */
+  lossLogPath?: string;
   /** Title of the loss-curve PNG. Default `'training loss'`. */
   lossCurveTitle?: string;
   /** Receives one plain line per epoch (and resume notices). Default: silent. */

@@ -359,6 +359,22 @@ describe('train', () => {
     expect(png.byteLength).toBeGreaterThan(500);
   });
 
+  it("writes every step's loss as CSV (lossLogPath), the same numbers train() returns", async () => {
+    const file = tmp('logs', 'losses.csv');
+    const model = new Regressor(7);
+    const r = await train({ epochs: 2, progress: false, lossLogPath: file, batches, step: (b, i) => model.step(b, i.rng) });
+    model.dispose();
+    const lines = (await fs.readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('step,loss');
+    expect(lines.length - 1).toBe(r.losses.length);
+    expect(r.losses.length).toBeGreaterThan(2);
+    lines.slice(1).forEach((line, i) => {
+      const [step, loss] = line.split(',').map(Number);
+      expect(step).toBe(i + 1);
+      expect(loss).toBe(r.losses[i]);
+    });
+  });
+
   it('disposes the batch and rethrows when the step throws, and rejects non-scalar losses', async () => {
     const seen: tf.Tensor[] = [];
     await expect(

@@ -44,6 +44,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     progress = true,
     progressStream = typeof process === 'undefined' ? { write: () => undefined } : process.stderr,
     lossCurvePath,
+    lossLogPath,
     lossCurveTitle = 'training loss',
     log,
     disposeBatch = true,
@@ -61,14 +62,21 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const ckState = state ?? EMPTY_STATE;
   // File I/O (node:fs) is loaded only when a run asks for it, so the loop itself also runs in a browser.
   const io = checkpointDir !== undefined ? await import('../io/checkpoint.js') : null;
-  const curve = lossCurvePath !== undefined ? await import('./loss-curve.js') : null;
+  const curve = lossCurvePath !== undefined || lossLogPath !== undefined ? await import('./loss-curve.js') : null;
   const started = performance.now();
   const writeCurve = async (): Promise<void> => {
-    if (lossCurvePath === undefined || curve === null) return;
-    try {
-      await curve.writeLossCurve(lossCurvePath, losses, lossCurveTitle);
-    } catch (err) {
-      log?.(`warning: could not write the loss curve to '${lossCurvePath}': ${(err as Error).message}`);
+    if (curve === null) return;
+    const writes: [string | undefined, (file: string) => Promise<void>, string][] = [
+      [lossCurvePath, (file) => curve.writeLossCurve(file, losses, lossCurveTitle), 'loss curve'],
+      [lossLogPath, (file) => curve.writeLossCsv(file, losses), 'loss log'],
+    ];
+    for (const [file, write, what] of writes) {
+      if (file === undefined) continue;
+      try {
+        await write(file);
+      } catch (err) {
+        log?.(`warning: could not write the ${what} to '${file}': ${(err as Error).message}`);
+      }
     }
   };
 

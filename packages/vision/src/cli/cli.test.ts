@@ -110,6 +110,13 @@ describe('contrastive-vision CLI', () => {
     const ckpt = JSON.parse(await readFile(join(out, 'checkpoint', 'checkpoint.json'), 'utf8'));
     expect(JSON.stringify(ckpt)).toMatch(/"epoch":\s*2/);
     expect((await stat(join(out, 'loss-curve.png'))).size).toBeGreaterThan(100);
+    // losses.csv: one row per step of both epochs (the resumed run keeps the first epoch's), the last epoch's mean = finalLoss.
+    const rows = (await readFile(join(out, 'losses.csv'), 'utf8')).trimEnd().split('\n');
+    expect(rows[0]).toBe('step,loss');
+    const steps = rows.length - 1;
+    expect(steps % 2).toBe(0);
+    const last = rows.slice(1 + steps / 2).map((r) => Number(r.split(',')[1]));
+    expect(last.reduce((p, q) => p + q, 0) / last.length).toBeCloseTo(resumed.finalLoss, 3);
     const d = io();
     expect(await run(['eval', '--checkpoint', out, '--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'], d.out, d.err)).toBe(0);
     const ev = JSON.parse(d.lines.at(-1)!);

@@ -54,7 +54,7 @@ Options:
   --limit N            use only the first N training images (recorded in run.json: --resume and
                        eval on the run's own --eval-split reuse it)
   --eval-limit N       score on only the first N evaluation images
-  --out DIR            run folder: checkpoint/, encoder/, loss-curve.png, summary.json
+  --out DIR            run folder: checkpoint/, encoder/, loss-curve.png, losses.csv (step,loss), summary.json
                        (default: runs/<method>-<encoder>-seed<seed>). A non-empty folder that is not
                        this run's is never overwritten unless --overwrite is given.
   --resume             continue the run in --out from its last checkpoint (saved at every epoch end and

@@ -174,6 +174,7 @@ export async function trainCommand(argv: string[], out: (s: string) => void, err
       resume: mode === 'resume',
       overwrite: true,
       lossCurvePath: join(outDir, 'loss-curve.png'),
+      lossLogPath: join(outDir, 'losses.csv'),
       lossCurveTitle: `${cfg.method} / ${cfg.encoder} training loss`,
       progress: true,
       log,
