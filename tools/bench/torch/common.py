@@ -55,3 +55,21 @@ def arg(name, default):
     if name in sys.argv:
         return int(sys.argv[sys.argv.index(name) + 1])
     return default
+
+
+def simclr_bench(workload, encoder, batch, shape, steps=5, warmup=1, extra=None):
+    """Times one SimCLR step (two fixed random views of `batch` images of `shape` (C, H, W) through `encoder`,
+    NT-Xent tau 0.5, Adam 1e-3), as the TS `simclrStep`, and prints the harness line."""
+    opt = torch.optim.Adam(encoder.parameters(), lr=1e-3)
+    x1 = torch.rand(batch, *shape)
+    x2 = torch.rand(batch, *shape)
+
+    def step():
+        opt.zero_grad()
+        loss = nt_xent(encoder(x1), encoder(x2), 0.5)
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    steps = arg("--steps", steps)
+    report(workload, "viewsPerSecond", 2 * batch, measure(step, arg("--warmup", warmup), steps), steps, extra)

@@ -5,7 +5,7 @@ import os
 import torch
 import torch.nn as nn
 
-from common import arg, measure, nt_xent, report
+from common import simclr_bench
 
 
 class Block(nn.Module):
@@ -36,20 +36,5 @@ def resnet18():
     return nn.Sequential(*layers)
 
 
-encoder = resnet18()
-opt = torch.optim.Adam(encoder.parameters(), lr=1e-3)
 batch = int(os.environ.get("BENCH_BATCH", "64"))  # pnpm bench --batch N
-x1 = torch.rand(batch, 3, 32, 32)
-x2 = torch.rand(batch, 3, 32, 32)
-
-
-def step():
-    opt.zero_grad()
-    loss = nt_xent(encoder(x1), encoder(x2), 0.5)
-    loss.backward()
-    opt.step()
-    loss.item()
-
-
-steps = arg("--steps", 5)
-report("resnet18-simclr-32px", "viewsPerSecond", 2 * batch, measure(step, arg("--warmup", 1), steps), steps)
+simclr_bench("resnet18-simclr-32px", resnet18(), batch, (3, 32, 32))

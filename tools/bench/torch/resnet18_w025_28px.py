@@ -10,7 +10,7 @@ import os
 import torch
 import torch.nn as nn
 
-from common import arg, measure, nt_xent, report
+from common import simclr_bench
 
 PARAMS = 699_888  # trainable params of ours (RESNET18_W025_PARAMS in workloads/resnet18-w025.ts)
 
@@ -51,19 +51,5 @@ def resnet18(width=0.25, cin=1):
 encoder = resnet18()
 params = sum(p.numel() for p in encoder.parameters())
 assert params == PARAMS, f"twin has {params} trainable params, ours {PARAMS}"
-opt = torch.optim.Adam(encoder.parameters(), lr=1e-3)
 batch = int(os.environ.get("BENCH_BATCH", "256"))  # pnpm bench --batch N
-x1 = torch.rand(batch, 1, 28, 28)
-x2 = torch.rand(batch, 1, 28, 28)
-
-
-def step():
-    opt.zero_grad()
-    loss = nt_xent(encoder(x1), encoder(x2), 0.5)
-    loss.backward()
-    opt.step()
-    loss.item()
-
-
-steps = arg("--steps", 5)
-report("resnet18-w025-28px", "viewsPerSecond", 2 * batch, measure(step, arg("--warmup", 1), steps), steps, {"params": params})
+simclr_bench("resnet18-w025-28px", encoder, batch, (1, 28, 28), extra={"params": params})

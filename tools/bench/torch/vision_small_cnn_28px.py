@@ -3,10 +3,9 @@ of 28x28x1, NT-Xent tau 0.5 on the 128-d encoder output (no projection head, as 
 Adam 1e-3. Per width 32, 64, 128: conv3x3 'same' without bias -> BatchNorm (eps 1e-3 and momentum 0.9 in
 Keras terms, i.e. torch momentum 0.1) -> ReLU, 2x2 max-pool between blocks (28 -> 14 -> 7), global
 average pool."""
-import torch
 import torch.nn as nn
 
-from common import arg, measure, nt_xent, report
+from common import simclr_bench
 
 PARAMS = 92_896  # trainable params of ours (VISION_SMALL_CNN_PARAMS in workloads/vision-small-cnn.ts)
 
@@ -25,18 +24,4 @@ def small_cnn(widths=(32, 64, 128)):
 encoder = small_cnn()
 params = sum(p.numel() for p in encoder.parameters())
 assert params == PARAMS, f"twin has {params} trainable params, ours {PARAMS}"
-opt = torch.optim.Adam(encoder.parameters(), lr=1e-3)
-x1 = torch.rand(256, 1, 28, 28)
-x2 = torch.rand(256, 1, 28, 28)
-
-
-def step():
-    opt.zero_grad()
-    loss = nt_xent(encoder(x1), encoder(x2), 0.5)
-    loss.backward()
-    opt.step()
-    loss.item()
-
-
-steps = arg("--steps", 5)
-report("vision-small-cnn-28px", "viewsPerSecond", 512, measure(step, arg("--warmup", 1), steps), steps, {"params": params})
+simclr_bench("vision-small-cnn-28px", encoder, 256, (1, 28, 28), extra={"params": params})
