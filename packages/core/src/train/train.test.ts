@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { formatProgress, ProgressBar } from './progress.js';

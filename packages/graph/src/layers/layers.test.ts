@@ -8,7 +8,6 @@ import { disposeGraphTensors, toTensors } from '../data/tensors.js';
 import type { GraphTensors } from '../data/tensors.js';
 import { GCNConv } from './gcn.js';
 import { GINConv } from './gin.js';
-import { GINEncoder } from './gin-encoder.js';
 import { readout } from './readout.js';
 
 const T = fixture;

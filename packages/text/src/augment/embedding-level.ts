@@ -129,7 +129,7 @@ export function adversarialPerturbation(
   if (!(epsilon >= 0)) throw new RangeError(`adversarial epsilon must be >= 0, got ${String(epsilon)}`);
   if (norm !== 'sign' && norm !== 'l2') throw new RangeError(`adversarial norm must be 'sign' or 'l2', got '${String(norm)}'`);
   checkLengths(emb, lengths);
-  const [B, L, H] = emb.shape;
+  const [B, L] = emb.shape;
   const real = new Float32Array(B * L);
   lengths.forEach((n, b) => real.fill(1, b * L, b * L + n));
   return tf.tidy(() => {
