@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import { simclrStep } from './simclr-step.js';
 import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
+import { visionEncoderStep } from './vision-encoder-step.js';
 
 /**
  * Trainable parameters of `resnet18Encoder({ inputShape: [28, 28, 1], widthMultiplier: 0.25 })` (stage
@@ -17,24 +16,12 @@ export const RESNET18_W025_PARAMS = 699_888;
  */
 export const resnet18W025_28px: Workload = {
   ...CATALOG['resnet18-w025-28px']!,
-  async setup() {
-    let resnet18Encoder: (o?: { inputShape?: [number, number, number]; widthMultiplier?: number }) => tf.LayersModel;
-    try {
-      ({ resnet18Encoder } = await import('@contrastive/vision'));
-    } catch (e) {
-      return `needs @contrastive/vision (resnet18Encoder): ${(e as Error).message.split('\n')[0]}`;
-    }
-    const model = resnet18Encoder({ inputShape: [28, 28, 1], widthMultiplier: 0.25 });
-    const params = model.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
-    if (params !== RESNET18_W025_PARAMS) {
-      model.dispose();
-      return `resnet18Encoder(w 0.25) has ${params} trainable params, the twin torch/resnet18_w025_28px.py ${RESNET18_W025_PARAMS}: update the twin`;
-    }
-    const batch = Number(process.env['BENCH_BATCH'] ?? 256);
-    const views: [tf.Tensor, tf.Tensor] = [
-      tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1),
-      tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 2),
-    ];
-    return simclrStep(model, views, 5, 1);
-  },
+  setup: () =>
+    visionEncoderStep({
+      builder: 'resnet18Encoder',
+      inputShape: [28, 28, 1],
+      widthMultiplier: 0.25,
+      batch: Number(process.env['BENCH_BATCH'] ?? 256),
+      params: { expected: RESNET18_W025_PARAMS, twin: 'resnet18_w025_28px.py' },
+    }),
 };

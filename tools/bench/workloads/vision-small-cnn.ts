@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import { simclrStep } from './simclr-step.js';
 import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
+import { visionEncoderStep } from './vision-encoder-step.js';
 
 /**
  * Trainable parameters of `smallCnnEncoder({ inputShape: [28, 28, 1] })` (widths 32, 64, 128, conv without
@@ -17,23 +16,11 @@ export const VISION_SMALL_CNN_PARAMS = 92_896;
  */
 export const visionSmallCnn28px: Workload = {
   ...CATALOG['vision-small-cnn-28px']!,
-  async setup() {
-    let smallCnnEncoder: (o?: { inputShape?: [number, number, number] }) => tf.LayersModel;
-    try {
-      ({ smallCnnEncoder } = await import('@contrastive/vision'));
-    } catch (e) {
-      return `needs @contrastive/vision (smallCnnEncoder): ${(e as Error).message.split('\n')[0]}`;
-    }
-    const model = smallCnnEncoder({ inputShape: [28, 28, 1] });
-    const params = model.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
-    if (params !== VISION_SMALL_CNN_PARAMS) {
-      model.dispose();
-      return `smallCnnEncoder has ${params} trainable params, the twin torch/vision_small_cnn_28px.py ${VISION_SMALL_CNN_PARAMS}: update the twin`;
-    }
-    const views: [tf.Tensor, tf.Tensor] = [
-      tf.randomUniform([256, 28, 28, 1], 0, 1, 'float32', 1),
-      tf.randomUniform([256, 28, 28, 1], 0, 1, 'float32', 2),
-    ];
-    return simclrStep(model, views, 5, 1);
-  },
+  setup: () =>
+    visionEncoderStep({
+      builder: 'smallCnnEncoder',
+      inputShape: [28, 28, 1],
+      batch: 256,
+      params: { expected: VISION_SMALL_CNN_PARAMS, twin: 'vision_small_cnn_28px.py' },
+    }),
 };
