@@ -27,9 +27,7 @@ export async function writeLossCurve(file: string, losses: readonly number[], ti
     const window = Math.max(5, Math.round(finite.length / 50));
     series.push({ name: `moving average (${window})`, values: movingAverage(finite, window) });
   }
-  const png = lineChartPng(series, { title, xLabel: 'step', yLabel: 'loss' });
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(file, png);
+  await writeCreatingFolder(file, lineChartPng(series, { title, xLabel: 'step', yLabel: 'loss' }));
 }
 
 /**
@@ -38,6 +36,11 @@ export async function writeLossCurve(file: string, losses: readonly number[], ti
  */
 export async function writeLossCsv(file: string, losses: readonly number[]): Promise<void> {
   const rows = losses.map((v, i) => `${i + 1},${v}`);
+  await writeCreatingFolder(file, `step,loss\n${rows.join('\n')}${rows.length ? '\n' : ''}`);
+}
+
+/** `writeFileAtomic`, creating the file's folder first. */
+async function writeCreatingFolder(file: string, data: Uint8Array | string): Promise<void> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(file, `step,loss\n${rows.join('\n')}${rows.length ? '\n' : ''}`);
+  await writeFileAtomic(file, data);
 }
