@@ -1,10 +1,11 @@
-// @contrastive/core public API: re-exports by name live in each folder's index.
+// @contrastive/core public API (browser-safe: no `node:` module and no pngjs is reachable from here; file
+// I/O, PNG writers and the Node `train` with checkpointDir live in '@contrastive/core/node', the CLI toolkit
+// in '@contrastive/core/cli'). Re-exports by name live in each folder's index.
+export * from './method/index.js';
 export * from './losses/index.js';
 export * from './negatives/index.js';
 export * from './train/index.js';
 export * from './eval/index.js';
-export * from './plot/index.js';
-export * from './io/index.js';
 export * from './backend/index.js';
 export { createRng } from './random/rng.js';
 export type { Rng } from './random/rng.js';

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '../test-utils/setup.js';
 import { createRng } from '../random/rng.js';
 import { loadEvalFixture } from './__fixtures__/load.js';
-import { embeddingMap, embeddingMapPng } from './embedding-map.js';
+import { embeddingMap } from './embedding-map.js';
+import { embeddingMapPng } from './embedding-map-png.js';
 import { pca2 } from './pca.js';
 
 useCpuLeakCheck();

@@ -22,4 +22,4 @@ export { cosineSimilarityMatrix, l2Normalize, rowCosineSimilarity } from './simi
 export { log1mExp, maskedLogSumExp } from './log-sum-exp.js';
 export { REDUCTIONS, reduceLoss } from './reduce.js';
 export type { Reduction } from './reduce.js';
-export type { LossResult, ReductionOption } from './loss-checks.js';
+export type { LossResult, ReductionOption, Temperature } from './loss-checks.js';

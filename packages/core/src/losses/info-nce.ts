@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertEmbeddings, assertRank, shapeStr } from '../validate.js';
 import { checkEmbeddingPair, checkOptionKeys, checkReduction, checkTemperature, reducedLoss } from './loss-checks.js';
+import type { Temperature } from './loss-checks.js';
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import type { Reduction } from './reduce.js';
 import { l2Normalize } from './similarity.js';
@@ -13,8 +14,8 @@ export interface InfoNCEOptions<R extends Reduction = Reduction> extends Reducti
    * positives of the batch are the negatives. L2-normalised inside. Default: in-batch.
    */
   negatives?: tf.Tensor2D | tf.Tensor3D | null;
-  /** Softmax temperature τ (MoCo v1 / Wu et al.: 0.07; MoCo v2: 0.2). Default `0.07`. */
-  temperature?: number;
+  /** Softmax temperature τ (MoCo v1 / Wu et al.: 0.07; MoCo v2: 0.2). Default `0.07`. a number, or a trainable scalar `tf.Variable` (CLIP's learnable temperature). */
+  temperature?: Temperature;
   /**
    * With explicit `negatives`, also keep the other positives of the batch as negatives: logits
    * `[q·kᵀ | q·negativesᵀ]/τ` `[N, N+M]` (`[N, N+K]` per query), the positive of query i at column i. This

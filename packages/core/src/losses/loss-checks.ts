@@ -42,9 +42,26 @@ export function checkReduction<R extends Reduction>(reduction: R | undefined): R
   return r;
 }
 
-/** Validates a temperature (finite, > 0) and returns it. */
-export function checkTemperature(temperature: number, name = 'temperature'): number {
-  assertPositive(temperature, name);
+/**
+ * A softmax temperature: a number, or a scalar tensor — a trainable `tf.Variable` such as CLIP's
+ * (`temperature = exp(−logitScale)`), through which the loss's gradient flows.
+ */
+export type Temperature = number | tf.Scalar;
+
+/**
+ * Validates a temperature and returns it: a number must be finite and > 0; a tensor must be a float32
+ * scalar (its value is not read: that would sync the backend on every step — keep it positive by
+ * construction, e.g. `tf.exp(logTemperature)`).
+ */
+export function checkTemperature<T extends Temperature>(temperature: T, name = 'temperature'): T {
+  if (temperature instanceof tf.Tensor) {
+    if (temperature.size !== 1 || temperature.rank > 1 || temperature.dtype !== 'float32') {
+      throw new TypeError(`${name} must be a number or a float32 scalar tensor, got a ${temperature.dtype} tensor of shape ${shapeStr(temperature.shape)}`);
+    }
+    if (temperature.isDisposed) throw new TypeError(`${name} is a disposed tensor`);
+    return temperature;
+  }
+  assertPositive(temperature as number, name);
   return temperature;
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkEmbeddingPair, checkOptionKeys, checkReduction, checkTemperature, reducedLoss } from './loss-checks.js';
+import type { Temperature } from './loss-checks.js';
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import { maskedLogSumExp } from './log-sum-exp.js';
 import type { Reduction } from './reduce.js';
@@ -7,8 +8,8 @@ import { offDiagonalMask, twoViewSimilarities } from './similarity.js';
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions<R extends Reduction = Reduction> extends ReductionOption<R> {
-  /** Softmax temperature τ (SimCLR: 0.5 for CIFAR-10, 0.1 for large-batch ImageNet). Default `0.5`. */
-  temperature?: number;
+  /** Softmax temperature τ (SimCLR: 0.5 for CIFAR-10, 0.1 for large-batch ImageNet). Default `0.5`. a number, or a trainable scalar `tf.Variable` (CLIP's learnable temperature). */
+  temperature?: Temperature;
 }
 
 const KEYS = ['temperature', 'reduction'] as const;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertRank, shapeStr } from '../validate.js';
 import { checkOptionKeys, checkReduction, checkTemperature, labelsTensor, reducedLoss } from './loss-checks.js';
+import type { Temperature } from './loss-checks.js';
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import { maskedLogSumExp } from './log-sum-exp.js';
 import type { Reduction } from './reduce.js';
@@ -8,8 +9,8 @@ import { l2Normalize, offDiagonalMask } from './similarity.js';
 
 /** Options of {@link supConLoss}. */
 export interface SupConLossOptions<R extends Reduction = Reduction> extends ReductionOption<R> {
-  /** Softmax temperature τ (Khosla et al.: 0.07 for ImageNet, 0.1 for CIFAR). Default `0.07`. */
-  temperature?: number;
+  /** Softmax temperature τ (Khosla et al.: 0.07 for ImageNet, 0.1 for CIFAR). Default `0.07`. a number, or a trainable scalar `tf.Variable` (CLIP's learnable temperature). */
+  temperature?: Temperature;
 }
 
 const KEYS = ['temperature', 'reduction'] as const;

@@ -2,18 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/fs-utils.js';
 import { lineChartPng } from '../plot/index.js';
-
-/** Trailing moving average of `values` over `window` points (shorter at the start). */
-export function movingAverage(values: readonly number[], window: number): number[] {
-  const out: number[] = [];
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    sum += values[i]!;
-    if (i >= window) sum -= values[i - window]!;
-    out.push(sum / Math.min(i + 1, window));
-  }
-  return out;
-}
+import { movingAverage } from './moving-average.js';
 
 /**
  * Writes the per-step loss curve (plus a moving average once there are ≥ 20 steps, window ≈ 2% of the

@@ -6,7 +6,8 @@ import type { Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { updateMomentum } from './momentum.js';
 import { stopGradient } from './stop-gradient.js';
-import { train, type TrainCallbacks } from './train.js';
+import { train } from '../node/train.js';
+import type { TrainCallbacks } from './train-types.js';
 import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
 // End to end through the pieces of this folder and negatives/: a linear MoCo (InfoNCE + queue +

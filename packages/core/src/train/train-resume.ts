@@ -1,4 +1,5 @@
 import type { Checkpointable } from '../types.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 import { type AnyIterator, disposeTensors } from './batch-iteration.js';
 
 /** Checkpoint meta written by {@link train}. */
@@ -37,21 +38,21 @@ export function freshRun(): RunStart {
 }
 
 /**
- * With `resume`, restores `state` from the checkpoint in `dir` (if there is one) and says where the run
+ * With `resume`, restores `state` from the checkpoint in `store` (if there is one) and says where the run
  * continues; otherwise, or without a checkpoint yet, a fresh start. Refuses a checkpoint whose meta was
  * not written by `train()` or whose `stepInEpoch` is impossible.
  */
 export async function restoreRun(
-  io: typeof import('../io/checkpoint.js'),
-  dir: string,
+  store: CheckpointStore,
   state: Checkpointable,
   { seed, epochs, log }: { seed: number; epochs: number; log?: (line: string) => void },
 ): Promise<RunStart> {
-  if (!(await io.isCheckpointDir(dir))) {
+  const dir = store.location;
+  if (!(await store.exists())) {
     log?.(`no checkpoint in '${dir}' yet: starting from scratch`);
     return freshRun();
   }
-  const meta = await io.loadCheckpoint<TrainMeta>(dir, state);
+  const meta = await store.load<TrainMeta>(state);
   if (meta.kind !== 'train' || !Number.isInteger(meta.epoch) || !Array.isArray(meta.losses)) {
     throw new Error(`checkpoint '${dir}' was not written by train() (its meta has no epoch/losses)`);
   }

@@ -1,20 +1,11 @@
 /** The options, callbacks and results of {@link train} (`./train.ts`). */
-import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng.js';
+import type { Method, StepInfo, StepOutput } from '../method/method.js';
 import type { Checkpointable } from '../types.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 import type { ProgressStream } from './progress.js';
 
-/** What a step function is told about the step it runs. */
-export interface StepInfo {
-  /** 0-based epoch. */
-  epoch: number;
-  /** 0-based step within the epoch. */
-  step: number;
-  /** 0-based step over the whole run (continues across a resume). */
-  globalStep: number;
-  /** A generator seeded by (seed, epoch, step): the step's views, dropout masks, samples. */
-  rng: Rng;
-}
+export type { StepInfo } from '../method/method.js';
 
 /** Logs passed to `onStepEnd`. */
 export interface StepLogs {
@@ -22,9 +13,14 @@ export interface StepLogs {
   epoch: number;
   step: number;
   globalStep: number;
+  /** The numbers the step returned in `{ loss, logs }` (read after the step), if any. */
+  logs?: Record<string, number>;
 }
 
-/** Logs passed to `onEpochEnd`; callbacks may add their own metrics (they are saved in checkpoints). */
+/**
+ * Logs passed to `onEpochEnd`: the mean loss, and the epoch mean of every log a step returned (under its
+ * own name); callbacks may add their own metrics (they are saved in checkpoints).
+ */
 export interface EpochLogs {
   /** Mean loss over the epoch's steps (NaN for an empty epoch). */
   loss: number;
@@ -59,11 +55,17 @@ export interface TrainCallbacks {
 /** Options of {@link train}. */
 export interface TrainOptions<B> {
   /**
-   * One optimisation step: compute the loss, apply gradients, return the loss scalar. Runs inside
-   * `tf.tidy` (so it must be synchronous); the loop reads the returned scalar with `await data()` after
-   * the step and disposes it.
+   * The method to train (the contract every package's methods implement): the loop calls
+   * `method.step(batch, info)` and checkpoints `method` itself. Give either `method`, or `step` (and
+   * optionally `state`).
    */
-  step: (batch: B, info: StepInfo) => tf.Scalar;
+  method?: Method<B>;
+  /**
+   * One optimisation step: compute the loss, apply gradients, return the loss scalar (or `{ loss, logs }`).
+   * Runs inside `tf.tidy` (so it must be synchronous); the loop reads the returned scalars with
+   * `await data()` after the step and disposes them. Not with `method`.
+   */
+  step?: (batch: B, info: StepInfo) => StepOutput;
   /**
    * The batches of one epoch. Derive all randomness from `rng` (seeded by seed + epoch) so that a
    * resumed run sees the same batches as an uninterrupted one.
@@ -75,10 +77,13 @@ export interface TrainOptions<B> {
   stepsPerEpoch?: number;
   /** Seed of the per-epoch and per-step generators. Default `0`. */
   seed?: number;
-  /** State saved to `checkpointDir` (variables + optimizer slots). */
+  /** State saved in checkpoints (variables + optimizer slots). Default: `method`, else nothing. */
   state?: Checkpointable;
-  /** Directory for the checkpoint (`checkpoint.json` + weights). Default: no checkpoints. */
-  checkpointDir?: string;
+  /**
+   * Where checkpoints go (`fileCheckpointStore(dir)` from `@contrastive/core/node` in Node; `train` from
+   * `@contrastive/core/node` also takes a `checkpointDir`). Default: no checkpoints.
+   */
+  checkpoint?: CheckpointStore;
   /** Save every this many epochs (and after the last one). Default `1`. */
   checkpointEvery?: number;
   /**
@@ -88,22 +93,19 @@ export interface TrainOptions<B> {
    * stepping, so the resumed run still equals an uninterrupted one. Default: save at epoch ends only.
    */
   checkpointEverySteps?: number;
-  /** Restore `checkpointDir` if it holds a checkpoint and continue where it stopped (the next epoch, or the next step of an epoch saved part-way). Default `false`. */
+  /** Restore `checkpoint` if it holds one and continue where it stopped (the next epoch, or the next step of an epoch saved part-way). Default `false`. */
   resume?: boolean;
-  /** Allow the first checkpoint to go into a non-empty directory that is not a checkpoint. Default `false`. */
-  overwrite?: boolean;
   /** Hooks, one object or several (called in order). */
   callbacks?: TrainCallbacks | readonly TrainCallbacks[];
   /** Show progress (steps/s, loss, ETA) on `progressStream`: a bar redrawn in place on a TTY, otherwise a plain line once a minute. Default `true`. */
   progress?: boolean;
   /** Stream of the progress bar. Default `process.stderr`. */
   progressStream?: ProgressStream;
-  /** Write the loss curve PNG here after every epoch (and with every checkpoint saved inside one). Default: none. */
-  lossCurvePath?: string;
-  /** Write every step's loss as CSV (`step,loss`) here, as often as the loss curve. Default: none. */
-  lossLogPath?: string;
-  /** Title of the loss-curve PNG. Default `'training loss'`. */
-  lossCurveTitle?: string;
+  /**
+   * Receives every step's loss so far after every epoch and with every checkpoint saved inside one (the
+   * Node `train` writes `losses.csv` and the loss-curve PNG from it). A throw is logged, not fatal.
+   */
+  onLossHistory?: (losses: readonly number[]) => void | Promise<void>;
   /** Receives one plain line per epoch (and resume notices). Default: silent. */
   log?: (line: string) => void;
   /** Dispose the tensors found in each batch (arrays and plain objects are searched) after its step. Default `true`. */

@@ -6,7 +6,9 @@ import type { Rng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { formatProgress, ProgressBar } from './progress.js';
 import { deriveSeed } from './seed.js';
-import { disposeTensors, train, type TrainCallbacks } from './train.js';
+import { train } from '../node/train.js';
+import { disposeTensors } from './train.js';
+import type { TrainCallbacks } from './train-types.js';
 import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
 
 useCpuLeakCheck();

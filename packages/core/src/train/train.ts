@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { isLossWithLogs, type StepOutput } from '../method/method.js';
 import { createRng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
 import { assertInt } from '../validate.js';
@@ -8,88 +9,80 @@ import { deriveSeed } from './seed.js';
 import { freshRun, restoreRun, skipTrainedBatches, type TrainMeta } from './train-resume.js';
 import type { EpochLogs, StepInfo, TrainCallbacks, TrainOptions, TrainResult } from './train-types.js';
 
+export type { CheckpointStore } from './checkpoint-store.js';
+
 export { disposeTensors } from './batch-iteration.js';
-export type { EpochLogs, StepInfo, StepLogs, TrainBeginInfo, TrainCallbacks, TrainOptions, TrainResult } from './train-types.js';
+export type { EpochLogs, StepLogs, TrainBeginInfo, TrainCallbacks, TrainOptions, TrainResult } from './train-types.js';
 
 const EMPTY_STATE: Checkpointable = { stateTensors: () => ({}), optimizers: () => ({}) };
 
 /**
- * A small training loop for contrastive methods: seeded per-epoch/per-step randomness, a terminal
- * progress bar, async callbacks, per-epoch (optionally per-N-steps) checkpoints of every variable and optimizer slot (resumable
- * with `resume: true` so that an interrupted run ends exactly like an uninterrupted one on the same
- * backend), and a loss-curve PNG. The loop itself never calls `dataSync()`: it reads each loss with
- * `await loss.data()` after the step, then frees the loss and the batch.
+ * The training loop of every method: seeded per-epoch/per-step randomness, a terminal progress bar,
+ * async callbacks, per-epoch (optionally per-N-steps) checkpoints of every variable and optimizer slot
+ * into an injected {@link CheckpointStore} (resumable with `resume: true` so that an interrupted run ends
+ * exactly like an uninterrupted one on the same backend), and the loss history for a curve. The loop
+ * itself never calls `dataSync()`: it reads each loss (and each step log) with `await data()` after the
+ * step, then frees them and the batch. It imports no file system: in Node, `train` from
+ * `@contrastive/core/node` adds `checkpointDir`, `lossCurvePath` and `lossLogPath`.
  *
  * @example
  * const { losses } = await train({
- *   epochs: 10, seed: 1, state: method, checkpointDir: 'runs/simclr', resume: true,
+ *   method: new SimCLR({ encoder }), epochs: 10, seed: 1,
  *   batches: (epoch, rng) => loader.epoch(rng),
- *   step: (batch, { rng }) => method.trainStep(batch, rng),
- *   lossCurvePath: 'runs/simclr/loss.png', log: console.log,
+ *   log: console.log,
  * });
  */
 export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const {
-    step,
+    method,
     batches,
     epochs,
     stepsPerEpoch,
     seed = 0,
-    state,
-    checkpointDir,
+    checkpoint,
     checkpointEvery = 1,
     checkpointEverySteps,
     resume = false,
-    overwrite = false,
     progress = true,
     progressStream = typeof process === 'undefined' ? { write: () => undefined } : process.stderr,
-    lossCurvePath,
-    lossLogPath,
-    lossCurveTitle = 'training loss',
+    onLossHistory,
     log,
     disposeBatch = true,
   } = options ?? ({} as TrainOptions<B>);
-  if (typeof step !== 'function') throw new TypeError('train: step must be a function (batch, info) => tf.Scalar');
+  if (method !== undefined && options.step !== undefined) throw new TypeError('train: give either method or step, not both');
+  if (method !== undefined && (method === null || typeof method.step !== 'function')) {
+    throw new TypeError('train: method must implement Method (step(batch, info), stateTensors(), optimizers(), dispose())');
+  }
+  const step = method !== undefined ? (batch: B, info: StepInfo) => method.step(batch, info) : options.step;
+  if (typeof step !== 'function') throw new TypeError('train: step must be a function (batch, info) => tf.Scalar | { loss, logs }, or pass method');
   if (typeof batches !== 'function') throw new TypeError('train: batches must be a function (epoch, rng) => Iterable | AsyncIterable');
   assertInt(epochs, 'epochs', 1);
   if (stepsPerEpoch !== undefined) assertInt(stepsPerEpoch, 'stepsPerEpoch', 1);
   assertInt(checkpointEvery, 'checkpointEvery', 1);
   if (checkpointEverySteps !== undefined) assertInt(checkpointEverySteps, 'checkpointEverySteps', 1);
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${String(seed)}`);
-  if (resume && checkpointDir === undefined) throw new TypeError('train: resume: true needs checkpointDir');
+  if (resume && checkpoint === undefined) throw new TypeError('train: resume: true needs a checkpoint store (checkpointDir in Node)');
   const callbacks: readonly TrainCallbacks[] =
     options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks as TrainCallbacks];
-  const ckState = state ?? EMPTY_STATE;
-  // File I/O (node:fs) is loaded only when a run asks for it, so the loop itself also runs in a browser.
-  const io = checkpointDir !== undefined ? await import('../io/checkpoint.js') : null;
-  const curve = lossCurvePath !== undefined || lossLogPath !== undefined ? await import('./loss-curve.js') : null;
+  const ckState = options.state ?? method ?? EMPTY_STATE;
   const started = performance.now();
   const writeCurve = async (): Promise<void> => {
-    if (curve === null) return;
-    const writes: [string | undefined, (file: string) => Promise<void>, string][] = [
-      [lossCurvePath, (file) => curve.writeLossCurve(file, losses, lossCurveTitle), 'loss curve'],
-      [lossLogPath, (file) => curve.writeLossCsv(file, losses), 'loss log'],
-    ];
-    for (const [file, write, what] of writes) {
-      if (file === undefined) continue;
-      try {
-        await write(file);
-      } catch (err) {
-        log?.(`warning: could not write the ${what} to '${file}': ${(err as Error).message}`);
-      }
+    if (onLossHistory === undefined) return;
+    try {
+      await onLossHistory(losses);
+    } catch (err) {
+      log?.(`warning: could not write the loss history: ${(err as Error).message}`);
     }
   };
 
-  const start =
-    resume && checkpointDir !== undefined && io !== null
-      ? await restoreRun(io, checkpointDir, ckState, { seed, epochs, log })
-      : freshRun();
+  const start = resume && checkpoint !== undefined ? await restoreRun(checkpoint, ckState, { seed, epochs, log }) : freshRun();
   const { startEpoch, startStep, startSeconds, resumed, losses, epochLosses } = start;
   let { globalStep } = start;
 
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
   let knownStepsPerEpoch = stepsPerEpoch;
+  const logSums = new Map<string, { sum: number; count: number }>();
   let runSteps = 0; // steps done in this call (for steps/s)
   let runSeconds = 0;
 
@@ -103,27 +96,33 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       const priorSeconds = epoch === startEpoch ? startSeconds : 0;
       let sum = losses.slice(losses.length - skip).reduce((a, b) => a + b, 0);
       let count = skip;
+      logSums.clear();
       try {
         await skipTrainedBatches(iterator, skip, epoch, disposeBatch);
         while (stepsPerEpoch === undefined || count < stepsPerEpoch) {
           const next = await iterator.next();
           if (next.done === true) break;
           const batch = next.value;
-          const info: StepInfo = { epoch, step: count, globalStep, rng: createRng(deriveSeed(seed, epoch, count)) };
-          let loss: tf.Tensor;
+          const info: StepInfo = {
+            epoch,
+            step: count,
+            globalStep,
+            // Only from stepsPerEpoch: a total learnt after the first epoch would differ between a resumed run and an uninterrupted one.
+            totalSteps: stepsPerEpoch === undefined ? undefined : stepsPerEpoch * epochs,
+            rng: createRng(deriveSeed(seed, epoch, count)),
+          };
+          let output: StepOutput;
           try {
-            loss = tf.tidy(() => step(batch, info));
+            output = tf.tidy(() => step(batch, info) as tf.TensorContainer) as StepOutput;
           } finally {
             if (disposeBatch) disposeTensors(batch);
           }
-          let value: number;
-          try {
-            if (!(loss instanceof tf.Tensor) || loss.size !== 1) {
-              throw new TypeError(`train: step must return a scalar tf.Tensor (the loss), got ${loss instanceof tf.Tensor ? `shape [${loss.shape.join(', ')}]` : typeof loss}`);
-            }
-            value = (await loss.data())[0]!;
-          } finally {
-            if (loss instanceof tf.Tensor) loss.dispose();
+          const { value, logs } = await readStepOutput(output);
+          for (const [k, v] of Object.entries(logs ?? {})) {
+            const acc = logSums.get(k) ?? { sum: 0, count: 0 };
+            acc.sum += v;
+            acc.count++;
+            logSums.set(k, acc);
           }
           losses.push(value);
           sum += value;
@@ -145,17 +144,18 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
               etaSeconds: remaining === undefined ? undefined : remaining / rate,
             });
           }
-          for (const cb of callbacks) await cb.onStepEnd?.(globalStep - 1, { loss: value, epoch, step: count - 1, globalStep: globalStep - 1 });
+          for (const cb of callbacks) {
+            await cb.onStepEnd?.(globalStep - 1, { loss: value, epoch, step: count - 1, globalStep: globalStep - 1, ...(logs ? { logs } : {}) });
+          }
           if (
-            checkpointDir !== undefined &&
-            io !== null &&
+            checkpoint !== undefined &&
             checkpointEverySteps !== undefined &&
             count % checkpointEverySteps === 0 &&
             count !== stepsPerEpoch // the epoch-end checkpoint follows
           ) {
             const epochSeconds = priorSeconds + (performance.now() - epochStart) / 1000;
             const meta: TrainMeta = { kind: 'train', epoch, stepInEpoch: count, epochSeconds, globalStep, losses, epochLosses, seed };
-            await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
+            await checkpoint.save(ckState, meta);
             await writeCurve();
           }
         }
@@ -168,11 +168,12 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       epochLosses.push(epochLoss);
       bar?.newline();
       const logs: EpochLogs = { loss: epochLoss, epoch, steps: count, globalStep, seconds };
+      for (const [k, { sum: s, count: n }] of logSums) if (!(k in logs)) logs[k] = s / n;
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
-      if (checkpointDir !== undefined && io !== null && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
+      if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
         const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, stepInEpoch: 0, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
-        await io.saveCheckpoint(checkpointDir, ckState, meta, { overwrite });
+        await checkpoint.save(ckState, meta);
       }
       await writeCurve();
     }
@@ -189,6 +190,38 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   };
   for (const cb of callbacks) await cb.onTrainEnd?.(result);
   return result;
+}
+
+/**
+ * Reads a step's output after the step: the loss value and its logs (scalars read with `await data()`),
+ * then disposes every tensor in it. Throws naming what a step must return.
+ */
+async function readStepOutput(output: StepOutput): Promise<{ value: number; logs: Record<string, number> | undefined }> {
+  const tensors: tf.Tensor[] = [];
+  try {
+    const withLogs = isLossWithLogs(output);
+    const loss = withLogs ? output.loss : output;
+    if (withLogs && output.logs !== undefined) {
+      for (const v of Object.values(output.logs)) if (v instanceof tf.Tensor) tensors.push(v);
+    }
+    if (loss instanceof tf.Tensor) tensors.push(loss);
+    if (!(loss instanceof tf.Tensor) || loss.size !== 1) {
+      throw new TypeError(
+        `train: step must return a scalar tf.Tensor (the loss), got ${loss instanceof tf.Tensor ? `shape [${loss.shape.join(', ')}]` : typeof loss} (or return { loss, logs })`,
+      );
+    }
+    const value = (await loss.data())[0]!;
+    if (!withLogs || output.logs === undefined) return { value, logs: undefined };
+    const logs: Record<string, number> = {};
+    for (const [k, v] of Object.entries(output.logs)) {
+      if (typeof v === 'number') logs[k] = v;
+      else if (v instanceof tf.Tensor && v.size === 1) logs[k] = (await v.data())[0]!;
+      else throw new TypeError(`train: step log '${k}' must be a number or a scalar tf.Tensor`);
+    }
+    return { value, logs };
+  } finally {
+    for (const t of tensors) if (!t.isDisposed) t.dispose();
+  }
 }
 
 const BASE_LOG_KEYS = new Set(['loss', 'epoch', 'steps', 'globalStep', 'seconds']);

@@ -1,0 +1,16 @@
+// @contrastive/core/node: everything that touches the file system or needs Node (PNG encoding with pngjs).
+// The root entry ('@contrastive/core') stays browser-safe.
+export { train } from './train.js';
+export type { NodeTrainOptions } from './train.js';
+export { fileCheckpointStore } from './file-checkpoint-store.js';
+export type { FileCheckpointStoreOptions } from './file-checkpoint-store.js';
+export { saveCheckpoint, loadCheckpoint, isCheckpointDir, CHECKPOINT_FILE } from '../io/checkpoint.js';
+export type { LoadCheckpointOptions, SaveCheckpointOptions } from '../io/checkpoint.js';
+export { fileSystemHandler } from '../io/fs-handler.js';
+export type { FileSystemHandlerOptions } from '../io/fs-handler.js';
+export { writeFileAtomic } from '../io/fs-utils.js';
+export { writeLossCurve, writeLossCsv } from '../train/loss-curve.js';
+export { embeddingMapPng } from '../eval/embedding-map-png.js';
+export type { EmbeddingMapPngOptions } from '../eval/embedding-map-png.js';
+export { lineChartPng, scatterPng, RasterCanvas } from '../plot/index.js';
+export type { LineChartOptions, LineSeries, ScatterOptions } from '../plot/index.js';
