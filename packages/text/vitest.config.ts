@@ -1,3 +1,3 @@
-// One config for vision, text and graph (aliases to core's sources and test helpers, timeouts, pool):
-// see core's src/test-utils/vitest-domain.ts.
-export { default } from '../core/src/test-utils/vitest-domain.js';
+// One config for every package (aliases to core's sources, timeouts, pool): see packages/test-utils.
+// A relative import: vitest bundles the config file, and Node cannot load a .ts file from a package.
+export { default } from '../test-utils/src/vitest-domain.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadEvalFixture } from './__fixtures__/load.js';
 import { alignmentUniformityReport } from './alignment-uniformity.js';
 

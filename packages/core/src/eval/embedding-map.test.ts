@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { createRng } from '../random/rng.js';
 import { loadEvalFixture } from './__fixtures__/load.js';
 import { embeddingMap } from './embedding-map.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { createRng } from '../random/rng.js';
 import { train, type TrainCallbacks } from '../train/index.js';
 import { collapseMonitor } from './collapse-monitor.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { stratifiedSplit } from './stratified-split.js';
 
 useCpuLeakCheck();

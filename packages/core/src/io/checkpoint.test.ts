@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Checkpointable } from '../types.js';
 import { CHECKPOINT_FILE, isCheckpointDir, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 
 useCpuLeakCheck();
 const tmp = useTempDir('ckpt-test-');

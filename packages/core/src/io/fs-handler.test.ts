@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fileSystemHandler } from './fs-handler.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 
 useCpuLeakCheck();
 const tmp = useTempDir('fs-handler-test-');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { estimateNceZ, NceLoss, nceLogZ, nceLoss } from './nce-loss.js';
 import { checkCase, loadCases, toTensor } from './test-utils/fixtures.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { ntXent } from './nt-xent.js';
 import { supConLoss } from './sup-con-loss.js';
 import { checkCase, loadCases } from './test-utils/fixtures.js';

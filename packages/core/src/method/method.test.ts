@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ntXent } from '../losses/nt-xent.js';
 import { train } from '../node/train.js';
 import { createRng, type Rng } from '../random/rng.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { deriveSeed } from '../train/seed.js';
 import type { EpochLogs } from '../train/train-types.js';
 import type { Method, StepInfo } from './method.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { HardNegativeMiner, mineHardNegatives } from './hard-negative-miner.js';
 import { MemoryBank } from './memory-bank.js';
 import { MoCoQueue } from './moco-queue.js';

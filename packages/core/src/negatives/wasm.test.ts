@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { useLeakCheck } from '../test-utils/setup.js';
+import { useLeakCheck } from '@contrastive/test-utils';
 import { HardNegativeMiner } from './hard-negative-miner.js';
 import { MemoryBank } from './memory-bank.js';
 import { MoCoQueue } from './moco-queue.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePng } from '../test-utils/png.js';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { decodePng } from '@contrastive/test-utils/png';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { categoryColor } from './colors.js';
 import { lineChartLayout, lineChartPng } from './line-chart.js';
 

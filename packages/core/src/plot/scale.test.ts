@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { formatTick, linearScale, linearTicks, logDomain, logScale, niceDomain, niceStep } from './scale.js';
 
 // Plotting makes no tensors; the check guards against a future change that does.

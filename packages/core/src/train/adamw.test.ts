@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import type { Checkpointable } from '../types.js';
 import { AdamW } from './adamw.js';
 import type { AdamWOptions } from './adamw.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '../test-utils/setup.js';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { linearWarmupDecay, warmupStepsFromRatio } from './linear-schedule.js';
 
 // Schedules make no tensors; the check guards against a future change that does.

@@ -8,7 +8,7 @@ import { updateMomentum } from './momentum.js';
 import { stopGradient } from './stop-gradient.js';
 import { train } from '../node/train.js';
 import type { TrainCallbacks } from './train-types.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 
 // End to end through the pieces of this folder and negatives/: a linear MoCo (InfoNCE + queue +
 // momentum encoder + stop-gradient) trained by train(), interrupted, and resumed from its checkpoint.

@@ -9,7 +9,7 @@ import { deriveSeed } from './seed.js';
 import { train } from '../node/train.js';
 import { disposeTensors } from './train.js';
 import type { TrainCallbacks } from './train-types.js';
-import { useCpuLeakCheck, useTempDir } from '../test-utils/setup.js';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 
 useCpuLeakCheck();
 const tmp = useTempDir('train-test-');

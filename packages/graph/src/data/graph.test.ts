@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { batchGraphs, unbatch } from './batch.js';
 import type { Graph } from './graph.js';
 import { fromUndirectedEdges, validateGraph } from './graph.js';

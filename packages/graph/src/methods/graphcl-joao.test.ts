@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import type { Graph } from '../data/graph.js';
 import { fromUndirectedEdges } from '../data/graph.js';
 import { GraphCL } from './graphcl.js';

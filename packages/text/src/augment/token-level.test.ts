@@ -1,6 +1,6 @@
 import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadWordNet } from '../data/wordnet.js';
 import { crop, reorder, spanDeletion, synonymReplacement, textView, wordDeletion } from './token-level.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { main } from './main.js';
 
 const corpus = decodeURIComponent(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url).pathname);

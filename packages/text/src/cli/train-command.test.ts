@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { TextMethod } from '../methods/text-method.js';
 import { UsageError } from './args.js';
 import { batchesPerEpoch, TRAIN_HELP, trainCommand } from './train-command.js';

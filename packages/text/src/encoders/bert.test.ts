@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { BertEncoder } from './bert.js';
 import { bertConfig } from './bert-config.js';
 import { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { main } from '../cli/main.js';
 
 const fixtures = decodeURIComponent(new URL('../__fixtures__/', import.meta.url).pathname);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { detectRuntime, disposeEncoder, loadEncoder } from './load-encoder.js';

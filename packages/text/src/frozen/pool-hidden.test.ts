@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { l2NormalizeInPlace, poolHidden } from './pool-hidden.js';
 
 describe('poolHidden', () => {

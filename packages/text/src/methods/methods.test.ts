@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, createRng, infoNCE, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import type { TokenBatch } from '../tokenize/load-tokenizer.js';
 import { ConSERT, parseConsertView } from './consert.js';

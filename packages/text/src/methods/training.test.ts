@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { bertConfig } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';

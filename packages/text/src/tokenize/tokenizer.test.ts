@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { basicTokenize, buildWordPieceTokenizer, buildWordPieceVocab, SPECIAL_TOKENS } from './build-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
 

@@ -1,4 +1,4 @@
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { buildRun, type RunConfig } from './build.js';
 import { SimCLR } from '../methods/simclr.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../io/dataset.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { openImageFolder } from '../io/image-folder.js';
 import { loadTrainedEncoder } from '../encoders/load-trained.js';
 import { embedImages } from '../methods/common.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import type { ViewPair } from '../augment/presets.js';
 import { simclrViews } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';

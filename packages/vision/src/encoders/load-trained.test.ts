@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemHandler } from '@contrastive/core';
-import { useCpuLeakCheck, useTempDir } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { embedImages } from '../methods/common.js';
 import { loadTrainedEncoder } from './load-trained.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { encodeIdx, parseIdx, readIdx, writeIdx } from './idx.js';
 import { findIdxPair, loadIdxDataset } from './idx-dataset.js';
 import { imageBatches, readAll } from './dataset.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useCpuLeakCheck } from '@contrastive/core/test-utils';
+import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { byolLoss, mocoV3Loss, simsiamLoss } from './index.js';
 
 /** Inputs, losses and gradients from tools/reference/vision_method_losses.py (PyTorch, float64). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { useLeakCheck } from '../../test-utils/setup.js';
+import { useLeakCheck } from '@contrastive/test-utils';
 import '../init-backend.js';
 import { expectParity, randn } from '../test-utils/parity.js';
 import { fusedBatchNormGradConfig } from './batch-norm-grad.js';
