@@ -7,6 +7,8 @@ export interface LinearProbeOptions {
   /** Passes over the training features, default 100. */
   epochs?: number;
   /** Peak Adam learning rate, default 0.01 (decayed to 0 by a cosine schedule over all steps). */
+  learningRate?: number;
+  /** @deprecated the old name of `learningRate` (one option name per concept across the packages). */
   lr?: number;
   /** L2 penalty `l2·‖W‖²` added to the mean cross-entropy (bias not penalised), default 1e-4. */
   l2?: number;
@@ -41,7 +43,7 @@ const EPS = 1e-8;
  * score a self-supervised representation (SimCLR, MoCo, BYOL all report it).
  *
  * Optimiser (our choice, documented): mini-batch Adam over seeded shuffles with a cosine-decayed
- * learning rate (peak `lr` → 0), weights and bias initialised at zero. The problem is convex, so with
+ * learning rate (peak `learningRate` → 0), weights and bias initialised at zero. The problem is convex, so with
  * standardised features and the decay this lands close to sklearn's `LogisticRegression` (lbfgs)
  * optimum; on 600 × 20 features it matches its test accuracy within a few points (see the test).
  * Runs on the active tf backend; one step is one `[B, D] × [D, C]` matmul and its gradient.
@@ -57,12 +59,14 @@ export function linearProbe(
   opts: LinearProbeOptions = {},
 ): LinearProbeResult {
   const epochs = opts.epochs ?? 100;
-  const lr = opts.lr ?? 0.01;
+  if (opts.learningRate !== undefined && opts.lr !== undefined) throw new TypeError('linearProbe: give learningRate or its old name lr, not both');
+  const lrName = opts.lr !== undefined ? 'lr' : 'learningRate';
+  const lr = opts.learningRate ?? opts.lr ?? 0.01;
   const l2 = opts.l2 ?? 1e-4;
   const standardize = opts.standardize ?? true;
   const seed = opts.seed ?? 0;
   assertInt(epochs, 'epochs', 1);
-  assertPositive(lr, 'lr');
+  assertPositive(lr, lrName);
   assertNonNegative(l2, 'l2');
   assertInt(opts.batchSize ?? 256, 'batchSize', 1);
   const ytr = toLabels(trainY, 'trainY', rowCount(trainX), 'trainX');
