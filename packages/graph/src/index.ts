@@ -1,4 +1,5 @@
-// @contrastive/graph public API (re-exports by name).
+// @contrastive/graph public API (re-exports by name). Browser-safe: no `node:` module and no RDKit loader
+// is reachable from here; file readers and `loadRDKit` live in '@contrastive/graph/node'.
 export type { Graph } from './data/graph.js';
 export { validateGraph, numEdges, fromUndirectedEdges } from './data/graph.js';
 export type { GraphBatch } from './data/batch.js';
@@ -7,8 +8,10 @@ export type { GraphTensors } from './data/tensors.js';
 export { toTensors, disposeGraphTensors } from './data/tensors.js';
 export { karateClub, KARATE_EDGES, KARATE_FACTIONS } from './data/karate-club.js';
 export type { MoleculeDataset, LoadMoleculesOptions } from './data/molecules.js';
-export { loadMolecules, parseMolecules, CHEMBL2321810_PATH } from './data/molecules.js';
-export { loadEdgeList } from './data/edge-list.js';
+export { parseMolecules } from './data/molecules.js';
+export type { ParseEdgeListOptions } from './data/edge-list.js';
+export { parseEdgeList } from './data/edge-list.js';
+export { sampleLabels } from './data/sample-labels.js';
 
 export type { SparseAdjacency } from './layers/gcn-norm.js';
 export { gcnNorm } from './layers/gcn-norm.js';
@@ -18,7 +21,10 @@ export { GCNConv } from './layers/gcn.js';
 export { GINConv } from './layers/gin.js';
 export type { GINEncoderOptions } from './layers/gin-encoder.js';
 export { GINEncoder, ginEncoder } from './layers/gin-encoder.js';
+export type { GCNApplyOptions, GCNInput } from './layers/gcn-encoder.js';
 export { GCNEncoder } from './layers/gcn-encoder.js';
+export type { GraphEncoderClass, GraphEncoderTopology } from './layers/encoder-io.js';
+export { loadGraphEncoder } from './layers/load-encoder.js';
 export { ProjectionHead } from './layers/projection-head.js';
 export type { Readout } from './layers/readout.js';
 export { readout, READOUTS } from './layers/readout.js';
@@ -38,22 +44,38 @@ export { graphclLoss } from './losses/graphcl-loss.js';
 export { cg3CrossViewLoss, cg3SemiSupervisedLoss, cg3ReconstructionLoss } from './losses/cg3-losses.js';
 export { moclGlobalLeastSquares, moclGlobalContrastive } from './losses/mocl-global.js';
 
+export type { GraphLevelMethod, NodeMethod } from './methods/graph-method.js';
+export type { NodeTask } from './methods/node-task.js';
 export type { GraphCLOptions } from './methods/graphcl.js';
 export { GraphCL } from './methods/graphcl.js';
 export type { JOAOOptions } from './methods/joao.js';
 export { JOAO, AUGMENTATION_PAIRS } from './methods/joao.js';
 export { projectSimplex, projectSimplexExact } from './methods/simplex.js';
 export type { CG3Options } from './methods/cg3.js';
-export { CG3, GCNBaseline, maskedAccuracy } from './methods/cg3.js';
+export { CG3 } from './methods/cg3.js';
+export type { GCNBaselineOptions } from './methods/gcn-baseline.js';
+export { GCNBaseline } from './methods/gcn-baseline.js';
 export type { CoarseLevel } from './methods/coarsen.js';
 export { coarsenOnce, coarsenHierarchy } from './methods/coarsen.js';
 export { HierarchicalGCNView } from './methods/hgcn-view.js';
 export type { MoCLOptions } from './methods/mocl.js';
 export { MoCL } from './methods/mocl.js';
 export { embedGraphs, withBatch } from './methods/graph-views.js';
+export type {
+  GraphData,
+  GraphLevelMethodName,
+  GraphLevelMethodOptions,
+  MethodName,
+  NodeMethodName,
+  NodeMethodOptions,
+} from './methods/registry.js';
+export { createMethod, isNodeMethod, graphLevelMethods, nodeMethods, METHODS, GRAPH_LEVEL_METHODS, NODE_METHODS } from './methods/registry.js';
+export type { GraphRecipe, GraphRecipeOptions } from './recipes.js';
+export { RECIPES, findGraphRecipe, defaultRecipe, splitRecipe } from './recipes.js';
+
+export { maskedAccuracy } from './eval/masked-accuracy.js';
 
 export type { RDKit } from './chem/rdkit.js';
-export { loadRDKit } from './chem/rdkit.js';
 export { moleculeGraph, canonicalSmiles, ATOM_FEATURES, BOND_FEATURES, ELEMENTS } from './chem/featurize.js';
 export { morganFingerprint, tanimoto, tanimotoMatrix, topNeighbours } from './chem/fingerprints.js';
 export type { BioisostereRule } from './chem/bioisosteres.js';

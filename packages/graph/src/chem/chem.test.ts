@@ -7,7 +7,7 @@ import { DomainAugmenter, applyRule } from './domain-augment.js';
 import { ATOM_FEATURES, BOND_FEATURES, canonicalSmiles, moleculeGraph } from './featurize.js';
 import { morganFingerprint, tanimoto, tanimotoMatrix, topNeighbours } from './fingerprints.js';
 import type { RDKit } from './rdkit.js';
-import { loadRDKit } from './rdkit.js';
+import { loadRDKit } from './load-rdkit.js';
 
 let R: RDKit;
 let before = 0;

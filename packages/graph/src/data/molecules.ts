@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Graph } from './graph.js';
 import { columnIndex, readTable } from './table.js';
 import { moleculeGraph } from '../chem/featurize.js';
@@ -14,7 +12,7 @@ export interface MoleculeDataset {
   lines: number[];
 }
 
-/** Options of {@link loadMolecules}. */
+/** Options of {@link parseMolecules} (and `loadMolecules`). */
 export interface LoadMoleculesOptions {
   /** SMILES column: header name or 0-based index. Default: the column named `smiles`, else 0. */
   smilesColumn?: string | number;
@@ -27,7 +25,8 @@ export interface LoadMoleculesOptions {
 /**
  * Parses a SMILES table (CSV, TSV or a whitespace `.smi` file; see `readTable`) into molecule graphs.
  * Errors name the file and line: an unparsable SMILES (`mols.csv:12: cannot parse SMILES '...'`), a
- * non-numeric property, a missing column, or an empty file.
+ * non-numeric property, a missing column, or an empty file. Browser-safe; `loadMolecules` in
+ * `@contrastive/graph/node` reads the file.
  */
 export function parseMolecules(rdkit: RDKit, text: string, file: string, opts: LoadMoleculesOptions = {}): MoleculeDataset {
   const { header, rows } = readTable(text);
@@ -53,14 +52,3 @@ export function parseMolecules(rdkit: RDKit, text: string, file: string, opts: L
   }
   return out;
 }
-
-/** Reads a SMILES table from disk (see {@link parseMolecules}). */
-export function loadMolecules(rdkit: RDKit, path: string, opts: LoadMoleculesOptions = {}): MoleculeDataset {
-  return parseMolecules(rdkit, readFileSync(path, 'utf8'), path, opts);
-}
-
-/**
- * Path of the shipped ChEMBL2321810 set (1,017 SMILES with pIC50; see `data/NOTICE.md`), usable as
- * `loadMolecules(rdkit, CHEMBL2321810_PATH, { valueColumn: 'pIC50' })`.
- */
-export const CHEMBL2321810_PATH: string = fileURLToPath(new URL('../../data/chembl2321810.csv', import.meta.url));

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@contrastive/core';
+import type { Encoder, Rng } from '@contrastive/core';
 import { assertInt, assertOneOf } from '@contrastive/core';
 import type { GraphTensors } from '../data/tensors.js';
+import { saveGraphEncoder } from './encoder-io.js';
 import { GINConv } from './gin.js';
 import type { Readout } from './readout.js';
 import { READOUTS, readout } from './readout.js';
@@ -29,13 +30,21 @@ export interface GINEncoderOptions {
  * A stack of {@link GINConv} layers with ReLU between layers (not after the last when `jk='last'`, as in
  * pretrain-gnns) and a graph readout. `encode(t)` returns node states `[N, hidden]` and graph vectors
  * `[B, outDim]`. This is also the GIN workload for benchmarks: see `ginWorkload`.
+ *
+ * It is a core `Encoder<GraphTensors>`: `apply(t, training)` gives the graph vectors `[B, outDim]` (no
+ * dropout inside, so `training` changes nothing), `stateTensors()` names every weight `encoder/gin<l>/…`,
+ * `save(target)` writes it for {@link loadGraphEncoder}; so a multimodal or GAN method can take it as a tower.
  */
-export class GINEncoder {
+export class GINEncoder implements Encoder<GraphTensors> {
+  readonly name = 'gin';
   readonly convs: GINConv[] = [];
   readonly hidden: number;
   readonly jk: 'last' | 'concat';
   readonly pool: Readout;
   readonly outDim: number;
+  /** The resolved options (what `save` records to rebuild the encoder). */
+  readonly config: Required<GINEncoderOptions>;
+  private disposed = false;
   constructor(opts: GINEncoderOptions, rng: Rng) {
     assertInt(opts.inputDim, 'inputDim', 1);
     const edgeDim = opts.edgeDim ?? 0;
@@ -52,6 +61,7 @@ export class GINEncoder {
       this.convs.push(new GINConv(l === 0 ? opts.inputDim : this.hidden, this.hidden, edgeDim, rng, `gin${l}`));
     }
     this.outDim = this.jk === 'concat' ? layers * this.hidden : this.hidden;
+    this.config = { inputDim: opts.inputDim, edgeDim, hidden: this.hidden, layers, jk: this.jk, readout: this.pool };
   }
   /** Node states `[N, hidden]` of the last layer and graph vectors `[B, outDim]`. */
   encode(t: GraphTensors): { nodes: tf.Tensor2D; graphs: tf.Tensor2D } {
@@ -72,10 +82,29 @@ export class GINEncoder {
   embed(t: GraphTensors): tf.Tensor2D {
     return tf.tidy(() => this.encode(t).graphs);
   }
+  /** `Encoder` forward pass: the graph vectors `[B, outDim]` (GIN here has no dropout, so `training` is unused). */
+  apply(t: GraphTensors, _training = false): tf.Tensor2D {
+    return this.embed(t);
+  }
   variables(prefix = 'encoder'): Record<string, tf.Variable> {
     return Object.assign({}, ...this.convs.map((c, l) => c.variables(`${prefix}/gin${l}`))) as Record<string, tf.Variable>;
   }
+  /** Every weight (all trainable). */
+  get trainableWeights(): tf.Variable[] {
+    return Object.values(this.variables());
+  }
+  /** Weights by stable name, `encoder/gin<l>/mlp1/w` …. */
+  stateTensors(): Record<string, tf.Variable> {
+    return this.variables('encoder');
+  }
+  /** Saves config + weights through a tfjs `IOHandler` (Node: `fileSystemHandler(dir)`); load with `loadGraphEncoder`. */
+  save(target: tf.io.IOHandler | string): Promise<tf.io.SaveResult> {
+    return saveGraphEncoder('GINEncoder', { ...this.config }, this.stateTensors(), target);
+  }
+  /** Frees the weights. Idempotent. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.convs.forEach((c) => c.dispose());
   }
 }

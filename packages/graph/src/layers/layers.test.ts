@@ -61,7 +61,7 @@ describe('GCNConv', () => {
     const g: Graph = { numNodes: 2, numFeatures: 1, x: Float32Array.from([1, 3]), edgeIndex: Int32Array.from([0, 1, 1, 0]) };
     const t = toTensors(batchGraphs([g]));
     const conv = new GCNConv(1, 1, createRng(1));
-    conv.lin.w.assign(keep(tf.tensor2d([[2]])));
+    conv.lin.weight.assign(keep(tf.tensor2d([[2]])));
     const out = conv.apply(t.x, t);
     expect(Array.from(out.dataSync())).toEqual([4, 4]);
     tf.dispose([out]);
@@ -71,13 +71,13 @@ describe('GCNConv', () => {
   it('matches the PyTorch reference (values and gradients)', () => {
     const t = fixtureTensors();
     const conv = new GCNConv(3, 4, createRng(1));
-    conv.lin.w.assign(keep(tf.tensor2d(T.gcn.W)));
+    conv.lin.weight.assign(keep(tf.tensor2d(T.gcn.W)));
     conv.bias.assign(keep(tf.tensor1d(T.gcn.b)));
     const R = tf.tensor2d(T.R);
     const out = conv.apply(t.x, t);
     close(out, T.gcn.out);
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(conv.apply(t.x, t), R)) as tf.Scalar, [conv.lin.w]);
-    close(grads[conv.lin.w.name]!, T.gcn.gradW);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(conv.apply(t.x, t), R)) as tf.Scalar, [conv.lin.weight]);
+    close(grads[conv.lin.weight.name]!, T.gcn.gradW);
     const gx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(conv.apply(x as tf.Tensor2D, t), R)))(t.x);
     close(gx, T.gcn.gradX);
     tf.dispose([R, out, gx, value, ...Object.values(grads)]);
@@ -90,18 +90,18 @@ describe('GINConv', () => {
   it('matches the PyTorch reference with edge features (values and gradients)', () => {
     const t = fixtureTensors();
     const conv = new GINConv(3, 4, 2, createRng(2));
-    conv.edgeLin!.w.assign(keep(tf.tensor2d(T.gin.We)));
-    conv.mlp1.w.assign(keep(tf.tensor2d(T.gin.W1)));
-    conv.mlp1.b!.assign(keep(tf.tensor1d(T.gin.b1)));
-    conv.mlp2.w.assign(keep(tf.tensor2d(T.gin.W2)));
-    conv.mlp2.b!.assign(keep(tf.tensor1d(T.gin.b2)));
+    conv.edgeLin!.weight.assign(keep(tf.tensor2d(T.gin.We)));
+    conv.mlp1.weight.assign(keep(tf.tensor2d(T.gin.W1)));
+    conv.mlp1.bias!.assign(keep(tf.tensor1d(T.gin.b1)));
+    conv.mlp2.weight.assign(keep(tf.tensor2d(T.gin.W2)));
+    conv.mlp2.bias!.assign(keep(tf.tensor1d(T.gin.b2)));
     const R = tf.tensor2d(T.R);
     const out = conv.apply(t.x, t);
     close(out, T.gin.out);
     const f = (): tf.Scalar => tf.sum(tf.mul(conv.apply(t.x, t), R)) as tf.Scalar;
-    const { value, grads } = tf.variableGrads(f, [conv.mlp1.w, conv.edgeLin!.w]);
-    close(grads[conv.mlp1.w.name]!, T.gin.gradW1);
-    close(grads[conv.edgeLin!.w.name]!, T.gin.gradWe);
+    const { value, grads } = tf.variableGrads(f, [conv.mlp1.weight, conv.edgeLin!.weight]);
+    close(grads[conv.mlp1.weight.name]!, T.gin.gradW1);
+    close(grads[conv.edgeLin!.weight.name]!, T.gin.gradWe);
     const gx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(conv.apply(x as tf.Tensor2D, t), R)))(t.x);
     close(gx, T.gin.gradX);
     tf.dispose([R, out, gx, value, ...Object.values(grads)]);
@@ -114,9 +114,9 @@ describe('GINConv', () => {
     const g: Graph = { numNodes: 2, numFeatures: 1, x: Float32Array.from([1, 4]), edgeIndex: Int32Array.from([0, 1]), edgeAttr: Float32Array.from([2]), numEdgeFeatures: 1 };
     const t = toTensors(batchGraphs([g]));
     const conv = new GINConv(1, 1, 1, createRng(5));
-    conv.edgeLin!.w.assign(keep(tf.tensor2d([[1]])));
-    conv.mlp1.w.assign(keep(tf.tensor2d([[1, 1]])));
-    conv.mlp2.w.assign(keep(tf.tensor2d([[0.5], [0.5]])));
+    conv.edgeLin!.weight.assign(keep(tf.tensor2d([[1]])));
+    conv.mlp1.weight.assign(keep(tf.tensor2d([[1, 1]])));
+    conv.mlp2.weight.assign(keep(tf.tensor2d([[0.5], [0.5]])));
     const out = conv.apply(t.x, t);
     expect(Array.from(out.dataSync())).toEqual([1, 7]);
     out.dispose();

@@ -8,8 +8,10 @@ import type { Rng } from '@contrastive/core';
  * weight is still a named variable, so checkpoints round-trip through core's `Checkpointable`.
  */
 export class Linear {
-  readonly w: tf.Variable;
-  readonly b: tf.Variable | null;
+  /** Weight `[inDim, outDim]` (checkpoint name `<prefix>/w`). */
+  readonly weight: tf.Variable;
+  /** Bias `[outDim]`, or `null` when built with `bias: false` (checkpoint name `<prefix>/b`). */
+  readonly bias: tf.Variable | null;
   constructor(
     readonly inDim: number,
     readonly outDim: number,
@@ -19,23 +21,23 @@ export class Linear {
     const limit = Math.sqrt(6 / (inDim + outDim));
     const name = opts.name ?? 'linear';
     const seed = rng.seed();
-    this.w = makeVariable(() => tf.randomUniform([inDim, outDim], -limit, limit, 'float32', seed), `${name}/w`);
-    this.b = opts.bias === false ? null : makeVariable(() => tf.zeros([outDim]), `${name}/b`);
+    this.weight = makeVariable(() => tf.randomUniform([inDim, outDim], -limit, limit, 'float32', seed), `${name}/w`);
+    this.bias = opts.bias === false ? null : makeVariable(() => tf.zeros([outDim]), `${name}/b`);
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      const y = tf.matMul(x, this.w);
-      return (this.b ? tf.add(y, this.b) : y) as tf.Tensor2D;
+      const y = tf.matMul(x, this.weight);
+      return (this.bias ? tf.add(y, this.bias) : y) as tf.Tensor2D;
     });
   }
   variables(prefix: string): Record<string, tf.Variable> {
-    const out: Record<string, tf.Variable> = { [`${prefix}/w`]: this.w };
-    if (this.b) out[`${prefix}/b`] = this.b;
+    const out: Record<string, tf.Variable> = { [`${prefix}/w`]: this.weight };
+    if (this.bias) out[`${prefix}/b`] = this.bias;
     return out;
   }
   dispose(): void {
-    this.w.dispose();
-    this.b?.dispose();
+    this.weight.dispose();
+    this.bias?.dispose();
   }
 }
 

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@contrastive/core';
+import { initBackend, stepInfo } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { karateClub } from '../data/karate-club.js';
 import { fromUndirectedEdges } from '../data/graph.js';
-import { CG3, GCNBaseline, maskedAccuracy } from './cg3.js';
+import { maskedAccuracy } from '../eval/masked-accuracy.js';
+import { CG3 } from './cg3.js';
+import { GCNBaseline } from './gcn-baseline.js';
 import { coarsenHierarchy, coarsenOnce } from './coarsen.js';
 
 let before = 0;
@@ -57,10 +59,11 @@ describe('CG3', () => {
     labels[33] = truth[33]!;
     labels[1] = truth[1]!;
     labels[32] = truth[32]!;
-    const m = new CG3(g, labels, 2, { seed: 1, hiddenLocal: 16, hiddenGlobal: 16, dropout: 0.3, lr: 0.005 });
+    const task = { graph: g, labels, numClasses: 2 };
+    const m = new CG3(task, { seed: 1, hiddenLocal: 16, hiddenGlobal: 16, dropout: 0.3, learningRate: 0.005 });
     const losses: number[] = [];
     for (let s = 0; s < 80; s++) {
-      const l = m.step();
+      const l = m.step(task, stepInfo(s, { seed: 1 }));
       losses.push(l.dataSync()[0]!);
       l.dispose();
     }
@@ -70,8 +73,8 @@ describe('CG3', () => {
     expect(acc).toBeGreaterThan(0.8);
     expect(Object.keys(m.stateTensors())).toContain('global/down0/w');
     m.dispose();
-    const b = new GCNBaseline(g, labels, 2, { seed: 1, hidden: 16 });
-    b.step().dispose();
+    const b = new GCNBaseline(task, { seed: 1, hidden: 16 });
+    b.step(task, stepInfo(0, { seed: 1 })).dispose();
     expect(b.predict().length).toBe(34);
     b.dispose();
   });
@@ -79,8 +82,8 @@ describe('CG3', () => {
     const g = karateClub();
     const labels = new Int32Array(34).fill(-1);
     labels[0] = 0;
-    expect(() => new CG3(g, labels, 2)).toThrow(/at least 2 labelled/);
+    expect(() => new CG3({ graph: g, labels, numClasses: 2 })).toThrow(/at least 2 labelled/);
     labels[1] = 5;
-    expect(() => new CG3(g, labels, 2)).toThrow(/labels\[1\] = 5/);
+    expect(() => new CG3({ graph: g, labels, numClasses: 2 })).toThrow(/labels\[1\] = 5/);
   });
 });

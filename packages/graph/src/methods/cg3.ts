@@ -1,17 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Checkpointable } from '@contrastive/core';
+import type { Rng, StepInfo } from '@contrastive/core';
 import { assertNonNegative, assertPositive, createRng, l2Normalize } from '@contrastive/core';
 import { batchGraphs } from '../data/batch.js';
-import type { Graph } from '../data/graph.js';
-import { validateGraph } from '../data/graph.js';
 import type { GraphTensors } from '../data/tensors.js';
 import { disposeGraphTensors, toTensors } from '../data/tensors.js';
 import { GCNEncoder } from '../layers/gcn-encoder.js';
 import { Linear } from '../layers/linear.js';
 import { cg3CrossViewLoss, cg3ReconstructionLoss, cg3SemiSupervisedLoss } from '../losses/cg3-losses.js';
+import type { NodeMethod } from './graph-method.js';
 import { HierarchicalGCNView } from './hgcn-view.js';
+import type { NodeTask } from './node-task.js';
+import { checkTaskBatch, labelledNodes } from './node-task.js';
 
-/** Options of {@link CG3}; loss weights default to the official code's. */
+/**
+ * Options of {@link CG3}; loss weights default to the official code's.
+ *
+ * Ownership: CG3 owns everything it builds (both views, the reconstruction layer, the task's tensors) and
+ * the optimizer it is given or creates; `dispose()` frees them all.
+ */
 export interface CG3Options {
   /** Hidden width of the local GCN. Default 64 (CG3's code uses 1024 on citation graphs). */
   hiddenLocal?: number;
@@ -33,10 +39,23 @@ export interface CG3Options {
   weightDecay?: number;
   /** Local-view share of the prediction `ŷ = l2norm(α z^L + (1−α) z^G)`. Default 0.6. */
   alpha?: number;
-  /** Adam learning rate. Default 0.01. */
-  lr?: number;
-  /** Initialisation / dropout seed. Default 0. */
+  /** Adam learning rate. Default 0.01. Ignored when `optimizer` is given. */
+  learningRate?: number;
+  /** The optimizer (owned by the method). Default `tf.train.adam(learningRate)`. */
+  optimizer?: tf.Optimizer;
+  /** Initialisation seed. Default 0. (Dropout masks come from each step's `info.rng`.) */
   seed?: number;
+}
+
+/** The loss settings CG3 resolves from its options. */
+interface CG3Settings {
+  dropout: number;
+  temperature: number;
+  wUnsup: number;
+  wSup: number;
+  wRecon: number;
+  weightDecay: number;
+  alpha: number;
 }
 
 /**
@@ -50,99 +69,111 @@ export interface CG3Options {
  *    view-swapped pair, observed edges only;
  * 5. L = CE(ŷ) + 0.9·L_uc + 0.9·L_sc + 0.4·L_g + wd·½‖W₁‖² + CE(z^G) (the H-GCN's own supervised term).
  *
- * `labels` are the node labels used for training (−1 = unlabelled); evaluation labels stay outside.
+ * The batch of every step is the {@link NodeTask} it was built with (`task.labels`: −1 = unlabelled;
+ * evaluation labels stay outside). The dropout masks of a step are drawn from `info.rng`, so a resumed
+ * run draws exactly the masks of an uninterrupted one.
+ *
+ * @example
+ * const task = { graph: karateClub(), labels, numClasses: 2 };
+ * const cg3 = new CG3(task, { seed: 0 });
+ * await train({ method: cg3, batches: () => [task], epochs: 200 });
+ * const accuracy = maskedAccuracy(cg3.predict(), truth, evalMask);
  */
-export class CG3 implements Checkpointable {
+export class CG3 implements NodeMethod {
+  readonly name = 'cg3';
+  readonly task: NodeTask;
   readonly local: GCNEncoder;
   readonly global: HierarchicalGCNView;
-  readonly recon: Linear;
+  readonly reconstruction: Linear;
   readonly optimizer: tf.Optimizer;
   readonly numClasses: number;
-  private readonly t: GraphTensors;
+  private readonly graphTensors: GraphTensors;
   private readonly labelledIdx: tf.Tensor1D;
   private readonly labelledY: tf.Tensor1D;
   private readonly labelledOneHot: tf.Tensor2D;
-  private readonly o: Required<Omit<CG3Options, 'hiddenLocal' | 'hiddenGlobal' | 'levels' | 'lr' | 'seed'>>;
-  private stepCount = 0;
-  private readonly seed: number;
-  constructor(graph: Graph, labels: Int32Array, numClasses: number, opts: CG3Options = {}) {
-    validateGraph(graph, 'graph');
-    if (labels.length !== graph.numNodes) throw new RangeError(`labels must have length numNodes = ${graph.numNodes}, got ${labels.length}`);
-    const idx: number[] = [];
-    labels.forEach((y, i) => {
-      if (y >= numClasses) throw new RangeError(`labels[${i}] = ${y} is not < numClasses = ${numClasses}`);
-      if (y >= 0) idx.push(i);
-    });
-    if (idx.length < 2) throw new RangeError(`CG3 needs at least 2 labelled nodes (labels >= 0), got ${idx.length}`);
+  private readonly settings: CG3Settings;
+  private disposed = false;
+  constructor(task: NodeTask, options: CG3Options = {}) {
+    const idx = labelledNodes(task, 2, 'CG3');
+    const { graph, labels, numClasses } = task;
+    this.task = task;
     this.numClasses = numClasses;
-    this.seed = opts.seed ?? 0;
-    const rng = createRng(this.seed);
-    this.o = {
-      dropout: opts.dropout ?? 0.6,
-      temperature: opts.temperature ?? 0.5,
-      wUnsup: opts.wUnsup ?? 0.9,
-      wSup: opts.wSup ?? 0.9,
-      wRecon: opts.wRecon ?? 0.4,
-      weightDecay: opts.weightDecay ?? 5e-4,
-      alpha: opts.alpha ?? 0.6,
+    const rng = createRng(options.seed ?? 0);
+    this.settings = {
+      dropout: options.dropout ?? 0.6,
+      temperature: options.temperature ?? 0.5,
+      wUnsup: options.wUnsup ?? 0.9,
+      wSup: options.wSup ?? 0.9,
+      wRecon: options.wRecon ?? 0.4,
+      weightDecay: options.weightDecay ?? 5e-4,
+      alpha: options.alpha ?? 0.6,
     };
-    assertPositive(this.o.temperature, 'temperature');
-    for (const k of ['wUnsup', 'wSup', 'wRecon', 'weightDecay', 'dropout'] as const) assertNonNegative(this.o[k], k);
-    this.local = new GCNEncoder([graph.numFeatures, opts.hiddenLocal ?? 64, numClasses], rng, this.o.dropout, 'cg3/local');
+    assertPositive(this.settings.temperature, 'temperature');
+    for (const k of ['wUnsup', 'wSup', 'wRecon', 'weightDecay', 'dropout'] as const) assertNonNegative(this.settings[k], k);
+    const learningRate = options.learningRate ?? 0.01;
+    assertPositive(learningRate, 'learningRate');
+    this.local = new GCNEncoder([graph.numFeatures, options.hiddenLocal ?? 64, numClasses], rng, this.settings.dropout, 'cg3/local');
     const levelOpts: { levels?: number } = {};
-    if (opts.levels !== undefined) levelOpts.levels = opts.levels;
-    this.global = new HierarchicalGCNView(graph, graph.numFeatures, opts.hiddenGlobal ?? 32, numClasses, rng, levelOpts);
-    this.recon = new Linear(2 * numClasses, 1, rng, { name: 'cg3/recon' });
-    this.optimizer = tf.train.adam(opts.lr ?? 0.01);
-    this.t = toTensors(batchGraphs([graph]));
+    if (options.levels !== undefined) levelOpts.levels = options.levels;
+    this.global = new HierarchicalGCNView(graph, graph.numFeatures, options.hiddenGlobal ?? 32, numClasses, rng, levelOpts);
+    this.reconstruction = new Linear(2 * numClasses, 1, rng, { name: 'cg3/recon' });
+    this.optimizer = options.optimizer ?? tf.train.adam(learningRate);
+    this.graphTensors = toTensors(batchGraphs([graph]));
     this.labelledIdx = tf.tensor1d(idx, 'int32');
-    const ys = idx.map((i) => labels[i]!);
-    this.labelledY = tf.tensor1d(ys, 'int32');
+    this.labelledY = tf.tensor1d(idx.map((i) => labels[i]!), 'int32');
     this.labelledOneHot = tf.tidy(() => tf.oneHot(this.labelledY, numClasses).toFloat() as tf.Tensor2D);
   }
 
-  /** Both views, L2-normalised `[N, C]`. */
-  views(training: boolean): { zL: tf.Tensor2D; zG: tf.Tensor2D } {
+  /**
+   * Both views, L2-normalised `[N, C]`. With `dropoutRng` the views are in training mode and their
+   * dropout masks are drawn from it; without, evaluation mode (no dropout).
+   */
+  views(dropoutRng?: Rng): { zL: tf.Tensor2D; zG: tf.Tensor2D } {
+    const training = dropoutRng !== undefined;
+    const localSeed = dropoutRng?.seed();
+    const globalSeed = dropoutRng?.seed();
     return tf.tidy(() => {
-      const seed = this.seed * 1000 + this.stepCount * 2;
-      const zL = l2Normalize(this.local.apply(this.t, { training, seed }));
-      const zG = l2Normalize(this.global.apply(this.t.x, { training, dropout: this.o.dropout, seed: seed + 1 }));
+      const zL = l2Normalize(this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
+      const zG = l2Normalize(
+        this.global.apply(this.graphTensors.x, { training, dropout: this.settings.dropout, ...(globalSeed === undefined ? {} : { seed: globalSeed }) }),
+      );
       return { zL, zG };
     });
   }
 
-  /** The full CG3 objective (see class doc). */
-  loss(training = true): tf.Scalar {
+  /** The full CG3 objective (see class doc); training mode with dropout from `dropoutRng`, else evaluation mode. */
+  loss(dropoutRng?: Rng): tf.Scalar {
+    const { alpha, temperature, wUnsup, wSup, wRecon, weightDecay } = this.settings;
     return tf.tidy(() => {
-      const { zL, zG } = this.views(training);
-      const pred = l2Normalize(tf.add(tf.mul(zL, this.o.alpha), tf.mul(zG, 1 - this.o.alpha)) as tf.Tensor2D);
+      const { zL, zG } = this.views(dropoutRng);
+      const pred = l2Normalize(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
       const ce = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(pred, this.labelledIdx));
       const ceG = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(zG, this.labelledIdx));
-      const uc = cg3CrossViewLoss(zL, zG, this.o.temperature);
-      const sc = cg3SemiSupervisedLoss(tf.gather(zL, this.labelledIdx), tf.gather(zG, this.labelledIdx), this.labelledY, this.o.temperature);
-      const { src, dst } = this.t.gcn;
-      const a = tf.concat([tf.gather(zL, src), tf.gather(zG, dst)], 1) as tf.Tensor2D;
-      const b = tf.concat([tf.gather(zG, src), tf.gather(zL, dst)], 1) as tf.Tensor2D;
-      const logits = tf.concat([this.recon.apply(a), this.recon.apply(b)], 0).reshape([-1]) as tf.Tensor1D;
-      const g = cg3ReconstructionLoss(logits);
-      const wd = tf.mul(tf.sum(tf.square(this.local.convs[0]!.lin.w)), this.o.weightDecay / 2);
-      return tf.addN([ce, ceG, tf.mul(uc, this.o.wUnsup), tf.mul(sc, this.o.wSup), tf.mul(g, this.o.wRecon), wd]) as tf.Scalar;
+      const crossView = cg3CrossViewLoss(zL, zG, temperature);
+      const supervised = cg3SemiSupervisedLoss(tf.gather(zL, this.labelledIdx), tf.gather(zG, this.labelledIdx), this.labelledY, temperature);
+      const { src, dst } = this.graphTensors.gcn;
+      const localGlobal = tf.concat([tf.gather(zL, src), tf.gather(zG, dst)], 1) as tf.Tensor2D;
+      const globalLocal = tf.concat([tf.gather(zG, src), tf.gather(zL, dst)], 1) as tf.Tensor2D;
+      const logits = tf.concat([this.reconstruction.apply(localGlobal), this.reconstruction.apply(globalLocal)], 0).reshape([-1]) as tf.Tensor1D;
+      const generative = cg3ReconstructionLoss(logits);
+      const decay = tf.mul(tf.sum(tf.square(this.local.convs[0]!.lin.weight)), weightDecay / 2);
+      return tf.addN([ce, ceG, tf.mul(crossView, wUnsup), tf.mul(supervised, wSup), tf.mul(generative, wRecon), decay]) as tf.Scalar;
     });
   }
 
-  /** One full-batch Adam step (the batch argument is ignored: CG3 trains on the whole graph). */
-  step(): tf.Scalar {
+  /** One full-batch Adam step on `task` (the task CG3 was built with); dropout masks from `info.rng`. */
+  step(task: NodeTask, info: StepInfo): tf.Scalar {
+    checkTaskBatch(task, this.task, 'CG3');
     const vars = Object.values(this.stateTensors());
-    const l = this.optimizer.minimize(() => this.loss(true), true, vars)!;
-    this.stepCount++;
-    return l;
+    return this.optimizer.minimize(() => this.loss(info.rng), true, vars)!;
   }
 
   /** Predicted class of every node (eval mode, no dropout). */
   predict(): Int32Array {
+    const { alpha } = this.settings;
     const p = tf.tidy(() => {
-      const { zL, zG } = this.views(false);
-      return tf.argMax(tf.add(tf.mul(zL, this.o.alpha), tf.mul(zG, 1 - this.o.alpha)), 1);
+      const { zL, zG } = this.views();
+      return tf.argMax(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)), 1);
     });
     const out = Int32Array.from(p.dataSync());
     p.dispose();
@@ -150,88 +181,20 @@ export class CG3 implements Checkpointable {
   }
 
   stateTensors(): Record<string, tf.Variable> {
-    return { ...this.local.variables('local'), ...this.global.variables('global'), ...this.recon.variables('recon') };
+    return { ...this.local.variables('local'), ...this.global.variables('global'), ...this.reconstruction.variables('recon') };
   }
   optimizers(): Record<string, tf.Optimizer> {
     return { adam: this.optimizer };
   }
+  /** Frees both views, the reconstruction layer, the optimizer and the task tensors. Idempotent. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.local.dispose();
     this.global.dispose();
-    this.recon.dispose();
+    this.reconstruction.dispose();
     this.optimizer.dispose();
-    disposeGraphTensors(this.t);
+    disposeGraphTensors(this.graphTensors);
     tf.dispose([this.labelledIdx, this.labelledY, this.labelledOneHot]);
   }
-}
-
-/**
- * The CG3 baseline: a plain 2-layer GCN (Kipf & Welling) trained with softmax cross-entropy on the same
- * labelled nodes, same hidden width, dropout, weight decay and optimiser.
- */
-export class GCNBaseline implements Checkpointable {
-  readonly gcn: GCNEncoder;
-  readonly optimizer: tf.Optimizer;
-  private readonly t: GraphTensors;
-  private readonly idx: tf.Tensor1D;
-  private readonly oneHot: tf.Tensor2D;
-  private stepCount = 0;
-  constructor(
-    graph: Graph,
-    labels: Int32Array,
-    numClasses: number,
-    private readonly opts: { hidden?: number; dropout?: number; weightDecay?: number; lr?: number; seed?: number } = {},
-  ) {
-    validateGraph(graph, 'graph');
-    const idx: number[] = [];
-    labels.forEach((y, i) => y >= 0 && idx.push(i));
-    this.gcn = new GCNEncoder([graph.numFeatures, opts.hidden ?? 64, numClasses], createRng(opts.seed ?? 0), opts.dropout ?? 0.6, 'baseline');
-    this.optimizer = tf.train.adam(opts.lr ?? 0.01);
-    this.t = toTensors(batchGraphs([graph]));
-    this.idx = tf.tensor1d(idx, 'int32');
-    this.oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => labels[i]!), 'int32'), numClasses).toFloat() as tf.Tensor2D);
-  }
-  step(): tf.Scalar {
-    const seed = (this.opts.seed ?? 0) * 1000 + this.stepCount++;
-    return this.optimizer.minimize(
-      () =>
-        tf.tidy(() => {
-          const logits = tf.gather(this.gcn.apply(this.t, { training: true, seed }), this.idx);
-          const wd = tf.mul(tf.sum(tf.square(this.gcn.convs[0]!.lin.w)), (this.opts.weightDecay ?? 5e-4) / 2);
-          return tf.add(tf.losses.softmaxCrossEntropy(this.oneHot, logits), wd) as tf.Scalar;
-        }),
-      true,
-      Object.values(this.stateTensors()),
-    )!;
-  }
-  predict(): Int32Array {
-    const p = tf.tidy(() => tf.argMax(this.gcn.apply(this.t), 1));
-    const out = Int32Array.from(p.dataSync());
-    p.dispose();
-    return out;
-  }
-  stateTensors(): Record<string, tf.Variable> {
-    return this.gcn.variables('gcn');
-  }
-  optimizers(): Record<string, tf.Optimizer> {
-    return { adam: this.optimizer };
-  }
-  dispose(): void {
-    this.gcn.dispose();
-    this.optimizer.dispose();
-    disposeGraphTensors(this.t);
-    tf.dispose([this.idx, this.oneHot]);
-  }
-}
-
-/** Accuracy of `pred` against `truth` over the nodes where `mask[i]` is true. */
-export function maskedAccuracy(pred: Int32Array, truth: ArrayLike<number>, mask: ArrayLike<boolean | number>): number {
-  let hit = 0;
-  let n = 0;
-  for (let i = 0; i < pred.length; i++) {
-    if (!mask[i]) continue;
-    n++;
-    if (pred[i] === truth[i]) hit++;
-  }
-  return n === 0 ? 0 : hit / n;
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Encoder } from '@contrastive/core';
 import { batchGraphs } from '../data/batch.js';
 import type { Graph } from '../data/graph.js';
 import type { GraphTensors } from '../data/tensors.js';
 import { disposeGraphTensors, toTensors } from '../data/tensors.js';
-import type { GINEncoder } from '../layers/gin-encoder.js';
 
 /** Uploads `graphs` as one batch, runs `f` on it, frees the batch tensors (even if `f` throws). */
 export function withBatch<T>(graphs: readonly Graph[], f: (t: GraphTensors) => T): T {
@@ -16,13 +16,14 @@ export function withBatch<T>(graphs: readonly Graph[], f: (t: GraphTensors) => T
 }
 
 /**
- * Graph embeddings `[N, outDim]` of `graphs` by `encoder`, computed in chunks of `batchSize` (evaluation:
- * linear probe, kNN). The caller owns the result.
+ * Graph embeddings `[N, outDim]` of `graphs` by `encoder` (any `Encoder<GraphTensors>` giving graph
+ * vectors, e.g. a `GINEncoder`; evaluation mode), computed in chunks of `batchSize` (evaluation: linear
+ * probe, kNN). The caller owns the result.
  */
-export function embedGraphs(encoder: GINEncoder, graphs: readonly Graph[], batchSize = 256): tf.Tensor2D {
+export function embedGraphs(encoder: Encoder<GraphTensors>, graphs: readonly Graph[], batchSize = 256): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
   for (let i = 0; i < graphs.length; i += batchSize) {
-    parts.push(withBatch(graphs.slice(i, i + batchSize), (t) => encoder.embed(t)));
+    parts.push(withBatch(graphs.slice(i, i + batchSize), (t) => encoder.apply(t, false) as tf.Tensor2D));
   }
   const out = tf.concat(parts, 0) as tf.Tensor2D;
   tf.dispose(parts);

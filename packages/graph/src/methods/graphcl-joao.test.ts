@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
+import { createRng, stepInfo } from '@contrastive/core';
+import { loadCheckpoint, saveCheckpoint } from '@contrastive/core/node';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import type { Graph } from '../data/graph.js';
@@ -55,17 +56,17 @@ describe('simplex projection', () => {
 
 describe('GraphCL', () => {
   it('trains: finite loss, weights move, stable checkpoint names, no leaks', () => {
-    const m = new GraphCL({ inputDim: 3, hidden: 8, layers: 2, seed: 1, lr: 0.01 });
+    const m = new GraphCL({ inputDim: 3, hidden: 8, layers: 2, seed: 1, learningRate: 0.01 });
     const graphs = toyGraphs(8, 1);
-    const w0 = m.encoder.convs[0]!.mlp1.w.dataSync().slice();
+    const w0 = m.encoder.convs[0]!.mlp1.weight.dataSync().slice();
     const losses: number[] = [];
     for (let s = 0; s < 3; s++) {
-      const l = m.step(graphs, { rng: createRng(s) });
+      const l = m.step(graphs, stepInfo(0, { seed: s }));
       losses.push(l.dataSync()[0]!);
       l.dispose();
     }
     expect(losses.every(Number.isFinite)).toBe(true);
-    expect(m.encoder.convs[0]!.mlp1.w.dataSync()).not.toEqual(w0);
+    expect(m.encoder.convs[0]!.mlp1.weight.dataSync()).not.toEqual(w0);
     expect(Object.keys(m.stateTensors())).toContain('encoder/gin0/mlp1/w');
     expect(Object.keys(m.stateTensors())).toContain('head/2/b');
     const e = m.embed(graphs);
@@ -76,7 +77,7 @@ describe('GraphCL', () => {
   it('same seed, same batch, same rng → same loss', () => {
     const run = (): number => {
       const m = new GraphCL({ inputDim: 3, hidden: 8, layers: 2, seed: 4 });
-      const l = m.step(toyGraphs(6, 2), { rng: createRng(9) });
+      const l = m.step(toyGraphs(6, 2), stepInfo(0, { seed: 9 }));
       const v = l.dataSync()[0]!;
       l.dispose();
       m.dispose();
@@ -91,7 +92,7 @@ describe('JOAO', () => {
     const m = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 2, gamma: 0.1 });
     expect(m.distribution().every((v) => Math.abs(v - 1 / 25) < 1e-7)).toBe(true);
     const graphs = toyGraphs(8, 3);
-    const l = m.step(graphs, { rng: createRng(1) });
+    const l = m.step(graphs, stepInfo(0, { seed: 1 }));
     l.dispose();
     const { losses, p } = m.updateDistribution([graphs], createRng(5));
     expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
@@ -99,7 +100,7 @@ describe('JOAO', () => {
     const argmaxLoss = losses.indexOf(Math.max(...losses));
     const argminLoss = losses.indexOf(Math.min(...losses));
     expect(p[argmaxLoss]!).toBeGreaterThan(p[argminLoss]!);
-    expect(Array.from(m.p.dataSync())).toEqual(p.map((v) => Math.fround(v)));
+    expect(Array.from(m.pairProbabilities.dataSync())).toEqual(p.map((v) => Math.fround(v)));
     expect(AUGMENTATION_PAIRS[0]).toBe('nodeDrop+nodeDrop');
     expect(Object.keys(m.stateTensors())).toContain('joao/p');
     m.dispose();
@@ -108,14 +109,14 @@ describe('JOAO', () => {
     const dir = mkdtempSync(join(tmpdir(), 'joao-ckpt-'));
     const a = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 5 });
     const graphs = toyGraphs(6, 5);
-    a.step(graphs, { rng: createRng(1) }).dispose();
+    a.step(graphs, stepInfo(0, { seed: 1 })).dispose();
     a.updateDistribution([graphs], createRng(2));
     await saveCheckpoint(join(dir, 'ck'), a);
     const b = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 6 });
     await loadCheckpoint(join(dir, 'ck'), b);
     b.invalidate();
     expect(b.distribution()).toEqual(a.distribution());
-    expect(b.encoder.convs[1]!.mlp2.w.dataSync()).toEqual(a.encoder.convs[1]!.mlp2.w.dataSync());
+    expect(b.encoder.convs[1]!.mlp2.weight.dataSync()).toEqual(a.encoder.convs[1]!.mlp2.weight.dataSync());
     a.dispose();
     b.dispose();
   });
@@ -123,11 +124,11 @@ describe('JOAO', () => {
     const dir = mkdtempSync(join(tmpdir(), 'joao-stale-'));
     const graphs = toyGraphs(6, 5);
     const a = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 5 });
-    a.step(graphs, { rng: createRng(1) }).dispose();
+    a.step(graphs, stepInfo(0, { seed: 1 })).dispose();
     a.updateDistribution([graphs], createRng(2));
     await saveCheckpoint(join(dir, 'ck'), a);
     const b = new JOAO({ inputDim: 3, hidden: 8, layers: 2, seed: 6 });
-    b.step(graphs, { rng: createRng(1) }).dispose(); // caches b's uniform p
+    b.step(graphs, stepInfo(0, { seed: 1 })).dispose(); // caches b's uniform p
     const used = () => (b as unknown as { distributionCached(): number[] }).distributionCached();
     expect(used()).toEqual(new Array(25).fill(Math.fround(1 / 25)));
     await loadCheckpoint(join(dir, 'ck'), b);
@@ -141,7 +142,7 @@ describe('JOAO', () => {
     const names = Object.keys(m.stateTensors());
     expect(names.filter((k) => k.startsWith('heads/')).length).toBe(5 * 4);
     expect(names.some((k) => k.startsWith('head/'))).toBe(false);
-    const l = m.step(toyGraphs(6, 4), { rng: createRng(1), epoch: 0 });
+    const l = m.step(toyGraphs(6, 4), stepInfo(0, { seed: 1, epoch: 0 }));
     expect(Number.isFinite(l.dataSync()[0]!)).toBe(true);
     l.dispose();
     m.dispose();

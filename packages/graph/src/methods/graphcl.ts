@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Checkpointable, Rng } from '@contrastive/core';
+import type { Rng, StepInfo } from '@contrastive/core';
 import { assertPositive, createRng } from '@contrastive/core';
 import type { Graph } from '../data/graph.js';
 import type { AugmentationName } from '../augment/registry.js';
@@ -9,9 +9,15 @@ import type { GINEncoderOptions } from '../layers/gin-encoder.js';
 import { ProjectionHead } from '../layers/projection-head.js';
 import type { GraphCLLossOptions } from '../losses/graphcl-loss.js';
 import { graphclLoss } from '../losses/graphcl-loss.js';
+import type { GraphLevelMethod } from './graph-method.js';
 import { embedGraphs, withBatch } from './graph-views.js';
 
-/** Options of {@link GraphCL}. */
+/**
+ * Options of {@link GraphCL}.
+ *
+ * Ownership: GraphCL owns the encoder and head it builds and the optimizer it is given or creates;
+ * `dispose()` frees them all (save `encoder` first to keep it).
+ */
 export interface GraphCLOptions extends GINEncoderOptions {
   /** Projection head widths (hidden = out). Default = encoder output width (GraphCL: 96→96→96, 300→300→300). */
   projDim?: number;
@@ -23,8 +29,10 @@ export interface GraphCLOptions extends GINEncoderOptions {
   temperature?: number;
   /** Loss variant: `'exclude-positive'` (GraphCL code, default) or `'nt-xent'` (standard). */
   lossVariant?: GraphCLLossOptions['variant'];
-  /** Adam learning rate. Default 0.01 (TU; chem 1e-3). */
-  lr?: number;
+  /** Adam learning rate. Default 0.01 (TU; chem 1e-3). Ignored when `optimizer` is given. */
+  learningRate?: number;
+  /** The optimizer (owned by the method). Default `tf.train.adam(learningRate)`. */
+  optimizer?: tf.Optimizer;
   /** Seed of the weight initialisation. Default 0. */
   seed?: number;
 }
@@ -34,9 +42,15 @@ export interface GraphCLOptions extends GINEncoderOptions {
  *
  * Per step: (1) two augmented views of every graph in the batch, (2) GIN encoder + graph readout,
  * (3) projection head, (4) GraphCL's contrastive loss (positive excluded from the denominator by
- * default), (5) one Adam step on encoder + head. `step(graphs, {rng})` returns the loss scalar.
+ * default), (5) one Adam step on encoder + head. `step(graphs, info)` draws the views from `info.rng` and
+ * returns the loss scalar.
+ *
+ * @example
+ * const method = new GraphCL({ inputDim: 27, edgeDim: 5, readout: 'mean' });
+ * await train({ method, epochs: 10, batches: (_epoch, rng) => graphBatches(graphs, 32, rng) });
  */
-export class GraphCL implements Checkpointable {
+export class GraphCL implements GraphLevelMethod {
+  readonly name: string = 'graphcl';
   readonly encoder: GINEncoder;
   readonly head: ProjectionHead;
   readonly optimizer: tf.Optimizer;
@@ -44,6 +58,7 @@ export class GraphCL implements Checkpointable {
   readonly lossVariant: NonNullable<GraphCLLossOptions['variant']>;
   readonly augRatio: number;
   readonly augmentations: readonly [AugmentationName, AugmentationName];
+  private disposed = false;
   constructor(opts: GraphCLOptions) {
     const rng = createRng(opts.seed ?? 0);
     this.encoder = new GINEncoder(opts, rng);
@@ -57,9 +72,9 @@ export class GraphCL implements Checkpointable {
     this.augmentations.forEach((a, i) => {
       if (!AUGMENTATION_NAMES.includes(a)) throw new RangeError(`augmentations[${i}] must be one of ${AUGMENTATION_NAMES.join(', ')}, got '${a}'`);
     });
-    const lr = opts.lr ?? 0.01;
-    assertPositive(lr, 'lr');
-    this.optimizer = tf.train.adam(lr);
+    const learningRate = opts.learningRate ?? 0.01;
+    assertPositive(learningRate, 'learningRate');
+    this.optimizer = opts.optimizer ?? tf.train.adam(learningRate);
   }
 
   /** Projections `[N, proj]` of a list of graphs (views already made). */
@@ -80,8 +95,8 @@ export class GraphCL implements Checkpointable {
     return graphs.map((g) => aug(g, rng));
   }
 
-  /** One optimisation step on a batch of graphs; returns the loss. */
-  step(graphs: readonly Graph[], info: { rng: Rng }): tf.Scalar {
+  /** One optimisation step on a batch of graphs (views from `info.rng`); returns the loss. */
+  step(graphs: readonly Graph[], info: StepInfo): tf.Scalar {
     const v1 = this.views(graphs, this.augmentations[0], info.rng);
     const v2 = this.views(graphs, this.augmentations[1], info.rng);
     return this.minimize(() => this.pairLoss(v1, v2));
@@ -106,7 +121,10 @@ export class GraphCL implements Checkpointable {
   optimizers(): Record<string, tf.Optimizer> {
     return { adam: this.optimizer };
   }
+  /** Frees the encoder, the head and the optimizer. Idempotent. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.encoder.dispose();
     this.head.dispose();
     this.optimizer.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng, TrainCallbacks } from '@contrastive/core';
+import type { Rng, StepInfo, TrainCallbacks } from '@contrastive/core';
 import { assertNonNegative, assertPositive, createRng } from '@contrastive/core';
 import type { AugmentationName } from '../augment/registry.js';
 import { AUGMENTATION_NAMES, graphAugmentation } from '../augment/registry.js';
@@ -40,8 +40,9 @@ export interface JOAOOptions extends Omit<GraphCLOptions, 'augmentations'> {
  * its augmentation; as in `pretrain_joaov2.py` a single pair is drawn per epoch (not per graph).
  */
 export class JOAO extends GraphCL {
-  /** p over the 25 ordered pairs, index n = 5·i + j ↔ (A[i], A[j]). Saved in checkpoints. */
-  readonly p: tf.Variable;
+  override readonly name: string;
+  /** p over the 25 ordered pairs, index n = 5·i + j ↔ (A[i], A[j]). Saved in checkpoints as `joao/p`. */
+  readonly pairProbabilities: tf.Variable;
   readonly gamma: number;
   readonly beta: number;
   readonly v2: boolean;
@@ -54,8 +55,9 @@ export class JOAO extends GraphCL {
     assertNonNegative(this.gamma, 'gamma');
     assertPositive(this.beta, 'beta');
     this.v2 = opts.v2 ?? false;
+    this.name = this.v2 ? 'joaov2' : 'joao';
     this.seed = opts.seed ?? 0;
-    this.p = makeVariable(() => tf.fill([PAIRS], 1 / PAIRS), 'joao/p', false);
+    this.pairProbabilities = makeVariable(() => tf.fill([PAIRS], 1 / PAIRS), 'joao/p', false);
     if (this.v2) {
       const rng = createRng(this.seed + 1);
       const proj = opts.projDim ?? this.encoder.outDim;
@@ -65,7 +67,7 @@ export class JOAO extends GraphCL {
 
   /** Current augmentation-pair distribution (25 numbers). Reads the variable (not for the hot path). */
   distribution(): number[] {
-    return Array.from(this.p.dataSync());
+    return Array.from(this.pairProbabilities.dataSync());
   }
 
   /** Draws a pair index from `probs`. */
@@ -102,14 +104,15 @@ export class JOAO extends GraphCL {
   }
 
   /**
-   * One θ step. JOAO: each graph draws its pair from p. JOAOv2: the pair of epoch `info.epoch` (drawn
-   * from p with a generator seeded by seed + epoch, so a resumed run repeats it).
+   * One θ step. JOAO: each graph draws its pair from p with `info.rng`. JOAOv2: the one pair of epoch
+   * `info.epoch`, drawn from p (checkpointed) with a generator seeded by (options seed, epoch) — the same
+   * for every step of the epoch, and the same again in a resumed run.
    */
-  override step(graphs: readonly Graph[], info: { rng: Rng; epoch?: number }): tf.Scalar {
+  override step(graphs: readonly Graph[], info: StepInfo): tf.Scalar {
     const probs = this.distributionCached();
     let pairs: number[];
     if (this.v2) {
-      const n = this.drawPair(probs, createRng(this.seed * 7919 + (info.epoch ?? 0)));
+      const n = this.drawPair(probs, createRng(this.seed * 7919 + info.epoch));
       pairs = graphs.map(() => n);
     } else {
       pairs = graphs.map(() => this.drawPair(probs, info.rng));
@@ -144,7 +147,7 @@ export class JOAO extends GraphCL {
     const p = this.distribution();
     const b = p.map((pn, n) => pn + this.beta * (losses[n]! - this.gamma * (pn - 1 / PAIRS)));
     const next = projectSimplex(b);
-    tf.tidy(() => this.p.assign(tf.tensor1d(next)));
+    tf.tidy(() => this.pairProbabilities.assign(tf.tensor1d(next)));
     this.cached = next;
     return { losses, p: next };
   }
@@ -184,12 +187,14 @@ export class JOAO extends GraphCL {
    */
   override stateTensors(): Record<string, tf.Variable> {
     this.cached = null;
-    return { ...this.trainableVariables(), 'joao/p': this.p };
+    return { ...this.trainableVariables(), 'joao/p': this.pairProbabilities };
   }
+  /** Frees the encoder, every head, p and the optimizer. Idempotent. */
   override dispose(): void {
+    if (this.pairProbabilities.isDisposed) return;
     super.dispose();
     this.heads.forEach((h) => h.dispose());
-    this.p.dispose();
+    this.pairProbabilities.dispose();
   }
 }
 

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, initBackend } from '@contrastive/core';
+import { createRng, initBackend, stepInfo } from '@contrastive/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRDKit } from '../chem/rdkit.js';
+import { loadRDKit } from '../chem/load-rdkit.js';
 import type { RDKit } from '../chem/rdkit.js';
-import { CHEMBL2321810_PATH, loadMolecules, parseMolecules } from '../data/molecules.js';
+import { CHEMBL2321810_PATH, loadMolecules } from '../data/molecule-files.js';
+import { parseMolecules } from '../data/molecules.js';
 import { MoCL } from './mocl.js';
 
 let R: RDKit;
@@ -41,11 +42,11 @@ describe('MoCL', () => {
       expect(Array.from(m.neighbourSets[3]!)).toContain(3);
       expect(m.tanimoto[3 * 24 + 3]).toBe(1);
       const idx = Array.from({ length: 12 }, (_, i) => i);
-      const w0 = m.encoder.convs[0]!.mlp1.w.dataSync().slice();
-      const l = m.step(idx, { rng: createRng(1) });
+      const w0 = m.encoder.convs[0]!.mlp1.weight.dataSync().slice();
+      const l = m.step(idx.map((i) => d.graphs[i]!), stepInfo(0, { seed: 1 }));
       expect(Number.isFinite(l.dataSync()[0]!)).toBe(true);
       l.dispose();
-      expect(m.encoder.convs[0]!.mlp1.w.dataSync()).not.toEqual(w0);
+      expect(m.encoder.convs[0]!.mlp1.weight.dataSync()).not.toEqual(w0);
       const e = m.embed();
       expect(e.shape).toEqual([24, 16]);
       e.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Checkpointable, Rng } from '@contrastive/core';
+import type { Rng, StepInfo } from '@contrastive/core';
 import { assertInt, assertNonNegative, assertOneOf, assertPositive, createRng } from '@contrastive/core';
 import type { AugmentationName } from '../augment/registry.js';
 import { AUGMENTATION_NAMES, graphAugmentation } from '../augment/registry.js';
@@ -13,9 +13,15 @@ import type { GINEncoderOptions } from '../layers/gin-encoder.js';
 import { ProjectionHead } from '../layers/projection-head.js';
 import { graphclLoss } from '../losses/graphcl-loss.js';
 import { moclGlobalContrastive, moclGlobalLeastSquares } from '../losses/mocl-global.js';
+import type { GraphLevelMethod } from './graph-method.js';
 import { embedGraphs, withBatch } from './graph-views.js';
 
-/** Options of {@link MoCL}. */
+/**
+ * Options of {@link MoCL}.
+ *
+ * Ownership: MoCL owns the encoder and head it builds and the optimizer it is given or creates;
+ * `dispose()` frees them all. The RDKit module and the data stay the caller's.
+ */
 export interface MoCLOptions extends Omit<GINEncoderOptions, 'inputDim' | 'edgeDim'> {
   /** Projection head widths (hidden = out). Default 128 (MoCL: 512→128→128). */
   projDim?: number;
@@ -35,10 +41,22 @@ export interface MoCLOptions extends Omit<GINEncoderOptions, 'inputDim' | 'edgeD
   augRatio?: number;
   /** Morgan radius. Default 3 (ECFP6, as MoCL). */
   fpRadius?: number;
-  /** Adam learning rate. Default 1e-3. */
-  lr?: number;
+  /** Adam learning rate. Default 1e-3. Ignored when `optimizer` is given. */
+  learningRate?: number;
+  /** The optimizer (owned by the method). Default `tf.train.adam(learningRate)`. */
+  optimizer?: tf.Optimizer;
   /** Initialisation seed. Default 0. */
   seed?: number;
+}
+
+/** The loss settings MoCL resolves from its options. */
+interface MoCLSettings {
+  temperature: number;
+  lambda: number;
+  globalLoss: 'cl' | 'ls';
+  localAug: 'domain' | AugmentationName;
+  dk: number;
+  augRatio: number;
 }
 
 /**
@@ -52,9 +70,12 @@ export interface MoCLOptions extends Omit<GINEncoderOptions, 'inputDim' | 'edgeD
  *    batch, `'ls'`: regress cos(z_i, z_j) on the Tanimoto similarity;
  * 3. L = L_local + λ·L_global, one Adam step.
  *
- * Fingerprints, the n×n Tanimoto matrix and neighbour sets are computed once in the constructor.
+ * Fingerprints, the n×n Tanimoto matrix and neighbour sets are computed once in the constructor. A
+ * batch is a list of graphs of `data.graphs` (the same objects): the global loss needs each molecule's
+ * dataset-level neighbours, found by identity. All randomness of a step (the views) comes from `info.rng`.
  */
-export class MoCL implements Checkpointable {
+export class MoCL implements GraphLevelMethod {
+  readonly name = 'mocl';
   readonly encoder: GINEncoder;
   readonly head: ProjectionHead;
   readonly optimizer: tf.Optimizer;
@@ -62,7 +83,10 @@ export class MoCL implements Checkpointable {
   readonly neighbourSets: Int32Array[];
   readonly augmenter: DomainAugmenter;
   private readonly graphCache = new Map<string, Graph>();
-  private readonly o: { temperature: number; lambda: number; globalLoss: 'cl' | 'ls'; localAug: 'domain' | AugmentationName; dk: number; augRatio: number };
+  private readonly settings: MoCLSettings;
+  /** Dataset index of each graph of `data.graphs` (the first, if a graph object appears twice). */
+  private readonly indexOfGraph = new Map<Graph, number>();
+  private disposed = false;
   constructor(
     private readonly rdkit: RDKit,
     readonly data: { smiles: readonly string[]; graphs: readonly Graph[] },
@@ -72,7 +96,7 @@ export class MoCL implements Checkpointable {
       throw new RangeError(`data must hold >= 2 molecules with one graph per SMILES, got ${data.smiles.length} SMILES and ${data.graphs.length} graphs`);
     }
     const g0 = data.graphs[0]!;
-    this.o = {
+    this.settings = {
       temperature: opts.temperature ?? 0.5,
       lambda: opts.lambda ?? 5,
       globalLoss: opts.globalLoss ?? 'cl',
@@ -80,21 +104,26 @@ export class MoCL implements Checkpointable {
       dk: opts.dk ?? 1,
       augRatio: opts.augRatio ?? 0.2,
     };
-    assertPositive(this.o.temperature, 'temperature');
-    assertNonNegative(this.o.lambda, 'lambda');
-    assertOneOf(this.o.globalLoss, ['cl', 'ls'] as const, 'globalLoss');
-    assertOneOf(this.o.localAug, ['domain', ...AUGMENTATION_NAMES] as const, 'localAug');
-    assertInt(this.o.dk, 'dk', 1);
+    assertPositive(this.settings.temperature, 'temperature');
+    assertNonNegative(this.settings.lambda, 'lambda');
+    assertOneOf(this.settings.globalLoss, ['cl', 'ls'] as const, 'globalLoss');
+    assertOneOf(this.settings.localAug, ['domain', ...AUGMENTATION_NAMES] as const, 'localAug');
+    assertInt(this.settings.dk, 'dk', 1);
     const rng = createRng(opts.seed ?? 0);
     this.encoder = new GINEncoder({ ...opts, readout: opts.readout ?? 'mean', inputDim: g0.numFeatures, edgeDim: g0.numEdgeFeatures ?? 0 }, rng);
     const proj = opts.projDim ?? 128;
     this.head = new ProjectionHead(this.encoder.outDim, proj, proj, rng);
-    this.optimizer = tf.train.adam(opts.lr ?? 1e-3);
+    const learningRate = opts.learningRate ?? 1e-3;
+    assertPositive(learningRate, 'learningRate');
+    this.optimizer = opts.optimizer ?? tf.train.adam(learningRate);
     this.augmenter = new DomainAugmenter(rdkit);
     const fps = data.smiles.map((s) => morganFingerprint(rdkit, s, { radius: opts.fpRadius ?? 3 }));
     this.tanimoto = tanimotoMatrix(fps);
     this.neighbourSets = topNeighbours(this.tanimoto, data.smiles.length, opts.neighbours ?? 50);
     data.smiles.forEach((s, i) => this.graphCache.set(s, data.graphs[i]!));
+    data.graphs.forEach((g, i) => {
+      if (!this.indexOfGraph.has(g)) this.indexOfGraph.set(g, i);
+    });
   }
 
   private graphOf(smiles: string): Graph {
@@ -108,8 +137,8 @@ export class MoCL implements Checkpointable {
 
   /** One local view of molecule `i`. */
   private view(i: number, rng: Rng): Graph {
-    if (this.o.localAug === 'domain') return this.graphOf(this.augmenter.augment(this.data.smiles[i]!, rng, this.o.dk));
-    return graphAugmentation(this.o.localAug, this.o.augRatio)(this.data.graphs[i]!, rng);
+    if (this.settings.localAug === 'domain') return this.graphOf(this.augmenter.augment(this.data.smiles[i]!, rng, this.settings.dk));
+    return graphAugmentation(this.settings.localAug, this.settings.augRatio)(this.data.graphs[i]!, rng);
   }
 
   private project(graphs: readonly Graph[]): tf.Tensor2D {
@@ -124,11 +153,11 @@ export class MoCL implements Checkpointable {
     const b = indices.length;
     const n = this.data.smiles.length;
     return tf.tidy(() => {
-      const local = graphclLoss(this.project(v1), this.project(v2), { temperature: this.o.temperature, symmetric: true }) as tf.Scalar;
-      if (this.o.lambda === 0) return local;
+      const local = graphclLoss(this.project(v1), this.project(v2), { temperature: this.settings.temperature, symmetric: true }) as tf.Scalar;
+      if (this.settings.lambda === 0) return local;
       const z = this.project(orig);
       let global: tf.Scalar;
-      if (this.o.globalLoss === 'ls') {
+      if (this.settings.globalLoss === 'ls') {
         const block = new Float32Array(b * b);
         indices.forEach((i, r) => indices.forEach((j, c) => (block[r * b + c] = this.tanimoto[i * n + j]!)));
         global = moclGlobalLeastSquares(z, tf.tensor2d(block, [b, b]));
@@ -138,15 +167,25 @@ export class MoCL implements Checkpointable {
           const set = this.neighbourSets[i]!;
           indices.forEach((j, c) => (mask[r * b + c] = binaryHas(set, j) ? 1 : 0));
         });
-        global = moclGlobalContrastive(z, tf.tensor2d(mask, [b, b], 'bool'), this.o.temperature);
+        global = moclGlobalContrastive(z, tf.tensor2d(mask, [b, b], 'bool'), this.settings.temperature);
       }
-      return tf.add(local, tf.mul(global, this.o.lambda)) as tf.Scalar;
+      return tf.add(local, tf.mul(global, this.settings.lambda)) as tf.Scalar;
     });
   }
 
-  /** One Adam step on a batch of dataset indices (≥ 2). */
-  step(indices: readonly number[], info: { rng: Rng }): tf.Scalar {
-    if (indices.length < 2) throw new RangeError(`a MoCL batch needs >= 2 molecules, got ${indices.length}`);
+  /** Dataset indices of `graphs`, which must be graphs of `data.graphs` (the same objects). */
+  indicesOf(graphs: readonly Graph[]): number[] {
+    return graphs.map((g, k) => {
+      const i = this.indexOfGraph.get(g);
+      if (i === undefined) throw new RangeError(`MoCL batch[${k}] is not one of data.graphs (a MoCL batch lists graphs of its dataset, whose Tanimoto neighbours it knows)`);
+      return i;
+    });
+  }
+
+  /** One Adam step on a batch of ≥ 2 graphs of `data.graphs`; views from `info.rng`. */
+  step(graphs: readonly Graph[], info: StepInfo): tf.Scalar {
+    if (graphs.length < 2) throw new RangeError(`a MoCL batch needs >= 2 molecules, got ${graphs.length}`);
+    const indices = this.indicesOf(graphs);
     const vars = Object.values(this.stateTensors());
     return this.optimizer.minimize(() => this.loss(indices, info.rng), true, vars)!;
   }
@@ -162,7 +201,10 @@ export class MoCL implements Checkpointable {
   optimizers(): Record<string, tf.Optimizer> {
     return { adam: this.optimizer };
   }
+  /** Frees the encoder, the head and the optimizer. Idempotent. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.encoder.dispose();
     this.head.dispose();
     this.optimizer.dispose();
