@@ -26,7 +26,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
 
 /** Entries of `dir`, or `null` when it does not exist. Throws if `dir` exists but is not a directory. */
 export async function listDir(dir: string, what: string): Promise<string[] | null> {
-  let stat;
+  let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
     stat = await fs.stat(dir);
   } catch (err) {

@@ -152,8 +152,10 @@ export class AdamW extends tf.Optimizer {
       names.forEach((name, i) => {
         const value = registered[name];
         if (value === undefined) throw new Error(`AdamW: no variable named '${name}' is registered`);
-        const m = (this.firstMoments[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
-        const v = (this.secondMoments[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
+        this.firstMoments[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        this.secondMoments[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        const m = this.firstMoments[i];
+        const v = this.secondMoments[i];
         const raw = gradOf(name, i);
         if (raw === undefined) return;
         const g = clip ? raw.mul(clip) : raw;

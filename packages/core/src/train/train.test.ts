@@ -348,7 +348,9 @@ describe('train', () => {
     every.update({ ...state, step: 4 });
     every.newline();
     expect(out).toEqual([`${formatProgress(state)}\n`, `${formatProgress({ ...state, step: 4 })}\n`]);
-    expect(out.join('')).not.toMatch(/[\r\x1b]/);
+    // No carriage return and no escape character (ANSI redraw codes) in the plain output.
+    expect(out.join('')).not.toContain('\r');
+    expect(out.join('')).not.toContain(String.fromCharCode(27));
   });
 
   it('writes the loss curve PNG after each epoch', async () => {
