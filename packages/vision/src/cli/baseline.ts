@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { collapseStd } from '@contrastive/core';
+import { writeFileAtomic } from '@contrastive/core/node';
 import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { scoreEncoder, scoreRawPixels, viewAlignmentUniformity, type ScoreOptions } from './evaluate.js';
@@ -13,11 +14,13 @@ import { pct } from './train-report.js';
  */
 export interface Baseline {
   knnAccuracy?: number;
+  /** The k of `knnAccuracy`; absent in runs scored before `--knn-k`, which used 200 (so does `rawPixels.knnK`). */
+  knnK?: number;
   linearProbeAccuracy?: number;
   collapseStd?: number;
   alignment?: number;
   uniformity?: number;
-  rawPixels?: { knnAccuracy: number; linearProbeAccuracy: number };
+  rawPixels?: { knnAccuracy: number; linearProbeAccuracy: number; knnK?: number };
 }
 
 const FILE = 'baseline.json';
@@ -32,7 +35,7 @@ export async function readBaseline(dir: string): Promise<Baseline | null> {
 }
 
 export async function writeBaseline(dir: string, b: Baseline): Promise<void> {
-  await writeFile(join(dir, FILE), `${JSON.stringify(b)}\n`);
+  await writeFileAtomic(join(dir, FILE), `${JSON.stringify(b)}\n`);
 }
 
 /** Options of {@link scoreBaselines}. */
@@ -53,14 +56,14 @@ export async function scoreBaselines(known: Baseline | null, train: ImageDataset
     o.log(`[contrastive-vision] scoring the untrained ${name} (the baseline): kNN and linear probe on ${sizes}`);
     const s = await scoreEncoder(encoder, train, test, o);
     const au = await viewAlignmentUniformity(encoder, test, views, { seed: o.seed });
-    b = { ...b, knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
+    b = { ...b, knnAccuracy: s.knnAccuracy, knnK: o.knnK ?? 200, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
     s.testEmbeddings.dispose();
     o.log(`[contrastive-vision] random-init ${name}: kNN ${pct(s.knnAccuracy)}  linear probe ${pct(s.linearProbeAccuracy)}`);
   }
   if (o.rawPixels && b?.rawPixels === undefined) {
     o.log(`[contrastive-vision] scoring the raw pixels (the other baseline): kNN and linear probe on ${sizes}`);
     const raw = await scoreRawPixels(train, test, o);
-    b = { ...b, rawPixels: raw };
+    b = { ...b, rawPixels: { ...raw, knnK: o.knnK ?? 200 } };
     o.log(`[contrastive-vision] raw pixels: kNN ${pct(raw.knnAccuracy)}  linear probe ${pct(raw.linearProbeAccuracy)}`);
   }
   return b;

@@ -1,11 +1,9 @@
 import { basename, dirname, resolve } from 'node:path';
-import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import type { ImageDataset } from '../io/dataset.js';
-import { isIdxSource, loadIdxDataset } from '../io/idx-dataset.js';
-import { openImageFolder } from '../io/image-folder.js';
+import { BUNDLED_FASHION_MNIST, isIdxSource, loadIdxDataset, openImageFolder } from '../node/index.js';
+import * as tf from '@tensorflow/tfjs';
 import { stratifiedSplit } from '@contrastive/core';
-import { UsageError } from './args.js';
-import { resized } from './build.js';
+import { UsageError } from '@contrastive/core/cli';
 
 /** `--data`/`--eval-data` as an absolute path: `'bundled'` is the shipped subset, anything else is resolved against the working directory. */
 export function resolveDataPath(path: string): string {
@@ -143,4 +141,20 @@ export async function scoringSets(data: ImageDataset, o: ScoringSetsOptions): Pr
   const test = alignEvalLabels(train, resized(limitDataset(opened, o.evalLimit), o.imageSize));
   if (test.channels !== data.channels) throw new UsageError(`--eval-data has ${test.channels} channel(s) but --data has ${data.channels}`);
   return { train, test };
+}
+
+/** A dataset whose images are resized to `size` on read (IDX data at another resolution). */
+export function resized(ds: ImageDataset, size: number): ImageDataset {
+  if (ds.height === size && ds.width === size) return ds;
+  return {
+    ...ds,
+    height: size,
+    width: size,
+    read: async (indices) => {
+      const x = await ds.read(indices);
+      const y = tf.tidy(() => tf.image.resizeBilinear(x, [size, size]) as tf.Tensor4D);
+      x.dispose();
+      return y;
+    },
+  };
 }

@@ -1,14 +1,14 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { initBackend } from '@contrastive/core';
+import { BACKENDS, initBackend } from '@contrastive/core';
+import { boolFlag, intFlag, oneOfFlag, requiredFlag, startCommand, stringFlag, UsageError, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { imageBatches, type ImageDataset } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
-import { intFlag, oneOf, required, startCommand, UsageError } from './args.js';
-import { resized } from './build.js';
-import { limitDataset, openData } from './data.js';
+import { limitDataset, openData, resized } from './data.js';
 import { countedProgress } from './evaluate.js';
 import { EMBED_HELP } from './help.js';
-import { readRunConfig } from './run-dir.js';
+import { readVisionRun } from './run-config.js';
+import { TOOL } from './tool.js';
 import { loadTrainedRun } from './trained-run.js';
 
 const SPEC = {
@@ -21,38 +21,40 @@ const SPEC = {
   overwrite: { type: 'boolean' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies FlagSpec;
 
 /**
  * `contrastive-vision embed`: the trained encoder's output for every image of `--data`, one CSV row per
  * image — `filename,label,embedding_0,…,embedding_{D-1}` (lightly's `embeddings.csv` columns, with the label
  * as a class name). Returns the process exit code.
  */
-export async function embedCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const start = startCommand(argv, SPEC as never, EMBED_HELP, out, err);
-  if (!start) return 0;
-  const { v, json, log, started } = start;
-  const dir = required(v, 'checkpoint');
-  const cfg = await readRunConfig(dir);
-  const dataPath = required(v, 'data');
-  const split = oneOf(v, 'split', ['train', 'test'] as const, 'train')!;
-  const outPath = (v.out as string | undefined) ?? join(dir, 'embeddings.csv');
-  if ((await stat(outPath).catch(() => null)) && v.overwrite !== true) {
+export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, EMBED_HELP, io);
+  if (!ctx) return 0;
+  const { values, log, started } = ctx;
+  const dir = requiredFlag(values, 'checkpoint', 'a run folder written by train --out');
+  const { config: cfg } = await readVisionRun(dir, 'checkpoint');
+  const dataPath = requiredFlag(values, 'data');
+  const split = oneOfFlag(values, 'split', ['train', 'test'] as const, 'train');
+  const outPath = stringFlag(values, 'out') ?? join(dir, 'embeddings.csv');
+  if ((await stat(outPath).catch(() => null)) && !boolFlag(values, 'overwrite')) {
     throw new UsageError(`--out ${outPath} exists; pass --overwrite to replace it or choose another --out`);
   }
   if (!(await stat(dirname(outPath)).catch(() => null))?.isDirectory()) throw new UsageError(`--out ${outPath}: folder ${dirname(outPath)} does not exist`);
-  const batchSize = intFlag(v, 'batch-size', 1) ?? 256;
-  const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
+  const batchSize = intFlag(values, 'batch-size', 1) ?? 256;
+  const backendFlag = oneOfFlag(values, 'backend', BACKENDS);
+  const backend = await initBackend({ ...(backendFlag === undefined ? {} : { backend: backendFlag }), log });
   const opened = await openData('data', dataPath, split, { imageSize: cfg.imageSize, channels: cfg.channels });
-  const data = resized(limitDataset(opened, intFlag(v, 'limit', 1)), cfg.imageSize);
+  const data = resized(limitDataset(opened, intFlag(values, 'limit', 1)), cfg.imageSize);
   if (data.channels !== cfg.channels) throw new UsageError(`--data has ${data.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
-  const m = await loadTrainedRun(dir, cfg);
+  const { method: m } = await loadTrainedRun(dir, cfg);
   const partial = `${outPath}.partial`;
   try {
     const dim = m.encoder.outputs[0]!.shape[1] as number;
-    log(`[contrastive-vision] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`);
-    await writeEmbeddingsCsv(m.encoder, data, partial, { batchSize, dim });
+    log(`[${TOOL}] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`);
+    await writeEmbeddingsCsv(m.encoder, data, partial, { batchSize, dim, progress: !boolFlag(values, 'no-progress') });
     await rename(partial, outPath);
   } catch (e) {
     await rm(partial, { force: true });
@@ -61,15 +63,20 @@ export async function embedCommand(argv: string[], out: (s: string) => void, err
     m.dispose();
   }
   const summary = { method: cfg.method, encoder: cfg.encoder, images: data.size, out: outPath, backend, seconds: Math.round((performance.now() - started) / 100) / 10 };
-  log(`[contrastive-vision] wrote ${data.size} embeddings to ${outPath} (${summary.seconds}s)`);
-  if (json) out(JSON.stringify(summary));
+  log(`[${TOOL}] wrote ${data.size} embeddings to ${outPath} (${summary.seconds}s)`);
+  if (ctx.json) io.out(JSON.stringify(summary));
   return 0;
 }
 
 /** Streams the CSV batch by batch (bounded memory; one read-back per batch, no training step involved). */
-async function writeEmbeddingsCsv(encoder: Parameters<typeof embedImages>[0], ds: ImageDataset, path: string, o: { batchSize: number; dim: number }): Promise<void> {
+async function writeEmbeddingsCsv(
+  encoder: Parameters<typeof embedImages>[0],
+  ds: ImageDataset,
+  path: string,
+  o: { batchSize: number; dim: number; progress: boolean },
+): Promise<void> {
   const file = await open(path, 'w');
-  const bar = countedProgress(process.stderr, 'embedding --data', 'images', ds.size);
+  const bar = o.progress ? countedProgress(process.stderr, 'embedding --data', 'images', ds.size) : null;
   try {
     await file.write(`${['filename', 'label', ...Array.from({ length: o.dim }, (_, j) => `embedding_${j}`)].join(',')}\n`);
     let done = 0;
@@ -87,10 +94,10 @@ async function writeEmbeddingsCsv(encoder: Parameters<typeof embedImages>[0], ds
       });
       await file.write(`${rows.join('\n')}\n`);
       done += b.indices.length;
-      bar.update(done);
+      bar?.update(done);
     }
   } finally {
-    bar.end();
+    bar?.end();
     await file.close();
   }
 }

@@ -1,15 +1,35 @@
 import { join, resolve } from 'node:path';
-import { embeddingMapPng, initBackend } from '@contrastive/core';
-import { intFlag, numFlag, oneOf, required, startCommand, UsageError } from './args.js';
-import { cliViews } from './build.js';
+import { BACKENDS, collapseStd, initBackend } from '@contrastive/core';
+import {
+  boolFlag,
+  emitSummary,
+  EVAL_FLAGS,
+  intFlag,
+  numFlag,
+  oneOfFlag,
+  replaceNonFinite,
+  requiredFlag,
+  resolveKnnK,
+  roundSummaryNumbers,
+  startCommand,
+  stringFlag,
+  UsageError,
+  type CliIo,
+  type FlagSpec,
+} from '@contrastive/core/cli';
+import { embeddingMapPng } from '@contrastive/core/node';
+import { recipeViews } from '../recipes.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { EVAL_HELP } from './help.js';
-import { readRunConfig } from './run-dir.js';
+import { readVisionRun } from './run-config.js';
+import { DOMAIN, TOOL } from './tool.js';
 import { loadTrainedRun } from './trained-run.js';
-import { round } from './train-report.js';
+import { optionalProbeEpochs } from './train-command.js';
+import { scoreMetrics, type VisionRunSummary } from './train-report.js';
 
 const SPEC = {
+  ...EVAL_FLAGS,
   checkpoint: { type: 'string' },
   data: { type: 'string' },
   'eval-data': { type: 'string' },
@@ -21,22 +41,28 @@ const SPEC = {
   backend: { type: 'string' },
   'probe-epochs': { type: 'string' },
   json: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies FlagSpec;
 
-/** `contrastive-vision eval`. Returns the process exit code. */
-export async function evalCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const start = startCommand(argv, SPEC as never, EVAL_HELP, out, err);
-  if (!start) return 0;
-  const { v, json, log, started } = start;
-  const dir = required(v, 'checkpoint');
-  const cfg = await readRunConfig(dir);
-  const dataPath = required(v, 'data');
+/**
+ * `contrastive-vision eval`: scores the run's latest checkpoint and draws its embedding map. Prints core's
+ * `RunSummary` shape (epochs, steps and the last epoch's loss from the checkpoint; `trainSeconds` 0) with the
+ * map's path; the run's own summary.json is left as it is. Returns the process exit code.
+ */
+export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, EVAL_HELP, io);
+  if (!ctx) return 0;
+  const { values, log, started } = ctx;
+  const dir = requiredFlag(values, 'checkpoint', 'a run folder written by train --out');
+  const { config: cfg } = await readVisionRun(dir, 'checkpoint');
+  const dataPath = requiredFlag(values, 'data');
   // The held-out share of --data: --eval-split, else the run's own (run.json) unless --eval-data is given.
-  const evalData = v['eval-data'] as string | undefined;
-  const evalSplit = numFlag(v, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);
-  const mapMethod = oneOf(v, 'map-method', ['umap', 'pca'] as const, 'umap')!;
-  const backend = await initBackend({ backend: oneOf(v, 'backend', ['wasm', 'cpu', 'tensorflow'] as const), log });
+  const evalData = stringFlag(values, 'eval-data');
+  const evalSplit = numFlag(values, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);
+  const mapMethod = oneOfFlag(values, 'map-method', ['umap', 'pca'] as const, 'umap');
+  const backendFlag = oneOfFlag(values, 'backend', BACKENDS);
+  const backend = await initBackend({ ...(backendFlag === undefined ? {} : { backend: backendFlag }), log });
   // On the run's own --data, a held-out share must be the very one training never saw.
   const ownData = evalSplit !== undefined && resolveDataPath(dataPath) === resolve(cfg.data);
   if (ownData && evalSplit !== cfg.evalSplit) {
@@ -45,19 +71,31 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
         (cfg.evalSplit === undefined ? 'score on --eval-data instead' : `leave --eval-split out (the run's ${cfg.evalSplit} is the default)`),
     );
   }
-  const limit = intFlag(v, 'limit', 2) ?? (ownData ? cfg.limit : undefined);
+  const limit = intFlag(values, 'limit', 2) ?? (ownData ? cfg.limit : undefined);
   const data = limitDataset(await openData('data', dataPath, 'train', { imageSize: cfg.imageSize, channels: cfg.channels }), limit);
-  const { train, test } = await scoringSets(data, { dataPath, evalData, evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels, evalLimit: intFlag(v, 'eval-limit', 2) });
+  const { train, test } = await scoringSets(data, {
+    dataPath,
+    evalData,
+    evalSplit,
+    seed: cfg.seed,
+    imageSize: cfg.imageSize,
+    channels: cfg.channels,
+    evalLimit: intFlag(values, 'eval-limit', 2),
+  });
   if (ownData && train.size !== cfg.datasetSize) {
-    throw new UsageError(`--eval-split ${evalSplit}: ${dir} trained on ${cfg.datasetSize} images of --data ${dataPath}, this split keeps ${train.size}, so its held-out share is not the one training never saw (a different --limit, or the folder changed)`);
+    throw new UsageError(
+      `--eval-split ${evalSplit}: ${dir} trained on ${cfg.datasetSize} images of --data ${dataPath}, this split keeps ${train.size}, so its held-out share is not the one training never saw (a different --limit, or the folder changed)`,
+    );
   }
   if (!test) throw new UsageError(`eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`);
   if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
   if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
-  const m = await loadTrainedRun(dir, cfg);
+  const knn = resolveKnnK(values, train.labels);
+  const progress = !boolFlag(values, 'no-progress');
+  const { method: m, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
-    const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, probeEpochs: intFlag(v, 'probe-epochs', 1), progress: process.stderr });
-    const mapPath = (v.map as string | undefined) ?? join(dir, 'embedding-map.png');
+    const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, knnK: knn.k, ...optionalProbeEpochs(values), ...(progress ? { progress: process.stderr } : {}) });
+    const mapPath = stringFlag(values, 'map') ?? join(dir, 'embedding-map.png');
     embeddingMapPng(s.testEmbeddings, test.labels, {
       path: mapPath,
       method: mapMethod,
@@ -65,21 +103,33 @@ export async function evalCommand(argv: string[], out: (s: string) => void, err:
       classNames: test.classNames ?? undefined,
       title: `${cfg.method} / ${cfg.encoder}: ${mapMethod.toUpperCase()} of ${test.size} test embeddings`,
     });
+    const spread = collapseStd(s.testEmbeddings);
     s.testEmbeddings.dispose();
-    const au = await viewAlignmentUniformity(m.encoder, test, cliViews(cfg.method, cfg.imageSize), { seed: cfg.seed });
-    const summary = {
+    const au = await viewAlignmentUniformity(m.encoder, test, recipeViews(cfg.recipe, cfg.imageSize)!, { seed: cfg.seed });
+    const seconds = (performance.now() - started) / 1000;
+    const summary: VisionRunSummary & { embeddingMap: string } = {
       method: cfg.method,
+      domain: DOMAIN,
       encoder: cfg.encoder,
-      knnAccuracy: s.knnAccuracy,
-      linearProbeAccuracy: s.linearProbeAccuracy,
-      alignment: round(au.alignment, 4),
-      uniformity: round(au.uniformity, 4),
-      embeddingMap: mapPath,
+      seed: cfg.seed,
+      epochs: trained.epochs,
+      steps: trained.steps,
+      seconds,
+      trainSeconds: 0,
       backend,
-      seconds: Math.round((performance.now() - started) / 100) / 10,
+      out: dir,
+      finalLoss: trained.finalLoss,
+      trainImages: train.size,
+      evalImages: test.size,
+      embeddingMap: mapPath,
+      metrics: scoreMetrics({ knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, ...au, collapseStd: spread }, knn),
+      baselines: {},
     };
-    log(`[contrastive-vision] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}%, linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, alignment ${au.alignment.toFixed(3)}, uniformity ${au.uniformity.toFixed(3)}, map ${mapPath}`);
-    if (json) out(JSON.stringify(summary));
+    log(
+      `[${TOOL}] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}% (k = ${knn.k}), linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, ` +
+        `alignment ${au.alignment.toFixed(3)}, uniformity ${au.uniformity.toFixed(3)}, map ${mapPath}`,
+    );
+    emitSummary(replaceNonFinite(roundSummaryNumbers(summary)).summary, io, { json: ctx.json });
     return 0;
   } finally {
     m.dispose();

@@ -87,7 +87,7 @@ export async function viewAlignmentUniformity(
   }
 }
 
-/** kNN (k = 200, τ = 0.1) and linear-probe accuracy of an encoder; labels from both datasets. */
+/** Weighted-kNN (τ = 0.1, cosine) and linear-probe accuracy of an encoder; labels from both datasets. */
 export interface Scores {
   knnAccuracy: number;
   linearProbeAccuracy: number;
@@ -97,6 +97,11 @@ export interface Scores {
 export interface ScoreOptions {
   /** Seed of the probe. Default 0. */
   seed?: number;
+  /**
+   * Neighbours of the weighted kNN. Default 200 (Wu et al. 2018); the CLI passes `--knn-k` or core's
+   * `defaultKnnK(trainLabels)`, which caps it by the smallest class.
+   */
+  knnK?: number;
   /** Epochs of the linear probe. Default 100. */
   probeEpochs?: number;
   /** Progress bars of the two embedding passes and the probe go here. Default: none. */
@@ -120,12 +125,12 @@ export async function scoreRawPixels(train: ImageDataset, test: ImageDataset, op
 
 /** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
 export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, opts: ScoreOptions = {}): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
-  const { seed = 0, probeEpochs = 100, progress } = opts;
+  const { seed = 0, probeEpochs = 100, progress, knnK = 200 } = opts;
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
   const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data' });
   const testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data' });
   try {
-    const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: 200, temperature: 0.1 });
+    const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: knnK, temperature: 0.1 });
     const bar = progress ? countedProgress(progress, 'linear probe', 'epochs', probeEpochs) : null;
     const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs, onEpoch: bar ? (done) => bar.update(done) : undefined });
     bar?.end();

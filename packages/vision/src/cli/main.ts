@@ -1,52 +1,23 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { UsageError } from './args.js';
+import { defineCli, isEntryModule, runMain, type Cli } from '@contrastive/core/cli';
 import { embedCommand } from './embed-command.js';
 import { evalCommand } from './eval-command.js';
-import { MAIN_HELP } from './help.js';
+import { DATA_HELP, MAIN_EXAMPLES, SUMMARY } from './help.js';
+import { TOOL, VERSION } from './tool.js';
 import { trainCommand } from './train-command.js';
 
-/** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(
-  argv: string[],
-  out: (s: string) => void = (s) => void process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => void process.stderr.write(`${s}\n`),
-): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      out(MAIN_HELP);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === 'train') return await trainCommand(rest, out, err);
-    if (command === 'eval') return await evalCommand(rest, out, err);
-    if (command === 'embed') return await embedCommand(rest, out, err);
-    throw new UsageError(`unknown command '${command}' (expected 'train', 'eval' or 'embed')`);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      const sub = command === 'train' || command === 'eval' || command === 'embed' ? `${command} ` : '';
-      err(`contrastive-vision: ${e.message}\nRun 'contrastive-vision ${sub}--help' for usage.`);
-      return 2;
-    }
-    err(`contrastive-vision: ${(e as Error).message}`);
-    return 1;
-  }
-}
+/** The `contrastive-vision` CLI: `run(argv, io)` resolves to the exit code (flags, help, streams and exit codes from core's toolkit). */
+export const run: Cli = defineCli({
+  tool: TOOL,
+  version: VERSION,
+  summary: SUMMARY,
+  commands: {
+    train: { summary: 'train an encoder without labels, then score it (kNN, linear probe, beside its baselines)', run: trainCommand },
+    eval: { summary: "score a run's encoder again and draw its embedding map", run: evalCommand },
+    embed: { summary: "write a run's embeddings of a data set to CSV", run: embedCommand },
+  },
+  details: DATA_HELP,
+  examples: MAIN_EXAMPLES,
+});
 
-/** True when this file is the process entry (directly, or through the `contrastive-vision` bin symlink). */
-function isEntry(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
-  run(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (isEntryModule(import.meta.url)) void runMain(run);

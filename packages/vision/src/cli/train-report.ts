@@ -1,35 +1,64 @@
-/** The final summary (`--json` prints it as one line). */
-export interface TrainSummary {
-  method: string;
+import type { ResolvedKnnK, RunSummary } from '@contrastive/core/cli';
+import type { Baseline } from './baseline.js';
+
+/**
+ * The summary of a vision run: core's `RunSummary` (`metrics`, `baselines`, …) plus what the images were:
+ * the encoder architecture and the sizes of the training and evaluation sets.
+ */
+export interface VisionRunSummary extends RunSummary {
   encoder: string;
-  epochs: number;
-  knnAccuracy: number | null;
-  linearProbeAccuracy: number | null;
-  randomInitKnnAccuracy: number | null;
-  randomInitLinearProbeAccuracy: number | null;
-  /** The same kNN / probe on the flattened pixels (`--raw-baseline`), else `null`. */
-  rawPixelKnnAccuracy: number | null;
-  rawPixelLinearProbeAccuracy: number | null;
-  seconds: number;
-  trainSeconds: number;
-  finalLoss: number | null;
-  collapseStd: number | null;
-  randomInitCollapseStd: number | null;
-  /** Wang & Isola alignment of two views of the eval images (encoder output, L2-normalised; lower = views closer). */
-  alignment: number | null;
-  /** Wang & Isola uniformity (t = 2) of the same embeddings (lower = more spread; 0 = collapsed). */
-  uniformity: number | null;
-  randomInitAlignment: number | null;
-  randomInitUniformity: number | null;
-  backend: string;
-  seed: number;
   trainImages: number;
   evalImages: number;
-  out: string;
+}
+
+/** Scores of the trained encoder (absent when the run cannot be scored). */
+export interface TrainedScores {
+  knnAccuracy: number;
+  linearProbeAccuracy: number;
+  alignment: number;
+  uniformity: number;
+  collapseStd: number;
 }
 
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-export const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** `metrics` of a scored encoder: kNN (with its k and where k came from), probe, alignment / uniformity, spread. */
+export function scoreMetrics(s: TrainedScores, knn: ResolvedKnnK): RunSummary['metrics'] {
+  return {
+    knnAccuracy: s.knnAccuracy,
+    knnK: knn.k,
+    knnKSource: knn.source,
+    linearProbeAccuracy: s.linearProbeAccuracy,
+    alignment: s.alignment,
+    uniformity: s.uniformity,
+    collapseStd: s.collapseStd,
+  };
+}
+
+/**
+ * `baselines` from a run's baseline.json: `randomInit` (the same encoder before training) and `rawPixels`
+ * (the flattened images), each only when scored. A baseline's `knnK` is listed only when it differs from the
+ * trained encoder's k (a run resumed with another `--knn-k`), with a note, since then the kNN scores are not
+ * comparable.
+ */
+export function baselineScores(b: Baseline | null, knnK: number | null, notes: string[]): RunSummary['baselines'] {
+  const out: RunSummary['baselines'] = {};
+  if (!b) return out;
+  const withK = (scores: Record<string, number>, k: number, name: string): Record<string, number> => {
+    if (knnK === null || k === knnK) return scores;
+    notes.push(`baselines.${name}.knnAccuracy was scored with k = ${k} (when the run started), the trained encoder with k = ${knnK}`);
+    return { ...scores, knnK: k };
+  };
+  if (b.knnAccuracy !== undefined && b.linearProbeAccuracy !== undefined) {
+    const scores: Record<string, number> = { knnAccuracy: b.knnAccuracy, linearProbeAccuracy: b.linearProbeAccuracy };
+    for (const key of ['alignment', 'uniformity', 'collapseStd'] as const) if (b[key] !== undefined) scores[key] = b[key];
+    out.randomInit = withK(scores, b.knnK ?? 200, 'randomInit');
+  }
+  if (b.rawPixels) {
+    out.rawPixels = withK({ knnAccuracy: b.rawPixels.knnAccuracy, linearProbeAccuracy: b.rawPixels.linearProbeAccuracy }, b.rawPixels.knnK ?? 200, 'rawPixels');
+  }
+  return out;
+}
 
 /**
  * Why a run cannot be scored, and what to pass to score it. `evalLabeled` is `null` when there is no
@@ -57,11 +86,12 @@ export function fewStepsNote(stepsPerEpoch: number, epochs: number, batchSize: n
   return `note: ${total} optimizer steps in all (${stepsPerEpoch} per epoch × ${epochs} epochs); contrastive encoders usually need ${FEW_STEPS}+ steps to beat their random init clearly — raise --epochs${smaller}`;
 }
 
-/** The closing line of a scored run: each score beside the baselines it must beat. */
-export function scoreLine(s: TrainSummary): string {
-  const vs = (ri: number | null, raw: number | null) => `(random init ${ri === null ? 'n/a' : pct(ri)}${raw === null ? '' : `, raw pixels ${pct(raw)}`})`;
-  return (
-    `${s.method}: kNN ${pct(s.knnAccuracy!)} ${vs(s.randomInitKnnAccuracy, s.rawPixelKnnAccuracy)}, ` +
-    `linear probe ${pct(s.linearProbeAccuracy!)} ${vs(s.randomInitLinearProbeAccuracy, s.rawPixelLinearProbeAccuracy)}, ${s.seconds}s`
-  );
+/** The closing log line of a scored run: each score beside the baselines it must beat. */
+export function scoreLine(method: string, seconds: number, s: TrainedScores, baselines: RunSummary['baselines']): string {
+  const vs = (key: 'knnAccuracy' | 'linearProbeAccuracy') => {
+    const ri = baselines.randomInit?.[key];
+    const raw = baselines.rawPixels?.[key];
+    return `(random init ${typeof ri === 'number' ? pct(ri) : 'n/a'}${typeof raw === 'number' ? `, raw pixels ${pct(raw)}` : ''})`;
+  };
+  return `${method}: kNN ${pct(s.knnAccuracy)} ${vs('knnAccuracy')}, linear probe ${pct(s.linearProbeAccuracy)} ${vs('linearProbeAccuracy')}, ${seconds.toFixed(1)}s`;
 }

@@ -5,7 +5,5 @@ export type { ResNet18Options } from './resnet.js';
 export { vitTinyEncoder } from './vit.js';
 export type { VitOptions } from './vit.js';
 export { ClassTokenPosEmbed, MultiHeadSelfAttention, ClassTokenPool, sinCos2d } from './vit-layers.js';
-export { buildEncoder, ENCODERS } from './registry.js';
+export { buildEncoder, createEncoder, encoderRegistry, ENCODERS } from './registry.js';
 export type { EncoderName, EncoderSpec } from './registry.js';
-export { loadTrainedEncoder } from './load-trained.js';
-export type { TrainedEncoder } from './load-trained.js';

@@ -1,11 +1,4 @@
-export { parseIdx, readIdx, encodeIdx, writeIdx } from './idx.js';
-export type { IdxArray } from './idx.js';
+// Browser-safe part of io/: in-memory data sets and batching. The file loaders (IDX, image folders via
+// sharp, the bundled subset) are Node-only and exported from '@contrastive/vision/node' (src/node/index.ts).
 export { imageBatches, readAll } from './dataset.js';
 export type { ImageDataset, ImageBatch, ImageBatchesOptions } from './dataset.js';
-export { loadIdxDataset, findIdxPair, isIdxSource, FASHION_MNIST_CLASSES } from './idx-dataset.js';
-export type { IdxDatasetOptions, IdxSplit } from './idx-dataset.js';
-export { openImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
-export type { ImageFolderOptions } from './image-folder.js';
-export { openDataset } from './open-dataset.js';
-export type { OpenDatasetOptions } from './open-dataset.js';
-export { BUNDLED_FASHION_MNIST } from './bundled.js';

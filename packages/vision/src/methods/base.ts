@@ -1,19 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import { cosineSchedule, type Rng } from '@contrastive/core';
+import {
+  applyGradientsTo,
+  cosineSchedule,
+  createRng,
+  getLearningRate,
+  modelState,
+  setLearningRate,
+  trainableVariables,
+  type Rng,
+  type StepInfo,
+} from '@contrastive/core';
 import type { ViewPair } from '../augment/presets.js';
 import {
   batchImages,
   embedImages,
-  getLearningRate,
+  encoderModel,
   makeOptimizer,
-  methodRng,
-  modelState,
-  setLearningRate,
-  trainableVariables,
   twoViews,
   type MethodBaseOptions,
   type MethodBatch,
-  type StepInfo,
   type VisionMethod,
 } from './common.js';
 
@@ -27,28 +32,36 @@ interface ParamGroup {
 }
 
 /**
- * Shared plumbing of the two-view methods: views, the random stream, parameter groups and their LR
- * schedules, the gradient step, state naming and disposal. A subclass states its paper's algorithm in
- * three hooks: `beforeLoss` (momentum update, key forward — no gradient), `loss` (the differentiable
- * part), `afterStep` (queue / bank / EMA update).
+ * Shared plumbing of the two-view methods: views, parameter groups and their LR schedules, the gradient
+ * step, state naming and disposal. A subclass states its paper's algorithm in three hooks: `beforeLoss`
+ * (momentum update, key forward — no gradient), `loss` (the differentiable part), `afterStep` (queue /
+ * bank / EMA update).
+ *
+ * Implements core's `Method`: `step(batch, info)` takes the `StepInfo` that `train()` passes (or
+ * `stepInfo(k, { seed, totalSteps })` in a hand-written loop); the views and every other random draw of a
+ * step come from `info.rng`, the schedules from `info.globalStep` / `info.totalSteps`.
+ *
+ * Ownership: the method owns its encoder, the heads and key/target copies it creates and its optimizers;
+ * `dispose()` frees them all (idempotent).
  */
 export abstract class TwoViewMethod implements VisionMethod {
   abstract readonly name: string;
   readonly encoder: tf.LayersModel;
   protected readonly views: ViewPair;
-  protected readonly rng: Rng;
+  /**
+   * Seeds what the constructor creates (head initialisers, queue / bank rows), in construction order.
+   * Never used by a step: a step draws from `info.rng`.
+   */
+  protected readonly initRng: Rng;
   /** Every model the method owns, by state prefix (online and target copies). */
   protected readonly owned: Record<string, tf.LayersModel> = {};
   protected readonly groups: ParamGroup[] = [];
-  /** Steps taken by this object (used when the loop passes no `info.step`). */
-  protected localStep = 0;
   private disposed = false;
 
   protected constructor(opts: MethodBaseOptions, defaultViews: ViewPair) {
-    if (!(opts?.encoder instanceof tf.LayersModel)) throw new TypeError('options.encoder must be a tf.LayersModel (e.g. smallCnnEncoder())');
-    this.encoder = opts.encoder;
+    this.encoder = encoderModel(opts?.encoder);
     this.views = opts.views ?? defaultViews;
-    this.rng = methodRng(opts.seed);
+    this.initRng = createRng(opts.seed ?? 0);
     this.owned.encoder = this.encoder;
   }
 
@@ -75,7 +88,7 @@ export abstract class TwoViewMethod implements VisionMethod {
   }
 
   /** Work before the loss that needs no gradient (momentum update, keys). Returns tensors to free after the step. */
-  protected beforeLoss(_v1: tf.Tensor4D, _v2: tf.Tensor4D, _info: Required<Pick<StepInfo, 'globalStep'>> & StepInfo): tf.Tensor[] {
+  protected beforeLoss(_v1: tf.Tensor4D, _v2: tf.Tensor4D, _info: StepInfo): tf.Tensor[] {
     return [];
   }
 
@@ -86,30 +99,24 @@ export abstract class TwoViewMethod implements VisionMethod {
   abstract loss(v1: tf.Tensor4D, v2: tf.Tensor4D, batch?: MethodBatch): tf.Scalar;
 
   /** State updates after the optimizer step (queue, bank, EMA). */
-  protected afterStep(_batch: MethodBatch, _info: Required<Pick<StepInfo, 'globalStep'>> & StepInfo): void {}
+  protected afterStep(_batch: MethodBatch, _info: StepInfo): void {}
 
   /** One training step: views → [beforeLoss] → gradients → optimizer(s) → [afterStep]. Returns the loss. */
-  step(batch: MethodBatch, info: StepInfo = {}): tf.Scalar {
+  step(batch: MethodBatch, info: StepInfo): tf.Scalar {
     this.assertAlive();
+    checkStepInfo(this.name, info, this.usesTotalSteps);
     const x = batchImages(batch, this.name);
-    const step = info.globalStep ?? this.localStep;
-    const full = { ...info, globalStep: step };
-    this.applySchedules(step, info.totalSteps);
-    const [v1, v2] = twoViews(this.views, x, info.rng ?? this.rng);
+    this.applySchedules(info.globalStep, info.totalSteps);
+    const [v1, v2] = twoViews(this.views, x, info.rng);
     const extra: tf.Tensor[] = [];
     try {
-      extra.push(...this.beforeLoss(v1, v2, full));
+      extra.push(...this.beforeLoss(v1, v2, info));
       const vars = trainableVariables(...this.groups.flatMap((g) => g.models));
       const { value, grads } = tf.variableGrads(() => this.loss(v1, v2, batch), vars);
-      for (const g of this.groups) {
-        const names = new Set(trainableVariables(...g.models).map((v) => v.name));
-        const mine: tf.NamedTensorMap = {};
-        for (const [k, t] of Object.entries(grads)) if (names.has(k)) mine[k] = t;
-        g.optimizer.applyGradients(mine);
-      }
+      // Each group's optimizer updates its own variables from the one backward pass (SimSiam's predictor keeps a fixed LR).
+      for (const g of this.groups) applyGradientsTo(g.optimizer, grads, trainableVariables(...g.models));
       tf.dispose(Object.values(grads));
-      this.afterStep(batch, full);
-      this.localStep = step + 1;
+      this.afterStep(batch, info);
       return value;
     } finally {
       tf.dispose([v1, v2, ...extra]);
@@ -129,7 +136,7 @@ export abstract class TwoViewMethod implements VisionMethod {
     return embedImages(this.encoder, images);
   }
 
-  /** Extra state (queues, banks, counters) of a subclass. */
+  /** Extra state (queues, banks, fixed constants) of a subclass. */
   protected extraState(): Record<string, tf.Variable> {
     return {};
   }
@@ -158,5 +165,24 @@ export abstract class TwoViewMethod implements VisionMethod {
 
   protected assertAlive(): void {
     if (this.disposed) throw new Error(`${this.name} was disposed`);
+  }
+}
+
+/**
+ * Refuses a step without core's `StepInfo` (there is no private step counter or generator to fall back
+ * on: a resumed run must draw what the uninterrupted one drew), and a scheduled method without `totalSteps`.
+ */
+export function checkStepInfo(method: string, info: StepInfo | undefined, usesTotalSteps: boolean): void {
+  if (info === null || typeof info !== 'object' || !Number.isInteger(info.globalStep) || typeof info.rng?.seed !== 'function') {
+    throw new TypeError(
+      `${method}.step(batch, info): info must be core's StepInfo { epoch, step, globalStep, totalSteps, rng } — train() passes it; ` +
+        'in a hand-written loop use stepInfo(k, { seed, totalSteps }) from @contrastive/core',
+    );
+  }
+  if (usesTotalSteps && info.totalSteps === undefined) {
+    throw new RangeError(
+      `${method}.step: info.totalSteps is undefined, but ${method} schedules its learning rate or momentum over the run; ` +
+        'give train() stepsPerEpoch (totalSteps = epochs × stepsPerEpoch), or stepInfo(k, { totalSteps })',
+    );
   }
 }

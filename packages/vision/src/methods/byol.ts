@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { cosineSchedule, l2Normalize, stopGradient, updateMomentum } from '@contrastive/core';
+import { cosineSchedule, l2Normalize, stopGradient, trainableVariables, updateMomentum, type StepInfo } from '@contrastive/core';
 import { byolViews } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { byolMlp } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { cloneModel, forward, type MethodBaseOptions, type StepInfo } from './common.js';
-import { trainableOf } from './moco.js';
+import { cloneModel, forward, type MethodBaseOptions } from './common.js';
 
 /** Options for {@link BYOL}. */
 export interface BYOLOptions extends MethodBaseOptions {
@@ -13,7 +12,9 @@ export interface BYOLOptions extends MethodBaseOptions {
   projector?: HeadBlock[];
   /** Predictor blocks. Default `byolMlp({ hidden: 2D, out })` back to the projector's width (paper 256→4096→256). */
   predictor?: HeadBlock[];
-  /** τ_base of the EMA schedule. Default 0.99 (paper: 0.996 for 1000 epochs, 0.99 for 100–300). */
+  /** Target EMA rate τ_base (the paper's τ; m₀ of the cosine schedule to 1, as MoCo v3's `momentum`). Default 0.99 (paper: 0.996 for 1000 epochs, 0.99 for 100–300). */
+  momentum?: number;
+  /** @deprecated The same as `momentum` (the paper's τ_base); use `momentum`, the name MoCo's EMA uses too. */
   tauBase?: number;
 }
 
@@ -53,26 +54,27 @@ export class BYOL extends TwoViewMethod {
   readonly predictor: tf.Sequential;
   readonly targetEncoder: tf.LayersModel;
   readonly targetProjector: tf.LayersModel;
-  readonly tauBase: number;
+  /** τ_base: where the cosine EMA schedule starts. */
+  readonly momentum: number;
   /** τ used by the last EMA update. */
-  lastTau = Number.NaN;
+  lastMomentum = Number.NaN;
   private targets: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
   /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1). */
   override get usesTotalSteps(): boolean {
-    return this.tauBase < 1 || super.usesTotalSteps;
+    return this.momentum < 1 || super.usesTotalSteps;
   }
 
   constructor(opts: BYOLOptions) {
     super(opts, byolViews());
-    const { tauBase = 0.99 } = opts;
-    if (!(tauBase >= 0 && tauBase <= 1)) throw new RangeError(`BYOL: tauBase must be in [0, 1], got ${String(tauBase)}`);
-    this.tauBase = tauBase;
+    const momentum = opts.momentum ?? opts.tauBase ?? 0.99;
+    if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`BYOL: momentum must be in [0, 1], got ${String(momentum)}`);
+    this.momentum = momentum;
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
-    this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), { inDim: d, name: 'byol_proj', seed: this.rng.seed() });
+    this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), { inDim: d, name: 'byol_proj', seed: this.initRng.seed() });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? byolMlp({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'byol_pred', seed: this.rng.seed() });
+    this.predictor = buildHead(opts.predictor ?? byolMlp({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'byol_pred', seed: this.initRng.seed() });
     this.targetEncoder = cloneModel(this.encoder);
     this.targetProjector = cloneModel(this.projector);
     Object.assign(this.owned, { projector: this.projector, predictor: this.predictor, target_encoder: this.targetEncoder, target_projector: this.targetProjector });
@@ -99,14 +101,14 @@ export class BYOL extends TwoViewMethod {
     return loss;
   }
 
-  protected override afterStep(_b: unknown, info: StepInfo & { globalStep: number }): void {
+  protected override afterStep(_b: unknown, info: StepInfo): void {
     this.targets = null;
     const total = info.totalSteps ?? 0;
-    this.lastTau = total > 0 ? cosineSchedule({ from: this.tauBase, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.tauBase;
+    this.lastMomentum = total > 0 ? cosineSchedule({ from: this.momentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.momentum;
     updateMomentum(
-      [this.encoder, this.projector].flatMap(trainableOf),
-      [this.targetEncoder, this.targetProjector].flatMap(trainableOf),
-      this.lastTau,
+      trainableVariables(this.encoder, this.projector),
+      trainableVariables(this.targetEncoder, this.targetProjector),
+      this.lastMomentum,
     );
   }
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { infoNCE, l2Normalize, MemoryBank, nceLoss, nceLogZ } from '@contrastive/core';
+import { createRng, infoNCE, l2Normalize, MemoryBank, nceLoss, nceLogZ, type StepInfo } from '@contrastive/core';
 import { mocoV1Views } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { instDiscProjector } from '../heads/presets.js';
-import { TwoViewMethod } from './base.js';
-import { batchIndices, forward, type MethodBaseOptions, type MethodBatch, type StepInfo } from './common.js';
+import { checkStepInfo, TwoViewMethod } from './base.js';
+import { batchIndices, forward, type MethodBaseOptions, type MethodBatch } from './common.js';
 
 /** Options for {@link InstDisc}. */
 export interface InstDiscOptions extends MethodBaseOptions {
@@ -60,9 +60,9 @@ export class InstDisc extends TwoViewMethod {
     this.datasetSize = datasetSize;
     this.k = Math.min(opts.negatives ?? 4096, datasetSize - 1);
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), { inDim: d, name: 'instdisc_proj', seed: this.rng.seed() });
+    this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), { inDim: d, name: 'instdisc_proj', seed: this.initRng.seed() });
     const dim = this.projector.outputs[0]!.shape[1] as number;
-    this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.k, excludePositive: false, seed: this.rng.seed() });
+    this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.k, excludePositive: false, seed: this.initRng.seed() });
     this.logZ = tf.tidy(() => tf.variable(tf.scalar(Number.NaN), false)) as tf.Variable<tf.Rank.R0>;
     this.owned.projector = this.projector;
     this.defaultGroup(opts, [this.encoder, this.projector], false);
@@ -74,10 +74,12 @@ export class InstDisc extends TwoViewMethod {
     return idx;
   }
 
-  override step(batch: MethodBatch, info: StepInfo = {}): tf.Scalar {
+  override step(batch: MethodBatch, info: StepInfo): tf.Scalar {
+    checkStepInfo(this.name, info, this.usesTotalSteps);
     const indices = this.indicesOf(batch);
     this.rowsPos = this.bank.rows(indices);
-    this.rowsNeg = this.bank.sample(this.k, { n: indices.length, rng: info.rng ?? this.rng });
+    // The noise rows are the step's first draw from info.rng, the views the next ones.
+    this.rowsNeg = this.bank.sample(this.k, { n: indices.length, rng: info.rng });
     try {
       return super.step(batch, info);
     } finally {
@@ -88,11 +90,16 @@ export class InstDisc extends TwoViewMethod {
     }
   }
 
+  /**
+   * The loss with the bank as it is. Inside `step` it uses the step's rows; called on its own (tests,
+   * gradient checks) it samples the noise rows from a fixed stream (seed 0), so it is deterministic and
+   * touches no state.
+   */
   loss(v1: tf.Tensor4D, _v2: tf.Tensor4D, batch?: MethodBatch): tf.Scalar {
     const own = !this.rowsPos;
     const indices = own ? this.indicesOf(batch) : null;
     const pos = this.rowsPos ?? this.bank.rows(indices!);
-    const neg = this.rowsNeg ?? this.bank.sample(this.k, { n: indices!.length, rng: this.rng });
+    const neg = this.rowsNeg ?? this.bank.sample(this.k, { n: indices!.length, rng: createRng(0) });
     const f = l2Normalize(forward(this.projector, forward(this.encoder, v1))) as tf.Tensor2D;
     this.features?.dispose();
     this.features = tf.keep(f.clone());

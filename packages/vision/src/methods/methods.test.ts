@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { collapseStd, createRng, initBackend, loadCheckpoint, saveCheckpoint } from '@contrastive/core';
+import { collapseStd, createRng, initBackend, layersEncoder, stepInfo, trainableVariables, type Rng, type StepInfo } from '@contrastive/core';
+import { loadCheckpoint, saveCheckpoint } from '@contrastive/core/node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, METHODS, negativeCosine } from './index.js';
+import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, METHODS, methodRegistry, negativeCosine } from './index.js';
 import type { TwoViewMethod } from './base.js';
-import { trainableOf } from './moco.js';
 import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import { loadIdxDataset } from '../io/idx-dataset.js';
 import { identityViews, images, maxDiff, snapshot, tinyEncoder } from './test-helpers.js';
@@ -33,6 +33,10 @@ const makers: Record<string, () => TwoViewMethod> = {
   instdisc: () => new InstDisc({ encoder: tinyEncoder(), seed: 1, datasetSize: 16, negatives: 8 }),
 };
 void small;
+/** The trainable variables of one model (for `.flatMap`). */
+const trainableOf = (m: tf.LayersModel): tf.Variable[] => trainableVariables(m);
+/** Core's StepInfo of step `globalStep`, with a given generator (what train() passes, with the test's rng). */
+const withRng = (globalStep: number, rng: Rng, totalSteps?: number): StepInfo => ({ ...stepInfo(globalStep, { totalSteps }), rng });
 const batchOf = (x: tf.Tensor4D) => ({ images: x, indices: Int32Array.from({ length: x.shape[0] }, (_, i) => i) });
 
 describe('every method', () => {
@@ -41,7 +45,7 @@ describe('every method', () => {
       const m = make();
       const x = images(8);
       const w0 = snapshot(trainableOf(m.encoder));
-      const loss = m.step(batchOf(x), { globalStep: 0, totalSteps: 4, rng: createRng(2) });
+      const loss = m.step(batchOf(x), withRng(0, createRng(2), 4));
       const value = loss.dataSync()[0]!;
       expect(Number.isFinite(value)).toBe(true);
       const moved = trainableOf(m.encoder).some((v, i) => maxDiff(v, w0[i]!) > 0);
@@ -63,7 +67,7 @@ describe('every method', () => {
     const after = (name: string, totalSteps: number) => {
       const m = makers[name]!();
       const x = images(8);
-      for (const globalStep of [0, 1]) tf.dispose(m.step(batchOf(x), { globalStep, totalSteps, rng: createRng(2 + globalStep) }));
+      for (const globalStep of [0, 1]) tf.dispose(m.step(batchOf(x), withRng(globalStep, createRng(2 + globalStep), totalSteps)));
       const w = snapshot(Object.values(m.stateTensors()));
       const uses = m.usesTotalSteps;
       tf.dispose(x);
@@ -88,14 +92,47 @@ describe('every method', () => {
       m.dispose();
     }
     const enc = tinyEncoder();
-    expect(() => createMethod('swav' as never, { encoder: enc })).toThrow(/method must be one of 'simclr'/);
+    expect(methodRegistry.names()).toEqual([...METHODS]);
+    expect(() => createMethod('swav' as never, { encoder: enc })).toThrow(/unknown vision method 'swav'; valid: 'simclr', 'moco-v1'/);
     enc.dispose();
+  });
+
+  it('implements core\'s Method: info is required (no private fallback), a scheduled method needs totalSteps', () => {
+    const x = images(8);
+    for (const [name, make] of Object.entries(makers)) {
+      const m = make();
+      expect(() => m.step(batchOf(x), undefined as unknown as StepInfo)).toThrow(new RegExp(`${name}.step\\(batch, info\\): info must be core's StepInfo`));
+      expect(() => m.step(batchOf(x), { globalStep: 0 } as unknown as StepInfo)).toThrow(/stepInfo\(k, \{ seed, totalSteps \}\)/);
+      if (m.usesTotalSteps) expect(() => m.step(batchOf(x), stepInfo(0))).toThrow(/info.totalSteps is undefined.*stepsPerEpoch/);
+      else tf.dispose(m.step(batchOf(x), stepInfo(0)));
+      m.dispose();
+      m.dispose(); // idempotent
+    }
+    x.dispose();
+  });
+
+  it("checkpoint names are core's modelState names: the encoder's equal layersEncoder(encoder).stateTensors()", () => {
+    const m = makers['moco-v2']!();
+    const names = Object.keys(m.stateTensors());
+    const encoderNames = Object.keys(layersEncoder(m.encoder).stateTensors());
+    expect(names.slice(0, encoderNames.length)).toEqual(encoderNames);
+    expect(encoderNames[0]).toBe('encoder/000_kernel');
+    expect(names).toContain('key_encoder/000_kernel');
+    m.dispose();
+  });
+
+  it('takes its encoder as a tf.LayersModel or as core\'s layersEncoder, and refuses anything else by name', () => {
+    const tower = layersEncoder(tinyEncoder(), 'tiny');
+    const m = new SimCLR({ encoder: tower, seed: 1 });
+    expect(m.encoder).toBe(tower.model);
+    m.dispose();
+    expect(() => new SimCLR({ encoder: {} as tf.LayersModel })).toThrow(/options.encoder must be a tf.LayersModel .* or layersEncoder\(model\)/);
   });
 
   it('rejects a batch with a wrong channel count, naming the shape', () => {
     const m = makers.simclr!();
     const bad = tf.zeros([4, 8, 8, 2]) as tf.Tensor4D;
-    expect(() => m.step(bad)).toThrow(/simclr.step: batch: images must have 1 or 3 channels.*\[4, 8, 8, 2\]/);
+    expect(() => m.step(bad, stepInfo(0))).toThrow(/simclr.step: batch: images must have 1 or 3 channels.*\[4, 8, 8, 2\]/);
     bad.dispose();
     m.dispose();
   });
@@ -156,11 +193,11 @@ describe('MoCo mechanics', () => {
     const key = () => [m.keyEncoder, m.keyProjector].flatMap(trainableOf);
     const q0 = snapshot(online());
     for (const [i, v] of key().entries()) expect(maxDiff(v, q0[i]!)).toBe(0); // θ_k starts as θ_q
-    tf.dispose(m.step(x));
+    tf.dispose(m.step(x, stepInfo(0)));
     const keys1 = m.encodeKeys(x); // key net unchanged since the step's start: the enqueued keys
     const q1 = snapshot(online());
     const k1 = snapshot(key());
-    tf.dispose(m.step(x));
+    tf.dispose(m.step(x, stepInfo(1)));
     // θ_k2 = 0.9·θ_k1 + 0.1·θ_q1 (θ_q1: online weights before step 2's optimizer update).
     key().forEach((v, i) => {
       const expected = tf.tidy(() => k1[i]!.mul(0.9).add(q1[i]!.mul(0.1)));
@@ -175,7 +212,7 @@ describe('MoCo mechanics', () => {
     expect(maxDiff(next, keys2)).toBeLessThan(1e-5);
     tf.dispose([head, next]);
     expect(maxDiff(keys1, keys2)).toBeGreaterThan(1e-4);
-    tf.dispose(m.step(x)); // wraps: 4 slots at the end, then 4 at the start
+    tf.dispose(m.step(x, stepInfo(2))); // wraps: 4 slots at the end, then 4 at the start
     expect(m.queue.pointer).toBe(4);
     tf.dispose([x, queue, keys1, keys2, ...q0, ...q1, ...k1]);
     m.dispose();
@@ -185,35 +222,35 @@ describe('MoCo mechanics', () => {
     const m = new InstDisc({ encoder: tinyEncoder(), seed: 1, datasetSize: 16, negatives: 8, views: identityViews });
     const x = images(4);
     const bank0 = m.bank.rows(Int32Array.from({ length: 16 }, (_, i) => i));
-    tf.dispose(m.step({ images: x, indices: Int32Array.of(3, 5, 7, 9) }));
+    tf.dispose(m.step({ images: x, indices: Int32Array.of(3, 5, 7, 9) }, stepInfo(0)));
     const bank1 = m.bank.rows(Int32Array.from({ length: 16 }, (_, i) => i));
     const changed = tf.tidy(() => Array.from(bank1.sub(bank0).abs().sum(1).dataSync()).map((v) => v > 1e-6));
     expect(changed.flatMap((c, i) => (c ? [i] : []))).toEqual([3, 5, 7, 9]);
     const logZ = m.stateTensors()['instdisc/logZ']!.dataSync()[0]!;
     expect(Number.isFinite(logZ)).toBe(true);
-    tf.dispose(m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }));
+    tf.dispose(m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }, stepInfo(1)));
     expect(m.stateTensors()['instdisc/logZ']!.dataSync()[0]).toBe(logZ);
-    expect(() => m.step(x)).toThrow(/needs the dataset index/);
+    expect(() => m.step(x, stepInfo(2))).toThrow(/needs the dataset index/);
     tf.dispose([x, bank0, bank1]);
     m.dispose();
   });
 
   it('BYOL: target ← τ·target + (1−τ)·online after the step, τ cosine from τ_base to 1', () => {
-    const m = new BYOL({ encoder: tinyEncoder(), seed: 1, tauBase: 0.5, views: identityViews });
+    const m = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 0.5, views: identityViews });
     const x = images(8);
     const t0 = snapshot([m.targetEncoder, m.targetProjector].flatMap(trainableOf));
-    tf.dispose(m.step(x, { globalStep: 0, totalSteps: 10 }));
-    expect(m.lastTau).toBeCloseTo(0.5, 10);
+    tf.dispose(m.step(x, stepInfo(0, { totalSteps: 10 })));
+    expect(m.lastMomentum).toBeCloseTo(0.5, 10);
     const online = [m.encoder, m.projector].flatMap(trainableOf);
     [m.targetEncoder, m.targetProjector].flatMap(trainableOf).forEach((v, i) => {
       const expected = tf.tidy(() => t0[i]!.mul(0.5).add(online[i]!.mul(0.5)));
       expect(maxDiff(v, expected)).toBeLessThan(1e-6);
       expected.dispose();
     });
-    tf.dispose(m.step(x, { globalStep: 5, totalSteps: 10 }));
-    expect(m.lastTau).toBeCloseTo(0.75, 10);
-    tf.dispose(m.step(x, { globalStep: 10, totalSteps: 10 }));
-    expect(m.lastTau).toBeCloseTo(1, 10);
+    tf.dispose(m.step(x, stepInfo(5, { totalSteps: 10 })));
+    expect(m.lastMomentum).toBeCloseTo(0.75, 10);
+    tf.dispose(m.step(x, stepInfo(10, { totalSteps: 10 })));
+    expect(m.lastMomentum).toBeCloseTo(1, 10);
     tf.dispose([x, ...t0]);
     m.dispose();
   });
@@ -221,9 +258,9 @@ describe('MoCo mechanics', () => {
   it('MoCo v3 momentum follows 1 − ½(1+cos(πt/T))(1−m₀)', () => {
     const m = new MoCoV3({ encoder: tinyEncoder(), seed: 1, momentum: 0.9, views: identityViews });
     const x = images(8);
-    tf.dispose(m.step(x, { globalStep: 0, totalSteps: 4 }));
+    tf.dispose(m.step(x, stepInfo(0, { totalSteps: 4 })));
     expect(m.lastMomentum).toBeCloseTo(0.9, 10);
-    tf.dispose(m.step(x, { globalStep: 2, totalSteps: 4 }));
+    tf.dispose(m.step(x, stepInfo(2, { totalSteps: 4 })));
     expect(m.lastMomentum).toBeCloseTo(0.95, 10);
     x.dispose();
     m.dispose();
@@ -236,7 +273,7 @@ describe('checkpoints', () => {
     try {
       const a = new MoCoV2({ encoder: tinyEncoder(1), seed: 1, queueSize: 16 });
       const x = images(8);
-      for (let s = 0; s < 2; s++) tf.dispose(a.step(x, { globalStep: s, totalSteps: 4 }));
+      for (let s = 0; s < 2; s++) tf.dispose(a.step(x, stepInfo(s, { totalSteps: 4 })));
       await saveCheckpoint(dir, a, { epoch: 1 });
       const b = new MoCoV2({ encoder: tinyEncoder(9), seed: 9, queueSize: 16 });
       const meta = await loadCheckpoint(dir, b);
@@ -259,22 +296,22 @@ describe('checkpoints', () => {
       const opts = { seed: 1, datasetSize: 16, negatives: 8, views: identityViews, objective: 'nce' as const };
       const a = new InstDisc({ ...opts, encoder: tinyEncoder(1) });
       const x = images(4);
-      tf.dispose(a.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }));
+      tf.dispose(a.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }, stepInfo(0)));
       const logZ = a.stateTensors()['instdisc/logZ']!.dataSync()[0]!;
       await saveCheckpoint(dir, a, { epoch: 1 });
       const b = new InstDisc({ ...opts, encoder: tinyEncoder(9) });
       await loadCheckpoint(dir, b);
       const y = images(4, 7);
-      tf.dispose(b.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      tf.dispose(b.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }, stepInfo(1)));
       expect(b.stateTensors()['instdisc/logZ']!.dataSync()[0]).toBe(logZ);
       // A fresh method on the same batch fixes a different Z, so the equality above is not a coincidence.
       const c = new InstDisc({ ...opts, encoder: tinyEncoder(9) });
-      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }, stepInfo(1)));
       expect(Math.abs(c.stateTensors()['instdisc/logZ']!.dataSync()[0]! - logZ)).toBeGreaterThan(1e-3);
       // Loading into an instance that has already fixed its own Z: the next step uses the loaded one.
       await loadCheckpoint(dir, c);
       const [la, lc] = [a, c].map((m) => {
-        const l = m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }, { rng: createRng(5) });
+        const l = m.step({ images: x, indices: Int32Array.of(0, 1, 2, 3) }, withRng(1, createRng(5)));
         const v = l.dataSync()[0]!;
         l.dispose();
         return v;
@@ -286,7 +323,7 @@ describe('checkpoints', () => {
       await saveCheckpoint(join(dir, 'unset'), fresh, { epoch: 0 });
       await loadCheckpoint(join(dir, 'unset'), c);
       expect(Number.isNaN(c.stateTensors()['instdisc/logZ']!.dataSync()[0])).toBe(true);
-      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }));
+      tf.dispose(c.step({ images: y, indices: Int32Array.of(8, 9, 10, 11) }, stepInfo(2)));
       expect(Number.isFinite(c.stateTensors()['instdisc/logZ']!.dataSync()[0])).toBe(true);
       tf.dispose([x, y]);
       [a, b, c, fresh].forEach((m) => m.dispose());
@@ -309,7 +346,7 @@ describe('a short run on a tiny subset', () => {
     const losses: number[] = [];
     const rng = createRng(5);
     for (let s = 0; s < 16; s++) {
-      const l = m.step(data, { globalStep: s, rng });
+      const l = m.step(data, withRng(s, rng));
       losses.push(l.dataSync()[0]!);
       l.dispose();
     }

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { cosineSchedule, infoNCE, stopGradient, updateMomentum } from '@contrastive/core';
+import { cosineSchedule, infoNCE, stopGradient, trainableVariables, updateMomentum, type StepInfo } from '@contrastive/core';
 import { mocoV3Views } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { mocoV3Predictor, mocoV3Projector } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { cloneModel, forward, type MethodBaseOptions, type StepInfo } from './common.js';
-import { trainableOf } from './moco.js';
+import { cloneModel, forward, type MethodBaseOptions } from './common.js';
 
 /** Options for {@link MoCoV3}. */
 export interface MoCoV3Options extends MethodBaseOptions {
@@ -65,9 +64,9 @@ export class MoCoV3 extends TwoViewMethod {
     this.baseMomentum = momentum;
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
-    this.projector = buildHead(opts.projector ?? mocoV3Projector({ hidden: 2 * d, out }), { inDim: d, name: 'mocov3_proj', seed: this.rng.seed() });
+    this.projector = buildHead(opts.projector ?? mocoV3Projector({ hidden: 2 * d, out }), { inDim: d, name: 'mocov3_proj', seed: this.initRng.seed() });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? mocoV3Predictor({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'mocov3_pred', seed: this.rng.seed() });
+    this.predictor = buildHead(opts.predictor ?? mocoV3Predictor({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'mocov3_pred', seed: this.initRng.seed() });
     this.keyEncoder = cloneModel(this.encoder);
     this.keyProjector = cloneModel(this.projector);
     Object.assign(this.owned, { projector: this.projector, predictor: this.predictor, key_encoder: this.keyEncoder, key_projector: this.keyProjector });
@@ -79,10 +78,10 @@ export class MoCoV3 extends TwoViewMethod {
     return tf.tidy(() => forward(this.keyProjector, forward(this.keyEncoder, x)));
   }
 
-  protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo & { globalStep: number }): tf.Tensor[] {
+  protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo): tf.Tensor[] {
     const total = info.totalSteps ?? 0;
     this.lastMomentum = total > 0 ? cosineSchedule({ from: this.baseMomentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.baseMomentum;
-    updateMomentum([this.encoder, this.projector].flatMap(trainableOf), [this.keyEncoder, this.keyProjector].flatMap(trainableOf), this.lastMomentum);
+    updateMomentum(trainableVariables(this.encoder, this.projector), trainableVariables(this.keyEncoder, this.keyProjector), this.lastMomentum);
     this.keys = [this.encodeKeys(v1), this.encodeKeys(v2)];
     return this.keys;
   }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { infoNCE, l2Normalize, MoCoQueue, stopGradient, updateMomentum } from '@contrastive/core';
+import { infoNCE, l2Normalize, MoCoQueue, stopGradient, trainableVariables, updateMomentum, type StepInfo } from '@contrastive/core';
 import { mocoV1Views, mocoV2Views, type ViewPair } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { mocoV1Projector, mocoV2Projector } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { cloneModel, type MethodBaseOptions, type StepInfo } from './common.js';
+import { cloneModel, type MethodBaseOptions } from './common.js';
 import { groupedForward } from './shuffle-bn.js';
 
 /** Options for {@link MoCo} (v1 defaults; {@link MoCoV2} changes head, τ, views and LR schedule). */
@@ -61,12 +61,12 @@ export class MoCo extends TwoViewMethod {
     this.bnGroups = bnGroups;
     this.shuffleBn = shuffleBn;
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? defaults.projector(d), { inDim: d, name: 'moco_proj', seed: this.rng.seed() });
+    this.projector = buildHead(opts.projector ?? defaults.projector(d), { inDim: d, name: 'moco_proj', seed: this.initRng.seed() });
     // θ_k starts as a copy of θ_q.
     this.keyEncoder = cloneModel(this.encoder);
     this.keyProjector = cloneModel(this.projector);
     const dim = this.projector.outputs[0]!.shape[1] as number;
-    this.queue = new MoCoQueue({ size: queueSize, dim, seed: this.rng.seed() });
+    this.queue = new MoCoQueue({ size: queueSize, dim, seed: this.initRng.seed() });
     Object.assign(this.owned, { projector: this.projector, key_encoder: this.keyEncoder, key_projector: this.keyProjector });
     this.defaultGroup(opts, [this.encoder, this.projector], cosineLr);
   }
@@ -77,8 +77,8 @@ export class MoCo extends TwoViewMethod {
   }
 
   protected override beforeLoss(_v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo): tf.Tensor[] {
-    updateMomentum([this.encoder, this.projector].flatMap(trainableOf), [this.keyEncoder, this.keyProjector].flatMap(trainableOf), this.momentum);
-    const perm = this.shuffleBn ? (info.rng ?? this.rng).permutation(v2.shape[0]) : undefined;
+    updateMomentum(trainableVariables(this.encoder, this.projector), trainableVariables(this.keyEncoder, this.keyProjector), this.momentum);
+    const perm = this.shuffleBn ? info.rng.permutation(v2.shape[0]) : undefined;
     this.keys = this.encodeKeys(v2, perm);
     return [this.keys];
   }
@@ -106,11 +106,6 @@ export class MoCo extends TwoViewMethod {
   protected override disposeExtra(): void {
     this.queue.dispose();
   }
-}
-
-/** Trainable tf.Variables of a model, in layer order. */
-export function trainableOf(m: tf.LayersModel): tf.Variable[] {
-  return m.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
 const MOCO_V1 = { views: mocoV1Views(), projector: (d: number) => mocoV1Projector({ out: Math.min(128, d) }), temperature: 0.07, cosineLr: false };

@@ -1,50 +1,63 @@
+import { createRegistry, type Registry } from '@contrastive/core';
+import { BYOL, type BYOLOptions } from './byol.js';
 import type { MethodBaseOptions, VisionMethod } from './common.js';
-import { BYOL } from './byol.js';
 import { InstDisc } from './instdisc.js';
-import { MoCoV1, MoCoV2 } from './moco.js';
-import { MoCoV3 } from './moco-v3.js';
-import { SimCLR } from './simclr.js';
-import { SimSiam } from './simsiam.js';
+import { MoCoV1, MoCoV2, type MoCoOptions } from './moco.js';
+import { MoCoV3, type MoCoV3Options } from './moco-v3.js';
+import { SimCLR, type SimCLROptions } from './simclr.js';
+import { SimSiam, type SimSiamOptions } from './simsiam.js';
 
-/** Method names the CLI and {@link createMethod} accept. */
+/** Method names the CLI and {@link createMethod} accept, in registration order. */
 export const METHODS = ['simclr', 'moco-v1', 'moco-v2', 'moco-v3', 'byol', 'simsiam', 'instdisc'] as const;
 export type MethodName = (typeof METHODS)[number];
 
-/** Options of {@link createMethod}: the common ones plus what some methods need. */
-export interface CreateMethodOptions extends MethodBaseOptions {
-  /** Training-set size (InstDisc's memory bank; caps the MoCo queue). */
+/**
+ * Options of {@link createMethod}: the common ones plus each method's own. An option a method does not have
+ * is ignored by it (e.g. `queueSize` for SimCLR); every other default is the class's (its paper's) — this
+ * project's small-image settings are the `*-small` recipes in `recipes.ts`.
+ */
+export interface CreateMethodOptions
+  extends MethodBaseOptions,
+    Pick<SimCLROptions, 'projector' | 'temperature'>,
+    Pick<MoCoOptions, 'queueSize' | 'bnGroups' | 'shuffleBn' | 'cosineLr'>,
+    Pick<MoCoV3Options, 'predictor' | 'momentum'>,
+    Pick<BYOLOptions, 'predictor'>,
+    Pick<SimSiamOptions, 'predictor'> {
+  /** Training-set size: InstDisc's memory bank has one row per image (required for `'instdisc'`). */
   datasetSize?: number;
-  /** Temperature override (each method's default otherwise). */
-  temperature?: number;
+  /** InstDisc: k, noise rows per image (paper 4096, capped at n − 1). */
+  negatives?: number;
   /** InstDisc objective, `'nce'` (paper, the class default) or `'softmax'`. */
   objective?: 'nce' | 'softmax';
+  /** InstDisc bank momentum. Default 0.5. */
+  bankMomentum?: number;
 }
 
-/** Builds a method by name with its paper defaults; unknown names throw with the valid list. */
-export function createMethod(name: MethodName, opts: CreateMethodOptions): VisionMethod {
-  const { datasetSize, temperature, objective, ...base } = opts;
-  const t = temperature === undefined ? {} : { temperature };
-  switch (name) {
-    case 'simclr':
-      return new SimCLR({ ...base, ...t });
-    case 'moco-v1':
-    case 'moco-v2': {
-      // K ≤ n: a queue longer than the dataset would hold stale copies of the same images as negatives.
-      const queueSize = datasetSize ? Math.min(4096, Math.max(1, datasetSize - (datasetSize % 256 || 0))) : 4096;
-      return name === 'moco-v1' ? new MoCoV1({ ...base, ...t, queueSize }) : new MoCoV2({ ...base, ...t, queueSize });
-    }
-    case 'moco-v3':
-      return new MoCoV3({ ...base, ...t });
-    case 'byol':
-      return new BYOL(base);
-    case 'simsiam':
-      return new SimSiam(base);
-    case 'instdisc':
+const FACTORIES: Record<MethodName, { create: (options: CreateMethodOptions) => VisionMethod; description: string }> = {
+  simclr: { create: (o) => new SimCLR(o), description: 'SimCLR (Chen et al. 2020): NT-Xent over two views, MLP projector' },
+  'moco-v1': { create: (o) => new MoCoV1(o), description: 'MoCo v1 (He et al. 2020): momentum key encoder + queue, linear head, τ 0.07' },
+  'moco-v2': { create: (o) => new MoCoV2(o), description: 'MoCo v2 (Chen et al. 2020): MoCo + MLP head, τ 0.2, blur, cosine LR' },
+  'moco-v3': { create: (o) => new MoCoV3(o), description: 'MoCo v3 (Chen, Xie & He 2021): no queue, predictor, symmetric in-batch InfoNCE' },
+  byol: { create: (o) => new BYOL(o), description: 'BYOL (Grill et al. 2020): predictor + EMA target, no negatives' },
+  simsiam: { create: (o) => new SimSiam(o), description: 'SimSiam (Chen & He 2021): predictor + stop-gradient, no EMA, no negatives' },
+  instdisc: {
+    create: ({ datasetSize, ...o }) => {
       if (!datasetSize) throw new RangeError('instdisc needs datasetSize (the number of training images, one memory-bank row each)');
-      // k = 1024 rather than the paper's 4096: per-query negatives are [N, k, D], and at N = 256,
-      // k = 4096 (D = 128) the wasm backend ran out of its 32-bit heap ("memory access out of bounds").
-      return new InstDisc({ ...base, ...t, datasetSize, negatives: Math.min(1024, datasetSize - 1), ...(objective ? { objective } : {}) });
-    default:
-      throw new RangeError(`method must be one of ${METHODS.map((m) => `'${m}'`).join(', ')}, got '${String(name)}'`);
-  }
+      return new InstDisc({ ...o, datasetSize });
+    },
+    description: 'InstDisc (Wu et al. 2018): memory bank + NCE (or softmax) instance discrimination',
+  },
+};
+
+/** The vision methods by name (core's `createRegistry`): `methodRegistry.register(name, factory)` adds your own. */
+export const methodRegistry: Registry<CreateMethodOptions, VisionMethod> = createRegistry('vision method', FACTORIES);
+
+/**
+ * Builds a method by name with its paper defaults (the class defaults) and `options` over them; unknown
+ * names throw with the valid list. The method owns `options.encoder` (and a given optimizer) from then on.
+ *
+ * @example const method = createMethod('moco-v2', { encoder: smallCnnEncoder({ inputShape: [28, 28, 1] }), queueSize: 2048 });
+ */
+export function createMethod(name: MethodName | (string & {}), options: CreateMethodOptions): VisionMethod {
+  return methodRegistry.create(name, options);
 }

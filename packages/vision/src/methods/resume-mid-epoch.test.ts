@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, train, type TrainCallbacks } from '@contrastive/core';
+import { initBackend, type TrainCallbacks } from '@contrastive/core';
+import { train } from '@contrastive/core/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam } from './index.js';
 import type { TwoViewMethod } from './base.js';
@@ -65,14 +66,13 @@ async function run(name: string, dir: string, opts: { resume?: boolean; callback
       epochs,
       stepsPerEpoch,
       seed: 3,
-      state: m,
+      method: m,
       checkpointDir: dir,
       checkpointEverySteps: 3,
       resume: opts.resume,
       callbacks: opts.callbacks,
       progress: false,
       batches: (_e, rng) => imageBatches(dataset(), { batchSize: 6, rng, dropLast: true }),
-      step: (batch, info) => m.step(batch, { ...info, totalSteps: epochs * stepsPerEpoch }),
     });
     const state = Object.fromEntries(Object.entries(m.stateTensors()).map(([k, v]) => [k, Array.from(v.dataSync())]));
     return { losses: result.losses, state };

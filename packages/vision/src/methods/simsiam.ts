@@ -44,9 +44,9 @@ export class SimSiam extends TwoViewMethod {
   constructor(opts: SimSiamOptions) {
     super(opts, mocoV2Views());
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? simsiamProjector({ hidden: d, out: d }), { inDim: d, name: 'simsiam_proj', seed: this.rng.seed() });
+    this.projector = buildHead(opts.projector ?? simsiamProjector({ hidden: d, out: d }), { inDim: d, name: 'simsiam_proj', seed: this.initRng.seed() });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? simsiamPredictor({ hidden: Math.max(8, Math.round(pd / 4)), out: pd }), { inDim: pd, name: 'simsiam_pred', seed: this.rng.seed() });
+    this.predictor = buildHead(opts.predictor ?? simsiamPredictor({ hidden: Math.max(8, Math.round(pd / 4)), out: pd }), { inDim: pd, name: 'simsiam_pred', seed: this.initRng.seed() });
     Object.assign(this.owned, { projector: this.projector, predictor: this.predictor });
     this.addGroup('optimizer', makeOptimizer(opts), [this.encoder, this.projector], opts.cosineLr ?? true);
     this.addGroup('predictor_optimizer', makeOptimizer({ ...opts, optimizer: undefined }), [this.predictor], false);
