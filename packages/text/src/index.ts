@@ -1,9 +1,11 @@
-// @contrastive/text public API: re-exports by name live in each folder's index.
+// @contrastive/text public API — browser-safe: no `node:` module is reachable from here. Reading and
+// writing files (tokenizer and model folders, corpora, WordNet, frozen ONNX models) is in
+// '@contrastive/text/node'; the CLI is `contrastive-text`. Re-exports by name live in each folder's index.
 export * from './tokenize/index.js';
 export * from './encoders/index.js';
-export * from './frozen/index.js';
 export * from './augment/index.js';
 export * from './methods/index.js';
 export * from './eval/index.js';
 export * from './data/index.js';
-export { main } from './cli/main.js';
+export { RECIPES, findTextRecipe } from './recipes.js';
+export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

@@ -1,7 +1,7 @@
 import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
-import { loadWordNet } from '../data/wordnet.js';
+import { loadWordNet } from '../data/wordnet-files.js';
 import { crop, reorder, spanDeletion, synonymReplacement, textView, wordDeletion } from './token-level.js';
 
 const text = 'the quick brown fox jumps over the lazy dog near the river bank';

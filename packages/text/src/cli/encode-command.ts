@@ -1,50 +1,57 @@
 import { createWriteStream } from 'node:fs';
+import { boolFlag, formatHelp, intFlag, requiredFlag, startCommand, stringFlag, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { readCorpus } from '../data/corpus.js';
 import { disposeEncoder } from '../frozen/load-encoder.js';
-import { num, optStr, parseFlags, str } from './args.js';
-import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAG_SPEC } from './model-flags.js';
-import { progressBar } from './progress.js';
+import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAGS } from './model-flags.js';
+import { encodeProgress } from './tasks.js';
+import { TOOL } from './tool.js';
 
-export const ENCODE_HELP = `contrastive-text encode — embed texts with a saved encoder
+const SPEC = {
+  ...MODEL_FLAGS,
+  input: { type: 'string' },
+  output: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'no-normalize': { type: 'boolean' },
+} as const satisfies FlagSpec;
 
-  --checkpoint DIR           a folder written by 'train', any HF BERT folder with model.safetensors and
-                             tokenizer.json, or a frozen ONNX folder (config.json, tokenizer.json,
-                             onnx/model.onnx) run by onnxruntime
-  --input FILE               one text per line, or JSONL with "text"
-  --output FILE              JSONL {"text","embedding"} (default: stdout)
-  --batch-size N             default 32
-  --pooling cls|cls-mlp|mean default: the pooling saved with the model, else cls
-  --no-normalize             keep raw (not L2-normalised) vectors
-  ${MODEL_FLAG_HELP.runtime}
-  ${MODEL_FLAG_HELP.dtype}
-  --backend NAME             tfjs only: tensorflow|wasm|cpu
-  --help`;
+export const ENCODE_HELP = formatHelp({
+  tool: TOOL,
+  command: 'encode',
+  summary: 'embed texts with a saved encoder (JSONL on stdout)',
+  usage: 'encode --checkpoint DIR --input FILE [--output FILE]',
+  flags: [
+    ...MODEL_FLAG_HELP.slice(0, 1),
+    { name: 'input', arg: 'FILE', help: 'one text per line, or JSONL with "text"' },
+    { name: 'output', arg: 'FILE', help: 'write the JSONL {"text","embedding"} lines here', default: 'stdout' },
+    { name: 'batch-size', arg: 'N', help: 'texts per forward pass', default: '32' },
+    { name: 'no-normalize', help: 'keep raw (not L2-normalised) vectors' },
+    ...MODEL_FLAG_HELP.slice(1),
+  ],
+  details: 'stdout carries only the JSONL lines (one per input text, in order); logs go to stderr.',
+  examples: [`${TOOL} encode --checkpoint runs/consert-seed0 --input texts.txt > vectors.jsonl`],
+});
 
-const SPEC = { ...MODEL_FLAG_SPEC, input: 'string', output: 'string', 'batch-size': 'string', 'no-normalize': 'boolean', help: 'boolean' } as const;
-
-export async function encodeCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const f = parseFlags(argv, SPEC);
-  if (f.help) {
-    out(ENCODE_HELP);
-    return;
-  }
-  const texts = readCorpus(str(f, 'input'));
-  const batchSize = num(f, 'batch-size', 32, { int: true, min: 1 });
-  const { loaded } = await loadModelFromFlags(f);
-  const bar = progressBar('encode', texts.length);
-  let vecs: Float32Array[];
+export async function encodeCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, ENCODE_HELP, io);
+  if (!ctx) return 0;
+  const texts = readCorpus(requiredFlag(ctx.values, 'input'));
+  const batchSize = intFlag(ctx.values, 'batch-size', 1) ?? 32;
+  const file = stringFlag(ctx.values, 'output');
+  const { loaded } = await loadModelFromFlags(ctx.values, ctx.log);
+  const bar = encodeProgress('encode', texts.length, ctx.progress);
+  let vectors: Float32Array[];
   try {
-    vecs = await loaded.encoder.encode(texts, { batchSize, normalize: !f['no-normalize'], onProgress: (d) => bar.update(d) });
+    vectors = await loaded.encoder.encode(texts, { batchSize, normalize: !boolFlag(ctx.values, 'no-normalize'), onProgress: (d) => bar.update(d), warn: ctx.log });
   } finally {
-    bar.stop();
+    bar.end();
     await disposeEncoder(loaded);
   }
-  const file = optStr(f, 'output');
   const stream = file ? createWriteStream(file) : null;
   texts.forEach((text, i) => {
-    const line = JSON.stringify({ text, embedding: Array.from(vecs[i]!, (v) => Math.round(v * 1e6) / 1e6) });
+    const line = JSON.stringify({ text, embedding: Array.from(vectors[i]!, (v) => Math.round(v * 1e6) / 1e6) });
     if (stream) stream.write(`${line}\n`);
-    else out(line);
+    else io.out(line);
   });
   if (stream) await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return 0;
 }

@@ -1,47 +1,65 @@
-import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
+import { formatHelp, oneOfFlag, requiredFlag, startCommand, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { disposeEncoder } from '../frozen/load-encoder.js';
-import { optStr, parseFlags, str } from './args.js';
-import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAG_SPEC } from './model-flags.js';
-import { describeMetrics, loadTask } from './tasks.js';
+import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAGS } from './model-flags.js';
+import { describeMetrics, loadTask, TASKS } from './tasks.js';
+import type { Task, TaskMetrics } from './tasks.js';
+import { TOOL } from './tool.js';
 
-export const EVAL_HELP = `contrastive-text eval — evaluate a saved encoder against BM25
+const SPEC = { ...MODEL_FLAGS, task: { type: 'string' }, pairs: { type: 'string' }, json: { type: 'boolean' } } as const satisfies FlagSpec;
 
-  --checkpoint DIR           a folder written by 'train', any HF BERT folder with model.safetensors and
-                             tokenizer.json, or a frozen ONNX folder (config.json, tokenizer.json,
-                             onnx/model.onnx) run by onnxruntime — e.g. a pretrained baseline
-  --task retrieval|sts       default: from --pairs' extension (.jsonl retrieval, .tsv sts)
-  --pairs FILE               retrieval: JSONL {"query","document"}; sts: TSV sentence1<TAB>sentence2<TAB>score
-  --pooling cls|cls-mlp|mean default: the pooling saved with the model, else cls
-  ${MODEL_FLAG_HELP.runtime}
-  ${MODEL_FLAG_HELP.dtype}
-  --backend NAME             tfjs only: tensorflow|wasm|cpu
-  --json                     print one JSON line {"task","runtime","backend","seconds","trained","bm25"}
-  --help`;
+export const EVAL_HELP = formatHelp({
+  tool: TOOL,
+  command: 'eval',
+  summary: 'evaluate a saved encoder against BM25',
+  usage: 'eval --checkpoint DIR --pairs FILE [--task retrieval|sts] [--json]',
+  flags: [
+    ...MODEL_FLAG_HELP.slice(0, 1),
+    { name: 'pairs', arg: 'FILE', help: 'retrieval: JSONL {"query","document"}; sts: TSV sentence1<TAB>sentence2<TAB>score' },
+    { name: 'task', arg: 'NAME', help: 'retrieval | sts', default: "from --pairs' extension (.jsonl retrieval, .tsv sts)" },
+    ...MODEL_FLAG_HELP.slice(1),
+    { name: 'json', help: 'print only one JSON line {"task","runtime","backend","seconds","checkpoint","metrics","baselines":{"bm25"}} on stdout (logs go to stderr)' },
+  ],
+  examples: [`${TOOL} eval --checkpoint runs/consert-seed0 --pairs data/wordnet/pairs.jsonl --json`],
+});
 
-const SPEC = { ...MODEL_FLAG_SPEC, task: 'string', pairs: 'string', json: 'boolean', help: 'boolean' } as const;
+/** What `eval --json` prints: the scores of the encoder (`metrics`) beside BM25's (`baselines.bm25`), as in the train summary. */
+export interface EvalReport {
+  task: Task;
+  runtime: 'tfjs' | 'onnx';
+  backend: string;
+  seconds: number;
+  /** The model folder that was scored. */
+  checkpoint: string;
+  metrics: TaskMetrics;
+  baselines: { bm25: TaskMetrics };
+}
 
-export async function evalCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const f = parseFlags(argv, SPEC);
-  if (f.help) {
-    out(EVAL_HELP);
-    return;
-  }
-  str(f, 'checkpoint');
-  const task = loadTask(str(f, 'pairs'), optStr(f, 'task'));
-  const start = performance.now();
-  const { loaded, backend, pooling } = await loadModelFromFlags(f);
-  let trained;
+export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, EVAL_HELP, io);
+  if (!ctx) return 0;
+  requiredFlag(ctx.values, 'checkpoint', 'a run folder or a model folder');
+  const task = loadTask(requiredFlag(ctx.values, 'pairs'), oneOfFlag(ctx.values, 'task', TASKS), { progress: ctx.progress });
+  const { loaded, backend, pooling, dir } = await loadModelFromFlags(ctx.values, ctx.log);
+  let metrics: TaskMetrics;
   try {
-    // The tasks only call `encode`, which both encoders offer with the same signature.
-    trained = await task.run(loaded.encoder as SentenceEncoder, 'encoder', pooling);
+    metrics = await task.run(loaded.encoder, 'encoder', pooling);
   } finally {
     await disposeEncoder(loaded);
   }
   const bm25 = task.bm25();
-  const seconds = Math.round((performance.now() - start) / 100) / 10;
-  if (f.json) out(JSON.stringify({ task: task.task, runtime: loaded.runtime, backend, seconds, trained, bm25 }));
+  const report: EvalReport = {
+    task: task.task,
+    runtime: loaded.runtime,
+    backend,
+    seconds: Math.round((performance.now() - ctx.started) / 100) / 10,
+    checkpoint: dir,
+    metrics,
+    baselines: { bm25 },
+  };
+  if (ctx.json) io.out(JSON.stringify(report));
   else {
-    out(`encoder  ${describeMetrics(trained)}`);
-    out(`bm25     ${describeMetrics(bm25)}`);
+    io.out(`encoder  ${describeMetrics(metrics)}`);
+    io.out(`bm25     ${describeMetrics(bm25)}`);
   }
+  return 0;
 }

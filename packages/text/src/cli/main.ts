@@ -1,67 +1,34 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { UsageError } from './args.js';
-import { ENCODE_HELP, encodeCommand } from './encode-command.js';
-import { EVAL_HELP, evalCommand } from './eval-command.js';
-import { TRAIN_HELP, trainCommand } from './train-command.js';
-import { WORDNET_HELP, wordnetCommand } from './wordnet-command.js';
+import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
+import { encodeCommand } from './encode-command.js';
+import { evalCommand } from './eval-command.js';
+import { TOOL, VERSION } from './tool.js';
+import { trainCommand } from './train-command.js';
+import { wordnetCommand } from './wordnet-command.js';
 
-const HELP = `contrastive-text — SimCSE / ConSERT sentence encoders on TensorFlow.js
+/**
+ * The `contrastive-text` CLI on core's toolkit: resolves to the exit code, never rejects. Results go to
+ * `io.out` (stdout), every log line to `io.err` (stderr).
+ *
+ * @example await main(['train', '--method', 'consert', '--corpus', 'corpus.txt', '--json']);
+ */
+export const main = defineCli({
+  tool: TOOL,
+  version: VERSION,
+  summary: 'SimCSE / ConSERT sentence encoders on TensorFlow.js',
+  commands: {
+    train: { summary: 'train a sentence encoder (simcse | simcse-sup | consert) into a run folder', run: trainCommand },
+    eval: { summary: 'score a saved encoder (a run folder, a HF BERT folder or a frozen ONNX folder) against BM25', run: evalCommand },
+    encode: { summary: 'embed texts with a saved encoder (JSONL on stdout)', run: encodeCommand },
+    'wordnet-data': { summary: 'write a WordNet training corpus and a held-out retrieval task', run: wordnetCommand },
+  },
+  details: 'Models and tokenizers are read from local folders only; nothing is downloaded.',
+  examples: [
+    `${TOOL} wordnet-data --out data/wordnet`,
+    `${TOOL} train --method consert --corpus data/wordnet/corpus.txt --eval-pairs data/wordnet/pairs.jsonl --pooling mean --out runs/consert --json | jq .metrics`,
+    `${TOOL} eval --checkpoint runs/consert --pairs data/wordnet/pairs.jsonl`,
+    `${TOOL} encode --checkpoint runs/consert --input texts.txt > vectors.jsonl`,
+  ],
+});
 
-usage:
-  contrastive-text train  --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] ...
-  contrastive-text eval   --checkpoint DIR --task retrieval|sts --pairs FILE [--json]
-  contrastive-text encode --checkpoint DIR --input FILE [--output FILE]
-  contrastive-text wordnet-data --out DIR [--eval-size N] [--max-train N]
-  contrastive-text <command> --help
-
-Models and tokenizers are read from local folders only; nothing is downloaded.`;
-
-const COMMANDS: Record<string, { run: (argv: string[], out: (l: string) => void) => Promise<void>; help: string }> = {
-  train: { run: trainCommand, help: TRAIN_HELP },
-  eval: { run: evalCommand, help: EVAL_HELP },
-  encode: { run: encodeCommand, help: ENCODE_HELP },
-  'wordnet-data': { run: wordnetCommand, help: WORDNET_HELP },
-};
-
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    out(HELP);
-    return cmd === undefined ? 2 : 0;
-  }
-  const c = COMMANDS[cmd];
-  if (!c) {
-    process.stderr.write(`unknown command '${cmd}' (expected ${Object.keys(COMMANDS).join(', ')})\n\n${HELP}\n`);
-    return 2;
-  }
-  try {
-    await c.run(rest, out);
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n\n${c.help}\n`);
-      return 2;
-    }
-    process.stderr.write(`error: ${(e as Error).message}\n`);
-    return 1;
-  }
-}
-
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (isEntryModule(import.meta.url)) void runMain(main);

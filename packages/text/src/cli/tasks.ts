@@ -1,21 +1,19 @@
+import { ProgressBar } from '@contrastive/core';
+import { UsageError } from '@contrastive/core/cli';
 import { readRetrievalPairs, readStsPairs } from '../data/corpus.js';
-import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { evaluateRetrieval, evaluateRetrievalBm25, evaluateSts, evaluateStsBm25 } from '../eval/evaluate.js';
-import { progressBar } from './progress.js';
-import { UsageError } from './args.js';
+import type { TextEmbedder } from '../encoders/sentence-encoder.js';
 
 export type Task = 'retrieval' | 'sts';
+export const TASKS: readonly Task[] = ['retrieval', 'sts'];
 
-/** Retrieval metrics (without counts) or STS Spearman: what the `--json` line reports per system. */
+/** Retrieval metrics (without counts) or STS Spearman: what the summary reports per system. */
 export type TaskMetrics = { recallAt1: number; recallAt10: number; mrrAt10: number } | { spearman: number };
 
 /** `retrieval` for `.jsonl`/`.json`, `sts` for `.tsv`, unless `--task` says otherwise. */
-export function taskOf(file: string, explicit?: string): Task {
-  if (explicit !== undefined) {
-    if (explicit !== 'retrieval' && explicit !== 'sts') throw new UsageError(`--task must be retrieval or sts, got '${explicit}'`);
-    return explicit;
-  }
+export function taskOf(file: string, explicit?: Task): Task {
+  if (explicit !== undefined) return explicit;
   if (/\.tsv$/i.test(file)) return 'sts';
   if (/\.jsonl?$/i.test(file)) return 'retrieval';
   throw new UsageError(`cannot tell the task of ${file}: use .jsonl (retrieval) or .tsv (sts), or pass --task`);
@@ -24,11 +22,30 @@ export function taskOf(file: string, explicit?: string): Task {
 /** A loaded evaluation task: run it on an encoder, or on BM25. */
 export interface EvalTask {
   task: Task;
-  run(encoder: SentenceEncoder, label: string, pooling?: Pooling): Promise<TaskMetrics>;
+  run(encoder: TextEmbedder, label: string, pooling?: Pooling): Promise<TaskMetrics>;
   bm25(): TaskMetrics;
 }
 
-export function loadTask(file: string, explicit?: string): EvalTask {
+/**
+ * `encode` progress on core's bar (stderr; redrawn on a TTY, a plain line at most once a minute otherwise),
+ * or nothing with `--no-progress`.
+ */
+export function encodeProgress(label: string, total: number, enabled: boolean): { update(done: number): void; end(): void } {
+  if (!enabled) return { update: () => {}, end: () => {} };
+  const bar = new ProgressBar(process.stderr);
+  const started = performance.now();
+  return {
+    update(done) {
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: total, stepsPerSecond: rate, unit: 'texts', etaSeconds: rate > 0 ? (total - done) / rate : undefined }, done === total);
+    },
+    end: () => bar.newline(),
+  };
+}
+
+/** Loads `--pairs`/`--eval-pairs`: STS (TSV) or retrieval (JSONL) pairs, scored on an encoder and on BM25. */
+export function loadTask(file: string, explicit: Task | undefined, options: { progress: boolean }): EvalTask {
   const task = taskOf(file, explicit);
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
   if (task === 'sts') {
@@ -48,11 +65,15 @@ export function loadTask(file: string, explicit?: string): EvalTask {
   return {
     task,
     run: async (enc, label, pooling) => {
-      const bar = progressBar(`eval ${label}`, 100);
+      let bar: ReturnType<typeof encodeProgress> | undefined;
       try {
-        return pick(await evaluateRetrieval(enc, pairs, { pooling, onProgress: (d, t) => bar.update(Math.round((100 * d) / t)) }));
+        const onProgress = (done: number, total: number): void => {
+          bar ??= encodeProgress(`eval ${label}`, total, options.progress);
+          bar.update(done);
+        };
+        return pick(await evaluateRetrieval(enc, pairs, { pooling, onProgress }));
       } finally {
-        bar.stop();
+        bar?.end();
       }
     },
     bm25: () => pick(evaluateRetrievalBm25(pairs)),

@@ -1,75 +1,131 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { initBackend, train } from '@contrastive/core';
-import type { AdamW, Rng } from '@contrastive/core';
+import { initBackend } from '@contrastive/core';
+import type { Rng } from '@contrastive/core';
+import {
+  checkResumeFlag,
+  COMMON_FLAGS,
+  emitSummary,
+  formatHelp,
+  intFlag,
+  numFlag,
+  oneOfFlag,
+  prepareRunFolder,
+  readCommonFlags,
+  readRunConfig,
+  requiredFlag,
+  runPaths,
+  startCommand,
+  stringFlag,
+  UsageError,
+  writeRunConfig,
+  writeSummary,
+  type CliIo,
+  type FlagSpec,
+  type FlagValues,
+  type RunSummary,
+} from '@contrastive/core/cli';
+import { train } from '@contrastive/core/node';
 import { readCorpus, readTriplets } from '../data/corpus.js';
-import type { Triplet } from '../data/corpus.js';
-import { BertEncoder } from '../encoders/bert.js';
-import { bertConfig } from '../encoders/bert-config.js';
+import type { Triplet } from '../data/parse-corpus.js';
+import { BERT_PRESETS, bertConfig } from '../encoders/bert-config.js';
 import type { BertPreset } from '../encoders/bert-config.js';
+import { BertEncoder } from '../encoders/bert.js';
+import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
+import { saveSentenceEncoder } from '../encoders/sentence-encoder-files.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
-import { CONSERT_OPTIMIZER, ConSERT, parseConsertView } from '../methods/consert.js';
-import type { ConsertView } from '../methods/consert.js';
-import { SIMCSE_OPTIMIZER, SimCSE } from '../methods/simcse.js';
-import { SupervisedSimCSE } from '../methods/simcse-supervised.js';
+import { createMethod, METHODS, TEXT_METHOD_INPUTS } from '../methods/registry.js';
+import type { TextBatch, TextMethodConfig, TextMethodName } from '../methods/registry.js';
 import type { TextMethod } from '../methods/text-method.js';
-import { buildWordPieceTokenizer } from '../tokenize/build-wordpiece.js';
+import { findTextRecipe, RECIPES } from '../recipes.js';
+import type { TextRecipe } from '../recipes.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
-import type { TokenBatch } from '../tokenize/load-tokenizer.js';
-import { num, oneOf, optStr, parseFlags, str, UsageError } from './args.js';
-import { describeMetrics, loadTask } from './tasks.js';
-import type { TaskMetrics } from './tasks.js';
-
-export const TRAIN_HELP = `contrastive-text train — train a sentence encoder with SimCSE or ConSERT
-
-  --method simcse|simcse-sup|consert   (required)
-  --corpus FILE        one passage per line, or JSONL with "text"; simcse-sup: JSONL {"text","positive","negative"}
-  --model DIR          start from a Hugging Face BERT folder (config.json, model.safetensors, tokenizer.json)
-  --config tiny|small  train from scratch (BERT-tiny L2/H128 or BERT-mini L4/H256). Default tiny
-  --vocab-from FILE    build the WordPiece vocabulary from this file (default: the corpus)
-  --vocab-size N       default 8000
-  --eval-pairs FILE    evaluate before/after training and BM25: .jsonl {"query","document"} (retrieval) or .tsv (STS)
-  --task retrieval|sts override the task inferred from --eval-pairs' extension
-  --out DIR            where the trained encoder is saved (HF folder). Default ./contrastive-text-model
-  --epochs N           default 1          --batch-size N   default 64     --max-length N  default 32
-  --lr X               peak AdamW rate. Default 3e-5 with --model, 5e-4 from scratch
-  --weight-decay X     AdamW decoupled weight decay (never on biases/LayerNorm). Default: simcse/simcse-sup 0
-                       (HF Trainer), consert 0.01 (sentence-transformers)
-  --warmup-ratio X     linear warm-up share of all steps, then linear decay to 0 (HF get_linear_schedule_with_warmup).
-                       Default: simcse/simcse-sup 0, consert 0.1
-  --max-grad-norm X    clip the global gradient norm before each update (0 = off). Default 1 (both codebases)
-  --temperature X      default: method's (simcse 0.05, consert 0.1)
-  --hard-negative-weight X   simcse-sup logit offset on the own hard negative. Default 0
-  --views A,B          consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)
-  --pooling cls|cls-mlp|mean|last2avg   pooling in training and at test. Default: the method's (simcse cls-mlp in
-                       training, cls at test; simcse-sup cls-mlp; consert mean in training, last2avg = mean of the
-                       last two layers at test). From scratch, mean is far easier to train than cls
-  --dropout X          BERT hidden/attention dropout for a fresh model. Default 0.1
-  --steps-per-epoch N  cap the steps per epoch
-  --seed N             default 0
-  --checkpoint-dir DIR save checkpoints there at every epoch end and every --checkpoint-every steps
-  --checkpoint-every N steps between the checkpoints saved inside an epoch, so an interrupted long epoch
-                       resumes part-way (default 100 with --checkpoint-dir; 0 = at epoch ends only)
-  --resume             continue from the checkpoint in --checkpoint-dir (same flags; a run killed
-                       mid-epoch continues at the saved step)
-  --backend NAME       tensorflow|wasm|cpu (default: best available; env CONTRASTIVE_BACKEND)
-  --json               print one final JSON line with the metrics
-  --help`;
+import type { TextTokenizer } from '../tokenize/text-tokenizer.js';
+import { buildWordPieceTokenizer } from '../tokenize/write-wordpiece.js';
+import { parseConsertViews } from './consert-views.js';
+import { describeMetrics, loadTask, TASKS } from './tasks.js';
+import type { Task, TaskMetrics } from './tasks.js';
+import { TOOL, VERSION } from './tool.js';
 
 const SPEC = {
-  method: 'string', corpus: 'string', model: 'string', config: 'string', 'vocab-from': 'string', 'vocab-size': 'string',
-  'eval-pairs': 'string', task: 'string', out: 'string', epochs: 'string', 'batch-size': 'string', 'max-length': 'string',
-  lr: 'string', 'weight-decay': 'string', 'warmup-ratio': 'string', 'max-grad-norm': 'string', temperature: 'string', 'hard-negative-weight': 'string', views: 'string', dropout: 'string',
-  'steps-per-epoch': 'string', pooling: 'string', seed: 'string', 'checkpoint-dir': 'string', 'checkpoint-every': 'string', resume: 'boolean', backend: 'string',
-  json: 'boolean', help: 'boolean',
-} as const;
+  ...COMMON_FLAGS,
+  method: { type: 'string' },
+  recipe: { type: 'string' },
+  corpus: { type: 'string' },
+  model: { type: 'string' },
+  config: { type: 'string' },
+  'vocab-from': { type: 'string' },
+  'vocab-size': { type: 'string' },
+  'eval-pairs': { type: 'string' },
+  task: { type: 'string' },
+  'max-length': { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'warmup-ratio': { type: 'string' },
+  'max-grad-norm': { type: 'string' },
+  temperature: { type: 'string' },
+  'hard-negative-weight': { type: 'string' },
+  views: { type: 'string' },
+  pooling: { type: 'string' },
+  dropout: { type: 'string' },
+  'steps-per-epoch': { type: 'string' },
+} as const satisfies FlagSpec;
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a BERT-base step on 2 cores takes seconds. */
 const DEFAULT_CHECKPOINT_EVERY = 100;
+
+/** The corpus-built tokenizer of a from-scratch run, inside the run folder (so `--resume` reuses it). */
+const TOKENIZER_DIR = 'tokenizer';
+
+export const TRAIN_HELP = formatHelp({
+  tool: TOOL,
+  command: 'train',
+  summary: 'train a sentence encoder with SimCSE or ConSERT',
+  usage: 'train --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]',
+  flags: [
+    { name: 'method', arg: 'NAME', help: `${METHODS.join(' | ')} (required)` },
+    { name: 'recipe', arg: 'NAME', help: `defaults to start from: ${RECIPES.map((r) => r.name).join(', ')}`, default: '<method>-tiny, or <method>-finetune with --model' },
+    { name: 'corpus', arg: 'FILE', help: 'one passage per line, or JSONL with "text"; simcse-sup: JSONL {"text","positive","negative"}' },
+    { name: 'model', arg: 'DIR', help: 'start from a Hugging Face BERT folder (config.json, model.safetensors, tokenizer.json)' },
+    { name: 'config', arg: 'NAME', help: 'train from scratch: tiny (BERT-tiny L2/H128) | small (BERT-mini L4/H256)', default: 'tiny' },
+    { name: 'vocab-from', arg: 'FILE', help: 'build the WordPiece vocabulary from this file', default: 'the corpus' },
+    { name: 'vocab-size', arg: 'N', help: 'WordPiece vocabulary size of a fresh model', default: '8000' },
+    { name: 'eval-pairs', arg: 'FILE', help: 'evaluate before/after training and BM25: .jsonl {"query","document"} (retrieval) or .tsv (STS)' },
+    { name: 'task', arg: 'NAME', help: "retrieval | sts: override the task inferred from --eval-pairs' extension" },
+    { name: 'max-length', arg: 'N', help: 'tokens per text including [CLS]/[SEP]; longer texts are truncated', default: '32' },
+    { name: 'weight-decay', arg: 'X', help: 'AdamW decoupled weight decay (never on biases/LayerNorm)', default: 'simcse/simcse-sup 0 (HF Trainer), consert 0.01 (sentence-transformers)' },
+    {
+      name: 'warmup-ratio',
+      arg: 'X',
+      help: 'linear warm-up share of all steps, then linear decay to 0 (HF get_linear_schedule_with_warmup)',
+      default: 'simcse/simcse-sup 0, consert 0.1',
+    },
+    { name: 'max-grad-norm', arg: 'X', help: 'clip the global gradient norm before each update (0 = off)', default: '1 (both codebases)' },
+    { name: 'temperature', arg: 'X', help: 'loss temperature τ', default: "the method's (simcse 0.05, consert 0.1)" },
+    { name: 'hard-negative-weight', arg: 'X', help: 'simcse-sup logit offset on the own hard negative', default: '0' },
+    { name: 'views', arg: 'A,B', help: 'consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)' },
+    {
+      name: 'pooling',
+      arg: 'NAME',
+      help:
+        "cls | cls-mlp | mean | last2avg, in training and at test. Default: the method's (simcse cls-mlp in training, cls at test; " +
+        'simcse-sup cls-mlp; consert mean in training, last2avg = mean of the last two layers at test). From scratch, mean is far easier to train than cls',
+    },
+    { name: 'dropout', arg: 'X', help: 'BERT hidden/attention dropout of a fresh model', default: '0.1' },
+    { name: 'steps-per-epoch', arg: 'N', help: 'cap the steps per epoch' },
+  ],
+  includeCommon: true,
+  commonDefaults: { epochs: "the recipe's (1)", 'batch-size': "the recipe's (64)", lr: "peak AdamW rate; the recipe's (5e-4 from scratch, 3e-5 with --model)", 'checkpoint-every': String(DEFAULT_CHECKPOINT_EVERY), out: 'runs/<method>-seed<seed>' },
+  details:
+    'The run folder (--out) holds run.json, checkpoint/, model/ (the trained encoder as a Hugging Face folder with its tokenizer and ' +
+    'contrastive.json), tokenizer/ (from-scratch runs), losses.csv, loss-curve.png and summary.json. Models and tokenizers are ' +
+    'read from local folders only; nothing is downloaded.',
+  examples: [
+    `${TOOL} train --method consert --corpus data/wordnet/corpus.txt --eval-pairs data/wordnet/pairs.jsonl --pooling mean --out runs/consert`,
+    `${TOOL} train --method consert --corpus data/wordnet/corpus.txt --out runs/consert --resume`,
+  ],
+});
 
 /** Number of batches {@link chunks} yields for `n` items (a last batch of < 2 items is dropped). */
 export function batchesPerEpoch(n: number, batchSize: number): number {
@@ -85,143 +141,267 @@ function* chunks<T>(items: readonly T[], batchSize: number, rng: Rng): Generator
   }
 }
 
-export async function trainCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const f = parseFlags(argv, SPEC);
-  if (f.help) {
-    out(TRAIN_HELP);
-    return;
-  }
-  const method = oneOf(f, 'method', ['simcse', 'simcse-sup', 'consert'] as const, str(f, 'method') as 'simcse');
-  const corpusFile = str(f, 'corpus');
-  const modelDir = optStr(f, 'model');
-  if (modelDir && f.config) throw new UsageError('--model and --config are exclusive');
-  const preset = oneOf(f, 'config', ['tiny', 'small'] as const, 'tiny') as BertPreset;
-  const epochs = num(f, 'epochs', 1, { int: true, min: 1 });
-  const batchSize = num(f, 'batch-size', 64, { int: true, min: 2 });
-  const maxLength = num(f, 'max-length', 32, { int: true, min: 4 });
-  const seed = num(f, 'seed', 0, { int: true });
-  const lr = num(f, 'lr', modelDir ? 3e-5 : 5e-4, { min: 0 });
-  // Undefined = the method's default (simcse 0 / 0, consert 0.01 / 0.1).
-  const weightDecay = f['weight-decay'] === undefined ? undefined : num(f, 'weight-decay', 0, { min: 0 });
-  const warmupRatio = f['warmup-ratio'] === undefined ? undefined : num(f, 'warmup-ratio', 0, { min: 0 });
-  if (warmupRatio !== undefined && warmupRatio > 1) throw new UsageError(`--warmup-ratio must be in [0, 1], got '${String(f['warmup-ratio'])}'`);
-  const maxGradNorm = f['max-grad-norm'] === undefined ? undefined : num(f, 'max-grad-norm', 1, { min: 0 });
-  const outDir = str(f, 'out', './contrastive-text-model');
-  const evalFile = optStr(f, 'eval-pairs');
-  const checkpointDir = optStr(f, 'checkpoint-dir');
-  if (!checkpointDir && f['checkpoint-every'] !== undefined) throw new UsageError('--checkpoint-every needs --checkpoint-dir');
-  if (!checkpointDir && f.resume === true) throw new UsageError('--resume needs --checkpoint-dir (the folder of the run to continue)');
-  const checkpointEvery = num(f, 'checkpoint-every', DEFAULT_CHECKPOINT_EVERY, { int: true, min: 0 });
-  const backend = await initBackend({ backend: optStr(f, 'backend') as 'cpu' | 'wasm' | 'tensorflow' | undefined });
-  const log = (m: string) => process.stderr.write(`${m}\n`);
+/** Everything that shapes a training run, as run.json records it (what `--resume` rebuilds from). */
+export interface TextTrainConfig {
+  method: TextMethodName;
+  recipe: string;
+  corpus: string;
+  /** A pretrained Hugging Face BERT folder, or absent for a fresh model. */
+  model?: string;
+  preset?: BertPreset;
+  vocabFrom?: string;
+  vocabSize?: number;
+  dropout?: number;
+  maxLength: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  weightDecay?: number;
+  warmupRatio?: number;
+  maxGradNorm?: number;
+  temperature?: number;
+  hardNegativeWeight?: number;
+  /** `--views` as given (`feature-cutoff:0.2,token-shuffle`). */
+  views?: string;
+  pooling?: Pooling;
+  stepsPerEpoch?: number;
+  seed: number;
+  limit?: number;
+}
 
-  // 1. Data.
-  const triplets: Triplet[] | null = method === 'simcse-sup' ? readTriplets(corpusFile) : null;
-  const texts = triplets ? triplets.flatMap((t) => [t.text, t.positive, t.negative]) : readCorpus(corpusFile);
-  const evalTask = evalFile ? loadTask(evalFile, optStr(f, 'task')) : null;
+/** Flags that shape the run → their run.json key: with `--resume` a given one must equal the recorded value. */
+const RUN_SHAPING_FLAGS: readonly (readonly [string, keyof TextTrainConfig])[] = [
+  ['method', 'method'], ['recipe', 'recipe'], ['corpus', 'corpus'], ['model', 'model'], ['config', 'preset'],
+  ['vocab-from', 'vocabFrom'], ['vocab-size', 'vocabSize'], ['dropout', 'dropout'], ['max-length', 'maxLength'],
+  ['epochs', 'epochs'], ['batch-size', 'batchSize'], ['lr', 'learningRate'], ['weight-decay', 'weightDecay'],
+  ['warmup-ratio', 'warmupRatio'], ['max-grad-norm', 'maxGradNorm'], ['temperature', 'temperature'],
+  ['hard-negative-weight', 'hardNegativeWeight'], ['views', 'views'], ['pooling', 'pooling'],
+  ['steps-per-epoch', 'stepsPerEpoch'], ['seed', 'seed'], ['limit', 'limit'],
+];
 
-  // 2. Tokenizer + encoder: pretrained folder, or a vocabulary built from the corpus and a fresh BERT.
-  let encoder: SentenceEncoder;
-  const poolingFlag = f.pooling === undefined ? undefined : oneOf(f, 'pooling', POOLINGS, 'mean');
-  const testPooling: Pooling = poolingFlag ?? (method === 'simcse' ? 'cls' : method === 'simcse-sup' ? 'cls-mlp' : 'last2avg');
-  if (modelDir) {
-    encoder = await SentenceEncoder.load(modelDir, { pooling: testPooling, maxLength });
-  } else {
-    const vocabFile = optStr(f, 'vocab-from');
-    const vocabTexts = vocabFile ? readCorpus(vocabFile) : texts;
-    const tokDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'contrastive-text-')), 'tokenizer');
-    const vocab = buildWordPieceTokenizer(tokDir, vocabTexts, { vocabSize: num(f, 'vocab-size', 8000, { int: true, min: 16 }) });
-    const tokenizer = await loadTokenizer(tokDir);
-    const dropout = num(f, 'dropout', 0.1, { min: 0 });
-    const config = bertConfig(preset, vocab.length, { maxPositions: Math.max(64, maxLength), hiddenDropout: dropout, attentionDropout: dropout });
-    encoder = new SentenceEncoder(new BertEncoder(config, { seed }), tokenizer, { pooling: testPooling, maxLength, tokenizerDir: tokDir });
-    log(`built a ${vocab.length}-token WordPiece vocabulary from ${vocabFile ?? corpusFile}; fresh BERT-${preset}`);
-  }
-  const bert = encoder.bert;
+/** Drops `undefined` entries (run.json and option objects carry only what was set). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
 
-  // 3. Baselines before training.
-  let untrained: TaskMetrics | undefined;
-  let bm25: TaskMetrics | undefined;
-  if (evalTask) {
-    bm25 = evalTask.bm25();
-    log(`bm25       ${describeMetrics(bm25)}`);
-    untrained = await evalTask.run(encoder, 'untrained');
-    log(`untrained  ${describeMetrics(untrained)}`);
-  }
-
-  // 4. Method, with AdamW and the linear warm-up/decay schedule over the whole run.
-  const temperature = f.temperature === undefined ? undefined : num(f, 'temperature', 0, { min: 1e-6 });
-  const stepsPerEpoch = f['steps-per-epoch'] === undefined ? undefined : num(f, 'steps-per-epoch', 1, { int: true, min: 1 });
-  const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, batchSize), stepsPerEpoch ?? Infinity);
-  if (perEpoch < 1) throw new UsageError(`--corpus ${corpusFile} has fewer than 2 training items: nothing to train on`);
-  const optimizer = { learningRate: lr, weightDecay, warmupRatio, maxGradNorm, totalSteps: perEpoch * epochs, seed };
-  let m: TextMethod<TokenBatch> | TextMethod<{ anchor: TokenBatch; positive: TokenBatch; negative: TokenBatch }>;
-  if (method === 'simcse') {
-    m = new SimCSE(bert, { ...optimizer, temperature, trainPooling: poolingFlag, testPooling: poolingFlag });
-  }
-  else if (method === 'simcse-sup') {
-    m = new SupervisedSimCSE(bert, { ...optimizer, temperature, pooling: poolingFlag, hardNegativeWeight: num(f, 'hard-negative-weight', 0) });
-  } else {
-    const views = optStr(f, 'views')?.split(',').map(parseConsertView) as [ConsertView, ConsertView] | undefined;
-    if (views && views.length !== 2) throw new UsageError(`--views needs exactly two views, got ${views.length}`);
-    m = new ConSERT(bert, { ...optimizer, temperature, views, pooling: poolingFlag, testPooling: poolingFlag });
-  }
-  const quiet = { maxLength, warn: () => {} };
-  const tok = (b: string[]) => encoder.tokenizer.encodeBatch(b, quiet);
-  const truncated = texts.filter((t) => encoder.tokenizer.encode(t).length > maxLength).length;
-  if (truncated > 0) log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${maxLength} tokens and are truncated`);
-
-  const adamw = m.optimizers().optimizer as AdamW;
-  log(`AdamW: peak lr ${lr}, weight decay ${adamw.weightDecay}, gradient-norm clip ${adamw.globalClipNorm ?? 'off'}, ${perEpoch * epochs} steps with linear warm-up (ratio ${warmupRatio ?? (method === 'consert' ? CONSERT_OPTIMIZER : SIMCSE_OPTIMIZER).warmupRatio}) and decay`);
-
-  // 5. Train with core's loop (progress bar, checkpoints, resume).
-  // On an error (e.g. a kill signal's exception, bad data mid-run) the method's and encoder's tensors are freed.
-  let result: Awaited<ReturnType<typeof train>>;
+/** The recipe named by `--recipe`, else `<method>-tiny` (from scratch) or `<method>-finetune` (`--model`). */
+function recipeOf(values: FlagValues, method: TextMethodName, pretrained: boolean): TextRecipe {
+  const name = stringFlag(values, 'recipe') ?? `${method}-${pretrained ? 'finetune' : 'tiny'}`;
+  let recipe: TextRecipe;
   try {
-    result = await train<unknown>({
-      step: (batch, info) => (m as TextMethod<unknown>).step(batch, info),
+    recipe = findTextRecipe(name);
+  } catch (e) {
+    throw new UsageError(`--recipe: ${(e as Error).message}`);
+  }
+  if (recipe.method !== method) throw new UsageError(`--recipe ${name} is a ${recipe.method} recipe, not ${method}`);
+  return recipe;
+}
+
+/** The run's configuration from the flags over the recipe. */
+function configFromFlags(values: FlagValues): { config: TextTrainConfig; common: ReturnType<typeof readCommonFlags> } {
+  requiredFlag(values, 'method', METHODS.join(', '));
+  const method = oneOfFlag(values, 'method', METHODS)!;
+  const corpus = requiredFlag(values, 'corpus');
+  const model = stringFlag(values, 'model');
+  if (model !== undefined && values.config !== undefined) throw new UsageError('--model and --config are exclusive');
+  const recipe = recipeOf(values, method, model !== undefined);
+  const common = readCommonFlags(values, {
+    epochs: recipe.training.epochs,
+    batchSize: recipe.training.batchSize,
+    lr: recipe.options.learningRate ?? 5e-4,
+    outPrefix: method,
+    checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
+  });
+  const views = stringFlag(values, 'views');
+  if (views !== undefined) parseConsertViews(views);
+  const scratch = model === undefined ? (recipe.model ?? { preset: 'tiny' as const, vocabSize: 8000, dropout: 0.1 }) : undefined;
+  const config: TextTrainConfig = defined({
+    method,
+    recipe: recipe.name,
+    corpus,
+    model,
+    preset: scratch ? (oneOfFlag(values, 'config', Object.keys(BERT_PRESETS) as BertPreset[]) ?? scratch.preset) : undefined,
+    vocabFrom: stringFlag(values, 'vocab-from'),
+    vocabSize: scratch ? (intFlag(values, 'vocab-size', 16) ?? scratch.vocabSize) : undefined,
+    dropout: scratch ? (numFlag(values, 'dropout', { min: 0 }) ?? scratch.dropout) : undefined,
+    maxLength: intFlag(values, 'max-length', 4) ?? recipe.training.maxLength,
+    epochs: common.epochs,
+    batchSize: common.batchSize,
+    learningRate: common.learningRate,
+    weightDecay: numFlag(values, 'weight-decay', { min: 0 }),
+    warmupRatio: numFlag(values, 'warmup-ratio', { min: 0, max: 1 }),
+    maxGradNorm: numFlag(values, 'max-grad-norm', { min: 0 }),
+    temperature: numFlag(values, 'temperature'),
+    hardNegativeWeight: numFlag(values, 'hard-negative-weight', { min: Number.NEGATIVE_INFINITY }),
+    views,
+    pooling: oneOfFlag(values, 'pooling', POOLINGS),
+    stepsPerEpoch: intFlag(values, 'steps-per-epoch', 1),
+    seed: common.seed,
+    limit: common.limit,
+  });
+  return { config, common };
+}
+
+/** The method options of a run: the recipe's, then the run's flags. */
+function methodOptions(config: TextTrainConfig): TextMethodConfig {
+  const recipe = findTextRecipe(config.recipe);
+  return defined({
+    ...recipe.options,
+    learningRate: config.learningRate,
+    weightDecay: config.weightDecay,
+    warmupRatio: config.warmupRatio,
+    maxGradNorm: config.maxGradNorm,
+    temperature: config.temperature,
+    hardNegativeWeight: config.hardNegativeWeight,
+    views: config.views === undefined ? undefined : parseConsertViews(config.views),
+    pooling: config.pooling,
+  });
+}
+
+/** The tokenizer and the BERT of a run: a pretrained folder, or a corpus-built vocabulary (kept in the run folder) and a fresh BERT. */
+async function buildModel(config: TextTrainConfig, texts: readonly string[], out: string, log: (line: string) => void): Promise<{ tokenizer: TextTokenizer; tokenizerDir: string; bert: BertEncoder; maxLength: number }> {
+  if (config.model !== undefined) {
+    const tokenizer = await loadTokenizer(config.model);
+    const bert = loadBertCheckpoint(config.model, { warn: log });
+    return { tokenizer, tokenizerDir: config.model, bert, maxLength: Math.min(config.maxLength, bert.config.maxPositions) };
+  }
+  const tokenizerDir = path.join(out, TOKENIZER_DIR);
+  if (!existsSync(path.join(tokenizerDir, 'tokenizer.json'))) {
+    const vocab = buildWordPieceTokenizer(tokenizerDir, config.vocabFrom ? readCorpus(config.vocabFrom) : texts, { vocabSize: config.vocabSize });
+    log(`built a ${vocab.length}-token WordPiece vocabulary from ${config.vocabFrom ?? config.corpus}; fresh BERT-${config.preset}`);
+  }
+  const tokenizer = await loadTokenizer(tokenizerDir);
+  const dropout = config.dropout ?? 0.1;
+  const bertCfg = bertConfig(config.preset ?? 'tiny', tokenizer.vocabSize, { maxPositions: Math.max(64, config.maxLength), hiddenDropout: dropout, attentionDropout: dropout });
+  return { tokenizer, tokenizerDir, bert: new BertEncoder(bertCfg, { seed: config.seed }), maxLength: config.maxLength };
+}
+
+export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, TRAIN_HELP, io);
+  if (!ctx) return 0;
+  const { log } = ctx;
+  const flags = configFromFlags(ctx.values);
+  const { common } = flags;
+  const out = common.out!;
+  const paths = runPaths(out);
+  const evalFile = stringFlag(ctx.values, 'eval-pairs');
+  const evalTaskName = oneOfFlag<Task>(ctx.values, 'task', TASKS);
+
+  // 1. With --resume the run is rebuilt from run.json (flags given must agree with it); checked before anything runs.
+  let config = flags.config;
+  if (common.resume) {
+    await prepareRunFolder(out, { tool: TOOL, resume: true, overwrite: false, extraFiles: [TOKENIZER_DIR] });
+    const record = await readRunConfig<TextTrainConfig>(out, 'out', { tool: TOOL });
+    for (const [flag, key] of RUN_SHAPING_FLAGS) {
+      if (ctx.values[flag] !== undefined) checkResumeFlag(out, flag, flags.config[key], record.config[key]);
+    }
+    config = record.config;
+  }
+
+  // 2. Data (read and checked before the run folder is touched).
+  const inputs = TEXT_METHOD_INPUTS[config.method];
+  const triplets: Triplet[] | null = inputs === 'triplets' ? readTriplets(config.corpus).slice(0, config.limit) : null;
+  const texts = triplets ? triplets.flatMap((t) => [t.text, t.positive, t.negative]) : readCorpus(config.corpus).slice(0, config.limit);
+  const evalTask = evalFile ? loadTask(evalFile, evalTaskName, { progress: ctx.progress }) : null;
+  const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, config.batchSize), config.stepsPerEpoch ?? Infinity);
+  if (perEpoch < 1) throw new UsageError(`--corpus ${config.corpus} has fewer than 2 training items: nothing to train on`);
+
+  // 3. The run folder: a non-empty --out that is not this run is refused here, before any training.
+  if (!common.resume) {
+    await prepareRunFolder(out, { tool: TOOL, resume: false, overwrite: common.overwrite, extraFiles: [TOKENIZER_DIR] });
+    await writeRunConfig(out, { tool: TOOL, version: VERSION, domain: 'text', method: config.method, createdAt: new Date().toISOString(), config });
+  }
+  const backend = await initBackend({ ...(common.backend === undefined ? {} : { backend: common.backend }), log });
+
+  // 4. Tokenizer + BERT, then the method, which owns the BERT from here on.
+  const model = await buildModel(config, texts, out, log);
+  let method: TextMethod<TextBatch>;
+  try {
+    method = createMethod(config.method, { encoder: model.bert, ...methodOptions(config) });
+  } catch (e) {
+    model.bert.dispose();
+    throw e;
+  }
+  try {
+    const encoder = new SentenceEncoder(model.bert, model.tokenizer, { pooling: method.testPooling, maxLength: model.maxLength, tokenizerDir: model.tokenizerDir });
+    const quiet = { maxLength: model.maxLength, warn: () => {} };
+    const tokenize = (b: string[]) => model.tokenizer.encodeBatch(b, quiet);
+    const truncated = texts.filter((t) => model.tokenizer.encode(t).length > model.maxLength).length;
+    if (truncated > 0) log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${model.maxLength} tokens and are truncated`);
+
+    // 5. Baselines before training.
+    let untrained: TaskMetrics | undefined;
+    let bm25: TaskMetrics | undefined;
+    if (evalTask) {
+      bm25 = evalTask.bm25();
+      log(`bm25       ${describeMetrics(bm25)}`);
+      untrained = await evalTask.run(encoder, 'untrained');
+      log(`untrained  ${describeMetrics(untrained)}`);
+    }
+
+    const settings = method.optimizerSettings;
+    if (settings) {
+      const clip = settings.maxGradNorm > 0 ? settings.maxGradNorm : 'off';
+      log(`AdamW: peak lr ${settings.learningRate}, weight decay ${settings.weightDecay}, gradient-norm clip ${clip}, ${perEpoch * config.epochs} steps with linear warm-up (ratio ${settings.warmupRatio}) and decay`);
+    }
+
+    // 6. Train with core's loop: progress bar, checkpoints in checkpoint/, losses.csv, loss-curve.png, resume.
+    const result = await train<TextBatch>({
+      method,
       batches: (_epoch, rng) =>
         triplets
           ? (function* () {
-              for (const c of chunks(triplets, batchSize, rng)) {
-                yield { anchor: tok(c.map((t) => t.text)), positive: tok(c.map((t) => t.positive)), negative: tok(c.map((t) => t.negative)) };
+              for (const c of chunks(triplets, config.batchSize, rng)) {
+                yield { anchor: tokenize(c.map((t) => t.text)), positive: tokenize(c.map((t) => t.positive)), negative: tokenize(c.map((t) => t.negative)) };
               }
             })()
           : (function* () {
-              for (const c of chunks(texts, batchSize, rng)) yield tok(c);
+              for (const c of chunks(texts, config.batchSize, rng)) yield tokenize(c);
             })(),
-      epochs,
-      stepsPerEpoch,
-      seed,
-      state: m,
-      checkpointDir,
-      checkpointEverySteps: checkpointDir && checkpointEvery > 0 ? checkpointEvery : undefined,
-      resume: f.resume === true,
-      progress: true,
+      epochs: config.epochs,
+      stepsPerEpoch: perEpoch,
+      seed: config.seed,
+      checkpointDir: paths.checkpoint,
+      ...(common.checkpointEvery ? { checkpointEverySteps: common.checkpointEvery } : {}),
+      resume: common.resume,
+      progress: ctx.progress,
       log,
+      lossCurvePath: paths.lossCurve,
+      lossLogPath: paths.losses,
+      lossCurveTitle: `${config.method} training loss`,
       // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
-      callbacks: process.stderr.isTTY ? [] : [{ onStepEnd: (g, l) => { if ((g + 1) % 25 === 0) log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`); } }],
+      callbacks: process.stderr.isTTY || !ctx.progress ? [] : [{ onStepEnd: (g, l) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)) }],
     });
     log(`trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`);
-  } catch (err) {
-    m.dispose();
-    encoder.dispose();
-    throw err;
-  }
-  m.dispose();
 
-  // 6. Save and evaluate.
-  await encoder.save(outDir);
-  log(`saved the encoder to ${outDir} (pooling ${testPooling})`);
-  let trained: TaskMetrics | undefined;
-  if (evalTask) {
-    trained = await evalTask.run(encoder, 'trained');
-    log(`trained    ${describeMetrics(trained)}`);
+    // 7. Save the encoder (before the method, which owns the BERT, is disposed), then score it.
+    await saveSentenceEncoder(encoder, paths.model);
+    log(`saved the encoder to ${paths.model} (pooling ${method.testPooling})`);
+    let trained: TaskMetrics | undefined;
+    if (evalTask) {
+      trained = await evalTask.run(encoder, 'trained');
+      log(`trained    ${describeMetrics(trained)}`);
+    }
+
+    const summary: RunSummary = {
+      method: config.method,
+      domain: 'text',
+      seed: config.seed,
+      epochs: result.epochs,
+      steps: result.globalStep,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: result.seconds,
+      backend,
+      out,
+      finalLoss: result.epochLosses.at(-1) ?? null,
+      metrics: { ...trained },
+      baselines: defined({ untrained, bm25 }) as Record<string, Record<string, number>>,
+    };
+    const written = await writeSummary(out, summary);
+    emitSummary(written.summary, io, { json: ctx.json });
+    if (written.nonFinite.length > 0) throw new Error(`non-finite ${written.nonFinite.join(', ')}; see ${written.path}`);
+    return 0;
+  } finally {
+    method.dispose();
   }
-  encoder.dispose();
-  if (f.json) {
-    out(JSON.stringify({ method, seconds: Math.round(result.seconds * 10) / 10, backend, task: evalTask?.task, steps: result.globalStep, finalLoss: result.epochLosses.at(-1), trained, untrained, bm25 }));
-  }
-  if (tf.memory().numTensors > 0 && process.env.CONTRASTIVE_DEBUG) log(`tensors alive at exit: ${tf.memory().numTensors}`);
-  if (!existsSync(outDir)) throw new Error(`failed to write ${outDir}`);
 }

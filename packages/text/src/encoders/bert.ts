@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@contrastive/core';
-import { validateBertConfig } from './bert-config.js';
+import type { Encoder, Rng } from '@contrastive/core';
+import type { TokenBatch } from '../tokenize/text-tokenizer.js';
+import { fromHfConfig, toHfConfig, validateBertConfig } from './bert-config.js';
 import type { BertConfig } from './bert-config.js';
+import { pool, POOLINGS } from './pooling.js';
+import type { Pooling } from './pooling.js';
+import { batchTensors, disposeInputs } from './token-tensors.js';
 
 /** Encoder inputs, all `[B, L]` int32 (the mask may be float32 of 0/1). */
 export interface BertInputs {
@@ -36,6 +40,22 @@ export interface BertOutput {
   hiddenStates: tf.Tensor3D[];
 }
 
+/** Options of the {@link BertEncoder} constructor. */
+export interface BertEncoderOptions {
+  /** Seed of the fresh weights. Default 0. */
+  seed?: number;
+  /**
+   * Pooling of {@link BertEncoder.apply} (what the encoder returns through core's `Encoder` interface).
+   * Default `'cls'` (the last layer's [CLS] vector, as `SentenceEncoder`'s default).
+   */
+  pooling?: Pooling;
+  /** Name for logs and errors. Default `'bert'`. */
+  name?: string;
+}
+
+/** `modelTopology.format` of a BERT saved through {@link BertEncoder.save}. */
+export const BERT_ARTIFACTS_FORMAT = 'contrastive-text/bert';
+
 let instances = 0;
 
 /**
@@ -47,13 +67,19 @@ let instances = 0;
  * and stored in PyTorch's `[out, in]` layout, so a HF checkpoint loads and saves without renaming or
  * transposing, and the method classes can checkpoint them through core's `Checkpointable`.
  */
-export class BertEncoder {
+export class BertEncoder implements Encoder<TokenBatch> {
   readonly config: BertConfig;
+  readonly name: string;
+  /** Pooling of {@link apply}. */
+  readonly pooling: Pooling;
   private readonly vars = new Map<string, tf.Variable>();
 
   /** Fresh weights: normal(0, initializerRange) matrices, zero biases, LayerNorm γ=1 β=0 (as HF initialises). */
-  constructor(config: BertConfig, options: { seed?: number } = {}) {
+  constructor(config: BertConfig, options: BertEncoderOptions = {}) {
     this.config = validateBertConfig({ ...config });
+    this.name = options.name ?? 'bert';
+    this.pooling = options.pooling ?? 'cls';
+    if (!POOLINGS.includes(this.pooling)) throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(this.pooling)}'`);
     const c = this.config;
     const prefix = `bert${instances++}`;
     // tfjs treats a seed of 0 as "unseeded" (Math.random), so offsets start at 1.
@@ -99,6 +125,48 @@ export class BertEncoder {
   trainableVariables(options: { includePooler?: boolean } = {}): tf.Variable[] {
     const { includePooler = true } = options;
     return [...this.vars].filter(([n]) => includePooler || !n.startsWith('pooler.')).map(([, v]) => v);
+  }
+
+  /** The trainable weights (core's `Encoder` interface): every weight, pooler included. */
+  get trainableWeights(): tf.Variable[] {
+    return this.trainableVariables();
+  }
+
+  /**
+   * Core's `Encoder` forward pass: a token batch in, the **pooled** sentence vectors `[N, H]` out (with
+   * {@link pooling}), so a multimodal or GAN method can use this BERT as a text tower. `training` turns on
+   * dropout; its masks are seeded by `options.rng` when given (pass the step's `info.rng` so the step is
+   * reproducible), else unseeded. For the token states use {@link forward}.
+   */
+  apply(batch: TokenBatch, training: boolean, options: { rng?: Rng } = {}): tf.Tensor2D {
+    const t = batchTensors(batch);
+    try {
+      return tf.tidy(() => pool(this, this.forward(t, { training, ...(options.rng === undefined ? {} : { rng: options.rng }) }), t.attentionMask, this.pooling));
+    } finally {
+      disposeInputs(t);
+    }
+  }
+
+  /**
+   * Saves config and weights through a tfjs `IOHandler` (core's `Encoder` interface): `fileSystemHandler(dir)`
+   * from `@contrastive/core/node` (model.json + weights.bin), or an `indexeddb://` / `downloads://` URL in a
+   * browser. Load it back with {@link loadBertEncoder}. The Hugging Face folder format (what Python's
+   * `BertModel` reads) is `saveBertCheckpoint(dir, bert)` from `@contrastive/text/node`.
+   */
+  async save(target: tf.io.IOHandler | string): Promise<tf.io.SaveResult> {
+    const handler = typeof target === 'string' ? tf.io.getSaveHandlers(target)[0] : target;
+    if (!handler?.save) {
+      throw new Error(`BertEncoder.save: no tfjs save handler for '${String(target)}' (in Node pass fileSystemHandler(dir) from @contrastive/core/node, or use saveBertCheckpoint)`);
+    }
+    const named: tf.NamedTensorMap = this.stateTensors();
+    const { data, specs } = await tf.io.encodeWeights(named);
+    return handler.save({
+      modelTopology: { format: BERT_ARTIFACTS_FORMAT, config: toHfConfig(this.config), pooling: this.pooling, name: this.name },
+      format: BERT_ARTIFACTS_FORMAT,
+      generatedBy: '@contrastive/text',
+      weightSpecs: specs,
+      weightData: data,
+    });
   }
 
   /** One weight by HF name; throws naming it when absent. */
@@ -171,7 +239,7 @@ export class BertEncoder {
     return tf.tidy(() => tf.tanh(this.linear(cls, 'pooler.dense')));
   }
 
-  /** Frees every weight. */
+  /** Frees every weight (idempotent). */
   dispose(): void {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
@@ -195,4 +263,39 @@ export class BertEncoder {
 /** Exact GELU, `x · Φ(x) = 0.5 x (1 + erf(x / √2))` (BERT's `gelu`, not the tanh approximation). */
 export function gelu<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => x.mul(tf.erf(x.div(Math.SQRT2)).add(1)).mul(0.5));
+}
+
+/**
+ * Loads a BERT saved by {@link BertEncoder.save} (through a tfjs `IOHandler` or URL), with its pooling.
+ *
+ * @example const bert = await loadBertEncoder(fileSystemHandler('runs/a/bert')); // fileSystemHandler: @contrastive/core/node
+ */
+export async function loadBertEncoder(source: tf.io.IOHandler | string): Promise<BertEncoder> {
+  const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
+  if (!handler?.load) throw new Error(`loadBertEncoder: no tfjs load handler for '${String(source)}'`);
+  const artifacts = await handler.load();
+  const topology = artifacts.modelTopology as { format?: unknown; config?: Record<string, unknown>; pooling?: Pooling; name?: string } | undefined;
+  if (!topology || topology.format !== BERT_ARTIFACTS_FORMAT || typeof topology.config !== 'object') {
+    throw new Error(`loadBertEncoder: not a BERT saved by BertEncoder.save (modelTopology.format is ${JSON.stringify(topology?.format)}, expected '${BERT_ARTIFACTS_FORMAT}')`);
+  }
+  if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('loadBertEncoder: the saved model has no weights');
+  const encoder = new BertEncoder(fromHfConfig(topology.config), {
+    ...(topology.pooling === undefined ? {} : { pooling: topology.pooling }),
+    ...(topology.name === undefined ? {} : { name: topology.name }),
+  });
+  const values = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  try {
+    for (const [name, v] of Object.entries(encoder.stateTensors())) {
+      const value = values[name];
+      if (!value) throw new RangeError(`loadBertEncoder: missing weight '${name}'`);
+      if (value.shape.join() !== v.shape.join()) throw new RangeError(`loadBertEncoder: weight '${name}' has shape [${value.shape}] but the config implies [${v.shape}]`);
+      v.assign(value);
+    }
+  } catch (e) {
+    encoder.dispose();
+    throw e;
+  } finally {
+    tf.dispose(Object.values(values));
+  }
+  return encoder;
 }

@@ -1,11 +1,16 @@
-export { BertEncoder, gelu } from './bert.js';
-export type { BertInputs, BertForwardOptions, BertOutput } from './bert.js';
+// Browser-safe encoder API; folder I/O (loadBertCheckpoint, saveBertCheckpoint, loadSentenceEncoder,
+// saveSentenceEncoder) is in '@contrastive/text/node'.
+export { BertEncoder, loadBertEncoder, gelu, BERT_ARTIFACTS_FORMAT } from './bert.js';
+export type { BertInputs, BertForwardOptions, BertOutput, BertEncoderOptions } from './bert.js';
 export { BERT_PRESETS, bertConfig, fromHfConfig, toHfConfig, validateBertConfig } from './bert-config.js';
 export type { BertConfig, BertPreset } from './bert-config.js';
 export { pool, POOLINGS } from './pooling.js';
 export type { Pooling } from './pooling.js';
 export { readSafetensors, writeSafetensors } from './safetensors.js';
 export type { SafeTensor, SafetensorsDtype } from './safetensors.js';
-export { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';
-export { SentenceEncoder, batchTensors, disposeInputs } from './sentence-encoder.js';
-export type { EncodeOptions, BatchTensors } from './sentence-encoder.js';
+export { bertFromSafetensors, bertToSafetensors } from './hf-weights.js';
+export type { BertWeightsOptions } from './hf-weights.js';
+export { SentenceEncoder } from './sentence-encoder.js';
+export type { EncodeOptions, TextEmbedder } from './sentence-encoder.js';
+export { batchTensors, disposeInputs } from './token-tensors.js';
+export type { BatchTensors } from './token-tensors.js';

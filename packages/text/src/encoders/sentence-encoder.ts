@@ -1,13 +1,10 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTokenizer } from '../tokenize/load-tokenizer.js';
-import type { TextTokenizer, TokenBatch } from '../tokenize/load-tokenizer.js';
-import type { ModelIoOptions } from '../tokenize/options.js';
+import type { TextTokenizer, TokenBatch } from '../tokenize/text-tokenizer.js';
 import type { BertEncoder, BertForwardOptions } from './bert.js';
-import { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';
 import { pool, POOLINGS } from './pooling.js';
 import type { Pooling } from './pooling.js';
+import { batchTensors, disposeInputs } from './token-tensors.js';
+import type { BatchTensors } from './token-tensors.js';
 
 /** Options of {@link SentenceEncoder.encode}. */
 export interface EncodeOptions {
@@ -23,32 +20,25 @@ export interface EncodeOptions {
   warn?: (message: string) => void;
 }
 
-/** Tensors of one tokenised batch; dispose with {@link disposeInputs}. */
-export interface BatchTensors {
-  inputIds: tf.Tensor2D;
-  attentionMask: tf.Tensor2D;
-  tokenTypeIds: tf.Tensor2D;
-}
-
-/** Moves a {@link TokenBatch} to tensors. */
-export function batchTensors(b: TokenBatch): BatchTensors {
-  return {
-    inputIds: tf.tensor2d(b.inputIds, [b.batch, b.length], 'int32'),
-    attentionMask: tf.tensor2d(b.attentionMask, [b.batch, b.length], 'int32'),
-    tokenTypeIds: tf.tensor2d(b.tokenTypeIds, [b.batch, b.length], 'int32'),
-  };
-}
-
-export function disposeInputs(t: BatchTensors): void {
-  tf.dispose([t.inputIds, t.attentionMask, t.tokenTypeIds]);
+/**
+ * Anything that turns texts into sentence vectors: {@link SentenceEncoder} and the frozen
+ * `OnnxSentenceEncoder` (`@contrastive/text/node`). The evaluation functions take either.
+ */
+export interface TextEmbedder {
+  encode(texts: readonly string[], options?: EncodeOptions): Promise<Float32Array[]>;
 }
 
 /**
- * A tokenizer + {@link BertEncoder} + pooling: texts in, sentence vectors out. Saved as a Hugging Face
- * folder (`config.json`, `model.safetensors`, `tokenizer.json`, `tokenizer_config.json`, `vocab.txt`) plus
- * `contrastive.json` recording the pooling and max length.
+ * A tokenizer + {@link BertEncoder} + pooling: texts in, sentence vectors out. Saved (by
+ * `saveSentenceEncoder(encoder, dir)` from `@contrastive/text/node`) as a Hugging Face folder
+ * (`config.json`, `model.safetensors`, `tokenizer.json`, `tokenizer_config.json`, `vocab.txt`) plus
+ * `contrastive.json` recording the pooling and max length; `loadSentenceEncoder(dir)` loads it back.
+ *
+ * `tokenizerDir` (optional) is the folder the tokenizer files were loaded from, copied on save.
+ * `dispose()` frees the BERT: when a method trains `encoder.bert`, the method owns it instead — save the
+ * encoder, then dispose the method (not both).
  */
-export class SentenceEncoder {
+export class SentenceEncoder implements TextEmbedder {
   constructor(
     readonly bert: BertEncoder,
     readonly tokenizer: TextTokenizer,
@@ -102,28 +92,7 @@ export class SentenceEncoder {
     return out;
   }
 
-  /** Saves weights, config and tokenizer files to `dir`. */
-  async save(dir: string): Promise<void> {
-    await saveBertCheckpoint(dir, this.bert);
-    const src = this.options.tokenizerDir;
-    if (src && path.resolve(src) !== path.resolve(dir)) {
-      for (const f of ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt', 'special_tokens_map.json']) {
-        if (existsSync(path.join(src, f))) copyFileSync(path.join(src, f), path.join(dir, f));
-      }
-    }
-    writeFileSync(path.join(dir, 'contrastive.json'), `${JSON.stringify({ pooling: this.options.pooling, maxLength: this.options.maxLength }, null, 2)}\n`);
-  }
-
-  /** Loads a folder written by {@link save} (or any HF BERT folder with a `tokenizer.json`). */
-  static async load(dir: string, options: ModelIoOptions & { pooling?: Pooling; maxLength?: number } = {}): Promise<SentenceEncoder> {
-    const metaPath = path.join(dir, 'contrastive.json');
-    const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as { pooling?: Pooling; maxLength?: number }) : {};
-    const tokenizer = await loadTokenizer(dir, options);
-    const bert = loadBertCheckpoint(dir);
-    const maxLength = Math.min(options.maxLength ?? meta.maxLength ?? 64, bert.config.maxPositions);
-    return new SentenceEncoder(bert, tokenizer, { pooling: options.pooling ?? meta.pooling ?? 'cls', maxLength, tokenizerDir: dir });
-  }
-
+  /** Frees the BERT weights (idempotent). */
   dispose(): void {
     this.bert.dispose();
   }

@@ -1,19 +1,5 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-interface WinkBm25 {
-  defineConfig(cfg: { fldWeights: Record<string, number>; bm25Params?: { k1?: number; b?: number } }): void;
-  definePrepTasks(tasks: ((x: unknown) => unknown)[]): void;
-  addDoc(doc: Record<string, string>, id: number): void;
-  consolidate(): void;
-  search(text: string, limit?: number): [number, number][];
-}
-
-interface WinkNlpUtils {
-  string: { lowerCase(s: string): string; tokenize0(s: string): string[] };
-  tokens: { removeWords(t: string[]): string[]; stem(t: string[]): string[] };
-}
+import bm25 from 'wink-bm25-text-search';
+import nlp from 'wink-nlp-utils';
 
 /** Options of {@link Bm25Index}. */
 export interface Bm25Options {
@@ -29,12 +15,10 @@ export interface Bm25Options {
  * documents that share a term with the query, best first.
  */
 export class Bm25Index {
-  private readonly engine: WinkBm25;
+  private readonly engine: ReturnType<typeof bm25>;
 
   constructor(documents: readonly string[], options: Bm25Options = {}) {
     if (documents.length < 3) throw new RangeError(`BM25 needs at least 3 documents, got ${documents.length}`);
-    const nlp = require('wink-nlp-utils') as WinkNlpUtils;
-    const bm25 = require('wink-bm25-text-search') as () => WinkBm25;
     this.engine = bm25();
     this.engine.defineConfig({ fldWeights: { body: 1 }, bm25Params: { k1: options.k1 ?? 1.2, b: options.b ?? 0.75 } });
     this.engine.definePrepTasks([

@@ -6,7 +6,7 @@ import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { bertConfig } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
-import { buildWordPieceTokenizer } from '../tokenize/build-wordpiece.js';
+import { buildWordPieceTokenizer } from '../tokenize/write-wordpiece.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import { Bm25Index } from './bm25.js';
 import { evaluateAlignmentUniformity, evaluateRetrieval, evaluateRetrievalBm25, evaluateSts, evaluateStsBm25 } from './evaluate.js';

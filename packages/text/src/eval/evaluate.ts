@@ -1,6 +1,6 @@
 import { alignmentUniformityReport } from '@contrastive/core';
-import type { RetrievalPair, StsPair } from '../data/corpus.js';
-import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
+import type { RetrievalPair, StsPair } from '../data/parse-corpus.js';
+import type { TextEmbedder } from '../encoders/sentence-encoder.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { Bm25Index } from './bm25.js';
 import { denseRanks, metricsFromRanks, retrievalTask } from './retrieval.js';
@@ -16,7 +16,7 @@ export interface EvalOptions {
 }
 
 /** Retrieval with a dense encoder: every document of `pairs` is in the searched corpus. */
-export async function evaluateRetrieval(encoder: SentenceEncoder, pairs: readonly RetrievalPair[], options: EvalOptions = {}): Promise<RetrievalMetrics> {
+export async function evaluateRetrieval(encoder: TextEmbedder, pairs: readonly RetrievalPair[], options: EvalOptions = {}): Promise<RetrievalMetrics> {
   const { queries, documents, gold } = retrievalTask(pairs);
   const total = queries.length + documents.length;
   const enc = (texts: string[], offset: number) =>
@@ -33,7 +33,7 @@ export function evaluateRetrievalBm25(pairs: readonly RetrievalPair[]): Retrieva
 }
 
 /** STS: Spearman ρ between the cosine of the two sentences' embeddings and the gold scores. */
-export async function evaluateSts(encoder: SentenceEncoder, pairs: readonly StsPair[], options: EvalOptions = {}): Promise<{ spearman: number }> {
+export async function evaluateSts(encoder: TextEmbedder, pairs: readonly StsPair[], options: EvalOptions = {}): Promise<{ spearman: number }> {
   const a = await encoder.encode(pairs.map((p) => p.sentence1), { batchSize: options.batchSize, pooling: options.pooling });
   const b = await encoder.encode(pairs.map((p) => p.sentence2), { batchSize: options.batchSize, pooling: options.pooling });
   return { spearman: spearman(cosines(a, b), pairs.map((p) => p.score)) };
@@ -64,7 +64,7 @@ export function cosines(a: readonly Float32Array[], b: readonly Float32Array[]):
 }
 
 /** Alignment/uniformity (Wang & Isola, 2020) of the encoder on positive pairs, via core. */
-export async function evaluateAlignmentUniformity(encoder: SentenceEncoder, pairs: readonly { a: string; b: string }[], options: EvalOptions = {}) {
+export async function evaluateAlignmentUniformity(encoder: TextEmbedder, pairs: readonly { a: string; b: string }[], options: EvalOptions = {}) {
   const x = await encoder.encode(pairs.map((p) => p.a), { batchSize: options.batchSize, pooling: options.pooling });
   const y = await encoder.encode(pairs.map((p) => p.b), { batchSize: options.batchSize, pooling: options.pooling });
   return alignmentUniformityReport(x, y);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RetrievalPair } from '../data/corpus.js';
+import type { RetrievalPair } from '../data/parse-corpus.js';
 
 /** Retrieval quality: recall@1, recall@10 and MRR@10 (MS MARCO's metric) over all queries. */
 export interface RetrievalMetrics {

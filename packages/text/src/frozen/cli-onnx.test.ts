@@ -14,10 +14,11 @@ const ref = JSON.parse(readFileSync(path.join(onnxDir, 'reference.json'), 'utf8'
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string }> {
   const out: string[] = [];
   const errors: string[] = [];
+  // Anything written to the process's stderr directly (not through the CLI's io) is caught too.
   const orig = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((s: string) => (errors.push(String(s)), true)) as typeof process.stderr.write;
   try {
-    const code = await main(argv, (l) => out.push(l));
+    const code = await main(argv, { out: (l) => out.push(l), err: (l) => errors.push(`${l}\n`) });
     return { code, out, err: errors.join('') };
   } finally {
     process.stderr.write = orig;
@@ -58,8 +59,9 @@ describe('contrastive-text encode/eval with a frozen ONNX folder', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out.at(-1)!);
     expect(summary).toMatchObject({ task: 'retrieval', runtime: 'onnx', backend: 'onnxruntime-node' });
-    expect(Object.keys(summary.trained).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
-    expect(summary.trained.recallAt10).toBe(1); // 7 documents: every gold one is in the top 10
+    expect(Object.keys(summary.metrics).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
+    expect(Object.keys(summary.baselines.bm25).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
+    expect(summary.metrics.recallAt10).toBe(1); // 7 documents: every gold one is in the top 10
     const tfjsDir = path.join(fixtures, 'tiny-bert');
     const bad = await run(['eval', '--checkpoint', tfjsDir, '--runtime', 'onnx', '--pairs', pairs]);
     expect(bad.code).toBe(1);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Pooling } from '../encoders/pooling.js';
-import { SentenceEncoder } from '../encoders/sentence-encoder.js';
+import type { SentenceEncoder } from '../encoders/sentence-encoder.js';
+import { loadSentenceEncoder } from '../encoders/sentence-encoder-files.js';
 import type { ModelIoOptions } from '../tokenize/options.js';
 import { OnnxSentenceEncoder } from './onnx-encoder.js';
 import type { OnnxEncoderLoadOptions } from './onnx-encoder.js';
@@ -40,7 +41,7 @@ export async function loadEncoder(
   if (!ENCODER_RUNTIMES.includes(runtime)) throw new RangeError(`runtime must be one of ${ENCODER_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
   const chosen = runtime === 'auto' ? detectRuntime(dir) : runtime;
   return chosen === 'tfjs'
-    ? { runtime: 'tfjs', encoder: await SentenceEncoder.load(dir, common) }
+    ? { runtime: 'tfjs', encoder: await loadSentenceEncoder(dir, common) }
     : { runtime: 'onnx', encoder: await OnnxSentenceEncoder.load(dir, { ...common, ...onnx }) };
 }
 

@@ -50,7 +50,7 @@ export function checkOnnxFolder(dir: string, dtype: OnnxDtype): string {
   const onnx = path.join(dir, 'onnx', `model${ONNX_DTYPES[dtype]}.onnx`);
   if (!existsSync(onnx)) {
     const hint = existsSync(path.join(dir, 'model.safetensors'))
-      ? '; the folder holds model.safetensors: load it as a trainable encoder with SentenceEncoder.load'
+      ? '; the folder holds model.safetensors: load it as a trainable encoder with loadSentenceEncoder (@contrastive/text/node)'
       : '';
     throw new Error(`model folder ${dir} has no ${path.join('onnx', path.basename(onnx))} for dtype '${dtype}' (${expected})${hint}`);
   }

@@ -108,7 +108,7 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
   });
 
   it('names the missing file and the expected layout', async () => {
-    await expect(OnnxSentenceEncoder.load(tfjsDir)).rejects.toThrow(/tiny-bert has no onnx\/model\.onnx .*config\.json, tokenizer\.json and onnx\/model\.onnx.*SentenceEncoder\.load/);
+    await expect(OnnxSentenceEncoder.load(tfjsDir)).rejects.toThrow(/tiny-bert has no onnx\/model\.onnx .*config\.json, tokenizer\.json and onnx\/model\.onnx.*loadSentenceEncoder/);
     await expect(OnnxSentenceEncoder.load(onnxDir, { dtype: 'q8' })).rejects.toThrow(/no onnx\/model_quantized\.onnx for dtype 'q8'/);
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'onnx-enc-'));
     try {

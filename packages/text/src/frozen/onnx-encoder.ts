@@ -4,9 +4,9 @@ import { AutoModel, env, Tensor } from '@huggingface/transformers';
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
-import type { EncodeOptions } from '../encoders/sentence-encoder.js';
+import type { EncodeOptions, TextEmbedder } from '../encoders/sentence-encoder.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
-import type { TextTokenizer, TokenBatch } from '../tokenize/load-tokenizer.js';
+import type { TextTokenizer, TokenBatch } from '../tokenize/text-tokenizer.js';
 import type { ModelIoOptions } from '../tokenize/options.js';
 import { checkOnnxFolder, ONNX_DTYPES, resolveModelLocation } from './model-location.js';
 import type { OnnxDtype } from './model-location.js';
@@ -37,10 +37,6 @@ export interface OnnxEncoderLoadOptions extends ModelIoOptions {
   cacheDir?: string;
 }
 
-/** Anything that turns texts into sentence vectors: {@link SentenceEncoder} and {@link OnnxSentenceEncoder}. */
-export interface TextEmbedder {
-  encode(texts: readonly string[], options?: EncodeOptions): Promise<Float32Array[]>;
-}
 
 interface FolderMeta {
   pooling?: Pooling;

@@ -1,20 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, stopGradient } from '@contrastive/core';
-import type { Rng } from '@contrastive/core';
-import {
-  adversarialPerturbation,
-  embeddingDropout,
-  featureCutoff,
-  gaussianNoise,
-  shuffledPositionIds,
-  tokenCutoff,
-} from '../augment/embedding-level.js';
+import { createRng } from '@contrastive/core';
+import type { Rng, StepInfo } from '@contrastive/core';
+import { embeddingDropout, featureCutoff, gaussianNoise, shuffledPositionIds, tokenCutoff } from '../augment/embedding-level.js';
 import type { BertEncoder } from '../encoders/bert.js';
 import { pool } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
-import { batchTensors, disposeInputs } from '../encoders/sentence-encoder.js';
-import type { BatchTensors } from '../encoders/sentence-encoder.js';
-import type { TokenBatch } from '../tokenize/load-tokenizer.js';
+import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
+import type { BatchTensors } from '../encoders/token-tensors.js';
+import type { TokenBatch } from '../tokenize/text-tokenizer.js';
+import { consertAdversarialDelta } from './consert-adversarial.js';
 import { consertLoss } from './text-losses.js';
 import { lengthsOf, TextMethod } from './text-method.js';
 import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
@@ -32,39 +26,16 @@ export type ConsertView =
 export const CONSERT_VIEW_TYPES = ['none', 'token-shuffle', 'token-cutoff', 'feature-cutoff', 'dropout', 'noise', 'adversarial'] as const;
 
 /**
- * Parses `"feature-cutoff:0.2"`, `"token-shuffle"`, `"noise:0.1"`, `"adversarial:1.0"` (the number is the
- * rate, std or ε). Throws listing the valid names.
- */
-export function parseConsertView(spec: string): ConsertView {
-  const [name, arg] = spec.trim().split(':');
-  const type = name as ConsertView['type'];
-  if (!CONSERT_VIEW_TYPES.includes(type)) {
-    throw new RangeError(`ConSERT view must be one of ${CONSERT_VIEW_TYPES.join(', ')} (optionally ':<number>'), got '${spec}'`);
-  }
-  const x = arg === undefined ? undefined : Number(arg);
-  if (x !== undefined && !Number.isFinite(x)) throw new RangeError(`ConSERT view '${spec}': '${arg}' is not a number`);
-  switch (type) {
-    case 'token-cutoff':
-    case 'feature-cutoff':
-    case 'dropout':
-      return x === undefined ? { type } : { type, rate: x };
-    case 'noise':
-      return x === undefined ? { type } : { type, std: x };
-    case 'adversarial':
-      return x === undefined ? { type } : { type, epsilon: x };
-    default:
-      return { type };
-  }
-}
-
-/**
  * ConSERT trains with sentence-transformers' `fit` as `main.py` calls it: `transformers.AdamW` with
  * `correct_bias=False`, ε 1e-6, weight decay 0.01 (not on biases/LayerNorm), `WarmupLinear` with
  * `ceil(0.1 · total)` warm-up steps, `max_grad_norm` 1, lr 5e-7 (`unsup-consert-base.sh`).
  */
 export const CONSERT_OPTIMIZER: TextMethodDefaults = { learningRate: 5e-7, weightDecay: 0.01, warmupRatio: 0.1, epsilon: 1e-6, correctBias: false, maxGradNorm: 1 };
 
-/** Options of {@link ConSERT} (defaults: `yym6472/ConSERT` `scripts/unsup-consert-base.sh`). */
+/**
+ * Options of {@link ConSERT} (defaults: `yym6472/ConSERT` `scripts/unsup-consert-base.sh`). The method owns
+ * the encoder it is given (see {@link TextMethodOptions}).
+ */
 export interface ConSERTOptions extends TextMethodOptions {
   /** τ. Default 0.1. */
   temperature?: number;
@@ -91,6 +62,7 @@ export interface ConSERTOptions extends TextMethodOptions {
  * 3. loss = 2N-view NT-Xent with in-view negatives, τ = 0.1, both directions **summed**.
  */
 export class ConSERT extends TextMethod<TokenBatch> {
+  readonly name = 'consert';
   readonly temperature: number;
   readonly views: [ConsertView, ConsertView];
   readonly pooling: Pooling;
@@ -113,64 +85,72 @@ export class ConSERT extends TextMethod<TokenBatch> {
   }
 
   /**
-   * Pooled embedding `[N, H]` of one view. `other` is the already computed other view (the adversarial view
-   * attacks the loss against it); `delta`, when given, is a precomputed adversarial perturbation.
+   * Pooled embedding `[N, H]` of one view. An adversarial view needs its precomputed perturbation `delta`
+   * (see {@link consertAdversarialDelta}).
    */
-  private view(v: ConsertView, t: BatchTensors, lengths: number[], L: number, rng: Rng, other?: tf.Tensor2D, delta?: tf.Tensor3D): tf.Tensor2D {
-    const positionIds = v.type === 'token-shuffle' ? tf.tensor2d(shuffledPositionIds(lengths, L, rng), [lengths.length, L], 'int32') : undefined;
-    const emb = this.encoder.embed({ ...t, positionIds });
-    const encode = (e: tf.Tensor3D): tf.Tensor2D => {
-      return pool(this.encoder, this.encoder.forward(t, { embeddings: e, training: this.dropout, rng }), t.attentionMask, this.pooling);
-    };
-    let e: tf.Tensor3D;
-    switch (v.type) {
+  private view(spec: ConsertView, inputs: BatchTensors, lengths: number[], maxLength: number, rng: Rng, delta?: tf.Tensor3D): tf.Tensor2D {
+    const positionIds = spec.type === 'token-shuffle' ? tf.tensor2d(shuffledPositionIds(lengths, maxLength, rng), [lengths.length, maxLength], 'int32') : undefined;
+    const embeddings = this.encoder.embed({ ...inputs, positionIds });
+    let viewed: tf.Tensor3D;
+    switch (spec.type) {
       case 'token-cutoff':
-        e = tokenCutoff(emb, lengths, rng, { rate: v.rate ?? 0.1 });
+        viewed = tokenCutoff(embeddings, lengths, rng, { rate: spec.rate ?? 0.1 });
         break;
       case 'feature-cutoff':
-        e = featureCutoff(emb, lengths, rng, { rate: v.rate ?? 0.2 });
+        viewed = featureCutoff(embeddings, lengths, rng, { rate: spec.rate ?? 0.2 });
         break;
       case 'dropout':
-        e = embeddingDropout(emb, lengths, rng, { rate: v.rate ?? 0.1 });
+        viewed = embeddingDropout(embeddings, lengths, rng, { rate: spec.rate ?? 0.1 });
         break;
       case 'noise':
-        e = gaussianNoise(emb, lengths, rng, { std: v.std ?? 0.1 });
+        viewed = gaussianNoise(embeddings, lengths, rng, { std: spec.std ?? 0.1 });
         break;
-      case 'adversarial': {
-        if (delta) {
-          e = emb.add(delta);
-          break;
-        }
-        if (!other) throw new Error('adversarial view needs the other view first');
-        const target = stopGradient(other);
-        e = adversarialPerturbation(emb, lengths, (x) => consertLoss(encode(x), target, { temperature: this.temperature }), {
-          epsilon: v.epsilon ?? 1.0,
-          norm: v.norm ?? 'sign',
-        });
+      case 'adversarial':
+        if (!delta) throw new Error('ConSERT: the adversarial view needs its perturbation (computed from the other view first)');
+        viewed = embeddings.add(delta);
         break;
-      }
       default:
-        e = emb;
+        viewed = embeddings;
     }
-    return encode(e);
+    const out = this.encoder.forward(inputs, { embeddings: viewed, training: this.dropout, rng });
+    return pool(this.encoder, out, inputs.attentionMask, this.pooling);
   }
 
-  /** The two views' pooled embeddings, in the order of `views`. */
+  /** Index of the adversarial view, or -1. */
+  private adversarialIndex(): number {
+    return this.views.findIndex((v) => v.type === 'adversarial');
+  }
+
+  /**
+   * The two views' pooled embeddings, in the order of `views`. With an adversarial view, its perturbation is
+   * `delta` when given (as `step` passes it), else computed here from the same stream.
+   */
   embedViews(batch: TokenBatch, rng: Rng, delta?: tf.Tensor3D): [tf.Tensor2D, tf.Tensor2D] {
-    const t = batchTensors(batch);
+    if (this.adversarialIndex() >= 0 && !delta) {
+      // The attack and the views must see the same other view: both replay one seed.
+      const viewSeed = rng.seed();
+      const computed = this.adversarialDelta(batch, createRng(viewSeed));
+      try {
+        return this.embedViews(batch, createRng(viewSeed), computed);
+      } finally {
+        computed.dispose();
+      }
+    }
+    const inputs = batchTensors(batch);
     const lengths = lengthsOf(batch);
     try {
       return tf.tidy(() => {
         const [a, b] = this.views;
+        // The other view's stream is forked first, so the attack (adversarialDelta) replays it.
         if (a.type === 'adversarial') {
-          const zb = this.view(b, t, lengths, batch.length, rng.fork());
-          return [this.view(a, t, lengths, batch.length, rng.fork(), zb, delta), zb];
+          const zb = this.view(b, inputs, lengths, batch.length, rng.fork());
+          return [this.view(a, inputs, lengths, batch.length, rng.fork(), delta), zb];
         }
-        const za = this.view(a, t, lengths, batch.length, rng.fork());
-        return [za, this.view(b, t, lengths, batch.length, rng.fork(), za, delta)];
+        const za = this.view(a, inputs, lengths, batch.length, rng.fork());
+        return [za, this.view(b, inputs, lengths, batch.length, rng.fork(), delta)];
       });
     } finally {
-      disposeInputs(t);
+      disposeInputs(inputs);
     }
   }
 
@@ -185,9 +165,9 @@ export class ConSERT extends TextMethod<TokenBatch> {
    * With an adversarial view, the perturbation is computed first, outside the optimizer's tape (it is a
    * constant in FGSM/FGV, and tfjs would otherwise try to differentiate through the inner gradient).
    */
-  override step(batch: TokenBatch, info?: { rng?: Rng }): tf.Scalar {
-    const rng = this.nextRng(info);
-    if (!this.views.some((v) => v.type === 'adversarial')) return this.minimize(() => this.loss(batch, rng));
+  override step(batch: TokenBatch, info: StepInfo): tf.Scalar {
+    const rng = this.begin(info);
+    if (this.adversarialIndex() < 0) return this.minimize(() => this.loss(batch, rng));
     // The loss and the attack must see the same other view: both replay one seed.
     const viewSeed = rng.seed();
     const delta = this.adversarialDelta(batch, createRng(viewSeed));
@@ -200,30 +180,23 @@ export class ConSERT extends TextMethod<TokenBatch> {
 
   /** The adversarial view's perturbation δ `[B, L, H]` for this batch (a constant tensor). */
   private adversarialDelta(batch: TokenBatch, rng: Rng): tf.Tensor3D {
-    const t = batchTensors(batch);
+    const inputs = batchTensors(batch);
     const lengths = lengthsOf(batch);
     try {
       return tf.tidy(() => {
-        const advFirst = this.views[0].type === 'adversarial';
-        const otherSpec = advFirst ? this.views[1] : this.views[0];
-        const advSpec = (advFirst ? this.views[0] : this.views[1]) as Extract<ConsertView, { type: 'adversarial' }>;
+        const advIndex = this.adversarialIndex();
+        const attack = this.views[advIndex] as Extract<ConsertView, { type: 'adversarial' }>;
         // Same fork order as embedViews: the other view's stream comes first.
-        const other = this.view(otherSpec, t, lengths, batch.length, rng.fork());
-        const emb = this.encoder.embed(t);
-        const target = stopGradient(other);
-        const adv = adversarialPerturbation(
-          emb,
-          lengths,
-          (x) => {
-            const out = this.encoder.forward(t, { embeddings: x, training: false });
-            return consertLoss(pool(this.encoder, out, t.attentionMask, this.pooling), target, { temperature: this.temperature });
-          },
-          { epsilon: advSpec.epsilon ?? 1.0, norm: advSpec.norm ?? 'sign' },
-        );
-        return adv.sub(emb) as tf.Tensor3D;
+        const other = this.view(this.views[1 - advIndex]!, inputs, lengths, batch.length, rng.fork());
+        return consertAdversarialDelta(this.encoder, inputs, lengths, other, {
+          pooling: this.pooling,
+          temperature: this.temperature,
+          epsilon: attack.epsilon ?? 1.0,
+          norm: attack.norm ?? 'sign',
+        });
       });
     } finally {
-      disposeInputs(t);
+      disposeInputs(inputs);
     }
   }
 }

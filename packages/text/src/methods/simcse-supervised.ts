@@ -3,8 +3,8 @@ import type { Rng } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
 import { pool } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
-import { batchTensors, disposeInputs } from '../encoders/sentence-encoder.js';
-import type { TokenBatch } from '../tokenize/load-tokenizer.js';
+import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
+import type { TokenBatch } from '../tokenize/text-tokenizer.js';
 import { simcseSupervisedLoss } from './text-losses.js';
 import { SIMCSE_OPTIMIZER } from './simcse.js';
 import { TextMethod } from './text-method.js';
@@ -17,7 +17,10 @@ export interface TripletBatch {
   negative: TokenBatch;
 }
 
-/** Options of {@link SupervisedSimCSE} (defaults: `run_sup_example.sh`). */
+/**
+ * Options of {@link SupervisedSimCSE} (defaults: `run_sup_example.sh`). The method owns the encoder it is
+ * given (see {@link TextMethodOptions}).
+ */
 export interface SupervisedSimCSEOptions extends TextMethodOptions {
   /** τ. Default 0.05. */
   temperature?: number;
@@ -34,6 +37,7 @@ export interface SupervisedSimCSEOptions extends TextMethodOptions {
  * logits `[cos(z1,z2ᵀ) | cos(z1,z3ᵀ)]/τ` with the hard-negative weight on cell (i, N+i); CE label i.
  */
 export class SupervisedSimCSE extends TextMethod<TripletBatch> {
+  readonly name = 'simcse-sup';
   readonly temperature: number;
   readonly hardNegativeWeight: number;
   readonly pooling: Pooling;
@@ -43,6 +47,11 @@ export class SupervisedSimCSE extends TextMethod<TripletBatch> {
     this.temperature = options.temperature ?? 0.05;
     this.hardNegativeWeight = options.hardNegativeWeight ?? 0;
     this.pooling = options.pooling ?? 'cls-mlp';
+  }
+
+  /** The supervised model is used with its training pooling (`cls-mlp` by default). */
+  get testPooling(): Pooling {
+    return this.pooling;
   }
 
   loss(batch: TripletBatch, rng: Rng): tf.Scalar {

@@ -3,8 +3,8 @@ import type { Rng } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
 import { pool } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
-import { batchTensors, disposeInputs } from '../encoders/sentence-encoder.js';
-import type { TokenBatch } from '../tokenize/load-tokenizer.js';
+import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
+import type { TokenBatch } from '../tokenize/text-tokenizer.js';
 import { simcseLoss } from './text-losses.js';
 import { TextMethod } from './text-method.js';
 import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
@@ -15,7 +15,10 @@ import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
  */
 export const SIMCSE_OPTIMIZER: TextMethodDefaults = { learningRate: 3e-5, weightDecay: 0, warmupRatio: 0, epsilon: 1e-8, correctBias: true, maxGradNorm: 1 };
 
-/** Options of {@link SimCSE} (defaults: `princeton-nlp/SimCSE` `run_unsup_example.sh`). */
+/**
+ * Options of {@link SimCSE} (defaults: `princeton-nlp/SimCSE` `run_unsup_example.sh`). The method owns the
+ * encoder it is given (see {@link TextMethodOptions}).
+ */
 export interface SimCSEOptions extends TextMethodOptions {
   /** τ. Default 0.05. */
   temperature?: number;
@@ -37,6 +40,7 @@ export interface SimCSEOptions extends TextMethodOptions {
  * Needs a BERT with non-zero dropout: with p = 0 the two views coincide and alignment collapses.
  */
 export class SimCSE extends TextMethod<TokenBatch> {
+  readonly name = 'simcse';
   readonly temperature: number;
   readonly trainPooling: Pooling;
   readonly testPooling: Pooling;

@@ -1,14 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng } from '@contrastive/core';
+import { createRng, stepInfo } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { bertConfig } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
 import { evaluateRetrieval } from '../eval/evaluate.js';
-import { buildWordPieceTokenizer } from '../tokenize/build-wordpiece.js';
+import { buildWordPieceTokenizer } from '../tokenize/write-wordpiece.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import { SupervisedSimCSE } from './simcse-supervised.js';
 
@@ -29,7 +29,7 @@ describe('a short training run', () => {
     const config = bertConfig('tiny', vocab.length, { hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64, maxPositions: 16 });
     const enc = new SentenceEncoder(new BertEncoder(config, { seed: 7 }), tokenizer, { pooling: 'mean', maxLength: 16 });
     const untrained = await evaluateRetrieval(enc, pairs);
-    const method = new SupervisedSimCSE(enc.bert, { learningRate: 1e-3, pooling: 'mean', seed: 1 });
+    const method = new SupervisedSimCSE(enc.bert, { learningRate: 1e-3, pooling: 'mean' });
     const r = createRng(5);
     for (let step = 0; step < 12; step++) {
       const idx = Array.from(r.permutation(pairs.length).slice(0, 8));
@@ -38,12 +38,11 @@ describe('a short training run', () => {
         anchor: enc.tokenize(idx.map((i) => pairs[i]!.query)),
         positive: enc.tokenize(idx.map((i) => pairs[i]!.document)),
         negative: enc.tokenize(neg),
-      });
+      }, stepInfo(step, { seed: 1 }));
       loss.dispose();
     }
     const trained = await evaluateRetrieval(enc, pairs);
     expect(trained.mrrAt10).toBeGreaterThan(untrained.mrrAt10 + 0.1);
-    method.dispose();
-    enc.dispose();
+    method.dispose(); // frees enc.bert too: the method owns it
   });
 });

@@ -1,12 +1,7 @@
-export { loadTokenizer, TextTokenizer } from './load-tokenizer.js';
-export type { TokenBatch, EncodeBatchOptions } from './load-tokenizer.js';
+// Browser-safe tokenizer API; loading from a folder (`loadTokenizer`) and writing a vocabulary folder
+// (`buildWordPieceTokenizer`, `writeWordPieceTokenizer`) are in '@contrastive/text/node'.
+export { TextTokenizer, tokenizerFromJson } from './text-tokenizer.js';
+export type { TokenBatch, EncodeBatchOptions } from './text-tokenizer.js';
 export type { ModelIoOptions } from './options.js';
-export {
-  basicTokenize,
-  buildWordPieceVocab,
-  buildWordPieceTokenizer,
-  writeWordPieceTokenizer,
-  wordPieceTokenizerJson,
-  SPECIAL_TOKENS,
-} from './build-wordpiece.js';
-export type { WordPieceVocabOptions } from './build-wordpiece.js';
+export { basicTokenize, buildWordPieceVocab, wordPieceTokenizerJson, wordPieceTokenizerConfig, SPECIAL_TOKENS } from './wordpiece-vocab.js';
+export type { WordPieceVocabOptions } from './wordpiece-vocab.js';

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
-import { basicTokenize, buildWordPieceTokenizer, buildWordPieceVocab, SPECIAL_TOKENS } from './build-wordpiece.js';
+import { basicTokenize, buildWordPieceVocab, SPECIAL_TOKENS } from './wordpiece-vocab.js';
+import { buildWordPieceTokenizer } from './write-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
 
 const corpusFile = new URL('../__fixtures__/corpus/tiny.txt', import.meta.url);

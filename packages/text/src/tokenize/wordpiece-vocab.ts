@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-
 /** Options of {@link buildWordPieceVocab}. */
 export interface WordPieceVocabOptions {
   /** Target vocabulary size including special tokens and characters. Default 8000. */
@@ -137,35 +134,18 @@ export function wordPieceTokenizerJson(vocab: readonly string[]): Record<string,
 }
 
 /**
- * Writes `tokenizer.json`, `tokenizer_config.json` and `vocab.txt` for `vocab` into `dir`, so that
- * {@link loadTokenizer} (transformers.js `AutoTokenizer`) and Python's `BertTokenizerFast` both load it.
+ * The `tokenizer_config.json` written next to a built vocabulary (transformers.js picks `BertTokenizer` from
+ * it). `modelMaxLength` is `model_max_length`. Default 512.
  */
-export function writeWordPieceTokenizer(dir: string, vocab: readonly string[], options: { modelMaxLength?: number } = {}): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(wordPieceTokenizerJson(vocab)));
-  writeFileSync(
-    path.join(dir, 'tokenizer_config.json'),
-    JSON.stringify(
-      {
-        tokenizer_class: 'BertTokenizer',
-        do_lower_case: true,
-        model_max_length: options.modelMaxLength ?? 512,
-        pad_token: '[PAD]',
-        unk_token: '[UNK]',
-        cls_token: '[CLS]',
-        sep_token: '[SEP]',
-        mask_token: '[MASK]',
-      },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(path.join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
-}
-
-/** Builds a vocabulary from `corpus` and writes it as a loadable tokenizer folder (see {@link writeWordPieceTokenizer}). */
-export function buildWordPieceTokenizer(dir: string, corpus: Iterable<string>, options: WordPieceVocabOptions = {}): string[] {
-  const vocab = buildWordPieceVocab(corpus, options);
-  writeWordPieceTokenizer(dir, vocab);
-  return vocab;
+export function wordPieceTokenizerConfig(options: { modelMaxLength?: number } = {}): Record<string, unknown> {
+  return {
+    tokenizer_class: 'BertTokenizer',
+    do_lower_case: true,
+    model_max_length: options.modelMaxLength ?? 512,
+    pad_token: '[PAD]',
+    unk_token: '[UNK]',
+    cls_token: '[CLS]',
+    sep_token: '[SEP]',
+    mask_token: '[MASK]',
+  };
 }

@@ -1,0 +1,15 @@
+// @contrastive/text/node — the Node-only part of the package: everything that reads or writes files.
+// The browser-safe API is the root entry ('@contrastive/text').
+export { loadTokenizer } from './tokenize/load-tokenizer.js';
+export { buildWordPieceTokenizer, writeWordPieceTokenizer } from './tokenize/write-wordpiece.js';
+export { loadBertCheckpoint, saveBertCheckpoint } from './encoders/hf-checkpoint.js';
+export { loadSentenceEncoder, saveSentenceEncoder, SENTENCE_ENCODER_META } from './encoders/sentence-encoder-files.js';
+export { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from './data/corpus.js';
+export { loadWordNet, wordnetDir } from './data/wordnet-files.js';
+export { OnnxSentenceEncoder } from './frozen/onnx-encoder.js';
+export type { OnnxEncoderLoadOptions } from './frozen/onnx-encoder.js';
+export { ONNX_DTYPES, checkOnnxFolder, resolveModelLocation } from './frozen/model-location.js';
+export type { OnnxDtype, ModelLocation } from './frozen/model-location.js';
+export { poolHidden, l2NormalizeInPlace } from './frozen/pool-hidden.js';
+export { ENCODER_RUNTIMES, detectRuntime, disposeEncoder, loadEncoder } from './frozen/load-encoder.js';
+export type { EncoderRuntime, LoadedEncoder } from './frozen/load-encoder.js';
