@@ -1,57 +1,38 @@
 #!/usr/bin/env node
-import { initBackend } from '@contrastive/core';
-import type { BackendName } from '@contrastive/core';
-import { UsageError, oneOf, parse, str } from './args.js';
-import { HELP } from './help.js';
-import { moleculeCommand } from './molecule-run.js';
-import { nodeCommand } from './node-run.js';
+/** `contrastive-graph`: the commands; flags, help, run folder and summary come from `@contrastive/core/cli`. */
+import type { CliIo } from '@contrastive/core/cli';
+import { defineCli, isEntryModule, runMain, startCommand } from '@contrastive/core/cli';
+import { isNodeMethod } from '../methods/registry.js';
+import { EVAL_SPEC, TRAIN_SPEC } from './flags.js';
+import { EVAL_HELP, MAIN_DETAILS, TRAIN_HELP } from './help.js';
+import { evalMolecules, trainMolecules } from './molecule-run.js';
+import { trainNodes } from './node-run.js';
+import { openTrainRun, TOOL, VERSION } from './run-setup.js';
 
-const METHODS = ['graphcl', 'joao', 'joaov2', 'mocl', 'cg3'] as const;
-
-/** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
-export async function run(
-  argv: string[],
-  out = (s: string): void => void process.stdout.write(`${s}\n`),
-  err = (s: string): void => void process.stderr.write(`${s}\n`),
-): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      out(HELP);
-      return command === undefined ? 2 : 0;
-    }
-    if (command !== 'train' && command !== 'eval') throw new UsageError(`unknown command '${command}' (expected 'train' or 'eval')`);
-    const flags = parse(rest);
-    if (flags.help) {
-      out(HELP);
-      return 0;
-    }
-    const method = str(flags, 'method');
-    if (method === undefined) throw new UsageError(`--method is required (${METHODS.join('|')})`);
-    const m = oneOf(method, METHODS, 'method', 'graphcl');
-    const requested = str(flags, 'backend');
-    const backend = await initBackend({
-      ...(requested ? { backend: oneOf(requested, ['tensorflow', 'wasm', 'cpu'] as const, 'backend', 'wasm') as BackendName } : {}),
-      log: (l: string) => err(l),
-    });
-    if (m === 'cg3') {
-      if (command === 'eval') throw new UsageError("cg3 evaluates at the end of 'train' (test accuracy on the unlabelled nodes); use 'train --method cg3'");
-      return await nodeCommand(flags, backend, out, err);
-    }
-    return await moleculeCommand(command, m, flags, backend, out, err);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`contrastive-graph: ${e.message}\nRun 'contrastive-graph --help' for usage.`);
-      return 2;
-    }
-    err(`contrastive-graph: ${(e as Error).message}`);
-    return 1;
-  }
+async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
+  if (!ctx) return 0;
+  const run = await openTrainRun(ctx, io);
+  return isNodeMethod(run.method) ? trainNodes(run) : trainMolecules(run);
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain || process.argv[1]?.endsWith('contrastive-graph')) {
-  run(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, EVAL_SPEC, EVAL_HELP, io);
+  if (!ctx) return 0;
+  return evalMolecules(ctx, io);
 }
+
+/** The CLI: `run(argv, io)` resolves to the exit code (tests pass an `io` that collects the lines). */
+export const run = defineCli({
+  tool: TOOL,
+  version: VERSION,
+  summary: 'graph contrastive learning (GraphCL, JOAO, JOAOv2, MoCL, CG3) on TensorFlow.js',
+  commands: {
+    train: { summary: 'train a method, write the run folder, report its score beside a baseline', run: trainCommand },
+    eval: { summary: 'probe a trained graph-level run (--checkpoint DIR = its run folder)', run: evalCommand },
+  },
+  details: MAIN_DETAILS,
+  examples: [`${TOOL} train --method graphcl --epochs 10 --json`, `${TOOL} train --method cg3 --repeats 10 --json`, `${TOOL} eval --checkpoint runs/graphcl-seed0`],
+});
+
+if (isEntryModule(import.meta.url)) void runMain(run);

@@ -1,196 +1,183 @@
+/** `train` and `eval` of the graph-level methods (GraphCL, JOAO, JOAOv2, MoCL) on a SMILES table. */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng, TrainCallbacks } from '@contrastive/core';
-import { createRng, linearProbe, loadCheckpoint, train } from '@contrastive/core';
-import type { AugmentationName } from '../augment/registry.js';
-import { AUGMENTATION_NAMES } from '../augment/registry.js';
-import { loadRDKit } from '../chem/rdkit.js';
+import { BACKENDS, createRng, initBackend, linearProbe, type Rng } from '@contrastive/core';
+import type { CliIo, CommandContext, RunSummary } from '@contrastive/core/cli';
+import { intFlag, oneOfFlag, readRunConfig, requiredFlag, runPaths, UsageError } from '@contrastive/core/cli';
+import { fileSystemHandler, loadCheckpoint, train } from '@contrastive/core/node';
+import type { RDKit } from '../chem/rdkit.js';
+import { loadRDKit } from '../chem/load-rdkit.js';
 import type { Graph } from '../data/graph.js';
-import { CHEMBL2321810_PATH, loadMolecules } from '../data/molecules.js';
-import { GraphCL } from '../methods/graphcl.js';
-import { JOAO } from '../methods/joao.js';
-import { MoCL } from '../methods/mocl.js';
-import type { Flags } from './args.js';
-import { UsageError, num, oneOf, str } from './args.js';
+import { CHEMBL2321810_PATH, loadMolecules } from '../data/molecule-files.js';
+import type { LoadMoleculesOptions, MoleculeDataset } from '../data/molecules.js';
+import type { GraphLevelMethod } from '../methods/graph-method.js';
+import type { GraphLevelMethodName } from '../methods/registry.js';
+import { createMethod, isNodeMethod } from '../methods/registry.js';
+import type { Settings } from './flags.js';
+import { METHOD_FLAGS, methodOptionsOf, MOLECULE_DATA_FLAGS, resolveFlags } from './flags.js';
+import type { TrainRun } from './run-setup.js';
+import { finishRun, recordRun, TOOL } from './run-setup.js';
 
-export type GraphMethod = 'graphcl' | 'joao' | 'joaov2' | 'mocl';
-type Model = GraphCL | JOAO | MoCL;
-
-/** Linear-probe accuracy of frozen embeddings on a seeded train/test split. */
-function probe(emb: tf.Tensor2D, labels: Int32Array, split: { train: Int32Array; test: Int32Array }, seed: number): { accuracy: number; trainAccuracy: number } {
-  const parts = tf.tidy(() => [tf.gather(emb, split.train), tf.gather(emb, split.test)] as const);
-  const r = linearProbe(parts[0], Array.from(split.train, (i) => labels[i]!), parts[1], Array.from(split.test, (i) => labels[i]!), { seed, epochs: 100 });
-  tf.dispose([...parts]);
-  return { accuracy: r.accuracy, trainAccuracy: r.trainAccuracy };
+/** The molecules and the probe task: value >= threshold, on a seeded train/test split. */
+interface ProbeData {
+  dataPath: string;
+  molecules: MoleculeDataset;
+  valueColumn: string | undefined;
+  /** `null` without a value column (then there is no probe). */
+  probe: { labels: Int32Array; threshold: number; train: Int32Array; test: Int32Array } | null;
 }
 
-/** train / eval of a graph-level method on a SMILES table (see `--help`). */
-export async function moleculeCommand(
-  mode: 'train' | 'eval',
-  method: GraphMethod,
-  flags: Flags,
-  backend: string,
-  out: (s: string) => void,
-  err: (s: string) => void,
-): Promise<number> {
-  const t0 = Date.now();
-  const seed = num(flags, 'seed', { int: true }) ?? 0;
-  const dataPath = str(flags, 'data') ?? CHEMBL2321810_PATH;
-  const shipped = str(flags, 'data') === undefined;
-  const valueColumn = str(flags, 'value-column') ?? (shipped ? 'pIC50' : undefined);
-  const limit = num(flags, 'limit', { int: true, min: 2 });
-  const epochs = num(flags, 'epochs', { int: true, min: 1 }) ?? 20;
-  const batchSize = num(flags, 'batch-size', { int: true, min: 2 }) ?? 32;
-  const checkpointDir = str(flags, 'checkpoint');
-  if (mode === 'eval' && !checkpointDir) throw new UsageError('eval needs --checkpoint DIR (a directory written by train --checkpoint)');
-  const checkpointEvery = num(flags, 'checkpoint-every', { int: true, min: 0 });
-  if (checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
-  if (flags.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint DIR (the run to continue)');
-  const rdkit = await loadRDKit();
-  const loadOpts: Parameters<typeof loadMolecules>[2] = {};
-  const sc = str(flags, 'smiles-column');
-  if (sc !== undefined) loadOpts.smilesColumn = sc;
-  if (valueColumn !== undefined) loadOpts.valueColumn = valueColumn;
-  if (limit !== undefined) loadOpts.limit = limit;
-  const ds = loadMolecules(rdkit, dataPath, loadOpts);
-  err(`loaded ${ds.graphs.length} molecules from ${dataPath}`);
-
+/** Loads the table the settings name and derives the probe task from it. */
+function loadProbeData(rdkit: RDKit, settings: Settings, log: (line: string) => void): ProbeData {
+  const dataPath = settings.data === undefined ? CHEMBL2321810_PATH : String(settings.data);
+  const valueColumn = settings['value-column'] === undefined ? (settings.data === undefined ? 'pIC50' : undefined) : String(settings['value-column']);
+  const options: LoadMoleculesOptions = {};
+  if (settings['smiles-column'] !== undefined) options.smilesColumn = String(settings['smiles-column']);
+  if (valueColumn !== undefined) options.valueColumn = valueColumn;
+  if (settings.limit !== undefined) options.limit = Number(settings.limit);
+  const molecules = loadMolecules(rdkit, dataPath, options);
+  if (molecules.graphs.length < 2) throw new Error(`${dataPath}: ${molecules.graphs.length} molecule(s); contrastive training needs at least 2`);
+  log(`loaded ${molecules.graphs.length} molecules from ${dataPath}`);
+  if (!molecules.values) return { dataPath, molecules, valueColumn, probe: null };
   // Probe labels: value >= threshold (median by default); molecules without a value are not probed.
-  let labels: Int32Array | null = null;
-  let threshold: number | null = null;
-  let split: { train: Int32Array; test: Int32Array } | null = null;
-  if (ds.values) {
-    const vals = ds.values.filter(Number.isFinite).sort((a, b) => a - b);
-    threshold = num(flags, 'threshold') ?? vals[Math.floor(vals.length / 2)]!;
-    labels = Int32Array.from(ds.values, (v) => (Number.isFinite(v) ? (v >= threshold! ? 1 : 0) : -1));
-    const usable = Array.from(labels.keys()).filter((i) => labels![i]! >= 0);
-    const perm = createRng(seed + 17).shuffle(usable);
-    const nTest = Math.max(1, Math.round(perm.length * (num(flags, 'test-fraction', { min: 0 }) ?? 0.2)));
-    split = { test: Int32Array.from(perm.slice(0, nTest)), train: Int32Array.from(perm.slice(nTest)) };
-  }
+  const sorted = molecules.values.filter(Number.isFinite).sort((a, b) => a - b);
+  const threshold = settings.threshold === undefined ? sorted[Math.floor(sorted.length / 2)]! : Number(settings.threshold);
+  const labels = Int32Array.from(molecules.values, (v) => (Number.isFinite(v) ? (v >= threshold ? 1 : 0) : -1));
+  const usable = Array.from(labels.keys()).filter((i) => labels[i]! >= 0);
+  const perm = createRng(Number(settings.seed ?? 0) + 17).shuffle(usable);
+  const testSize = Math.max(1, Math.round(perm.length * Number(settings['test-fraction'] ?? 0.2)));
+  return { dataPath, molecules, valueColumn, probe: { labels, threshold, test: Int32Array.from(perm.slice(0, testSize)), train: Int32Array.from(perm.slice(testSize)) } };
+}
 
-  const common = {
-    hidden: num(flags, 'hidden', { int: true, min: 1 }) ?? 64,
-    layers: num(flags, 'layers', { int: true, min: 1 }) ?? 3,
-    seed,
-  };
-  const g0 = ds.graphs[0]!;
-  const make = (): Model => {
-    if (method === 'mocl') {
-      const o: ConstructorParameters<typeof MoCL>[2] = { ...common };
-      const setIf = <K extends keyof typeof o>(k: K, v: (typeof o)[K] | undefined): void => {
-        if (v !== undefined) o[k] = v;
-      };
-      setIf('lr', num(flags, 'lr', { min: 0 }));
-      setIf('temperature', num(flags, 'temperature', { min: 0 }));
-      setIf('lambda', num(flags, 'lambda', { min: 0 }));
-      setIf('neighbours', num(flags, 'neighbours', { int: true, min: 1 }));
-      setIf('dk', num(flags, 'dk', { int: true, min: 1 }));
-      setIf('augRatio', num(flags, 'aug-ratio', { min: 0 }));
-      o.globalLoss = oneOf(str(flags, 'global'), ['cl', 'ls'] as const, 'global', 'cl');
-      o.localAug = oneOf(str(flags, 'local-aug'), ['domain', ...AUGMENTATION_NAMES] as const, 'local-aug', 'domain');
-      return new MoCL(rdkit, ds, o);
-    }
-    const o = {
-      ...common,
-      inputDim: g0.numFeatures,
-      edgeDim: g0.numEdgeFeatures ?? 0,
-      readout: 'mean' as const,
-      lr: num(flags, 'lr', { min: 0 }) ?? 1e-3,
-      temperature: num(flags, 'temperature', { min: 0 }) ?? 0.2,
-      augRatio: num(flags, 'aug-ratio', { min: 0 }) ?? 0.2,
-      lossVariant: oneOf(str(flags, 'loss-variant'), ['exclude-positive', 'nt-xent'] as const, 'loss-variant', 'exclude-positive'),
-    };
-    if (method === 'graphcl') {
-      const a1 = oneOf(str(flags, 'aug1'), AUGMENTATION_NAMES, 'aug1', 'nodeDrop' as AugmentationName);
-      const a2 = oneOf(str(flags, 'aug2'), AUGMENTATION_NAMES, 'aug2', 'subgraph' as AugmentationName);
-      return new GraphCL({ ...o, augmentations: [a1, a2] });
-    }
-    return new JOAO({ ...o, gamma: num(flags, 'gamma', { min: 0 }) ?? 0.1, v2: method === 'joaov2' });
-  };
-
-  const model = make();
+/** Linear-probe accuracy of the method's frozen embeddings (`null` without a probe task). */
+function probeAccuracy(method: GraphLevelMethod, data: ProbeData, seed: number): Record<string, number> | null {
+  const { probe } = data;
+  if (probe === null) return null;
+  const embeddings = method.embed(data.molecules.graphs);
+  const [trainX, testX] = tf.tidy(() => [tf.gather(embeddings, probe.train), tf.gather(embeddings, probe.test)] as const);
   try {
-    return await runModel(model);
+    const result = linearProbe(trainX, Array.from(probe.train, (i) => probe.labels[i]!), testX, Array.from(probe.test, (i) => probe.labels[i]!), { seed, epochs: 100 });
+    return { probeAccuracy: result.accuracy, probeTrainAccuracy: result.trainAccuracy };
   } finally {
-    model.dispose();
+    tf.dispose([embeddings, trainX, testX]);
   }
+}
 
-  async function runModel(model: Model): Promise<number> {
-    const embedAll = (): tf.Tensor2D => (model instanceof MoCL ? model.embed() : model.embed(ds.graphs));
-    // Baseline: the same encoder at its random initialisation (identical to the weights training starts from).
-    let baseline: { accuracy: number; trainAccuracy: number } | null = null;
-    if (labels && split) {
-      const e = embedAll();
-      baseline = probe(e, labels, split, seed);
-      e.dispose();
-    }
+/** The summary's data metrics and notes. */
+function dataMetrics(data: ProbeData): { metrics: RunSummary['metrics']; notes: string[] } {
+  const metrics: RunSummary['metrics'] = { molecules: data.molecules.graphs.length };
+  if (data.probe === null) return { metrics, notes: ['no --value-column: no linear probe (only the loss is reported)'] };
+  Object.assign(metrics, { property: data.valueColumn ?? null, threshold: data.probe.threshold, probeTrain: data.probe.train.length, probeTest: data.probe.test.length });
+  return { metrics, notes: [`probe: linear classifier on frozen embeddings, class = ${data.valueColumn} >= ${data.probe.threshold}; baseline randomInit = the same encoder before training`] };
+}
 
-    let losses: number[] = [];
-    let trainSeconds = 0;
-    if (mode === 'eval') {
-      await loadCheckpoint(checkpointDir!, model);
-    } else {
-      const n = ds.graphs.length;
-      const batches = function* (_epoch: number, rng: Rng): Generator<number[]> {
-        const perm = rng.permutation(n);
-        // Drop a last batch of one: contrastive losses need >= 2 items.
-        for (let s = 0; s + 1 < n; s += batchSize) yield Array.from(perm.subarray(s, Math.min(s + batchSize, n)));
-      };
-      const callbacks: TrainCallbacks[] = [];
-      if (model instanceof JOAO) callbacks.push(model.callbacks(ds.graphs, batchSize, (l) => err(l)));
-      const opts: Parameters<typeof train<number[]>>[0] = {
-        epochs,
-        seed,
-        batches,
-        state: model,
-        callbacks,
-        progress: !flags['no-progress'],
-        log: (l: string) => err(l),
-        step: (idx, info) => (model instanceof MoCL ? model.step(idx, info) : model.step(idx.map((i) => ds.graphs[i]!) as Graph[], info)),
-      };
-      if (checkpointDir) opts.checkpointDir = checkpointDir;
-      // A lost step costs little here; 100 steps bound what a kill loses on large tables.
-      if (checkpointDir && (checkpointEvery ?? 100) > 0) opts.checkpointEverySteps = checkpointEvery ?? 100;
-      if (flags.resume) opts.resume = true;
-      const curve = str(flags, 'loss-curve');
-      if (curve) opts.lossCurvePath = curve;
-      const r = await train(opts);
-      losses = r.epochLosses;
-      trainSeconds = r.seconds;
-    }
+function buildMethod(name: string, settings: Settings, data: ProbeData, rdkit: RDKit): GraphLevelMethod {
+  const options = methodOptionsOf(settings, name);
+  return createMethod(name as GraphLevelMethodName, { ...options, data: data.molecules, rdkit });
+}
 
-    let result: { accuracy: number; trainAccuracy: number } | null = null;
-    if (labels && split) {
-      const e = embedAll();
-      result = probe(e, labels, split, seed);
-      e.dispose();
-    }
-    const summary = {
-      command: mode,
-      method,
-      data: dataPath,
-      molecules: ds.graphs.length,
-      property: valueColumn ?? null,
-      threshold,
-      split: split ? { train: split.train.length, test: split.test.length } : null,
-      epochs: mode === 'train' ? epochs : null,
-      batchSize,
-      seed,
-      backend,
-      finalLoss: losses.at(-1) ?? null,
-      epochLosses: losses,
-      probe: result,
-      baseline: baseline ? { name: 'random-init encoder', probe: baseline } : null,
-      trainSeconds,
-      seconds: (Date.now() - t0) / 1000,
+/** `train` of a graph-level method (after {@link openTrainRun}). */
+export async function trainMolecules(run: TrainRun): Promise<number> {
+  const { ctx, resolver, method: name, seed } = run;
+  resolveFlags(MOLECULE_DATA_FLAGS, ctx.values, name, {}, resolver);
+  resolveFlags(METHOD_FLAGS, ctx.values, name, run.recipe.options, resolver);
+  const rdkit = await loadRDKit();
+  const data = loadProbeData(rdkit, resolver.settings, ctx.log);
+  await recordRun(run);
+  const method = buildMethod(name, resolver.settings, data, rdkit);
+  try {
+    // Baseline: the same encoder at its random initialisation (the exact weights training starts from).
+    const baseline = probeAccuracy(method, data, seed);
+    const graphs = data.molecules.graphs;
+    const batchSize = run.batchSize!;
+    // Drop a last batch of one: contrastive losses need >= 2 items.
+    const stepsPerEpoch = Math.ceil((graphs.length - 1) / batchSize);
+    const batches = function* (_epoch: number, rng: Rng): Generator<Graph[]> {
+      const perm = rng.permutation(graphs.length);
+      for (let s = 0; s + 1 < graphs.length; s += batchSize) yield Array.from(perm.subarray(s, Math.min(s + batchSize, graphs.length)), (i) => graphs[i]!);
     };
-    if (flags.json) out(JSON.stringify(summary));
-    else {
-      out(`${method} ${mode}: ${ds.graphs.length} molecules, ${epochs} epochs, final loss ${summary.finalLoss?.toFixed(4) ?? '-'}`);
-      if (result && baseline) {
-        out(`linear probe accuracy (${valueColumn} >= ${threshold}): ${method} ${result.accuracy.toFixed(4)} vs random-init encoder ${baseline.accuracy.toFixed(4)}`);
-      }
-    }
-    return 0;
+    const result = await train<readonly Graph[]>({
+      method,
+      batches,
+      epochs: run.epochs,
+      stepsPerEpoch,
+      seed,
+      callbacks: method.callbacks?.(graphs, batchSize, ctx.log) ?? [],
+      checkpointDir: run.paths.checkpoint,
+      ...(run.checkpointEvery > 0 ? { checkpointEverySteps: run.checkpointEvery } : {}),
+      resume: run.resumed,
+      lossLogPath: run.paths.losses,
+      lossCurvePath: run.paths.lossCurve,
+      lossCurveTitle: `${name} training loss`,
+      progress: ctx.progress,
+      log: ctx.log,
+      disposeBatch: false,
+    });
+    await method.encoder.save(fileSystemHandler(run.paths.model));
+    const trained = probeAccuracy(method, data, seed);
+    const { metrics, notes } = dataMetrics(data);
+    const summary: RunSummary = {
+      method: name,
+      domain: 'graph',
+      seed,
+      epochs: result.epochs,
+      steps: result.globalStep,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: result.seconds,
+      backend: run.backend,
+      out: run.paths.dir,
+      finalLoss: result.epochLosses.at(-1) ?? null,
+      metrics: { ...(trained ?? {}), ...metrics },
+      baselines: baseline === null ? {} : { randomInit: baseline },
+      notes,
+    };
+    return await finishRun(summary, run.io, ctx.json, run.paths.dir);
+  } finally {
+    method.dispose();
+  }
+}
+
+/** `eval --checkpoint DIR`: the trained run in DIR, probed again (on its data, or on `--data …` instead). */
+export async function evalMolecules(ctx: CommandContext, io: CliIo): Promise<number> {
+  const dir = requiredFlag(ctx.values, 'checkpoint', `a run folder written by '${TOOL} train --out'`);
+  const record = await readRunConfig<Settings>(dir, 'checkpoint', { tool: TOOL });
+  if (isNodeMethod(record.method)) {
+    throw new UsageError(`${record.method} is evaluated at the end of 'train' (accuracy on the unlabelled nodes, in ${runPaths(dir).summary})`);
+  }
+  const settings: Settings = { ...record.config };
+  for (const f of MOLECULE_DATA_FLAGS) {
+    const value = f.read(ctx.values);
+    if (value !== undefined) settings[f.name] = value;
+  }
+  const limit = intFlag(ctx.values, 'limit', 1);
+  if (limit !== undefined) settings.limit = limit;
+  const requested = oneOfFlag(ctx.values, 'backend', BACKENDS);
+  const backend = await initBackend({ ...(requested ? { backend: requested } : {}), log: ctx.log });
+  const rdkit = await loadRDKit();
+  const data = loadProbeData(rdkit, settings, ctx.log);
+  const seed = Number(settings.seed ?? 0);
+  const method = buildMethod(record.method, settings, data, rdkit);
+  try {
+    const baseline = probeAccuracy(method, data, seed);
+    const meta = await loadCheckpoint<{ epoch?: number; globalStep?: number; epochLosses?: number[] }>(runPaths(dir).checkpoint, method);
+    const trained = probeAccuracy(method, data, seed);
+    const { metrics, notes } = dataMetrics(data);
+    const summary: RunSummary = {
+      method: record.method,
+      domain: 'graph',
+      seed,
+      epochs: meta.epoch ?? 0,
+      steps: meta.globalStep ?? 0,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: 0,
+      backend,
+      out: runPaths(dir).dir,
+      finalLoss: meta.epochLosses?.at(-1) ?? null,
+      metrics: { ...(trained ?? {}), ...metrics },
+      baselines: baseline === null ? {} : { randomInit: baseline },
+      notes,
+    };
+    return await finishRun(summary, io, ctx.json);
+  } finally {
+    method.dispose();
   }
 }

@@ -1,96 +1,132 @@
+/** `train` of the full-graph node methods (CG3, the GCN baseline) on the karate club or an edge list. */
+import { join } from 'node:path';
+import type { RunSummary } from '@contrastive/core/cli';
+import { UsageError } from '@contrastive/core/cli';
+import type { NodeTrainOptions } from '@contrastive/core/node';
+import { train } from '@contrastive/core/node';
 import type { Graph } from '../data/graph.js';
-import { createRng, train } from '@contrastive/core';
-import { loadEdgeList } from '../data/edge-list.js';
 import { karateClub } from '../data/karate-club.js';
-import { CG3, GCNBaseline, maskedAccuracy } from '../methods/cg3.js';
-import type { Flags } from './args.js';
-import { UsageError, num, str } from './args.js';
+import { loadEdgeList } from '../data/edge-list-file.js';
+import { sampleLabels } from '../data/sample-labels.js';
+import { maskedAccuracy } from '../eval/masked-accuracy.js';
+import type { NodeMethod } from '../methods/graph-method.js';
+import type { NodeTask } from '../methods/node-task.js';
+import type { NodeMethodName } from '../methods/registry.js';
+import { createMethod } from '../methods/registry.js';
+import type { Settings } from './flags.js';
+import { METHOD_FLAGS, methodOptionsOf, NODE_DATA_FLAGS, resolveFlags } from './flags.js';
+import type { TrainRun } from './run-setup.js';
+import { finishRun, recordRun } from './run-setup.js';
 
-/** Picks `k` labelled nodes per class with `seed`; the rest are unlabelled (−1). */
-export function sampleLabels(truth: Int32Array, k: number, seed: number): Int32Array {
-  const rng = createRng(seed);
-  const labels = new Int32Array(truth.length).fill(-1);
-  const classes = [...new Set(Array.from(truth).filter((y) => y >= 0))].sort((a, b) => a - b);
-  for (const c of classes) {
-    const members = rng.shuffle(Array.from(truth.keys()).filter((i) => truth[i] === c));
-    for (const i of members.slice(0, k)) labels[i] = c;
-  }
-  return labels;
+/** The graph the settings name (`--edges FILE --labels FILE`, else `--dataset karate`) and its name. */
+function loadGraph(settings: Settings): { graph: Graph; name: string } {
+  const edges = settings.edges === undefined ? undefined : String(settings.edges);
+  if (edges === undefined) return { graph: karateClub(), name: String(settings.dataset ?? 'karate') };
+  if (settings.labels === undefined) throw new UsageError('--edges needs --labels FILE (node label lines, the evaluation truth)');
+  return { graph: loadEdgeList(edges, { labelsPath: String(settings.labels) }), name: edges };
 }
 
-/** CG3 semi-supervised node classification vs a plain GCN on the same labels (see `--help`). */
-export async function nodeCommand(flags: Flags, backend: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const t0 = Date.now();
-  let graph: Graph;
-  let name: string;
-  const edges = str(flags, 'edges');
-  if (edges) {
-    const labelsPath = str(flags, 'labels');
-    if (!labelsPath) throw new UsageError('--edges needs --labels FILE (node label lines) for cg3');
-    graph = loadEdgeList(edges, { labelsPath });
-    name = edges;
-  } else {
-    const ds = str(flags, 'dataset') ?? 'karate';
-    if (ds !== 'karate') throw new UsageError(`--dataset must be 'karate' (or give --edges/--labels), got '${ds}'`);
-    graph = karateClub();
-    name = 'karate';
-  }
-  const truth = graph.nodeLabels!;
-  const numClasses = Math.max(...truth) + 1;
-  const k = num(flags, 'labels-per-class', { int: true, min: 1 }) ?? 1;
-  const epochs = num(flags, 'epochs', { int: true, min: 1 }) ?? 200;
-  const seed0 = num(flags, 'seed', { int: true }) ?? 0;
-  const repeats = num(flags, 'repeats', { int: true, min: 1 }) ?? 1;
-  const hidden = num(flags, 'hidden', { int: true, min: 1 }) ?? 64;
-  const dropout = num(flags, 'dropout', { min: 0 }) ?? 0.6;
-  const lr = num(flags, 'lr', { min: 0 }) ?? 0.01;
-  const weightDecay = num(flags, 'weight-decay', { min: 0 }) ?? 5e-4;
-  const runs: { seed: number; cg3: number; gcn: number; finalLoss: number }[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const seed = seed0 + r;
-    const labels = sampleLabels(truth, k, seed);
-    const evalMask = Array.from(labels, (y, i) => y < 0 && truth[i]! >= 0);
-    const cgOpts: ConstructorParameters<typeof CG3>[3] = { seed, hiddenLocal: hidden, dropout, lr, weightDecay };
-    const t = num(flags, 'temperature', { min: 0 });
-    if (t !== undefined) cgOpts.temperature = t;
-    const lv = num(flags, 'levels', { int: true, min: 0 });
-    if (lv !== undefined) cgOpts.levels = lv;
-    const cg3 = new CG3(graph, labels, numClasses, cgOpts);
-    const res = await train({
-      epochs,
-      seed,
-      batches: () => [null],
-      step: () => cg3.step(),
-      state: cg3,
-      progress: !flags['no-progress'],
-      ...(str(flags, 'checkpoint') ? { checkpointDir: `${str(flags, 'checkpoint')}/seed-${seed}`, resume: Boolean(flags.resume) } : {}),
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: readonly number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+/** The run files of a training (the method's own; the baseline writes none). */
+type RunFiles = Pick<NodeTrainOptions<NodeTask>, 'checkpointDir' | 'checkpointEvery' | 'resume' | 'lossLogPath' | 'lossCurvePath' | 'lossCurveTitle'>;
+
+/**
+ * Trains `name` on `task` (one full-batch step per epoch) with the run's settings, writing `files`
+ * (`null`: none, and no progress bar); returns it trained (the caller disposes it).
+ */
+async function trainOn(name: NodeMethodName, task: NodeTask, settings: Settings, run: TrainRun, files: RunFiles | null): Promise<{ method: NodeMethod; finalLoss: number; steps: number; seconds: number }> {
+  const method = createMethod(name, { ...methodOptionsOf(settings, name), task });
+  try {
+    const result = await train<NodeTask>({
+      method,
+      batches: () => [task],
+      epochs: run.epochs,
+      stepsPerEpoch: 1,
+      seed: Number(settings.seed),
+      progress: files !== null && run.ctx.progress,
+      log: run.ctx.log,
+      disposeBatch: false,
+      ...(files ?? {}),
     });
-    const accCg3 = maskedAccuracy(cg3.predict(), truth, evalMask);
-    cg3.dispose();
-    const base = new GCNBaseline(graph, labels, numClasses, { seed, hidden, dropout, lr, weightDecay });
-    for (let e = 0; e < epochs; e++) base.step().dispose();
-    const accGcn = maskedAccuracy(base.predict(), truth, evalMask);
-    base.dispose();
-    runs.push({ seed, cg3: accCg3, gcn: accGcn, finalLoss: res.epochLosses.at(-1)! });
-    err(`seed ${seed}: cg3 ${accCg3.toFixed(4)}  gcn ${accGcn.toFixed(4)}`);
+    return { method, finalLoss: result.epochLosses.at(-1) ?? Number.NaN, steps: result.globalStep, seconds: result.seconds };
+  } catch (err) {
+    method.dispose();
+    throw err;
   }
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
-  const summary = {
-    command: 'train',
-    method: 'cg3',
-    data: name,
-    nodes: graph.numNodes,
-    labelsPerClass: k,
-    epochs,
-    seeds: runs.map((r) => r.seed),
-    backend,
-    accuracy: { mean: mean(runs.map((r) => r.cg3)), std: std(runs.map((r) => r.cg3)), runs: runs.map((r) => r.cg3) },
-    baseline: { name: 'plain GCN, same labels', accuracy: { mean: mean(runs.map((r) => r.gcn)), std: std(runs.map((r) => r.gcn)), runs: runs.map((r) => r.gcn) } },
-    finalLoss: runs.map((r) => r.finalLoss),
-    seconds: (Date.now() - t0) / 1000,
+}
+
+/**
+ * `train` of a node method (after `openTrainRun`): for each seed of `--repeats`, `--labels-per-class`
+ * labels drawn by the seed, the method trained full-batch and scored on the unlabelled nodes; for CG3
+ * also the plain GCN on the same labels (the baseline).
+ */
+export async function trainNodes(run: TrainRun): Promise<number> {
+  const { ctx, resolver, method: name } = run;
+  resolveFlags(NODE_DATA_FLAGS, ctx.values, name, {}, resolver);
+  resolveFlags(METHOD_FLAGS, ctx.values, name, run.recipe.options, resolver);
+  const { settings } = resolver;
+  const { graph, name: dataName } = loadGraph(settings);
+  const truth = graph.nodeLabels;
+  if (!truth) throw new Error(`${dataName}: the graph has no node labels to evaluate against`);
+  const numClasses = Math.max(...truth) + 1;
+  const repeats = Number(settings.repeats);
+  await recordRun(run);
+
+  const runs: { seed: number; accuracy: number; baseline: number | null; finalLoss: number }[] = [];
+  let steps = 0;
+  let trainSeconds = 0;
+  for (let r = 0; r < repeats; r++) {
+    const seed = run.seed + r;
+    const seedSettings = { ...settings, seed };
+    const labels = sampleLabels(truth, Number(settings['labels-per-class']), seed);
+    const evalMask = Array.from(labels, (y, i) => y < 0 && truth[i]! >= 0);
+    const task: NodeTask = { graph, labels, numClasses };
+    const trained = await trainOn(name as NodeMethodName, task, seedSettings, run, {
+      // One checkpoint folder per seed when repeating; the losses and curve are the first seed's.
+      checkpointDir: repeats === 1 ? run.paths.checkpoint : join(run.paths.checkpoint, `seed-${seed}`),
+      checkpointEvery: Math.max(1, run.checkpointEvery),
+      resume: run.resumed,
+      ...(r === 0 ? { lossLogPath: run.paths.losses, lossCurvePath: run.paths.lossCurve, lossCurveTitle: `${name} training loss (seed ${seed})` } : {}),
+    });
+    const accuracy = maskedAccuracy(trained.method.predict(), truth, evalMask);
+    trained.method.dispose();
+    steps += trained.steps;
+    trainSeconds += trained.seconds;
+    let baseline: number | null = null;
+    if (name !== 'gcn') {
+      const gcn = await trainOn('gcn', task, seedSettings, run, null);
+      baseline = maskedAccuracy(gcn.method.predict(), truth, evalMask);
+      gcn.method.dispose();
+      trainSeconds += gcn.seconds;
+    }
+    runs.push({ seed, accuracy, baseline, finalLoss: trained.finalLoss });
+    ctx.log(`seed ${seed}: ${name} ${accuracy.toFixed(4)}${baseline === null ? '' : `  gcn ${baseline.toFixed(4)}`}`);
+  }
+
+  const accuracies = runs.map((x) => x.accuracy);
+  const baselines = runs.map((x) => x.baseline).filter((x): x is number => x !== null);
+  const notes = [
+    `accuracy on the ${runs.length === 1 ? '' : 'seeds\' '}unlabelled nodes with ${String(settings['labels-per-class'])} label(s) per class, per seed: ${accuracies.map((a) => a.toFixed(4)).join(' ')}`,
+    ...(baselines.length > 0 ? [`baseline gcn (plain 2-layer GCN, same labels, width, dropout, weight decay, optimiser and epochs), per seed: ${baselines.map((a) => a.toFixed(4)).join(' ')}`] : []),
+    ...(repeats > 1 ? [`losses.csv and loss-curve.png are of seed ${run.seed}; checkpoints are in checkpoint/seed-<seed>/`] : []),
+    'no model/: the method is transductive (its views are built on this graph); checkpoint/ holds its weights',
+  ];
+  const summary: RunSummary = {
+    method: name,
+    domain: 'graph',
+    seed: run.seed,
+    epochs: run.epochs,
+    steps,
+    seconds: (performance.now() - ctx.started) / 1000,
+    trainSeconds,
+    backend: run.backend,
+    out: run.paths.dir,
+    finalLoss: mean(runs.map((x) => x.finalLoss)),
+    metrics: { accuracy: mean(accuracies), accuracyStd: std(accuracies), nodes: graph.numNodes, labelsPerClass: Number(settings['labels-per-class']), repeats, data: dataName },
+    baselines: baselines.length > 0 ? { gcn: { accuracy: mean(baselines), accuracyStd: std(baselines) } } : {},
+    notes,
   };
-  if (flags.json) out(JSON.stringify(summary));
-  else out(`cg3 on ${name} (${k} label(s)/class, ${repeats} seed(s)): accuracy ${summary.accuracy.mean.toFixed(4)} ± ${summary.accuracy.std.toFixed(4)} vs GCN ${summary.baseline.accuracy.mean.toFixed(4)} ± ${summary.baseline.accuracy.std.toFixed(4)}`);
-  return 0;
+  return finishRun(summary, run.io, ctx.json, run.paths.dir);
 }
