@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { boolFlag, formatHelp, intFlag, requiredFlag, startCommand, stringFlag, type CliIo, type FlagSpec } from '@contrastive/core/cli';
+import { boolFlag, intFlag, requiredFlag, startCommand, stringFlag, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { readCorpus } from '../data/corpus.js';
 import { disposeEncoder } from '../frozen/load-encoder.js';
-import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAGS } from './model-flags.js';
+import { loadModelFromFlags, MODEL_FLAGS, modelCommandHelp } from './model-flags.js';
 import { encodeProgress } from './tasks.js';
 import { TOOL } from './tool.js';
 
@@ -14,18 +14,15 @@ const SPEC = {
   'no-normalize': { type: 'boolean' },
 } as const satisfies FlagSpec;
 
-export const ENCODE_HELP = formatHelp({
-  tool: TOOL,
+export const ENCODE_HELP = modelCommandHelp({
   command: 'encode',
   summary: 'embed texts with a saved encoder (JSONL on stdout)',
   usage: 'encode --checkpoint DIR --input FILE [--output FILE]',
   flags: [
-    ...MODEL_FLAG_HELP.slice(0, 1),
     { name: 'input', arg: 'FILE', help: 'one text per line, or JSONL with "text"' },
     { name: 'output', arg: 'FILE', help: 'write the JSONL {"text","embedding"} lines here', default: 'stdout' },
     { name: 'batch-size', arg: 'N', help: 'texts per forward pass', default: '32' },
     { name: 'no-normalize', help: 'keep raw (not L2-normalised) vectors' },
-    ...MODEL_FLAG_HELP.slice(1),
   ],
   details: 'stdout carries only the JSONL lines (one per input text, in order); logs go to stderr.',
   examples: [`${TOOL} encode --checkpoint runs/consert-seed0 --input texts.txt > vectors.jsonl`],

@@ -1,22 +1,19 @@
-import { formatHelp, oneOfFlag, requiredFlag, startCommand, type CliIo, type FlagSpec } from '@contrastive/core/cli';
+import { oneOfFlag, requiredFlag, startCommand, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { disposeEncoder } from '../frozen/load-encoder.js';
-import { loadModelFromFlags, MODEL_FLAG_HELP, MODEL_FLAGS } from './model-flags.js';
+import { loadModelFromFlags, MODEL_FLAGS, modelCommandHelp } from './model-flags.js';
 import { describeMetrics, loadTask, TASKS } from './tasks.js';
 import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL } from './tool.js';
 
 const SPEC = { ...MODEL_FLAGS, task: { type: 'string' }, pairs: { type: 'string' }, json: { type: 'boolean' } } as const satisfies FlagSpec;
 
-export const EVAL_HELP = formatHelp({
-  tool: TOOL,
+export const EVAL_HELP = modelCommandHelp({
   command: 'eval',
   summary: 'evaluate a saved encoder against BM25',
   usage: 'eval --checkpoint DIR --pairs FILE [--task retrieval|sts] [--json]',
   flags: [
-    ...MODEL_FLAG_HELP.slice(0, 1),
     { name: 'pairs', arg: 'FILE', help: 'retrieval: JSONL {"query","document"}; sts: TSV sentence1<TAB>sentence2<TAB>score' },
     { name: 'task', arg: 'NAME', help: 'retrieval | sts', default: "from --pairs' extension (.jsonl retrieval, .tsv sts)" },
-    ...MODEL_FLAG_HELP.slice(1),
     { name: 'json', help: 'print only one JSON line {"task","runtime","backend","seconds","checkpoint","metrics","baselines":{"bm25"}} on stdout (logs go to stderr)' },
   ],
   examples: [`${TOOL} eval --checkpoint runs/consert-seed0 --pairs data/wordnet/pairs.jsonl --json`],

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend } from '@contrastive/core';
 import type { BackendName } from '@contrastive/core';
-import { oneOfFlag, requiredFlag, RUN_FILES, type FlagHelp, type FlagSpec, type FlagValues } from '@contrastive/core/cli';
+import { formatHelp, oneOfFlag, requiredFlag, RUN_FILES, type CommandHelp, type FlagHelp, type FlagSpec, type FlagValues } from '@contrastive/core/cli';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { detectRuntime, ENCODER_RUNTIMES, loadEncoder } from '../frozen/load-encoder.js';
 import type { EncoderRuntime, LoadedEncoder } from '../frozen/load-encoder.js';
 import { ONNX_DTYPES } from '../frozen/model-location.js';
 import type { OnnxDtype } from '../frozen/model-location.js';
+import { TOOL } from './tool.js';
 
 /** Flags shared by `encode` and `eval` to choose the model folder and the engine that runs it. */
 export const MODEL_FLAGS = {
@@ -45,6 +46,12 @@ export const MODEL_FLAG_HELP: readonly FlagHelp[] = [
   { name: 'backend', arg: 'NAME', help: 'tfjs only: wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
   { name: 'no-progress', help: 'no progress bar on stderr' },
 ];
+
+/** `--help` of a command that reads a model (`eval`, `encode`): `--checkpoint` first, its own flags, then the other model flags. */
+export function modelCommandHelp(help: Omit<CommandHelp, 'tool'>): string {
+  const [checkpoint, ...rest] = MODEL_FLAG_HELP;
+  return formatHelp({ ...help, tool: TOOL, flags: [checkpoint!, ...help.flags, ...rest] });
+}
 
 /** The model folder of `--checkpoint DIR`: `DIR/model` when DIR is a run folder (it has run.json), else DIR. */
 export function modelFolderOf(dir: string): string {

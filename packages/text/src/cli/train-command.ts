@@ -116,7 +116,7 @@ export const TRAIN_HELP = formatHelp({
     { name: 'steps-per-epoch', arg: 'N', help: 'cap the steps per epoch' },
   ],
   includeCommon: true,
-  commonDefaults: { epochs: "the recipe's (1)", 'batch-size': "the recipe's (64)", lr: "peak AdamW rate; the recipe's (5e-4 from scratch, 3e-5 with --model)", 'checkpoint-every': String(DEFAULT_CHECKPOINT_EVERY), out: 'runs/<method>-seed<seed>' },
+  commonDefaults: { epochs: "the recipe's (1)", 'batch-size': "the recipe's (64)", lr: "the recipe's peak AdamW rate (5e-4 from scratch, 3e-5 with --model)", 'checkpoint-every': String(DEFAULT_CHECKPOINT_EVERY), out: 'runs/<method>-seed<seed>' },
   details:
     'The run folder (--out) holds run.json, checkpoint/, model/ (the trained encoder as a Hugging Face folder with its tokenizer and ' +
     'contrastive.json), tokenizer/ (from-scratch runs), losses.csv, loss-curve.png and summary.json. Models and tokenizers are ' +
