@@ -70,7 +70,7 @@ describe('contrastive-vision train, killed mid-run', () => {
     const errs: string[] = [];
     const tensorsBefore = tf.memory().numTensors;
     const target = killedAt! + 2;
-    const code = await run(['train', ...args, '--resume', '--epochs', String(target), '--json'], (s) => lines.push(s), (s) => errs.push(s));
+    const code = await run(['train', ...args, '--resume', '--epochs', String(target), '--json'], { out: (s) => void lines.push(s), err: (s) => void errs.push(s) });
     expect(code, errs.join('\n')).toBe(0);
     const summary = JSON.parse(lines.at(-1)!);
     expect(summary.epochs).toBe(target);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@contrastive/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildEncoder, resnet18Encoder, smallCnnEncoder, vitTinyEncoder } from './index.js';
+import { buildEncoder, createEncoder, ENCODERS, resnet18Encoder, smallCnnEncoder, vitTinyEncoder } from './index.js';
 import { buildHead, byolMlp, mocoV3Projector, simsiamPredictor, simsiamProjector, simclrProjector } from '../heads/index.js';
 
 let before = 0;
@@ -97,8 +97,26 @@ describe('encoders', () => {
   });
 
   it('buildEncoder rejects unknown names and bad input shapes', () => {
-    expect(() => buildEncoder({ name: 'vgg' as never, inputShape: [8, 8, 1] })).toThrow(/encoder must be one of 'small-cnn', 'resnet18', 'vit-tiny'/);
+    expect(() => buildEncoder({ name: 'vgg' as never, inputShape: [8, 8, 1] })).toThrow(/unknown encoder 'vgg'; valid: 'small-cnn', 'resnet18', 'vit-tiny'/);
     expect(() => smallCnnEncoder({ inputShape: [8, 8, 4] })).toThrow(/channels 1 or 3/);
+  });
+
+  it("createEncoder gives each encoder as core's Encoder (the tower interface): the model's output, its weights, stable names", () => {
+    for (const name of ENCODERS) {
+      const spec = { name, inputShape: [8, 8, 1] as [number, number, number], seed: 3, widthMultiplier: 0.125 };
+      const tower = createEncoder(spec);
+      const model = buildEncoder(spec);
+      const x = tf.tidy(() => tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 1) as tf.Tensor4D);
+      const [a, b] = [tower.apply(x, false), model.apply(x, { training: false }) as tf.Tensor];
+      expect(tower.name).toBe(name);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      expect(tower.trainableWeights.length).toBe(model.trainableWeights.length);
+      expect(Object.keys(tower.stateTensors())).toHaveLength(model.weights.length);
+      expect(Object.keys(tower.stateTensors())[0]).toMatch(/^encoder\/000_/);
+      tf.dispose([x, a, b]);
+      tower.dispose();
+      model.dispose();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Encoder, LayersEncoder, Method, Rng } from '@contrastive/core';
+import type { Encoder, LayersEncoder, Method, Rng, StepInfo } from '@contrastive/core';
 import type { ImageBatch } from '../io/dataset.js';
 import { assertImages } from '../augment/apply.js';
 import { multiView } from '../augment/compose.js';
@@ -20,6 +20,8 @@ export interface VisionMethod extends Method<MethodBatch> {
    * When true, resuming a run with a different total number of steps changes what the rest of it does.
    */
   readonly usesTotalSteps: boolean;
+  /** One optimisation step on `batch` (views and every random draw from `info.rng`); returns the loss (the caller disposes it). */
+  step(batch: MethodBatch, info: StepInfo): tf.Scalar;
   /** Encoder output `[N, D]` in inference mode (BN uses its moving statistics). */
   embed(images: tf.Tensor4D): tf.Tensor2D;
 }
