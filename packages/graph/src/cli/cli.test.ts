@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useTempDir } from '@contrastive/test-utils';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { sampleLabels } from '../data/sample-labels.js';
 import { GraphCL } from '../methods/graphcl.js';
 import { run } from './main.js';
@@ -20,14 +20,7 @@ const csv = (file: string): number[] =>
     .slice(1)
     .map((l) => Number(l.split(',')[1]));
 
-let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  before = tf.memory().numTensors;
-});
-afterAll(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useCpuLeakCheck();
 
 describe('contrastive-graph CLI', () => {
   it('prints help documenting the input formats, per-command help and the version', async () => {

@@ -2,7 +2,7 @@
  * The graph CLI's own flags, declared once as tables: each flag's parser, which methods it applies to,
  * the option it sets and its help line. The common flags (`--epochs … --json`) come from core's toolkit.
  */
-import type { FlagHelp, FlagSpec, FlagValues } from '@contrastive/core/cli';
+import type { FlagHelp, FlagSpec, FlagValues, NumFlagRange } from '@contrastive/core/cli';
 import { COMMON_FLAGS, checkResumeFlag, intFlag, numFlag, oneOfFlag, stringFlag, UsageError } from '@contrastive/core/cli';
 import { AUGMENTATION_NAMES } from '../augment/registry.js';
 import { GRAPH_LEVEL_METHODS, NODE_METHODS } from '../methods/registry.js';
@@ -60,192 +60,90 @@ function augmentationSide(side: 0 | 1): NonNullable<GraphFlag['option']> {
   };
 }
 
+type Reader = (values: FlagValues, name: string) => SettingValue | undefined;
+const text: Reader = (values, name) => stringFlag(values, name);
+const int =
+  (min: number): Reader =>
+  (values, name) =>
+    intFlag(values, name, min);
+const num =
+  (range: NumFlagRange = {}): Reader =>
+  (values, name) =>
+    numFlag(values, name, range);
+const choice =
+  (allowed: readonly string[]): Reader =>
+  (values, name) =>
+    oneOfFlag(values, name, allowed);
+
+/** One table row: `--name ARG` for `methods`, read by `read`, with its help, default and method option. */
+function flag(
+  name: string,
+  methods: readonly string[],
+  read: Reader,
+  help: Omit<FlagHelp, 'name'>,
+  more: Pick<GraphFlag, 'option' | 'fallback'> = {},
+): GraphFlag {
+  return { name, methods, read: (values) => read(values, name), help: { name, ...help }, ...more };
+}
+
 /** Molecule input (graph-level methods). */
 export const MOLECULE_DATA_FLAGS: readonly GraphFlag[] = [
-  {
-    name: 'data',
-    methods: MOLECULE,
-    read: (v) => stringFlag(v, 'data'),
-    help: { name: 'data', arg: 'FILE', help: "SMILES table: CSV/TSV with a header, or a whitespace .smi file ('SMILES name'); bad SMILES are reported as FILE:LINE", default: 'the shipped ChEMBL2321810 set (1,017 molecules, pIC50)' },
-  },
-  {
-    name: 'smiles-column',
-    methods: MOLECULE,
-    read: (v) => stringFlag(v, 'smiles-column'),
-    help: { name: 'smiles-column', arg: 'C', help: 'SMILES column: name or 0-based index', default: "'smiles', else column 0" },
-  },
-  {
-    name: 'value-column',
-    methods: MOLECULE,
-    read: (v) => stringFlag(v, 'value-column'),
-    help: { name: 'value-column', arg: 'C', help: 'property column used for the linear probe (no probe without one)', default: "'pIC50' for the shipped set" },
-  },
-  {
-    name: 'threshold',
-    methods: MOLECULE,
-    read: (v) => numFlag(v, 'threshold', { min: Number.NEGATIVE_INFINITY }),
-    help: { name: 'threshold', arg: 'T', help: 'probe class = value >= T', default: 'the median value' },
-  },
-  {
-    name: 'test-fraction',
-    methods: MOLECULE,
-    read: (v) => numFlag(v, 'test-fraction', { max: 1, exclusiveMax: true }),
-    fallback: 0.2,
-    help: { name: 'test-fraction', arg: 'F', help: 'share of the probed molecules held out for the probe test (split seeded by --seed)', default: '0.2' },
-  },
+  flag('data', MOLECULE, text, {
+    arg: 'FILE',
+    help: "SMILES table: CSV/TSV with a header, or a whitespace .smi file ('SMILES name'); bad SMILES are reported as FILE:LINE",
+    default: 'the shipped ChEMBL2321810 set (1,017 molecules, pIC50)',
+  }),
+  flag('smiles-column', MOLECULE, text, { arg: 'C', help: 'SMILES column: name or 0-based index', default: "'smiles', else column 0" }),
+  flag('value-column', MOLECULE, text, { arg: 'C', help: 'property column used for the linear probe (no probe without one)', default: "'pIC50' for the shipped set" }),
+  flag('threshold', MOLECULE, num({ min: Number.NEGATIVE_INFINITY }), { arg: 'T', help: 'probe class = value >= T', default: 'the median value' }),
+  flag(
+    'test-fraction',
+    MOLECULE,
+    num({ max: 1, exclusiveMax: true }),
+    { arg: 'F', help: 'share of the probed molecules held out for the probe test (split seeded by --seed)', default: '0.2' },
+    { fallback: 0.2 },
+  ),
 ];
 
 /** Node-graph input (cg3, gcn). */
 export const NODE_DATA_FLAGS: readonly GraphFlag[] = [
-  {
-    name: 'dataset',
-    methods: NODE,
-    read: (v) => oneOfFlag(v, 'dataset', ['karate'] as const),
-    fallback: 'karate',
-    help: { name: 'dataset', arg: 'karate', help: "Zachary's karate club (34 nodes, 2 factions), unless --edges is given", default: 'karate' },
-  },
-  {
-    name: 'edges',
-    methods: NODE,
-    read: (v) => stringFlag(v, 'edges'),
-    help: { name: 'edges', arg: 'FILE', help: "undirected edge list, one 'u v' pair per line (0-based ids, '#' comments); needs --labels" },
-  },
-  {
-    name: 'labels',
-    methods: NODE,
-    read: (v) => stringFlag(v, 'labels'),
-    help: { name: 'labels', arg: 'FILE', help: "'node label' lines: the evaluation truth" },
-  },
-  {
-    name: 'labels-per-class',
-    methods: NODE,
-    read: (v) => intFlag(v, 'labels-per-class', 1),
-    fallback: 1,
-    help: { name: 'labels-per-class', arg: 'K', help: 'labelled nodes per class used for training, drawn by the seed', default: '1' },
-  },
-  {
-    name: 'repeats',
-    methods: NODE,
-    read: (v) => intFlag(v, 'repeats', 1),
-    fallback: 1,
-    help: { name: 'repeats', arg: 'R', help: 'repeat with seeds seed..seed+R-1 and report the mean', default: '1' },
-  },
+  flag('dataset', NODE, choice(['karate']), { arg: 'karate', help: "Zachary's karate club (34 nodes, 2 factions), unless --edges is given", default: 'karate' }, { fallback: 'karate' }),
+  flag('edges', NODE, text, { arg: 'FILE', help: "undirected edge list, one 'u v' pair per line (0-based ids, '#' comments); needs --labels" }),
+  flag('labels', NODE, text, { arg: 'FILE', help: "'node label' lines: the evaluation truth" }),
+  flag('labels-per-class', NODE, int(1), { arg: 'K', help: 'labelled nodes per class used for training, drawn by the seed', default: '1' }, { fallback: 1 }),
+  flag('repeats', NODE, int(1), { arg: 'R', help: 'repeat with seeds seed..seed+R-1 and report the mean', default: '1' }, { fallback: 1 }),
 ];
 
-/** Method options (each applies to the methods listed in its help). */
+/** Method options (each applies to the methods its help names). */
 export const METHOD_FLAGS: readonly GraphFlag[] = [
-  {
-    name: 'hidden',
-    methods: [...MOLECULE, ...NODE],
-    read: (v) => intFlag(v, 'hidden', 1),
-    help: { name: 'hidden', arg: 'H', help: 'hidden width (GIN layers; the GCN of cg3/gcn)', default: '64' },
-    option: plain('hidden'),
-  },
-  {
-    name: 'layers',
-    methods: MOLECULE,
-    read: (v) => intFlag(v, 'layers', 1),
-    help: { name: 'layers', arg: 'L', help: 'GIN layers (graph-level methods)', default: '3' },
-    option: plain('layers'),
-  },
-  {
-    name: 'temperature',
-    methods: [...MOLECULE, 'cg3'],
-    read: (v) => numFlag(v, 'temperature'),
-    help: { name: 'temperature', arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3 0.5' },
-    option: plain('temperature'),
-  },
-  {
-    name: 'loss-variant',
-    methods: GRAPHCL_JOAO,
-    read: (v) => oneOfFlag(v, 'loss-variant', ['exclude-positive', 'nt-xent'] as const),
-    help: { name: 'loss-variant', arg: 'V', help: "graphcl/joao: 'exclude-positive' (GraphCL's code) or 'nt-xent'", default: 'exclude-positive' },
-    option: plain('lossVariant'),
-  },
-  {
-    name: 'aug1',
-    methods: ['graphcl'],
-    read: (v) => oneOfFlag(v, 'aug1', AUGMENTATION_NAMES),
-    help: { name: 'aug1', arg: 'A', help: `graphcl: augmentation of view 1 (${AUGMENTATION_NAMES.join('|')})`, default: 'nodeDrop' },
-    option: augmentationSide(0),
-  },
-  {
-    name: 'aug2',
-    methods: ['graphcl'],
-    read: (v) => oneOfFlag(v, 'aug2', AUGMENTATION_NAMES),
-    help: { name: 'aug2', arg: 'A', help: 'graphcl: augmentation of view 2', default: 'subgraph' },
-    option: augmentationSide(1),
-  },
-  {
-    name: 'aug-ratio',
-    methods: MOLECULE,
-    read: (v) => numFlag(v, 'aug-ratio', { min: 0, max: 1, exclusiveMax: true }),
-    help: { name: 'aug-ratio', arg: 'R', help: 'augmentation strength', default: '0.2' },
-    option: plain('augRatio'),
-  },
-  {
-    name: 'gamma',
-    methods: JOAO,
-    read: (v) => numFlag(v, 'gamma', { min: 0 }),
-    help: { name: 'gamma', arg: 'G', help: 'joao/joaov2: γ of the distribution regulariser', default: '0.1' },
-    option: plain('gamma'),
-  },
-  {
-    name: 'lambda',
-    methods: ['mocl'],
-    read: (v) => numFlag(v, 'lambda', { min: 0 }),
-    help: { name: 'lambda', arg: 'L', help: 'mocl: weight λ of the global loss', default: '5' },
-    option: plain('lambda'),
-  },
-  {
-    name: 'global',
-    methods: ['mocl'],
-    read: (v) => oneOfFlag(v, 'global', ['cl', 'ls'] as const),
-    help: { name: 'global', arg: 'cl|ls', help: 'mocl: contrastive or least-squares global loss', default: 'cl' },
-    option: plain('globalLoss'),
-  },
-  {
-    name: 'neighbours',
-    methods: ['mocl'],
-    read: (v) => intFlag(v, 'neighbours', 1),
-    help: { name: 'neighbours', arg: 'K', help: 'mocl: Tanimoto neighbours per molecule', default: '50' },
-    option: plain('neighbours'),
-  },
-  {
-    name: 'dk',
-    methods: ['mocl'],
-    read: (v) => intFlag(v, 'dk', 1),
-    help: { name: 'dk', arg: 'K', help: 'mocl: bioisosteric substitutions per view (DK_k)', default: '1' },
-    option: plain('dk'),
-  },
-  {
-    name: 'local-aug',
-    methods: ['mocl'],
-    read: (v) => oneOfFlag(v, 'local-aug', ['domain', ...AUGMENTATION_NAMES] as const),
-    help: { name: 'local-aug', arg: 'A', help: `mocl: local views, 'domain' (bioisosteres) or ${AUGMENTATION_NAMES.join('|')}`, default: 'domain' },
-    option: plain('localAug'),
-  },
-  {
-    name: 'dropout',
-    methods: NODE,
-    read: (v) => numFlag(v, 'dropout', { min: 0, max: 1, exclusiveMax: true }),
-    help: { name: 'dropout', arg: 'P', help: 'cg3/gcn: dropout on layer inputs', default: '0.6' },
-    option: plain('dropout'),
-  },
-  {
-    name: 'levels',
-    methods: ['cg3'],
-    read: (v) => intFlag(v, 'levels', 0),
-    help: { name: 'levels', arg: 'N', help: 'cg3: coarsening levels of the global view', default: '2' },
-    option: plain('levels'),
-  },
-  {
-    name: 'weight-decay',
-    methods: NODE,
-    read: (v) => numFlag(v, 'weight-decay', { min: 0 }),
-    help: { name: 'weight-decay', arg: 'W', help: "cg3/gcn: L2 on the GCN's first layer", default: '5e-4' },
-    option: plain('weightDecay'),
-  },
+  flag('hidden', [...MOLECULE, ...NODE], int(1), { arg: 'H', help: 'hidden width (GIN layers; the GCN of cg3/gcn)', default: '64' }, { option: plain('hidden') }),
+  flag('layers', MOLECULE, int(1), { arg: 'L', help: 'GIN layers (graph-level methods)', default: '3' }, { option: plain('layers') }),
+  flag('temperature', [...MOLECULE, 'cg3'], num(), { arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3 0.5' }, { option: plain('temperature') }),
+  flag(
+    'loss-variant',
+    GRAPHCL_JOAO,
+    choice(['exclude-positive', 'nt-xent']),
+    { arg: 'V', help: "graphcl/joao: 'exclude-positive' (GraphCL's code) or 'nt-xent'", default: 'exclude-positive' },
+    { option: plain('lossVariant') },
+  ),
+  flag('aug1', ['graphcl'], choice(AUGMENTATION_NAMES), { arg: 'A', help: `graphcl: augmentation of view 1 (${AUGMENTATION_NAMES.join('|')})`, default: 'nodeDrop' }, { option: augmentationSide(0) }),
+  flag('aug2', ['graphcl'], choice(AUGMENTATION_NAMES), { arg: 'A', help: 'graphcl: augmentation of view 2', default: 'subgraph' }, { option: augmentationSide(1) }),
+  flag('aug-ratio', MOLECULE, num({ min: 0, max: 1, exclusiveMax: true }), { arg: 'R', help: 'augmentation strength', default: '0.2' }, { option: plain('augRatio') }),
+  flag('gamma', JOAO, num({ min: 0 }), { arg: 'G', help: 'joao/joaov2: γ of the distribution regulariser', default: '0.1' }, { option: plain('gamma') }),
+  flag('lambda', ['mocl'], num({ min: 0 }), { arg: 'L', help: 'mocl: weight λ of the global loss', default: '5' }, { option: plain('lambda') }),
+  flag('global', ['mocl'], choice(['cl', 'ls']), { arg: 'cl|ls', help: 'mocl: contrastive or least-squares global loss', default: 'cl' }, { option: plain('globalLoss') }),
+  flag('neighbours', ['mocl'], int(1), { arg: 'K', help: 'mocl: Tanimoto neighbours per molecule', default: '50' }, { option: plain('neighbours') }),
+  flag('dk', ['mocl'], int(1), { arg: 'K', help: 'mocl: bioisosteric substitutions per view (DK_k)', default: '1' }, { option: plain('dk') }),
+  flag(
+    'local-aug',
+    ['mocl'],
+    choice(['domain', ...AUGMENTATION_NAMES]),
+    { arg: 'A', help: `mocl: local views, 'domain' (bioisosteres) or ${AUGMENTATION_NAMES.join('|')}`, default: 'domain' },
+    { option: plain('localAug') },
+  ),
+  flag('dropout', NODE, num({ min: 0, max: 1, exclusiveMax: true }), { arg: 'P', help: 'cg3/gcn: dropout on layer inputs', default: '0.6' }, { option: plain('dropout') }),
+  flag('levels', ['cg3'], int(0), { arg: 'N', help: 'cg3: coarsening levels of the global view', default: '2' }, { option: plain('levels') }),
+  flag('weight-decay', NODE, num({ min: 0 }), { arg: 'W', help: "cg3/gcn: L2 on the GCN's first layer", default: '5e-4' }, { option: plain('weightDecay') }),
 ];
 
 /** Every flag of this CLI beyond the common ones. */

@@ -5,24 +5,10 @@ import { createRng, stepInfo } from '@contrastive/core';
 import { loadCheckpoint, saveCheckpoint } from '@contrastive/core/node';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
-import type { Graph } from '../data/graph.js';
-import { fromUndirectedEdges } from '../data/graph.js';
 import { GraphCL } from './graphcl.js';
 import { AUGMENTATION_PAIRS, JOAO } from './joao.js';
 import { projectSimplex, projectSimplexExact } from './simplex.js';
-
-/** Small random graphs: rings with chords, 3 features. */
-function toyGraphs(count: number, seed: number): Graph[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const n = 5 + rng.int(5);
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < n; i++) pairs.push([i, (i + 1) % n]);
-    pairs.push([0, 2 + rng.int(n - 2)]);
-    const x = Float32Array.from({ length: n * 3 }, () => rng.normal());
-    return fromUndirectedEdges(n, pairs, { features: x, numFeatures: 3 });
-  });
-}
+import { toyGraphs } from './test-utils/toy-graphs.js';
 
 useCpuLeakCheck();
 

@@ -5,7 +5,6 @@ import { train } from '@contrastive/core/node';
 import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../data/graph.js';
-import { fromUndirectedEdges } from '../data/graph.js';
 import { karateClub } from '../data/karate-club.js';
 import { CG3 } from './cg3.js';
 import { GCNBaseline } from './gcn-baseline.js';
@@ -13,6 +12,7 @@ import type { GraphLevelMethod, NodeMethod } from './graph-method.js';
 import { GraphCL } from './graphcl.js';
 import { JOAO } from './joao.js';
 import type { NodeTask } from './node-task.js';
+import { toyGraphs } from './test-utils/toy-graphs.js';
 
 // A run interrupted inside an epoch and resumed from core train()'s step checkpoint must end exactly like
 // the uninterrupted run: every random draw of a step (views, JOAO's pairs, CG3's dropout masks) comes from
@@ -27,19 +27,6 @@ const STEPS_PER_EPOCH = 3;
 // Saves follow step 2 of each epoch and each epoch end; a crash in the last step of epoch 2 (global
 // step 5) leaves the save after its step 2 as the checkpoint.
 const CRASH_AT = 5;
-
-/** Small random graphs: rings with a chord, 3 features. */
-function toyGraphs(count: number, seed: number): Graph[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const n = 5 + rng.int(5);
-    const pairs: [number, number][] = [];
-    for (let i = 0; i < n; i++) pairs.push([i, (i + 1) % n]);
-    pairs.push([0, 2 + rng.int(n - 2)]);
-    const x = Float32Array.from({ length: n * 3 }, () => rng.normal());
-    return fromUndirectedEdges(n, pairs, { features: x, numFeatures: 3 });
-  });
-}
 
 const graphs = toyGraphs(12, 7);
 function* graphBatches(_epoch: number, rng: Rng): Generator<Graph[]> {
