@@ -16,7 +16,10 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
   const errors: string[] = [];
   // Anything written to the process's stderr directly (not through the CLI's io) is caught too.
   const orig = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => (errors.push(String(s)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => {
+    errors.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(argv, { out: (l) => out.push(l), err: (l) => errors.push(`${l}\n`) });
     return { code, out, err: errors.join('') };

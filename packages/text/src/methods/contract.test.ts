@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, stepInfo } from '@contrastive/core';
+import { stepInfo } from '@contrastive/core';
+import type { AdamW } from '@contrastive/core';
 import type { EpochLogs, Method, Rng } from '@contrastive/core';
 import { train } from '@contrastive/core/node';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { AdamW, linearWarmupDecay, warmupStepsFromRatio } from '@contrastive/core';
 import type { Method, Rng, Schedule, StepInfo } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
