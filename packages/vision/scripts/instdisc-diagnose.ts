@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, initBackend, l2Normalize } from '@contrastive/core';
-import { BUNDLED_FASHION_MNIST, imageBatches, loadIdxDataset } from '../src/io/index.js';
+import { imageBatches } from '../src/io/index.js';
+import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '../src/node/index.js';
 import { buildEncoder } from '../src/encoders/registry.js';
 import { InstDisc } from '../src/methods/instdisc.js';
 import { forward } from '../src/methods/common.js';
@@ -30,7 +31,8 @@ for (let e = 0; e < epochs; e++) {
       const pair = tf.mean(tf.matMul(f, f, false, true));
       return [posSim, negSim, pair].map((t) => t.dataSync()[0]!.toFixed(3));
     });
-    const loss = m.step(b, { rng, step, epoch: e });
+    // One generator for the batches and the steps, as before core's StepInfo (this script is not resumable).
+    const loss = m.step(b, { epoch: e, step, globalStep: step, totalSteps: undefined, rng });
     console.log(`epoch ${e} step ${step} loss ${loss.dataSync()[0]!.toFixed(3)} cos(f,own row) ${stats[0]} cos(f,noise) ${stats[1]} cos(f,f') ${stats[2]}`);
     loss.dispose();
     b.images.dispose();

@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { createRng, initBackend } from '@contrastive/core';
-import { cliViews } from '../src/cli/build.js';
+import { defaultKnnK } from '@contrastive/core/cli';
 import { openData, scoringSets } from '../src/cli/data.js';
 import { scoreEncoder } from '../src/cli/evaluate.js';
-import { readRunConfig } from '../src/cli/run-dir.js';
+import { readVisionRun } from '../src/cli/run-config.js';
 import { loadTrainedRun } from '../src/cli/trained-run.js';
+import { recipeViews } from '../src/recipes.js';
 import { imageBatches } from '../src/io/dataset.js';
 
 const { values: v } = parseArgs({
@@ -30,13 +31,13 @@ const batches = Number(v.batches ?? 100);
 const batchSize = Number(v['batch-size'] ?? 256);
 const started = performance.now();
 await initBackend({ log: false });
-const cfg = await readRunConfig(dir);
+const { config: cfg } = await readVisionRun(dir, 'checkpoint');
 const data = await openData('data', v.data, 'train', { imageSize: cfg.imageSize, channels: cfg.channels });
 const { train, test } = await scoringSets(data, { dataPath: v.data, evalSplit: cfg.evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels });
 if (!test) throw new Error('needs a labeled test set (IDX t10k files or the run evalSplit)');
-const m = await loadTrainedRun(dir, cfg);
-const bns = m.encoder.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as { momentum: number }[];
-const view = cliViews(cfg.method, cfg.imageSize)[0];
+const { method: m } = await loadTrainedRun(dir, cfg);
+const bns = m.encoder.layers.filter((l: tf.layers.Layer) => l.getClassName() === 'BatchNormalization') as unknown as { momentum: number }[];
+const view = recipeViews(cfg.recipe, cfg.imageSize)![0];
 const rng = createRng(cfg.seed + 12345);
 let k = 0;
 for await (const b of imageBatches(train, { batchSize, rng, dropLast: true })) {
@@ -51,7 +52,7 @@ for await (const b of imageBatches(train, { batchSize, rng, dropLast: true })) {
   b.images.dispose();
   k++;
 }
-const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, progress: process.stderr });
+const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, knnK: defaultKnnK(train.labels!), progress: process.stderr });
 s.testEmbeddings.dispose();
 m.dispose();
 const recorded = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8').catch(() => '{}')) as Record<string, unknown>;
@@ -63,8 +64,9 @@ console.log(
     bnLayers: bns.length,
     batches: k,
     batchSize,
-    recordedKnnAccuracy: recorded['knnAccuracy'] ?? null,
-    recordedLinearProbeAccuracy: recorded['linearProbeAccuracy'] ?? null,
+    // summary.json keeps the scores under metrics (core's RunSummary); runs before it kept them at the top level.
+    recordedKnnAccuracy: (recorded['metrics'] as Record<string, unknown> | undefined)?.['knnAccuracy'] ?? recorded['knnAccuracy'] ?? null,
+    recordedLinearProbeAccuracy: (recorded['metrics'] as Record<string, unknown> | undefined)?.['linearProbeAccuracy'] ?? recorded['linearProbeAccuracy'] ?? null,
     preciseBnKnnAccuracy: s.knnAccuracy,
     preciseBnLinearProbeAccuracy: s.linearProbeAccuracy,
     seconds: Math.round((performance.now() - started) / 1000),

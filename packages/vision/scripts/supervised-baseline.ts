@@ -3,14 +3,17 @@
  * linear softmax classifier, trained end to end **with labels** (cross-entropy, Adam 1e-3, batch 128, no
  * augmentation). It shows the ceiling a label-free method is measured against, with the same encoder and the
  * same scoring: test accuracy of the classifier, then weighted kNN and the linear probe on the 128-d
- * encoder output (exactly the CLI's `scoreEncoder`).
+ * encoder output (exactly the CLI's `scoreEncoder`, with the CLI's default k). The seed sets the encoder and classifier
+ * initialisation, the batch order and the linear probe.
  *   node --import tsx scripts/supervised-baseline.ts [IDX folder, default: bundled] [epochs, default 3] [seed, default 0]
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, initBackend } from '@contrastive/core';
+import { defaultKnnK } from '@contrastive/core/cli';
 import { scoreEncoder } from '../src/cli/evaluate.js';
 import { buildEncoder } from '../src/encoders/index.js';
-import { BUNDLED_FASHION_MNIST, imageBatches, loadIdxDataset, type ImageDataset } from '../src/io/index.js';
+import { imageBatches, type ImageDataset } from '../src/io/index.js';
+import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '../src/node/index.js';
 
 const dir = !process.argv[2] || process.argv[2] === 'bundled' ? BUNDLED_FASHION_MNIST : process.argv[2];
 const epochs = Number(process.argv[3] ?? 3);
@@ -48,7 +51,8 @@ for (let epoch = 1; epoch <= epochs; epoch += 1) {
 const trainSeconds = (performance.now() - t0) / 1000;
 
 // Classifier accuracy on the inference-mode test embeddings scoreEncoder already computed (dataset order).
-const scores = await scoreEncoder(encoder, train, test, seed);
+// The seed reaches the probe too (it was passed as a bare number, which scoreEncoder ignored); k as the CLI picks it.
+const scores = await scoreEncoder(encoder, train, test, { seed, knnK: defaultKnnK(train.labels!) });
 const pred = tf.tidy(() => tf.argMax(classifier.apply(scores.testEmbeddings) as tf.Tensor2D, 1));
 const p = (await pred.data()) as Int32Array;
 const correct = p.reduce((c, label, i) => c + (label === test.labels![i] ? 1 : 0), 0);

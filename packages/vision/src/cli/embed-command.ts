@@ -1,28 +1,22 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BACKENDS, initBackend } from '@contrastive/core';
-import { boolFlag, intFlag, oneOfFlag, requiredFlag, startCommand, stringFlag, UsageError, type CliIo, type FlagSpec } from '@contrastive/core/cli';
+import { boolFlag, intFlag, oneOfFlag, startCommand, stringFlag, UsageError, type CliIo, type FlagSpec } from '@contrastive/core/cli';
 import { imageBatches, type ImageDataset } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
 import { limitDataset, openData, resized } from './data.js';
 import { countedProgress } from './evaluate.js';
+import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EMBED_HELP } from './help.js';
-import { readVisionRun } from './run-config.js';
 import { TOOL } from './tool.js';
 import { loadTrainedRun } from './trained-run.js';
 
 const SPEC = {
-  checkpoint: { type: 'string' },
-  data: { type: 'string' },
+  ...RUN_READER_FLAGS,
   split: { type: 'string' },
   out: { type: 'string' },
-  limit: { type: 'string' },
   'batch-size': { type: 'string' },
   overwrite: { type: 'boolean' },
-  backend: { type: 'string' },
-  json: { type: 'boolean' },
-  'no-progress': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpec;
 
 /**
@@ -34,9 +28,7 @@ export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, SPEC, EMBED_HELP, io);
   if (!ctx) return 0;
   const { values, log, started } = ctx;
-  const dir = requiredFlag(values, 'checkpoint', 'a run folder written by train --out');
-  const { config: cfg } = await readVisionRun(dir, 'checkpoint');
-  const dataPath = requiredFlag(values, 'data');
+  const { dir, cfg, dataPath } = await readRunFlags(values);
   const split = oneOfFlag(values, 'split', ['train', 'test'] as const, 'train');
   const outPath = stringFlag(values, 'out') ?? join(dir, 'embeddings.csv');
   if ((await stat(outPath).catch(() => null)) && !boolFlag(values, 'overwrite')) {

@@ -8,7 +8,6 @@ import {
   numFlag,
   oneOfFlag,
   replaceNonFinite,
-  requiredFlag,
   resolveKnnK,
   roundSummaryNumbers,
   startCommand,
@@ -21,28 +20,22 @@ import { embeddingMapPng } from '@contrastive/core/node';
 import { recipeViews } from '../recipes.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
+import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EVAL_HELP } from './help.js';
-import { readVisionRun } from './run-config.js';
 import { DOMAIN, TOOL } from './tool.js';
 import { loadTrainedRun } from './trained-run.js';
 import { optionalProbeEpochs } from './train-command.js';
 import { scoreMetrics, type VisionRunSummary } from './train-report.js';
 
 const SPEC = {
+  ...RUN_READER_FLAGS,
   ...EVAL_FLAGS,
-  checkpoint: { type: 'string' },
-  data: { type: 'string' },
   'eval-data': { type: 'string' },
   'eval-split': { type: 'string' },
   map: { type: 'string' },
   'map-method': { type: 'string' },
-  limit: { type: 'string' },
   'eval-limit': { type: 'string' },
-  backend: { type: 'string' },
   'probe-epochs': { type: 'string' },
-  json: { type: 'boolean' },
-  'no-progress': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpec;
 
 /**
@@ -54,9 +47,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, SPEC, EVAL_HELP, io);
   if (!ctx) return 0;
   const { values, log, started } = ctx;
-  const dir = requiredFlag(values, 'checkpoint', 'a run folder written by train --out');
-  const { config: cfg } = await readVisionRun(dir, 'checkpoint');
-  const dataPath = requiredFlag(values, 'data');
+  const { dir, cfg, dataPath } = await readRunFlags(values);
   // The held-out share of --data: --eval-split, else the run's own (run.json) unless --eval-data is given.
   const evalData = stringFlag(values, 'eval-data');
   const evalSplit = numFlag(values, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);

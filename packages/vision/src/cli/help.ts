@@ -1,4 +1,4 @@
-import { EVAL_FLAG_HELP, formatHelp, type FlagHelp } from '@contrastive/core/cli';
+import { COMMON_FLAG_HELP, EVAL_FLAG_HELP, formatHelp, type FlagHelp } from '@contrastive/core/cli';
 import { ENCODERS } from '../encoders/registry.js';
 import { METHODS } from '../methods/registry.js';
 import { SIMCLR_HEADS } from '../recipes.js';
@@ -35,6 +35,8 @@ export const MAIN_EXAMPLES = [
 
 const DATA_FLAG: FlagHelp = { name: 'data', arg: 'PATH', help: "training images: IDX folder, 'bundled', or image folder (see contrastive-vision --help)" };
 const PROBE_EPOCHS: FlagHelp = { name: 'probe-epochs', arg: 'N', help: 'epochs of the linear probe (logistic regression, Adam, cosine LR)', default: '100' };
+/** Core's help of the shared output flags, for the commands that read a run (eval, embed) instead of training one. */
+const OUTPUT_FLAG_HELP = COMMON_FLAG_HELP.filter((f) => ['backend', 'json', 'no-progress', 'help'].includes(f.name));
 const EVAL_LIMIT: FlagHelp = { name: 'eval-limit', arg: 'N', help: 'score on only the first N evaluation images' };
 
 const SCORES = `Scores: weighted kNN (τ = 0.1, cosine; k from --knn-k, else min(200, smallest training class, n − 1):
@@ -103,13 +105,16 @@ export const TRAIN_HELP = formatHelp({
   ],
 });
 
+/** `--checkpoint DIR` of the commands that read a run. */
+const CHECKPOINT_FLAG: FlagHelp = { name: 'checkpoint', arg: 'DIR', help: "a run folder written by 'train' (its run.json and latest checkpoint/: a run still training works)" };
+
 export const EVAL_HELP = formatHelp({
   tool: TOOL,
   command: 'eval',
   summary: 'score a trained encoder and draw its embedding map',
   usage: 'eval --checkpoint DIR --data PATH [--eval-data PATH | --eval-split F] [options]',
   flags: [
-    { name: 'checkpoint', arg: 'DIR', help: "a run folder written by 'train' (its run.json and the latest checkpoint/: a run still training works)" },
+    CHECKPOINT_FLAG,
     { name: 'data', arg: 'PATH', help: "labeled images for the kNN memory and the probe's training set" },
     { name: 'eval-data', arg: 'PATH', help: 'labeled images to score (default: the t10k-* files of an IDX --data folder)' },
     {
@@ -123,10 +128,7 @@ export const EVAL_HELP = formatHelp({
     EVAL_LIMIT,
     PROBE_EPOCHS,
     ...EVAL_FLAG_HELP,
-    { name: 'backend', arg: 'NAME', help: 'wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
-    { name: 'json', help: 'print only the summary on stdout, as one JSON line (logs always go to stderr)' },
-    { name: 'no-progress', help: 'no progress bars on stderr' },
-    { name: 'help', short: 'h', help: 'this text' },
+    ...OUTPUT_FLAG_HELP,
   ],
   details: SCORES,
   examples: [`${TOOL} eval --checkpoint runs/moco --data /usr/share/datasets/fashion-mnist --json`],
@@ -138,20 +140,18 @@ export const EMBED_HELP = formatHelp({
   summary: "write the trained encoder's embeddings of a data set to a CSV file",
   usage: 'embed --checkpoint DIR --data PATH [options]',
   flags: [
-    { name: 'checkpoint', arg: 'DIR', help: "a run folder written by 'train' (its latest checkpoint: a run still training works)" },
+    CHECKPOINT_FLAG,
     { name: 'data', arg: 'PATH', help: "images to embed: an image folder (labeled or not), an IDX folder or 'bundled'" },
     { name: 'split', arg: 'NAME', help: 'train | test: which files of an IDX folder', default: 'train' },
     { name: 'out', arg: 'FILE', help: 'the CSV; never replaced without --overwrite', default: 'DIR/embeddings.csv' },
     { name: 'overwrite', help: 'replace an existing --out' },
     { name: 'limit', arg: 'N', help: 'the first N images only' },
     { name: 'batch-size', arg: 'N', help: 'images per forward pass', default: '256' },
-    { name: 'backend', arg: 'NAME', help: 'wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
-    { name: 'json', help: 'print one final JSON line: {"method","encoder","images","out","backend","seconds"} (logs go to stderr)' },
-    { name: 'no-progress', help: 'no progress bar on stderr' },
-    { name: 'help', short: 'h', help: 'this text' },
+    ...OUTPUT_FLAG_HELP,
   ],
   details: `The CSV has a header row, then one row per image in the data set's order:
   filename,label,embedding_0,...,embedding_{D-1}
+With --json, stdout carries one line: {"method","encoder","images","out","backend","seconds"}.
 filename is the image's path relative to --data (IDX: its images file's name#index); label is the class folder's
 name (IDX: the class name, e.g. 'Sneaker'), empty for unlabeled images; the embedding is the encoder's output (the
 D-dimensional representation the kNN and the probe score, before any projection head).`,
