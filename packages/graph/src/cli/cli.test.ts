@@ -168,6 +168,12 @@ describe('contrastive-graph CLI', () => {
     expect(got.metrics.probeAccuracy).toBe(want.metrics.probeAccuracy);
     spy.mockRestore();
 
+    // A finished run continues for more epochs; run.json records the new total.
+    const more = capture();
+    expect(await run(['train', '--resume', '--out', out, '--epochs', '3', '--backend', 'wasm', '--no-progress', '--json'], more.io)).toBe(0);
+    expect(JSON.parse(more.out.at(-1)!)).toMatchObject({ epochs: 3, steps: 9 });
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config.epochs).toBe(3);
+
     // A flag that shaped the run must match run.json on --resume.
     const c = capture();
     expect(await run(['train', '--resume', '--out', out, '--hidden', '16', '--backend', 'cpu'], c.io)).toBe(2);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { initBackend } from '@contrastive/core';
-import type { CliIo, CommandContext, CommonFlagName, CommonFlags, RunPaths, RunSummary } from '@contrastive/core/cli';
+import type { CliIo, CommandContext, CommonFlagName, CommonFlags, RunPaths, RunRecord, RunSummary } from '@contrastive/core/cli';
 import {
   emitSummary,
   oneOfFlag,
@@ -40,6 +40,8 @@ export interface TrainRun {
   paths: RunPaths;
   /** `true` when continuing the run in `paths.dir` (`--resume`). */
   resumed: boolean;
+  /** The run.json of a resumed run. */
+  record?: RunRecord<Settings>;
   /** Resolves the remaining settings (run.json's on resume) and records them all. */
   resolver: SettingsResolver;
   epochs: number;
@@ -100,13 +102,9 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
   if (node && common.given.has('limit')) throw new UsageError(`--limit does not apply to ${method} (it limits molecule tables)`);
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
-  let recorded: Settings | undefined;
-  if (status === 'resume') {
-    const record = await readRunConfig<Settings>(out, 'out', { tool: TOOL });
-    if (record.method !== method) throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
-    recorded = record.config;
-  }
-  const resolver = new SettingsResolver(out, recorded);
+  const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
+  if (record !== undefined && record.method !== method) throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
+  const resolver = new SettingsResolver(out, record?.config);
   const recipe = findGraphRecipe(resolver.take('recipe', recipeFlag?.name, `${method}-small`));
   const fallback = { ...small, ...recipe.options };
   const epochs = resolver.take('epochs', given(common, 'epochs', 'epochs'), fallback.epochs ?? 20, true);
@@ -125,6 +123,7 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
     recipe,
     paths: runPaths(out),
     resumed: status === 'resume',
+    ...(record === undefined ? {} : { record }),
     resolver,
     epochs,
     learningRate,
@@ -136,10 +135,17 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
   };
 }
 
-/** Writes run.json for a new run (a resumed run keeps its record) once the data has loaded. */
+/**
+ * Writes run.json once the data has loaded: a new run's record, or a resumed run's with its new settings
+ * (only `--epochs` may change on `--resume`).
+ */
 export async function recordRun(run: TrainRun): Promise<void> {
-  if (run.resumed) return;
-  await writeRunConfig(run.paths.dir, { tool: TOOL, version: VERSION, domain: 'graph', method: run.method, createdAt: new Date().toISOString(), config: run.resolver.settings });
+  const config = run.resolver.settings;
+  if (run.record !== undefined) {
+    if (JSON.stringify(run.record.config) !== JSON.stringify({ ...run.record.config, ...config })) await writeRunConfig(run.paths.dir, { ...run.record, config: { ...run.record.config, ...config } });
+    return;
+  }
+  await writeRunConfig(run.paths.dir, { tool: TOOL, version: VERSION, domain: 'graph', method: run.method, createdAt: new Date().toISOString(), config });
 }
 
 /**
