@@ -1,6 +1,7 @@
 /**
- * SimCLR end to end with the library API, lightly-style: data → views → encoder + head → NT-Xent →
- * train() → kNN and linear probe against the same encoder before training.
+ * SimCLR end to end with the library API, lightly-style: data → a named recipe (views + encoder + head +
+ * NT-Xent, the settings `contrastive-vision train` uses) → core's train() → kNN and linear probe against the
+ * same encoder before training.
  *
  *   pnpm --filter @contrastive/example-simclr-api start [IDX_FOLDER] [EPOCHS]
  *
@@ -9,17 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, knnAccuracy, linearProbe, train } from '@contrastive/core';
-import {
-  BUNDLED_FASHION_MNIST,
-  SimCLR,
-  embedImages,
-  imageBatches,
-  loadIdxDataset,
-  readAll,
-  smallCnnEncoder,
-  type ImageBatch,
-  type ImageDataset,
-} from '@contrastive/vision';
+import { createMethodFromRecipe, embedImages, imageBatches, readAll, type ImageBatch, type ImageDataset } from '@contrastive/vision';
+import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '@contrastive/vision/node';
 
 const dataDir = process.argv[2] || BUNDLED_FASHION_MNIST;
 const epochs = Number(process.argv[3] || 2);
@@ -40,26 +32,25 @@ async function score(encoder: tf.LayersModel, label: string): Promise<void> {
   };
   const [trainEmb, testEmb] = [await features(trainSet), await features(testSet)];
   const knn = knnAccuracy(trainEmb, trainSet.labels!, testEmb, testSet.labels!);
-  const probe = await linearProbe(trainEmb, trainSet.labels!, testEmb, testSet.labels!, { seed });
+  const probe = linearProbe(trainEmb, trainSet.labels!, testEmb, testSet.labels!, { seed });
   tf.dispose([trainEmb, testEmb]);
   console.log(`${label}: kNN ${(100 * knn).toFixed(1)}%  linear probe ${(100 * probe.accuracy).toFixed(1)}%`);
 }
 
-// SimCLR = two simclrViews() views + encoder + MLP projection head + NT-Xent (core's ntXent).
-const method = new SimCLR({
-  encoder: smallCnnEncoder({ inputShape: [trainSet.height, trainSet.width, trainSet.channels], seed }),
-  temperature: 0.2,
-  learningRate: 1e-3,
+// The 'simclr-small' recipe: simclrViews (colour strength 0.5, crops from 20 %, no blur at 28 px) + small CNN
+// + MLP head D → D → 64 + NT-Xent at τ 0.2, Adam 1e-3. The method owns the encoder it builds.
+const method = createMethodFromRecipe('simclr-small', {
+  inputShape: [trainSet.height, trainSet.width, trainSet.channels],
+  datasetSize: trainSet.size,
   seed,
 });
 await score(method.encoder, 'random init');
 
-const stepsPerEpoch = Math.floor(trainSet.size / batchSize);
 await train<ImageBatch>({
-  step: (batch, info) => method.step(batch, { ...info, totalSteps: stepsPerEpoch * epochs }),
+  method, // core's Method: train() passes each step its StepInfo (seeded rng, globalStep, totalSteps)
   batches: (_epoch, rng) => imageBatches(trainSet, { batchSize, rng, dropLast: true }),
   epochs,
-  stepsPerEpoch,
+  stepsPerEpoch: Math.floor(trainSet.size / batchSize),
   seed,
   log: (line) => console.log(line),
 });
