@@ -12,10 +12,16 @@ import { GraphCL } from './graphcl.js';
 import { withBatch } from './graph-views.js';
 import { projectSimplex } from './simplex.js';
 
-const K = AUGMENTATION_NAMES.length;
-const PAIRS = K * K;
+/** Augmentation types (5); pair n = AUGMENTATION_COUNT·i + j. */
+const AUGMENTATION_COUNT = AUGMENTATION_NAMES.length;
+const PAIRS = AUGMENTATION_COUNT * AUGMENTATION_COUNT;
 
-/** Options of {@link JOAO} (GraphCL options minus the fixed augmentation pair). */
+/**
+ * Options of {@link JOAO} (GraphCL options minus the fixed augmentation pair).
+ *
+ * Ownership: JOAO owns the encoder and heads it builds, p, and the optimizer it is given or creates;
+ * `dispose()` frees them all.
+ */
 export interface JOAOOptions extends Omit<GraphCLOptions, 'augmentations'> {
   /** γ of the regulariser −(γ/2)‖p − 1/25‖². Default 0.1 (code default; the README examples use 0.01). */
   gamma?: number;
@@ -61,7 +67,7 @@ export class JOAO extends GraphCL {
     if (this.v2) {
       const rng = createRng(this.seed + 1);
       const proj = opts.projDim ?? this.encoder.outDim;
-      for (let a = 0; a < K; a++) this.heads.push(new ProjectionHead(this.encoder.outDim, proj, proj, rng, `head${a}`));
+      for (let a = 0; a < AUGMENTATION_COUNT; a++) this.heads.push(new ProjectionHead(this.encoder.outDim, proj, proj, rng, `head${a}`));
     }
   }
 
@@ -90,8 +96,8 @@ export class JOAO extends GraphCL {
 
   /** Loss of `graphs` when view 1 uses A[i] and view 2 uses A[j] for each graph's pair (i, j). */
   private lossFor(graphs: readonly Graph[], pairs: readonly number[], rng: Rng): tf.Scalar {
-    const a1 = pairs.map((n) => Math.floor(n / K));
-    const a2 = pairs.map((n) => n % K);
+    const a1 = pairs.map((n) => Math.floor(n / AUGMENTATION_COUNT));
+    const a2 = pairs.map((n) => n % AUGMENTATION_COUNT);
     const v1 = graphs.map((g, k) => graphAugmentation(AUGMENTATION_NAMES[a1[k]!]!, this.augRatio)(g, rng));
     const v2 = graphs.map((g, k) => graphAugmentation(AUGMENTATION_NAMES[a2[k]!]!, this.augRatio)(g, rng));
     return tf.tidy(
@@ -168,7 +174,7 @@ export class JOAO extends GraphCL {
         }
         const { p } = this.updateDistribution(batches, rng);
         const top = p.map((v, n) => [v, n] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
-        log?.(`joao p top: ${top.map(([v, n]) => `${AUGMENTATION_NAMES[Math.floor(n / K)]}+${AUGMENTATION_NAMES[n % K]}=${v.toFixed(3)}`).join(' ')}`);
+        log?.(`joao p top: ${top.map(([v, n]) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}=${v.toFixed(3)}`).join(' ')}`);
       },
     };
   }
@@ -199,5 +205,5 @@ export class JOAO extends GraphCL {
 }
 
 /** Pair names, index n = 5·i + j. */
-export const AUGMENTATION_PAIRS: readonly string[] = Array.from({ length: PAIRS }, (_, n) => `${AUGMENTATION_NAMES[Math.floor(n / K)]}+${AUGMENTATION_NAMES[n % K]}`);
+export const AUGMENTATION_PAIRS: readonly string[] = Array.from({ length: PAIRS }, (_, n) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}`);
 export type { AugmentationName };
