@@ -70,7 +70,7 @@ describe('recipes', () => {
     expect(recipe.temperature).toBe(0.2);
     expect(fingerprint(recipe)).toEqual(fingerprint(before()));
     const inst = createMethodFromRecipe('instdisc-small', { inputShape, datasetSize: 40 }) as InstDisc;
-    expect({ objective: inst.objective, k: inst.k, temperature: inst.temperature }).toEqual({ objective: 'softmax', k: 39, temperature: 0.07 });
+    expect({ objective: inst.objective, k: inst.negatives, temperature: inst.temperature }).toEqual({ objective: 'softmax', k: 39, temperature: 0.07 });
     inst.dispose();
     const nce = createMethodFromRecipe('instdisc-small', { inputShape, datasetSize: 40, overrides: { objective: 'nce', temperature: 0.1 } }) as InstDisc;
     expect({ objective: nce.objective, temperature: nce.temperature }).toEqual({ objective: 'nce', temperature: 0.1 });

@@ -34,8 +34,8 @@ export async function readBaseline(dir: string): Promise<Baseline | null> {
   }
 }
 
-export async function writeBaseline(dir: string, b: Baseline): Promise<void> {
-  await writeFileAtomic(join(dir, FILE), `${JSON.stringify(b)}\n`);
+export async function writeBaseline(dir: string, baseline: Baseline): Promise<void> {
+  await writeFileAtomic(join(dir, FILE), `${JSON.stringify(baseline)}\n`);
 }
 
 /** Options of {@link scoreBaselines}. */
@@ -49,22 +49,22 @@ export interface ScoreBaselinesOptions extends ScoreOptions {
 
 /** `known` completed with what is asked for and missing; `null` when there is nothing at all. */
 export async function scoreBaselines(known: Baseline | null, train: ImageDataset, test: ImageDataset, o: ScoreBaselinesOptions): Promise<Baseline | null> {
-  let b = known;
+  let baseline = known;
   const sizes = `${train.size} + ${test.size} images`;
   if (o.untrained) {
     const { encoder, name, views } = o.untrained;
     o.log(`[contrastive-vision] scoring the untrained ${name} (the baseline): kNN and linear probe on ${sizes}`);
-    const s = await scoreEncoder(encoder, train, test, o);
-    const au = await viewAlignmentUniformity(encoder, test, views, { seed: o.seed });
-    b = { ...b, knnAccuracy: s.knnAccuracy, knnK: o.knnK ?? 200, linearProbeAccuracy: s.linearProbeAccuracy, collapseStd: collapseStd(s.testEmbeddings), ...au };
-    s.testEmbeddings.dispose();
-    o.log(`[contrastive-vision] random-init ${name}: kNN ${pct(s.knnAccuracy)}  linear probe ${pct(s.linearProbeAccuracy)}`);
+    const scored = await scoreEncoder(encoder, train, test, o);
+    const alignUniform = await viewAlignmentUniformity(encoder, test, views, { seed: o.seed });
+    baseline = { ...baseline, knnAccuracy: scored.knnAccuracy, knnK: o.knnK ?? 200, linearProbeAccuracy: scored.linearProbeAccuracy, collapseStd: collapseStd(scored.testEmbeddings), ...alignUniform };
+    scored.testEmbeddings.dispose();
+    o.log(`[contrastive-vision] random-init ${name}: kNN ${pct(scored.knnAccuracy)}  linear probe ${pct(scored.linearProbeAccuracy)}`);
   }
-  if (o.rawPixels && b?.rawPixels === undefined) {
+  if (o.rawPixels && baseline?.rawPixels === undefined) {
     o.log(`[contrastive-vision] scoring the raw pixels (the other baseline): kNN and linear probe on ${sizes}`);
     const raw = await scoreRawPixels(train, test, o);
-    b = { ...b, rawPixels: { ...raw, knnK: o.knnK ?? 200 } };
+    baseline = { ...baseline, rawPixels: { ...raw, knnK: o.knnK ?? 200 } };
     o.log(`[contrastive-vision] raw pixels: kNN ${pct(raw.knnAccuracy)}  linear probe ${pct(raw.linearProbeAccuracy)}`);
   }
-  return b;
+  return baseline;
 }

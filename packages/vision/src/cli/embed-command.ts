@@ -41,18 +41,18 @@ export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
   const opened = await openData('data', dataPath, split, { imageSize: cfg.imageSize, channels: cfg.channels });
   const data = resized(limitDataset(opened, intFlag(values, 'limit', 1)), cfg.imageSize);
   if (data.channels !== cfg.channels) throw new UsageError(`--data has ${data.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
-  const { method: m } = await loadTrainedRun(dir, cfg);
+  const { method } = await loadTrainedRun(dir, cfg);
   const partial = `${outPath}.partial`;
   try {
-    const dim = m.encoder.outputs[0]!.shape[1] as number;
+    const dim = method.encoder.outputs[0]!.shape[1] as number;
     log(`[${TOOL}] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`);
-    await writeEmbeddingsCsv(m.encoder, data, partial, { batchSize, dim, progress: !boolFlag(values, 'no-progress') });
+    await writeEmbeddingsCsv(method.encoder, data, partial, { batchSize, dim, progress: !boolFlag(values, 'no-progress') });
     await rename(partial, outPath);
   } catch (e) {
     await rm(partial, { force: true });
     throw e;
   } finally {
-    m.dispose();
+    method.dispose();
   }
   const summary = { method: cfg.method, encoder: cfg.encoder, images: data.size, out: outPath, backend, seconds: Math.round((performance.now() - started) / 100) / 10 };
   log(`[${TOOL}] wrote ${data.size} embeddings to ${outPath} (${summary.seconds}s)`);

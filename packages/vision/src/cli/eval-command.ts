@@ -83,20 +83,20 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const knn = resolveKnnK(values, train.labels);
   const progress = !boolFlag(values, 'no-progress');
-  const { method: m, progress: trained } = await loadTrainedRun(dir, cfg);
+  const { method, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
-    const s = await scoreEncoder(m.encoder, train, test, { seed: cfg.seed, knnK: knn.k, ...optionalProbeEpochs(values), ...(progress ? { progress: process.stderr } : {}) });
+    const scored = await scoreEncoder(method.encoder, train, test, { seed: cfg.seed, knnK: knn.k, ...optionalProbeEpochs(values), ...(progress ? { progress: process.stderr } : {}) });
     const mapPath = stringFlag(values, 'map') ?? join(dir, 'embedding-map.png');
-    embeddingMapPng(s.testEmbeddings, test.labels, {
+    embeddingMapPng(scored.testEmbeddings, test.labels, {
       path: mapPath,
       method: mapMethod,
       seed: cfg.seed,
       classNames: test.classNames ?? undefined,
       title: `${cfg.method} / ${cfg.encoder}: ${mapMethod.toUpperCase()} of ${test.size} test embeddings`,
     });
-    const spread = collapseStd(s.testEmbeddings);
-    s.testEmbeddings.dispose();
-    const au = await viewAlignmentUniformity(m.encoder, test, recipeViews(cfg.recipe, cfg.imageSize)!, { seed: cfg.seed });
+    const spread = collapseStd(scored.testEmbeddings);
+    scored.testEmbeddings.dispose();
+    const alignUniform = await viewAlignmentUniformity(method.encoder, test, recipeViews(cfg.recipe, cfg.imageSize)!, { seed: cfg.seed });
     const seconds = (performance.now() - started) / 1000;
     const summary: VisionRunSummary & { embeddingMap: string } = {
       method: cfg.method,
@@ -113,16 +113,16 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       trainImages: train.size,
       evalImages: test.size,
       embeddingMap: mapPath,
-      metrics: scoreMetrics({ knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, ...au, collapseStd: spread }, knn),
+      metrics: scoreMetrics({ knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread }, knn),
       baselines: {},
     };
     log(
-      `[${TOOL}] ${cfg.method}: kNN ${(100 * s.knnAccuracy).toFixed(1)}% (k = ${knn.k}), linear probe ${(100 * s.linearProbeAccuracy).toFixed(1)}%, ` +
-        `alignment ${au.alignment.toFixed(3)}, uniformity ${au.uniformity.toFixed(3)}, map ${mapPath}`,
+      `[${TOOL}] ${cfg.method}: kNN ${(100 * scored.knnAccuracy).toFixed(1)}% (k = ${knn.k}), linear probe ${(100 * scored.linearProbeAccuracy).toFixed(1)}%, ` +
+        `alignment ${alignUniform.alignment.toFixed(3)}, uniformity ${alignUniform.uniformity.toFixed(3)}, map ${mapPath}`,
     );
     emitSummary(replaceNonFinite(roundSummaryNumbers(summary)).summary, io, { json: ctx.json });
     return 0;
   } finally {
-    m.dispose();
+    method.dispose();
   }
 }

@@ -145,7 +145,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       await writeRunConfig(outDir, { ...record, config: cfg });
     }
   } else {
-    const method = methodFlag!;
+    const methodName = methodFlag!;
     const dataPath = stringFlag(values, 'data');
     if (dataPath === undefined) throw new UsageError("--data is required (an IDX folder, 'bundled', or an image folder)");
     sets = await setsFor({
@@ -159,7 +159,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     const temperature = temperatureFlag ?? recipe.options.temperature;
     cfg = {
       recipe: recipe.name,
-      method,
+      method: methodName,
       encoder: encoderFlag ?? recipe.options.encoder ?? 'small-cnn',
       imageSize: sets.imageSize,
       channels: sets.channels,
@@ -169,8 +169,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       batchSize: clampBatchSize(common.batchSize, sets.train.size),
       epochs: common.epochs,
       ...(temperature === undefined ? {} : { temperature }),
-      ...(method === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
-      ...(method === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
+      ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
+      ...(methodName === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
       datasetSize: sets.train.size,
       data: resolveDataPath(dataPath),
       ...(common.limit === undefined ? {} : { limit: common.limit }),
@@ -185,11 +185,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const knn: ResolvedKnnK | null = canScore ? resolveKnnK(values, trainDs.labels!) : null;
   if (mode === 'new') await writeRunConfig(outDir, newRunRecord(cfg, VERSION));
 
-  const m = buildRun(cfg);
+  const method = buildRun(cfg);
   if (retargeted) {
     log(
       `[${TOOL}] --resume: target changed from ${retargeted.from} to ${retargeted.to} epochs` +
-        (m.usesTotalSteps ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run` : ''),
+        (method.usesTotalSteps ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run` : ''),
     );
   }
   const views = recipeViews(cfg.recipe, cfg.imageSize)!;
@@ -204,7 +204,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     const baseline = canScore
       ? await scoreBaselines(known, trainDs, evalDs!, {
           ...scoreOpts,
-          untrained: !boolFlag(values, 'no-baseline') && mode === 'new' ? { encoder: m.encoder, name: cfg.encoder, views } : null,
+          untrained: !boolFlag(values, 'no-baseline') && mode === 'new' ? { encoder: method.encoder, name: cfg.encoder, views } : null,
           rawPixels: boolFlag(values, 'raw-baseline'),
           log,
         })
@@ -220,7 +220,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (few && mode === 'new') log(`[${TOOL}] ${few}`);
     const trainStart = performance.now();
     const result = await train<ImageBatch>({
-      method: m,
+      method,
       batches: (_epoch, rng) => imageBatches(trainDs, { batchSize: cfg.batchSize, rng, dropLast: true }),
       epochs: cfg.epochs,
       stepsPerEpoch,
@@ -236,16 +236,16 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       log,
     });
     const trainSeconds = (performance.now() - trainStart) / 1000;
-    await m.encoder.save(fileSystemHandler(paths.model));
+    await method.encoder.save(fileSystemHandler(paths.model));
 
     let scores: TrainedScores | null = null;
     if (canScore) {
       log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const s = await scoreEncoder(m.encoder, trainDs, evalDs!, scoreOpts);
-      const spread = collapseStd(s.testEmbeddings);
-      s.testEmbeddings.dispose();
-      const au = await viewAlignmentUniformity(m.encoder, evalDs!, views, { seed: cfg.seed });
-      scores = { knnAccuracy: s.knnAccuracy, linearProbeAccuracy: s.linearProbeAccuracy, ...au, collapseStd: spread };
+      const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
+      const spread = collapseStd(scored.testEmbeddings);
+      scored.testEmbeddings.dispose();
+      const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, { seed: cfg.seed });
+      scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
     }
     const notes: string[] = [];
     const baselines = baselineScores(baseline, knn?.k ?? null, notes);
@@ -279,7 +279,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    m.dispose();
+    method.dispose();
   }
 }
 

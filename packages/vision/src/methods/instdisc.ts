@@ -41,7 +41,8 @@ export class InstDisc extends TwoViewMethod {
   readonly objective: 'nce' | 'softmax';
   readonly temperature: number;
   readonly datasetSize: number;
-  readonly k: number;
+  /** k: noise rows sampled from the bank per image. */
+  readonly negatives: number;
   /** log Z of the NCE objective; NaN until the first step fixes it. */
   private readonly logZ: tf.Variable<tf.Rank.R0>;
   /** Whether `logZ` may still be NaN: true at construction and whenever the state is handed out (a checkpoint may be loaded into it). */
@@ -58,11 +59,11 @@ export class InstDisc extends TwoViewMethod {
     this.objective = objective;
     this.temperature = temperature;
     this.datasetSize = datasetSize;
-    this.k = Math.min(opts.negatives ?? 4096, datasetSize - 1);
+    this.negatives = Math.min(opts.negatives ?? 4096, datasetSize - 1);
     const d = this.featureDim;
     this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), { inDim: d, name: 'instdisc_proj', seed: this.initRng.seed() });
     const dim = this.projector.outputs[0]!.shape[1] as number;
-    this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.k, excludePositive: false, seed: this.initRng.seed() });
+    this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.negatives, excludePositive: false, seed: this.initRng.seed() });
     this.logZ = tf.tidy(() => tf.variable(tf.scalar(Number.NaN), false)) as tf.Variable<tf.Rank.R0>;
     this.owned.projector = this.projector;
     this.defaultGroup(opts, [this.encoder, this.projector], false);
@@ -79,7 +80,7 @@ export class InstDisc extends TwoViewMethod {
     const indices = this.indicesOf(batch);
     this.rowsPos = this.bank.rows(indices);
     // The noise rows are the step's first draw from info.rng, the views the next ones.
-    this.rowsNeg = this.bank.sample(this.k, { n: indices.length, rng: info.rng });
+    this.rowsNeg = this.bank.sample(this.negatives, { n: indices.length, rng: info.rng });
     try {
       return super.step(batch, info);
     } finally {
@@ -99,7 +100,7 @@ export class InstDisc extends TwoViewMethod {
     const own = !this.rowsPos;
     const indices = own ? this.indicesOf(batch) : null;
     const pos = this.rowsPos ?? this.bank.rows(indices!);
-    const neg = this.rowsNeg ?? this.bank.sample(this.k, { n: indices!.length, rng: createRng(0) });
+    const neg = this.rowsNeg ?? this.bank.sample(this.negatives, { n: indices!.length, rng: createRng(0) });
     const f = l2Normalize(forward(this.projector, forward(this.encoder, v1))) as tf.Tensor2D;
     this.features?.dispose();
     this.features = tf.keep(f.clone());
