@@ -17,3 +17,4 @@ export { collapseMonitor } from './collapse-monitor.js';
 export type { CollapseMonitor, CollapseMonitorOptions, CollapseRecord } from './collapse-monitor.js';
 export type { EpochEndCallback } from './callback.js';
 export type { EmbeddingInput, LabelInput } from './inputs.js';
+export { defaultKnnK } from './default-knn-k.js';
