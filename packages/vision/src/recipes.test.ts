@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mocoV2Views, simclrViews } from './augment/presets.js';
 import { buildEncoder } from './encoders/registry.js';
 import { simclrProjector } from './heads/presets.js';
-import { InstDisc } from './methods/instdisc.js';
+import type { InstDisc } from './methods/instdisc.js';
 import { MoCoV2 } from './methods/moco.js';
 import { METHODS } from './methods/registry.js';
 import { SimCLR } from './methods/simclr.js';
@@ -46,7 +46,7 @@ describe('recipes', () => {
   });
 
   it("simclr-small is exactly what the CLI built before recipes: views, head D → D → 64, τ 0.2, Adam 1e-3, seed", () => {
-    const before = () => {
+    const oldConstruction = () => {
       const encoder = buildEncoder({ name: 'small-cnn', inputShape, seed: 2, widthMultiplier: 0.25 });
       const d = encoder.outputs[0]!.shape[1] as number;
       const views = simclrViews({ scale: [0.2, 1], blur: false, strength: 0.5 });
@@ -54,7 +54,7 @@ describe('recipes', () => {
     };
     const recipe = createMethodFromRecipe('simclr-small', { inputShape, datasetSize: 40, seed: 2 }) as SimCLR;
     expect(recipe.temperature).toBe(0.2);
-    expect(fingerprint(recipe)).toEqual(fingerprint(before()));
+    expect(fingerprint(recipe)).toEqual(fingerprint(oldConstruction()));
     const linear = createMethodFromRecipe(smallRecipe('simclr', 'linear'), { inputShape, datasetSize: 40 }) as SimCLR;
     expect(linear.projector.layers.map((l) => l.getClassName())).toEqual(['Dense']);
     linear.dispose();
@@ -63,12 +63,12 @@ describe('recipes', () => {
   it('moco-v2-small and instdisc-small keep the small-data queue and negatives rules', () => {
     expect([smallDataQueueSize(100), smallDataQueueSize(3000), smallDataQueueSize(60000)]).toEqual([1, 2816, 4096]);
     expect([smallDataNegatives(40), smallDataNegatives(3000)]).toEqual([39, 1024]);
-    const before = () =>
+    const oldConstruction = () =>
       new MoCoV2({ encoder: buildEncoder({ name: 'small-cnn', inputShape, seed: 0 }), views: mocoV2Views({ scale: [0.2, 1], blur: false }), learningRate: 1e-3, seed: 0, queueSize: 512 });
     const recipe = createMethodFromRecipe('moco-v2-small', { inputShape, datasetSize: 700 }) as MoCoV2;
     expect(recipe.queue.size).toBe(512);
     expect(recipe.temperature).toBe(0.2);
-    expect(fingerprint(recipe)).toEqual(fingerprint(before()));
+    expect(fingerprint(recipe)).toEqual(fingerprint(oldConstruction()));
     const inst = createMethodFromRecipe('instdisc-small', { inputShape, datasetSize: 40 }) as InstDisc;
     expect({ objective: inst.objective, k: inst.negatives, temperature: inst.temperature }).toEqual({ objective: 'softmax', k: 39, temperature: 0.07 });
     inst.dispose();

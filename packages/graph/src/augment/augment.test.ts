@@ -76,7 +76,10 @@ describe('subgraph (JOAO BFS expansion)', () => {
       const e = v.edgeIndex.length / 2;
       while (queue.length) {
         const u = queue.pop()!;
-        for (let k = 0; k < e; k++) if (v.edgeIndex[k] === u && !seen.has(v.edgeIndex[e + k]!)) seen.add(v.edgeIndex[e + k]!), queue.push(v.edgeIndex[e + k]!);
+        for (let k = 0; k < e; k++) if (v.edgeIndex[k] === u && !seen.has(v.edgeIndex[e + k]!)) {
+          seen.add(v.edgeIndex[e + k]!);
+          queue.push(v.edgeIndex[e + k]!);
+        }
       }
       expect(seen.size).toBe(v.numNodes);
     }

@@ -28,7 +28,7 @@ interface RdkitJson {
  */
 export function moleculeGraph(rdkit: RDKit, smiles: string, where = 'SMILES'): Graph {
   const mol = smiles.trim() === '' ? null : rdkit.get_mol(smiles);
-  if (!mol || !mol.is_valid()) {
+  if (!mol?.is_valid()) {
     mol?.delete();
     throw new RangeError(`${where}: cannot parse SMILES '${smiles}'`);
   }

@@ -56,7 +56,7 @@ export async function readGraphEncoder(source: tf.io.IOHandler | string): Promis
   if (typeof handler.load !== 'function') throw new Error('the IOHandler given to load a graph encoder cannot load');
   const artifacts = await handler.load();
   const topology = artifacts.modelTopology as Partial<GraphEncoderTopology> | undefined;
-  if (!topology || topology.format !== 'contrastive-graph-encoder' || (topology.class !== 'GINEncoder' && topology.class !== 'GCNEncoder')) {
+  if (topology?.format !== 'contrastive-graph-encoder' || (topology.class !== 'GINEncoder' && topology.class !== 'GCNEncoder')) {
     throw new Error(`not a graph encoder saved by @contrastive/graph (model topology format '${String(topology?.format)}')`);
   }
   if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('the saved graph encoder has no weights');

@@ -176,6 +176,6 @@ describe('BERT encoder', () => {
     cfg.intermediate_size = 48;
     writeFileSync(path.join(bad, 'config.json'), JSON.stringify(cfg));
     expect(() => loadBertCheckpoint(bad)).toThrow(/intermediate\.dense\.weight' has shape \[32, 16\].*\[48, 16\]/);
-    expect(() => loadBertCheckpoint(os.tmpdir() + '/nope')).toThrow(/config\.json/);
+    expect(() => loadBertCheckpoint(`${os.tmpdir()}/nope`)).toThrow(/config\.json/);
   });
 });

@@ -115,7 +115,7 @@ export class OnnxSentenceEncoder implements TextEmbedder {
         throw new RangeError(`pooling 'last2avg' needs the last two layers' states; this ONNX graph outputs ${this.outputNames.join(', ')} (use 'mean' or 'cls', or the trainable encoder)`);
       }
       const hidden = outputs.last_hidden_state;
-      if (!hidden || hidden.dims.length !== 3) {
+      if (hidden?.dims.length !== 3) {
         throw new Error(`the ONNX graph must output last_hidden_state [batch, sequence, hidden]; it has ${this.outputNames.join(', ')}`);
       }
       const [b, l, h] = hidden.dims as [number, number, number];

@@ -52,7 +52,11 @@ describe('alignEvalLabels', () => {
 describe('subsetDataset and evalSplit', () => {
   it('a subset re-numbers items and reads the parent images at the mapped indices', async () => {
     const seen: number[][] = [];
-    const parent: ImageDataset = { ...ds('p', ['a', 'b'], [0, 1, 1, 0, 1]), itemName: (i) => `f${i}.png`, read: async (i) => (seen.push(Array.from(i)), tf.zeros([i.length, 1, 1, 1])) };
+    const parent: ImageDataset = { ...ds('p', ['a', 'b'], [0, 1, 1, 0, 1]), itemName: (i) => `f${i}.png`, read: async (i) => {
+        seen.push(Array.from(i));
+        return tf.zeros([i.length, 1, 1, 1]);
+      },
+    };
     const sub = subsetDataset(parent, Int32Array.of(4, 0, 2));
     expect(sub.size).toBe(3);
     expect([0, 1, 2].map((j) => sub.itemName!(j))).toEqual(['f4.png', 'f0.png', 'f2.png']);

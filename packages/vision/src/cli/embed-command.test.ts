@@ -58,7 +58,7 @@ describe('contrastive-vision embed', () => {
     // Batch size changes nothing.
     const b = io();
     expect(await run(['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--backend', 'cpu', '--out', join(root, 'b.csv')], b)).toBe(0);
-    expect(await readFile(join(root, 'b.csv'), 'utf8')).toBe(rows.join('\n') + '\n');
+    expect(await readFile(join(root, 'b.csv'), 'utf8')).toBe(`${rows.join('\n')}\n`);
   });
 
   it("the run's model/ (loadTrainedEncoder) is the final checkpoint's encoder", async () => {

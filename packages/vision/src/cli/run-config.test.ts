@@ -1,8 +1,8 @@
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { buildRun, legacyRunRecord, type RunConfig } from './run-config.js';
-import { SimCLR } from '../methods/simclr.js';
-import { InstDisc } from '../methods/instdisc.js';
+import type { SimCLR } from '../methods/simclr.js';
+import type { InstDisc } from '../methods/instdisc.js';
 
 useCpuLeakCheck();
 

@@ -64,7 +64,7 @@ describe('every method', () => {
   it('usesTotalSteps is true exactly when the run length changes what a step does', () => {
     // Same init, same steps, same views; only totalSteps differs. A method that says it ignores the run
     // length must end with an identical state (weights, targets, queues); one that schedules LR or momentum must not.
-    const after = (name: string, totalSteps: number) => {
+    const stateAfter = (name: string, totalSteps: number) => {
       const m = makers[name]!();
       const x = images(8);
       for (const globalStep of [0, 1]) tf.dispose(m.step(batchOf(x), withRng(globalStep, createRng(2 + globalStep), totalSteps)));
@@ -76,7 +76,7 @@ describe('every method', () => {
     };
     const scheduled: string[] = [];
     for (const name of Object.keys(makers)) {
-      const [a, b] = [after(name, 3), after(name, 300)];
+      const [a, b] = [stateAfter(name, 3), stateAfter(name, 300)];
       const differs = a.w.some((t, i) => maxDiff(t, b.w[i]!) > 0);
       expect({ name, uses: a.uses }).toEqual({ name, uses: differs });
       if (a.uses) scheduled.push(name);
@@ -138,11 +138,20 @@ describe('every method', () => {
   });
 });
 
+/** The named model fields of a method (its target / key networks), checked to be models. */
+function fields(m: object, ...names: string[]): tf.LayersModel[] {
+  return names.map((n) => {
+    const model = (m as Record<string, unknown>)[n];
+    if (!(model instanceof tf.LayersModel)) throw new TypeError(`${n} is not a tf.LayersModel`);
+    return model;
+  });
+}
+
 describe('stop-gradient: target and key networks get no gradient', () => {
   for (const [name, make, targets] of [
-    ['moco-v1', makers['moco-v1']!, (m: any) => [m.keyEncoder, m.keyProjector]],
-    ['moco-v3', makers['moco-v3']!, (m: any) => [m.keyEncoder, m.keyProjector]],
-    ['byol', makers.byol!, (m: any) => [m.targetEncoder, m.targetProjector]],
+    ['moco-v1', makers['moco-v1']!, (m: object) => fields(m, 'keyEncoder', 'keyProjector')],
+    ['moco-v3', makers['moco-v3']!, (m: object) => fields(m, 'keyEncoder', 'keyProjector')],
+    ['byol', makers.byol!, (m: object) => fields(m, 'targetEncoder', 'targetProjector')],
   ] as const) {
     it(name, () => {
       const m = make();
