@@ -32,7 +32,10 @@ if (value('--batch')) childEnv['BENCH_BATCH'] = value('--batch');
 
 function runTs(script: string, args: string[]): { json?: Record<string, unknown>; error?: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
-    cwd: root, env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20,
+    cwd: root,
+    env: childEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
   });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -49,7 +52,10 @@ function torchAvailable(): string | null {
 
 function runTorch(script: string, steps?: string): { json?: Record<string, unknown>; error?: string } {
   const r = spawnSync(python, [join(here, 'torch', script), ...(steps ? ['--steps', steps] : [])], {
-    cwd: join(here, 'torch'), env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20,
+    cwd: join(here, 'torch'),
+    env: childEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
   });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {
@@ -68,7 +74,9 @@ if (has('--list')) {
 
 if (has('--soak')) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'soak.ts'), ...argv.filter((a) => a !== '--soak')], {
-    cwd: root, env: childEnv, stdio: 'inherit',
+    cwd: root,
+    env: childEnv,
+    stdio: 'inherit',
   });
   process.exit(r.status ?? 1);
 }

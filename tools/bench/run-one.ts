@@ -44,7 +44,12 @@ try {
     ? ' (the wasm heap is limited to 4 GB; try a smaller --batch)'
     : '';
   const heapMB = Math.round(((tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0) / 2 ** 20);
-  const r: WorkloadResult = { workload: name, backend, peakRssMB: peakRssMB(), unavailable: `failed: ${msg}${hint}; wasm heap ${heapMB} MB` };
+  const r: WorkloadResult = {
+    workload: name,
+    backend,
+    peakRssMB: peakRssMB(),
+    unavailable: `failed: ${msg}${hint}; wasm heap ${heapMB} MB`,
+  };
   console.log(JSON.stringify(r));
   process.exit(0);
 }

@@ -34,7 +34,10 @@ for (let s = 1; s <= steps; s++) {
     return [x.add(tf.randomNormal(x.shape, 0, 0.1, 'float32', 2 * s)), x.add(tf.randomNormal(x.shape, 0, 0.1, 'float32', 2 * s + 1))];
   });
   const loss = optimizer.minimize(
-    () => ntXent(model.apply(v1!, { training: true }) as tf.Tensor2D, model.apply(v2!, { training: true }) as tf.Tensor2D, { temperature: 0.5 }),
+    () =>
+      ntXent(model.apply(v1!, { training: true }) as tf.Tensor2D, model.apply(v2!, { training: true }) as tf.Tensor2D, {
+        temperature: 0.5,
+      }),
     true,
   )!;
   tf.dispose([v1!, v2!]);
@@ -53,7 +56,22 @@ const tensorsConstant = samples.every((x) => x.numTensors === baseline) && last.
 // RSS after warm-up (step 100) vs the end: allow 10% / 40 MB of allocator noise.
 const rssGrowthMB = last.rssMB - at100.rssMB;
 const rssFlat = rssGrowthMB <= Math.max(40, 0.1 * at100.rssMB);
-console.log(JSON.stringify({ check: 'soak', backend, steps, batch, seconds: Math.round(seconds), tensorsConstant, numTensors: baseline, rssAtStep100MB: at100.rssMB, rssEndMB: last.rssMB, rssGrowthMB: Math.round(rssGrowthMB * 10) / 10, rssFlat, samples }));
+console.log(
+  JSON.stringify({
+    check: 'soak',
+    backend,
+    steps,
+    batch,
+    seconds: Math.round(seconds),
+    tensorsConstant,
+    numTensors: baseline,
+    rssAtStep100MB: at100.rssMB,
+    rssEndMB: last.rssMB,
+    rssGrowthMB: Math.round(rssGrowthMB * 10) / 10,
+    rssFlat,
+    samples,
+  }),
+);
 optimizer.dispose();
 model.dispose();
 process.exit(tensorsConstant && rssFlat ? 0 : 1);

@@ -41,7 +41,9 @@ if (threaded) {
   (globalThis as unknown as { Blob: unknown }).Blob = FileBlob;
   URL.createObjectURL = ((b: FileBlob) => {
     const p = join(dir, `worker${n++}.js`);
-    const src = b.parts.map(String).join('')
+    const src = b.parts
+      .map(String)
+      .join('')
       .replace('URL.createObjectURL(e.data.urlOrBlob)', 'e.data.urlOrBlob.path')
       .replace('URL.revokeObjectURL(objectUrl)', 'void 0');
     writeFileSync(p, src);
@@ -55,13 +57,15 @@ const ok = await tf.setBackend('wasm');
 globalThis.Blob = RealBlob;
 URL.createObjectURL = realCreate;
 const mod = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number }; PThread?: { unusedWorkers: unknown[] } } }).wasm;
-console.log(JSON.stringify({
-  threadedBuildRequested: threaded,
-  initialised: ok,
-  initMs: Math.round(performance.now() - t0),
-  xnnpackThreads: ok ? mod.tfjs.getThreadsCount() : null,
-  pthreadWorkers: mod?.PThread?.unusedWorkers.length ?? 0,
-}));
+console.log(
+  JSON.stringify({
+    threadedBuildRequested: threaded,
+    initialised: ok,
+    initMs: Math.round(performance.now() - t0),
+    xnnpackThreads: ok ? mod.tfjs.getThreadsCount() : null,
+    pthreadWorkers: mod?.PThread?.unusedWorkers.length ?? 0,
+  }),
+);
 if (ok) {
   const a = tf.randomNormal([1024, 1024]);
   const b = tf.randomNormal([1024, 1024]);

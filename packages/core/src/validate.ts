@@ -16,9 +16,7 @@ export function assertRank(x: unknown, rank: number, name: string, expected?: st
     throw new TypeError(`${name} must be a tf.Tensor${expected ? ` of shape ${expected}` : ''}, got ${typeof x}`);
   }
   if (x.rank !== rank) {
-    throw new RangeError(
-      `${name} must have rank ${rank}${expected ? ` (shape ${expected})` : ''}, got shape ${shapeStr(x.shape)}`,
-    );
+    throw new RangeError(`${name} must have rank ${rank}${expected ? ` (shape ${expected})` : ''}, got shape ${shapeStr(x.shape)}`);
   }
 }
 
@@ -36,9 +34,7 @@ export function assertEmbeddings(x: unknown, name: string, minRows = 1): asserts
 /** Throws unless `a` and `b` have identical shapes. */
 export function assertSameShape(a: tf.Tensor, b: tf.Tensor, nameA: string, nameB: string): void {
   if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i])) {
-    throw new RangeError(
-      `${nameA} and ${nameB} must have the same shape, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`,
-    );
+    throw new RangeError(`${nameA} and ${nameB} must have the same shape, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
 }
 

@@ -69,7 +69,15 @@ export type {
   NodeMethodName,
   NodeMethodOptions,
 } from './methods/registry.js';
-export { createMethod, isNodeMethod, graphLevelMethods, nodeMethods, METHODS, GRAPH_LEVEL_METHODS, NODE_METHODS } from './methods/registry.js';
+export {
+  createMethod,
+  isNodeMethod,
+  graphLevelMethods,
+  nodeMethods,
+  METHODS,
+  GRAPH_LEVEL_METHODS,
+  NODE_METHODS,
+} from './methods/registry.js';
 export type { GraphRecipe, GraphRecipeOptions } from './recipes.js';
 export { RECIPES, findGraphRecipe, defaultRecipe, splitRecipe } from './recipes.js';
 

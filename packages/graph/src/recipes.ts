@@ -61,12 +61,24 @@ export const RECIPES: readonly GraphRecipe[] = [
     method: 'graphcl',
     description:
       'GraphCL unsupervised TU (gsimclr.py, README command): 3-layer GIN (32, sum readout, layers concatenated → 96), τ 0.2, Adam 0.01, batch 128, 20 epochs',
-    options: { hidden: 32, layers: 3, jk: 'concat', readout: 'sum', temperature: 0.2, augmentations: ['nodeDrop', 'subgraph'], augRatio: 0.2, learningRate: 0.01, epochs: 20, batchSize: 128 },
+    options: {
+      hidden: 32,
+      layers: 3,
+      jk: 'concat',
+      readout: 'sum',
+      temperature: 0.2,
+      augmentations: ['nodeDrop', 'subgraph'],
+      augRatio: 0.2,
+      learningRate: 0.01,
+      epochs: 20,
+      batchSize: 128,
+    },
   },
   {
     name: 'graphcl-chem-paper',
     method: 'graphcl',
-    description: 'GraphCL chem transfer (pretrain_graphcl.py): 5-layer GIN (300, mean readout), τ 0.1, node dropping + subgraph at 0.2, Adam 1e-3, batch 256, 100 epochs',
+    description:
+      'GraphCL chem transfer (pretrain_graphcl.py): 5-layer GIN (300, mean readout), τ 0.1, node dropping + subgraph at 0.2, Adam 1e-3, batch 256, 100 epochs',
     options: GRAPHCL_CHEM,
   },
   {
@@ -78,7 +90,8 @@ export const RECIPES: readonly GraphRecipe[] = [
   {
     name: 'joao-chem-paper',
     method: 'joao',
-    description: 'JOAO chem (pretrain_joao.py): the GraphCL chem encoder and schedule, γ 0.1 (the script default; its README examples use 0.01), β 1',
+    description:
+      'JOAO chem (pretrain_joao.py): the GraphCL chem encoder and schedule, γ 0.1 (the script default; its README examples use 0.01), β 1',
     options: { ...omitAugmentations(GRAPHCL_CHEM), gamma: 0.1, beta: 1 },
   },
   {
@@ -96,26 +109,55 @@ export const RECIPES: readonly GraphRecipe[] = [
   {
     name: 'mocl-small',
     method: 'mocl',
-    description: 'this project: 3-layer GIN (64, mean readout), DK1 bioisostere views, global `cl` over 50 Tanimoto neighbours, λ 5, τ 0.5, Adam 1e-3, batch 32, 20 epochs',
+    description:
+      'this project: 3-layer GIN (64, mean readout), DK1 bioisostere views, global `cl` over 50 Tanimoto neighbours, λ 5, τ 0.5, Adam 1e-3, batch 32, 20 epochs',
     options: { ...SMALL_MOLECULES, temperature: 0.5, lambda: 5, globalLoss: 'cl', neighbours: 50, dk: 1, localAug: 'domain', projDim: 128 },
   },
   {
     name: 'mocl-paper',
     method: 'mocl',
-    description: 'MoCL (Sun et al., KDD 2021): 3-layer GIN 512 wide, head 512→128→128, DK1, global `cl`, λ 5, n_nb 50, τ 0.5, ECFP6, Adam 1e-3 (training length: the small defaults)',
-    options: { hidden: 512, layers: 3, readout: 'mean', projDim: 128, temperature: 0.5, lambda: 5, globalLoss: 'cl', neighbours: 50, dk: 1, localAug: 'domain', fpRadius: 3, learningRate: 1e-3 },
+    description:
+      'MoCL (Sun et al., KDD 2021): 3-layer GIN 512 wide, head 512→128→128, DK1, global `cl`, λ 5, n_nb 50, τ 0.5, ECFP6, Adam 1e-3 (training length: the small defaults)',
+    options: {
+      hidden: 512,
+      layers: 3,
+      readout: 'mean',
+      projDim: 128,
+      temperature: 0.5,
+      lambda: 5,
+      globalLoss: 'cl',
+      neighbours: 50,
+      dk: 1,
+      localAug: 'domain',
+      fpRadius: 3,
+      learningRate: 1e-3,
+    },
   },
   {
     name: 'cg3-small',
     method: 'cg3',
-    description: 'this project: local GCN 64 wide, H-GCN-style global view 32 wide over 2 levels, dropout 0.6, τ 0.5, weights 0.9/0.9/0.4, wd 5e-4, Adam 0.01, 200 epochs',
+    description:
+      'this project: local GCN 64 wide, H-GCN-style global view 32 wide over 2 levels, dropout 0.6, τ 0.5, weights 0.9/0.9/0.4, wd 5e-4, Adam 0.01, 200 epochs',
     options: { ...SMALL_NODES, hiddenGlobal: 32, levels: 2, temperature: 0.5, wUnsup: 0.9, wSup: 0.9, wRecon: 0.4, alpha: 0.6 },
   },
   {
     name: 'cg3-paper',
     method: 'cg3',
-    description: "CG3's code on citation graphs: local GCN 1024 wide, 4 coarsening levels (H-GCN), dropout 0.6, τ 0.5, weights 0.9/0.9/0.4, wd 5e-4 (citeseer: 0.1), Adam 0.01",
-    options: { hidden: 1024, hiddenGlobal: 32, levels: 4, dropout: 0.6, temperature: 0.5, wUnsup: 0.9, wSup: 0.9, wRecon: 0.4, weightDecay: 5e-4, alpha: 0.6, learningRate: 0.01 },
+    description:
+      "CG3's code on citation graphs: local GCN 1024 wide, 4 coarsening levels (H-GCN), dropout 0.6, τ 0.5, weights 0.9/0.9/0.4, wd 5e-4 (citeseer: 0.1), Adam 0.01",
+    options: {
+      hidden: 1024,
+      hiddenGlobal: 32,
+      levels: 4,
+      dropout: 0.6,
+      temperature: 0.5,
+      wUnsup: 0.9,
+      wSup: 0.9,
+      wRecon: 0.4,
+      weightDecay: 5e-4,
+      alpha: 0.6,
+      learningRate: 0.01,
+    },
   },
   {
     name: 'gcn-small',
@@ -147,7 +189,11 @@ export function defaultRecipe(method: string): GraphRecipe {
 }
 
 /** A recipe's method options and its training settings, apart. */
-export function splitRecipe(recipe: GraphRecipe): { methodOptions: Omit<GraphRecipeOptions, 'epochs' | 'batchSize'>; epochs?: number; batchSize?: number } {
+export function splitRecipe(recipe: GraphRecipe): {
+  methodOptions: Omit<GraphRecipeOptions, 'epochs' | 'batchSize'>;
+  epochs?: number;
+  batchSize?: number;
+} {
   const { epochs, batchSize, ...methodOptions } = recipe.options;
   return { methodOptions, ...(epochs === undefined ? {} : { epochs }), ...(batchSize === undefined ? {} : { batchSize }) };
 }

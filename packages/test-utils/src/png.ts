@@ -22,7 +22,8 @@ export function decodePng(buf: Buffer): DecodedPng {
     },
     count: (rgb) => {
       let n = 0;
-      for (let o = 0; o < img.data.length; o += 4) if (img.data[o] === rgb[0] && img.data[o + 1] === rgb[1] && img.data[o + 2] === rgb[2]) n++;
+      for (let o = 0; o < img.data.length; o += 4)
+        if (img.data[o] === rgb[0] && img.data[o + 1] === rgb[1] && img.data[o + 2] === rgb[2]) n++;
       return n;
     },
   };

@@ -49,14 +49,16 @@ export const RECIPES: readonly TextRecipe[] = [
   {
     name: 'simcse-paper',
     method: 'simcse',
-    description: 'princeton-nlp/SimCSE run_unsup_example.sh (BERT-base): batch 64, lr 3e-5, 1 epoch, max length 32, τ 0.05, cls-mlp in training / cls at test',
+    description:
+      'princeton-nlp/SimCSE run_unsup_example.sh (BERT-base): batch 64, lr 3e-5, 1 epoch, max length 32, τ 0.05, cls-mlp in training / cls at test',
     options: { learningRate: 3e-5, temperature: 0.05 },
     training: { epochs: 1, batchSize: 64, maxLength: 32 },
   },
   {
     name: 'simcse-sup-paper',
     method: 'simcse-sup',
-    description: 'princeton-nlp/SimCSE run_sup_example.sh (BERT-base, NLI triplets): batch 512 (4 GPUs × 128), lr 5e-5, 3 epochs, max length 32, τ 0.05, cls-mlp',
+    description:
+      'princeton-nlp/SimCSE run_sup_example.sh (BERT-base, NLI triplets): batch 512 (4 GPUs × 128), lr 5e-5, 3 epochs, max length 32, τ 0.05, cls-mlp',
     options: { learningRate: 5e-5, temperature: 0.05, hardNegativeWeight: 0 },
     training: { epochs: 3, batchSize: 512, maxLength: 32 },
   },
@@ -65,7 +67,12 @@ export const RECIPES: readonly TextRecipe[] = [
     method: 'consert',
     description:
       'yym6472/ConSERT unsup-consert-base.sh (BERT-base): batch 96, lr 5e-7, 10 epochs, max length 64, τ 0.1, feature cutoff 0.2 + token shuffle, no dropout, mean pooling (last2avg at test)',
-    options: { learningRate: 5e-7, temperature: 0.1, views: [{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }], dropout: false },
+    options: {
+      learningRate: 5e-7,
+      temperature: 0.1,
+      views: [{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }],
+      dropout: false,
+    },
     training: { epochs: 10, batchSize: 96, maxLength: 64 },
   },
   ...(['simcse', 'simcse-sup', 'consert'] as const).flatMap((method): TextRecipe[] => [

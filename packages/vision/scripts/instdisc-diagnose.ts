@@ -33,7 +33,9 @@ for (let e = 0; e < epochs; e++) {
     });
     // One generator for the batches and the steps, as before core's StepInfo (this script is not resumable).
     const loss = m.step(b, { epoch: e, step, globalStep: step, totalSteps: undefined, rng });
-    console.log(`epoch ${e} step ${step} loss ${loss.dataSync()[0]!.toFixed(3)} cos(f,own row) ${stats[0]} cos(f,noise) ${stats[1]} cos(f,f') ${stats[2]}`);
+    console.log(
+      `epoch ${e} step ${step} loss ${loss.dataSync()[0]!.toFixed(3)} cos(f,own row) ${stats[0]} cos(f,noise) ${stats[1]} cos(f,f') ${stats[2]}`,
+    );
     loss.dispose();
     b.images.dispose();
     step++;

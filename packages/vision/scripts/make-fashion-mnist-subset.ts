@@ -32,7 +32,11 @@ for (const split of ['train', 't10k'] as const) {
   const img = new Uint8Array(keep.length * pix);
   keep.forEach((i, j) => img.set(images.data.subarray(i * pix, (i + 1) * pix), j * pix));
   await writeIdx(`${out}${split}-images-idx3-ubyte.gz`, [keep.length, h, w], img);
-  await writeIdx(`${out}${split}-labels-idx1-ubyte.gz`, [keep.length], Uint8Array.from(keep, (i) => labels.data[i]!));
+  await writeIdx(
+    `${out}${split}-labels-idx1-ubyte.gz`,
+    [keep.length],
+    Uint8Array.from(keep, (i) => labels.data[i]!),
+  );
   console.log(`${split}: ${keep.length} images, per class ${counts.join(',')}`);
 }
 await writeFile(

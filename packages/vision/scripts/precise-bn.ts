@@ -33,7 +33,13 @@ const started = performance.now();
 await initBackend({ log: false });
 const { config: cfg } = await readVisionRun(dir, 'checkpoint');
 const data = await openData('data', v.data, 'train', { imageSize: cfg.imageSize, channels: cfg.channels });
-const { train, test } = await scoringSets(data, { dataPath: v.data, evalSplit: cfg.evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels });
+const { train, test } = await scoringSets(data, {
+  dataPath: v.data,
+  evalSplit: cfg.evalSplit,
+  seed: cfg.seed,
+  imageSize: cfg.imageSize,
+  channels: cfg.channels,
+});
 if (!test) throw new Error('needs a labeled test set (IDX t10k files or the run evalSplit)');
 const { method: m } = await loadTrainedRun(dir, cfg);
 const bns = m.encoder.layers.filter((l: tf.layers.Layer) => l.getClassName() === 'BatchNormalization') as unknown as { momentum: number }[];
@@ -66,7 +72,8 @@ console.log(
     batchSize,
     // summary.json keeps the scores under metrics (core's RunSummary); runs before it kept them at the top level.
     recordedKnnAccuracy: (recorded['metrics'] as Record<string, unknown> | undefined)?.['knnAccuracy'] ?? recorded['knnAccuracy'] ?? null,
-    recordedLinearProbeAccuracy: (recorded['metrics'] as Record<string, unknown> | undefined)?.['linearProbeAccuracy'] ?? recorded['linearProbeAccuracy'] ?? null,
+    recordedLinearProbeAccuracy:
+      (recorded['metrics'] as Record<string, unknown> | undefined)?.['linearProbeAccuracy'] ?? recorded['linearProbeAccuracy'] ?? null,
     preciseBnKnnAccuracy: s.knnAccuracy,
     preciseBnLinearProbeAccuracy: s.linearProbeAccuracy,
     seconds: Math.round((performance.now() - started) / 1000),

@@ -16,4 +16,12 @@ const ds = await openData('data', data, 'train', { imageSize: size === undefined
 const { train, test } = await scoringSets(ds, { dataPath: data, evalData, seed: 0, imageSize: ds.height, channels: ds.channels as 1 | 3 });
 if (!train.labels || !test?.labels) throw new Error('raw-pixel-baseline: both datasets need labels');
 const raw = await scoreRawPixels(train, test, { seed: 0 });
-console.log(JSON.stringify({ data, evalData: evalData ?? null, rawPixelsKnn: raw.knnAccuracy, rawPixelsLinearProbe: raw.linearProbeAccuracy, seconds: (performance.now() - t0) / 1000 }));
+console.log(
+  JSON.stringify({
+    data,
+    evalData: evalData ?? null,
+    rawPixelsKnn: raw.knnAccuracy,
+    rawPixelsLinearProbe: raw.linearProbeAccuracy,
+    seconds: (performance.now() - t0) / 1000,
+  }),
+);

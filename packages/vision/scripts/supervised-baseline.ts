@@ -27,20 +27,47 @@ const test = await loadIdxDataset(dir, { split: 'test' });
 const numClasses = train.classNames?.length ?? 10;
 
 const encoder = buildEncoder({ name: 'small-cnn', inputShape: [train.height, train.width, train.channels], seed });
-const classifier = tf.sequential({ layers: [tf.layers.dense({ inputShape: [encoder.outputs[0]!.shape[1] as number], units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: 'sup_logits' })] });
+const classifier = tf.sequential({
+  layers: [
+    tf.layers.dense({
+      inputShape: [encoder.outputs[0]!.shape[1] as number],
+      units: numClasses,
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      name: 'sup_logits',
+    }),
+  ],
+});
 const optimizer = tf.train.adam(1e-3);
 const rng = createRng(seed);
 
 /** Labels of a batch as a one-hot `[N, C]` tensor. */
 function oneHot(ds: ImageDataset, indices: Int32Array): tf.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(indices, (i) => ds.labels![i]!), 'int32'), numClasses).toFloat() as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf
+        .oneHot(
+          tf.tensor1d(
+            Array.from(indices, (i) => ds.labels![i]!),
+            'int32',
+          ),
+          numClasses,
+        )
+        .toFloat() as tf.Tensor2D,
+  );
 }
 
 for (let epoch = 1; epoch <= epochs; epoch += 1) {
   const losses: tf.Scalar[] = [];
   for await (const batch of imageBatches(train, { batchSize: 128, rng, dropLast: true })) {
     const y = oneHot(train, batch.indices);
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, classifier.apply(encoder.apply(batch.images, { training: true }) as tf.Tensor) as tf.Tensor2D) as tf.Scalar, true);
+    const loss = optimizer.minimize(
+      () =>
+        tf.losses.softmaxCrossEntropy(
+          y,
+          classifier.apply(encoder.apply(batch.images, { training: true }) as tf.Tensor) as tf.Tensor2D,
+        ) as tf.Scalar,
+      true,
+    );
     losses.push(loss!);
     tf.dispose([batch.images, y]);
   }
@@ -57,7 +84,15 @@ const pred = tf.tidy(() => tf.argMax(classifier.apply(scores.testEmbeddings) as 
 const p = (await pred.data()) as Int32Array;
 const correct = p.reduce((c, label, i) => c + (label === test.labels![i] ? 1 : 0), 0);
 tf.dispose([pred, scores.testEmbeddings]);
-console.log(JSON.stringify({
-  data: dir, epochs, seed, supervisedTestAccuracy: correct / test.size, knnAccuracy: scores.knnAccuracy,
-  linearProbeAccuracy: scores.linearProbeAccuracy, trainSeconds: Math.round(trainSeconds), seconds: Math.round((performance.now() - t0) / 1000),
-}));
+console.log(
+  JSON.stringify({
+    data: dir,
+    epochs,
+    seed,
+    supervisedTestAccuracy: correct / test.size,
+    knnAccuracy: scores.knnAccuracy,
+    linearProbeAccuracy: scores.linearProbeAccuracy,
+    trainSeconds: Math.round(trainSeconds),
+    seconds: Math.round((performance.now() - t0) / 1000),
+  }),
+);

@@ -10,7 +10,15 @@ import { MoCoV2 } from './methods/moco.js';
 import { METHODS } from './methods/registry.js';
 import { SimCLR } from './methods/simclr.js';
 import type { VisionMethod } from './methods/common.js';
-import { createMethodFromRecipe, findVisionRecipe, RECIPES, recipeViews, smallDataNegatives, smallDataQueueSize, smallRecipe } from './recipes.js';
+import {
+  createMethodFromRecipe,
+  findVisionRecipe,
+  RECIPES,
+  recipeViews,
+  smallDataNegatives,
+  smallDataQueueSize,
+  smallRecipe,
+} from './recipes.js';
 
 useCpuLeakCheck();
 
@@ -45,12 +53,19 @@ describe('recipes', () => {
     expect(() => findVisionRecipe('swav-small')).toThrow(/unknown vision recipe 'swav-small'; valid: 'simclr-paper'/);
   });
 
-  it("simclr-small is exactly what the CLI built before recipes: views, head D → D → 64, τ 0.2, Adam 1e-3, seed", () => {
+  it('simclr-small is exactly what the CLI built before recipes: views, head D → D → 64, τ 0.2, Adam 1e-3, seed', () => {
     const oldConstruction = () => {
       const encoder = buildEncoder({ name: 'small-cnn', inputShape, seed: 2, widthMultiplier: 0.25 });
       const d = encoder.outputs[0]!.shape[1] as number;
       const views = simclrViews({ scale: [0.2, 1], blur: false, strength: 0.5 });
-      return new SimCLR({ encoder, views, learningRate: 1e-3, seed: 2, temperature: 0.2, projector: simclrProjector({ hidden: d, out: 64 }) });
+      return new SimCLR({
+        encoder,
+        views,
+        learningRate: 1e-3,
+        seed: 2,
+        temperature: 0.2,
+        projector: simclrProjector({ hidden: d, out: 64 }),
+      });
     };
     const recipe = createMethodFromRecipe('simclr-small', { inputShape, datasetSize: 40, seed: 2 }) as SimCLR;
     expect(recipe.temperature).toBe(0.2);
@@ -64,15 +79,29 @@ describe('recipes', () => {
     expect([smallDataQueueSize(100), smallDataQueueSize(3000), smallDataQueueSize(60000)]).toEqual([1, 2816, 4096]);
     expect([smallDataNegatives(40), smallDataNegatives(3000)]).toEqual([39, 1024]);
     const oldConstruction = () =>
-      new MoCoV2({ encoder: buildEncoder({ name: 'small-cnn', inputShape, seed: 0 }), views: mocoV2Views({ scale: [0.2, 1], blur: false }), learningRate: 1e-3, seed: 0, queueSize: 512 });
+      new MoCoV2({
+        encoder: buildEncoder({ name: 'small-cnn', inputShape, seed: 0 }),
+        views: mocoV2Views({ scale: [0.2, 1], blur: false }),
+        learningRate: 1e-3,
+        seed: 0,
+        queueSize: 512,
+      });
     const recipe = createMethodFromRecipe('moco-v2-small', { inputShape, datasetSize: 700 }) as MoCoV2;
     expect(recipe.queue.size).toBe(512);
     expect(recipe.temperature).toBe(0.2);
     expect(fingerprint(recipe)).toEqual(fingerprint(oldConstruction()));
     const inst = createMethodFromRecipe('instdisc-small', { inputShape, datasetSize: 40 }) as InstDisc;
-    expect({ objective: inst.objective, k: inst.negatives, temperature: inst.temperature }).toEqual({ objective: 'softmax', k: 39, temperature: 0.07 });
+    expect({ objective: inst.objective, k: inst.negatives, temperature: inst.temperature }).toEqual({
+      objective: 'softmax',
+      k: 39,
+      temperature: 0.07,
+    });
     inst.dispose();
-    const nce = createMethodFromRecipe('instdisc-small', { inputShape, datasetSize: 40, overrides: { objective: 'nce', temperature: 0.1 } }) as InstDisc;
+    const nce = createMethodFromRecipe('instdisc-small', {
+      inputShape,
+      datasetSize: 40,
+      overrides: { objective: 'nce', temperature: 0.1 },
+    }) as InstDisc;
     expect({ objective: nce.objective, temperature: nce.temperature }).toEqual({ objective: 'nce', temperature: 0.1 });
     nce.dispose();
   });

@@ -77,7 +77,14 @@ function smallViews(preset: (o: PresetOptions & { strength?: number }) => ViewPa
 }
 
 /** This project's CPU settings shared by every `*-small` recipe (docs/results-vision.md). */
-const SMALL = { encoder: 'small-cnn', widthMultiplier: 0.25, freezePatchEmbed: false, learningRate: 1e-3, batchSize: 256, epochs: 10 } as const;
+const SMALL = {
+  encoder: 'small-cnn',
+  widthMultiplier: 0.25,
+  freezePatchEmbed: false,
+  learningRate: 1e-3,
+  batchSize: 256,
+  epochs: 10,
+} as const;
 
 /** SimCLR heads of the small recipes: `mlp` D → D → 64 with BN (SimCLR v1's layout, narrower output), `linear` D → 64. */
 export const SIMCLR_HEADS = ['mlp', 'linear'] as const;
@@ -94,29 +101,89 @@ export const RECIPES: readonly VisionRecipe[] = [
     description: `SimCLR (Chen et al. 2020), CIFAR-10 settings: τ 0.5, colour strength 0.5, no blur, MLP head to 128; ${ADAM_NOTE}`,
     options: { temperature: 0.5, views: () => simclrViews({ strength: 0.5, blur: false }) },
   },
-  { name: 'moco-v1-paper', method: 'moco-v1', description: `MoCo v1 (He et al. 2020): K 65,536, m 0.999, τ 0.07, batch 256; ${ADAM_NOTE}`, options: { temperature: 0.07, momentum: 0.999, queueSize: () => 65536, batchSize: 256 } },
-  { name: 'moco-v2-paper', method: 'moco-v2', description: `MoCo v2 (Chen et al. 2020): K 65,536, m 0.999, τ 0.2, aug+ with blur, cosine LR, batch 256; ${ADAM_NOTE}`, options: { temperature: 0.2, momentum: 0.999, queueSize: () => 65536, batchSize: 256 } },
-  { name: 'moco-v3-paper', method: 'moco-v3', description: `MoCo v3 (Chen, Xie & He 2021), ViT settings: τ 0.2, m₀ 0.99, frozen patch embedding; ${ADAM_NOTE}`, options: { temperature: 0.2, momentum: 0.99, freezePatchEmbed: true } },
-  { name: 'byol-paper', method: 'byol', description: `BYOL (Grill et al. 2020): τ_base 0.99 (0.996 for 1000 epochs), asymmetric views; ${ADAM_NOTE}`, options: { momentum: 0.99 } },
-  { name: 'simsiam-paper', method: 'simsiam', description: `SimSiam (Chen & He 2021): aug+ views, predictor LR fixed, the rest cosine; ${ADAM_NOTE}`, options: {} },
-  { name: 'instdisc-paper', method: 'instdisc', description: `InstDisc (Wu et al. 2018): NCE with Z fixed on the first batch, k 4096, τ 0.07, batch 256; ${ADAM_NOTE}`, options: { objective: 'nce', temperature: 0.07, negatives: () => 4096, batchSize: 256 } },
+  {
+    name: 'moco-v1-paper',
+    method: 'moco-v1',
+    description: `MoCo v1 (He et al. 2020): K 65,536, m 0.999, τ 0.07, batch 256; ${ADAM_NOTE}`,
+    options: { temperature: 0.07, momentum: 0.999, queueSize: () => 65536, batchSize: 256 },
+  },
+  {
+    name: 'moco-v2-paper',
+    method: 'moco-v2',
+    description: `MoCo v2 (Chen et al. 2020): K 65,536, m 0.999, τ 0.2, aug+ with blur, cosine LR, batch 256; ${ADAM_NOTE}`,
+    options: { temperature: 0.2, momentum: 0.999, queueSize: () => 65536, batchSize: 256 },
+  },
+  {
+    name: 'moco-v3-paper',
+    method: 'moco-v3',
+    description: `MoCo v3 (Chen, Xie & He 2021), ViT settings: τ 0.2, m₀ 0.99, frozen patch embedding; ${ADAM_NOTE}`,
+    options: { temperature: 0.2, momentum: 0.99, freezePatchEmbed: true },
+  },
+  {
+    name: 'byol-paper',
+    method: 'byol',
+    description: `BYOL (Grill et al. 2020): τ_base 0.99 (0.996 for 1000 epochs), asymmetric views; ${ADAM_NOTE}`,
+    options: { momentum: 0.99 },
+  },
+  {
+    name: 'simsiam-paper',
+    method: 'simsiam',
+    description: `SimSiam (Chen & He 2021): aug+ views, predictor LR fixed, the rest cosine; ${ADAM_NOTE}`,
+    options: {},
+  },
+  {
+    name: 'instdisc-paper',
+    method: 'instdisc',
+    description: `InstDisc (Wu et al. 2018): NCE with Z fixed on the first batch, k 4096, τ 0.07, batch 256; ${ADAM_NOTE}`,
+    options: { objective: 'nce', temperature: 0.07, negatives: () => 4096, batchSize: 256 },
+  },
   {
     name: 'simclr-small',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2 (the best small-batch value measured), colour strength 0.5, head D → D → 64 with BN`,
-    options: { ...SMALL, temperature: 0.2, views: smallViews(simclrViews, { strength: 0.5 }), projector: (d) => simclrProjector({ hidden: d, out: 64 }) },
+    options: {
+      ...SMALL,
+      temperature: 0.2,
+      views: smallViews(simclrViews, { strength: 0.5 }),
+      projector: (d) => simclrProjector({ hidden: d, out: 64 }),
+    },
   },
   {
     name: 'simclr-small-linear',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2, colour strength 0.5, linear head D → 64 (with bias)`,
-    options: { ...SMALL, temperature: 0.2, views: smallViews(simclrViews, { strength: 0.5 }), projector: () => [{ units: 64, bias: true }] },
+    options: {
+      ...SMALL,
+      temperature: 0.2,
+      views: smallViews(simclrViews, { strength: 0.5 }),
+      projector: () => [{ units: 64, bias: true }],
+    },
   },
-  { name: 'moco-v1-small', method: 'moco-v1', description: `MoCo v1, ${SMALL_NOTE}; τ 0.07, K = n rounded down to 256 (≤ 4096)`, options: { ...SMALL, temperature: 0.07, views: smallViews(mocoV1Views), queueSize: smallDataQueueSize } },
-  { name: 'moco-v2-small', method: 'moco-v2', description: `MoCo v2, ${SMALL_NOTE}; τ 0.2, K = n rounded down to 256 (≤ 4096)`, options: { ...SMALL, temperature: 0.2, views: smallViews(mocoV2Views), queueSize: smallDataQueueSize } },
-  { name: 'moco-v3-small', method: 'moco-v3', description: `MoCo v3, ${SMALL_NOTE}; τ 0.2, frozen ViT patch embedding`, options: { ...SMALL, temperature: 0.2, freezePatchEmbed: true, views: smallViews(mocoV3Views) } },
+  {
+    name: 'moco-v1-small',
+    method: 'moco-v1',
+    description: `MoCo v1, ${SMALL_NOTE}; τ 0.07, K = n rounded down to 256 (≤ 4096)`,
+    options: { ...SMALL, temperature: 0.07, views: smallViews(mocoV1Views), queueSize: smallDataQueueSize },
+  },
+  {
+    name: 'moco-v2-small',
+    method: 'moco-v2',
+    description: `MoCo v2, ${SMALL_NOTE}; τ 0.2, K = n rounded down to 256 (≤ 4096)`,
+    options: { ...SMALL, temperature: 0.2, views: smallViews(mocoV2Views), queueSize: smallDataQueueSize },
+  },
+  {
+    name: 'moco-v3-small',
+    method: 'moco-v3',
+    description: `MoCo v3, ${SMALL_NOTE}; τ 0.2, frozen ViT patch embedding`,
+    options: { ...SMALL, temperature: 0.2, freezePatchEmbed: true, views: smallViews(mocoV3Views) },
+  },
   { name: 'byol-small', method: 'byol', description: `BYOL, ${SMALL_NOTE}`, options: { ...SMALL, views: smallViews(byolViews) } },
-  { name: 'simsiam-small', method: 'simsiam', description: `SimSiam, ${SMALL_NOTE}`, options: { ...SMALL, views: smallViews(mocoV2Views) } },
+  {
+    name: 'simsiam-small',
+    method: 'simsiam',
+    description: `SimSiam, ${SMALL_NOTE}`,
+    options: { ...SMALL, views: smallViews(mocoV2Views) },
+  },
   {
     name: 'instdisc-small',
     method: 'instdisc',

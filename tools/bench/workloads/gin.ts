@@ -19,7 +19,10 @@ export const ginGraphs: Workload = {
       return `needs @contrastive/graph (GINEncoder): ${(e as Error).message.split('\n')[0]}`;
     }
     const GINEncoder = graph['GINEncoder'] as
-      | (new (o: { inputDim: number; hidden: number; layers: number; readout: 'mean' }, rng: ReturnType<typeof createRng>) => {
+      | (new (
+          o: { inputDim: number; hidden: number; layers: number; readout: 'mean' },
+          rng: ReturnType<typeof createRng>,
+        ) => {
           embed(t: unknown): tf.Tensor2D;
           variables(): Record<string, tf.Variable>;
           dispose(): void;

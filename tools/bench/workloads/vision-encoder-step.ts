@@ -31,7 +31,9 @@ export async function visionEncoderStep(o: VisionEncoderStepOptions): Promise<Wo
   } catch (e) {
     return `needs @contrastive/vision (${o.builder}): ${(e as Error).message.split('\n')[0]}`;
   }
-  const model = build(o.widthMultiplier === undefined ? { inputShape: o.inputShape } : { inputShape: o.inputShape, widthMultiplier: o.widthMultiplier });
+  const model = build(
+    o.widthMultiplier === undefined ? { inputShape: o.inputShape } : { inputShape: o.inputShape, widthMultiplier: o.widthMultiplier },
+  );
   if (o.params) {
     const n = model.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
     if (n !== o.params.expected) {

@@ -96,9 +96,7 @@ describe('initBackend', () => {
       /Backend 'tensorflow' was requested but is not available .*npm install @tensorflow\/tfjs-node/,
     );
     const loader = fakeLoader(['@tensorflow/tfjs-backend-wasm']);
-    await expect(initBackend({ backend: 'wasm', loader, log: false })).rejects.toThrow(
-      /npm install @tensorflow\/tfjs-backend-wasm/,
-    );
+    await expect(initBackend({ backend: 'wasm', loader, log: false })).rejects.toThrow(/npm install @tensorflow\/tfjs-backend-wasm/);
   });
 
   it('an unknown backend name is rejected with the valid values', async () => {

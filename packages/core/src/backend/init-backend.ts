@@ -112,9 +112,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     assertOneOf(forced, BACKENDS, options.backend !== undefined ? 'options.backend' : 'CONTRASTIVE_BACKEND');
     const why = await tryBackend(forced, loader);
     if (why !== null) {
-      throw new Error(
-        `Backend '${forced}' was requested but is not available (${why}). Install it with: ${INSTALL[forced]}`,
-      );
+      throw new Error(`Backend '${forced}' was requested but is not available (${why}). Install it with: ${INSTALL[forced]}`);
     }
     log(`[contrastive] backend: ${forced} (forced)`);
     return forced;

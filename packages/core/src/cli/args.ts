@@ -44,9 +44,7 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): FlagValues 
     const { values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false });
     return values as FlagValues;
   } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err))
-      .replace(/^TypeError \[[A-Z_]+\]: /, '')
-      .replace(/\s*\n\s*/g, ' ');
+    const message = (err instanceof Error ? err.message : String(err)).replace(/^TypeError \[[A-Z_]+\]: /, '').replace(/\s*\n\s*/g, ' ');
     const unknown = /^Unknown option '--?([^']+)'/.exec(message)?.[1];
     const near = unknown === undefined ? undefined : closestFlag(unknown, Object.keys(spec));
     throw new UsageError(near === undefined ? message : `${message} (did you mean --${near}?)`);
@@ -133,10 +131,7 @@ export function numFlag(values: FlagValues, name: string, range: NumFlagRange = 
   const exclusiveMin = range.exclusiveMin ?? range.min === undefined;
   const { max, exclusiveMax = false } = range;
   const v = raw.trim() === '' ? Number.NaN : Number(raw);
-  const ok =
-    Number.isFinite(v) &&
-    (exclusiveMin ? v > min : v >= min) &&
-    (max === undefined || (exclusiveMax ? v < max : v <= max));
+  const ok = Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && (max === undefined || (exclusiveMax ? v < max : v <= max));
   if (!ok) {
     const expected =
       max === undefined

@@ -31,8 +31,18 @@ const cli = defineCli({
         const common = readCommonFlags(ctx.values, { epochs: 1, batchSize: 4, lr: 0.1 });
         ctx.log(`training ${common.epochs} epochs`);
         const summary: RunSummary = {
-          method: 'simclr', domain: 'test', seed: common.seed, epochs: common.epochs, steps: 2, seconds: 0.1, trainSeconds: 0.1,
-          backend: 'cpu', out: 'runs/x', finalLoss: 1.5, metrics: { knnAccuracy: 0.5 }, baselines: {},
+          method: 'simclr',
+          domain: 'test',
+          seed: common.seed,
+          epochs: common.epochs,
+          steps: 2,
+          seconds: 0.1,
+          trainSeconds: 0.1,
+          backend: 'cpu',
+          out: 'runs/x',
+          finalLoss: 1.5,
+          metrics: { knnAccuracy: 0.5 },
+          baselines: {},
         };
         emitSummary(summary, io, { json: ctx.json });
         return 0;
@@ -73,7 +83,11 @@ describe('defineCli', () => {
   });
 
   it("'help <command>' and '<command> --help' print the command's help, exit 0", async () => {
-    for (const argv of [['help', 'train'], ['train', '--help'], ['train', '--bogus', '-h']]) {
+    for (const argv of [
+      ['help', 'train'],
+      ['train', '--help'],
+      ['train', '--bogus', '-h'],
+    ]) {
       const c = capture();
       expect(await cli(argv, c.io)).toBe(0);
       expect(c.out).toEqual([TRAIN_HELP]);

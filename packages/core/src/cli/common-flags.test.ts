@@ -5,7 +5,8 @@ import { parseFlags, UsageError } from './args.js';
 import { COMMON_FLAG_HELP, COMMON_FLAGS, EVAL_FLAG_HELP, EVAL_FLAGS, readCommonFlags } from './common-flags.js';
 
 const DEFAULTS = { epochs: 10, batchSize: 256, lr: 1e-3 };
-const read = (argv: string[], defaults: Parameters<typeof readCommonFlags>[1] = DEFAULTS) => readCommonFlags(parseFlags(argv, COMMON_FLAGS), defaults);
+const read = (argv: string[], defaults: Parameters<typeof readCommonFlags>[1] = DEFAULTS) =>
+  readCommonFlags(parseFlags(argv, COMMON_FLAGS), defaults);
 
 describe('COMMON_FLAGS', () => {
   it('has one help line per flag, and --knn-k lives in its own group', () => {
@@ -35,11 +36,56 @@ describe('readCommonFlags', () => {
 
   it('reads every flag and records which were given', () => {
     const c = read(
-      ['--epochs', '3', '--batch-size', '64', '--lr', '3e-4', '--seed', '7', '--out', 'r', '--resume', '--checkpoint-every', '0', '--backend', 'cpu', '--json', '--no-progress', '--limit', '100'],
+      [
+        '--epochs',
+        '3',
+        '--batch-size',
+        '64',
+        '--lr',
+        '3e-4',
+        '--seed',
+        '7',
+        '--out',
+        'r',
+        '--resume',
+        '--checkpoint-every',
+        '0',
+        '--backend',
+        'cpu',
+        '--json',
+        '--no-progress',
+        '--limit',
+        '100',
+      ],
       { ...DEFAULTS, checkpointEvery: 50 },
     );
-    expect(c).toMatchObject({ epochs: 3, batchSize: 64, learningRate: 3e-4, seed: 7, out: 'r', resume: true, overwrite: false, checkpointEvery: 0, backend: 'cpu', json: true, progress: false, limit: 100 });
-    expect([...c.given].sort()).toEqual(['backend', 'batch-size', 'checkpoint-every', 'epochs', 'json', 'limit', 'lr', 'no-progress', 'out', 'resume', 'seed']);
+    expect(c).toMatchObject({
+      epochs: 3,
+      batchSize: 64,
+      learningRate: 3e-4,
+      seed: 7,
+      out: 'r',
+      resume: true,
+      overwrite: false,
+      checkpointEvery: 0,
+      backend: 'cpu',
+      json: true,
+      progress: false,
+      limit: 100,
+    });
+    expect([...c.given].sort()).toEqual([
+      'backend',
+      'batch-size',
+      'checkpoint-every',
+      'epochs',
+      'json',
+      'limit',
+      'lr',
+      'no-progress',
+      'out',
+      'resume',
+      'seed',
+    ]);
   });
 
   it('derives --out from outPrefix and the seed, and takes command defaults for seed and checkpoint-every', () => {

@@ -46,7 +46,12 @@ export const EVAL_FLAGS = {
  */
 export const COMMON_FLAG_HELP: readonly FlagHelp[] = [
   { name: 'epochs', arg: 'N', help: 'passes over the training data', default: 'set by the command' },
-  { name: 'batch-size', arg: 'N', help: 'examples per optimizer step (at least 2: contrastive losses need negatives)', default: 'set by the command' },
+  {
+    name: 'batch-size',
+    arg: 'N',
+    help: 'examples per optimizer step (at least 2: contrastive losses need negatives)',
+    default: 'set by the command',
+  },
   { name: 'lr', arg: 'X', help: 'learning rate', default: 'set by the command' },
   { name: 'seed', arg: 'N', help: 'seed of initialisation, augmentations, batch order and data splits', default: '0' },
   { name: 'limit', arg: 'N', help: 'use only the first N training examples (recorded in run.json)', default: 'all' },
@@ -63,7 +68,12 @@ export const COMMON_FLAG_HELP: readonly FlagHelp[] = [
     name: 'overwrite',
     help: "replace the run in --out: only the run's own files (those listed under --out) are removed; other files in the folder are kept",
   },
-  { name: 'checkpoint-every', arg: 'N', help: 'also save the checkpoint every N steps inside an epoch (0 = at epoch ends only)', default: 'set by the command' },
+  {
+    name: 'checkpoint-every',
+    arg: 'N',
+    help: 'also save the checkpoint every N steps inside an epoch (0 = at epoch ends only)',
+    default: 'set by the command',
+  },
   { name: 'backend', arg: 'NAME', help: 'wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
   { name: 'json', help: 'print only the final summary on stdout, as one JSON line (logs always go to stderr)' },
   { name: 'no-progress', help: 'no progress bar on stderr' },
@@ -149,7 +159,8 @@ export function readCommonFlags(values: FlagValues, defaults: CommonFlagDefaults
     throw new UsageError('--resume and --overwrite contradict each other: --resume continues the run in --out, --overwrite replaces it');
   }
   const seed = intFlag(values, 'seed', 0) ?? defaults.seed ?? 0;
-  const out = stringFlag(values, 'out') ?? (defaults.outPrefix === undefined ? undefined : join('runs', `${defaults.outPrefix}-seed${seed}`));
+  const out =
+    stringFlag(values, 'out') ?? (defaults.outPrefix === undefined ? undefined : join('runs', `${defaults.outPrefix}-seed${seed}`));
   const checkpointEvery = intFlag(values, 'checkpoint-every', 0) ?? defaults.checkpointEvery;
   const backend = oneOfFlag(values, 'backend', BACKEND_CHOICES);
   const limit = intFlag(values, 'limit', 1);

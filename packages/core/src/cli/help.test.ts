@@ -49,7 +49,13 @@ describe('formatHelp', () => {
   });
 
   it('omits the common section unless asked and takes several usage lines', () => {
-    const h = formatHelp({ tool: 't', command: 'eval', summary: 's', usage: ['eval --a X', 'eval --b Y'], flags: [{ name: 'a', arg: 'X', help: 'a' }] });
+    const h = formatHelp({
+      tool: 't',
+      command: 'eval',
+      summary: 's',
+      usage: ['eval --a X', 'eval --b Y'],
+      flags: [{ name: 'a', arg: 'X', help: 'a' }],
+    });
     expect(h).not.toContain('Common flags');
     expect(h).toContain('Usage:\n  t eval --a X\n  t eval --b Y');
   });

@@ -19,7 +19,9 @@ export function resolveKnnK(values: FlagValues, trainLabels: ArrayLike<number>, 
   const k = intFlag(values, 'knn-k', 1);
   if (k === undefined) return { k: defaultKnnK(trainLabels, preferred), source: 'default' };
   if (k > trainLabels.length) {
-    throw new UsageError(`--knn-k ${k} exceeds the ${trainLabels.length} training examples the kNN searches; use at most ${trainLabels.length}`);
+    throw new UsageError(
+      `--knn-k ${k} exceeds the ${trainLabels.length} training examples the kNN searches; use at most ${trainLabels.length}`,
+    );
   }
   return { k, source: 'flag' };
 }

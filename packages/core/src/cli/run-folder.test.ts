@@ -9,7 +9,11 @@ let root: string;
 let n = 0;
 /** A fresh path inside this file's temp folder (not created). */
 const fresh = (): string => join(root, `case-${n++}`);
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'core-cli-run-folder-'));
@@ -41,9 +45,17 @@ async function makeRun(dir: string, finished: boolean): Promise<void> {
     await writeFile(join(dir, RUN_FILES.lossCurve), 'png');
   }
 }
-const opts = (o: { resume?: boolean; overwrite?: boolean; extraFiles?: string[] } = {}) => ({ tool: TOOL, resume: false, overwrite: false, ...o });
+const opts = (o: { resume?: boolean; overwrite?: boolean; extraFiles?: string[] } = {}) => ({
+  tool: TOOL,
+  resume: false,
+  overwrite: false,
+  ...o,
+});
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(UsageError);
   return (e as Error).message;
 }
@@ -101,7 +113,9 @@ describe('prepareRunFolder', () => {
     );
     const partial = fresh();
     await makeRun(partial, false);
-    expect(await refusal(prepareRunFolder(partial, opts()))).toMatch(/already holds a partial run .*pass --resume to continue it or --overwrite/);
+    expect(await refusal(prepareRunFolder(partial, opts()))).toMatch(
+      /already holds a partial run .*pass --resume to continue it or --overwrite/,
+    );
     // Nothing was touched.
     expect(await readFile(join(done, RUN_FILES.summary), 'utf8')).toBe('{}');
   });
@@ -146,7 +160,9 @@ describe('prepareRunFolder', () => {
   it('refuses an extra file name that escapes the folder', async () => {
     const dir = fresh();
     await makeRun(dir, false);
-    await expect(prepareRunFolder(dir, opts({ overwrite: true, extraFiles: ['../elsewhere'] }))).rejects.toThrow(/not a plain name inside the run folder/);
+    await expect(prepareRunFolder(dir, opts({ overwrite: true, extraFiles: ['../elsewhere'] }))).rejects.toThrow(
+      /not a plain name inside the run folder/,
+    );
   });
 });
 
@@ -169,7 +185,9 @@ describe('run.json', () => {
       `--checkpoint ${dir}: no run.json (expected a run folder written by '${TOOL} train --out')`,
     );
     await writeFile(join(dir, 'run.json'), '{"tool": ');
-    expect(await refusal(readRunConfig(dir, 'checkpoint'))).toMatch(new RegExp(`^--checkpoint ${join(dir, 'run.json')}: invalid JSON .*written by a contrastive CLI's 'train --out'`));
+    expect(await refusal(readRunConfig(dir, 'checkpoint'))).toMatch(
+      new RegExp(`^--checkpoint ${join(dir, 'run.json')}: invalid JSON .*written by a contrastive CLI's 'train --out'`),
+    );
     await writeFile(join(dir, 'run.json'), JSON.stringify({ tool: TOOL, method: 'simclr', config: [] }));
     expect(await refusal(readRunConfig(dir, 'out'))).toMatch(/not a run record \(missing or invalid: domain, createdAt, config\)/);
     await writeRunConfig(dir, record({ tool: 'contrastive-graph' }));
@@ -185,7 +203,11 @@ describe('checkResumeFlag', () => {
 
   it('refuses a different value, naming what run.json recorded', () => {
     expect(() => checkResumeFlag('runs/a', 'temperature', 0.5, 0.2)).toThrow(UsageError);
-    expect(() => checkResumeFlag('runs/a', 'temperature', 0.5, 0.2)).toThrow(/^--resume: runs\/a was trained with --temperature 0\.2, not --temperature 0\.5/);
-    expect(() => checkResumeFlag('runs/a', 'projector', 'linear', undefined)).toThrow(/was trained without --projector, not --projector linear/);
+    expect(() => checkResumeFlag('runs/a', 'temperature', 0.5, 0.2)).toThrow(
+      /^--resume: runs\/a was trained with --temperature 0\.2, not --temperature 0\.5/,
+    );
+    expect(() => checkResumeFlag('runs/a', 'projector', 'linear', undefined)).toThrow(
+      /was trained without --projector, not --projector linear/,
+    );
   });
 });

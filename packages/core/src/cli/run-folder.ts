@@ -162,7 +162,11 @@ export async function writeRunConfig<C>(dir: string, record: RunRecord<C>): Prom
  * file and what should have produced it (`<tool> train --out` when `tool` is given). With `tool`, a run of
  * another tool is refused too.
  */
-export async function readRunConfig<C = Record<string, unknown>>(dir: string, flagName: string, opts: { tool?: string } = {}): Promise<RunRecord<C>> {
+export async function readRunConfig<C = Record<string, unknown>>(
+  dir: string,
+  flagName: string,
+  opts: { tool?: string } = {},
+): Promise<RunRecord<C>> {
   const file = path.join(dir, RUN_FILES.config);
   const producer = opts.tool ? `'${opts.tool} train --out'` : "a contrastive CLI's 'train --out'";
   let text: string;
@@ -187,7 +191,9 @@ export async function readRunConfig<C = Record<string, unknown>>(dir: string, fl
           ...(typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) ? [] : ['config']),
         ];
   if (missing.length > 0) {
-    throw new UsageError(`--${flagName} ${file}: not a run record (missing or invalid: ${missing.join(', ')}); expected one written by ${producer}`);
+    throw new UsageError(
+      `--${flagName} ${file}: not a run record (missing or invalid: ${missing.join(', ')}); expected one written by ${producer}`,
+    );
   }
   const rec = record as RunRecord<C>;
   if (opts.tool !== undefined && rec.tool !== opts.tool) {
@@ -206,5 +212,7 @@ export async function readRunConfig<C = Record<string, unknown>>(dir: string, fl
 export function checkResumeFlag(dir: string, flag: string, given: unknown, recorded: unknown): void {
   if (given === undefined || given === recorded) return;
   const was = recorded === undefined ? `without --${flag}` : `with --${flag} ${String(recorded)}`;
-  throw new UsageError(`--resume: ${dir} was trained ${was}, not --${flag} ${String(given)}; drop --${flag} to continue it as it was, or start a new run in another --out`);
+  throw new UsageError(
+    `--resume: ${dir} was trained ${was}, not --${flag} ${String(given)}; drop --${flag} to continue it as it was, or start a new run in another --out`,
+  );
 }

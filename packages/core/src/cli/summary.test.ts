@@ -52,7 +52,14 @@ describe('non-finite values', () => {
   });
 
   it('replaceNonFinite writes null with a note per value and reports the fields', () => {
-    const { summary, nonFinite } = replaceNonFinite(base({ finalLoss: Number.NaN, metrics: { knnAccuracy: Infinity }, baselines: { randomInit: { knnAccuracy: -Infinity } }, notes: ['short run'] }));
+    const { summary, nonFinite } = replaceNonFinite(
+      base({
+        finalLoss: Number.NaN,
+        metrics: { knnAccuracy: Infinity },
+        baselines: { randomInit: { knnAccuracy: -Infinity } },
+        notes: ['short run'],
+      }),
+    );
     expect(nonFinite).toEqual(['finalLoss', 'metrics.knnAccuracy', 'baselines.randomInit.knnAccuracy']);
     expect(summary.finalLoss).toBeNull();
     expect(summary.metrics.knnAccuracy).toBeNull();

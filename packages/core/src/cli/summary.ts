@@ -63,7 +63,10 @@ export function roundSummaryNumbers(summary: RunSummary): RunSummary {
     finalLoss: r4(summary.finalLoss),
     metrics: Object.fromEntries(Object.entries(summary.metrics).map(([k, v]) => [k, typeof v === 'number' ? round(v, 4) : v])),
     baselines: Object.fromEntries(
-      Object.entries(summary.baselines).map(([name, scores]) => [name, Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, r4(v)]))]),
+      Object.entries(summary.baselines).map(([name, scores]) => [
+        name,
+        Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, r4(v)])),
+      ]),
     ),
   };
 }
@@ -159,7 +162,9 @@ export function emitSummary(summary: RunSummary, io: CliIo, options: { json: boo
   }
   rows.push(['time', `${summary.seconds} s (training ${summary.trainSeconds} s)`], ['out', summary.out]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  io.out(`${summary.method} (${summary.domain}): ${summary.epochs} epochs, ${summary.steps} steps, seed ${summary.seed}, backend ${summary.backend}`);
+  io.out(
+    `${summary.method} (${summary.domain}): ${summary.epochs} epochs, ${summary.steps} steps, seed ${summary.seed}, backend ${summary.backend}`,
+  );
   for (const [label, value] of rows) io.out(`  ${label.padEnd(width)}  ${value}`);
   for (const note of summary.notes ?? []) io.out(`  note: ${note}`);
 }

@@ -40,8 +40,21 @@ describe('alignmentUniformityReport', () => {
   });
 
   it('rejects mismatched shapes naming both', () => {
-    expect(() => alignmentUniformityReport(au.x, au.y.slice(1))).toThrow(/x and y must have the same shape \[N, D\], got \[64, 16\] and \[63, 16\]/);
+    expect(() => alignmentUniformityReport(au.x, au.y.slice(1))).toThrow(
+      /x and y must have the same shape \[N, D\], got \[64, 16\] and \[63, 16\]/,
+    );
     expect(() => alignmentUniformityReport([[1, 0]], [[0, 1]])).toThrow(/at least 2 rows/);
-    expect(() => alignmentUniformityReport([[1, 0], [0, 1]], [[0, 1], [NaN, 1]])).toThrow(/y contains NaN/);
+    expect(() =>
+      alignmentUniformityReport(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [0, 1],
+          [NaN, 1],
+        ],
+      ),
+    ).toThrow(/y contains NaN/);
   });
 });

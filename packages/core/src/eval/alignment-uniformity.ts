@@ -29,7 +29,11 @@ export interface AlignmentUniformity {
  * row i of `x` paired with row i of `y`), using the core `alignment` / `uniformity` losses. Uniformity
  * is averaged over both views, as in the paper's training objective.
  */
-export function alignmentUniformityReport(x: EmbeddingInput, y: EmbeddingInput, opts: AlignmentUniformityOptions = {}): AlignmentUniformity {
+export function alignmentUniformityReport(
+  x: EmbeddingInput,
+  y: EmbeddingInput,
+  opts: AlignmentUniformityOptions = {},
+): AlignmentUniformity {
   const normalize = opts.normalize ?? true;
   const alpha = opts.alpha ?? 2;
   const t = opts.t ?? 2;
@@ -43,12 +47,19 @@ export function alignmentUniformityReport(x: EmbeddingInput, y: EmbeddingInput, 
     b = toTensor2D(y, 'y');
     const [n, d] = a.tensor.shape;
     if (b.tensor.shape[0] !== n || b.tensor.shape[1] !== d) {
-      throw new RangeError(`x and y must have the same shape [N, D], got [${a.tensor.shape.join(', ')}] and [${b.tensor.shape.join(', ')}]`);
+      throw new RangeError(
+        `x and y must have the same shape [N, D], got [${a.tensor.shape.join(', ')}] and [${b.tensor.shape.join(', ')}]`,
+      );
     }
     assertNoNaN(a.tensor, 'x');
     assertNoNaN(b.tensor, 'y');
     if (n < 2) throw new RangeError(`uniformity needs at least 2 rows, got x of shape [${n}, ${d}]`);
-    const idx = n > maxPoints ? createRng(opts.seed ?? 0).permutation(n).slice(0, maxPoints) : null;
+    const idx =
+      n > maxPoints
+        ? createRng(opts.seed ?? 0)
+            .permutation(n)
+            .slice(0, maxPoints)
+        : null;
     const yT = b.tensor;
     const out = tf.tidy(() => {
       const xa = normalize ? l2Normalize(a.tensor) : a.tensor;

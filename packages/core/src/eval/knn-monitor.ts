@@ -40,7 +40,8 @@ export interface KnnMonitor extends EpochEndCallback {
 export function knnMonitor(opts: KnnMonitorOptions): KnnMonitor {
   const every = opts.every ?? 1;
   assertInt(every, 'every', 1);
-  if (typeof opts.embed !== 'function') throw new TypeError('knnMonitor: embed must be a function returning {train, trainLabels, test, testLabels}');
+  if (typeof opts.embed !== 'function')
+    throw new TypeError('knnMonitor: embed must be a function returning {train, trainLabels, test, testLabels}');
   const log = opts.log === undefined ? console.log : opts.log;
   const history: { epoch: number; accuracy: number }[] = [];
   const knnOpts: KnnOptions = {

@@ -11,7 +11,12 @@ describe('knnPredict / knnAccuracy vs lightly knn_predict (PyTorch reference)', 
   const fx = loadEvalFixture();
   fx.knn.forEach((c, i) => {
     it(`case ${i}: k=${c.k}, τ=${c.temperature}, N=${c.trainEmb.length}`, () => {
-      const preds = knnPredict(c.trainEmb, c.trainLabels, c.testEmb, { k: c.k, temperature: c.temperature, numClasses: c.numClasses, batchSize: 32 });
+      const preds = knnPredict(c.trainEmb, c.trainLabels, c.testEmb, {
+        k: c.k,
+        temperature: c.temperature,
+        numClasses: c.numClasses,
+        batchSize: 32,
+      });
       expect(Array.from(preds)).toEqual(c.predictions);
       const acc = knnAccuracy(c.trainEmb, c.trainLabels, c.testEmb, c.testLabels, { k: c.k, temperature: c.temperature });
       expect(acc).toBeCloseTo(c.accuracy, 10);
@@ -25,9 +30,17 @@ describe('knnPredict / knnAccuracy vs lightly knn_predict (PyTorch reference)', 
     const ytr = tf.tensor1d(c.trainLabels, 'int32');
     const yte = Int32Array.from(c.testLabels);
     const accT = knnAccuracy(train, ytr, test, yte, { k: c.k, temperature: c.temperature, batchSize: 7 });
-    const accA = knnAccuracy(c.trainEmb.map((r) => Float32Array.from(r)), c.trainLabels, c.testEmb, c.testLabels, {
-      k: c.k, temperature: c.temperature, batchSize: 1000,
-    });
+    const accA = knnAccuracy(
+      c.trainEmb.map((r) => Float32Array.from(r)),
+      c.trainLabels,
+      c.testEmb,
+      c.testLabels,
+      {
+        k: c.k,
+        temperature: c.temperature,
+        batchSize: 1000,
+      },
+    );
     expect(accT).toBeCloseTo(c.accuracy, 10);
     expect(accA).toBeCloseTo(c.accuracy, 10);
     expect(train.isDisposed).toBe(false); // caller's tensors are not consumed
@@ -73,7 +86,14 @@ describe('knnAccuracy behaviour', () => {
     const tr = clusters(10, 4, 2, 0.1, 1);
     expect(() => knnAccuracy(tr.x, tr.y.slice(0, 9), tr.x, tr.y)).toThrow(/trainLabels has 9 labels but trainEmb has 10 rows/);
     expect(() => knnAccuracy(tr.x, tr.y, tr.x, tr.y.slice(1))).toThrow(/testLabels has 9 labels but testEmb has 10 rows/);
-    expect(() => knnAccuracy(tr.x, tr.y, tr.x.map((r) => r.slice(0, 3)), tr.y)).toThrow(/same dimension D.*\[10, 4\].*\[10, 3\]/);
+    expect(() =>
+      knnAccuracy(
+        tr.x,
+        tr.y,
+        tr.x.map((r) => r.slice(0, 3)),
+        tr.y,
+      ),
+    ).toThrow(/same dimension D.*\[10, 4\].*\[10, 3\]/);
     expect(() => knnAccuracy(tr.x, tr.y, tr.x, tr.y, { k: 0 })).toThrow(/k must be an integer >= 1/);
     expect(() => knnAccuracy(tr.x, tr.y, tr.x, tr.y, { temperature: 0 })).toThrow(/temperature/);
     expect(() => knnAccuracy(tr.x, [0.5, ...tr.y.slice(1)], tr.x, tr.y)).toThrow(/trainLabels\[0\] is 0.5/);
@@ -112,7 +132,20 @@ describe('knnPredict k-selection edge cases (ties, k = train size)', () => {
 
   // 12 distinct directions, each stored 3 times with different labels, so equal similarities straddle
   // every k boundary and the lower-train-index rule decides which copies vote.
-  const base = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [2, 1, 0], [0, 2, 1], [1, 0, 2], [2, 2, 1], [1, 2, 2]];
+  const base = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+    [1, 1, 0],
+    [0, 1, 1],
+    [1, 0, 1],
+    [1, 1, 1],
+    [2, 1, 0],
+    [0, 2, 1],
+    [1, 0, 2],
+    [2, 2, 1],
+    [1, 2, 2],
+  ];
   const train: number[][] = [];
   const ytr: number[] = [];
   base.forEach((row, i) => {
@@ -139,12 +172,53 @@ describe('knnPredict k-selection edge cases (ties, k = train size)', () => {
   }
 
   it('k = 1 picks the lowest-index copy among equal similarities; equal votes pick the lowest class', () => {
-    const tr = [[1, 0], [2, 0], [0, 1], [0, 3]];
+    const tr = [
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [0, 3],
+    ];
     // Row 0 and 1 tie (same direction): k=1 takes row 0's label 4, not row 1's 2.
-    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 1 }))).toEqual([4, 3]);
+    expect(
+      Array.from(
+        knnPredict(
+          tr,
+          [4, 2, 3, 1],
+          [
+            [5, 0],
+            [0, 1],
+          ],
+          { k: 1 },
+        ),
+      ),
+    ).toEqual([4, 3]);
     // k=2: labels 4 and 2 get equal votes → class 2; labels 3 and 1 → class 1.
-    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 2 }))).toEqual([2, 1]);
+    expect(
+      Array.from(
+        knnPredict(
+          tr,
+          [4, 2, 3, 1],
+          [
+            [5, 0],
+            [0, 1],
+          ],
+          { k: 2 },
+        ),
+      ),
+    ).toEqual([2, 1]);
     // k = N = 4 with τ large: every class gets a near-equal vote, the closer pair wins.
-    expect(Array.from(knnPredict(tr, [4, 2, 3, 1], [[5, 0], [0, 1]], { k: 4, temperature: 0.5 }))).toEqual([2, 1]);
+    expect(
+      Array.from(
+        knnPredict(
+          tr,
+          [4, 2, 3, 1],
+          [
+            [5, 0],
+            [0, 1],
+          ],
+          { k: 4, temperature: 0.5 },
+        ),
+      ),
+    ).toEqual([2, 1]);
   });
 });

@@ -60,12 +60,7 @@ function resolve(opts: KnnOptions): Resolved {
  * @param testEmb `[M, D]` embeddings to classify.
  * @returns `[M]` predicted class ids.
  */
-export function knnPredict(
-  trainEmb: EmbeddingInput,
-  trainLabels: LabelInput,
-  testEmb: EmbeddingInput,
-  opts: KnnOptions = {},
-): Int32Array {
+export function knnPredict(trainEmb: EmbeddingInput, trainLabels: LabelInput, testEmb: EmbeddingInput, opts: KnnOptions = {}): Int32Array {
   const { k, temperature, batchSize } = resolve(opts);
   const ytr = toLabels(trainLabels, 'trainLabels', rowCount(trainEmb), 'trainEmb');
   const numClasses = opts.numClasses ?? inferNumClasses(ytr);

@@ -48,13 +48,28 @@ describe('linearProbe', () => {
   });
 
   it('rejects mismatched inputs with errors naming both lengths', () => {
-    const x = [[0, 1], [1, 0], [1, 1]];
+    const x = [
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
     expect(() => linearProbe(x, [0, 1], x, [0, 1, 0])).toThrow(/trainY has 2 labels but trainX has 3 rows/);
     expect(() => linearProbe(x, [0, 1, 0], [[1, 2, 3]], [0])).toThrow(/same dimension D/);
     expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { lr: -1 })).toThrow(/lr must be/);
     expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { learningRate: -1 })).toThrow(/learningRate must be/);
     expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { learningRate: 0.1, lr: 0.1 })).toThrow(/not both/);
     expect(() => linearProbe(x, [0, 1, 0], x, [0, 1, 0], { epochs: 0 })).toThrow(/epochs must be an integer >= 1/);
-    expect(() => linearProbe([[0, 1], [NaN, 0], [1, 1]], [0, 1, 0], x, [0, 1, 0])).toThrow(/trainX contains NaN/);
+    expect(() =>
+      linearProbe(
+        [
+          [0, 1],
+          [NaN, 0],
+          [1, 1],
+        ],
+        [0, 1, 0],
+        x,
+        [0, 1, 0],
+      ),
+    ).toThrow(/trainX contains NaN/);
   });
 });

@@ -59,7 +59,8 @@ export function linearProbe(
   opts: LinearProbeOptions = {},
 ): LinearProbeResult {
   const epochs = opts.epochs ?? 100;
-  if (opts.learningRate !== undefined && opts.lr !== undefined) throw new TypeError('linearProbe: give learningRate or its old name lr, not both');
+  if (opts.learningRate !== undefined && opts.lr !== undefined)
+    throw new TypeError('linearProbe: give learningRate or its old name lr, not both');
   const lrName = opts.lr !== undefined ? 'lr' : 'learningRate';
   const lr = opts.learningRate ?? opts.lr ?? 0.01;
   const l2 = opts.l2 ?? 1e-4;
@@ -86,7 +87,9 @@ export function linearProbe(
     te = toTensor2D(testX, 'testX');
     const [n, d] = tr.tensor.shape;
     if (te.tensor.shape[1] !== d) {
-      throw new RangeError(`trainX and testX must have the same dimension D, got ${JSON.stringify(tr.tensor.shape)} and ${JSON.stringify(te.tensor.shape)}`);
+      throw new RangeError(
+        `trainX and testX must have the same dimension D, got ${JSON.stringify(tr.tensor.shape)} and ${JSON.stringify(te.tensor.shape)}`,
+      );
     }
     assertNoNaN(tr.tensor, 'trainX');
     assertNoNaN(te.tensor, 'testX');

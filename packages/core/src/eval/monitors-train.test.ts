@@ -22,7 +22,9 @@ describe('monitors inside the core train() loop', () => {
     }
     const x = tf.tensor2d(rows);
     const w = tf.tidy(() => tf.variable(tf.eye(8)));
-    const target = tf.tidy(() => tf.outerProduct(tf.ones([8]) as tf.Tensor1D, tf.oneHot([0], 8).asType('float32').reshape([8]) as tf.Tensor1D));
+    const target = tf.tidy(() =>
+      tf.outerProduct(tf.ones([8]) as tf.Tensor1D, tf.oneHot([0], 8).asType('float32').reshape([8]) as tf.Tensor1D),
+    );
     const opt = tf.train.sgd(0.15);
     const embed = (): tf.Tensor2D => tf.tidy(() => tf.matMul(x, w));
     const warnings: string[] = [];

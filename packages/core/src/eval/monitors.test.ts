@@ -98,7 +98,11 @@ describe('collapseMonitor', () => {
       every: 3,
       threshold: 0.9, // above any real std: always "collapsed"
       warn: (m) => warnings.push(m),
-      embed: () => [[1, 0], [0, 1], [1, 1]],
+      embed: () => [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
     });
     for (let e = 0; e < 6; e++) await mon.onEpochEnd(e);
     expect(mon.history.map((h) => h.epoch)).toEqual([2, 5]);

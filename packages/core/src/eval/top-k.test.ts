@@ -115,7 +115,9 @@ describe('topKPerColumn', () => {
 
   it('rejects k outside [1, rows] and short buffers', () => {
     const data = new Float32Array(12);
-    expect(() => topKPerColumn(data, 4, 3, 0, new Float32Array(12), new Int32Array(12))).toThrow(/k must be an integer in \[1, rows=4\], got 0/);
+    expect(() => topKPerColumn(data, 4, 3, 0, new Float32Array(12), new Int32Array(12))).toThrow(
+      /k must be an integer in \[1, rows=4\], got 0/,
+    );
     expect(() => topKPerColumn(data, 4, 3, 5, new Float32Array(15), new Int32Array(15))).toThrow(/rows=4\], got 5/);
     expect(() => topKPerColumn(data, 5, 3, 2, new Float32Array(6), new Int32Array(6))).toThrow(/data has 12 values/);
     expect(() => topKPerColumn(data, 4, 3, 2, new Float32Array(5), new Int32Array(6))).toThrow(/need cols·k = 6 entries/);

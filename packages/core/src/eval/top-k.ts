@@ -87,9 +87,7 @@ export class ColumnTopK {
     this.values = opts.values ?? new Float32Array(cols * k);
     this.indices = opts.indices ?? new Int32Array(cols * k);
     if (this.values.length < cols * k || this.indices.length < cols * k) {
-      throw new RangeError(
-        `outValues/outIndices need cols·k = ${cols * k} entries, got ${this.values.length}/${this.indices.length}`,
-      );
+      throw new RangeError(`outValues/outIndices need cols·k = ${cols * k} entries, got ${this.values.length}/${this.indices.length}`);
     }
     this.maxRows = opts.maxRows ?? Infinity;
     if (this.maxRows < k) throw new RangeError(`maxRows (${this.maxRows}) must be >= k (${k})`);

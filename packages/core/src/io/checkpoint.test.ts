@@ -15,7 +15,10 @@ class Tiny implements Checkpointable {
   readonly b: tf.Variable;
   readonly count: tf.Variable;
   readonly opt: tf.Optimizer;
-  constructor(seed: number, readonly extra = false) {
+  constructor(
+    seed: number,
+    readonly extra = false,
+  ) {
     this.w = tf.tidy(() => tf.variable(tf.randomNormal([3, 2], 0, 1, 'float32', seed)));
     this.b = tf.tidy(() => tf.variable(tf.zeros([2])));
     this.count = tf.tidy(() => tf.variable(tf.scalar(0, 'int32'), false));

@@ -164,7 +164,9 @@ export async function loadCheckpoint<M extends Record<string, unknown> = Record<
     throw new Error(`checkpoint '${dir}' is incomplete: cannot read ${manifest.weightsFile} (${(err as Error).message})`);
   }
   if (buffer.byteLength !== manifest.byteLength) {
-    throw new Error(`checkpoint '${dir}': ${manifest.weightsFile} has ${buffer.byteLength} bytes, the manifest says ${manifest.byteLength}`);
+    throw new Error(
+      `checkpoint '${dir}': ${manifest.weightsFile} has ${buffer.byteLength} bytes, the manifest says ${manifest.byteLength}`,
+    );
   }
 
   // 1. Validate everything.

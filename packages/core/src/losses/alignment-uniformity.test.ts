@@ -35,9 +35,24 @@ describe('alignment and uniformity behaviour', () => {
   });
 
   it('uniformity is lower for spread-out points than for clustered ones and permutation-invariant', () => {
-    const spread = tf.tensor2d([[1, 0], [-1, 0], [0, 1], [0, -1]]);
-    const clustered = tf.tensor2d([[1, 0], [0.99, 0.141], [0.98, 0.199], [0.97, 0.243]]);
-    const permuted = tf.tensor2d([[0, 1], [1, 0], [0, -1], [-1, 0]]);
+    const spread = tf.tensor2d([
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]);
+    const clustered = tf.tensor2d([
+      [1, 0],
+      [0.99, 0.141],
+      [0.98, 0.199],
+      [0.97, 0.243],
+    ]);
+    const permuted = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+      [0, -1],
+      [-1, 0],
+    ]);
     const a = uniformity(spread);
     const b = uniformity(clustered);
     const c = uniformity(permuted);

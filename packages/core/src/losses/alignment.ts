@@ -30,11 +30,7 @@ const KEYS = ['alpha', 'reduction'] as const;
  * const loss = tf.add(alignment(x, y), tf.div(tf.add(uniformity(x), uniformity(y)), 2));
  * ```
  */
-export function alignment<R extends Reduction = 'mean'>(
-  x: tf.Tensor2D,
-  y: tf.Tensor2D,
-  options: AlignmentOptions<R> = {},
-): LossResult<R> {
+export function alignment<R extends Reduction = 'mean'>(x: tf.Tensor2D, y: tf.Tensor2D, options: AlignmentOptions<R> = {}): LossResult<R> {
   checkOptionKeys(options, KEYS, 'alignment');
   const { alpha = 2 } = options;
   const reduction = checkReduction(options.reduction);

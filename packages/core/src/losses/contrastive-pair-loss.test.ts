@@ -10,15 +10,11 @@ describe('contrastivePairLoss matches the PyTorch reference (Hadsell et al. 2006
   for (const c of loadCases('contrastive-pair-loss.json')) {
     const similar = c.similar as number[];
     it(`${c.name} (labels as array)`, () => {
-      checkCase(c, ['x1', 'x2'], (x1, x2) =>
-        contrastivePairLoss(x1 as tf.Tensor2D, x2 as tf.Tensor2D, similar, c.options as never),
-      );
+      checkCase(c, ['x1', 'x2'], (x1, x2) => contrastivePairLoss(x1 as tf.Tensor2D, x2 as tf.Tensor2D, similar, c.options as never));
     });
     it(`${c.name} (labels as int32 tensor)`, () => {
       const y = tf.tensor1d(similar, 'int32');
-      checkCase(c, ['x1', 'x2'], (x1, x2) =>
-        contrastivePairLoss(x1 as tf.Tensor2D, x2 as tf.Tensor2D, y, c.options as never),
-      );
+      checkCase(c, ['x1', 'x2'], (x1, x2) => contrastivePairLoss(x1 as tf.Tensor2D, x2 as tf.Tensor2D, y, c.options as never));
       y.dispose();
     });
   }
@@ -26,8 +22,16 @@ describe('contrastivePairLoss matches the PyTorch reference (Hadsell et al. 2006
 
 describe('contrastivePairLoss behaviour', () => {
   it('accepts booleans and gives d² for similar, (m − d)² for close dissimilar pairs', () => {
-    const x1 = tf.tensor2d([[0, 0], [0, 0], [0, 0]]);
-    const x2 = tf.tensor2d([[0.3, 0.4], [0.3, 0.4], [3, 4]]);
+    const x1 = tf.tensor2d([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    const x2 = tf.tensor2d([
+      [0.3, 0.4],
+      [0.3, 0.4],
+      [3, 4],
+    ]);
     const loss = contrastivePairLoss(x1, x2, [true, false, false], { margin: 2, reduction: 'none' });
     const v = loss.dataSync();
     expect(v[0]).toBeCloseTo(0.25, 6);

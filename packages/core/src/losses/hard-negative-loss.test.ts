@@ -10,9 +10,7 @@ useCpuLeakCheck();
 describe('hardNegativeLoss matches the PyTorch reference (joshr17/HCL image/main.py criterion)', () => {
   for (const c of loadCases('hard-negative-loss.json')) {
     it(c.name, () => {
-      checkCase(c, ['z1', 'z2'], (z1, z2) =>
-        hardNegativeLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, c.options as never),
-      );
+      checkCase(c, ['z1', 'z2'], (z1, z2) => hardNegativeLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, c.options as never));
     });
   }
 });

@@ -137,9 +137,7 @@ function checkNegatives(negatives: tf.Tensor, n: number, d: number): void {
   if (negatives.rank === 2) {
     assertEmbeddings(negatives, 'negatives');
     if (negatives.shape[1] !== d) {
-      throw new RangeError(
-        `negatives must have shape [M, ${d}] (the queries' D = ${d}), got ${shapeStr(negatives.shape)}`,
-      );
+      throw new RangeError(`negatives must have shape [M, ${d}] (the queries' D = ${d}), got ${shapeStr(negatives.shape)}`);
     }
     return;
   }

@@ -7,8 +7,18 @@ useCpuLeakCheck();
 
 describe('maskedLogSumExp', () => {
   it('ignores masked entries (value and exactly zero gradient) and does not overflow at 1/τ = 100', () => {
-    const logits = tf.tensor2d([[100, 90, 1000], [0, 1, 2]]);
-    const mask = tf.tensor2d([[true, true, false], [true, false, true]], undefined, 'bool');
+    const logits = tf.tensor2d([
+      [100, 90, 1000],
+      [0, 1, 2],
+    ]);
+    const mask = tf.tensor2d(
+      [
+        [true, true, false],
+        [true, false, true],
+      ],
+      undefined,
+      'bool',
+    );
     const out = maskedLogSumExp(logits, mask);
     const grad = tf.grad((x: tf.Tensor) => tf.sum(maskedLogSumExp(x, mask)))(logits);
     const v = out.dataSync();

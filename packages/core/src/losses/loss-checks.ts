@@ -56,7 +56,9 @@ export type Temperature = number | tf.Scalar;
 export function checkTemperature<T extends Temperature>(temperature: T, name = 'temperature'): T {
   if (temperature instanceof tf.Tensor) {
     if (temperature.size !== 1 || temperature.rank > 1 || temperature.dtype !== 'float32') {
-      throw new TypeError(`${name} must be a number or a float32 scalar tensor, got a ${temperature.dtype} tensor of shape ${shapeStr(temperature.shape)}`);
+      throw new TypeError(
+        `${name} must be a number or a float32 scalar tensor, got a ${temperature.dtype} tensor of shape ${shapeStr(temperature.shape)}`,
+      );
     }
     if (temperature.isDisposed) throw new TypeError(`${name} is a disposed tensor`);
     return temperature;
@@ -66,13 +68,7 @@ export function checkTemperature<T extends Temperature>(temperature: T, name = '
 }
 
 /** Two `[N, D]` float32 embeddings of identical shape with N ≥ `minRows` (the two views of a batch). */
-export function checkEmbeddingPair(
-  a: unknown,
-  b: unknown,
-  nameA: string,
-  nameB: string,
-  minRows = 1,
-): asserts a is tf.Tensor2D {
+export function checkEmbeddingPair(a: unknown, b: unknown, nameA: string, nameB: string, minRows = 1): asserts a is tf.Tensor2D {
   assertEmbeddings(a, nameA, minRows);
   assertEmbeddings(b, nameB, minRows);
   assertSameShape(a, b, nameA, nameB);
@@ -82,17 +78,10 @@ export function checkEmbeddingPair(
  * Per-sample labels (`[N]` tensor or array) as a float32 `[N]` tensor, after checking the length against
  * the `N` rows of `rowsName`. Call inside `tf.tidy` (the result is a new tensor when converted).
  */
-export function labelsTensor(
-  labels: tf.Tensor | ArrayLike<number | boolean>,
-  n: number,
-  name: string,
-  rowsName: string,
-): tf.Tensor1D {
+export function labelsTensor(labels: tf.Tensor | ArrayLike<number | boolean>, n: number, name: string, rowsName: string): tf.Tensor1D {
   if (labels instanceof tf.Tensor) {
     if (labels.rank !== 1 || labels.shape[0] !== n) {
-      throw new RangeError(
-        `${name} must have shape [${n}] (one per row of ${rowsName}), got shape ${shapeStr(labels.shape)}`,
-      );
+      throw new RangeError(`${name} must have shape [${n}] (one per row of ${rowsName}), got shape ${shapeStr(labels.shape)}`);
     }
     return labels.dtype === 'float32' ? (labels as tf.Tensor1D) : tf.cast(labels as tf.Tensor1D, 'float32');
   }

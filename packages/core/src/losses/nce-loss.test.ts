@@ -12,9 +12,7 @@ const names = ['features', 'positiveRows', 'negativeRows'] as const;
 describe('nceLoss matches the PyTorch reference (lemniscate NCEAverage + NCECriterion)', () => {
   for (const c of cases) {
     it(c.name, () => {
-      checkCase(c, names, (f, p, n) =>
-        nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, c.options as never),
-      );
+      checkCase(c, names, (f, p, n) => nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, c.options as never));
     });
   }
 });
@@ -51,10 +49,17 @@ describe('estimateNceZ and NceLoss', () => {
   it('nceLoss takes log Z as a scalar tensor: the reference value and gradients, and none into log Z', () => {
     for (const c of cases.filter((x) => typeof x.options.logZ === 'number')) {
       const logZ = tf.tidy(() => tf.variable(tf.scalar(c.options.logZ as number), true));
-      checkCase(c, names, (f, p, n) => nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, { ...(c.options as object), logZ } as never));
+      checkCase(c, names, (f, p, n) =>
+        nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, { ...(c.options as object), logZ } as never),
+      );
       const [f, p, n] = names.map((k) => toTensor(c.inputs[k]!));
       const { value, grads } = tf.variableGrads(
-        () => nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, { temperature: c.options.temperature as number, datasetSize: c.options.datasetSize as number, logZ }),
+        () =>
+          nceLoss(f as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor3D, {
+            temperature: c.options.temperature as number,
+            datasetSize: c.options.datasetSize as number,
+            logZ,
+          }),
         [logZ],
       );
       expect(grads[logZ.name]!.dataSync()[0]).toBe(0);

@@ -35,11 +35,7 @@ const KEYS = ['temperature', 'reduction'] as const;
  * const loss = ntXent(projector.apply(view1), projector.apply(view2), { temperature: 0.5 });
  * ```
  */
-export function ntXent<R extends Reduction = 'mean'>(
-  z1: tf.Tensor2D,
-  z2: tf.Tensor2D,
-  options: NtXentOptions<R> = {},
-): LossResult<R> {
+export function ntXent<R extends Reduction = 'mean'>(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions<R> = {}): LossResult<R> {
   checkOptionKeys(options, KEYS, 'ntXent');
   const { temperature = 0.5 } = options;
   const reduction = checkReduction(options.reduction);

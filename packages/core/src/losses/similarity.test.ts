@@ -8,7 +8,10 @@ useCpuLeakCheck();
 
 describe('similarity and distance helpers', () => {
   it('l2Normalize gives unit rows and maps a zero row to zeros (no NaN)', () => {
-    const x = tf.tensor2d([[3, 4], [0, 0]]);
+    const x = tf.tensor2d([
+      [3, 4],
+      [0, 0],
+    ]);
     const y = l2Normalize(x);
     const v = Array.from(y.dataSync());
     [0.6, 0.8, 0, 0].forEach((w, i) => expect(v[i]!).toBeCloseTo(w, 6));
@@ -16,8 +19,15 @@ describe('similarity and distance helpers', () => {
   });
 
   it('cosineSimilarityMatrix is the matrix of row cosines', () => {
-    const a = tf.tensor2d([[1, 0], [1, 1]]);
-    const b = tf.tensor2d([[0, 2], [-3, 0], [2, 2]]);
+    const a = tf.tensor2d([
+      [1, 0],
+      [1, 1],
+    ]);
+    const b = tf.tensor2d([
+      [0, 2],
+      [-3, 0],
+      [2, 2],
+    ]);
     const s = cosineSimilarityMatrix(a, b);
     const want = [0, -1, Math.SQRT1_2, Math.SQRT1_2, -Math.SQRT1_2, 1];
     Array.from(s.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
@@ -25,8 +35,14 @@ describe('similarity and distance helpers', () => {
   });
 
   it('row distances agree with hand-computed values', () => {
-    const a = tf.tensor2d([[0, 0], [1, 0]]);
-    const b = tf.tensor2d([[3, 4], [-2, 0]]);
+    const a = tf.tensor2d([
+      [0, 0],
+      [1, 0],
+    ]);
+    const b = tf.tensor2d([
+      [3, 4],
+      [-2, 0],
+    ]);
     const sq = squaredEuclidean(a, b);
     const eu = euclidean(a, b);
     const co = cosineDistance(a, b);

@@ -27,10 +27,7 @@ export function rowCosineSimilarity(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D
  * The two-view layout shared by NT-Xent, DCL and HCL: the 2N views `[ẑ1; ẑ2]`, their cosine-similarity
  * matrix `[2N, 2N]`, and each anchor's positive similarity `[2N]` (view i of z1 pairs with view i of z2).
  */
-export function twoViewSimilarities(
-  z1: tf.Tensor2D,
-  z2: tf.Tensor2D,
-): { sim: tf.Tensor2D; positive: tf.Tensor1D } {
+export function twoViewSimilarities(z1: tf.Tensor2D, z2: tf.Tensor2D): { sim: tf.Tensor2D; positive: tf.Tensor1D } {
   const h1 = l2Normalize(z1);
   const h2 = l2Normalize(z2);
   const h = tf.concat([h1, h2], 0);

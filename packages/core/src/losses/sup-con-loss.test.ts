@@ -36,7 +36,10 @@ describe('supConLoss behaviour', () => {
     const idx = tf.tensor1d(perm, 'int32');
     const fp = tf.gather(f, idx);
     const a = supConLoss(f, labels);
-    const b = supConLoss(fp, perm.map((i) => labels[i]!));
+    const b = supConLoss(
+      fp,
+      perm.map((i) => labels[i]!),
+    );
     expect(Math.abs(a.dataSync()[0]! - b.dataSync()[0]!)).toBeLessThan(1e-5);
     tf.dispose([f, idx, fp, a, b]);
   });

@@ -59,18 +59,15 @@ export function supConLoss<R extends Reduction = 'mean'>(
 
   const perAnchorAndValid = (): [tf.Tensor1D, tf.Tensor1D] => {
     const y = labelsTensor(labels, n, 'labels', 'features');
-    const flat = (features.rank === 3
-      ? tf.reshape(tf.transpose(features, [1, 0, 2]), [total, features.shape[2]!])
-      : features) as tf.Tensor2D;
+    const flat = (
+      features.rank === 3 ? tf.reshape(tf.transpose(features, [1, 0, 2]), [total, features.shape[2]!]) : features
+    ) as tf.Tensor2D;
     const yAll = views > 1 ? tf.tile(y, [views]) : y;
     const z = l2Normalize(flat);
     const logits = tf.div(tf.matMul(z, z, false, true), temperature);
     const notSelf = offDiagonalMask(total);
     const logDenominator = maskedLogSumExp(logits, notSelf); // [total]
-    const positives = tf.cast(
-      tf.logicalAnd(tf.equal(tf.reshape(yAll, [-1, 1]), tf.reshape(yAll, [1, -1])), notSelf),
-      'float32',
-    );
+    const positives = tf.cast(tf.logicalAnd(tf.equal(tf.reshape(yAll, [-1, 1]), tf.reshape(yAll, [1, -1])), notSelf), 'float32');
     const count = tf.sum(positives, 1);
     const valid = tf.cast(tf.greater(count, 0), 'float32') as tf.Tensor1D;
     const meanPositiveLogit = tf.div(tf.sum(tf.mul(positives, logits), 1), tf.maximum(count, 1));

@@ -11,13 +11,38 @@ import { supConLoss } from './sup-con-loss.js';
 
 useCpuLeakCheck();
 
-const a = () => tf.tensor2d([[0.3, -1.2, 0.5], [1.1, 0.2, -0.4], [-0.7, 0.9, 0.8], [0.1, 0.1, -1.5]]);
-const b = () => tf.tensor2d([[0.2, -1.0, 0.7], [0.9, 0.5, -0.1], [-0.3, 1.2, 0.4], [0.4, -0.2, -1.1]]);
+const a = () =>
+  tf.tensor2d([
+    [0.3, -1.2, 0.5],
+    [1.1, 0.2, -0.4],
+    [-0.7, 0.9, 0.8],
+    [0.1, 0.1, -1.5],
+  ]);
+const b = () =>
+  tf.tensor2d([
+    [0.2, -1.0, 0.7],
+    [0.9, 0.5, -0.1],
+    [-0.3, 1.2, 0.4],
+    [0.4, -0.2, -1.1],
+  ]);
 
 const cases: [string, (t: number | tf.Scalar) => tf.Scalar][] = [
   ['ntXent', (t) => tf.tidy(() => ntXent(a(), b(), { temperature: t }))],
   ['infoNCE', (t) => tf.tidy(() => infoNCE(a(), b(), { temperature: t }))],
-  ['infoNCE with a queue', (t) => tf.tidy(() => infoNCE(a(), b(), { temperature: t, negatives: tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]) }))],
+  [
+    'infoNCE with a queue',
+    (t) =>
+      tf.tidy(() =>
+        infoNCE(a(), b(), {
+          temperature: t,
+          negatives: tf.tensor2d([
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+          ]),
+        }),
+      ),
+  ],
   ['supConLoss', (t) => tf.tidy(() => supConLoss(tf.concat([a(), b()]) as tf.Tensor2D, [0, 1, 2, 0, 0, 1, 2, 3], { temperature: t }))],
 ];
 
@@ -47,7 +72,9 @@ describe('tensor temperature', () => {
     d.dispose();
     const x = a();
     const y = b();
-    expect(() => ntXent(x, y, { temperature: v as unknown as tf.Scalar })).toThrow(/temperature must be a number or a float32 scalar tensor, got a float32 tensor of shape \[2\]/);
+    expect(() => ntXent(x, y, { temperature: v as unknown as tf.Scalar })).toThrow(
+      /temperature must be a number or a float32 scalar tensor, got a float32 tensor of shape \[2\]/,
+    );
     expect(() => ntXent(x, y, { temperature: i })).toThrow(/int32 tensor/);
     expect(() => ntXent(x, y, { temperature: d })).toThrow(/disposed/);
     tf.dispose([v, i, x, y]);

@@ -18,9 +18,18 @@ describe('tripletLoss matches the PyTorch reference', () => {
 
 describe('tripletLoss behaviour', () => {
   it('is 0 when every negative is farther than the positive by more than the margin', () => {
-    const a = tf.tensor2d([[0, 0], [1, 1]]);
-    const p = tf.tensor2d([[0.1, 0], [1, 1.1]]);
-    const n = tf.tensor2d([[3, 0], [-2, 1]]);
+    const a = tf.tensor2d([
+      [0, 0],
+      [1, 1],
+    ]);
+    const p = tf.tensor2d([
+      [0.1, 0],
+      [1, 1.1],
+    ]);
+    const n = tf.tensor2d([
+      [3, 0],
+      [-2, 1],
+    ]);
     const loss = tripletLoss(a, p, n, { margin: 1, distance: 'euclidean' });
     expect(loss.dataSync()[0]).toBe(0);
     tf.dispose([a, p, n, loss]);

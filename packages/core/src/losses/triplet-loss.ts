@@ -50,7 +50,5 @@ export function tripletLoss<R extends Reduction = 'mean'>(
   assertNonNegative(margin, 'margin');
   assertOneOf(distance, DISTANCES, 'distance');
   const d = rowDistance[distance];
-  return reducedLoss(reduction, () =>
-    tf.relu(tf.add(tf.sub(d(anchor, positive), d(anchor, negative)), margin)) as tf.Tensor1D,
-  );
+  return reducedLoss(reduction, () => tf.relu(tf.add(tf.sub(d(anchor, positive), d(anchor, negative)), margin)) as tf.Tensor1D);
 }

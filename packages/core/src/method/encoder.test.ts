@@ -16,7 +16,11 @@ describe('layersEncoder', () => {
   it('applies the model with the training flag, lists trainable variables, names all weights stably', () => {
     const enc = layersEncoder(tinyModel(), 'tiny');
     try {
-      const x = tf.tensor2d([[1, 2, 3], [4, 5, 6], [0, 1, 0]]);
+      const x = tf.tensor2d([
+        [1, 2, 3],
+        [4, 5, 6],
+        [0, 1, 0],
+      ]);
       const train = enc.apply(x, true);
       const infer = enc.apply(x, false);
       // Batch norm: batch statistics in training (columns have mean 0), moving statistics (0, 1) in inference.
@@ -38,10 +42,12 @@ describe('layersEncoder', () => {
   it('saves and loads back to the same outputs', async () => {
     const enc = layersEncoder(tinyModel());
     let saved: tf.io.ModelArtifacts | undefined;
-    await enc.save(tf.io.withSaveHandler(async (a) => {
-      saved = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await enc.save(
+      tf.io.withSaveHandler(async (a) => {
+        saved = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await loadLayersEncoder(tf.io.fromMemory(saved!), 'loaded');
     const x = tf.tensor2d([[1, -2, 0.5]]);
     const a = enc.apply(x, false);
@@ -59,7 +65,10 @@ describe('layersEncoder', () => {
 
   it('frozenEncoder: no trainable weights, inference mode whatever training says', () => {
     const enc = frozenEncoder(layersEncoder(tinyModel(), 'tiny'));
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const a = enc.apply(x, true);
     const b = enc.apply(x, false);
     expect(a.arraySync()).toEqual(b.arraySync());

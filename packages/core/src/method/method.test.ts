@@ -135,8 +135,12 @@ describe('Method contract through train()', () => {
   it('refuses method together with step, and a method without step()', async () => {
     const method = new TwoOptimizerMethod(2);
     try {
-      await expect(train({ method, step: () => tf.scalar(0), batches, epochs: 1, progress: false })).rejects.toThrow(/either method or step/);
-      await expect(train({ method: {} as Method<tf.Tensor2D>, batches, epochs: 1, progress: false })).rejects.toThrow(/must implement Method/);
+      await expect(train({ method, step: () => tf.scalar(0), batches, epochs: 1, progress: false })).rejects.toThrow(
+        /either method or step/,
+      );
+      await expect(train({ method: {} as Method<tf.Tensor2D>, batches, epochs: 1, progress: false })).rejects.toThrow(
+        /must implement Method/,
+      );
     } finally {
       method.dispose();
     }

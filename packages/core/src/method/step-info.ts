@@ -19,6 +19,7 @@ export interface StepInfoOptions {
  */
 export function stepInfo(globalStep: number, options: StepInfoOptions = {}): StepInfo {
   const { seed = 0, epoch = 0, totalSteps } = options;
-  if (!Number.isInteger(globalStep) || globalStep < 0) throw new RangeError(`stepInfo: globalStep must be an integer >= 0, got ${String(globalStep)}`);
+  if (!Number.isInteger(globalStep) || globalStep < 0)
+    throw new RangeError(`stepInfo: globalStep must be an integer >= 0, got ${String(globalStep)}`);
   return { epoch, step: globalStep, globalStep, totalSteps, rng: createRng(deriveSeed(seed, epoch, globalStep)) };
 }

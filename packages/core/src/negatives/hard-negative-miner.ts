@@ -35,16 +35,14 @@ export interface MineHardNegativesOptions {
  * (not normalised), `[N, k, D]`. With exclusion, k must be ≤ M − 1 (the positive is assumed to appear
  * at most once in the pool). Gradients flow into the chosen rows.
  */
-export function mineHardNegatives(
-  queries: tf.Tensor2D,
-  pool: tf.Tensor2D | tf.Tensor3D,
-  options: MineHardNegativesOptions,
-): tf.Tensor3D {
+export function mineHardNegatives(queries: tf.Tensor2D, pool: tf.Tensor2D | tf.Tensor3D, options: MineHardNegativesOptions): tf.Tensor3D {
   assertEmbeddings(queries, 'queries');
   const { k, positives, tolerance = 1e-6 } = options ?? ({} as MineHardNegativesOptions);
   const [n, d] = queries.shape;
   if (!(pool instanceof tf.Tensor) || (pool.rank !== 2 && pool.rank !== 3)) {
-    throw new RangeError(`pool must be a tensor [M, D] or [N, M, D], got ${pool instanceof tf.Tensor ? shapeStr(pool.shape) : typeof pool}`);
+    throw new RangeError(
+      `pool must be a tensor [M, D] or [N, M, D], got ${pool instanceof tf.Tensor ? shapeStr(pool.shape) : typeof pool}`,
+    );
   }
   const perQuery = pool.rank === 3;
   const m = perQuery ? pool.shape[1]! : pool.shape[0]!;
@@ -80,7 +78,13 @@ export function mineHardNegatives(
       : tf.matMul(q, p as tf.Tensor2D, false, true);
     let banned: tf.Tensor | null = null;
     if (exclude === 'index') {
-      banned = tf.cast(tf.pad(tf.eye(n), [[0, 0], [0, m - n]]), 'bool');
+      banned = tf.cast(
+        tf.pad(tf.eye(n), [
+          [0, 0],
+          [0, m - n],
+        ]),
+        'bool',
+      );
     } else if (exclude === 'identity') {
       const pos = l2Normalize(positives!);
       const posSims = perQuery

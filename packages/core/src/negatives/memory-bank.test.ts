@@ -98,7 +98,7 @@ describe('MemoryBank', () => {
     expect(s.shape).toEqual([3, k, 2]);
     const rows = await read<number[][][]>(s);
     const counts = rows.map(() => new Array<number>(size).fill(0));
-    rows.forEach((q, qi) => q.forEach(([x, y]) => counts[qi]![Math.round(x! / y!)]! += 1));
+    rows.forEach((q, qi) => q.forEach(([x, y]) => (counts[qi]![Math.round(x! / y!)]! += 1)));
     counts.forEach((c, qi) => {
       expect(c[exclude[qi]!]).toBe(0); // exclusion really excludes
       // Uniform over the other 5 rows: each gets about k/5 = 80 (generous bounds, seeded).

@@ -12,7 +12,8 @@ export interface FileCheckpointStoreOptions {
  * written to a temporary file and renamed (see `saveCheckpoint`).
  */
 export function fileCheckpointStore(dir: string, options: FileCheckpointStoreOptions = {}): CheckpointStore {
-  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`fileCheckpointStore: dir must be a non-empty path, got ${String(dir)}`);
+  if (typeof dir !== 'string' || dir.length === 0)
+    throw new TypeError(`fileCheckpointStore: dir must be a non-empty path, got ${String(dir)}`);
   const overwrite = options.overwrite ?? false;
   return {
     location: dir,

@@ -26,11 +26,20 @@ export interface NodeTrainOptions<B> extends TrainOptions<B> {
  *   lossCurvePath: 'runs/a/loss-curve.png', lossLogPath: 'runs/a/losses.csv' });
  */
 export async function train<B>(options: NodeTrainOptions<B>): Promise<TrainResult> {
-  const { checkpointDir, overwrite, lossCurvePath, lossLogPath, lossCurveTitle = 'training loss', ...rest } = options ?? ({} as NodeTrainOptions<B>);
-  if (checkpointDir !== undefined && rest.checkpoint !== undefined) throw new TypeError('train: give either checkpointDir or checkpoint, not both');
+  const {
+    checkpointDir,
+    overwrite,
+    lossCurvePath,
+    lossLogPath,
+    lossCurveTitle = 'training loss',
+    ...rest
+  } = options ?? ({} as NodeTrainOptions<B>);
+  if (checkpointDir !== undefined && rest.checkpoint !== undefined)
+    throw new TypeError('train: give either checkpointDir or checkpoint, not both');
   const checkpoint = checkpointDir !== undefined ? fileCheckpointStore(checkpointDir, { overwrite }) : rest.checkpoint;
   const writers: ((losses: readonly number[]) => Promise<void>)[] = [];
-  if (lossCurvePath !== undefined) writers.push((l) => writeLossCurve(lossCurvePath, l, lossCurveTitle).catch(warn('loss curve', lossCurvePath)));
+  if (lossCurvePath !== undefined)
+    writers.push((l) => writeLossCurve(lossCurvePath, l, lossCurveTitle).catch(warn('loss curve', lossCurvePath)));
   if (lossLogPath !== undefined) writers.push((l) => writeLossCsv(lossLogPath, l).catch(warn('loss log', lossLogPath)));
   const user = rest.onLossHistory;
   const onLossHistory =
@@ -43,5 +52,9 @@ export async function train<B>(options: NodeTrainOptions<B>): Promise<TrainResul
   function warn(what: string, file: string) {
     return (err: unknown) => rest.log?.(`warning: could not write the ${what} to '${file}': ${(err as Error).message}`);
   }
-  return trainLoop({ ...rest, ...(checkpoint === undefined ? {} : { checkpoint }), ...(onLossHistory === undefined ? {} : { onLossHistory }) });
+  return trainLoop({
+    ...rest,
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+    ...(onLossHistory === undefined ? {} : { onLossHistory }),
+  });
 }

@@ -38,16 +38,27 @@ describe('lineChartPng', () => {
   });
 
   it('draws a single point and a constant series', () => {
-    const img = decodePng(lineChartPng([{ name: 'c', values: [2, 2, 2] }, { name: 'p', values: [7] }], { width: 200, height: 150 }));
+    const img = decodePng(
+      lineChartPng(
+        [
+          { name: 'c', values: [2, 2, 2] },
+          { name: 'p', values: [7] },
+        ],
+        { width: 200, height: 150 },
+      ),
+    );
     expect(img.width).toBe(200);
   });
 
   it('rejects empty and non-finite input, naming the series and index', () => {
     expect(() => lineChartPng([])).toThrow(/non-empty array/);
     expect(() => lineChartPng([{ name: 'a', values: [] }])).toThrow(/series\[0\] \('a'\)\.values is empty/);
-    expect(() => lineChartPng([{ name: 'a', values: [1] }, { name: 'b', values: [1, NaN] }])).toThrow(
-      /series\[1\] \('b'\)\.values\[1\] is NaN/,
-    );
+    expect(() =>
+      lineChartPng([
+        { name: 'a', values: [1] },
+        { name: 'b', values: [1, NaN] },
+      ]),
+    ).toThrow(/series\[1\] \('b'\)\.values\[1\] is NaN/);
     expect(() => lineChartPng([{ name: 'a', values: [1, 0] }], { logY: true })).toThrow(/logY needs every value > 0/);
     expect(() => lineChartPng([{ name: 'a', values: [1] }], { width: 10 })).toThrow(/width must be an integer in \[64, 8192\]/);
   });

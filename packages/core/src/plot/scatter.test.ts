@@ -9,7 +9,12 @@ useCpuLeakCheck();
 
 describe('scatterPng', () => {
   it('puts each point, in its class colour, where its coordinates say', () => {
-    const points = [[0, 0], [10, 10], [10, 0], [0, 10]];
+    const points = [
+      [0, 0],
+      [10, 10],
+      [10, 0],
+      [0, 10],
+    ];
     const labels = [0, 1, 2, 3];
     const opts = { width: 400, height: 300, title: 'map', classNames: ['zero', 'one', 'two', 'three'] };
     const img = decodePng(scatterPng(points, labels, opts));
@@ -35,7 +40,11 @@ describe('scatterPng', () => {
   });
 
   it('draws a legend swatch for every class present, in class order', () => {
-    const pts = [[0, 0], [1, 1], [2, 2]];
+    const pts = [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ];
     const withLegend = decodePng(scatterPng(pts, [4, 4, 7], { width: 300, height: 200 }));
     // 3 dots in the plot; the legend adds one more dot per class.
     const dotPixels4 = withLegend.count(categoryColor(4));
@@ -48,10 +57,31 @@ describe('scatterPng', () => {
 
   it('rejects empty, NaN and mismatched input with named errors', () => {
     expect(() => scatterPng([])).toThrow(/points is empty/);
-    expect(() => scatterPng([[0, 1], [NaN, 2]])).toThrow(/point 1 is \(NaN, 2\)/);
+    expect(() =>
+      scatterPng([
+        [0, 1],
+        [NaN, 2],
+      ]),
+    ).toThrow(/point 1 is \(NaN, 2\)/);
     expect(() => scatterPng(new Float32Array(3))).toThrow(/even length/);
     expect(() => scatterPng([[0, 1], [2]])).toThrow(/points\[1\] must be an \[x, y\] pair/);
-    expect(() => scatterPng([[0, 1], [1, 2]], [0])).toThrow(/labels has length 1 but points has 2 points/);
-    expect(() => scatterPng([[0, 1], [1, 2]], [0, -1])).toThrow(/labels\[1\] is -1/);
+    expect(() =>
+      scatterPng(
+        [
+          [0, 1],
+          [1, 2],
+        ],
+        [0],
+      ),
+    ).toThrow(/labels has length 1 but points has 2 points/);
+    expect(() =>
+      scatterPng(
+        [
+          [0, 1],
+          [1, 2],
+        ],
+        [0, -1],
+      ),
+    ).toThrow(/labels\[1\] is -1/);
   });
 });

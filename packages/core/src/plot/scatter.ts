@@ -104,10 +104,15 @@ export function scatterLayout(points: Points2D, labels?: ArrayLike<number> | nul
       legend.push({ name: opts.classNames?.[c] ?? `class ${c}`, color: categoryColor(c) });
     }
   }
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < xs.length; i++) {
-    x0 = Math.min(x0, xs[i]!); x1 = Math.max(x1, xs[i]!);
-    y0 = Math.min(y0, ys[i]!); y1 = Math.max(y1, ys[i]!);
+    x0 = Math.min(x0, xs[i]!);
+    x1 = Math.max(x1, xs[i]!);
+    y0 = Math.min(y0, ys[i]!);
+    y1 = Math.max(y1, ys[i]!);
   }
   // Tight domains with a 3% margin: embedding coordinates have no meaningful origin, so expanding to
   // nice tick multiples (as line charts do) would only waste plot area.

@@ -50,7 +50,8 @@ function grads(vars: tf.Variable[], k: number): tf.NamedTensorMap {
 }
 
 function options(c: Case, extra: Partial<AdamWOptions> = {}): AdamWOptions {
-  const learningRate = c.warmupSteps === undefined ? c.lr : linearWarmupDecay({ base: c.lr, warmupSteps: c.warmupSteps, totalSteps: c.totalSteps! });
+  const learningRate =
+    c.warmupSteps === undefined ? c.lr : linearWarmupDecay({ base: c.lr, warmupSteps: c.warmupSteps, totalSteps: c.totalSteps! });
   return { learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.eps, weightDecay: c.weightDecay, noWeightDecay: c.noDecay, ...extra };
 }
 
@@ -186,7 +187,12 @@ describe('AdamW', () => {
 
     // A checkpoint of another optimizer class is refused by name.
     const adam = tf.train.adam(0.1);
-    await expect(loadCheckpoint(dir, { stateTensors: () => Object.fromEntries(fx.names.map((n, i) => [n, resumed[i]!])), optimizers: () => ({ adamw: adam }) })).rejects.toThrow(/AdamW/);
+    await expect(
+      loadCheckpoint(dir, {
+        stateTensors: () => Object.fromEntries(fx.names.map((n, i) => [n, resumed[i]!])),
+        optimizers: () => ({ adamw: adam }),
+      }),
+    ).rejects.toThrow(/AdamW/);
     adam.dispose();
     tf.dispose([...straight, ...resumed]);
     o1.dispose();

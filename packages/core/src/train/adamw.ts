@@ -89,9 +89,20 @@ export class AdamW extends tf.Optimizer {
 
   constructor(options: AdamWOptions = {}) {
     super();
-    const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01, correctBias = true, noWeightDecay, variant = 'torch', globalClipNorm } = options;
+    const {
+      learningRate = 1e-3,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-8,
+      weightDecay = 0.01,
+      correctBias = true,
+      noWeightDecay,
+      variant = 'torch',
+      globalClipNorm,
+    } = options;
     if (typeof learningRate === 'number') assertNonNegative(learningRate, 'learningRate');
-    else if (typeof learningRate !== 'function') throw new TypeError(`learningRate must be a number or a schedule function, got ${String(learningRate)}`);
+    else if (typeof learningRate !== 'function')
+      throw new TypeError(`learningRate must be a number or a schedule function, got ${String(learningRate)}`);
     assertInRange(beta1, 0, 1, 'beta1');
     assertInRange(beta2, 0, 1, 'beta2');
     if (beta1 === 1 || beta2 === 1) throw new RangeError(`beta1 and beta2 must be < 1, got ${beta1} and ${beta2}`);
@@ -103,7 +114,8 @@ export class AdamW extends tf.Optimizer {
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
     this.correctBias = correctBias;
-    if (variant !== 'torch' && variant !== 'huggingface') throw new RangeError(`variant must be 'torch' or 'huggingface', got '${String(variant)}'`);
+    if (variant !== 'torch' && variant !== 'huggingface')
+      throw new RangeError(`variant must be 'torch' or 'huggingface', got '${String(variant)}'`);
     this.variant = variant;
     if (globalClipNorm !== undefined) assertPositive(globalClipNorm, 'globalClipNorm');
     this.globalClipNorm = globalClipNorm;
@@ -185,7 +197,8 @@ export class AdamW extends tf.Optimizer {
   /** Restores `[iterations, m…, v…]` as written by {@link getWeights}; frees the slots it replaces. */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    if (rest.length % 2 !== 0) throw new RangeError(`AdamW.setWeights expects iterations + equal numbers of m and v slots, got ${weightValues.length} tensors`);
+    if (rest.length % 2 !== 0)
+      throw new RangeError(`AdamW.setWeights expects iterations + equal numbers of m and v slots, got ${weightValues.length} tensors`);
     const half = rest.length / 2;
     const old = [...this.firstMoments, ...this.secondMoments].map((s) => s.variable);
     const toSlot = (w: NamedTensor): Slot => ({ originalName: w.name, variable: w.tensor.variable(false) });

@@ -43,7 +43,8 @@ export function linearWarmupDecay(options: LinearWarmupDecayOptions): Schedule {
  */
 export function warmupStepsFromRatio(totalSteps: number, ratio: number): number {
   assertInt(totalSteps, 'totalSteps', 0);
-  if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) throw new RangeError(`warmup ratio must be in [0, 1], got ${String(ratio)}`);
+  if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1))
+    throw new RangeError(`warmup ratio must be in [0, 1], got ${String(ratio)}`);
   // Guard against 0.1 · 30 = 3.0000000000000004 rounding up to 4.
   return Math.ceil(Number((totalSteps * ratio).toPrecision(12)));
 }

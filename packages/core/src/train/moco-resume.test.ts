@@ -39,7 +39,11 @@ class LinearMoCo implements Checkpointable {
     const x2 = jitter(rng.seed());
     const k = stopGradient(tf.matMul(x2, this.wk) as tf.Tensor2D);
     const negatives = this.queue.negatives();
-    const loss = this.opt.minimize(() => infoNCE(tf.matMul(x1, this.wq) as tf.Tensor2D, k, { negatives, temperature: 0.2 }) as tf.Scalar, true, [this.wq])!;
+    const loss = this.opt.minimize(
+      () => infoNCE(tf.matMul(x1, this.wq) as tf.Tensor2D, k, { negatives, temperature: 0.2 }) as tf.Scalar,
+      true,
+      [this.wq],
+    )!;
     this.queue.update(k); // after the loss
     return loss;
   }
@@ -71,7 +75,13 @@ async function run(dir: string, opts: { resume?: boolean; callbacks?: TrainCallb
       step: (x, info) => model.step(x, info.rng),
     });
     const q = model.queue.negatives();
-    const out = { losses: r.losses, wq: await model.wq.array(), wk: await model.wk.array(), queue: await q.array(), ptr: model.queue.pointer };
+    const out = {
+      losses: r.losses,
+      wq: await model.wq.array(),
+      wk: await model.wk.array(),
+      queue: await q.array(),
+      ptr: model.queue.pointer,
+    };
     q.dispose();
     return out;
   } finally {

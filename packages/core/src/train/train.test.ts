@@ -55,7 +55,16 @@ function* batches(_epoch: number, rng: Rng): Generator<{ x: tf.Tensor2D; y: tf.T
 
 async function run(
   seed: number,
-  extra: { dir?: string; resume?: boolean; callbacks?: TrainCallbacks; initSeed?: number; epochs?: number; everySteps?: number; log?: (l: string) => void; curve?: string } = {},
+  extra: {
+    dir?: string;
+    resume?: boolean;
+    callbacks?: TrainCallbacks;
+    initSeed?: number;
+    epochs?: number;
+    everySteps?: number;
+    log?: (l: string) => void;
+    curve?: string;
+  } = {},
 ) {
   const model = new Regressor(extra.initSeed ?? 7);
   try {
@@ -144,11 +153,26 @@ describe('train', () => {
     };
     await expect(run(5, { dir, callbacks: watch, everySteps: 2 })).rejects.toThrow('simulated crash');
     // Saved after steps 2 and 4 of epoch 1, at its end (step 5 is not a multiple: the epoch-end save), then after step 2 of epoch 2.
-    expect(saves.map((s) => `${s.epoch}:${s.stepInEpoch}:${s.losses}`)).toEqual(['0:2:2', '0:2:2', '0:4:4', '1:0:5', '1:0:5', '1:2:7', '1:2:7']);
+    expect(saves.map((s) => `${s.epoch}:${s.stepInEpoch}:${s.losses}`)).toEqual([
+      '0:2:2',
+      '0:2:2',
+      '0:4:4',
+      '1:0:5',
+      '1:0:5',
+      '1:2:7',
+      '1:2:7',
+    ]);
 
     const begins: unknown[] = [];
     const lines: string[] = [];
-    const resumed = await run(5, { dir, resume: true, initSeed: 99, everySteps: 2, log: (l) => lines.push(l), callbacks: { onTrainBegin: (i) => void begins.push(i) } });
+    const resumed = await run(5, {
+      dir,
+      resume: true,
+      initSeed: 99,
+      everySteps: 2,
+      log: (l) => lines.push(l),
+      callbacks: { onTrainBegin: (i) => void begins.push(i) },
+    });
     expect(begins).toEqual([{ epochs: 3, startEpoch: 1, startStep: 2, globalStep: 7, resumed: true }]);
     expect(lines[0]).toMatch(/resumed from .* at step 2 of epoch 2\/3 \(global step 7\)/);
     expect(resumed.result.losses).toEqual(full.result.losses);
@@ -161,15 +185,36 @@ describe('train', () => {
   it('refuses a mid-epoch checkpoint whose epoch has fewer batches than it says, and a bad checkpointEverySteps', async () => {
     const dir = tmp('short');
     const curve = path.join(tmp('short-curve'), 'loss.png');
-    await run(5, { dir, epochs: 1, everySteps: 4, curve, callbacks: { onStepEnd: (g) => { if (g === 4) throw new Error('stop'); } } }).catch(() => undefined);
+    await run(5, {
+      dir,
+      epochs: 1,
+      everySteps: 4,
+      curve,
+      callbacks: {
+        onStepEnd: (g) => {
+          if (g === 4) throw new Error('stop');
+        },
+      },
+    }).catch(() => undefined);
     // The step checkpoint also drew the loss curve so far (no epoch had ended).
     expect((await fs.readFile(curve)).subarray(1, 4).toString()).toBe('PNG');
     const model = new Regressor(7);
     try {
       await expect(
-        train({ epochs: 1, seed: 5, state: model, checkpointDir: dir, resume: true, progress: false, batches: () => [], step: () => tf.scalar(0) }),
+        train({
+          epochs: 1,
+          seed: 5,
+          state: model,
+          checkpointDir: dir,
+          resume: true,
+          progress: false,
+          batches: () => [],
+          step: () => tf.scalar(0),
+        }),
       ).rejects.toThrow(/step 4 of epoch 1, but batches\(0\) yielded only 0 batches/);
-      await expect(train({ epochs: 1, checkpointEverySteps: 0, batches: () => [], step: () => tf.scalar(0) })).rejects.toThrow(/checkpointEverySteps/);
+      await expect(train({ epochs: 1, checkpointEverySteps: 0, batches: () => [], step: () => tf.scalar(0) })).rejects.toThrow(
+        /checkpointEverySteps/,
+      );
     } finally {
       model.dispose();
     }
@@ -255,7 +300,9 @@ describe('train', () => {
     });
     model.dispose();
     expect(lines[0]).toMatch(/ {2}knnAccuracy 0\.6250$/);
-    const saved = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as { meta: { epochLogs: Record<string, unknown> } };
+    const saved = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as {
+      meta: { epochLogs: Record<string, unknown> };
+    };
     expect(saved.meta.epochLogs.knnAccuracy).toBe(0.625);
   });
 
@@ -330,9 +377,18 @@ describe('train', () => {
       'epoch 1/3  step 7  2.00 steps/s  loss 1.5000  ETA --:--',
     );
     // Work that is not a training epoch: a label, another unit, no loss.
-    expect(formatProgress({ label: 'embedding', epoch: 0, epochs: 1, step: 512, stepsPerEpoch: 2048, stepsPerSecond: 150.25, unit: 'images', etaSeconds: 10 })).toBe(
-      'embedding  [#####...............] 512/2048  150.3 images/s  ETA 0:10',
-    );
+    expect(
+      formatProgress({
+        label: 'embedding',
+        epoch: 0,
+        epochs: 1,
+        step: 512,
+        stepsPerEpoch: 2048,
+        stepsPerSecond: 150.25,
+        unit: 'images',
+        etaSeconds: 10,
+      }),
+    ).toBe('embedding  [#####...............] 512/2048  150.3 images/s  ETA 0:10');
   });
 
   it('off a TTY prints plain progress lines (no carriage returns) at most once per interval', () => {

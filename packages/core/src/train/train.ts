@@ -54,7 +54,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     throw new TypeError('train: method must implement Method (step(batch, info), stateTensors(), optimizers(), dispose())');
   }
   const step = method !== undefined ? (batch: B, info: StepInfo) => method.step(batch, info) : options.step;
-  if (typeof step !== 'function') throw new TypeError('train: step must be a function (batch, info) => tf.Scalar | { loss, logs }, or pass method');
+  if (typeof step !== 'function')
+    throw new TypeError('train: step must be a function (batch, info) => tf.Scalar | { loss, logs }, or pass method');
   if (typeof batches !== 'function') throw new TypeError('train: batches must be a function (epoch, rng) => Iterable | AsyncIterable');
   assertInt(epochs, 'epochs', 1);
   if (stepsPerEpoch !== undefined) assertInt(stepsPerEpoch, 'stepsPerEpoch', 1);
@@ -133,7 +134,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             runSeconds = (performance.now() - started) / 1000;
             const rate = runSteps / Math.max(runSeconds, 1e-9);
             const remaining =
-              knownStepsPerEpoch === undefined ? undefined : Math.max(0, knownStepsPerEpoch - count) + (epochs - epoch - 1) * knownStepsPerEpoch;
+              knownStepsPerEpoch === undefined
+                ? undefined
+                : Math.max(0, knownStepsPerEpoch - count) + (epochs - epoch - 1) * knownStepsPerEpoch;
             bar.update({
               epoch,
               epochs,
@@ -145,7 +148,13 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             });
           }
           for (const cb of callbacks) {
-            await cb.onStepEnd?.(globalStep - 1, { loss: value, epoch, step: count - 1, globalStep: globalStep - 1, ...(logs ? { logs } : {}) });
+            await cb.onStepEnd?.(globalStep - 1, {
+              loss: value,
+              epoch,
+              step: count - 1,
+              globalStep: globalStep - 1,
+              ...(logs ? { logs } : {}),
+            });
           }
           if (
             checkpoint !== undefined &&
@@ -172,7 +181,16 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
       if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
-        const meta: TrainMeta = { kind: 'train', epoch: epoch + 1, stepInEpoch: 0, globalStep, losses, epochLosses, seed, epochLogs: jsonSafe(logs) };
+        const meta: TrainMeta = {
+          kind: 'train',
+          epoch: epoch + 1,
+          stepInEpoch: 0,
+          globalStep,
+          losses,
+          epochLosses,
+          seed,
+          epochLogs: jsonSafe(logs),
+        };
         await checkpoint.save(ckState, meta);
       }
       await writeCurve();

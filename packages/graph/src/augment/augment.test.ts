@@ -76,16 +76,22 @@ describe('subgraph (JOAO BFS expansion)', () => {
       const e = v.edgeIndex.length / 2;
       while (queue.length) {
         const u = queue.pop()!;
-        for (let k = 0; k < e; k++) if (v.edgeIndex[k] === u && !seen.has(v.edgeIndex[e + k]!)) {
-          seen.add(v.edgeIndex[e + k]!);
-          queue.push(v.edgeIndex[e + k]!);
-        }
+        for (let k = 0; k < e; k++)
+          if (v.edgeIndex[k] === u && !seen.has(v.edgeIndex[e + k]!)) {
+            seen.add(v.edgeIndex[e + k]!);
+            queue.push(v.edgeIndex[e + k]!);
+          }
       }
       expect(seen.size).toBe(v.numNodes);
     }
   });
   it('stops at the component boundary', () => {
-    const g = fromUndirectedEdges(6, [[0, 1], [1, 2], [3, 4], [4, 5]]);
+    const g = fromUndirectedEdges(6, [
+      [0, 1],
+      [1, 2],
+      [3, 4],
+      [4, 5],
+    ]);
     const v = subgraph(g, createRng(7), { ratio: 0 });
     expect(v.numNodes).toBe(3);
   });

@@ -57,7 +57,20 @@ describe('contrastive-graph CLI', () => {
     const f = tmp('bad.csv');
     writeFileSync(f, 'smiles,y\nCCO,1\nCC(=O)O,0\nC1CC(,1\n');
     const c = capture();
-    const args = ['train', '--method', 'graphcl', '--data', f, '--value-column', 'y', '--backend', 'cpu', '--no-progress', '--out', tmp('bad-run')];
+    const args = [
+      'train',
+      '--method',
+      'graphcl',
+      '--data',
+      f,
+      '--value-column',
+      'y',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--out',
+      tmp('bad-run'),
+    ];
     expect(await run(args, c.io)).toBe(1);
     expect(c.err.join('\n')).toMatch(/bad\.csv:4: cannot parse SMILES 'C1CC\('/);
   });
@@ -80,7 +93,27 @@ describe('contrastive-graph CLI', () => {
   it('trains GraphCL on a few shipped molecules: the run folder, and on stdout only the JSON summary with the baseline', async () => {
     const c = capture();
     const out = tmp('graphcl-16');
-    const args = ['train', '--method', 'graphcl', '--limit', '16', '--epochs', '1', '--batch-size', '8', '--hidden', '8', '--layers', '1', '--backend', 'wasm', '--no-progress', '--json', '--out', out];
+    const args = [
+      'train',
+      '--method',
+      'graphcl',
+      '--limit',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--hidden',
+      '8',
+      '--layers',
+      '1',
+      '--backend',
+      'wasm',
+      '--no-progress',
+      '--json',
+      '--out',
+      out,
+    ];
     expect(await run(args, c.io)).toBe(0);
     expect(c.out).toHaveLength(1);
     const s = JSON.parse(c.out[0]!);
@@ -91,11 +124,17 @@ describe('contrastive-graph CLI', () => {
     expect(typeof s.baselines.randomInit.probeAccuracy).toBe('number');
     expect(s.notes.join(' ')).toMatch(/baseline randomInit = the same encoder before training/);
     expect(c.err.join('\n')).toMatch(/backend: wasm/);
-    for (const f of ['run.json', 'checkpoint/checkpoint.json', 'model/model.json', 'losses.csv', 'loss-curve.png', 'summary.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['run.json', 'checkpoint/checkpoint.json', 'model/model.json', 'losses.csv', 'loss-curve.png', 'summary.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(s);
     expect(csv(join(out, 'losses.csv'))).toHaveLength(2);
     const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(record).toMatchObject({ tool: 'contrastive-graph', domain: 'graph', method: 'graphcl', config: { recipe: 'graphcl-small', limit: 16, hidden: 8, layers: 1, 'batch-size': 8 } });
+    expect(record).toMatchObject({
+      tool: 'contrastive-graph',
+      domain: 'graph',
+      method: 'graphcl',
+      config: { recipe: 'graphcl-small', limit: 16, hidden: 8, layers: 1, 'batch-size': 8 },
+    });
 
     // eval --checkpoint DIR (the run folder) reproduces the trained probe exactly.
     const e = capture();
@@ -111,7 +150,26 @@ describe('contrastive-graph CLI', () => {
     const out = tmp('graphcl-16');
     const spy = vi.spyOn(GraphCL.prototype, 'step');
     const c = capture();
-    const args = ['train', '--method', 'graphcl', '--limit', '16', '--epochs', '1', '--batch-size', '8', '--hidden', '8', '--layers', '1', '--backend', 'cpu', '--no-progress', '--out', out];
+    const args = [
+      'train',
+      '--method',
+      'graphcl',
+      '--limit',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--hidden',
+      '8',
+      '--layers',
+      '1',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--out',
+      out,
+    ];
     expect(await run(args, c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/already holds a finished run; pass --resume to continue it or --overwrite to replace it/);
     const foreign = tmp('my-notes');
@@ -132,7 +190,27 @@ describe('contrastive-graph CLI', () => {
   });
   it('a GraphCL run killed mid-epoch resumes at its last step checkpoint and ends like an uninterrupted run', async () => {
     // 24 molecules, batch 8 → 3 steps per epoch; 2 epochs. The 5th step (step 2 of epoch 2) dies.
-    const base = ['train', '--method', 'graphcl', '--limit', '24', '--epochs', '2', '--batch-size', '8', '--hidden', '8', '--layers', '1', '--backend', 'wasm', '--no-progress', '--json', '--checkpoint-every', '1'];
+    const base = [
+      'train',
+      '--method',
+      'graphcl',
+      '--limit',
+      '24',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '8',
+      '--hidden',
+      '8',
+      '--layers',
+      '1',
+      '--backend',
+      'wasm',
+      '--no-progress',
+      '--json',
+      '--checkpoint-every',
+      '1',
+    ];
     const fullOut = tmp('graphcl-full');
     const full = capture();
     expect(await run([...base, '--out', fullOut], full.io)).toBe(0);
@@ -149,7 +227,9 @@ describe('contrastive-graph CLI', () => {
     const killed = capture();
     expect(await run([...base, '--out', out], killed.io)).toBe(1);
     expect(killed.err.join('\n')).toMatch(/killed/);
-    const { meta } = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')) as { meta: { epoch: number; stepInEpoch: number } };
+    const { meta } = JSON.parse(readFileSync(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')) as {
+      meta: { epoch: number; stepInEpoch: number };
+    };
     expect({ epoch: meta.epoch, stepInEpoch: meta.stepInEpoch }).toEqual({ epoch: 1, stepInEpoch: 1 });
 
     calls = 100;
@@ -170,7 +250,9 @@ describe('contrastive-graph CLI', () => {
 
     // A finished run continues for more epochs; run.json records the new total.
     const more = capture();
-    expect(await run(['train', '--resume', '--out', out, '--epochs', '3', '--backend', 'wasm', '--no-progress', '--json'], more.io)).toBe(0);
+    expect(await run(['train', '--resume', '--out', out, '--epochs', '3', '--backend', 'wasm', '--no-progress', '--json'], more.io)).toBe(
+      0,
+    );
     expect(JSON.parse(more.out.at(-1)!)).toMatchObject({ epochs: 3, steps: 9 });
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config.epochs).toBe(3);
 
@@ -183,14 +265,37 @@ describe('contrastive-graph CLI', () => {
   it('trains CG3 on the karate club and reports it beside the plain GCN baseline', async () => {
     const c = capture();
     const out = tmp('cg3');
-    const args = ['train', '--method', 'cg3', '--epochs', '3', '--hidden', '8', '--repeats', '2', '--backend', 'cpu', '--no-progress', '--json', '--out', out];
+    const args = [
+      'train',
+      '--method',
+      'cg3',
+      '--epochs',
+      '3',
+      '--hidden',
+      '8',
+      '--repeats',
+      '2',
+      '--backend',
+      'cpu',
+      '--no-progress',
+      '--json',
+      '--out',
+      out,
+    ];
     expect(await run(args, c.io)).toBe(0);
     expect(c.out).toHaveLength(1);
     const s = JSON.parse(c.out[0]!);
-    expect(s).toMatchObject({ method: 'cg3', domain: 'graph', epochs: 3, steps: 6, metrics: { nodes: 34, labelsPerClass: 1, repeats: 2, data: 'karate' } });
+    expect(s).toMatchObject({
+      method: 'cg3',
+      domain: 'graph',
+      epochs: 3,
+      steps: 6,
+      metrics: { nodes: 34, labelsPerClass: 1, repeats: 2, data: 'karate' },
+    });
     expect(s.metrics.accuracy).toBeGreaterThanOrEqual(0);
     expect(typeof s.baselines.gcn.accuracy).toBe('number');
-    for (const f of ['run.json', 'checkpoint/seed-0/checkpoint.json', 'checkpoint/seed-1/checkpoint.json', 'losses.csv', 'summary.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['run.json', 'checkpoint/seed-0/checkpoint.json', 'checkpoint/seed-1/checkpoint.json', 'losses.csv', 'summary.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(csv(join(out, 'losses.csv'))).toHaveLength(3);
     const e = capture();
     expect(await run(['eval', '--checkpoint', out], e.io)).toBe(2);

@@ -94,8 +94,16 @@ export const MOLECULE_DATA_FLAGS: readonly GraphFlag[] = [
     default: 'the shipped ChEMBL2321810 set (1,017 molecules, pIC50)',
   }),
   flag('smiles-column', MOLECULE, text, { arg: 'C', help: 'SMILES column: name or 0-based index', default: "'smiles', else column 0" }),
-  flag('value-column', MOLECULE, text, { arg: 'C', help: 'property column used for the linear probe (no probe without one)', default: "'pIC50' for the shipped set" }),
-  flag('threshold', MOLECULE, num({ min: Number.NEGATIVE_INFINITY }), { arg: 'T', help: 'probe class = value >= T', default: 'the median value' }),
+  flag('value-column', MOLECULE, text, {
+    arg: 'C',
+    help: 'property column used for the linear probe (no probe without one)',
+    default: "'pIC50' for the shipped set",
+  }),
+  flag('threshold', MOLECULE, num({ min: Number.NEGATIVE_INFINITY }), {
+    arg: 'T',
+    help: 'probe class = value >= T',
+    default: 'the median value',
+  }),
   flag(
     'test-fraction',
     MOLECULE,
@@ -107,18 +115,45 @@ export const MOLECULE_DATA_FLAGS: readonly GraphFlag[] = [
 
 /** Node-graph input (cg3, gcn). */
 export const NODE_DATA_FLAGS: readonly GraphFlag[] = [
-  flag('dataset', NODE, choice(['karate']), { arg: 'karate', help: "Zachary's karate club (34 nodes, 2 factions), unless --edges is given", default: 'karate' }, { fallback: 'karate' }),
-  flag('edges', NODE, text, { arg: 'FILE', help: "undirected edge list, one 'u v' pair per line (0-based ids, '#' comments); needs --labels" }),
+  flag(
+    'dataset',
+    NODE,
+    choice(['karate']),
+    { arg: 'karate', help: "Zachary's karate club (34 nodes, 2 factions), unless --edges is given", default: 'karate' },
+    { fallback: 'karate' },
+  ),
+  flag('edges', NODE, text, {
+    arg: 'FILE',
+    help: "undirected edge list, one 'u v' pair per line (0-based ids, '#' comments); needs --labels",
+  }),
   flag('labels', NODE, text, { arg: 'FILE', help: "'node label' lines: the evaluation truth" }),
-  flag('labels-per-class', NODE, int(1), { arg: 'K', help: 'labelled nodes per class used for training, drawn by the seed', default: '1' }, { fallback: 1 }),
+  flag(
+    'labels-per-class',
+    NODE,
+    int(1),
+    { arg: 'K', help: 'labelled nodes per class used for training, drawn by the seed', default: '1' },
+    { fallback: 1 },
+  ),
   flag('repeats', NODE, int(1), { arg: 'R', help: 'repeat with seeds seed..seed+R-1 and report the mean', default: '1' }, { fallback: 1 }),
 ];
 
 /** Method options (each applies to the methods its help names). */
 export const METHOD_FLAGS: readonly GraphFlag[] = [
-  flag('hidden', [...MOLECULE, ...NODE], int(1), { arg: 'H', help: 'hidden width (GIN layers; the GCN of cg3/gcn)', default: '64' }, { option: plain('hidden') }),
+  flag(
+    'hidden',
+    [...MOLECULE, ...NODE],
+    int(1),
+    { arg: 'H', help: 'hidden width (GIN layers; the GCN of cg3/gcn)', default: '64' },
+    { option: plain('hidden') },
+  ),
   flag('layers', MOLECULE, int(1), { arg: 'L', help: 'GIN layers (graph-level methods)', default: '3' }, { option: plain('layers') }),
-  flag('temperature', [...MOLECULE, 'cg3'], num(), { arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3 0.5' }, { option: plain('temperature') }),
+  flag(
+    'temperature',
+    [...MOLECULE, 'cg3'],
+    num(),
+    { arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3 0.5' },
+    { option: plain('temperature') },
+  ),
   flag(
     'loss-variant',
     GRAPHCL_JOAO,
@@ -126,14 +161,62 @@ export const METHOD_FLAGS: readonly GraphFlag[] = [
     { arg: 'V', help: "graphcl/joao: 'exclude-positive' (GraphCL's code) or 'nt-xent'", default: 'exclude-positive' },
     { option: plain('lossVariant') },
   ),
-  flag('aug1', ['graphcl'], choice(AUGMENTATION_NAMES), { arg: 'A', help: `graphcl: augmentation of view 1 (${AUGMENTATION_NAMES.join('|')})`, default: 'nodeDrop' }, { option: augmentationSide(0) }),
-  flag('aug2', ['graphcl'], choice(AUGMENTATION_NAMES), { arg: 'A', help: 'graphcl: augmentation of view 2', default: 'subgraph' }, { option: augmentationSide(1) }),
-  flag('aug-ratio', MOLECULE, num({ min: 0, max: 1, exclusiveMax: true }), { arg: 'R', help: 'augmentation strength', default: '0.2' }, { option: plain('augRatio') }),
-  flag('gamma', JOAO, num({ min: 0 }), { arg: 'G', help: 'joao/joaov2: γ of the distribution regulariser', default: '0.1' }, { option: plain('gamma') }),
-  flag('lambda', ['mocl'], num({ min: 0 }), { arg: 'L', help: 'mocl: weight λ of the global loss', default: '5' }, { option: plain('lambda') }),
-  flag('global', ['mocl'], choice(['cl', 'ls']), { arg: 'cl|ls', help: 'mocl: contrastive or least-squares global loss', default: 'cl' }, { option: plain('globalLoss') }),
-  flag('neighbours', ['mocl'], int(1), { arg: 'K', help: 'mocl: Tanimoto neighbours per molecule', default: '50' }, { option: plain('neighbours') }),
-  flag('dk', ['mocl'], int(1), { arg: 'K', help: 'mocl: bioisosteric substitutions per view (DK_k)', default: '1' }, { option: plain('dk') }),
+  flag(
+    'aug1',
+    ['graphcl'],
+    choice(AUGMENTATION_NAMES),
+    { arg: 'A', help: `graphcl: augmentation of view 1 (${AUGMENTATION_NAMES.join('|')})`, default: 'nodeDrop' },
+    { option: augmentationSide(0) },
+  ),
+  flag(
+    'aug2',
+    ['graphcl'],
+    choice(AUGMENTATION_NAMES),
+    { arg: 'A', help: 'graphcl: augmentation of view 2', default: 'subgraph' },
+    { option: augmentationSide(1) },
+  ),
+  flag(
+    'aug-ratio',
+    MOLECULE,
+    num({ min: 0, max: 1, exclusiveMax: true }),
+    { arg: 'R', help: 'augmentation strength', default: '0.2' },
+    { option: plain('augRatio') },
+  ),
+  flag(
+    'gamma',
+    JOAO,
+    num({ min: 0 }),
+    { arg: 'G', help: 'joao/joaov2: γ of the distribution regulariser', default: '0.1' },
+    { option: plain('gamma') },
+  ),
+  flag(
+    'lambda',
+    ['mocl'],
+    num({ min: 0 }),
+    { arg: 'L', help: 'mocl: weight λ of the global loss', default: '5' },
+    { option: plain('lambda') },
+  ),
+  flag(
+    'global',
+    ['mocl'],
+    choice(['cl', 'ls']),
+    { arg: 'cl|ls', help: 'mocl: contrastive or least-squares global loss', default: 'cl' },
+    { option: plain('globalLoss') },
+  ),
+  flag(
+    'neighbours',
+    ['mocl'],
+    int(1),
+    { arg: 'K', help: 'mocl: Tanimoto neighbours per molecule', default: '50' },
+    { option: plain('neighbours') },
+  ),
+  flag(
+    'dk',
+    ['mocl'],
+    int(1),
+    { arg: 'K', help: 'mocl: bioisosteric substitutions per view (DK_k)', default: '1' },
+    { option: plain('dk') },
+  ),
   flag(
     'local-aug',
     ['mocl'],
@@ -141,9 +224,27 @@ export const METHOD_FLAGS: readonly GraphFlag[] = [
     { arg: 'A', help: `mocl: local views, 'domain' (bioisosteres) or ${AUGMENTATION_NAMES.join('|')}`, default: 'domain' },
     { option: plain('localAug') },
   ),
-  flag('dropout', NODE, num({ min: 0, max: 1, exclusiveMax: true }), { arg: 'P', help: 'cg3/gcn: dropout on layer inputs', default: '0.6' }, { option: plain('dropout') }),
-  flag('levels', ['cg3'], int(0), { arg: 'N', help: 'cg3: coarsening levels of the global view', default: '2' }, { option: plain('levels') }),
-  flag('weight-decay', NODE, num({ min: 0 }), { arg: 'W', help: "cg3/gcn: L2 on the GCN's first layer", default: '5e-4' }, { option: plain('weightDecay') }),
+  flag(
+    'dropout',
+    NODE,
+    num({ min: 0, max: 1, exclusiveMax: true }),
+    { arg: 'P', help: 'cg3/gcn: dropout on layer inputs', default: '0.6' },
+    { option: plain('dropout') },
+  ),
+  flag(
+    'levels',
+    ['cg3'],
+    int(0),
+    { arg: 'N', help: 'cg3: coarsening levels of the global view', default: '2' },
+    { option: plain('levels') },
+  ),
+  flag(
+    'weight-decay',
+    NODE,
+    num({ min: 0 }),
+    { arg: 'W', help: "cg3/gcn: L2 on the GCN's first layer", default: '5e-4' },
+    { option: plain('weightDecay') },
+  ),
 ];
 
 /** Every flag of this CLI beyond the common ones. */
@@ -151,8 +252,17 @@ const OWN_FLAGS: readonly GraphFlag[] = [...MOLECULE_DATA_FLAGS, ...NODE_DATA_FL
 
 /** `--method` and `--recipe`. */
 export const CHOICE_FLAG_HELP: readonly FlagHelp[] = [
-  { name: 'method', arg: 'NAME', help: `${[...GRAPH_LEVEL_METHODS, ...NODE_METHODS].join('|')} (with --resume: read from the run's run.json)` },
-  { name: 'recipe', arg: 'NAME', help: 'named defaults (see RECIPES): <method>-small (this project) or a paper recipe, e.g. graphcl-chem-paper', default: '<method>-small' },
+  {
+    name: 'method',
+    arg: 'NAME',
+    help: `${[...GRAPH_LEVEL_METHODS, ...NODE_METHODS].join('|')} (with --resume: read from the run's run.json)`,
+  },
+  {
+    name: 'recipe',
+    arg: 'NAME',
+    help: 'named defaults (see RECIPES): <method>-small (this project) or a paper recipe, e.g. graphcl-chem-paper',
+    default: '<method>-small',
+  },
 ];
 
 /** `train`'s flags. */
@@ -213,7 +323,13 @@ export class SettingsResolver {
 }
 
 /** Resolves the `flags` that apply to `method` into `resolver`'s settings (a flag's default: the recipe's value). */
-export function resolveFlags(flags: readonly GraphFlag[], values: FlagValues, method: string, recipe: GraphRecipeOptions, resolver: SettingsResolver): void {
+export function resolveFlags(
+  flags: readonly GraphFlag[],
+  values: FlagValues,
+  method: string,
+  recipe: GraphRecipeOptions,
+  resolver: SettingsResolver,
+): void {
   for (const f of flags) {
     if (f.methods.includes(method)) resolver.take(f.name, f.read(values), f.option?.fromRecipe(recipe) ?? f.fallback);
   }

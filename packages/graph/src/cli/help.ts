@@ -16,11 +16,15 @@ export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
   summary: 'train a graph contrastive method; write the run folder; report its score beside a baseline',
-  usage: ['train --method graphcl|joao|joaov2|mocl [molecule options] [options]', 'train --method cg3|gcn [node-graph options] [options]', 'train --resume --out DIR'],
+  usage: [
+    'train --method graphcl|joao|joaov2|mocl [molecule options] [options]',
+    'train --method cg3|gcn [node-graph options] [options]',
+    'train --resume --out DIR',
+  ],
   flags: [...CHOICE_FLAG_HELP, ...[...MOLECULE_DATA_FLAGS, ...NODE_DATA_FLAGS, ...METHOD_FLAGS].map((f): FlagHelp => f.help)],
   includeCommon: true,
   commonDefaults: {
-    epochs: 'the recipe\'s: 20 (graph-level), 200 (cg3, gcn); with --resume a larger value continues the run',
+    epochs: "the recipe's: 20 (graph-level), 200 (cg3, gcn); with --resume a larger value continues the run",
     'batch-size': '32 (graph-level methods; cg3/gcn train full-batch)',
     lr: "the recipe's: 1e-3 (graph-level), 0.01 (cg3, gcn)",
     'checkpoint-every': '100 steps (cg3/gcn: one step per epoch, every 10)',

@@ -32,7 +32,11 @@ export const run = defineCli({
     eval: { summary: 'probe a trained graph-level run (--checkpoint DIR = its run folder)', run: evalCommand },
   },
   details: MAIN_DETAILS,
-  examples: [`${TOOL} train --method graphcl --epochs 10 --json`, `${TOOL} train --method cg3 --repeats 10 --json`, `${TOOL} eval --checkpoint runs/graphcl-seed0`],
+  examples: [
+    `${TOOL} train --method graphcl --epochs 10 --json`,
+    `${TOOL} train --method cg3 --repeats 10 --json`,
+    `${TOOL} eval --checkpoint runs/graphcl-seed0`,
+  ],
 });
 
 if (isEntryModule(import.meta.url)) void runMain(run);

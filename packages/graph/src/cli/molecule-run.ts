@@ -29,13 +29,15 @@ interface ProbeData {
 /** Loads the table the settings name and derives the probe task from it. */
 function loadProbeData(rdkit: RDKit, settings: Settings, log: (line: string) => void): ProbeData {
   const dataPath = settings.data === undefined ? CHEMBL2321810_PATH : String(settings.data);
-  const valueColumn = settings['value-column'] === undefined ? (settings.data === undefined ? 'pIC50' : undefined) : String(settings['value-column']);
+  const valueColumn =
+    settings['value-column'] === undefined ? (settings.data === undefined ? 'pIC50' : undefined) : String(settings['value-column']);
   const options: LoadMoleculesOptions = {};
   if (settings['smiles-column'] !== undefined) options.smilesColumn = String(settings['smiles-column']);
   if (valueColumn !== undefined) options.valueColumn = valueColumn;
   if (settings.limit !== undefined) options.limit = Number(settings.limit);
   const molecules = loadMolecules(rdkit, dataPath, options);
-  if (molecules.graphs.length < 2) throw new Error(`${dataPath}: ${molecules.graphs.length} molecule(s); contrastive training needs at least 2`);
+  if (molecules.graphs.length < 2)
+    throw new Error(`${dataPath}: ${molecules.graphs.length} molecule(s); contrastive training needs at least 2`);
   log(`loaded ${molecules.graphs.length} molecules from ${dataPath}`);
   if (!molecules.values) return { dataPath, molecules, valueColumn, probe: null };
   // Probe labels: value >= threshold (median by default); molecules without a value are not probed.
@@ -45,7 +47,12 @@ function loadProbeData(rdkit: RDKit, settings: Settings, log: (line: string) => 
   const usable = Array.from(labels.keys()).filter((i) => labels[i]! >= 0);
   const perm = createRng(Number(settings.seed ?? 0) + 17).shuffle(usable);
   const testSize = Math.max(1, Math.round(perm.length * Number(settings['test-fraction'] ?? 0.2)));
-  return { dataPath, molecules, valueColumn, probe: { labels, threshold, test: Int32Array.from(perm.slice(0, testSize)), train: Int32Array.from(perm.slice(testSize)) } };
+  return {
+    dataPath,
+    molecules,
+    valueColumn,
+    probe: { labels, threshold, test: Int32Array.from(perm.slice(0, testSize)), train: Int32Array.from(perm.slice(testSize)) },
+  };
 }
 
 /** Linear-probe accuracy of the method's frozen embeddings (`null` without a probe task). */
@@ -55,7 +62,13 @@ function probeAccuracy(method: GraphLevelMethod, data: ProbeData, seed: number):
   const embeddings = method.embed(data.molecules.graphs);
   const [trainX, testX] = tf.tidy(() => [tf.gather(embeddings, probe.train), tf.gather(embeddings, probe.test)] as const);
   try {
-    const result = linearProbe(trainX, Array.from(probe.train, (i) => probe.labels[i]!), testX, Array.from(probe.test, (i) => probe.labels[i]!), { seed, epochs: 100 });
+    const result = linearProbe(
+      trainX,
+      Array.from(probe.train, (i) => probe.labels[i]!),
+      testX,
+      Array.from(probe.test, (i) => probe.labels[i]!),
+      { seed, epochs: 100 },
+    );
     return { probeAccuracy: result.accuracy, probeTrainAccuracy: result.trainAccuracy };
   } finally {
     tf.dispose([embeddings, trainX, testX]);
@@ -66,8 +79,18 @@ function probeAccuracy(method: GraphLevelMethod, data: ProbeData, seed: number):
 function dataMetrics(data: ProbeData): { metrics: RunSummary['metrics']; notes: string[] } {
   const metrics: RunSummary['metrics'] = { molecules: data.molecules.graphs.length };
   if (data.probe === null) return { metrics, notes: ['no --value-column: no linear probe (only the loss is reported)'] };
-  Object.assign(metrics, { property: data.valueColumn ?? null, threshold: data.probe.threshold, probeTrain: data.probe.train.length, probeTest: data.probe.test.length });
-  return { metrics, notes: [`probe: linear classifier on frozen embeddings, class = ${data.valueColumn} >= ${data.probe.threshold}; baseline randomInit = the same encoder before training`] };
+  Object.assign(metrics, {
+    property: data.valueColumn ?? null,
+    threshold: data.probe.threshold,
+    probeTrain: data.probe.train.length,
+    probeTest: data.probe.test.length,
+  });
+  return {
+    metrics,
+    notes: [
+      `probe: linear classifier on frozen embeddings, class = ${data.valueColumn} >= ${data.probe.threshold}; baseline randomInit = the same encoder before training`,
+    ],
+  };
 }
 
 function buildMethod(name: string, settings: Settings, data: ProbeData, rdkit: RDKit): GraphLevelMethod {
@@ -93,7 +116,8 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
     const stepsPerEpoch = Math.ceil((graphs.length - 1) / batchSize);
     const batches = function* (_epoch: number, rng: Rng): Generator<Graph[]> {
       const perm = rng.permutation(graphs.length);
-      for (let s = 0; s + 1 < graphs.length; s += batchSize) yield Array.from(perm.subarray(s, Math.min(s + batchSize, graphs.length)), (i) => graphs[i]!);
+      for (let s = 0; s + 1 < graphs.length; s += batchSize)
+        yield Array.from(perm.subarray(s, Math.min(s + batchSize, graphs.length)), (i) => graphs[i]!);
     };
     const result = await train<readonly Graph[]>({
       method,
@@ -141,7 +165,9 @@ export async function evalMolecules(ctx: CommandContext, io: CliIo): Promise<num
   const dir = requiredFlag(ctx.values, 'checkpoint', `a run folder written by '${TOOL} train --out'`);
   const record = await readRunConfig<Settings>(dir, 'checkpoint', { tool: TOOL });
   if (isNodeMethod(record.method)) {
-    throw new UsageError(`${record.method} is evaluated at the end of 'train' (accuracy on the unlabelled nodes, in ${runPaths(dir).summary})`);
+    throw new UsageError(
+      `${record.method} is evaluated at the end of 'train' (accuracy on the unlabelled nodes, in ${runPaths(dir).summary})`,
+    );
   }
   const settings: Settings = { ...record.config };
   for (const f of MOLECULE_DATA_FLAGS) {

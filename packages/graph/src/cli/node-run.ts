@@ -30,13 +30,22 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 const std = (xs: readonly number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
 /** The run files of a training (the method's own; the baseline writes none). */
-type RunFiles = Pick<NodeTrainOptions<NodeTask>, 'checkpointDir' | 'checkpointEvery' | 'resume' | 'lossLogPath' | 'lossCurvePath' | 'lossCurveTitle'>;
+type RunFiles = Pick<
+  NodeTrainOptions<NodeTask>,
+  'checkpointDir' | 'checkpointEvery' | 'resume' | 'lossLogPath' | 'lossCurvePath' | 'lossCurveTitle'
+>;
 
 /**
  * Trains `name` on `task` (one full-batch step per epoch) with the run's settings, writing `files`
  * (`null`: none, and no progress bar); returns it trained (the caller disposes it).
  */
-async function trainOn(name: NodeMethodName, task: NodeTask, settings: Settings, run: TrainRun, files: RunFiles | null): Promise<{ method: NodeMethod; finalLoss: number; steps: number; seconds: number }> {
+async function trainOn(
+  name: NodeMethodName,
+  task: NodeTask,
+  settings: Settings,
+  run: TrainRun,
+  files: RunFiles | null,
+): Promise<{ method: NodeMethod; finalLoss: number; steps: number; seconds: number }> {
   const method = createMethod(name, { ...methodOptionsOf(settings, name), task });
   try {
     const result = await train<NodeTask>({
@@ -88,7 +97,9 @@ export async function trainNodes(run: TrainRun): Promise<number> {
       checkpointDir: repeats === 1 ? run.paths.checkpoint : join(run.paths.checkpoint, `seed-${seed}`),
       checkpointEvery: Math.max(1, run.checkpointEvery),
       resume: run.resumed,
-      ...(r === 0 ? { lossLogPath: run.paths.losses, lossCurvePath: run.paths.lossCurve, lossCurveTitle: `${name} training loss (seed ${seed})` } : {}),
+      ...(r === 0
+        ? { lossLogPath: run.paths.losses, lossCurvePath: run.paths.lossCurve, lossCurveTitle: `${name} training loss (seed ${seed})` }
+        : {}),
     });
     const accuracy = maskedAccuracy(trained.method.predict(), truth, evalMask);
     trained.method.dispose();
@@ -108,8 +119,12 @@ export async function trainNodes(run: TrainRun): Promise<number> {
   const accuracies = runs.map((x) => x.accuracy);
   const baselines = runs.map((x) => x.baseline).filter((x): x is number => x !== null);
   const notes = [
-    `accuracy on the ${runs.length === 1 ? '' : 'seeds\' '}unlabelled nodes with ${String(settings['labels-per-class'])} label(s) per class, per seed: ${accuracies.map((a) => a.toFixed(4)).join(' ')}`,
-    ...(baselines.length > 0 ? [`baseline gcn (plain 2-layer GCN, same labels, width, dropout, weight decay, optimiser and epochs), per seed: ${baselines.map((a) => a.toFixed(4)).join(' ')}`] : []),
+    `accuracy on the ${runs.length === 1 ? '' : "seeds' "}unlabelled nodes with ${String(settings['labels-per-class'])} label(s) per class, per seed: ${accuracies.map((a) => a.toFixed(4)).join(' ')}`,
+    ...(baselines.length > 0
+      ? [
+          `baseline gcn (plain 2-layer GCN, same labels, width, dropout, weight decay, optimiser and epochs), per seed: ${baselines.map((a) => a.toFixed(4)).join(' ')}`,
+        ]
+      : []),
     ...(repeats > 1 ? [`losses.csv and loss-curve.png are of seed ${run.seed}; checkpoints are in checkpoint/seed-<seed>/`] : []),
     'no model/: the method is transductive (its views are built on this graph); checkpoint/ holds its weights',
   ];
@@ -124,7 +139,14 @@ export async function trainNodes(run: TrainRun): Promise<number> {
     backend: run.backend,
     out: run.paths.dir,
     finalLoss: mean(runs.map((x) => x.finalLoss)),
-    metrics: { accuracy: mean(accuracies), accuracyStd: std(accuracies), nodes: graph.numNodes, labelsPerClass: Number(settings['labels-per-class']), repeats, data: dataName },
+    metrics: {
+      accuracy: mean(accuracies),
+      accuracyStd: std(accuracies),
+      nodes: graph.numNodes,
+      labelsPerClass: Number(settings['labels-per-class']),
+      repeats,
+      data: dataName,
+    },
     baselines: baselines.length > 0 ? { gcn: { accuracy: mean(baselines), accuracyStd: std(baselines) } } : {},
     notes,
   };

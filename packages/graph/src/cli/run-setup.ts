@@ -29,7 +29,8 @@ import { refuseForeignFlags, SettingsResolver } from './flags.js';
 /** The executable's name. */
 export const TOOL = 'contrastive-graph';
 /** The package version (`--version`, run.json). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** A train run after {@link openTrainRun}: the folder is ready, the settings resolved, the backend up. */
 export interface TrainRun {
@@ -98,12 +99,14 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
     lr: small.learningRate ?? 1e-3,
     outPrefix: method,
   });
-  if (node && common.given.has('batch-size')) throw new UsageError(`--batch-size does not apply to ${method}: it trains full-batch on the whole graph`);
+  if (node && common.given.has('batch-size'))
+    throw new UsageError(`--batch-size does not apply to ${method}: it trains full-batch on the whole graph`);
   if (node && common.given.has('limit')) throw new UsageError(`--limit does not apply to ${method} (it limits molecule tables)`);
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
   const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
-  if (record !== undefined && record.method !== method) throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
+  if (record !== undefined && record.method !== method)
+    throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
   const resolver = new SettingsResolver(out, record?.config);
   const recipe = findGraphRecipe(resolver.take('recipe', recipeFlag?.name, `${method}-small`));
   const fallback = { ...small, ...recipe.options };
@@ -142,10 +145,18 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
 export async function recordRun(run: TrainRun): Promise<void> {
   const config = run.resolver.settings;
   if (run.record !== undefined) {
-    if (JSON.stringify(run.record.config) !== JSON.stringify({ ...run.record.config, ...config })) await writeRunConfig(run.paths.dir, { ...run.record, config: { ...run.record.config, ...config } });
+    if (JSON.stringify(run.record.config) !== JSON.stringify({ ...run.record.config, ...config }))
+      await writeRunConfig(run.paths.dir, { ...run.record, config: { ...run.record.config, ...config } });
     return;
   }
-  await writeRunConfig(run.paths.dir, { tool: TOOL, version: VERSION, domain: 'graph', method: run.method, createdAt: new Date().toISOString(), config });
+  await writeRunConfig(run.paths.dir, {
+    tool: TOOL,
+    version: VERSION,
+    domain: 'graph',
+    method: run.method,
+    createdAt: new Date().toISOString(),
+    config,
+  });
 }
 
 /**

@@ -40,7 +40,9 @@ export function parseEdgeList(text: string, source: string, opts: ParseEdgeListO
     for (const r of readTable(opts.labels.text).rows) {
       const [i, y] = r.cells.map(Number);
       if (!Number.isInteger(i) || !Number.isInteger(y) || i! < 0 || i! >= n) {
-        throw new RangeError(`${opts.labels.source}:${r.line}: expected 'node label' with node in [0, ${n - 1}], got '${r.cells.join(' ')}'`);
+        throw new RangeError(
+          `${opts.labels.source}:${r.line}: expected 'node label' with node in [0, ${n - 1}], got '${r.cells.join(' ')}'`,
+        );
       }
       nodeLabels[i!] = y!;
     }

@@ -47,7 +47,12 @@ describe('Graph validation', () => {
     expect(() => validateGraph(h)).toThrow(/edgeAttr/);
   });
   it('fromUndirectedEdges stores both directions once and rejects bad pairs', () => {
-    const g = fromUndirectedEdges(3, [[0, 1], [1, 0], [1, 2], [2, 2]]);
+    const g = fromUndirectedEdges(3, [
+      [0, 1],
+      [1, 0],
+      [1, 2],
+      [2, 2],
+    ]);
     expect(g.edgeIndex.length / 2).toBe(4);
     expect(() => fromUndirectedEdges(3, [[0, 3]])).toThrow(/edge 0 \(0 -> 3\)/);
   });

@@ -57,9 +57,7 @@ export function validateGraph(g: Graph, name = 'graph'): void {
     const s = g.edgeIndex[k]!;
     const t = g.edgeIndex[e + k]!;
     if (s < 0 || s >= g.numNodes || t < 0 || t >= g.numNodes) {
-      throw new RangeError(
-        `${name}.edgeIndex: edge ${k} (${s} -> ${t}) has an endpoint out of range [0, ${g.numNodes - 1}]`,
-      );
+      throw new RangeError(`${name}.edgeIndex: edge ${k} (${s} -> ${t}) has an endpoint out of range [0, ${g.numNodes - 1}]`);
     }
   }
   if (g.edgeAttr !== undefined) {

@@ -32,7 +32,9 @@ export function columnIndex(header: string[] | null, col: string | number, file:
   if (/^\d+$/.test(col)) return Number(col);
   const i = header ? header.findIndex((h) => h.toLowerCase() === col.toLowerCase()) : -1;
   if (i < 0) {
-    throw new RangeError(`${file}: ${what} column '${col}' not found; header is ${header ? `[${header.join(', ')}]` : 'missing (use a 0-based column index)'}`);
+    throw new RangeError(
+      `${file}: ${what} column '${col}' not found; header is ${header ? `[${header.join(', ')}]` : 'missing (use a 0-based column index)'}`,
+    );
   }
   return i;
 }

@@ -47,7 +47,13 @@ export async function saveGraphEncoder(
   if (typeof handler.save !== 'function') throw new Error('the IOHandler given to save a graph encoder cannot save');
   const { data, specs } = await tf.io.encodeWeights(variables);
   const topology: GraphEncoderTopology = { format: 'contrastive-graph-encoder', class: cls, config };
-  return handler.save({ modelTopology: topology as unknown as tf.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: 'contrastive-graph-encoder', generatedBy: '@contrastive/graph' });
+  return handler.save({
+    modelTopology: topology as unknown as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: specs,
+    weightData: data,
+    format: 'contrastive-graph-encoder',
+    generatedBy: '@contrastive/graph',
+  });
 }
 
 /** Reads what {@link saveGraphEncoder} wrote; refuses other model files (a tfjs-layers model, a graph model). */
@@ -69,7 +75,8 @@ export function assignWeights(variables: Record<string, tf.Variable>, weights: t
     for (const [name, v] of Object.entries(variables)) {
       const w = weights[name];
       if (!w) throw new Error(`${what}: the saved weights have no '${name}'`);
-      if (w.shape.join(',') !== v.shape.join(',')) throw new Error(`${what}: '${name}' has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
+      if (w.shape.join(',') !== v.shape.join(','))
+        throw new Error(`${what}: '${name}' has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
       v.assign(w);
     }
   } finally {

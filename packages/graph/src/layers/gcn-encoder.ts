@@ -48,7 +48,8 @@ export class GCNEncoder implements Encoder<GraphTensors> {
     return tf.tidy(() => {
       let h = t.x;
       this.convs.forEach((conv, l) => {
-        if (training && this.dropout > 0) h = tf.dropout(h, this.dropout, undefined, seed === undefined ? undefined : seed + l) as tf.Tensor2D;
+        if (training && this.dropout > 0)
+          h = tf.dropout(h, this.dropout, undefined, seed === undefined ? undefined : seed + l) as tf.Tensor2D;
         h = conv.apply(h, t);
         if (l < this.convs.length - 1) h = tf.relu(h);
       });

@@ -31,7 +31,12 @@ export interface GinWorkloadOptions {
  * graph embeddings, a stand-in objective with the same kernels as a contrastive step's encoder pass).
  * Exercises gather, `UnsortedSegmentSum` (forward and as gather's gradient), matMul and readouts.
  */
-export function ginWorkload(opts: GinWorkloadOptions = {}): { step(): tf.Scalar; batch: GraphTensors; encoder: GINEncoder; dispose(): void } {
+export function ginWorkload(opts: GinWorkloadOptions = {}): {
+  step(): tf.Scalar;
+  batch: GraphTensors;
+  encoder: GINEncoder;
+  dispose(): void;
+} {
   const rng = createRng(opts.seed ?? 0);
   const f = opts.features ?? 27;
   const fe = opts.edgeFeatures ?? 5;

@@ -111,7 +111,14 @@ describe('GINConv', () => {
   it('matches a hand-computed directed edge with an edge feature', () => {
     // Edge 0 → 1 with feature 2, x = [1, 4], W_e = 1: agg0 = 1 (no incoming edge), agg1 = 4 + (1 + 2) = 7.
     // MLP: w1 = [[1, 1]], b1 = 0, w2 = [[.5], [.5]], b2 = 0 → out = relu(agg) = agg for agg > 0.
-    const g: Graph = { numNodes: 2, numFeatures: 1, x: Float32Array.from([1, 4]), edgeIndex: Int32Array.from([0, 1]), edgeAttr: Float32Array.from([2]), numEdgeFeatures: 1 };
+    const g: Graph = {
+      numNodes: 2,
+      numFeatures: 1,
+      x: Float32Array.from([1, 4]),
+      edgeIndex: Int32Array.from([0, 1]),
+      edgeAttr: Float32Array.from([2]),
+      numEdgeFeatures: 1,
+    };
     const t = toTensors(batchGraphs([g]));
     const conv = new GINConv(1, 1, 1, createRng(5));
     conv.edgeLin!.weight.assign(keep(tf.tensor2d([[1]])));

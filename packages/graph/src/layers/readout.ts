@@ -10,7 +10,11 @@ export const READOUTS: readonly Readout[] = ['sum', 'mean', 'max'];
  * `unsortedSegmentSum` over `batch`, mean = sum / node count, max via a padded `[B, maxNodes, D]` gather
  * with padded slots set to −∞ before the max (its gradient flows only to the arg-max node).
  */
-export function readout(h: tf.Tensor2D, t: Pick<GraphTensors, 'batch' | 'numGraphs' | 'counts' | 'pad'>, kind: Readout = 'sum'): tf.Tensor2D {
+export function readout(
+  h: tf.Tensor2D,
+  t: Pick<GraphTensors, 'batch' | 'numGraphs' | 'counts' | 'pad'>,
+  kind: Readout = 'sum',
+): tf.Tensor2D {
   return tf.tidy(() => {
     if (kind === 'sum') return tf.unsortedSegmentSum(h, t.batch, t.numGraphs);
     if (kind === 'mean') return tf.div(tf.unsortedSegmentSum(h, t.batch, t.numGraphs), t.counts) as tf.Tensor2D;

@@ -64,6 +64,7 @@ export function cg3SemiSupervisedLoss(zL: tf.Tensor2D, zG: tf.Tensor2D, labels: 
  * `log σ(x) = −softplus(−x)` for stability.
  */
 export function cg3ReconstructionLoss(logits: tf.Tensor1D): tf.Scalar {
-  if (logits.rank !== 1 || logits.shape[0] === 0) throw new RangeError(`logits must be a non-empty [M] tensor, got shape [${logits.shape.join(', ')}]`);
+  if (logits.rank !== 1 || logits.shape[0] === 0)
+    throw new RangeError(`logits must be a non-empty [M] tensor, got shape [${logits.shape.join(', ')}]`);
   return tf.tidy(() => tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar);
 }

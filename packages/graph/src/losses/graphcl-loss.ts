@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Reduction } from '@contrastive/core';
-import { assertEmbeddings, assertOneOf, assertPositive, assertSameShape, cosineSimilarityMatrix, maskedLogSumExp, ntXent, reduceLoss } from '@contrastive/core';
+import {
+  assertEmbeddings,
+  assertOneOf,
+  assertPositive,
+  assertSameShape,
+  cosineSimilarityMatrix,
+  maskedLogSumExp,
+  ntXent,
+  reduceLoss,
+} from '@contrastive/core';
 
 /** Options of {@link graphclLoss}. */
 export interface GraphCLLossOptions {

@@ -50,7 +50,11 @@ describe('graphclLoss', () => {
     check((a, b) => graphclLoss(a as tf.Tensor2D, b as tf.Tensor2D, { temperature: 0.2 }) as tf.Scalar, [z1, z2], F.graphcl_t02);
   });
   it('symmetric form matches MoCL loss_cl', () => {
-    check((a, b) => graphclLoss(a as tf.Tensor2D, b as tf.Tensor2D, { temperature: 0.5, symmetric: true }) as tf.Scalar, [z1, z2], F.graphcl_sym_t05);
+    check(
+      (a, b) => graphclLoss(a as tf.Tensor2D, b as tf.Tensor2D, { temperature: 0.5, symmetric: true }) as tf.Scalar,
+      [z1, z2],
+      F.graphcl_sym_t05,
+    );
   });
   it("'nt-xent' is core's ntXent, and differs from variant C", () => {
     const a = graphclLoss(z1, z2, { temperature: 0.5, variant: 'nt-xent' });

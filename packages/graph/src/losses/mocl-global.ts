@@ -30,7 +30,9 @@ export function moclGlobalContrastive(z: tf.Tensor2D, neighbours: tf.Tensor2D, t
   assertPositive(temperature, 'temperature');
   const b = z.shape[0];
   if (neighbours.rank !== 2 || neighbours.shape[0] !== b || neighbours.shape[1] !== b || neighbours.dtype !== 'bool') {
-    throw new RangeError(`neighbours must be a bool tensor of shape [${b}, ${b}], got ${neighbours.dtype} [${neighbours.shape.join(', ')}]`);
+    throw new RangeError(
+      `neighbours must be a bool tensor of shape [${b}, ${b}], got ${neighbours.dtype} [${neighbours.shape.join(', ')}]`,
+    );
   }
   return tf.tidy(() => {
     const s = tf.div(cosineSimilarityMatrix(z, z), temperature) as tf.Tensor2D;

@@ -22,7 +22,12 @@ afterEach(() => {
 describe('hybrid-matching coarsening', () => {
   it('merges structurally equivalent nodes, then heavy edges, respecting the weight cap', () => {
     // Star: leaves 1..4 share the neighbour set {0} → one SEM group (cap 50); centre stays alone.
-    const star = fromUndirectedEdges(5, [[0, 1], [0, 2], [0, 3], [0, 4]]);
+    const star = fromUndirectedEdges(5, [
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [0, 4],
+    ]);
     const lv = coarsenOnce(star.edgeIndex, 5);
     expect(lv.numClusters).toBe(2);
     expect(new Set([1, 2, 3, 4].map((i) => lv.cluster[i])).size).toBe(1);
@@ -30,7 +35,11 @@ describe('hybrid-matching coarsening', () => {
     // With a cap of 2 the leaves pair up instead.
     expect(coarsenOnce(star.edgeIndex, 5, { maxNodeWeight: 2 }).numClusters).toBe(3);
     // Path 0-1-2-3: HEM matches (0,1) and (2,3).
-    const path = fromUndirectedEdges(4, [[0, 1], [1, 2], [2, 3]]);
+    const path = fromUndirectedEdges(4, [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
     const p = coarsenOnce(path.edgeIndex, 4);
     expect(p.numClusters).toBe(2);
     expect(p.cluster[0]).toBe(p.cluster[1]);
@@ -69,7 +78,11 @@ describe('CG3', () => {
     }
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)));
-    const acc = maskedAccuracy(m.predict(), truth, Array.from(labels, (y) => y < 0));
+    const acc = maskedAccuracy(
+      m.predict(),
+      truth,
+      Array.from(labels, (y) => y < 0),
+    );
     expect(acc).toBeGreaterThan(0.8);
     expect(Object.keys(m.stateTensors())).toContain('global/down0/w');
     m.dispose();

@@ -120,7 +120,10 @@ export class CG3 implements NodeMethod {
     this.optimizer = options.optimizer ?? tf.train.adam(learningRate);
     this.graphTensors = toTensors(batchGraphs([graph]));
     this.labelledIdx = tf.tensor1d(idx, 'int32');
-    this.labelledY = tf.tensor1d(idx.map((i) => labels[i]!), 'int32');
+    this.labelledY = tf.tensor1d(
+      idx.map((i) => labels[i]!),
+      'int32',
+    );
     this.labelledOneHot = tf.tidy(() => tf.oneHot(this.labelledY, numClasses).toFloat() as tf.Tensor2D);
   }
 
@@ -135,7 +138,11 @@ export class CG3 implements NodeMethod {
     return tf.tidy(() => {
       const zL = l2Normalize(this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
       const zG = l2Normalize(
-        this.global.apply(this.graphTensors.x, { training, dropout: this.settings.dropout, ...(globalSeed === undefined ? {} : { seed: globalSeed }) }),
+        this.global.apply(this.graphTensors.x, {
+          training,
+          dropout: this.settings.dropout,
+          ...(globalSeed === undefined ? {} : { seed: globalSeed }),
+        }),
       );
       return { zL, zG };
     });
@@ -150,11 +157,18 @@ export class CG3 implements NodeMethod {
       const ce = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(pred, this.labelledIdx));
       const ceG = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(zG, this.labelledIdx));
       const crossView = cg3CrossViewLoss(zL, zG, temperature);
-      const supervised = cg3SemiSupervisedLoss(tf.gather(zL, this.labelledIdx), tf.gather(zG, this.labelledIdx), this.labelledY, temperature);
+      const supervised = cg3SemiSupervisedLoss(
+        tf.gather(zL, this.labelledIdx),
+        tf.gather(zG, this.labelledIdx),
+        this.labelledY,
+        temperature,
+      );
       const { src, dst } = this.graphTensors.gcn;
       const localGlobal = tf.concat([tf.gather(zL, src), tf.gather(zG, dst)], 1) as tf.Tensor2D;
       const globalLocal = tf.concat([tf.gather(zG, src), tf.gather(zL, dst)], 1) as tf.Tensor2D;
-      const logits = tf.concat([this.reconstruction.apply(localGlobal), this.reconstruction.apply(globalLocal)], 0).reshape([-1]) as tf.Tensor1D;
+      const logits = tf
+        .concat([this.reconstruction.apply(localGlobal), this.reconstruction.apply(globalLocal)], 0)
+        .reshape([-1]) as tf.Tensor1D;
       const generative = cg3ReconstructionLoss(logits);
       const decay = tf.mul(tf.sum(tf.square(this.local.convs[0]!.lin.weight)), weightDecay / 2);
       return tf.addN([ce, ceG, tf.mul(crossView, wUnsup), tf.mul(supervised, wSup), tf.mul(generative, wRecon), decay]) as tf.Scalar;

@@ -59,7 +59,18 @@ export class GCNBaseline implements NodeMethod {
     this.optimizer = options.optimizer ?? tf.train.adam(learningRate);
     this.graphTensors = toTensors(batchGraphs([graph]));
     this.labelledIdx = tf.tensor1d(idx, 'int32');
-    this.labelledOneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map((i) => labels[i]!), 'int32'), numClasses).toFloat() as tf.Tensor2D);
+    this.labelledOneHot = tf.tidy(
+      () =>
+        tf
+          .oneHot(
+            tf.tensor1d(
+              idx.map((i) => labels[i]!),
+              'int32',
+            ),
+            numClasses,
+          )
+          .toFloat() as tf.Tensor2D,
+    );
   }
 
   /** One full-batch Adam step on `task` (the task it was built with); dropout masks from `info.rng`. */

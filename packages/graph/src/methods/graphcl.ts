@@ -70,7 +70,8 @@ export class GraphCL implements GraphLevelMethod {
     this.augRatio = opts.augRatio ?? 0.2;
     this.augmentations = opts.augmentations ?? ['nodeDrop', 'subgraph'];
     this.augmentations.forEach((a, i) => {
-      if (!AUGMENTATION_NAMES.includes(a)) throw new RangeError(`augmentations[${i}] must be one of ${AUGMENTATION_NAMES.join(', ')}, got '${a}'`);
+      if (!AUGMENTATION_NAMES.includes(a))
+        throw new RangeError(`augmentations[${i}] must be one of ${AUGMENTATION_NAMES.join(', ')}, got '${a}'`);
     });
     const learningRate = opts.learningRate ?? 0.01;
     assertPositive(learningRate, 'learningRate');
@@ -85,7 +86,8 @@ export class GraphCL implements GraphLevelMethod {
   /** The loss of one pair of view lists, without updating. */
   pairLoss(view1: readonly Graph[], view2: readonly Graph[]): tf.Scalar {
     return tf.tidy(
-      () => graphclLoss(this.project(view1), this.project(view2), { temperature: this.temperature, variant: this.lossVariant }) as tf.Scalar,
+      () =>
+        graphclLoss(this.project(view1), this.project(view2), { temperature: this.temperature, variant: this.lossVariant }) as tf.Scalar,
     );
   }
 

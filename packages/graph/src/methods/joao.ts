@@ -145,7 +145,11 @@ export class JOAO extends GraphCL {
     const losses = new Array<number>(PAIRS).fill(0);
     for (let n = 0; n < PAIRS; n++) {
       for (const b of batches) {
-        const l = this.lossFor(b, b.map(() => n), rng);
+        const l = this.lossFor(
+          b,
+          b.map(() => n),
+          rng,
+        );
         losses[n]! += l.dataSync()[0]! / batches.length;
         l.dispose();
       }
@@ -173,8 +177,13 @@ export class JOAO extends GraphCL {
           batches.push(Array.from(perm.subarray(k * batchSize, (k + 1) * batchSize), (i) => data[i]!));
         }
         const { p } = this.updateDistribution(batches, rng);
-        const top = p.map((v, n) => [v, n] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
-        log?.(`joao p top: ${top.map(([v, n]) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}=${v.toFixed(3)}`).join(' ')}`);
+        const top = p
+          .map((v, n) => [v, n] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, 3);
+        log?.(
+          `joao p top: ${top.map(([v, n]) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}=${v.toFixed(3)}`).join(' ')}`,
+        );
       },
     };
   }
@@ -205,5 +214,8 @@ export class JOAO extends GraphCL {
 }
 
 /** Pair names, index n = 5·i + j. */
-export const AUGMENTATION_PAIRS: readonly string[] = Array.from({ length: PAIRS }, (_, n) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}`);
+export const AUGMENTATION_PAIRS: readonly string[] = Array.from(
+  { length: PAIRS },
+  (_, n) => `${AUGMENTATION_NAMES[Math.floor(n / AUGMENTATION_COUNT)]}+${AUGMENTATION_NAMES[n % AUGMENTATION_COUNT]}`,
+);
 export type { AugmentationName };

@@ -26,7 +26,9 @@ describe('molecule tables', () => {
     expect(d.lines[0]).toBe(2);
   });
   it('names file and line of a bad SMILES, a bad value and a missing column', () => {
-    expect(() => parseMolecules(R, 'smiles,y\nCCO,1\nC1CC(,2\n', 'm.csv', { valueColumn: 'y' })).toThrow(/m\.csv:3: cannot parse SMILES 'C1CC\('/);
+    expect(() => parseMolecules(R, 'smiles,y\nCCO,1\nC1CC(,2\n', 'm.csv', { valueColumn: 'y' })).toThrow(
+      /m\.csv:3: cannot parse SMILES 'C1CC\('/,
+    );
     expect(() => parseMolecules(R, 'smiles,y\nCCO,abc\n', 'm.csv', { valueColumn: 'y' })).toThrow(/m\.csv:2: value 'abc'/);
     expect(() => parseMolecules(R, 'smiles,y\nCCO,1\n', 'm.csv', { valueColumn: 'pIC50' })).toThrow(/value column 'pIC50' not found/);
     expect(() => parseMolecules(R, '\n# nothing\n', 'm.csv')).toThrow(/m\.csv: no molecules/);
@@ -43,7 +45,10 @@ describe('MoCL', () => {
       expect(m.tanimoto[3 * 24 + 3]).toBe(1);
       const idx = Array.from({ length: 12 }, (_, i) => i);
       const w0 = m.encoder.convs[0]!.mlp1.weight.dataSync().slice();
-      const l = m.step(idx.map((i) => d.graphs[i]!), stepInfo(0, { seed: 1 }));
+      const l = m.step(
+        idx.map((i) => d.graphs[i]!),
+        stepInfo(0, { seed: 1 }),
+      );
       expect(Number.isFinite(l.dataSync()[0]!)).toBe(true);
       l.dispose();
       expect(m.encoder.convs[0]!.mlp1.weight.dataSync()).not.toEqual(w0);

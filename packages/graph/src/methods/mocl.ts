@@ -93,7 +93,9 @@ export class MoCL implements GraphLevelMethod {
     opts: MoCLOptions = {},
   ) {
     if (data.smiles.length !== data.graphs.length || data.smiles.length < 2) {
-      throw new RangeError(`data must hold >= 2 molecules with one graph per SMILES, got ${data.smiles.length} SMILES and ${data.graphs.length} graphs`);
+      throw new RangeError(
+        `data must hold >= 2 molecules with one graph per SMILES, got ${data.smiles.length} SMILES and ${data.graphs.length} graphs`,
+      );
     }
     const g0 = data.graphs[0]!;
     this.settings = {
@@ -110,7 +112,10 @@ export class MoCL implements GraphLevelMethod {
     assertOneOf(this.settings.localAug, ['domain', ...AUGMENTATION_NAMES] as const, 'localAug');
     assertInt(this.settings.dk, 'dk', 1);
     const rng = createRng(opts.seed ?? 0);
-    this.encoder = new GINEncoder({ ...opts, readout: opts.readout ?? 'mean', inputDim: g0.numFeatures, edgeDim: g0.numEdgeFeatures ?? 0 }, rng);
+    this.encoder = new GINEncoder(
+      { ...opts, readout: opts.readout ?? 'mean', inputDim: g0.numFeatures, edgeDim: g0.numEdgeFeatures ?? 0 },
+      rng,
+    );
     const proj = opts.projDim ?? 128;
     this.head = new ProjectionHead(this.encoder.outDim, proj, proj, rng);
     const learningRate = opts.learningRate ?? 1e-3;
@@ -153,7 +158,10 @@ export class MoCL implements GraphLevelMethod {
     const b = indices.length;
     const n = this.data.smiles.length;
     return tf.tidy(() => {
-      const local = graphclLoss(this.project(v1), this.project(v2), { temperature: this.settings.temperature, symmetric: true }) as tf.Scalar;
+      const local = graphclLoss(this.project(v1), this.project(v2), {
+        temperature: this.settings.temperature,
+        symmetric: true,
+      }) as tf.Scalar;
       if (this.settings.lambda === 0) return local;
       const z = this.project(orig);
       let global: tf.Scalar;
@@ -177,7 +185,10 @@ export class MoCL implements GraphLevelMethod {
   indicesOf(graphs: readonly Graph[]): number[] {
     return graphs.map((g, k) => {
       const i = this.indexOfGraph.get(g);
-      if (i === undefined) throw new RangeError(`MoCL batch[${k}] is not one of data.graphs (a MoCL batch lists graphs of its dataset, whose Tanimoto neighbours it knows)`);
+      if (i === undefined)
+        throw new RangeError(
+          `MoCL batch[${k}] is not one of data.graphs (a MoCL batch lists graphs of its dataset, whose Tanimoto neighbours it knows)`,
+        );
       return i;
     });
   }

@@ -22,14 +22,16 @@ export interface NodeTask {
 export function labelledNodes(task: NodeTask, minLabelled: number, who: string): number[] {
   const { graph, labels, numClasses } = task;
   validateGraph(graph, 'task.graph');
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`task.numClasses must be an integer >= 1, got ${String(numClasses)}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new RangeError(`task.numClasses must be an integer >= 1, got ${String(numClasses)}`);
   if (labels.length !== graph.numNodes) throw new RangeError(`labels must have length numNodes = ${graph.numNodes}, got ${labels.length}`);
   const idx: number[] = [];
   labels.forEach((y, i) => {
     if (y >= numClasses) throw new RangeError(`labels[${i}] = ${y} is not < numClasses = ${numClasses}`);
     if (y >= 0) idx.push(i);
   });
-  if (idx.length < minLabelled) throw new RangeError(`${who} needs at least ${minLabelled} labelled nodes (labels >= 0), got ${idx.length}`);
+  if (idx.length < minLabelled)
+    throw new RangeError(`${who} needs at least ${minLabelled} labelled nodes (labels >= 0), got ${idx.length}`);
   return idx;
 }
 
@@ -40,6 +42,8 @@ export function labelledNodes(task: NodeTask, minLabelled: number, who: string):
 export function checkTaskBatch(batch: NodeTask, task: NodeTask, who: string): void {
   if (batch === task) return;
   if (batch === null || typeof batch !== 'object' || batch.graph !== task.graph || batch.labels !== task.labels) {
-    throw new TypeError(`${who}.step: the batch must be the NodeTask the method was built with (full-batch training: batches: () => [task])`);
+    throw new TypeError(
+      `${who}.step: the batch must be the NodeTask the method was built with (full-batch training: batches: () => [task])`,
+    );
   }
 }

@@ -55,7 +55,9 @@ describe('graph method registry', () => {
     }
   });
   it('refuses unknown names and missing inputs with the valid choices', () => {
-    expect(() => createMethod('simclr', { data: { graphs: toyGraphs(2, 1) } })).toThrow(/unknown graph method 'simclr'; valid: 'graphcl', 'joao', 'joaov2', 'mocl', 'cg3', 'gcn'/);
+    expect(() => createMethod('simclr', { data: { graphs: toyGraphs(2, 1) } })).toThrow(
+      /unknown graph method 'simclr'; valid: 'graphcl', 'joao', 'joaov2', 'mocl', 'cg3', 'gcn'/,
+    );
     expect(() => createMethod('mocl', { data: { graphs: toyGraphs(2, 1) } })).toThrow(/mocl needs options.rdkit/);
     expect(isNodeMethod('cg3')).toBe(true);
     expect(isNodeMethod('graphcl')).toBe(false);

@@ -61,7 +61,8 @@ export interface NodeMethodOptions extends CG3Options, GCNBaselineOptions {
 
 function widths(options: GraphLevelMethodOptions, who: string): { inputDim: number; edgeDim: number } {
   const g0 = options.data?.graphs?.[0];
-  if (g0 === undefined && options.inputDim === undefined) throw new TypeError(`${who} needs options.data with at least one graph (or inputDim)`);
+  if (g0 === undefined && options.inputDim === undefined)
+    throw new TypeError(`${who} needs options.data with at least one graph (or inputDim)`);
   return { inputDim: options.inputDim ?? g0!.numFeatures, edgeDim: options.edgeDim ?? g0?.numEdgeFeatures ?? 0 };
 }
 
@@ -79,7 +80,10 @@ export const graphLevelMethods = createRegistry<GraphLevelMethodOptions, GraphLe
       return new GraphCL({ ...rest, ...widths(options, 'graphcl') });
     },
   },
-  joao: { description: 'JOAO (You et al., ICML 2021): GraphCL with an adversarially learnt augmentation-pair distribution', create: (o) => joao(o, false) },
+  joao: {
+    description: 'JOAO (You et al., ICML 2021): GraphCL with an adversarially learnt augmentation-pair distribution',
+    create: (o) => joao(o, false),
+  },
   joaov2: { description: 'JOAOv2: JOAO with one projection head per augmentation and one pair per epoch', create: (o) => joao(o, true) },
   mocl: {
     description: 'MoCL (Sun et al., KDD 2021): bioisostere views + dataset-level Tanimoto neighbours (needs SMILES and RDKit)',

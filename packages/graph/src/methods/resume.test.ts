@@ -96,7 +96,9 @@ describe('a graph method interrupted inside an epoch', () => {
       const full = await run(name, tmp(`${name}-full`));
       const dir = tmp(`${name}-cut`);
       await expect(run(name, dir, { crash: true })).rejects.toThrow('simulated crash');
-      const saved = JSON.parse(await readFile(tmp(`${name}-cut`, 'checkpoint.json'), 'utf8')) as { meta: { epoch: number; stepInEpoch: number } };
+      const saved = JSON.parse(await readFile(tmp(`${name}-cut`, 'checkpoint.json'), 'utf8')) as {
+        meta: { epoch: number; stepInEpoch: number };
+      };
       expect([saved.meta.epoch, saved.meta.stepInEpoch]).toEqual([1, 2]);
       const resumed = await run(name, dir, { resume: true });
       expect(resumed.losses).toHaveLength(EPOCHS * STEPS_PER_EPOCH);

@@ -66,7 +66,9 @@ export function reorder(text: string, rng: Rng, options: { ratio?: number } = {}
 }
 
 /** A few very frequent function words never replaced (WordNet lists e.g. "a" as a noun: vitamin A). */
-const STOPWORDS = new Set('a an the and or but of to in on at by for with from is are was were be been it its this that as not no'.split(' '));
+const STOPWORDS = new Set(
+  'a an the and or but of to in on at by for with from is are was were be been it its this that as not no'.split(' '),
+);
 
 /**
  * Replaces each content word with probability `p` by a WordNet synonym (see {@link synonyms} for the cheap

@@ -63,10 +63,32 @@ describe('contrastive-text CLI', () => {
   it('trains, saves, evaluates and encodes end to end with a --json summary', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-'));
     const pairs = path.join(dir, 'pairs.jsonl');
-    writeFileSync(pairs, lines.map((l, i) => JSON.stringify({ query: l.split(' ').slice(0, 3).join(' '), document: lines[i]! })).join('\n'));
+    writeFileSync(
+      pairs,
+      lines.map((l, i) => JSON.stringify({ query: l.split(' ').slice(0, 3).join(' '), document: lines[i]! })).join('\n'),
+    );
     const out = path.join(dir, 'run');
-    const args = ['train', '--method', 'consert', '--corpus', corpus, '--config', 'tiny', '--batch-size', '4', '--max-length', '16',
-      '--lr', '1e-3', '--eval-pairs', pairs, '--out', out, '--json', '--no-progress'];
+    const args = [
+      'train',
+      '--method',
+      'consert',
+      '--corpus',
+      corpus,
+      '--config',
+      'tiny',
+      '--batch-size',
+      '4',
+      '--max-length',
+      '16',
+      '--lr',
+      '1e-3',
+      '--eval-pairs',
+      pairs,
+      '--out',
+      out,
+      '--json',
+      '--no-progress',
+    ];
     const r = await run(args);
     expect(r.code).toBe(0);
     // --json: stdout is the summary line only; the backend line and every log go to stderr.
@@ -74,11 +96,32 @@ describe('contrastive-text CLI', () => {
     expect(r.err.join('\n')).toMatch(/backend: cpu/);
     const summary = JSON.parse(r.out[0]!);
     expect(summary).toMatchObject({ method: 'consert', domain: 'text', seed: 0, epochs: 1, steps: 2, backend: 'cpu', out });
-    expect(Object.keys(summary).sort()).toEqual(['backend', 'baselines', 'domain', 'epochs', 'finalLoss', 'method', 'metrics', 'out', 'seconds', 'seed', 'steps', 'trainSeconds']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'backend',
+      'baselines',
+      'domain',
+      'epochs',
+      'finalLoss',
+      'method',
+      'metrics',
+      'out',
+      'seconds',
+      'seed',
+      'steps',
+      'trainSeconds',
+    ]);
     expect(Object.keys(summary.metrics).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
     for (const k of ['untrained', 'bm25']) expect(Object.keys(summary.baselines[k]).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
     // One run folder layout.
-    for (const f of ['run.json', 'checkpoint/checkpoint.json', 'model/model.safetensors', 'model/contrastive.json', 'losses.csv', 'loss-curve.png', 'summary.json']) {
+    for (const f of [
+      'run.json',
+      'checkpoint/checkpoint.json',
+      'model/model.safetensors',
+      'model/contrastive.json',
+      'losses.csv',
+      'loss-curve.png',
+      'summary.json',
+    ]) {
       expect(existsSync(path.join(out, f)), f).toBe(true);
     }
     expect(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'))).toEqual(summary);

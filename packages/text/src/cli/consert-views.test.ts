@@ -9,7 +9,10 @@ describe('--views parsing', () => {
     expect(parseConsertView('token-shuffle')).toEqual({ type: 'token-shuffle' });
     expect(() => parseConsertView('rotate')).toThrow(/token-shuffle/);
     expect(() => parseConsertView('noise:abc')).toThrow(/'abc' is not a number/);
-    expect(parseConsertViews('feature-cutoff:0.2,token-shuffle')).toEqual([{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }]);
+    expect(parseConsertViews('feature-cutoff:0.2,token-shuffle')).toEqual([
+      { type: 'feature-cutoff', rate: 0.2 },
+      { type: 'token-shuffle' },
+    ]);
     expect(() => parseConsertViews('none')).toThrow(/exactly two views, got 1/);
   });
 });

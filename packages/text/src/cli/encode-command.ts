@@ -38,7 +38,12 @@ export async function encodeCommand(argv: string[], io: CliIo): Promise<number> 
   const bar = encodeProgress('encode', texts.length, ctx.progress);
   let vectors: Float32Array[];
   try {
-    vectors = await loaded.encoder.encode(texts, { batchSize, normalize: !boolFlag(ctx.values, 'no-normalize'), onProgress: (d) => bar.update(d), warn: ctx.log });
+    vectors = await loaded.encoder.encode(texts, {
+      batchSize,
+      normalize: !boolFlag(ctx.values, 'no-normalize'),
+      onProgress: (d) => bar.update(d),
+      warn: ctx.log,
+    });
   } finally {
     bar.end();
     await disposeEncoder(loaded);

@@ -14,7 +14,10 @@ export const EVAL_HELP = modelCommandHelp({
   flags: [
     { name: 'pairs', arg: 'FILE', help: 'retrieval: JSONL {"query","document"}; sts: TSV sentence1<TAB>sentence2<TAB>score' },
     { name: 'task', arg: 'NAME', help: 'retrieval | sts', default: "from --pairs' extension (.jsonl retrieval, .tsv sts)" },
-    { name: 'json', help: 'print only one JSON line {"task","runtime","backend","seconds","checkpoint","metrics","baselines":{"bm25"}} on stdout (logs go to stderr)' },
+    {
+      name: 'json',
+      help: 'print only one JSON line {"task","runtime","backend","seconds","checkpoint","metrics","baselines":{"bm25"}} on stdout (logs go to stderr)',
+    },
   ],
   examples: [`${TOOL} eval --checkpoint runs/consert-seed0 --pairs data/wordnet/pairs.jsonl --json`],
 });

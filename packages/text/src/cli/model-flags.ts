@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend } from '@contrastive/core';
 import type { BackendName } from '@contrastive/core';
-import { formatHelp, oneOfFlag, requiredFlag, RUN_FILES, type CommandHelp, type FlagHelp, type FlagSpec, type FlagValues } from '@contrastive/core/cli';
+import {
+  formatHelp,
+  oneOfFlag,
+  requiredFlag,
+  RUN_FILES,
+  type CommandHelp,
+  type FlagHelp,
+  type FlagSpec,
+  type FlagValues,
+} from '@contrastive/core/cli';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { detectRuntime, ENCODER_RUNTIMES, loadEncoder } from '../frozen/load-encoder.js';
@@ -40,10 +49,17 @@ export const MODEL_FLAG_HELP: readonly FlagHelp[] = [
   {
     name: 'dtype',
     arg: 'NAME',
-    help: `onnx only: fp32 (onnx/model.onnx), q8 (onnx/model_quantized.onnx), ${Object.keys(ONNX_DTYPES).filter((d) => d !== 'fp32' && d !== 'q8').join(', ')} (transformers.js file names)`,
+    help: `onnx only: fp32 (onnx/model.onnx), q8 (onnx/model_quantized.onnx), ${Object.keys(ONNX_DTYPES)
+      .filter((d) => d !== 'fp32' && d !== 'q8')
+      .join(', ')} (transformers.js file names)`,
     default: 'fp32',
   },
-  { name: 'backend', arg: 'NAME', help: 'tfjs only: wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
+  {
+    name: 'backend',
+    arg: 'NAME',
+    help: 'tfjs only: wasm | cpu | tensorflow',
+    default: 'env CONTRASTIVE_BACKEND, else the fastest that loads',
+  },
   { name: 'no-progress', help: 'no progress bar on stderr' },
 ];
 
@@ -63,7 +79,10 @@ export function modelFolderOf(dir: string): string {
  * checkpoints, onnxruntime for frozen ONNX folders) and reports which backend runs it (the backend line
  * goes to `log`, i.e. stderr).
  */
-export async function loadModelFromFlags(values: FlagValues, log: (line: string) => void): Promise<{ loaded: LoadedEncoder; backend: string; pooling: Pooling | undefined; dir: string }> {
+export async function loadModelFromFlags(
+  values: FlagValues,
+  log: (line: string) => void,
+): Promise<{ loaded: LoadedEncoder; backend: string; pooling: Pooling | undefined; dir: string }> {
   const dir = modelFolderOf(requiredFlag(values, 'checkpoint', 'a run folder or a model folder'));
   const runtime = oneOfFlag<EncoderRuntime>(values, 'runtime', ENCODER_RUNTIMES, 'auto');
   const pooling = oneOfFlag<Pooling>(values, 'pooling', POOLINGS);

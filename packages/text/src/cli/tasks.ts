@@ -38,7 +38,19 @@ export function encodeProgress(label: string, total: number, enabled: boolean): 
     update(done) {
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? done / seconds : 0;
-      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: total, stepsPerSecond: rate, unit: 'texts', etaSeconds: rate > 0 ? (total - done) / rate : undefined }, done === total);
+      bar.update(
+        {
+          label,
+          epoch: 0,
+          epochs: 1,
+          step: done,
+          stepsPerEpoch: total,
+          stepsPerSecond: rate,
+          unit: 'texts',
+          etaSeconds: rate > 0 ? (total - done) / rate : undefined,
+        },
+        done === total,
+      );
     },
     end: () => bar.newline(),
   };

@@ -85,16 +85,30 @@ export const TRAIN_HELP = formatHelp({
   usage: 'train --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]',
   flags: [
     { name: 'method', arg: 'NAME', help: `${METHODS.join(' | ')} (required)` },
-    { name: 'recipe', arg: 'NAME', help: `defaults to start from: ${RECIPES.map((r) => r.name).join(', ')}`, default: '<method>-tiny, or <method>-finetune with --model' },
+    {
+      name: 'recipe',
+      arg: 'NAME',
+      help: `defaults to start from: ${RECIPES.map((r) => r.name).join(', ')}`,
+      default: '<method>-tiny, or <method>-finetune with --model',
+    },
     { name: 'corpus', arg: 'FILE', help: 'one passage per line, or JSONL with "text"; simcse-sup: JSONL {"text","positive","negative"}' },
     { name: 'model', arg: 'DIR', help: 'start from a Hugging Face BERT folder (config.json, model.safetensors, tokenizer.json)' },
     { name: 'config', arg: 'NAME', help: 'train from scratch: tiny (BERT-tiny L2/H128) | small (BERT-mini L4/H256)', default: 'tiny' },
     { name: 'vocab-from', arg: 'FILE', help: 'build the WordPiece vocabulary from this file', default: 'the corpus' },
     { name: 'vocab-size', arg: 'N', help: 'WordPiece vocabulary size of a fresh model', default: '8000' },
-    { name: 'eval-pairs', arg: 'FILE', help: 'evaluate before/after training and BM25: .jsonl {"query","document"} (retrieval) or .tsv (STS)' },
+    {
+      name: 'eval-pairs',
+      arg: 'FILE',
+      help: 'evaluate before/after training and BM25: .jsonl {"query","document"} (retrieval) or .tsv (STS)',
+    },
     { name: 'task', arg: 'NAME', help: "retrieval | sts: override the task inferred from --eval-pairs' extension" },
     { name: 'max-length', arg: 'N', help: 'tokens per text including [CLS]/[SEP]; longer texts are truncated', default: '32' },
-    { name: 'weight-decay', arg: 'X', help: 'AdamW decoupled weight decay (never on biases/LayerNorm)', default: 'simcse/simcse-sup 0 (HF Trainer), consert 0.01 (sentence-transformers)' },
+    {
+      name: 'weight-decay',
+      arg: 'X',
+      help: 'AdamW decoupled weight decay (never on biases/LayerNorm)',
+      default: 'simcse/simcse-sup 0 (HF Trainer), consert 0.01 (sentence-transformers)',
+    },
     {
       name: 'warmup-ratio',
       arg: 'X',
@@ -104,7 +118,11 @@ export const TRAIN_HELP = formatHelp({
     { name: 'max-grad-norm', arg: 'X', help: 'clip the global gradient norm before each update (0 = off)', default: '1 (both codebases)' },
     { name: 'temperature', arg: 'X', help: 'loss temperature τ', default: "the method's (simcse 0.05, consert 0.1)" },
     { name: 'hard-negative-weight', arg: 'X', help: 'simcse-sup logit offset on the own hard negative', default: '0' },
-    { name: 'views', arg: 'A,B', help: 'consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)' },
+    {
+      name: 'views',
+      arg: 'A,B',
+      help: 'consert views, e.g. feature-cutoff:0.2,token-shuffle (also token-cutoff, dropout, noise, adversarial, none)',
+    },
     {
       name: 'pooling',
       arg: 'NAME',
@@ -116,7 +134,13 @@ export const TRAIN_HELP = formatHelp({
     { name: 'steps-per-epoch', arg: 'N', help: 'cap the steps per epoch' },
   ],
   includeCommon: true,
-  commonDefaults: { epochs: "the recipe's (1)", 'batch-size': "the recipe's (64)", lr: "the recipe's peak AdamW rate (5e-4 from scratch, 3e-5 with --model)", 'checkpoint-every': String(DEFAULT_CHECKPOINT_EVERY), out: 'runs/<method>-seed<seed>' },
+  commonDefaults: {
+    epochs: "the recipe's (1)",
+    'batch-size': "the recipe's (64)",
+    lr: "the recipe's peak AdamW rate (5e-4 from scratch, 3e-5 with --model)",
+    'checkpoint-every': String(DEFAULT_CHECKPOINT_EVERY),
+    out: 'runs/<method>-seed<seed>',
+  },
   details:
     'The run folder (--out) holds run.json, checkpoint/, model/ (the trained encoder as a Hugging Face folder with its tokenizer and ' +
     'contrastive.json), tokenizer/ (from-scratch runs), losses.csv, loss-curve.png and summary.json. Models and tokenizers are ' +
@@ -171,12 +195,28 @@ export interface TextTrainConfig {
 
 /** Flags that shape the run → their run.json key: with `--resume` a given one must equal the recorded value. */
 const RUN_SHAPING_FLAGS: readonly (readonly [string, keyof TextTrainConfig])[] = [
-  ['method', 'method'], ['recipe', 'recipe'], ['corpus', 'corpus'], ['model', 'model'], ['config', 'preset'],
-  ['vocab-from', 'vocabFrom'], ['vocab-size', 'vocabSize'], ['dropout', 'dropout'], ['max-length', 'maxLength'],
-  ['epochs', 'epochs'], ['batch-size', 'batchSize'], ['lr', 'learningRate'], ['weight-decay', 'weightDecay'],
-  ['warmup-ratio', 'warmupRatio'], ['max-grad-norm', 'maxGradNorm'], ['temperature', 'temperature'],
-  ['hard-negative-weight', 'hardNegativeWeight'], ['views', 'views'], ['pooling', 'pooling'],
-  ['steps-per-epoch', 'stepsPerEpoch'], ['seed', 'seed'], ['limit', 'limit'],
+  ['method', 'method'],
+  ['recipe', 'recipe'],
+  ['corpus', 'corpus'],
+  ['model', 'model'],
+  ['config', 'preset'],
+  ['vocab-from', 'vocabFrom'],
+  ['vocab-size', 'vocabSize'],
+  ['dropout', 'dropout'],
+  ['max-length', 'maxLength'],
+  ['epochs', 'epochs'],
+  ['batch-size', 'batchSize'],
+  ['lr', 'learningRate'],
+  ['weight-decay', 'weightDecay'],
+  ['warmup-ratio', 'warmupRatio'],
+  ['max-grad-norm', 'maxGradNorm'],
+  ['temperature', 'temperature'],
+  ['hard-negative-weight', 'hardNegativeWeight'],
+  ['views', 'views'],
+  ['pooling', 'pooling'],
+  ['steps-per-epoch', 'stepsPerEpoch'],
+  ['seed', 'seed'],
+  ['limit', 'limit'],
 ];
 
 /** Drops `undefined` entries (run.json and option objects carry only what was set). */
@@ -259,7 +299,12 @@ function methodOptions(config: TextTrainConfig): TextMethodConfig {
 }
 
 /** The tokenizer and the BERT of a run: a pretrained folder, or a corpus-built vocabulary (kept in the run folder) and a fresh BERT. */
-async function buildModel(config: TextTrainConfig, texts: readonly string[], out: string, log: (line: string) => void): Promise<{ tokenizer: TextTokenizer; tokenizerDir: string; bert: BertEncoder; maxLength: number }> {
+async function buildModel(
+  config: TextTrainConfig,
+  texts: readonly string[],
+  out: string,
+  log: (line: string) => void,
+): Promise<{ tokenizer: TextTokenizer; tokenizerDir: string; bert: BertEncoder; maxLength: number }> {
   if (config.model !== undefined) {
     const tokenizer = await loadTokenizer(config.model);
     const bert = loadBertCheckpoint(config.model, { warn: log });
@@ -267,12 +312,18 @@ async function buildModel(config: TextTrainConfig, texts: readonly string[], out
   }
   const tokenizerDir = path.join(out, TOKENIZER_DIR);
   if (!existsSync(path.join(tokenizerDir, 'tokenizer.json'))) {
-    const vocab = buildWordPieceTokenizer(tokenizerDir, config.vocabFrom ? readCorpus(config.vocabFrom) : texts, { vocabSize: config.vocabSize });
+    const vocab = buildWordPieceTokenizer(tokenizerDir, config.vocabFrom ? readCorpus(config.vocabFrom) : texts, {
+      vocabSize: config.vocabSize,
+    });
     log(`built a ${vocab.length}-token WordPiece vocabulary from ${config.vocabFrom ?? config.corpus}; fresh BERT-${config.preset}`);
   }
   const tokenizer = await loadTokenizer(tokenizerDir);
   const dropout = config.dropout ?? 0.1;
-  const bertCfg = bertConfig(config.preset ?? 'tiny', tokenizer.vocabSize, { maxPositions: Math.max(64, config.maxLength), hiddenDropout: dropout, attentionDropout: dropout });
+  const bertCfg = bertConfig(config.preset ?? 'tiny', tokenizer.vocabSize, {
+    maxPositions: Math.max(64, config.maxLength),
+    hiddenDropout: dropout,
+    attentionDropout: dropout,
+  });
   return { tokenizer, tokenizerDir, bert: new BertEncoder(bertCfg, { seed: config.seed }), maxLength: config.maxLength };
 }
 
@@ -309,7 +360,14 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   // 3. The run folder: a non-empty --out that is not this run is refused here, before any training.
   if (!common.resume) {
     await prepareRunFolder(out, { tool: TOOL, resume: false, overwrite: common.overwrite, extraFiles: [TOKENIZER_DIR] });
-    await writeRunConfig(out, { tool: TOOL, version: VERSION, domain: 'text', method: config.method, createdAt: new Date().toISOString(), config });
+    await writeRunConfig(out, {
+      tool: TOOL,
+      version: VERSION,
+      domain: 'text',
+      method: config.method,
+      createdAt: new Date().toISOString(),
+      config,
+    });
   }
   const backend = await initBackend({ ...(common.backend === undefined ? {} : { backend: common.backend }), log });
 
@@ -323,11 +381,16 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
   try {
-    const encoder = new SentenceEncoder(model.bert, model.tokenizer, { pooling: method.testPooling, maxLength: model.maxLength, tokenizerDir: model.tokenizerDir });
+    const encoder = new SentenceEncoder(model.bert, model.tokenizer, {
+      pooling: method.testPooling,
+      maxLength: model.maxLength,
+      tokenizerDir: model.tokenizerDir,
+    });
     const quiet = { maxLength: model.maxLength, warn: () => {} };
     const tokenize = (b: string[]) => model.tokenizer.encodeBatch(b, quiet);
     const truncated = texts.filter((t) => model.tokenizer.encode(t).length > model.maxLength).length;
-    if (truncated > 0) log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${model.maxLength} tokens and are truncated`);
+    if (truncated > 0)
+      log(`warning: ${truncated} of ${texts.length} training texts exceed --max-length ${model.maxLength} tokens and are truncated`);
 
     // 5. Baselines before training.
     let untrained: TaskMetrics | undefined;
@@ -342,7 +405,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     const settings = method.optimizerSettings;
     if (settings) {
       const clip = settings.maxGradNorm > 0 ? settings.maxGradNorm : 'off';
-      log(`AdamW: peak lr ${settings.learningRate}, weight decay ${settings.weightDecay}, gradient-norm clip ${clip}, ${perEpoch * config.epochs} steps with linear warm-up (ratio ${settings.warmupRatio}) and decay`);
+      log(
+        `AdamW: peak lr ${settings.learningRate}, weight decay ${settings.weightDecay}, gradient-norm clip ${clip}, ${perEpoch * config.epochs} steps with linear warm-up (ratio ${settings.warmupRatio}) and decay`,
+      );
     }
 
     // 6. Train with core's loop: progress bar, checkpoints in checkpoint/, losses.csv, loss-curve.png, resume.
@@ -352,7 +417,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         triplets
           ? (function* () {
               for (const c of chunks(triplets, config.batchSize, rng)) {
-                yield { anchor: tokenize(c.map((t) => t.text)), positive: tokenize(c.map((t) => t.positive)), negative: tokenize(c.map((t) => t.negative)) };
+                yield {
+                  anchor: tokenize(c.map((t) => t.text)),
+                  positive: tokenize(c.map((t) => t.positive)),
+                  negative: tokenize(c.map((t) => t.negative)),
+                };
               }
             })()
           : (function* () {
@@ -370,9 +439,14 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossLogPath: paths.losses,
       lossCurveTitle: `${config.method} training loss`,
       // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
-      callbacks: process.stderr.isTTY || !ctx.progress ? [] : [{ onStepEnd: (g, l) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)) }],
+      callbacks:
+        process.stderr.isTTY || !ctx.progress
+          ? []
+          : [{ onStepEnd: (g, l) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)) }],
     });
-    log(`trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`);
+    log(
+      `trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`,
+    );
 
     // 7. Save the encoder (before the method, which owns the BERT, is disposed), then score it.
     await saveSentenceEncoder(encoder, paths.model);

@@ -5,7 +5,12 @@ import { loadWordNet } from '../data/wordnet-files.js';
 import { wordnetRetrievalTask } from '../data/wordnet-task.js';
 import { TOOL } from './tool.js';
 
-const SPEC = { out: { type: 'string' }, 'eval-size': { type: 'string' }, 'max-train': { type: 'string' }, seed: { type: 'string' } } as const satisfies FlagSpec;
+const SPEC = {
+  out: { type: 'string' },
+  'eval-size': { type: 'string' },
+  'max-train': { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies FlagSpec;
 
 export const WORDNET_HELP = formatHelp({
   tool: TOOL,
@@ -41,6 +46,8 @@ export async function wordnetCommand(argv: string[], io: CliIo): Promise<number>
   writeFileSync(path.join(dir, 'corpus.txt'), `${corpus.join('\n')}\n`);
   writeFileSync(path.join(dir, 'pairs.jsonl'), `${pairs.map((p) => JSON.stringify(p)).join('\n')}\n`);
   writeFileSync(path.join(dir, 'triplets.jsonl'), `${triplets.map((t) => JSON.stringify(t)).join('\n')}\n`);
-  io.out(`wrote ${corpus.length} training passages (corpus.txt), ${triplets.length} training triplets (triplets.jsonl) and ${pairs.length} held-out pairs (pairs.jsonl) to ${dir}`);
+  io.out(
+    `wrote ${corpus.length} training passages (corpus.txt), ${triplets.length} training triplets (triplets.jsonl) and ${pairs.length} held-out pairs (pairs.jsonl) to ${dir}`,
+  );
   return 0;
 }

@@ -45,7 +45,12 @@ function field(file: string, n: number, obj: Record<string, unknown>, key: strin
  */
 export function parseCorpus(text: string, file: string, options: { jsonl?: boolean } = {}): string[] {
   const lines = splitLines(text);
-  const jsonl = options.jsonl === true || lines.find((l) => l.trim())?.trim().startsWith('{') === true;
+  const jsonl =
+    options.jsonl === true ||
+    lines
+      .find((l) => l.trim())
+      ?.trim()
+      .startsWith('{') === true;
   const out: string[] = [];
   lines.forEach((l, i) => {
     if (!l.trim()) return;
@@ -61,7 +66,11 @@ export function parseTriplets(text: string, file: string): Triplet[] {
   splitLines(text).forEach((l, i) => {
     if (!l.trim()) return;
     const o = parseJsonLine(file, l, i + 1);
-    out.push({ text: field(file, i + 1, o, 'text'), positive: field(file, i + 1, o, 'positive'), negative: field(file, i + 1, o, 'negative') });
+    out.push({
+      text: field(file, i + 1, o, 'text'),
+      positive: field(file, i + 1, o, 'positive'),
+      negative: field(file, i + 1, o, 'negative'),
+    });
   });
   if (out.length === 0) throw new Error(`${file}: no triplets (expected JSONL lines {"text","positive","negative"})`);
   return out;
@@ -86,7 +95,8 @@ export function parseStsPairs(text: string, file: string): StsPair[] {
     if (!l.trim()) return;
     const cols = l.split('\t');
     if (i === 0 && /^sentence1$/i.test(cols[0]!.trim())) return;
-    if (cols.length < 3) throw new Error(`${file}:${i + 1}: expected 3 tab-separated columns (sentence1, sentence2, score), got ${cols.length}`);
+    if (cols.length < 3)
+      throw new Error(`${file}:${i + 1}: expected 3 tab-separated columns (sentence1, sentence2, score), got ${cols.length}`);
     const score = Number(cols[2]);
     if (!Number.isFinite(score)) throw new Error(`${file}:${i + 1}: score must be a number, got '${cols[2]}'`);
     out.push({ sentence1: cols[0]!, sentence2: cols[1]!, score });

@@ -53,8 +53,14 @@ export function synonyms(wn: WordNet, word: string, options: { pos?: WordNetPos;
 /** Splits a gloss into its definition and its quoted examples. */
 export function splitGloss(gloss: string): { definition: string; examples: string[] } {
   const parts = gloss.split(';').map((s) => s.trim());
-  const examples = parts.filter((p) => /^".*"?$/.test(p)).map((p) => p.replace(/^"|"$/g, '').trim()).filter(Boolean);
-  const definition = parts.filter((p) => !p.startsWith('"')).join('; ').trim();
+  const examples = parts
+    .filter((p) => /^".*"?$/.test(p))
+    .map((p) => p.replace(/^"|"$/g, '').trim())
+    .filter(Boolean);
+  const definition = parts
+    .filter((p) => !p.startsWith('"'))
+    .join('; ')
+    .trim();
   return { definition, examples };
 }
 
@@ -70,7 +76,8 @@ export function parseWordNet(files: WordNetFiles): WordNet {
   const index: WordNet['index'] = new Map();
   for (const pos of WORDNET_POS) {
     const file = files[pos];
-    if (!file || typeof file.data !== 'string' || typeof file.index !== 'string') throw new Error(`WordNet files lack data.${pos} or index.${pos}`);
+    if (!file || typeof file.data !== 'string' || typeof file.index !== 'string')
+      throw new Error(`WordNet files lack data.${pos} or index.${pos}`);
     for (const line of file.data.split('\n')) {
       if (line.length === 0 || line.startsWith(' ')) continue; // licence header lines start with spaces
       const bar = line.indexOf(' | ');
@@ -98,4 +105,3 @@ export function parseWordNet(files: WordNetFiles): WordNet {
   }
   return { synsets, index };
 }
-

@@ -44,13 +44,26 @@ export type BertPreset = keyof typeof BERT_PRESETS;
 /** A full config from a preset name plus the vocabulary size (and any overrides). */
 export function bertConfig(preset: BertPreset, vocabSize: number, overrides: Partial<BertConfig> = {}): BertConfig {
   const p = BERT_PRESETS[preset];
-  if (!p) throw new RangeError(`config must be one of ${Object.keys(BERT_PRESETS).map((k) => `'${k}'`).join(', ')}, got '${String(preset)}'`);
+  if (!p)
+    throw new RangeError(
+      `config must be one of ${Object.keys(BERT_PRESETS)
+        .map((k) => `'${k}'`)
+        .join(', ')}, got '${String(preset)}'`,
+    );
   return validateBertConfig({ ...p, vocabSize, ...overrides });
 }
 
 /** Throws a message naming the field unless `c` is a consistent BERT config. */
 export function validateBertConfig(c: BertConfig): BertConfig {
-  const ints: (keyof BertConfig)[] = ['vocabSize', 'hiddenSize', 'numLayers', 'numHeads', 'intermediateSize', 'maxPositions', 'typeVocabSize'];
+  const ints: (keyof BertConfig)[] = [
+    'vocabSize',
+    'hiddenSize',
+    'numLayers',
+    'numHeads',
+    'intermediateSize',
+    'maxPositions',
+    'typeVocabSize',
+  ];
   for (const k of ints) {
     const v = c[k];
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`BertConfig.${k} must be an integer >= 1, got ${String(v)}`);

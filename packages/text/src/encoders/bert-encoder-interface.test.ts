@@ -59,9 +59,12 @@ describe("BertEncoder through core's Encoder<TokenBatch>", () => {
     try {
       expect(loaded.config).toEqual(original.config);
       expect(loaded.pooling).toBe('cls');
-      for (const [name, v] of Object.entries(original.stateTensors())) expect(Array.from(loaded.weight(name).dataSync()), name).toEqual(Array.from(v.dataSync()));
+      for (const [name, v] of Object.entries(original.stateTensors()))
+        expect(Array.from(loaded.weight(name).dataSync()), name).toEqual(Array.from(v.dataSync()));
       await expect(original.save('nowhere://x')).rejects.toThrow(/no tfjs save handler/);
-      await expect(loadBertEncoder(tf.io.fromMemory({ modelTopology: { format: 'other' } }))).rejects.toThrow(/not a BERT saved by BertEncoder.save/);
+      await expect(loadBertEncoder(tf.io.fromMemory({ modelTopology: { format: 'other' } }))).rejects.toThrow(
+        /not a BERT saved by BertEncoder.save/,
+      );
     } finally {
       original.dispose();
       loaded.dispose();

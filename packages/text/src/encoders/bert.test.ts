@@ -53,7 +53,11 @@ describe('BERT encoder', () => {
     expect(lastHiddenState.shape).toEqual(fx.shape);
     expect(hiddenStates).toHaveLength(bert.config.numLayers + 1);
     expectClose(lastHiddenState.dataSync(), fx.lastHiddenState);
-    for (const [p, want] of [['cls', fx.cls], ['cls-mlp', fx.clsMlp], ['mean', fx.mean]] as const) {
+    for (const [p, want] of [
+      ['cls', fx.cls],
+      ['cls-mlp', fx.clsMlp],
+      ['mean', fx.mean],
+    ] as const) {
       const v = pool(bert, lastHiddenState, x.attentionMask, p);
       expectClose(v.dataSync(), want);
       v.dispose();
@@ -104,12 +108,22 @@ describe('BERT encoder', () => {
     const ma = pool(bert, ha.lastHiddenState, a.attentionMask, 'mean');
     const mb = pool(bert, hb.lastHiddenState, b.attentionMask, 'mean');
     expectClose(ma.dataSync(), mb.dataSync(), 1e-5);
-    tf.dispose([a.inputIds, a.attentionMask, a.tokenTypeIds, b.inputIds, b.attentionMask, b.tokenTypeIds, ...ha.hiddenStates, ...hb.hiddenStates, ma, mb]);
+    tf.dispose([
+      a.inputIds,
+      a.attentionMask,
+      a.tokenTypeIds,
+      b.inputIds,
+      b.attentionMask,
+      b.tokenTypeIds,
+      ...ha.hiddenStates,
+      ...hb.hiddenStates,
+      ma,
+      mb,
+    ]);
     bert.dispose();
   });
 
   it('dropout: training passes differ, seeded passes repeat, inference is deterministic, same seed same weights', async () => {
-
     const bert = new BertEncoder(bertConfig('tiny', 50, { maxPositions: 16 }), { seed: 3 });
     const x = inputs();
     const run = (training: boolean, seed?: number): Float32Array => {
@@ -143,9 +157,12 @@ describe('BERT encoder', () => {
     expect(metadata).toEqual({ note: 'x' });
     expect(tensors.get('a')!.shape).toEqual([2, 3]);
     expect(Array.from(tensors.get('a')!.data)).toEqual(Array.from(data));
-    expect(((new DataView(bytes.buffer).getUint32(0, true) + 8) % 8)).toBe(0);
+    expect((new DataView(bytes.buffer).getUint32(0, true) + 8) % 8).toBe(0);
     // Hand-made F16 (1.0 = 0x3c00, -2.0 = 0xc000) and BF16 (1.5 = 0x3fc0) tensors.
-    const header = JSON.stringify({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, g: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] } });
+    const header = JSON.stringify({
+      h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+      g: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] },
+    });
     const hb = new TextEncoder().encode(header);
     const buf = new Uint8Array(8 + hb.length + 6);
     const dv = new DataView(buf.buffer);

@@ -79,14 +79,19 @@ export class BertEncoder implements Encoder<TokenBatch> {
     this.config = validateBertConfig({ ...config });
     this.name = options.name ?? 'bert';
     this.pooling = options.pooling ?? 'cls';
-    if (!POOLINGS.includes(this.pooling)) throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(this.pooling)}'`);
+    if (!POOLINGS.includes(this.pooling))
+      throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(this.pooling)}'`);
     const c = this.config;
     const prefix = `bert${instances++}`;
     // tfjs treats a seed of 0 as "unseeded" (Math.random), so offsets start at 1.
     let seed = (options.seed ?? 0) * 1000 + 1;
     const add = (name: string, shape: number[], kind: 'normal' | 'zeros' | 'ones'): void => {
       const init = tf.tidy(() =>
-        kind === 'normal' ? tf.truncatedNormal(shape, 0, c.initializerRange, 'float32', seed++) : kind === 'ones' ? tf.ones(shape) : tf.zeros(shape),
+        kind === 'normal'
+          ? tf.truncatedNormal(shape, 0, c.initializerRange, 'float32', seed++)
+          : kind === 'ones'
+            ? tf.ones(shape)
+            : tf.zeros(shape),
       );
       this.vars.set(name, tf.variable(init, true, `${prefix}/${name}`));
       init.dispose();
@@ -141,7 +146,14 @@ export class BertEncoder implements Encoder<TokenBatch> {
   apply(batch: TokenBatch, training: boolean, options: { rng?: Rng } = {}): tf.Tensor2D {
     const t = batchTensors(batch);
     try {
-      return tf.tidy(() => pool(this, this.forward(t, { training, ...(options.rng === undefined ? {} : { rng: options.rng }) }), t.attentionMask, this.pooling));
+      return tf.tidy(() =>
+        pool(
+          this,
+          this.forward(t, { training, ...(options.rng === undefined ? {} : { rng: options.rng }) }),
+          t.attentionMask,
+          this.pooling,
+        ),
+      );
     } finally {
       disposeInputs(t);
     }
@@ -156,7 +168,9 @@ export class BertEncoder implements Encoder<TokenBatch> {
   async save(target: tf.io.IOHandler | string): Promise<tf.io.SaveResult> {
     const handler = typeof target === 'string' ? tf.io.getSaveHandlers(target)[0] : target;
     if (!handler?.save) {
-      throw new Error(`BertEncoder.save: no tfjs save handler for '${String(target)}' (in Node pass fileSystemHandler(dir) from @contrastive/core/node, or use saveBertCheckpoint)`);
+      throw new Error(
+        `BertEncoder.save: no tfjs save handler for '${String(target)}' (in Node pass fileSystemHandler(dir) from @contrastive/core/node, or use saveBertCheckpoint)`,
+      );
     }
     const named: tf.NamedTensorMap = this.stateTensors();
     const { data, specs } = await tf.io.encodeWeights(named);
@@ -185,7 +199,8 @@ export class BertEncoder implements Encoder<TokenBatch> {
       }
       const pos = inputs.positionIds ?? tf.tile(tf.range(0, L, 1, 'int32').expandDims(0), [b, 1]);
       const types = inputs.tokenTypeIds ?? tf.zerosLike(inputs.inputIds);
-      const e = tf.gather(this.weight('embeddings.word_embeddings.weight'), inputs.inputIds.cast('int32'))
+      const e = tf
+        .gather(this.weight('embeddings.word_embeddings.weight'), inputs.inputIds.cast('int32'))
         .add(tf.gather(this.weight('embeddings.position_embeddings.weight'), pos.cast('int32')))
         .add(tf.gather(this.weight('embeddings.token_type_embeddings.weight'), types.cast('int32'))) as tf.Tensor3D;
       return this.layerNorm(e, 'embeddings.LayerNorm');
@@ -221,7 +236,10 @@ export class BertEncoder implements Encoder<TokenBatch> {
         const v = heads(this.linear(x2, `${p}attention.self.value`));
         const scores = tf.matMul(q, k, false, true).div(Math.sqrt(dh)).add(ext);
         const probs = drop(tf.softmax(scores, -1), c.attentionDropout) as tf.Tensor4D;
-        const ctx = tf.matMul(probs, v).transpose([0, 2, 1, 3]).reshape([b * L, h]) as tf.Tensor2D;
+        const ctx = tf
+          .matMul(probs, v)
+          .transpose([0, 2, 1, 3])
+          .reshape([b * L, h]) as tf.Tensor2D;
         const attn = drop(this.linear(ctx, `${p}attention.output.dense`), c.hiddenDropout);
         const a = this.layerNorm(attn.add(x2).reshape([b, L, h]) as tf.Tensor3D, `${p}attention.output.LayerNorm`);
         const inter = gelu(this.linear(a.reshape([b * L, h]) as tf.Tensor2D, `${p}intermediate.dense`));
@@ -274,9 +292,13 @@ export async function loadBertEncoder(source: tf.io.IOHandler | string): Promise
   const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
   if (!handler?.load) throw new Error(`loadBertEncoder: no tfjs load handler for '${String(source)}'`);
   const artifacts = await handler.load();
-  const topology = artifacts.modelTopology as { format?: unknown; config?: Record<string, unknown>; pooling?: Pooling; name?: string } | undefined;
+  const topology = artifacts.modelTopology as
+    | { format?: unknown; config?: Record<string, unknown>; pooling?: Pooling; name?: string }
+    | undefined;
   if (!topology || topology.format !== BERT_ARTIFACTS_FORMAT || typeof topology.config !== 'object') {
-    throw new Error(`loadBertEncoder: not a BERT saved by BertEncoder.save (modelTopology.format is ${JSON.stringify(topology?.format)}, expected '${BERT_ARTIFACTS_FORMAT}')`);
+    throw new Error(
+      `loadBertEncoder: not a BERT saved by BertEncoder.save (modelTopology.format is ${JSON.stringify(topology?.format)}, expected '${BERT_ARTIFACTS_FORMAT}')`,
+    );
   }
   if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('loadBertEncoder: the saved model has no weights');
   const encoder = new BertEncoder(fromHfConfig(topology.config), {
@@ -288,7 +310,8 @@ export async function loadBertEncoder(source: tf.io.IOHandler | string): Promise
     for (const [name, v] of Object.entries(encoder.stateTensors())) {
       const value = values[name];
       if (!value) throw new RangeError(`loadBertEncoder: missing weight '${name}'`);
-      if (value.shape.join() !== v.shape.join()) throw new RangeError(`loadBertEncoder: weight '${name}' has shape [${value.shape}] but the config implies [${v.shape}]`);
+      if (value.shape.join() !== v.shape.join())
+        throw new RangeError(`loadBertEncoder: weight '${name}' has shape [${value.shape}] but the config implies [${v.shape}]`);
       v.assign(value);
     }
   } catch (e) {

@@ -5,7 +5,10 @@ import { readSafetensors, writeSafetensors } from './safetensors.js';
 
 /** Maps a stored HF name to ours: drops a `bert.` model prefix and renames TF-era `gamma`/`beta`. */
 function canonicalName(name: string): string {
-  return name.replace(/^bert\./, '').replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
+  return name
+    .replace(/^bert\./, '')
+    .replace(/LayerNorm\.gamma$/, 'LayerNorm.weight')
+    .replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
 }
 
 /** Options of {@link bertFromSafetensors}. */
@@ -23,7 +26,11 @@ export interface BertWeightsOptions {
  * buffers (`position_ids`) are ignored. A missing pooler keeps its fresh initialisation (with a warning);
  * any other missing weight or a shape that does not match the config throws, naming the weight and both shapes.
  */
-export function bertFromSafetensors(configJson: Record<string, unknown>, safetensors: Uint8Array, options: BertWeightsOptions = {}): BertEncoder {
+export function bertFromSafetensors(
+  configJson: Record<string, unknown>,
+  safetensors: Uint8Array,
+  options: BertWeightsOptions = {},
+): BertEncoder {
   const { warn = (m: string) => console.warn(m), source = 'model.safetensors' } = options;
   const config = fromHfConfig(configJson);
   const { tensors } = readSafetensors(safetensors, source);

@@ -24,7 +24,12 @@ function maskedMean(hidden: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
  * Pools an encoder output under `mask` `[B, L]` into `[B, H]`. `output` is the forward pass's
  * {@link BertOutput} (every pooling), or just the last hidden state `[B, L, H]` (all but `last2avg`).
  */
-export function pool(encoder: BertEncoder, output: tf.Tensor3D | Pick<BertOutput, 'hiddenStates'>, mask: tf.Tensor2D, pooling: Pooling): tf.Tensor2D {
+export function pool(
+  encoder: BertEncoder,
+  output: tf.Tensor3D | Pick<BertOutput, 'hiddenStates'>,
+  mask: tf.Tensor2D,
+  pooling: Pooling,
+): tf.Tensor2D {
   if (!POOLINGS.includes(pooling)) {
     throw new RangeError(`pooling must be one of ${POOLINGS.map((p) => `'${p}'`).join(', ')}, got '${String(pooling)}'`);
   }
@@ -38,7 +43,9 @@ export function pool(encoder: BertEncoder, output: tf.Tensor3D | Pick<BertOutput
         throw new RangeError("pooling 'last2avg' needs the encoder's hiddenStates (pass the BertOutput of forward(), not a single tensor)");
       }
       // As ConSERT's code: each layer is mean-pooled, then the two vectors are averaged.
-      return maskedMean(hidden, mask).add(maskedMean(states[states.length - 2]!, mask)).div(2) as tf.Tensor2D;
+      return maskedMean(hidden, mask)
+        .add(maskedMean(states[states.length - 2]!, mask))
+        .div(2) as tf.Tensor2D;
     }
     if (pooling === 'mean') return maskedMean(hidden, mask);
     const cls = hidden.slice([0, 0, 0], [b, 1, h]).reshape([b, h]) as tf.Tensor2D;

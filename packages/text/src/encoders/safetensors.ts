@@ -27,7 +27,10 @@ function f16ToF32(h: number): number {
 }
 
 /** Parses a safetensors file's bytes. `source` names the file in error messages. */
-export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+export function readSafetensors(
+  bytes: Uint8Array,
+  source = 'safetensors',
+): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
   if (bytes.byteLength < 8) throw new RangeError(`${source}: file too short (${bytes.byteLength} bytes) for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
@@ -47,7 +50,8 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): { te
       continue;
     }
     const { dtype, shape, data_offsets: off } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!(dtype in BYTES)) throw new RangeError(`${source}: tensor '${name}' has unsupported dtype ${dtype} (expected one of ${Object.keys(BYTES).join(', ')})`);
+    if (!(dtype in BYTES))
+      throw new RangeError(`${source}: tensor '${name}' has unsupported dtype ${dtype} (expected one of ${Object.keys(BYTES).join(', ')})`);
     const dt = dtype as SafetensorsDtype;
     const count = shape.reduce((a, b) => a * b, 1);
     if (off[1] - off[0] !== count * BYTES[dt] || base + off[1] > bytes.byteLength) {
@@ -78,7 +82,9 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): { te
  * 8 bytes as the reference implementation does).
  */
 export function writeSafetensors(
-  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }> | Record<string, { shape: readonly number[]; data: Float32Array }>,
+  tensors:
+    | ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>
+    | Record<string, { shape: readonly number[]; data: Float32Array }>,
   metadata: Record<string, string> = { format: 'pt' },
 ): Uint8Array {
   type Entry = [string, { shape: readonly number[]; data: Float32Array }];
@@ -88,7 +94,8 @@ export function writeSafetensors(
   let offset = 0;
   for (const [name, t] of entries) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new RangeError(`tensor '${name}': shape [${t.shape.join(', ')}] needs ${count} values, got ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new RangeError(`tensor '${name}': shape [${t.shape.join(', ')}] needs ${count} values, got ${t.data.length}`);
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + count * 4] };
     offset += count * 4;
   }

@@ -23,7 +23,10 @@ export async function saveSentenceEncoder(encoder: SentenceEncoder, dir: string)
 }
 
 /** Loads a folder written by {@link saveSentenceEncoder} (or any HF BERT folder with a `tokenizer.json`). */
-export async function loadSentenceEncoder(dir: string, options: ModelIoOptions & { pooling?: Pooling; maxLength?: number } = {}): Promise<SentenceEncoder> {
+export async function loadSentenceEncoder(
+  dir: string,
+  options: ModelIoOptions & { pooling?: Pooling; maxLength?: number } = {},
+): Promise<SentenceEncoder> {
   const metaPath = path.join(dir, SENTENCE_ENCODER_META);
   const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as { pooling?: Pooling; maxLength?: number }) : {};
   const tokenizer = await loadTokenizer(dir, options);

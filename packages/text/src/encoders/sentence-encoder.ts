@@ -88,7 +88,10 @@ export class SentenceEncoder implements TextEmbedder {
       onProgress?.(out.length);
     }
     // One warning per call, not per batch.
-    if (truncated > 0) (options.warn ?? console.warn)(`${truncated} of ${texts.length} text(s) longer than maxLength=${this.options.maxLength} tokens were truncated`);
+    if (truncated > 0)
+      (options.warn ?? console.warn)(
+        `${truncated} of ${texts.length} text(s) longer than maxLength=${this.options.maxLength} tokens were truncated`,
+      );
     return out;
   }
 

@@ -13,7 +13,9 @@ import { evaluateAlignmentUniformity, evaluateRetrieval, evaluateRetrievalBm25, 
 import { denseRanks, metricsFromRanks, retrievalTask } from './retrieval.js';
 import { spearman } from './spearman.js';
 
-const corpus = readFileSync(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+const corpus = readFileSync(new URL('../__fixtures__/corpus/tiny.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 
 describe('evaluation', () => {
   useCpuLeakCheck();
@@ -71,7 +73,10 @@ describe('evaluation', () => {
     const r = await evaluateSts(enc, sts);
     expect(r.spearman).toBeGreaterThan(0.8);
     expect(evaluateStsBm25(sts).spearman).toBeGreaterThan(0.5);
-    const au = await evaluateAlignmentUniformity(enc, corpus.map((s) => ({ a: s, b: s })));
+    const au = await evaluateAlignmentUniformity(
+      enc,
+      corpus.map((s) => ({ a: s, b: s })),
+    );
     expect(au.alignment).toBeCloseTo(0, 5);
     expect(Number.isFinite(au.uniformity)).toBe(true);
     enc.dispose();

@@ -16,11 +16,20 @@ export interface EvalOptions {
 }
 
 /** Retrieval with a dense encoder: every document of `pairs` is in the searched corpus. */
-export async function evaluateRetrieval(encoder: TextEmbedder, pairs: readonly RetrievalPair[], options: EvalOptions = {}): Promise<RetrievalMetrics> {
+export async function evaluateRetrieval(
+  encoder: TextEmbedder,
+  pairs: readonly RetrievalPair[],
+  options: EvalOptions = {},
+): Promise<RetrievalMetrics> {
   const { queries, documents, gold } = retrievalTask(pairs);
   const total = queries.length + documents.length;
   const enc = (texts: string[], offset: number) =>
-    encoder.encode(texts, { batchSize: options.batchSize, pooling: options.pooling, normalize: true, onProgress: (d) => options.onProgress?.(offset + d, total) });
+    encoder.encode(texts, {
+      batchSize: options.batchSize,
+      pooling: options.pooling,
+      normalize: true,
+      onProgress: (d) => options.onProgress?.(offset + d, total),
+    });
   const docEmb = await enc(documents, 0);
   const qEmb = await enc(queries, documents.length);
   return metricsFromRanks(await denseRanks(qEmb, docEmb, gold), documents.length);
@@ -33,10 +42,25 @@ export function evaluateRetrievalBm25(pairs: readonly RetrievalPair[]): Retrieva
 }
 
 /** STS: Spearman ρ between the cosine of the two sentences' embeddings and the gold scores. */
-export async function evaluateSts(encoder: TextEmbedder, pairs: readonly StsPair[], options: EvalOptions = {}): Promise<{ spearman: number }> {
-  const a = await encoder.encode(pairs.map((p) => p.sentence1), { batchSize: options.batchSize, pooling: options.pooling });
-  const b = await encoder.encode(pairs.map((p) => p.sentence2), { batchSize: options.batchSize, pooling: options.pooling });
-  return { spearman: spearman(cosines(a, b), pairs.map((p) => p.score)) };
+export async function evaluateSts(
+  encoder: TextEmbedder,
+  pairs: readonly StsPair[],
+  options: EvalOptions = {},
+): Promise<{ spearman: number }> {
+  const a = await encoder.encode(
+    pairs.map((p) => p.sentence1),
+    { batchSize: options.batchSize, pooling: options.pooling },
+  );
+  const b = await encoder.encode(
+    pairs.map((p) => p.sentence2),
+    { batchSize: options.batchSize, pooling: options.pooling },
+  );
+  return {
+    spearman: spearman(
+      cosines(a, b),
+      pairs.map((p) => p.score),
+    ),
+  };
 }
 
 /** STS baseline: BM25 score of sentence2 given sentence1 as the query, over all sentence2s. */
@@ -44,7 +68,12 @@ export function evaluateStsBm25(pairs: readonly StsPair[]): { spearman: number }
   const docs = pairs.map((p) => p.sentence2);
   const index = new Bm25Index(docs);
   const scores = pairs.map((p, i) => index.search(p.sentence1, docs.length).find(([id]) => id === i)?.[1] ?? 0);
-  return { spearman: spearman(scores, pairs.map((p) => p.score)) };
+  return {
+    spearman: spearman(
+      scores,
+      pairs.map((p) => p.score),
+    ),
+  };
 }
 
 /** Row-wise cosine of two lists of vectors. */
@@ -64,8 +93,18 @@ export function cosines(a: readonly Float32Array[], b: readonly Float32Array[]):
 }
 
 /** Alignment/uniformity (Wang & Isola, 2020) of the encoder on positive pairs, via core. */
-export async function evaluateAlignmentUniformity(encoder: TextEmbedder, pairs: readonly { a: string; b: string }[], options: EvalOptions = {}) {
-  const x = await encoder.encode(pairs.map((p) => p.a), { batchSize: options.batchSize, pooling: options.pooling });
-  const y = await encoder.encode(pairs.map((p) => p.b), { batchSize: options.batchSize, pooling: options.pooling });
+export async function evaluateAlignmentUniformity(
+  encoder: TextEmbedder,
+  pairs: readonly { a: string; b: string }[],
+  options: EvalOptions = {},
+) {
+  const x = await encoder.encode(
+    pairs.map((p) => p.a),
+    { batchSize: options.batchSize, pooling: options.pooling },
+  );
+  const y = await encoder.encode(
+    pairs.map((p) => p.b),
+    { batchSize: options.batchSize, pooling: options.pooling },
+  );
   return alignmentUniformityReport(x, y);
 }

@@ -51,7 +51,12 @@ export function metricsFromRanks(ranks: ArrayLike<number>, documents: number): R
  * the query (rank = 1 + #documents scoring ≥ the gold one, excluding it), so a constant encoder scores 0.
  * Scores are computed in query chunks of `chunk` rows to bound memory.
  */
-export async function denseRanks(queryEmb: readonly Float32Array[], docEmb: readonly Float32Array[], gold: Int32Array, chunk = 256): Promise<Int32Array> {
+export async function denseRanks(
+  queryEmb: readonly Float32Array[],
+  docEmb: readonly Float32Array[],
+  gold: Int32Array,
+  chunk = 256,
+): Promise<Int32Array> {
   if (queryEmb.length !== gold.length) throw new RangeError(`queries (${queryEmb.length}) and gold (${gold.length}) differ in length`);
   const d = docEmb[0]?.length ?? 0;
   const flat = (rows: readonly Float32Array[]): Float32Array => {

@@ -38,7 +38,8 @@ export async function loadEncoder(
   options: ModelIoOptions & { runtime?: EncoderRuntime; pooling?: Pooling; maxLength?: number; onnx?: OnnxEncoderLoadOptions } = {},
 ): Promise<LoadedEncoder> {
   const { runtime = 'auto', onnx, ...common } = options;
-  if (!ENCODER_RUNTIMES.includes(runtime)) throw new RangeError(`runtime must be one of ${ENCODER_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
+  if (!ENCODER_RUNTIMES.includes(runtime))
+    throw new RangeError(`runtime must be one of ${ENCODER_RUNTIMES.join(', ')}, got '${String(runtime)}'`);
   const chosen = runtime === 'auto' ? detectRuntime(dir) : runtime;
   return chosen === 'tfjs'
     ? { runtime: 'tfjs', encoder: await loadSentenceEncoder(dir, common) }

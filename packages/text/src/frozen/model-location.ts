@@ -32,7 +32,8 @@ export interface ModelLocation {
  * inside it.
  */
 export function resolveModelLocation(dirOrId: string, options: ModelIoOptions = {}): ModelLocation {
-  if (typeof dirOrId !== 'string' || dirOrId.length === 0) throw new TypeError(`dirOrId must be a non-empty string, got ${JSON.stringify(dirOrId)}`);
+  if (typeof dirOrId !== 'string' || dirOrId.length === 0)
+    throw new TypeError(`dirOrId must be a non-empty string, got ${JSON.stringify(dirOrId)}`);
   const isDir = options.localModelPath === undefined && existsSync(dirOrId);
   const root = options.localModelPath ?? (isDir ? path.dirname(path.resolve(dirOrId)) : env.localModelPath);
   const id = isDir ? path.basename(path.resolve(dirOrId)) : dirOrId;

@@ -22,7 +22,11 @@ interface Case {
   meanNormalized: number[];
   clsNormalized: number[];
 }
-const ref = JSON.parse(readFileSync(path.join(onnxDir, 'reference.json'), 'utf8')) as { maxLength: number; hiddenSize: number; cases: Case[] };
+const ref = JSON.parse(readFileSync(path.join(onnxDir, 'reference.json'), 'utf8')) as {
+  maxLength: number;
+  hiddenSize: number;
+  cases: Case[];
+};
 const texts = ref.cases.map((c) => c.text);
 
 function expectClose(actual: Float32Array[], expected: number[][], tol = 1e-4): void {
@@ -59,11 +63,23 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
   it('matches the PyTorch reference to 1e-4 for cls, mean and normalised pooling, padded in mixed batches', async () => {
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);
-    expectClose(await enc.encode(texts, { batchSize: 3, pooling: 'mean', normalize: false, warn }), ref.cases.map((c) => c.mean));
-    expectClose(await enc.encode(texts, { batchSize: 4, pooling: 'cls', normalize: false, warn }), ref.cases.map((c) => c.cls));
-    expectClose(await enc.encode(texts, { batchSize: 7, pooling: 'mean', warn }), ref.cases.map((c) => c.meanNormalized));
+    expectClose(
+      await enc.encode(texts, { batchSize: 3, pooling: 'mean', normalize: false, warn }),
+      ref.cases.map((c) => c.mean),
+    );
+    expectClose(
+      await enc.encode(texts, { batchSize: 4, pooling: 'cls', normalize: false, warn }),
+      ref.cases.map((c) => c.cls),
+    );
+    expectClose(
+      await enc.encode(texts, { batchSize: 7, pooling: 'mean', warn }),
+      ref.cases.map((c) => c.meanNormalized),
+    );
     // Default pooling of a folder without contrastive.json is 'cls'; default normalize is true.
-    expectClose(await enc.encode(texts, { batchSize: 2, warn }), ref.cases.map((c) => c.clsNormalized));
+    expectClose(
+      await enc.encode(texts, { batchSize: 2, warn }),
+      ref.cases.map((c) => c.clsNormalized),
+    );
     const nTrunc = ref.cases.filter((c) => c.truncated).length;
     expect(nTrunc).toBeGreaterThan(0);
     expect(warnings).toHaveLength(4);
@@ -71,12 +87,24 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
   });
 
   it('equals the trainable tfjs BertEncoder loaded from the same safetensors (mean pooling)', async () => {
-    const tfjs = new SentenceEncoder(loadBertCheckpoint(tfjsDir, { warn: () => {} }), enc.tokenizer, { pooling: 'mean', maxLength: ref.maxLength });
+    const tfjs = new SentenceEncoder(loadBertCheckpoint(tfjsDir, { warn: () => {} }), enc.tokenizer, {
+      pooling: 'mean',
+      maxLength: ref.maxLength,
+    });
     try {
       const progress: number[] = [];
       const a = await tfjs.encode(texts, { batchSize: 3, normalize: false, warn: () => {} });
-      const b = await enc.encode(texts, { batchSize: 3, pooling: 'mean', normalize: false, warn: () => {}, onProgress: (d) => progress.push(d) });
-      expectClose(b, a.map((v) => Array.from(v)));
+      const b = await enc.encode(texts, {
+        batchSize: 3,
+        pooling: 'mean',
+        normalize: false,
+        warn: () => {},
+        onProgress: (d) => progress.push(d),
+      });
+      expectClose(
+        b,
+        a.map((v) => Array.from(v)),
+      );
       expect(progress).toEqual([3, 6, 7]);
     } finally {
       tfjs.dispose();
@@ -94,7 +122,9 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
       await expect(OnnxSentenceEncoder.load('sentence-transformers/all-MiniLM-L6-v2')).rejects.toThrow(
         /no model folder 'sentence-transformers\/all-MiniLM-L6-v2' in .* allowRemoteModels is false/,
       );
-      await expect(OnnxSentenceEncoder.load('no-such-model', { localModelPath: fixtures })).rejects.toThrow(/no model folder 'no-such-model' in .*__fixtures__\//);
+      await expect(OnnxSentenceEncoder.load('no-such-model', { localModelPath: fixtures })).rejects.toThrow(
+        /no model folder 'no-such-model' in .*__fixtures__\//,
+      );
       // An id resolved against localModelPath loads, and leaves remote models disabled.
       const byId = await OnnxSentenceEncoder.load('tiny-bert-onnx', { localModelPath: fixtures, pooling: 'mean' });
       expect(byId.options).toEqual({ pooling: 'mean', maxLength: 24 });
@@ -108,7 +138,9 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
   });
 
   it('names the missing file and the expected layout', async () => {
-    await expect(OnnxSentenceEncoder.load(tfjsDir)).rejects.toThrow(/tiny-bert has no onnx\/model\.onnx .*config\.json, tokenizer\.json and onnx\/model\.onnx.*loadSentenceEncoder/);
+    await expect(OnnxSentenceEncoder.load(tfjsDir)).rejects.toThrow(
+      /tiny-bert has no onnx\/model\.onnx .*config\.json, tokenizer\.json and onnx\/model\.onnx.*loadSentenceEncoder/,
+    );
     await expect(OnnxSentenceEncoder.load(onnxDir, { dtype: 'q8' })).rejects.toThrow(/no onnx\/model_quantized\.onnx for dtype 'q8'/);
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'onnx-enc-'));
     try {
@@ -122,22 +154,33 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
 
   it('rejects bad options and inputs with the argument name and the expected value', async () => {
     await expect(OnnxSentenceEncoder.load(onnxDir, { dtype: 'fp64' as 'fp32' })).rejects.toThrow(/dtype must be one of fp32, fp16, q8/);
-    await expect(OnnxSentenceEncoder.load(onnxDir, { maxLength: 100 })).rejects.toThrow(/maxLength 100 exceeds the model's max_position_embeddings 24/);
+    await expect(OnnxSentenceEncoder.load(onnxDir, { maxLength: 100 })).rejects.toThrow(
+      /maxLength 100 exceeds the model's max_position_embeddings 24/,
+    );
     await expect(OnnxSentenceEncoder.load(onnxDir, { threads: 0 })).rejects.toThrow(/threads must be an integer >= 1/);
-    await expect(OnnxSentenceEncoder.load(onnxDir, { pooling: 'max' as 'cls' })).rejects.toThrow(/pooling must be one of cls, cls-mlp, mean/);
-    await expect(enc.encode(['a'], { pooling: 'last2avg' })).rejects.toThrow(/'last2avg' needs the last two layers' states; this ONNX graph outputs last_hidden_state/);
+    await expect(OnnxSentenceEncoder.load(onnxDir, { pooling: 'max' as 'cls' })).rejects.toThrow(
+      /pooling must be one of cls, cls-mlp, mean/,
+    );
+    await expect(enc.encode(['a'], { pooling: 'last2avg' })).rejects.toThrow(
+      /'last2avg' needs the last two layers' states; this ONNX graph outputs last_hidden_state/,
+    );
     await expect(enc.encode([])).rejects.toThrow(/texts must contain at least one string, got \[\]/);
     await expect(enc.encode(['a'], { batchSize: 0 })).rejects.toThrow(/batchSize must be an integer >= 1, got 0/);
     await expect(enc.encode(['a'], { batchSize: 1.5 })).rejects.toThrow(/batchSize must be an integer >= 1, got 1.5/);
     await expect(enc.encode(['a'], { pooling: 'max' as 'cls' })).rejects.toThrow(/pooling must be one of/);
     await expect(enc.encode(['a', 3 as unknown as string])).rejects.toThrow(/texts\[1\] must be a string/);
-    await expect(enc.encode(['a'], { pooling: 'cls-mlp' })).rejects.toThrow(/'cls-mlp' needs a 'pooler_output' output; this ONNX graph has last_hidden_state/);
+    await expect(enc.encode(['a'], { pooling: 'cls-mlp' })).rejects.toThrow(
+      /'cls-mlp' needs a 'pooler_output' output; this ONNX graph has last_hidden_state/,
+    );
   });
 
   it('single-thread sessions give the same vectors', async () => {
     const one = await OnnxSentenceEncoder.load(onnxDir, { maxLength: ref.maxLength, threads: 1, pooling: 'mean' });
     try {
-      expectClose(await one.encode(texts, { warn: () => {} }), ref.cases.map((c) => c.meanNormalized));
+      expectClose(
+        await one.encode(texts, { warn: () => {} }),
+        ref.cases.map((c) => c.meanNormalized),
+      );
     } finally {
       await one.dispose();
     }
@@ -155,7 +198,10 @@ describe('OnnxSentenceEncoder (frozen transformers.js / onnxruntime)', () => {
     }
     const loaded = await loadEncoder(onnxDir, { pooling: 'mean', maxLength: ref.maxLength });
     expect(loaded.runtime).toBe('onnx');
-    expectClose(await loaded.encoder.encode(texts.slice(0, 2)), ref.cases.slice(0, 2).map((c) => c.meanNormalized));
+    expectClose(
+      await loaded.encoder.encode(texts.slice(0, 2)),
+      ref.cases.slice(0, 2).map((c) => c.meanNormalized),
+    );
     await disposeEncoder(loaded);
     await expect(loadEncoder(onnxDir, { runtime: 'torch' as 'onnx' })).rejects.toThrow(/runtime must be one of auto, tfjs, onnx/);
   });

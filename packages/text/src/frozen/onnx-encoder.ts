@@ -37,7 +37,6 @@ export interface OnnxEncoderLoadOptions extends ModelIoOptions {
   cacheDir?: string;
 }
 
-
 interface FolderMeta {
   pooling?: Pooling;
   maxLength?: number;
@@ -82,8 +81,10 @@ export class OnnxSentenceEncoder implements TextEmbedder {
     readonly tokenizer: TextTokenizer,
     readonly options: { pooling: Pooling; maxLength: number },
   ) {
-    if (!POOLINGS.includes(options.pooling)) throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(options.pooling)}'`);
-    if (!Number.isInteger(options.maxLength) || options.maxLength < 2) throw new RangeError(`maxLength must be an integer >= 2, got ${String(options.maxLength)}`);
+    if (!POOLINGS.includes(options.pooling))
+      throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(options.pooling)}'`);
+    if (!Number.isInteger(options.maxLength) || options.maxLength < 2)
+      throw new RangeError(`maxLength must be an integer >= 2, got ${String(options.maxLength)}`);
   }
 
   /** Names of the ONNX graph's outputs (`last_hidden_state`, and `pooler_output` for some exports). */
@@ -100,19 +101,29 @@ export class OnnxSentenceEncoder implements TextEmbedder {
   async embedBatch(tb: TokenBatch, pooling: Pooling = this.options.pooling): Promise<Float32Array[]> {
     if (this.disposed) throw new Error('OnnxSentenceEncoder was disposed');
     const dims = [tb.batch, tb.length];
-    const i64 = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), dims);
+    const i64 = (a: Int32Array) =>
+      new Tensor(
+        'int64',
+        BigInt64Array.from(a, (x) => BigInt(x)),
+        dims,
+      );
     const inputs = { input_ids: i64(tb.inputIds), attention_mask: i64(tb.attentionMask), token_type_ids: i64(tb.tokenTypeIds) };
     const outputs = (await this.model(inputs)) as Record<string, Tensor>;
     try {
       if (pooling === 'cls-mlp') {
         const p = outputs.pooler_output;
-        if (!p) throw new RangeError(`pooling 'cls-mlp' needs a 'pooler_output' output; this ONNX graph has ${this.outputNames.join(', ')} (use 'cls' or 'mean')`);
+        if (!p)
+          throw new RangeError(
+            `pooling 'cls-mlp' needs a 'pooler_output' output; this ONNX graph has ${this.outputNames.join(', ')} (use 'cls' or 'mean')`,
+          );
         const h = p.dims[1]!;
         const data = p.data as Float32Array;
         return Array.from({ length: tb.batch }, (_, r) => data.slice(r * h, (r + 1) * h));
       }
       if (pooling === 'last2avg') {
-        throw new RangeError(`pooling 'last2avg' needs the last two layers' states; this ONNX graph outputs ${this.outputNames.join(', ')} (use 'mean' or 'cls', or the trainable encoder)`);
+        throw new RangeError(
+          `pooling 'last2avg' needs the last two layers' states; this ONNX graph outputs ${this.outputNames.join(', ')} (use 'mean' or 'cls', or the trainable encoder)`,
+        );
       }
       const hidden = outputs.last_hidden_state;
       if (hidden?.dims.length !== 3) {
@@ -143,7 +154,10 @@ export class OnnxSentenceEncoder implements TextEmbedder {
       for (const v of await this.embedBatch(tb, pooling)) out.push(normalize ? l2NormalizeInPlace(v) : v);
       onProgress?.(out.length);
     }
-    if (truncated > 0) (options.warn ?? console.warn)(`${truncated} of ${texts.length} text(s) longer than maxLength=${this.options.maxLength} tokens were truncated`);
+    if (truncated > 0)
+      (options.warn ?? console.warn)(
+        `${truncated} of ${texts.length} text(s) longer than maxLength=${this.options.maxLength} tokens were truncated`,
+      );
     return out;
   }
 
@@ -163,8 +177,10 @@ export class OnnxSentenceEncoder implements TextEmbedder {
    */
   static async load(dirOrModelId: string, options: OnnxEncoderLoadOptions = {}): Promise<OnnxSentenceEncoder> {
     const { allowRemoteModels = false, dtype = 'fp32', threads, cacheDir } = options;
-    if (!Object.hasOwn(ONNX_DTYPES, dtype)) throw new RangeError(`dtype must be one of ${Object.keys(ONNX_DTYPES).join(', ')}, got '${String(dtype)}'`);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new RangeError(`threads must be an integer >= 1, got ${threads}`);
+    if (!Object.hasOwn(ONNX_DTYPES, dtype))
+      throw new RangeError(`dtype must be one of ${Object.keys(ONNX_DTYPES).join(', ')}, got '${String(dtype)}'`);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+      throw new RangeError(`threads must be an integer >= 1, got ${threads}`);
     if (options.pooling !== undefined && !POOLINGS.includes(options.pooling)) {
       throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(options.pooling)}'`);
     }
@@ -190,7 +206,9 @@ export class OnnxSentenceEncoder implements TextEmbedder {
         ...(threads === undefined ? {} : { session_options: { intraOpNumThreads: threads } }),
       });
     } catch (e) {
-      throw new Error(`could not load the ONNX model '${loc.id}' from ${loc.localModelPath} (dtype=${dtype}, allowRemoteModels=${allowRemoteModels}): ${(e as Error).message}`);
+      throw new Error(
+        `could not load the ONNX model '${loc.id}' from ${loc.localModelPath} (dtype=${dtype}, allowRemoteModels=${allowRemoteModels}): ${(e as Error).message}`,
+      );
     }
     try {
       const meta = readFolderMeta(loc.dir);

@@ -10,8 +10,14 @@ describe('poolHidden', () => {
   const mask = [1, 1, 1, 1, 1, 0];
 
   it('takes the first vector for cls and the masked average for mean', () => {
-    expect(poolHidden(hidden, mask, [2, 3, 2], 'cls').map((v) => Array.from(v))).toEqual([[1, 2], [-1, 0]]);
-    expect(poolHidden(hidden, mask, [2, 3, 2], 'mean').map((v) => Array.from(v))).toEqual([[3, 4], [0, 1]]);
+    expect(poolHidden(hidden, mask, [2, 3, 2], 'cls').map((v) => Array.from(v))).toEqual([
+      [1, 2],
+      [-1, 0],
+    ]);
+    expect(poolHidden(hidden, mask, [2, 3, 2], 'mean').map((v) => Array.from(v))).toEqual([
+      [3, 4],
+      [0, 1],
+    ]);
   });
 
   it('names the argument when the sizes do not match the shape', () => {

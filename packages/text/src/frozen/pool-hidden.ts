@@ -17,7 +17,8 @@ export function poolHidden(
   shape: readonly [number, number, number],
   pooling: Extract<Pooling, 'cls' | 'mean'>,
 ): Float32Array[] {
-  if (pooling !== 'cls' && pooling !== 'mean') throw new RangeError(`poolHidden: pooling must be 'cls' or 'mean' (it sees the last layer only), got '${String(pooling)}'`);
+  if (pooling !== 'cls' && pooling !== 'mean')
+    throw new RangeError(`poolHidden: pooling must be 'cls' or 'mean' (it sees the last layer only), got '${String(pooling)}'`);
   const [b, l, h] = shape;
   if (hidden.length !== b * l * h) throw new RangeError(`hidden must have ${b}*${l}*${h} = ${b * l * h} values, got ${hidden.length}`);
   if (mask.length !== b * l) throw new RangeError(`mask must have ${b}*${l} = ${b * l} values, got ${mask.length}`);

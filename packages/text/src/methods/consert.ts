@@ -30,7 +30,14 @@ export const CONSERT_VIEW_TYPES = ['none', 'token-shuffle', 'token-cutoff', 'fea
  * `correct_bias=False`, ε 1e-6, weight decay 0.01 (not on biases/LayerNorm), `WarmupLinear` with
  * `ceil(0.1 · total)` warm-up steps, `max_grad_norm` 1, lr 5e-7 (`unsup-consert-base.sh`).
  */
-export const CONSERT_OPTIMIZER: TextMethodDefaults = { learningRate: 5e-7, weightDecay: 0.01, warmupRatio: 0.1, epsilon: 1e-6, correctBias: false, maxGradNorm: 1 };
+export const CONSERT_OPTIMIZER: TextMethodDefaults = {
+  learningRate: 5e-7,
+  weightDecay: 0.01,
+  warmupRatio: 0.1,
+  epsilon: 1e-6,
+  correctBias: false,
+  maxGradNorm: 1,
+};
 
 /**
  * Options of {@link ConSERT} (defaults: `yym6472/ConSERT` `scripts/unsup-consert-base.sh`). The method owns
@@ -74,7 +81,8 @@ export class ConSERT extends TextMethod<TokenBatch> {
     this.temperature = options.temperature ?? 0.1;
     this.views = options.views ?? [{ type: 'feature-cutoff', rate: 0.2 }, { type: 'token-shuffle' }];
     this.views.forEach((v, i) => {
-      if (!CONSERT_VIEW_TYPES.includes(v.type)) throw new RangeError(`views[${i}].type must be one of ${CONSERT_VIEW_TYPES.join(', ')}, got '${v.type}'`);
+      if (!CONSERT_VIEW_TYPES.includes(v.type))
+        throw new RangeError(`views[${i}].type must be one of ${CONSERT_VIEW_TYPES.join(', ')}, got '${v.type}'`);
     });
     if (this.views[0].type === 'adversarial' && this.views[1].type === 'adversarial') {
       throw new RangeError('at most one ConSERT view can be adversarial (it attacks the other view)');
@@ -89,7 +97,10 @@ export class ConSERT extends TextMethod<TokenBatch> {
    * (see {@link consertAdversarialDelta}).
    */
   private view(spec: ConsertView, inputs: BatchTensors, lengths: number[], maxLength: number, rng: Rng, delta?: tf.Tensor3D): tf.Tensor2D {
-    const positionIds = spec.type === 'token-shuffle' ? tf.tensor2d(shuffledPositionIds(lengths, maxLength, rng), [lengths.length, maxLength], 'int32') : undefined;
+    const positionIds =
+      spec.type === 'token-shuffle'
+        ? tf.tensor2d(shuffledPositionIds(lengths, maxLength, rng), [lengths.length, maxLength], 'int32')
+        : undefined;
     const embeddings = this.encoder.embed({ ...inputs, positionIds });
     let viewed: tf.Tensor3D;
     switch (spec.type) {

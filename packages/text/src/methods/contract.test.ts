@@ -94,7 +94,7 @@ describe('text methods on the Method contract', () => {
     }
   });
 
-  it("reads the schedule length from StepInfo.totalSteps (HF linear warm-up/decay) and refuses a contradicting options.totalSteps", () => {
+  it('reads the schedule length from StepInfo.totalSteps (HF linear warm-up/decay) and refuses a contradicting options.totalSteps', () => {
     const c = new ConSERT(loadBertCheckpoint(fixtureDir), { learningRate: 1e-2 });
     const opt = c.optimizers().optimizer as AdamW;
     try {
@@ -110,7 +110,9 @@ describe('text methods on the Method contract', () => {
     }
     const fixed = new ConSERT(loadBertCheckpoint(fixtureDir), { totalSteps: 4 });
     try {
-      expect(() => fixed.step(tokenBatch(sentences.slice(0, 4)), stepInfo(0, { totalSteps: 6 }))).toThrow(/options.totalSteps is 4 but train\(\) runs 6 steps/);
+      expect(() => fixed.step(tokenBatch(sentences.slice(0, 4)), stepInfo(0, { totalSteps: 6 }))).toThrow(
+        /options.totalSteps is 4 but train\(\) runs 6 steps/,
+      );
     } finally {
       fixed.dispose();
     }

@@ -1,5 +1,12 @@
 export { simcseLoss, simcseSupervisedLoss, consertLoss } from './text-losses.js';
-export { TextMethod, lengthsOf, createTextOptimizer, resolveOptimizerSettings, linearWarmupDecaySchedule, BERT_NO_WEIGHT_DECAY } from './text-method.js';
+export {
+  TextMethod,
+  lengthsOf,
+  createTextOptimizer,
+  resolveOptimizerSettings,
+  linearWarmupDecaySchedule,
+  BERT_NO_WEIGHT_DECAY,
+} from './text-method.js';
 export type { TextMethodOptions, TextMethodDefaults, TextOptimizerSettings, TextSchedule } from './text-method.js';
 export { SimCSE, SIMCSE_OPTIMIZER } from './simcse.js';
 export type { SimCSEOptions } from './simcse.js';

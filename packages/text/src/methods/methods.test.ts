@@ -14,7 +14,10 @@ import { SupervisedSimCSE } from './simcse-supervised.js';
 import { consertLoss, simcseLoss, simcseSupervisedLoss } from './text-losses.js';
 
 const fixtureDir = decodeURIComponent(new URL('../__fixtures__/tiny-bert', import.meta.url).pathname);
-const fx = JSON.parse(readFileSync(new URL('../__fixtures__/text_losses.json', import.meta.url), 'utf8')) as Record<string, number | number[]>;
+const fx = JSON.parse(readFileSync(new URL('../__fixtures__/text_losses.json', import.meta.url), 'utf8')) as Record<
+  string,
+  number | number[]
+>;
 
 function tokenBatch(rows: number[][]): TokenBatch {
   const L = Math.max(...rows.map((r) => r.length));
@@ -53,22 +56,30 @@ describe('SimCSE / ConSERT', () => {
     expect(scalar(consertLoss(z1!, z2!))).toBeCloseTo(fx.consertTau01 as number, 4);
     // With weight 0 the supervised loss is core's infoNCE with per-query negatives (other positives + all hard negatives).
     const negs = tf.tidy(() =>
-      tf.stack(
-        Array.from({ length: n }, (_, i) =>
-          tf.concat([tf.concat([z2!.slice(0, i), z2!.slice(i + 1)]), z3!]),
-        ),
-      ),
+      tf.stack(Array.from({ length: n }, (_, i) => tf.concat([tf.concat([z2!.slice(0, i), z2!.slice(i + 1)]), z3!]))),
     ) as tf.Tensor3D;
     expect(scalar(infoNCE(z1!, z2!, { negatives: negs, temperature: 0.05 }))).toBeCloseTo(fx.simcseSupTau005W0 as number, 4);
     tf.dispose([z1!, z2!, z3!, negs]);
   });
 
   it('hard-negative weight shifts only the own hard-negative logit (i, N+i)', () => {
-    const z1 = tf.tensor2d([[1, 0], [0, 1]]);
-    const z2 = tf.tensor2d([[1, 0.1], [0.1, 1]]);
+    const z1 = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    const z2 = tf.tensor2d([
+      [1, 0.1],
+      [0.1, 1],
+    ]);
     // Anchor 0's own negative equals anchor 1's negative; swapping z3 rows changes which cell gets the weight.
-    const z3 = tf.tensor2d([[0.9, 0.2], [-1, 0]]);
-    const z3s = tf.tensor2d([[-1, 0], [0.9, 0.2]]);
+    const z3 = tf.tensor2d([
+      [0.9, 0.2],
+      [-1, 0],
+    ]);
+    const z3s = tf.tensor2d([
+      [-1, 0],
+      [0.9, 0.2],
+    ]);
     const w0 = scalar(simcseSupervisedLoss(z1, z2, z3, { temperature: 0.5 }));
     const w0s = scalar(simcseSupervisedLoss(z1, z2, z3s, { temperature: 0.5 }));
     expect(w0s).toBeCloseTo(w0, 6); // without a weight, the order of hard negatives is irrelevant
@@ -105,7 +116,21 @@ describe('SimCSE / ConSERT', () => {
   it('supervised SimCSE takes triplets and trains', () => {
     const bert = loadBertCheckpoint(fixtureDir);
     const m = new SupervisedSimCSE(bert, { learningRate: 1e-2, hardNegativeWeight: 1 });
-    const trip = { anchor: batch, positive: tokenBatch([[2, 5, 9, 3], [2, 11, 12, 3], [2, 7, 3], [2, 20, 21, 3]]), negative: tokenBatch([[2, 30, 3], [2, 31, 3], [2, 32, 3], [2, 33, 3]]) };
+    const trip = {
+      anchor: batch,
+      positive: tokenBatch([
+        [2, 5, 9, 3],
+        [2, 11, 12, 3],
+        [2, 7, 3],
+        [2, 20, 21, 3],
+      ]),
+      negative: tokenBatch([
+        [2, 30, 3],
+        [2, 31, 3],
+        [2, 32, 3],
+        [2, 33, 3],
+      ]),
+    };
     const losses = Array.from({ length: 5 }, (_, k) => scalar(m.step(trip, stepInfo(k))));
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(Math.min(...losses.slice(2))).toBeLessThan(losses[0]!);
@@ -130,11 +155,23 @@ describe('SimCSE / ConSERT', () => {
     expect(Math.min(...losses.slice(2))).toBeLessThan(losses[0]!);
     m.dispose();
     // (parseConsertView('token-cutoff:0.2'), parseConsertView('adversarial:0.5'); the parser is the CLI's, tested in cli/consert-views.test.ts)
-    const adv = new ConSERT(loadBertCheckpoint(fixtureDir), { views: [{ type: 'token-cutoff', rate: 0.2 }, { type: 'adversarial', epsilon: 0.5 }], learningRate: 1e-2 });
+    const adv = new ConSERT(loadBertCheckpoint(fixtureDir), {
+      views: [
+        { type: 'token-cutoff', rate: 0.2 },
+        { type: 'adversarial', epsilon: 0.5 },
+      ],
+      learningRate: 1e-2,
+    });
     const la = Array.from({ length: 3 }, (_, k) => scalar(adv.step(batch, stepInfo(k))));
     expect(la.every(Number.isFinite)).toBe(true);
     // step() minimises exactly loss(batch, info.rng): the attack and the views replay the same stream.
-    const again = new ConSERT(loadBertCheckpoint(fixtureDir), { views: [{ type: 'token-cutoff', rate: 0.2 }, { type: 'adversarial', epsilon: 0.5 }], learningRate: 1e-2 });
+    const again = new ConSERT(loadBertCheckpoint(fixtureDir), {
+      views: [
+        { type: 'token-cutoff', rate: 0.2 },
+        { type: 'adversarial', epsilon: 0.5 },
+      ],
+      learningRate: 1e-2,
+    });
     const expected = scalar(again.loss(batch, stepInfo(0).rng));
     expect(scalar(again.step(batch, stepInfo(0)))).toBeCloseTo(expected, 5);
     again.dispose();
@@ -167,7 +204,13 @@ describe('SimCSE / ConSERT', () => {
     expect([so.weightDecay, so.epsilon, so.correctBias, so.globalClipNorm]).toEqual([0, 1e-8, true, 1]);
     expect(so.currentLearningRate()).toBeCloseTo(3e-5, 15); // no warm-up, then linear decay
     s.dispose();
-    const custom = new SimCSE(loadBertCheckpoint(fixtureDir), { weightDecay: 0.05, warmupRatio: 0.5, totalSteps: 4, learningRate: 1, maxGradNorm: 0 });
+    const custom = new SimCSE(loadBertCheckpoint(fixtureDir), {
+      weightDecay: 0.05,
+      warmupRatio: 0.5,
+      totalSteps: 4,
+      learningRate: 1,
+      maxGradNorm: 0,
+    });
     expect((custom.optimizers().optimizer as AdamW).globalClipNorm).toBeUndefined();
     expect((custom.optimizers().optimizer as AdamW).weightDecay).toBe(0.05);
     expect((custom.optimizers().optimizer as AdamW).currentLearningRate()).toBe(0);

@@ -24,13 +24,18 @@ describe('createMethod / RECIPES', () => {
     expect(sup).toBeInstanceOf(SupervisedSimCSE);
     expect([sup.name, sup.testPooling, (sup as SupervisedSimCSE).hardNegativeWeight]).toEqual(['simcse-sup', 'cls-mlp', 1]);
     sup.dispose();
-    const consert = createMethod('consert', { encoder: loadBertCheckpoint(fixtureDir), views: [{ type: 'noise', std: 0.2 }, { type: 'token-shuffle' }] });
+    const consert = createMethod('consert', {
+      encoder: loadBertCheckpoint(fixtureDir),
+      views: [{ type: 'noise', std: 0.2 }, { type: 'token-shuffle' }],
+    });
     expect(consert).toBeInstanceOf(ConSERT);
     expect([(consert as ConSERT).pooling, consert.testPooling]).toEqual(['mean', 'last2avg']);
     expect((consert as ConSERT).views[0]).toEqual({ type: 'noise', std: 0.2 });
     consert.dispose();
     const spare = loadBertCheckpoint(fixtureDir);
-    expect(() => createMethod('simclr', { encoder: spare })).toThrow("unknown text method 'simclr'; valid: 'simcse', 'simcse-sup', 'consert'");
+    expect(() => createMethod('simclr', { encoder: spare })).toThrow(
+      "unknown text method 'simclr'; valid: 'simcse', 'simcse-sup', 'consert'",
+    );
     spare.dispose();
   });
 
@@ -40,9 +45,17 @@ describe('createMethod / RECIPES', () => {
     for (const m of METHODS) for (const kind of ['paper', 'tiny', 'finetune']) expect(names).toContain(`${m}-${kind}`);
     expect(findRecipe(RECIPES, 'simcse-paper').options).toMatchObject({ learningRate: 3e-5, temperature: 0.05 });
     expect(findTextRecipe('simcse-sup-paper').training).toEqual({ epochs: 3, batchSize: 512, maxLength: 32 });
-    expect(findTextRecipe('consert-paper')).toMatchObject({ options: { learningRate: 5e-7, temperature: 0.1, dropout: false }, training: { batchSize: 96, maxLength: 64 } });
+    expect(findTextRecipe('consert-paper')).toMatchObject({
+      options: { learningRate: 5e-7, temperature: 0.1, dropout: false },
+      training: { batchSize: 96, maxLength: 64 },
+    });
     for (const m of METHODS) {
-      expect(findTextRecipe(`${m}-tiny`)).toMatchObject({ method: m, options: { learningRate: 5e-4 }, training: { epochs: 1, batchSize: 64, maxLength: 32 }, model: { preset: 'tiny', vocabSize: 8000, dropout: 0.1 } });
+      expect(findTextRecipe(`${m}-tiny`)).toMatchObject({
+        method: m,
+        options: { learningRate: 5e-4 },
+        training: { epochs: 1, batchSize: 64, maxLength: 32 },
+        model: { preset: 'tiny', vocabSize: 8000, dropout: 0.1 },
+      });
       expect(findTextRecipe(`${m}-finetune`)).toMatchObject({ method: m, options: { learningRate: 3e-5 } });
       expect(findTextRecipe(`${m}-finetune`).model).toBeUndefined();
     }

@@ -17,7 +17,10 @@ export type TextBatch = TokenBatch | TripletBatch;
  * Options of {@link createMethod}: the encoder (owned by the method from then on) and the options of the
  * method named (each method reads its own; see `SimCSEOptions`, `SupervisedSimCSEOptions`, `ConSERTOptions`).
  */
-export interface CreateTextMethodOptions extends Omit<SimCSEOptions, 'trainPooling' | 'testPooling'>, SupervisedSimCSEOptions, Omit<ConSERTOptions, 'pooling' | 'testPooling'> {
+export interface CreateTextMethodOptions
+  extends Omit<SimCSEOptions, 'trainPooling' | 'testPooling'>,
+    SupervisedSimCSEOptions,
+    Omit<ConSERTOptions, 'pooling' | 'testPooling'> {
   /** The BERT to train; the method owns it (its `dispose()` frees it). */
   encoder: BertEncoder;
   /**
@@ -58,7 +61,8 @@ export const textMethods = createRegistry<CreateTextMethodOptions, TextMethod<Te
   },
   consert: {
     description: 'ConSERT (Yan et al., 2021): two embedding-level views (cutoff, token shuffle, noise, adversarial)',
-    create: ({ encoder, pooling, testPooling, ...rest }) => new ConSERT(encoder, defined({ ...rest, pooling, testPooling: testPooling ?? pooling })),
+    create: ({ encoder, pooling, testPooling, ...rest }) =>
+      new ConSERT(encoder, defined({ ...rest, pooling, testPooling: testPooling ?? pooling })),
   },
 });
 

@@ -13,7 +13,14 @@ import type { TextMethodDefaults, TextMethodOptions } from './text-method.js';
  * SimCSE trains with HF `Trainer` defaults (transformers 4.2): `transformers.AdamW` with bias correction,
  * ε 1e-8, weight decay 0, no warm-up, linear decay to 0 over the run, gradient norm clipped at 1.
  */
-export const SIMCSE_OPTIMIZER: TextMethodDefaults = { learningRate: 3e-5, weightDecay: 0, warmupRatio: 0, epsilon: 1e-8, correctBias: true, maxGradNorm: 1 };
+export const SIMCSE_OPTIMIZER: TextMethodDefaults = {
+  learningRate: 3e-5,
+  weightDecay: 0,
+  warmupRatio: 0,
+  epsilon: 1e-8,
+  correctBias: true,
+  maxGradNorm: 1,
+};
 
 /**
  * Options of {@link SimCSE} (defaults: `princeton-nlp/SimCSE` `run_unsup_example.sh`). The method owns the

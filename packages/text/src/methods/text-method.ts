@@ -73,7 +73,8 @@ export function linearWarmupDecaySchedule(base: number, warmupRatio: number): Te
   let cached: { total: number; schedule: Schedule } | null = null;
   return (k, total) => {
     if (total === undefined) return base;
-    if (cached?.total !== total) cached = { total, schedule: linearWarmupDecay({ base, totalSteps: total, warmupSteps: warmupStepsFromRatio(total, warmupRatio) }) };
+    if (cached?.total !== total)
+      cached = { total, schedule: linearWarmupDecay({ base, totalSteps: total, warmupSteps: warmupStepsFromRatio(total, warmupRatio) }) };
     return cached.schedule(k);
   };
 }
@@ -106,7 +107,11 @@ export function resolveOptimizerSettings(options: TextMethodOptions, defaults: T
  * schedule of the number of updates taken (AdamW's checkpointed step count) over `totalSteps()` — read at
  * every update, so the total can come from core's `train()` through {@link StepInfo}.
  */
-export function createTextOptimizer(options: TextMethodOptions, defaults: TextMethodDefaults, totalSteps: () => number | undefined = () => options.totalSteps): AdamW {
+export function createTextOptimizer(
+  options: TextMethodOptions,
+  defaults: TextMethodDefaults,
+  totalSteps: () => number | undefined = () => options.totalSteps,
+): AdamW {
   const { learningRate, weightDecay, warmupRatio, maxGradNorm } = resolveOptimizerSettings(options, defaults);
   const schedule = linearWarmupDecaySchedule(learningRate, warmupRatio);
   return new AdamW({
@@ -186,13 +191,17 @@ export abstract class TextMethod<B> implements Method<B> {
   protected begin(info: StepInfo): Rng {
     if (this.disposed) throw new Error(`${this.name}: step() after dispose()`);
     if (info === undefined || info === null || typeof info.rng?.seed !== 'function') {
-      throw new TypeError(`${this.name}.step(batch, info): info must be a StepInfo with an rng (core's train() passes one; use stepInfo(k, { seed }) in a hand-written loop)`);
+      throw new TypeError(
+        `${this.name}.step(batch, info): info must be a StepInfo with an rng (core's train() passes one; use stepInfo(k, { seed }) in a hand-written loop)`,
+      );
     }
     const { totalSteps } = info;
     if (totalSteps !== undefined) {
       checkTotalSteps(totalSteps, 'info.totalSteps');
       if (this.fixedTotalSteps !== undefined && totalSteps !== this.fixedTotalSteps) {
-        throw new RangeError(`${this.name}: options.totalSteps is ${this.fixedTotalSteps} but train() runs ${totalSteps} steps; drop one of them`);
+        throw new RangeError(
+          `${this.name}: options.totalSteps is ${this.fixedTotalSteps} but train() runs ${totalSteps} steps; drop one of them`,
+        );
       }
       this.runTotalSteps = totalSteps;
     }

@@ -107,13 +107,22 @@ export class TextTokenizer {
  *
  * @example const tok = await tokenizerFromJson(wordPieceTokenizerJson(vocab), WORDPIECE_TOKENIZER_CONFIG);
  */
-export async function tokenizerFromJson(tokenizerJson: Record<string, unknown>, tokenizerConfig: Record<string, unknown> = {}): Promise<TextTokenizer> {
+export async function tokenizerFromJson(
+  tokenizerJson: Record<string, unknown>,
+  tokenizerConfig: Record<string, unknown> = {},
+): Promise<TextTokenizer> {
   if (tokenizerJson === null || typeof tokenizerJson !== 'object' || Array.isArray(tokenizerJson)) {
     throw new TypeError('tokenizerFromJson: tokenizerJson must be the parsed tokenizer.json object');
   }
   const transformers = await import('@huggingface/transformers');
   // As AutoTokenizer: the class named by tokenizer_config.json (BertTokenizer, …), else the generic one.
-  const named = typeof tokenizerConfig.tokenizer_class === 'string' ? (transformers as Record<string, unknown>)[tokenizerConfig.tokenizer_class] : undefined;
-  const Tokenizer = (typeof named === 'function' ? named : transformers.PreTrainedTokenizer) as new (json: unknown, config: unknown) => PreTrainedTokenizer;
+  const named =
+    typeof tokenizerConfig.tokenizer_class === 'string'
+      ? (transformers as Record<string, unknown>)[tokenizerConfig.tokenizer_class]
+      : undefined;
+  const Tokenizer = (typeof named === 'function' ? named : transformers.PreTrainedTokenizer) as new (
+    json: unknown,
+    config: unknown,
+  ) => PreTrainedTokenizer;
   return new TextTokenizer(new Tokenizer(tokenizerJson, tokenizerConfig));
 }

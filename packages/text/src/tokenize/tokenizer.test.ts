@@ -8,7 +8,9 @@ import { buildWordPieceTokenizer } from './write-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
 
 const corpusFile = new URL('../__fixtures__/corpus/tiny.txt', import.meta.url);
-const corpus = readFileSync(corpusFile, 'utf8').split('\n').filter((l) => l.trim());
+const corpus = readFileSync(corpusFile, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
 
 describe('WordPiece vocabulary + AutoTokenizer', () => {
   useCpuLeakCheck();

@@ -21,7 +21,10 @@ export function drawMask(n: number, p: number, rng: Rng): boolean[] {
 export function selectPerImage(mask: readonly boolean[], augmented: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
   if (mask.every(Boolean)) return augmented;
   if (!mask.some(Boolean)) return x.clone();
-  const m = tf.tensor1d(mask.map((b) => (b ? 1 : 0)), 'bool');
+  const m = tf.tensor1d(
+    mask.map((b) => (b ? 1 : 0)),
+    'bool',
+  );
   return tf.where(m.reshape([-1, 1, 1, 1]).broadcastTo(x.shape), augmented, x) as tf.Tensor4D;
 }
 

@@ -112,9 +112,23 @@ describe('invariants and extremes', () => {
   });
 
   it('blur smooths (lower total variation) and keeps a constant image constant', () => {
-    const x = tf.tidy(() => tf.tensor4d(Float32Array.from({ length: 2 * 256 }, (_, i) => ((i + Math.floor(i / 16)) % 2 ? 0.9 : 0.1)), [2, 16, 16, 1]));
+    const x = tf.tidy(() =>
+      tf.tensor4d(
+        Float32Array.from({ length: 2 * 256 }, (_, i) => ((i + Math.floor(i / 16)) % 2 ? 0.9 : 0.1)),
+        [2, 16, 16, 1],
+      ),
+    );
     const y = gaussianBlur({ p: 1, sigma: [1.5, 2] })(x, createRng(1));
-    const tv = (t: tf.Tensor4D) => tf.tidy(() => t.slice([0, 1, 0, 0], [-1, -1, -1, -1]).sub(t.slice([0, 0, 0, 0], [-1, 15, -1, -1])).abs().mean().dataSync()[0]!);
+    const tv = (t: tf.Tensor4D) =>
+      tf.tidy(
+        () =>
+          t
+            .slice([0, 1, 0, 0], [-1, -1, -1, -1])
+            .sub(t.slice([0, 0, 0, 0], [-1, 15, -1, -1]))
+            .abs()
+            .mean()
+            .dataSync()[0]!,
+      );
     expect(tv(y)).toBeLessThan(tv(x) * 0.6);
     const flat = tf.fill([1, 16, 16, 3], 0.3) as tf.Tensor4D;
     const fb = gaussianBlur({ p: 1 })(flat, createRng(2));

@@ -42,7 +42,16 @@ export function gaussianBlur(opts: GaussianBlurOptions = {}): ViewMaker<tf.Tenso
       // kernel taps laid out [k, N·C] then reshaped to depthwise filters.
       const kern = tf.tensor2d(taps, [n * c, k]).transpose();
       const folded = x.transpose([1, 2, 0, 3]).reshape([1, h, w, n * c]) as tf.Tensor4D;
-      const padded = tf.mirrorPad(folded, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+      const padded = tf.mirrorPad(
+        folded,
+        [
+          [0, 0],
+          [r, r],
+          [r, r],
+          [0, 0],
+        ],
+        'reflect',
+      );
       const horiz = tf.depthwiseConv2d(padded, kern.reshape([1, k, n * c, 1]) as tf.Tensor4D, 1, 'valid');
       const both = tf.depthwiseConv2d(horiz, kern.reshape([k, 1, n * c, 1]) as tf.Tensor4D, 1, 'valid');
       return both.reshape([h, w, n, c]).transpose([2, 0, 1, 3]) as tf.Tensor4D;

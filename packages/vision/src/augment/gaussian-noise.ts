@@ -19,6 +19,8 @@ export function gaussianNoise(opts: GaussianNoiseOptions = {}): ViewMaker<tf.Ten
     assertImages(x, 'gaussianNoise');
     const mask = drawMask(x.shape[0], p, rng);
     const seed = rng.seed();
-    return tf.tidy(() => selectPerImage(mask, tf.clipByValue(x.add(tf.randomNormal(x.shape, 0, std, 'float32', seed)), 0, 1) as tf.Tensor4D, x));
+    return tf.tidy(() =>
+      selectPerImage(mask, tf.clipByValue(x.add(tf.randomNormal(x.shape, 0, std, 'float32', seed)), 0, 1) as tf.Tensor4D, x),
+    );
   };
 }

@@ -17,7 +17,13 @@ export interface RandomResizedCropOptions {
  * and log-ratio ~ U[log ratio]; when none fits, the largest centred crop with the ratio clamped. Returns
  * a normalised box `[y1, x1, y2, x2]` for `tf.image.cropAndResize`.
  */
-export function sampleCropBox(h: number, w: number, scale: readonly [number, number], ratio: readonly [number, number], rng: Rng): [number, number, number, number] {
+export function sampleCropBox(
+  h: number,
+  w: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+  rng: Rng,
+): [number, number, number, number] {
   const area = h * w;
   const [lr0, lr1] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {

@@ -33,9 +33,11 @@ export function randomRotation(opts: RandomRotationOptions = {}): ViewMaker<tf.T
     });
     return tf.tidy(() => {
       // One transform call per image: tfjs 4.22's cpu Transform kernel mis-indexes batch items after the first.
-      const parts = tf.split(x, n, 0).map((xi, i) =>
-        mask[i] ? tf.image.transform(xi as tf.Tensor4D, tf.tensor2d([rows[i]!], [1, 8]), 'bilinear', 'constant', fill) : xi,
-      );
+      const parts = tf
+        .split(x, n, 0)
+        .map((xi, i) =>
+          mask[i] ? tf.image.transform(xi as tf.Tensor4D, tf.tensor2d([rows[i]!], [1, 8]), 'bilinear', 'constant', fill) : xi,
+        );
       return selectPerImage(mask, tf.concat(parts, 0) as tf.Tensor4D, x);
     });
   };

@@ -48,7 +48,12 @@ export interface ScoreBaselinesOptions extends ScoreOptions {
 }
 
 /** `known` completed with what is asked for and missing; `null` when there is nothing at all. */
-export async function scoreBaselines(known: Baseline | null, train: ImageDataset, test: ImageDataset, o: ScoreBaselinesOptions): Promise<Baseline | null> {
+export async function scoreBaselines(
+  known: Baseline | null,
+  train: ImageDataset,
+  test: ImageDataset,
+  o: ScoreBaselinesOptions,
+): Promise<Baseline | null> {
   let baseline = known;
   const sizes = `${train.size} + ${test.size} images`;
   if (o.untrained) {
@@ -56,7 +61,14 @@ export async function scoreBaselines(known: Baseline | null, train: ImageDataset
     o.log(`[contrastive-vision] scoring the untrained ${name} (the baseline): kNN and linear probe on ${sizes}`);
     const scored = await scoreEncoder(encoder, train, test, o);
     const alignUniform = await viewAlignmentUniformity(encoder, test, views, { seed: o.seed });
-    baseline = { ...baseline, knnAccuracy: scored.knnAccuracy, knnK: o.knnK ?? 200, linearProbeAccuracy: scored.linearProbeAccuracy, collapseStd: collapseStd(scored.testEmbeddings), ...alignUniform };
+    baseline = {
+      ...baseline,
+      knnAccuracy: scored.knnAccuracy,
+      knnK: o.knnK ?? 200,
+      linearProbeAccuracy: scored.linearProbeAccuracy,
+      collapseStd: collapseStd(scored.testEmbeddings),
+      ...alignUniform,
+    };
     scored.testEmbeddings.dispose();
     o.log(`[contrastive-vision] random-init ${name}: kNN ${pct(scored.knnAccuracy)}  linear probe ${pct(scored.linearProbeAccuracy)}`);
   }

@@ -22,20 +22,54 @@ beforeAll(async () => {
     for (const split of ['train', 'test']) {
       await mkdir(join(root, split, cls), { recursive: true });
       for (let i = 0; i < 10; i++) {
-        await sharp({ create: { width: 10, height: 10, channels: 3, background: make(i) } }).png().toFile(join(root, split, cls, `${i}.png`));
+        await sharp({ create: { width: 10, height: 10, channels: 3, background: make(i) } })
+          .png()
+          .toFile(join(root, split, cls, `${i}.png`));
       }
     }
   }
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
-const base = () => ['--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--image-size', '8', '--channels', '1', '--batch-size', '8', '--backend', 'wasm', '--probe-epochs', '5'];
+const base = () => [
+  '--data',
+  join(root, 'train'),
+  '--eval-data',
+  join(root, 'test'),
+  '--image-size',
+  '8',
+  '--channels',
+  '1',
+  '--batch-size',
+  '8',
+  '--backend',
+  'wasm',
+  '--probe-epochs',
+  '5',
+];
 
 describe('contrastive-vision CLI', () => {
   it('--help documents every train flag; unknown commands and flags are named', async () => {
     const a = io();
     expect(await run(['train', '--help'], a)).toBe(0);
-    for (const flag of ['--method', '--data', '--eval-data', '--eval-split', '--encoder', '--image-size', '--epochs', '--batch-size', '--lr', '--seed', '--out', '--resume', '--raw-baseline', '--no-baseline', '--checkpoint-every', '--json']) {
+    for (const flag of [
+      '--method',
+      '--data',
+      '--eval-data',
+      '--eval-split',
+      '--encoder',
+      '--image-size',
+      '--epochs',
+      '--batch-size',
+      '--lr',
+      '--seed',
+      '--out',
+      '--resume',
+      '--raw-baseline',
+      '--no-baseline',
+      '--checkpoint-every',
+      '--json',
+    ]) {
       expect(a.lines.join('\n')).toContain(flag);
     }
     const b = io();
@@ -98,7 +132,20 @@ describe('contrastive-vision CLI', () => {
     // --json: stdout is the summary line alone (every log line went to stderr).
     expect(a.lines).toHaveLength(1);
     const summary = JSON.parse(a.lines[0]!);
-    for (const key of ['method', 'domain', 'seed', 'epochs', 'steps', 'seconds', 'trainSeconds', 'backend', 'out', 'finalLoss', 'metrics', 'baselines']) {
+    for (const key of [
+      'method',
+      'domain',
+      'seed',
+      'epochs',
+      'steps',
+      'seconds',
+      'trainSeconds',
+      'backend',
+      'out',
+      'finalLoss',
+      'metrics',
+      'baselines',
+    ]) {
       expect(summary).toHaveProperty(key);
     }
     for (const key of ['knnAccuracy', 'knnK', 'linearProbeAccuracy']) expect(summary.metrics).toHaveProperty(key);
@@ -147,19 +194,62 @@ describe('contrastive-vision CLI', () => {
     const last = rows.slice(1 + steps / 2).map((r) => Number(r.split(',')[1]));
     expect(last.reduce((p, q) => p + q, 0) / last.length).toBeCloseTo(resumed.finalLoss, 3);
     const d = io();
-    expect(await run(['eval', '--checkpoint', out, '--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'], d)).toBe(0);
+    expect(
+      await run(
+        [
+          'eval',
+          '--checkpoint',
+          out,
+          '--data',
+          join(root, 'train'),
+          '--eval-data',
+          join(root, 'test'),
+          '--map-method',
+          'pca',
+          '--backend',
+          'wasm',
+          '--probe-epochs',
+          '5',
+          '--json',
+        ],
+        d,
+      ),
+    ).toBe(0);
     const ev = JSON.parse(d.lines.at(-1)!);
     expect(ev.embeddingMap).toBe(join(out, 'embedding-map.png'));
     expect(ev.metrics.alignment).toBeGreaterThanOrEqual(0);
     expect(ev.metrics.uniformity).toBeLessThanOrEqual(0);
-    expect(ev).toMatchObject({ method: 'simclr', domain: 'vision', epochs: 2, steps: resumed.steps, finalLoss: resumed.finalLoss, trainSeconds: 0, out });
+    expect(ev).toMatchObject({
+      method: 'simclr',
+      domain: 'vision',
+      epochs: 2,
+      steps: resumed.steps,
+      finalLoss: resumed.finalLoss,
+      trainSeconds: 0,
+      out,
+    });
     // The trained model is in model/ (core's run-folder layout).
     expect((await stat(join(out, 'model', 'model.json'))).isFile()).toBe(true);
     const png = await readFile(ev.embeddingMap);
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
     // --knn-k: the k used is the one asked for, and the summary says so; a k above the training set is refused.
     const k = io();
-    const evalArgs = ['eval', '--checkpoint', out, '--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'];
+    const evalArgs = [
+      'eval',
+      '--checkpoint',
+      out,
+      '--data',
+      join(root, 'train'),
+      '--eval-data',
+      join(root, 'test'),
+      '--map-method',
+      'pca',
+      '--backend',
+      'wasm',
+      '--probe-epochs',
+      '5',
+      '--json',
+    ];
     expect(await run([...evalArgs, '--knn-k', '3', '--map', join(root, 'k3.png')], k)).toBe(0);
     expect(JSON.parse(k.lines.at(-1)!).metrics).toMatchObject({ knnK: 3, knnKSource: 'flag' });
     expect(await run([...evalArgs, '--knn-k', '21'], k)).toBe(2);
@@ -173,14 +263,33 @@ describe('contrastive-vision CLI', () => {
   });
   it('--eval-split holds out a stratified share of a labeled folder, never trains on it, and eval rebuilds it', async () => {
     const out = join(root, 'split-run');
-    const common = ['--data', join(root, 'train'), '--image-size', '8', '--channels', '1', '--batch-size', '8', '--backend', 'wasm', '--probe-epochs', '5'];
+    const common = [
+      '--data',
+      join(root, 'train'),
+      '--image-size',
+      '8',
+      '--channels',
+      '1',
+      '--batch-size',
+      '8',
+      '--backend',
+      'wasm',
+      '--probe-epochs',
+      '5',
+    ];
     const a = io();
-    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--epochs', '1', '--out', out, '--json'], a)).toBe(0);
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--epochs', '1', '--out', out, '--json'], a)).toBe(
+      0,
+    );
     const summary = JSON.parse(a.lines.at(-1)!);
     // 10 images per class: 3 held out of each.
     expect({ train: summary.trainImages, eval: summary.evalImages }).toEqual({ train: 14, eval: 6 });
     expect(summary.metrics.knnAccuracy).toBeGreaterThanOrEqual(0);
-    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({ tool: 'contrastive-vision', domain: 'vision', config: { evalSplit: 0.3, datasetSize: 14 } });
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({
+      tool: 'contrastive-vision',
+      domain: 'vision',
+      config: { evalSplit: 0.3, datasetSize: 14 },
+    });
     // eval without --eval-data uses the run's split: the same scores as the train command's.
     const b = io();
     const evalArgs = ['--data', join(root, 'train'), '--backend', 'wasm', '--probe-epochs', '5', '--map-method', 'pca', '--json'];
@@ -190,11 +299,20 @@ describe('contrastive-vision CLI', () => {
     expect(ev.metrics.linearProbeAccuracy).toBe(summary.metrics.linearProbeAccuracy);
     // Usage errors name the conflict.
     const c = io();
-    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--eval-data', join(root, 'test'), '--out', join(root, 'x1')], c)).toBe(2);
+    expect(
+      await run(
+        ['train', '--method', 'simclr', ...common, '--eval-split', '0.3', '--eval-data', join(root, 'test'), '--out', join(root, 'x1')],
+        c,
+      ),
+    ).toBe(2);
     expect(await run(['train', '--method', 'simclr', '--data', 'bundled', '--eval-split', '0.3', '--out', join(root, 'x2')], c)).toBe(2);
     expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '1.5', '--out', join(root, 'x3')], c)).toBe(2);
-    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.5', '--epochs', '1', '--out', out, '--resume'], c)).toBe(2);
-    expect(await run(['train', '--method', 'simclr', ...common, '--projector', 'linear', '--epochs', '1', '--out', out, '--resume'], c)).toBe(2);
+    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.5', '--epochs', '1', '--out', out, '--resume'], c)).toBe(
+      2,
+    );
+    expect(
+      await run(['train', '--method', 'simclr', ...common, '--projector', 'linear', '--epochs', '1', '--out', out, '--resume'], c),
+    ).toBe(2);
     const errs = c.errs.join('\n');
     expect(errs).toMatch(/give --eval-data or --eval-split, not both/);
     expect(errs).toMatch(/--eval-split: --data bundled is an IDX folder, which has its own test split/);
@@ -210,40 +328,106 @@ describe('contrastive-vision CLI', () => {
   });
   it('--limit is recorded: --resume and eval reuse it; a resume or a held-out share over other images is refused', async () => {
     const out = join(root, 'limit-run');
-    const common = ['--data', join(root, 'train'), '--image-size', '8', '--channels', '1', '--batch-size', '4', '--backend', 'cpu', '--probe-epochs', '2', '--no-baseline'];
+    const common = [
+      '--data',
+      join(root, 'train'),
+      '--image-size',
+      '8',
+      '--channels',
+      '1',
+      '--batch-size',
+      '4',
+      '--backend',
+      'cpu',
+      '--probe-epochs',
+      '2',
+      '--no-baseline',
+    ];
     const a = io();
-    expect(await run(['train', '--method', 'simclr', ...common, '--limit', '16', '--eval-split', '0.25', '--epochs', '1', '--out', out, '--json'], a)).toBe(0);
+    expect(
+      await run(
+        ['train', '--method', 'simclr', ...common, '--limit', '16', '--eval-split', '0.25', '--epochs', '1', '--out', out, '--json'],
+        a,
+      ),
+    ).toBe(0);
     const first = JSON.parse(a.lines.at(-1)!);
     expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).config).toMatchObject({ limit: 16, datasetSize: first.trainImages });
     // Resumed without --limit: the same images (it used to train on all 20).
     const b = io();
-    expect(await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.25', '--epochs', '2', '--out', out, '--resume', '--json'], b)).toBe(0);
+    expect(
+      await run(['train', '--method', 'simclr', ...common, '--eval-split', '0.25', '--epochs', '2', '--out', out, '--resume', '--json'], b),
+    ).toBe(0);
     expect(JSON.parse(b.lines.at(-1)!)).toMatchObject({ epochs: 2, trainImages: first.trainImages, evalImages: first.evalImages });
     // eval rebuilds the same held-out share without being told the limit.
     const c = io();
-    const evalArgs = ['eval', '--checkpoint', out, '--data', join(root, 'train'), '--backend', 'cpu', '--probe-epochs', '2', '--map-method', 'pca', '--json'];
+    const evalArgs = [
+      'eval',
+      '--checkpoint',
+      out,
+      '--data',
+      join(root, 'train'),
+      '--backend',
+      'cpu',
+      '--probe-epochs',
+      '2',
+      '--map-method',
+      'pca',
+      '--json',
+    ];
     expect(await run(evalArgs, c)).toBe(0);
     const resumed = JSON.parse(b.lines.at(-1)!);
-    expect(JSON.parse(c.lines.at(-1)!).metrics).toMatchObject({ knnAccuracy: resumed.metrics.knnAccuracy, linearProbeAccuracy: resumed.metrics.linearProbeAccuracy });
+    expect(JSON.parse(c.lines.at(-1)!).metrics).toMatchObject({
+      knnAccuracy: resumed.metrics.knnAccuracy,
+      linearProbeAccuracy: resumed.metrics.linearProbeAccuracy,
+    });
     const d = io();
-    expect(await run(['train', '--method', 'simclr', ...common, '--limit', '12', '--eval-split', '0.25', '--epochs', '3', '--out', out, '--resume'], d)).toBe(2);
+    expect(
+      await run(
+        ['train', '--method', 'simclr', ...common, '--limit', '12', '--eval-split', '0.25', '--epochs', '3', '--out', out, '--resume'],
+        d,
+      ),
+    ).toBe(2);
     expect(await run([...evalArgs, '--eval-split', '0.5'], d)).toBe(2);
     expect(await run([...evalArgs, '--limit', '12'], d)).toBe(2);
     // The first test's run was trained on all of train/ (scored on test/): no share of train/ is held out.
     expect(await run(['eval', '--checkpoint', join(root, 'run'), '--data', join(root, 'train'), '--eval-split', '0.3'], d)).toBe(2);
     const errs = d.errs.join('\n');
-    expect(errs).toMatch(new RegExp(`--resume: .*limit-run was trained on ${first.trainImages} images of .*train \\(--limit 16\\), but --data .*train --limit 12 now gives \\d+`));
-    expect(errs).toMatch(/--eval-split 0\.5: .*limit-run was trained on all but a held-out 0\.25 of --data .*train, so this share holds images it trained on/);
+    expect(errs).toMatch(
+      new RegExp(
+        `--resume: .*limit-run was trained on ${first.trainImages} images of .*train \\(--limit 16\\), but --data .*train --limit 12 now gives \\d+`,
+      ),
+    );
+    expect(errs).toMatch(
+      /--eval-split 0\.5: .*limit-run was trained on all but a held-out 0\.25 of --data .*train, so this share holds images it trained on/,
+    );
     expect(errs).toMatch(/--eval-split 0\.25: .*limit-run trained on \d+ images of --data .*train, this split keeps \d+/);
-    expect(errs).toMatch(/--eval-split 0\.3: .*run was trained on all of --data .*train, so this share holds images it trained on; score on --eval-data instead/);
+    expect(errs).toMatch(
+      /--eval-split 0\.3: .*run was trained on all of --data .*train, so this share holds images it trained on; score on --eval-data instead/,
+    );
   });
 
   it('a new run whose --eval-data has classes --data lacks is refused before run.json is written', async () => {
     await mkdir(join(root, 'odd', 'cow'), { recursive: true });
-    await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(join(root, 'odd', 'cow', '0.png'));
+    await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 1, g: 2, b: 3 } } })
+      .png()
+      .toFile(join(root, 'odd', 'cow', '0.png'));
     const out = join(root, 'odd-run');
     const a = io();
-    const args = ['train', '--method', 'simclr', '--data', join(root, 'train'), '--eval-data', join(root, 'odd'), '--image-size', '8', '--channels', '1', '--out', out];
+    const args = [
+      'train',
+      '--method',
+      'simclr',
+      '--data',
+      join(root, 'train'),
+      '--eval-data',
+      join(root, 'odd'),
+      '--image-size',
+      '8',
+      '--channels',
+      '1',
+      '--out',
+      out,
+    ];
     expect(await run(args, a)).toBe(2);
     expect(a.errs.join('\n')).toMatch(/--eval-data .*odd has class folder\(s\) 'cow' that --data .*train does not have/);
     expect(await stat(join(out, 'run.json')).catch(() => null)).toBeNull();
@@ -261,16 +445,33 @@ describe('contrastive-vision CLI', () => {
     expect(t).toMatchObject({ imageSize: 8, channels: 1, method: 'simclr', encoderName: 'small-cnn' });
     t.encoder.dispose();
     // eval on the old run.json scores the same checkpoint as the new one did.
-    const evalArgs = ['--data', join(root, 'train'), '--eval-data', join(root, 'test'), '--map-method', 'pca', '--backend', 'wasm', '--probe-epochs', '5', '--json'];
+    const evalArgs = [
+      '--data',
+      join(root, 'train'),
+      '--eval-data',
+      join(root, 'test'),
+      '--map-method',
+      'pca',
+      '--backend',
+      'wasm',
+      '--probe-epochs',
+      '5',
+      '--json',
+    ];
     const [a, b] = [io(), io()];
     expect(await run(['eval', '--checkpoint', join(root, 'run'), ...evalArgs, '--map', join(root, 'a.png')], a)).toBe(0);
     expect(await run(['eval', '--checkpoint', out, ...evalArgs], b)).toBe(0);
     expect(JSON.parse(b.lines.at(-1)!).metrics).toEqual(JSON.parse(a.lines.at(-1)!).metrics);
     // --resume upgrades run.json to core's run record and continues from the checkpoint (same state names).
     const c = io();
-    expect(await run(['train', '--method', 'simclr', ...base(), '--epochs', '3', '--out', out, '--resume', '--no-baseline', '--json'], c)).toBe(0);
+    expect(
+      await run(['train', '--method', 'simclr', ...base(), '--epochs', '3', '--out', out, '--resume', '--no-baseline', '--json'], c),
+    ).toBe(0);
     expect(c.errs.join('\n')).toMatch(/after epoch 2\/3/);
     expect(JSON.parse(c.lines.at(-1)!)).toMatchObject({ epochs: 3 });
-    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({ tool: 'contrastive-vision', config: { recipe: 'simclr-small', learningRate, epochs: 3 } });
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({
+      tool: 'contrastive-vision',
+      config: { recipe: 'simclr-small', learningRate, epochs: 3 },
+    });
   });
 });

@@ -52,7 +52,10 @@ describe('alignEvalLabels', () => {
 describe('subsetDataset and evalSplit', () => {
   it('a subset re-numbers items and reads the parent images at the mapped indices', async () => {
     const seen: number[][] = [];
-    const parent: ImageDataset = { ...ds('p', ['a', 'b'], [0, 1, 1, 0, 1]), itemName: (i) => `f${i}.png`, read: async (i) => {
+    const parent: ImageDataset = {
+      ...ds('p', ['a', 'b'], [0, 1, 1, 0, 1]),
+      itemName: (i) => `f${i}.png`,
+      read: async (i) => {
         seen.push(Array.from(i));
         return tf.zeros([i.length, 1, 1, 1]);
       },
@@ -71,7 +74,9 @@ describe('subsetDataset and evalSplit', () => {
     const { train, test } = evalSplit(parent, 0.2, 0);
     expect([train.size, test.size]).toEqual([8, 2]);
     expect(Array.from(test.labels!).sort()).toEqual([0, 1]);
-    expect(() => evalSplit(ds('/flat', null, null), 0.2, 0)).toThrow('--eval-split needs labeled --data (one sub-folder per class); /flat has none');
+    expect(() => evalSplit(ds('/flat', null, null), 0.2, 0)).toThrow(
+      '--eval-split needs labeled --data (one sub-folder per class); /flat has none',
+    );
     expect(() => evalSplit(ds('/one', ['a', 'b'], [0, 1]), 0.2, 0)).toThrow(/no class of \/one has two images/);
   });
 });
@@ -79,7 +84,7 @@ describe('subsetDataset and evalSplit', () => {
 describe('scoringSets', () => {
   const opts = { dataPath: 'bundled', seed: 0, imageSize: 28, channels: 1 as const };
 
-  it("scores an IDX training set on the t10k-* files beside it, whether --data names the folder or the images file", async () => {
+  it('scores an IDX training set on the t10k-* files beside it, whether --data names the folder or the images file', async () => {
     const data = await openData('data', 'bundled', 'train', {});
     const { train, test } = await scoringSets(data, { ...opts, evalLimit: 100 });
     expect(train.size).toBe(3000);
@@ -102,9 +107,13 @@ describe('scoringSets', () => {
     expect(img.shape).toEqual([1, 2, 2, 1]);
     img.dispose();
     expect((await scoringSets(folder, { ...opts, dataPath: '/imgs' })).test).toBeNull();
-    await expect(scoringSets(folder, { ...opts, dataPath: '/imgs', evalSplit: 0.2, evalData: '/t' })).rejects.toThrow('give --eval-data or --eval-split, not both');
+    await expect(scoringSets(folder, { ...opts, dataPath: '/imgs', evalSplit: 0.2, evalData: '/t' })).rejects.toThrow(
+      'give --eval-data or --eval-split, not both',
+    );
     const idx = await openData('data', 'bundled', 'train', {});
     await expect(scoringSets(idx, { ...opts, evalSplit: 0.2 })).rejects.toThrow('--eval-split: --data bundled is an IDX folder');
-    await expect(scoringSets({ ...idx, channels: 3 }, { ...opts, channels: 3 })).rejects.toThrow('--eval-data has 1 channel(s) but --data has 3');
+    await expect(scoringSets({ ...idx, channels: 3 }, { ...opts, channels: 3 })).rejects.toThrow(
+      '--eval-data has 1 channel(s) but --data has 3',
+    );
   });
 });

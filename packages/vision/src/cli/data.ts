@@ -129,7 +129,10 @@ export interface ScoringSetsOptions {
 export async function scoringSets(data: ImageDataset, o: ScoringSetsOptions): Promise<{ train: ImageDataset; test: ImageDataset | null }> {
   if (o.evalSplit !== undefined) {
     if (o.evalData !== undefined) throw new UsageError('give --eval-data or --eval-split, not both');
-    if (isIdxDataset(data)) throw new UsageError(`--eval-split: --data ${o.dataPath} is an IDX folder, which has its own test split (t10k-*); leave --eval-split out`);
+    if (isIdxDataset(data))
+      throw new UsageError(
+        `--eval-split: --data ${o.dataPath} is an IDX folder, which has its own test split (t10k-*); leave --eval-split out`,
+      );
     const split = evalSplit(data, o.evalSplit, o.seed);
     return { train: resized(split.train, o.imageSize), test: resized(limitDataset(split.test, o.evalLimit), o.imageSize) };
   }
@@ -137,7 +140,10 @@ export async function scoringSets(data: ImageDataset, o: ScoringSetsOptions): Pr
   // Without --eval-data an IDX training set is scored on the t10k-* files beside it (errors then name --data).
   const evalPath = o.evalData ?? idxTestFolder(data);
   if (evalPath === null) return { train, test: null };
-  const opened = await openData(o.evalData === undefined ? 'data' : 'eval-data', evalPath, 'test', { imageSize: o.imageSize, channels: o.channels });
+  const opened = await openData(o.evalData === undefined ? 'data' : 'eval-data', evalPath, 'test', {
+    imageSize: o.imageSize,
+    channels: o.channels,
+  });
   const test = alignEvalLabels(train, resized(limitDataset(opened, o.evalLimit), o.imageSize));
   if (test.channels !== data.channels) throw new UsageError(`--eval-data has ${test.channels} channel(s) but --data has ${data.channels}`);
   return { train, test };

@@ -19,14 +19,38 @@ let root: string;
 useCpuLeakCheck();
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'vision-embed-'));
-  for (const [cls, v] of [['light, bright', 210], ['dark', 30]] as const) {
+  for (const [cls, v] of [
+    ['light, bright', 210],
+    ['dark', 30],
+  ] as const) {
     await mkdir(join(root, 'data', cls), { recursive: true });
     for (let i = 0; i < 6; i++) {
-      await sharp({ create: { width: 9, height: 9, channels: 3, background: { r: v + 4 * i, g: v, b: 255 - v - 3 * i } } }).png().toFile(join(root, 'data', cls, `${i}.png`));
+      await sharp({ create: { width: 9, height: 9, channels: 3, background: { r: v + 4 * i, g: v, b: 255 - v - 3 * i } } })
+        .png()
+        .toFile(join(root, 'data', cls, `${i}.png`));
     }
   }
   const t = io();
-  const code = await run(['train', '--method', 'simclr', '--data', join(root, 'data'), '--image-size', '8', '--batch-size', '4', '--epochs', '1', '--backend', 'cpu', '--out', join(root, 'run')], t);
+  const code = await run(
+    [
+      'train',
+      '--method',
+      'simclr',
+      '--data',
+      join(root, 'data'),
+      '--image-size',
+      '8',
+      '--batch-size',
+      '4',
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+      '--out',
+      join(root, 'run'),
+    ],
+    t,
+  );
   if (code !== 0) throw new Error(t.errs.join('\n'));
 });
 afterAll(async () => rm(root, { recursive: true, force: true }));
@@ -34,7 +58,12 @@ afterAll(async () => rm(root, { recursive: true, force: true }));
 describe('contrastive-vision embed', () => {
   it("writes one CSV row per image: relative file name, class name, the encoder's output", async () => {
     const a = io();
-    expect(await run(['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--batch-size', '5', '--backend', 'cpu', '--json'], a)).toBe(0);
+    expect(
+      await run(
+        ['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--batch-size', '5', '--backend', 'cpu', '--json'],
+        a,
+      ),
+    ).toBe(0);
     const summary = JSON.parse(a.lines.at(-1)!);
     expect(summary).toMatchObject({ method: 'simclr', images: 12, out: join(root, 'run', 'embeddings.csv') });
     const rows = (await readFile(summary.out, 'utf8')).trimEnd().split('\n');
@@ -57,7 +86,12 @@ describe('contrastive-vision embed', () => {
     for (const [i, row] of got.entries()) for (const [j, val] of row.entries()) expect(val).toBeCloseTo(want[i]![j]!, 5);
     // Batch size changes nothing.
     const b = io();
-    expect(await run(['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--backend', 'cpu', '--out', join(root, 'b.csv')], b)).toBe(0);
+    expect(
+      await run(
+        ['embed', '--checkpoint', join(root, 'run'), '--data', join(root, 'data'), '--backend', 'cpu', '--out', join(root, 'b.csv')],
+        b,
+      ),
+    ).toBe(0);
     expect(await readFile(join(root, 'b.csv'), 'utf8')).toBe(`${rows.join('\n')}\n`);
   });
 
@@ -94,7 +128,8 @@ describe('contrastive-vision embed', () => {
   it('--help names every flag and the CSV columns', async () => {
     const a = io();
     expect(await run(['embed', '--help'], a)).toBe(0);
-    for (const flag of ['--checkpoint', '--data', '--split', '--out', '--overwrite', '--limit', '--batch-size', '--backend', '--json']) expect(a.lines.join('\n')).toContain(flag);
+    for (const flag of ['--checkpoint', '--data', '--split', '--out', '--overwrite', '--limit', '--batch-size', '--backend', '--json'])
+      expect(a.lines.join('\n')).toContain(flag);
     expect(a.lines.join('\n')).toContain('filename,label,embedding_0');
     const b = io();
     expect(await run(['--help'], b)).toBe(0);

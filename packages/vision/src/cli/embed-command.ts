@@ -34,18 +34,22 @@ export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
   if ((await stat(outPath).catch(() => null)) && !boolFlag(values, 'overwrite')) {
     throw new UsageError(`--out ${outPath} exists; pass --overwrite to replace it or choose another --out`);
   }
-  if (!(await stat(dirname(outPath)).catch(() => null))?.isDirectory()) throw new UsageError(`--out ${outPath}: folder ${dirname(outPath)} does not exist`);
+  if (!(await stat(dirname(outPath)).catch(() => null))?.isDirectory())
+    throw new UsageError(`--out ${outPath}: folder ${dirname(outPath)} does not exist`);
   const batchSize = intFlag(values, 'batch-size', 1) ?? 256;
   const backendFlag = oneOfFlag(values, 'backend', BACKENDS);
   const backend = await initBackend({ ...(backendFlag === undefined ? {} : { backend: backendFlag }), log });
   const opened = await openData('data', dataPath, split, { imageSize: cfg.imageSize, channels: cfg.channels });
   const data = resized(limitDataset(opened, intFlag(values, 'limit', 1)), cfg.imageSize);
-  if (data.channels !== cfg.channels) throw new UsageError(`--data has ${data.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
+  if (data.channels !== cfg.channels)
+    throw new UsageError(`--data has ${data.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const { method } = await loadTrainedRun(dir, cfg);
   const partial = `${outPath}.partial`;
   try {
     const dim = method.encoder.outputs[0]!.shape[1] as number;
-    log(`[${TOOL}] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`);
+    log(
+      `[${TOOL}] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`,
+    );
     await writeEmbeddingsCsv(method.encoder, data, partial, { batchSize, dim, progress: !boolFlag(values, 'no-progress') });
     await rename(partial, outPath);
   } catch (e) {
@@ -54,7 +58,14 @@ export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     method.dispose();
   }
-  const summary = { method: cfg.method, encoder: cfg.encoder, images: data.size, out: outPath, backend, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  const summary = {
+    method: cfg.method,
+    encoder: cfg.encoder,
+    images: data.size,
+    out: outPath,
+    backend,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
   log(`[${TOOL}] wrote ${data.size} embeddings to ${outPath} (${summary.seconds}s)`);
   if (ctx.json) io.out(JSON.stringify(summary));
   return 0;

@@ -59,7 +59,9 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (ownData && evalSplit !== cfg.evalSplit) {
     throw new UsageError(
       `--eval-split ${evalSplit}: ${dir} was trained on ${cfg.evalSplit === undefined ? 'all of' : `all but a held-out ${cfg.evalSplit} of`} --data ${dataPath}, so this share holds images it trained on; ` +
-        (cfg.evalSplit === undefined ? 'score on --eval-data instead' : `leave --eval-split out (the run's ${cfg.evalSplit} is the default)`),
+        (cfg.evalSplit === undefined
+          ? 'score on --eval-data instead'
+          : `leave --eval-split out (the run's ${cfg.evalSplit} is the default)`),
     );
   }
   const limit = intFlag(values, 'limit', 2) ?? (ownData ? cfg.limit : undefined);
@@ -78,14 +80,24 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       `--eval-split ${evalSplit}: ${dir} trained on ${cfg.datasetSize} images of --data ${dataPath}, this split keeps ${train.size}, so its held-out share is not the one training never saw (a different --limit, or the folder changed)`,
     );
   }
-  if (!test) throw new UsageError(`eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`);
-  if (!train.labels || !test.labels) throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
-  if (train.channels !== cfg.channels) throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
+  if (!test)
+    throw new UsageError(
+      `eval needs a labeled test set: pass --eval-data PATH (or --eval-split F to hold out a share of --data ${dataPath})`,
+    );
+  if (!train.labels || !test.labels)
+    throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
+  if (train.channels !== cfg.channels)
+    throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const knn = resolveKnnK(values, train.labels);
   const progress = !boolFlag(values, 'no-progress');
   const { method, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
-    const scored = await scoreEncoder(method.encoder, train, test, { seed: cfg.seed, knnK: knn.k, ...optionalProbeEpochs(values), ...(progress ? { progress: process.stderr } : {}) });
+    const scored = await scoreEncoder(method.encoder, train, test, {
+      seed: cfg.seed,
+      knnK: knn.k,
+      ...optionalProbeEpochs(values),
+      ...(progress ? { progress: process.stderr } : {}),
+    });
     const mapPath = stringFlag(values, 'map') ?? join(dir, 'embedding-map.png');
     embeddingMapPng(scored.testEmbeddings, test.labels, {
       path: mapPath,
@@ -113,7 +125,10 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       trainImages: train.size,
       evalImages: test.size,
       embeddingMap: mapPath,
-      metrics: scoreMetrics({ knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread }, knn),
+      metrics: scoreMetrics(
+        { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread },
+        knn,
+      ),
       baselines: {},
     };
     log(

@@ -13,7 +13,13 @@ useCpuLeakCheck();
 function dataset(n = 40): ImageDataset {
   const data = Float32Array.from({ length: n * 36 }, (_, i) => ((i * 7919) % 101) / 100);
   return {
-    size: n, height: 6, width: 6, channels: 1, labels: null, classNames: null, source: 'memory',
+    size: n,
+    height: 6,
+    width: 6,
+    channels: 1,
+    labels: null,
+    classNames: null,
+    source: 'memory',
     read: async (idx) => tf.tidy(() => tf.gather(tf.tensor4d(data, [n, 6, 6, 1]), tf.tensor1d(idx, 'int32'))),
   };
 }
@@ -23,7 +29,12 @@ const flatten = () => tf.sequential({ layers: [tf.layers.flatten({ inputShape: [
 
 describe('viewAlignmentUniformity', () => {
   it('a collapsed (constant) encoder scores alignment 0 and uniformity 0', async () => {
-    const enc = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 1] }), tf.layers.dense({ units: 4, kernelInitializer: 'zeros', biasInitializer: 'ones' })] });
+    const enc = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [6, 6, 1] }),
+        tf.layers.dense({ units: 4, kernelInitializer: 'zeros', biasInitializer: 'ones' }),
+      ],
+    });
     const r = await viewAlignmentUniformity(enc, dataset(), simclrViews({ scale: [0.2, 1], blur: false }), { batchSize: 16 });
     expect(r.alignment).toBeCloseTo(0, 6);
     expect(r.uniformity).toBeCloseTo(0, 6);
@@ -58,7 +69,9 @@ describe('embedDataset', () => {
     expect(Array.from(shown.dataSync())).toEqual(Array.from(plain.dataSync()));
     // Row 3 is image 3 (dataset order, no shuffling).
     const want = Float32Array.from({ length: 36 }, (_, j) => (((3 * 36 + j) * 7919) % 101) / 100);
-    expect(Array.from(tf.tidy(() => plain.slice([3, 0], [1, 36]).dataSync())).map((v) => v.toFixed(5))).toEqual(Array.from(want).map((v) => v.toFixed(5)));
+    expect(Array.from(tf.tidy(() => plain.slice([3, 0], [1, 36]).dataSync())).map((v) => v.toFixed(5))).toEqual(
+      Array.from(want).map((v) => v.toFixed(5)),
+    );
     const text = writes.join('');
     expect(text).toMatch(/embedding --data {2}\[#+\.*\] 16\/40 {2}[\d.]+ images\/s {2}ETA/);
     expect(text).not.toMatch(/loss/);
@@ -74,7 +87,11 @@ describe('scoreEncoder', () => {
     const labels = Int32Array.from({ length: 40 }, (_, i) => i % 2);
     const ds: ImageDataset = { ...dataset(), labels, classNames: ['a', 'b'] };
     const writes: string[] = [];
-    const s = await scoreEncoder(enc, ds, ds, { seed: 1, probeEpochs: 3, progress: { isTTY: true, write: (x: string) => void writes.push(x) } });
+    const s = await scoreEncoder(enc, ds, ds, {
+      seed: 1,
+      probeEpochs: 3,
+      progress: { isTTY: true, write: (x: string) => void writes.push(x) },
+    });
     expect(s.knnAccuracy).toBeGreaterThanOrEqual(0);
     expect(s.linearProbeAccuracy).toBeGreaterThanOrEqual(0);
     expect(s.testEmbeddings.shape).toEqual([40, 36]);
@@ -93,7 +110,10 @@ describe('scoreRawPixels', () => {
     const ds: ImageDataset = { ...dataset(), labels, classNames: ['a', 'b', 'c'] };
     const test: ImageDataset = { ...dataset(), labels: Int32Array.from(labels).reverse(), classNames: ['a', 'b', 'c'] };
     const raw = await scoreRawPixels(ds, test, { seed: 2, probeEpochs: 4 });
-    const x = tf.tensor2d(Float32Array.from({ length: 40 * 36 }, (_, i) => ((i * 7919) % 101) / 100), [40, 36]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 40 * 36 }, (_, i) => ((i * 7919) % 101) / 100),
+      [40, 36],
+    );
     const knn = knnAccuracy(x, labels, x, test.labels!, { k: 200, temperature: 0.1 });
     const probe = linearProbe(x, labels, x, test.labels!, { seed: 2, epochs: 4 });
     expect(raw.knnAccuracy).toBeCloseTo(knn, 6);

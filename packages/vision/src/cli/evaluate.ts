@@ -16,13 +16,21 @@ export interface EmbedDatasetOptions {
 }
 
 /** A progress line for counted work: `label [###...] done/total  rate unit/s  ETA`, the last state always drawn. */
-export function countedProgress(stream: ProgressStream, label: string, unit: string, total: number): { update(done: number): void; end(): void } {
+export function countedProgress(
+  stream: ProgressStream,
+  label: string,
+  unit: string,
+  total: number,
+): { update(done: number): void; end(): void } {
   const bar = new ProgressBar(stream);
   const started = performance.now();
   return {
     update(done) {
       const rate = done / Math.max((performance.now() - started) / 1000, 1e-9);
-      bar.update({ label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: total, stepsPerSecond: rate, unit, etaSeconds: (total - done) / rate }, done === total);
+      bar.update(
+        { label, epoch: 0, epochs: 1, step: done, stepsPerEpoch: total, stepsPerSecond: rate, unit, etaSeconds: (total - done) / rate },
+        done === total,
+      );
     },
     end: () => bar.newline(),
   };
@@ -124,7 +132,12 @@ export async function scoreRawPixels(train: ImageDataset, test: ImageDataset, op
 }
 
 /** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
-export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset, test: ImageDataset, opts: ScoreOptions = {}): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
+export async function scoreEncoder(
+  encoder: tf.LayersModel,
+  train: ImageDataset,
+  test: ImageDataset,
+  opts: ScoreOptions = {},
+): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
   const { seed = 0, probeEpochs = 100, progress, knnK = 200 } = opts;
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
   const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data' });
@@ -132,7 +145,11 @@ export async function scoreEncoder(encoder: tf.LayersModel, train: ImageDataset,
   try {
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: knnK, temperature: 0.1 });
     const bar = progress ? countedProgress(progress, 'linear probe', 'epochs', probeEpochs) : null;
-    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, { seed, epochs: probeEpochs, onEpoch: bar ? (done) => bar.update(done) : undefined });
+    const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, {
+      seed,
+      epochs: probeEpochs,
+      onEpoch: bar ? (done) => bar.update(done) : undefined,
+    });
     bar?.end();
     return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
   } finally {

@@ -5,7 +5,8 @@ import { SIMCLR_HEADS } from '../recipes.js';
 import { TOOL } from './tool.js';
 
 /** The tool's one-line summary and the text after its command list (`contrastive-vision --help`). */
-export const SUMMARY = 'self-supervised image representations (SimCLR, MoCo v1–v3, BYOL, SimSiam, InstDisc) on TensorFlow.js, scored with a kNN classifier and a linear probe';
+export const SUMMARY =
+  'self-supervised image representations (SimCLR, MoCo v1–v3, BYOL, SimSiam, InstDisc) on TensorFlow.js, scored with a kNN classifier and a linear probe';
 
 export const DATA_HELP = `Commands:
   ${TOOL} train --method NAME --data PATH [options]
@@ -33,8 +34,17 @@ export const MAIN_EXAMPLES = [
   `${TOOL} embed --checkpoint runs/demo --data ./my-images --out my-embeddings.csv`,
 ];
 
-const DATA_FLAG: FlagHelp = { name: 'data', arg: 'PATH', help: "training images: IDX folder, 'bundled', or image folder (see contrastive-vision --help)" };
-const PROBE_EPOCHS: FlagHelp = { name: 'probe-epochs', arg: 'N', help: 'epochs of the linear probe (logistic regression, Adam, cosine LR)', default: '100' };
+const DATA_FLAG: FlagHelp = {
+  name: 'data',
+  arg: 'PATH',
+  help: "training images: IDX folder, 'bundled', or image folder (see contrastive-vision --help)",
+};
+const PROBE_EPOCHS: FlagHelp = {
+  name: 'probe-epochs',
+  arg: 'N',
+  help: 'epochs of the linear probe (logistic regression, Adam, cosine LR)',
+  default: '100',
+};
 /** Core's help of the shared output flags, for the commands that read a run (eval, embed) instead of training one. */
 const OUTPUT_FLAG_HELP = COMMON_FLAG_HELP.filter((f) => ['backend', 'json', 'no-progress', 'help'].includes(f.name));
 const EVAL_LIMIT: FlagHelp = { name: 'eval-limit', arg: 'N', help: 'score on only the first N evaluation images' };
@@ -51,9 +61,17 @@ export const TRAIN_HELP = formatHelp({
   summary: 'train an encoder without labels, then score it',
   usage: 'train --method NAME --data PATH [options]',
   flags: [
-    { name: 'method', arg: 'NAME', help: `${METHODS.join(' | ')} (built from its '<method>-small' recipe; with --resume, taken from run.json)` },
+    {
+      name: 'method',
+      arg: 'NAME',
+      help: `${METHODS.join(' | ')} (built from its '<method>-small' recipe; with --resume, taken from run.json)`,
+    },
     DATA_FLAG,
-    { name: 'eval-data', arg: 'PATH', help: "labeled images to score on (default: the t10k-* files of an IDX --data folder); its class sub-folders are matched to --data's by name" },
+    {
+      name: 'eval-data',
+      arg: 'PATH',
+      help: "labeled images to score on (default: the t10k-* files of an IDX --data folder); its class sub-folders are matched to --data's by name",
+    },
     {
       name: 'eval-split',
       arg: 'F',
@@ -75,7 +93,12 @@ export const TRAIN_HELP = formatHelp({
       help: "instdisc only: softmax (lemniscate's later softmax-CE variant) | nce (the CVPR 2018 paper's NCE with Z fixed on the first batch; diverges on small data, see docs/results-vision.md)",
       default: 'softmax',
     },
-    { name: 'projector', arg: 'NAME', help: `simclr only: ${SIMCLR_HEADS.join(' | ')} (mlp: D→D→64 with BN, SimCLR v1's layout; linear: D→64)`, default: 'mlp' },
+    {
+      name: 'projector',
+      arg: 'NAME',
+      help: `simclr only: ${SIMCLR_HEADS.join(' | ')} (mlp: D→D→64 with BN, SimCLR v1's layout; linear: D→64)`,
+      default: 'mlp',
+    },
     EVAL_LIMIT,
     { name: 'no-baseline', help: 'skip scoring the untrained encoder (the random-init baseline)' },
     {
@@ -106,7 +129,11 @@ export const TRAIN_HELP = formatHelp({
 });
 
 /** `--checkpoint DIR` of the commands that read a run. */
-const CHECKPOINT_FLAG: FlagHelp = { name: 'checkpoint', arg: 'DIR', help: "a run folder written by 'train' (its run.json and latest checkpoint/: a run still training works)" };
+const CHECKPOINT_FLAG: FlagHelp = {
+  name: 'checkpoint',
+  arg: 'DIR',
+  help: "a run folder written by 'train' (its run.json and latest checkpoint/: a run still training works)",
+};
 
 export const EVAL_HELP = formatHelp({
   tool: TOOL,
@@ -120,7 +147,7 @@ export const EVAL_HELP = formatHelp({
     {
       name: 'eval-split',
       arg: 'F',
-      help: "or: score on the stratified share F of --data held out by train --eval-split F (the default for a run trained that way; same seed, same split)",
+      help: 'or: score on the stratified share F of --data held out by train --eval-split F (the default for a run trained that way; same seed, same split)',
     },
     { name: 'map', arg: 'PATH', help: 'embedding-map PNG', default: 'DIR/embedding-map.png' },
     { name: 'map-method', arg: 'NAME', help: 'umap | pca', default: 'umap' },

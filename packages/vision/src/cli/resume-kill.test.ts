@@ -18,10 +18,15 @@ let root: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'vision-kill-'));
-  for (const [cls, v] of [['a', 220], ['b', 30]] as const) {
+  for (const [cls, v] of [
+    ['a', 220],
+    ['b', 30],
+  ] as const) {
     await mkdir(join(root, 'img', cls), { recursive: true });
     for (let i = 0; i < 8; i++) {
-      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: v + i, g: v, b: v - i } } }).png().toFile(join(root, 'img', cls, `${i}.png`));
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: v + i, g: v, b: v - i } } })
+        .png()
+        .toFile(join(root, 'img', cls, `${i}.png`));
     }
   }
 });
@@ -30,7 +35,9 @@ afterAll(async () => rm(root, { recursive: true, force: true }));
 /** Epochs completed and steps done in the next one, as the checkpoint on disk says. */
 async function checkpointAt(out: string): Promise<{ epoch: number; step: number } | null> {
   try {
-    const { meta } = JSON.parse(await readFile(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')) as { meta: { epoch: number; stepInEpoch?: number } };
+    const { meta } = JSON.parse(await readFile(join(out, 'checkpoint', 'checkpoint.json'), 'utf8')) as {
+      meta: { epoch: number; stepInEpoch?: number };
+    };
     return { epoch: meta.epoch, step: meta.stepInEpoch ?? 0 };
   } catch {
     return null;
@@ -40,8 +47,29 @@ async function checkpointAt(out: string): Promise<{ epoch: number; step: number 
 describe('contrastive-vision train, killed mid-run', () => {
   it('resumes from the last checkpoint after SIGKILL and finishes the requested epochs', async () => {
     const out = join(root, 'run');
-    const args = ['--method', 'simclr', '--data', join(root, 'img'), '--eval-data', join(root, 'img'), '--image-size', '8', '--channels', '1',
-      '--batch-size', '4', '--checkpoint-every', '2', '--backend', 'cpu', '--probe-epochs', '2', '--no-baseline', '--out', out];
+    const args = [
+      '--method',
+      'simclr',
+      '--data',
+      join(root, 'img'),
+      '--eval-data',
+      join(root, 'img'),
+      '--image-size',
+      '8',
+      '--channels',
+      '1',
+      '--batch-size',
+      '4',
+      '--checkpoint-every',
+      '2',
+      '--backend',
+      'cpu',
+      '--probe-epochs',
+      '2',
+      '--no-baseline',
+      '--out',
+      out,
+    ];
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'main.ts'), 'train', ...args, '--epochs', '500'], {
       cwd: packageDir,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -70,7 +98,10 @@ describe('contrastive-vision train, killed mid-run', () => {
     const errs: string[] = [];
     const tensorsBefore = tf.memory().numTensors;
     const target = killedAt! + 2;
-    const code = await run(['train', ...args, '--resume', '--epochs', String(target), '--json'], { out: (s) => void lines.push(s), err: (s) => void errs.push(s) });
+    const code = await run(['train', ...args, '--resume', '--epochs', String(target), '--json'], {
+      out: (s) => void lines.push(s),
+      err: (s) => void errs.push(s),
+    });
     expect(code, errs.join('\n')).toBe(0);
     const summary = JSON.parse(lines.at(-1)!);
     expect(summary.epochs).toBe(target);

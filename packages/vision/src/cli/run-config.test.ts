@@ -8,13 +8,26 @@ useCpuLeakCheck();
 
 /** A run.json as `contrastive-vision train` wrote it before core's run record: the config at the top level, `lr`. */
 const legacy = {
-  method: 'simclr', encoder: 'small-cnn', imageSize: 28, channels: 1, widthMultiplier: 0.25, seed: 0, lr: 1e-3, batchSize: 8,
-  epochs: 1, datasetSize: 64, data: 'x', evalData: null,
+  method: 'simclr',
+  encoder: 'small-cnn',
+  imageSize: 28,
+  channels: 1,
+  widthMultiplier: 0.25,
+  seed: 0,
+  lr: 1e-3,
+  batchSize: 8,
+  epochs: 1,
+  datasetSize: 64,
+  data: 'x',
+  evalData: null,
 };
 const configOf = (raw: Record<string, unknown>): RunConfig => legacyRunRecord(raw, '2026-01-01T00:00:00.000Z')!.config;
 
 /** Units and BN of each Dense block of a projector (BN layers follow their Dense). */
-const layout = (m: SimCLR) => m.projector.layers.map((l) => `${l.getClassName()}${l.getClassName() === 'Dense' ? `:${(l.getConfig() as { units: number }).units}` : ''}`);
+const layout = (m: SimCLR) =>
+  m.projector.layers.map(
+    (l) => `${l.getClassName()}${l.getClassName() === 'Dense' ? `:${(l.getConfig() as { units: number }).units}` : ''}`,
+  );
 
 describe('buildRun', () => {
   it("builds SimCLR's two CLI heads: mlp D→D→64 with BN (also for run.json files without `projector`), linear D→64", () => {
@@ -32,7 +45,13 @@ describe('buildRun', () => {
   it('reads a pre-toolkit run.json as a run record: lr → learningRate, the small recipe, SimCLR τ 0.2, InstDisc NCE when unrecorded', () => {
     const record = legacyRunRecord(legacy, '2026-01-01T00:00:00.000Z');
     expect(record).toMatchObject({ tool: 'contrastive-vision', domain: 'vision', method: 'simclr', createdAt: '2026-01-01T00:00:00.000Z' });
-    expect(record!.config).toMatchObject({ recipe: 'simclr-small', learningRate: 1e-3, temperature: 0.2, projector: 'mlp', datasetSize: 64 });
+    expect(record!.config).toMatchObject({
+      recipe: 'simclr-small',
+      learningRate: 1e-3,
+      temperature: 0.2,
+      projector: 'mlp',
+      datasetSize: 64,
+    });
     expect(record!.config).not.toHaveProperty('lr');
     const inst = configOf({ ...legacy, method: 'instdisc' });
     expect(inst).toMatchObject({ recipe: 'instdisc-small', objective: 'nce', temperature: 0.07 });

@@ -68,7 +68,9 @@ export function legacyRunRecord(raw: unknown, createdAt: string): VisionRunRecor
     recipe: recipe.name,
     ...rest,
     learningRate: lr,
-    ...(temperature === undefined && recipe.options.temperature === undefined ? {} : { temperature: (temperature as number | undefined) ?? recipe.options.temperature }),
+    ...(temperature === undefined && recipe.options.temperature === undefined
+      ? {}
+      : { temperature: (temperature as number | undefined) ?? recipe.options.temperature }),
     ...(method === 'instdisc' ? { objective: (objective as 'nce' | 'softmax' | undefined) ?? 'nce' } : {}),
     ...(head === undefined ? {} : { projector: head }),
   } as RunConfig;

@@ -32,7 +32,15 @@ import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { TRAIN_HELP } from './help.js';
 import { buildRun, newRunRecord, readVisionRun, RUN_EXTRA_FILES, upgradeLegacyRun, type RunConfig } from './run-config.js';
 import { DOMAIN, TOOL, VERSION } from './tool.js';
-import { baselineScores, fewStepsNote, scoreLine, scoreMetrics, whyNoScores, type TrainedScores, type VisionRunSummary } from './train-report.js';
+import {
+  baselineScores,
+  fewStepsNote,
+  scoreLine,
+  scoreMetrics,
+  whyNoScores,
+  type TrainedScores,
+  type VisionRunSummary,
+} from './train-report.js';
 
 const SPEC = {
   ...COMMON_FLAGS,
@@ -75,7 +83,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const projectorFlag = oneOfFlag(values, 'projector', SIMCLR_HEADS);
   const objectiveFlag = oneOfFlag(values, 'objective', ['softmax', 'nce'] as const);
   const temperatureFlag = numFlag(values, 'temperature');
-  if (methodFlag !== undefined) checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+  if (methodFlag !== undefined)
+    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
   const encoderFlag = oneOfFlag(values, 'encoder', ENCODERS);
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
@@ -85,7 +94,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
     ...(methodFlag === undefined ? {} : { outPrefix: `${methodFlag}-${encoderFlag ?? recipe.options.encoder ?? 'small-cnn'}` }),
   });
-  if (common.limit !== undefined && common.limit < 2) throw new UsageError(`--limit must be an integer >= 2 (a contrastive batch needs two images), got '${common.limit}'`);
+  if (common.limit !== undefined && common.limit < 2)
+    throw new UsageError(`--limit must be an integer >= 2 (a contrastive batch needs two images), got '${common.limit}'`);
   const outDir = common.out!;
   const paths = runPaths(outDir);
   const requestedSize = intFlag(values, 'image-size', 4);
@@ -108,7 +118,15 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     const opened = await openData('data', c.data, 'train', { imageSize: c.imageSize, channels: c.channels });
     const imageSize = c.imageSize ?? opened.height;
     const channels = opened.channels as 1 | 3;
-    const sets = await scoringSets(limitDataset(opened, c.limit), { dataPath: c.data, evalData, evalSplit: c.evalSplit, seed: c.seed, imageSize, channels, evalLimit });
+    const sets = await scoringSets(limitDataset(opened, c.limit), {
+      dataPath: c.data,
+      evalData,
+      evalSplit: c.evalSplit,
+      seed: c.seed,
+      imageSize,
+      channels,
+      evalLimit,
+    });
     return { ...sets, imageSize, channels };
   };
   let sets: Awaited<ReturnType<typeof setsFor>>;
@@ -129,7 +147,14 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     checkResumeFlag(outDir, 'lr', common.given.has('lr') ? common.learningRate : undefined, cfg.learningRate);
     const dataPath = stringFlag(values, 'data') ?? cfg.data;
     const limit = common.limit ?? cfg.limit;
-    sets = await setsFor({ data: dataPath, limit, evalSplit: cfg.evalSplit, seed: cfg.seed, imageSize: cfg.imageSize, channels: cfg.channels });
+    sets = await setsFor({
+      data: dataPath,
+      limit,
+      evalSplit: cfg.evalSplit,
+      seed: cfg.seed,
+      imageSize: cfg.imageSize,
+      channels: cfg.channels,
+    });
     if (sets.train.size !== cfg.datasetSize) {
       // A different --limit, --data or a folder that changed would silently train on other images (and break
       // InstDisc's memory bank, sized by the dataset).
@@ -137,7 +162,12 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         `--resume: ${outDir} was trained on ${cfg.datasetSize} images of ${cfg.data}${cfg.limit === undefined ? '' : ` (--limit ${cfg.limit})`}, but --data ${dataPath}${common.limit === undefined ? '' : ` --limit ${common.limit}`} now gives ${sets.train.size}`,
       );
     }
-    checkResumeFlag(outDir, 'batch-size', common.given.has('batch-size') ? clampBatchSize(common.batchSize, sets.train.size) : undefined, cfg.batchSize);
+    checkResumeFlag(
+      outDir,
+      'batch-size',
+      common.given.has('batch-size') ? clampBatchSize(common.batchSize, sets.train.size) : undefined,
+      cfg.batchSize,
+    );
     if (common.given.has('epochs') && common.epochs !== cfg.epochs) {
       // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
       retargeted = { from: cfg.epochs, to: common.epochs };
@@ -181,7 +211,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const { train: trainDs, test: evalDs } = sets;
   const canScore = Boolean(trainDs.labels && evalDs?.labels);
   if (!canScore) log(`[${TOOL}] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
-  if (boolFlag(values, 'raw-baseline') && !canScore) throw new UsageError('--raw-baseline needs labeled --data and a labeled test set (--eval-data or --eval-split)');
+  if (boolFlag(values, 'raw-baseline') && !canScore)
+    throw new UsageError('--raw-baseline needs labeled --data and a labeled test set (--eval-data or --eval-split)');
   const knn: ResolvedKnnK | null = canScore ? resolveKnnK(values, trainDs.labels!) : null;
   if (mode === 'new') await writeRunConfig(outDir, newRunRecord(cfg, VERSION));
 
@@ -189,7 +220,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   if (retargeted) {
     log(
       `[${TOOL}] --resume: target changed from ${retargeted.from} to ${retargeted.to} epochs` +
-        (method.usesTotalSteps ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run` : ''),
+        (method.usesTotalSteps
+          ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run`
+          : ''),
     );
   }
   const views = recipeViews(cfg.recipe, cfg.imageSize)!;
@@ -291,8 +324,10 @@ export function optionalProbeEpochs(values: Parameters<typeof intFlag>[0]): { pr
 
 /** Flags that only some methods have, refused for the others by name. */
 function checkMethodFlags(method: MethodName, flags: { objective?: string; projector?: string; temperature?: number }): void {
-  if (flags.objective !== undefined && method !== 'instdisc') throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
-  if (flags.projector !== undefined && method !== 'simclr') throw new UsageError(`--projector applies to --method simclr only (got --method ${method})`);
+  if (flags.objective !== undefined && method !== 'instdisc')
+    throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
+  if (flags.projector !== undefined && method !== 'simclr')
+    throw new UsageError(`--projector applies to --method simclr only (got --method ${method})`);
   if (flags.temperature !== undefined && (method === 'byol' || method === 'simsiam')) {
     throw new UsageError(`--temperature does not apply to --method ${method} (it has no temperature)`);
   }

@@ -55,7 +55,11 @@ export function baselineScores(b: Baseline | null, knnK: number | null, notes: s
     out.randomInit = withK(scores, b.knnK ?? 200, 'randomInit');
   }
   if (b.rawPixels) {
-    out.rawPixels = withK({ knnAccuracy: b.rawPixels.knnAccuracy, linearProbeAccuracy: b.rawPixels.linearProbeAccuracy }, b.rawPixels.knnK ?? 200, 'rawPixels');
+    out.rawPixels = withK(
+      { knnAccuracy: b.rawPixels.knnAccuracy, linearProbeAccuracy: b.rawPixels.linearProbeAccuracy },
+      b.rawPixels.knnK ?? 200,
+      'rawPixels',
+    );
   }
   return out;
 }
@@ -67,7 +71,8 @@ export function baselineScores(b: Baseline | null, knnK: number | null, notes: s
 export function whyNoScores(trainLabeled: boolean, evalLabeled: boolean | null): string {
   const what = 'training only, no kNN / linear-probe scores';
   if (!trainLabeled) return `--data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
-  if (evalLabeled === null) return `no --eval-data: ${what}; pass --eval-data PATH (labeled images, one sub-folder per class, the same class names) to score the encoder`;
+  if (evalLabeled === null)
+    return `no --eval-data: ${what}; pass --eval-data PATH (labeled images, one sub-folder per class, the same class names) to score the encoder`;
   return `--eval-data has no labels (images directly in the folder, not in one sub-folder per class): ${what}`;
 }
 

@@ -23,7 +23,10 @@ export async function loadTrainedRun(dir: string, cfg: RunConfig): Promise<{ met
   try {
     const meta = await loadCheckpoint<{ epoch?: number; globalStep?: number; epochLosses?: number[] }>(runPaths(dir).checkpoint, method);
     const last = meta.epochLosses?.at(-1);
-    return { method, progress: { epochs: meta.epoch ?? 0, steps: meta.globalStep ?? 0, finalLoss: typeof last === 'number' ? last : null } };
+    return {
+      method,
+      progress: { epochs: meta.epoch ?? 0, steps: meta.globalStep ?? 0, finalLoss: typeof last === 'number' ? last : null },
+    };
   } catch (e) {
     method.dispose();
     throw new UsageError(`--checkpoint ${dir}: ${(e as Error).message}`);

@@ -18,10 +18,12 @@ afterEach(() => {
 /** Saves to memory and loads back (the same path `model.save(fileSystemHandler(dir))` takes). */
 async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
   let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
 }
 
@@ -65,7 +67,9 @@ describe('encoders', () => {
     const lastConv = m.layers.filter((l) => l.getClassName() === 'Conv2D').at(-1)!;
     expect(lastConv.outputShape).toEqual([null, 1, 1, 128]);
     const zero = resnet18Encoder({ inputShape: [8, 8, 1], widthMultiplier: 0.125, zeroInitResidual: true });
-    const gammas = zero.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => tf.tidy(() => l.getWeights()[0]!.abs().sum().dataSync()[0]!));
+    const gammas = zero.layers
+      .filter((l) => l.getClassName() === 'BatchNormalization')
+      .map((l) => tf.tidy(() => l.getWeights()[0]!.abs().sum().dataSync()[0]!));
     expect(gammas.filter((g) => g === 0).length).toBe(8); // the second BN of each of the 8 blocks
     m.dispose();
     zero.dispose();
@@ -97,7 +101,9 @@ describe('encoders', () => {
   });
 
   it('buildEncoder rejects unknown names and bad input shapes', () => {
-    expect(() => buildEncoder({ name: 'vgg' as never, inputShape: [8, 8, 1] })).toThrow(/unknown encoder 'vgg'; valid: 'small-cnn', 'resnet18', 'vit-tiny'/);
+    expect(() => buildEncoder({ name: 'vgg' as never, inputShape: [8, 8, 1] })).toThrow(
+      /unknown encoder 'vgg'; valid: 'small-cnn', 'resnet18', 'vit-tiny'/,
+    );
     expect(() => smallCnnEncoder({ inputShape: [8, 8, 4] })).toThrow(/channels 1 or 3/);
   });
 

@@ -32,7 +32,12 @@ export class InitSeeds {
 
 /** Validates `[H, W, C]` with C = 1 or 3. */
 export function assertInputShape(shape: readonly number[], name: string): asserts shape is [number, number, number] {
-  if (!Array.isArray(shape) || shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1) || (shape[2] !== 1 && shape[2] !== 3)) {
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 3 ||
+    shape.some((d) => !Number.isInteger(d) || d < 1) ||
+    (shape[2] !== 1 && shape[2] !== 3)
+  ) {
     throw new RangeError(`${name}: inputShape must be [height, width, channels] with channels 1 or 3, got ${JSON.stringify(shape)}`);
   }
 }

@@ -27,7 +27,8 @@ const FACTORIES: Record<EncoderName, { create: (spec: EncoderSpec) => tf.LayersM
     description: 'conv-BN-ReLU blocks (32-64-128), global average pooling, 128-d',
   },
   resnet18: {
-    create: ({ inputShape, seed = 0, widthMultiplier, modelName }) => resnet18Encoder({ inputShape, seed, widthMultiplier, name: modelName }),
+    create: ({ inputShape, seed = 0, widthMultiplier, modelName }) =>
+      resnet18Encoder({ inputShape, seed, widthMultiplier, name: modelName }),
     description: 'ResNet-18 (CIFAR stem), widthMultiplier scales 64..512',
   },
   'vit-tiny': {

@@ -30,16 +30,34 @@ export interface ResNet18Options {
  * with `model.save` and reloads with `tf.loadLayersModel`.
  */
 export function resnet18Encoder(opts: ResNet18Options = {}): tf.LayersModel {
-  const { inputShape = [32, 32, 3], widthMultiplier = 1, stem = 'cifar', zeroInitResidual = false, blocks = [2, 2, 2, 2], seed = 0, name = 'resnet18' } = opts;
+  const {
+    inputShape = [32, 32, 3],
+    widthMultiplier = 1,
+    stem = 'cifar',
+    zeroInitResidual = false,
+    blocks = [2, 2, 2, 2],
+    seed = 0,
+    name = 'resnet18',
+  } = opts;
   assertInputShape(inputShape, 'resnet18Encoder');
-  if (!(widthMultiplier > 0) || !Number.isFinite(widthMultiplier)) throw new RangeError(`resnet18Encoder: widthMultiplier must be > 0, got ${String(widthMultiplier)}`);
-  if (stem !== 'cifar' && stem !== 'imagenet') throw new RangeError(`resnet18Encoder: stem must be 'cifar' or 'imagenet', got '${String(stem)}'`);
+  if (!(widthMultiplier > 0) || !Number.isFinite(widthMultiplier))
+    throw new RangeError(`resnet18Encoder: widthMultiplier must be > 0, got ${String(widthMultiplier)}`);
+  if (stem !== 'cifar' && stem !== 'imagenet')
+    throw new RangeError(`resnet18Encoder: stem must be 'cifar' or 'imagenet', got '${String(stem)}'`);
   const init = new InitSeeds(seed);
   const width = (w: number) => Math.max(1, Math.round(w * widthMultiplier));
   let id = 0;
   const conv = (x: tf.SymbolicTensor, filters: number, k: number, stride: number, tag: string) =>
     tf.layers
-      .conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias: false, kernelInitializer: init.heConv(), name: `${name}_${tag}_conv${id++}` })
+      .conv2d({
+        filters,
+        kernelSize: k,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init.heConv(),
+        name: `${name}_${tag}_conv${id++}`,
+      })
       .apply(x) as tf.SymbolicTensor;
   const bn = (x: tf.SymbolicTensor, tag: string, zeroGamma = false) =>
     tf.layers

@@ -29,7 +29,9 @@ export function smallCnnEncoder(opts: SmallCnnOptions = {}): tf.LayersModel {
   const input = tf.input({ shape: inputShape, name: `${name}_input` });
   let x: tf.SymbolicTensor = input;
   widths.forEach((w, i) => {
-    x = tf.layers.conv2d({ filters: w, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init.heConv(), name: `${name}_conv${i}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .conv2d({ filters: w, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init.heConv(), name: `${name}_conv${i}` })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ momentum: BN_MOMENTUM, name: `${name}_bn${i}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU({ name: `${name}_relu${i}` }).apply(x) as tf.SymbolicTensor;
     if (i < widths.length - 1) x = tf.layers.maxPooling2d({ poolSize: 2, name: `${name}_pool${i}` }).apply(x) as tf.SymbolicTensor;

@@ -115,7 +115,12 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
     const s = this.seed;
     this.qkv = this.addWeight('qkv_kernel', [d, 3 * d], 'float32', tf.initializers.glorotUniform({ seed: s }));
     this.qkvBias = this.addWeight('qkv_bias', [3 * d], 'float32', tf.initializers.zeros());
-    this.proj = this.addWeight('proj_kernel', [d, d], 'float32', tf.initializers.glorotUniform({ seed: s === undefined ? undefined : s + 1 }));
+    this.proj = this.addWeight(
+      'proj_kernel',
+      [d, d],
+      'float32',
+      tf.initializers.glorotUniform({ seed: s === undefined ? undefined : s + 1 }),
+    );
     this.projBias = this.addWeight('proj_bias', [d], 'float32', tf.initializers.zeros());
     this.built = true;
   }
@@ -133,10 +138,21 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       const qkv = tf.matMul(x.reshape([n * t, d]), this.qkv!.read() as tf.Tensor2D).add(this.qkvBias!.read());
       // [n·t, 3d] → [3, n, h, t, dh]
       const heads = qkv.reshape([n, t, 3, h, dh]).transpose([2, 0, 3, 1, 4]);
-      const [q, k, v] = tf.unstack(heads, 0).map((z) => z.reshape([n * h, t, dh]) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      const [q, k, v] = tf.unstack(heads, 0).map((z) => z.reshape([n * h, t, dh]) as tf.Tensor3D) as [
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+      ];
       const attn = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dh)), -1);
-      const out = tf.matMul(attn, v).reshape([n, h, t, dh]).transpose([0, 2, 1, 3]).reshape([n * t, d]);
-      return tf.matMul(out, this.proj!.read() as tf.Tensor2D).add(this.projBias!.read()).reshape([n, t, d]);
+      const out = tf
+        .matMul(attn, v)
+        .reshape([n, h, t, dh])
+        .transpose([0, 2, 1, 3])
+        .reshape([n * t, d]);
+      return tf
+        .matMul(out, this.proj!.read() as tf.Tensor2D)
+        .add(this.projBias!.read())
+        .reshape([n, t, d]);
     });
   }
 

@@ -34,26 +34,48 @@ export interface VitOptions {
  * (192-d, 12 blocks).
  */
 export function vitTinyEncoder(opts: VitOptions = {}): tf.LayersModel {
-  const { inputShape = [28, 28, 1], patchSize = 4, dim = 64, depth = 4, heads = 4, mlpRatio = 2, freezePatchEmbed = false, seed = 0, name = 'vit_tiny' } = opts;
+  const {
+    inputShape = [28, 28, 1],
+    patchSize = 4,
+    dim = 64,
+    depth = 4,
+    heads = 4,
+    mlpRatio = 2,
+    freezePatchEmbed = false,
+    seed = 0,
+    name = 'vit_tiny',
+  } = opts;
   assertInputShape(inputShape, 'vitTinyEncoder');
   const [h, w] = inputShape;
   if (!Number.isInteger(patchSize) || patchSize < 1 || h % patchSize !== 0 || w % patchSize !== 0) {
     throw new RangeError(`vitTinyEncoder: image size ${h}x${w} must be divisible by patchSize, got ${String(patchSize)}`);
   }
-  if (dim % 4 !== 0 || dim % heads !== 0) throw new RangeError(`vitTinyEncoder: dim must be divisible by 4 and by heads (${heads}), got ${dim}`);
+  if (dim % 4 !== 0 || dim % heads !== 0)
+    throw new RangeError(`vitTinyEncoder: dim must be divisible by 4 and by heads (${heads}), got ${dim}`);
   const init = new InitSeeds(seed);
   const grid: [number, number] = [h / patchSize, w / patchSize];
   const input = tf.input({ shape: inputShape, name: `${name}_input` });
-  const patch = tf.layers.conv2d({ filters: dim, kernelSize: patchSize, strides: patchSize, kernelInitializer: init.glorot(), trainable: !freezePatchEmbed, name: `${name}_patch_embed` });
+  const patch = tf.layers.conv2d({
+    filters: dim,
+    kernelSize: patchSize,
+    strides: patchSize,
+    kernelInitializer: init.glorot(),
+    trainable: !freezePatchEmbed,
+    name: `${name}_patch_embed`,
+  });
   let x = patch.apply(input) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [grid[0] * grid[1], dim], name: `${name}_tokens` }).apply(x) as tf.SymbolicTensor;
   x = new ClassTokenPosEmbed({ grid, seed: init.next(), name: `${name}_cls_pos` }).apply(x) as tf.SymbolicTensor;
   for (let b = 0; b < depth; b++) {
     const ln1 = tf.layers.layerNormalization({ epsilon: 1e-6, name: `${name}_b${b}_ln1` }).apply(x) as tf.SymbolicTensor;
-    const att = new MultiHeadSelfAttention({ numHeads: heads, seed: init.next(), name: `${name}_b${b}_attn` }).apply(ln1) as tf.SymbolicTensor;
+    const att = new MultiHeadSelfAttention({ numHeads: heads, seed: init.next(), name: `${name}_b${b}_attn` }).apply(
+      ln1,
+    ) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `${name}_b${b}_add1` }).apply([x, att]) as tf.SymbolicTensor;
     const ln2 = tf.layers.layerNormalization({ epsilon: 1e-6, name: `${name}_b${b}_ln2` }).apply(x) as tf.SymbolicTensor;
-    let m = tf.layers.dense({ units: dim * mlpRatio, activation: 'gelu', kernelInitializer: init.glorot(), name: `${name}_b${b}_fc1` }).apply(ln2) as tf.SymbolicTensor;
+    let m = tf.layers
+      .dense({ units: dim * mlpRatio, activation: 'gelu', kernelInitializer: init.glorot(), name: `${name}_b${b}_fc1` })
+      .apply(ln2) as tf.SymbolicTensor;
     m = tf.layers.dense({ units: dim, kernelInitializer: init.glorot(), name: `${name}_b${b}_fc2` }).apply(m) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `${name}_b${b}_add2` }).apply([x, m]) as tf.SymbolicTensor;
   }

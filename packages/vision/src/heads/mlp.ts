@@ -44,9 +44,11 @@ export function buildHead(blocks: readonly HeadBlock[], opts: BuildHeadOptions):
   const rng = createRng(seed);
   const model = tf.sequential({ name });
   blocks.forEach((b, i) => {
-    if (!Number.isInteger(b.units) || b.units < 1) throw new RangeError(`buildHead: blocks[${i}].units must be an integer >= 1, got ${String(b.units)}`);
+    if (!Number.isInteger(b.units) || b.units < 1)
+      throw new RangeError(`buildHead: blocks[${i}].units must be an integer >= 1, got ${String(b.units)}`);
     const bn = b.bn ?? 'none';
-    if (!['none', 'affine', 'plain'].includes(bn)) throw new RangeError(`buildHead: blocks[${i}].bn must be 'none', 'affine' or 'plain', got '${bn}'`);
+    if (!['none', 'affine', 'plain'].includes(bn))
+      throw new RangeError(`buildHead: blocks[${i}].bn must be 'none', 'affine' or 'plain', got '${bn}'`);
     model.add(
       tf.layers.dense({
         units: b.units,

@@ -6,7 +6,16 @@ import { readIdx } from './idx.js';
 
 /** Fashion-MNIST's class names, by label index (Xiao, Rasul & Vollgraf 2017). */
 export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 /** Which half of an MNIST-style folder: `train` (`train-*`) or `test` (`t10k-*`). */

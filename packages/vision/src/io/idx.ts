@@ -31,9 +31,7 @@ export function parseIdx(buffer: Uint8Array, name: string): IdxArray {
   const [z0, z1, dtype, ndims] = [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!];
   if (z0 !== 0 || z1 !== 0 || ndims < 1 || ndims > 4) {
     const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new Error(
-      `${name}: bad IDX magic number ${magic} (expected 00 00 08 0N, e.g. 00 00 08 03 for images, 00 00 08 01 for labels)`,
-    );
+    throw new Error(`${name}: bad IDX magic number ${magic} (expected 00 00 08 0N, e.g. 00 00 08 03 for images, 00 00 08 01 for labels)`);
   }
   if (dtype !== IDX_UBYTE) {
     throw new Error(`${name}: IDX dtype 0x${dtype.toString(16)} is not supported (only 0x08, unsigned byte)`);

@@ -19,12 +19,20 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'imgfolder-'));
   await mkdir(join(root, 'labeled', 'cat'), { recursive: true });
   await mkdir(join(root, 'labeled', 'dog'), { recursive: true });
-  await solid(40, 20, 255, 0, 0).png().toFile(join(root, 'labeled', 'cat', 'a.png'));
-  await solid(10, 10, 0, 255, 0).jpeg().toFile(join(root, 'labeled', 'cat', 'b.jpg'));
-  await solid(8, 16, 0, 0, 255).webp({ lossless: true }).toFile(join(root, 'labeled', 'dog', 'c.webp'));
+  await solid(40, 20, 255, 0, 0)
+    .png()
+    .toFile(join(root, 'labeled', 'cat', 'a.png'));
+  await solid(10, 10, 0, 255, 0)
+    .jpeg()
+    .toFile(join(root, 'labeled', 'cat', 'b.jpg'));
+  await solid(8, 16, 0, 0, 255)
+    .webp({ lossless: true })
+    .toFile(join(root, 'labeled', 'dog', 'c.webp'));
   await writeFile(join(root, 'labeled', 'dog', 'notes.txt'), 'ignored');
   await mkdir(join(root, 'flat'));
-  await solid(12, 12, 255, 255, 255).png().toFile(join(root, 'flat', 'x.png'));
+  await solid(12, 12, 255, 255, 255)
+    .png()
+    .toFile(join(root, 'flat', 'x.png'));
   await mkdir(join(root, 'empty', 'only-a-class'), { recursive: true });
   await mkdir(join(root, 'corrupt'));
   await writeFile(join(root, 'corrupt', 'broken.png'), Buffer.from('this is not a png'));
@@ -78,10 +86,18 @@ describe('openImageFolder', () => {
   it("finds a class's images at any depth, in torchvision's order, and survives a link cycle", async () => {
     const n = join(root, 'nested');
     for (const d of ['cat/sub', 'cat/sub2', 'dog/x/y']) await mkdir(join(n, d), { recursive: true });
-    await solid(4, 4, 255, 0, 0).png().toFile(join(n, 'cat', 'a.png'));
-    await solid(4, 4, 0, 255, 0).png().toFile(join(n, 'cat', 'sub', 'b.png'));
-    await solid(4, 4, 0, 0, 255).png().toFile(join(n, 'cat', 'sub2', 'c.png'));
-    await solid(4, 4, 9, 9, 9).png().toFile(join(n, 'dog', 'x', 'y', 'd.png'));
+    await solid(4, 4, 255, 0, 0)
+      .png()
+      .toFile(join(n, 'cat', 'a.png'));
+    await solid(4, 4, 0, 255, 0)
+      .png()
+      .toFile(join(n, 'cat', 'sub', 'b.png'));
+    await solid(4, 4, 0, 0, 255)
+      .png()
+      .toFile(join(n, 'cat', 'sub2', 'c.png'));
+    await solid(4, 4, 9, 9, 9)
+      .png()
+      .toFile(join(n, 'dog', 'x', 'y', 'd.png'));
     await symlink(join(n, 'dog'), join(n, 'dog', 'x', 'loop')); // dog/x/loop → dog: a cycle
     const ds = await openImageFolder(n, { imageSize: 2 });
     expect(ds.classNames).toEqual(['cat', 'dog']);
@@ -114,7 +130,9 @@ describe('openImageFolder', () => {
     await mkdir(join(d, 'bird', 'sub'), { recursive: true });
     await mkdir(join(d, 'cat'), { recursive: true });
     await mkdir(join(d, 'eel'), { recursive: true });
-    await solid(4, 4, 1, 2, 3).png().toFile(join(d, 'cat', 'a.png'));
+    await solid(4, 4, 1, 2, 3)
+      .png()
+      .toFile(join(d, 'cat', 'a.png'));
     await writeFile(join(d, 'eel', 'readme.txt'), 'not an image');
     await expect(openImageFolder(d)).rejects.toThrow(/image folder .*one-empty-class: class folder\(s\) 'bird', 'eel' hold no images/);
   });
@@ -122,7 +140,10 @@ describe('openImageFolder', () => {
   it('keeps decoded images up to cacheBytes: a cached image reads after its file is gone; beyond the budget it is decoded again', async () => {
     const d = join(root, 'cached');
     await mkdir(d);
-    for (const [i, v] of [10, 20, 30].entries()) await solid(6, 6, v, v, v).png().toFile(join(d, `${i}.png`));
+    for (const [i, v] of [10, 20, 30].entries())
+      await solid(6, 6, v, v, v)
+        .png()
+        .toFile(join(d, `${i}.png`));
     const pixels = 4 * 4 * 3;
     const ds = await openImageFolder(d, { imageSize: 4, cacheBytes: 2 * pixels }); // room for two images
     const first = await ds.read(Int32Array.of(0, 1, 2));

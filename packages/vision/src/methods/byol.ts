@@ -72,12 +72,25 @@ export class BYOL extends TwoViewMethod {
     this.momentum = momentum;
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
-    this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), { inDim: d, name: 'byol_proj', seed: this.initRng.seed() });
+    this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), {
+      inDim: d,
+      name: 'byol_proj',
+      seed: this.initRng.seed(),
+    });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? byolMlp({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'byol_pred', seed: this.initRng.seed() });
+    this.predictor = buildHead(opts.predictor ?? byolMlp({ hidden: 2 * d, out: pd }), {
+      inDim: pd,
+      name: 'byol_pred',
+      seed: this.initRng.seed(),
+    });
     this.targetEncoder = cloneModel(this.encoder);
     this.targetProjector = cloneModel(this.projector);
-    Object.assign(this.owned, { projector: this.projector, predictor: this.predictor, target_encoder: this.targetEncoder, target_projector: this.targetProjector });
+    Object.assign(this.owned, {
+      projector: this.projector,
+      predictor: this.predictor,
+      target_encoder: this.targetEncoder,
+      target_projector: this.targetProjector,
+    });
     this.defaultGroup(opts, [this.encoder, this.projector, this.predictor], false);
   }
 
@@ -104,7 +117,8 @@ export class BYOL extends TwoViewMethod {
   protected override afterStep(_b: unknown, info: StepInfo): void {
     this.targets = null;
     const total = info.totalSteps ?? 0;
-    this.lastMomentum = total > 0 ? cosineSchedule({ from: this.momentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.momentum;
+    this.lastMomentum =
+      total > 0 ? cosineSchedule({ from: this.momentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.momentum;
     updateMomentum(
       trainableVariables(this.encoder, this.projector),
       trainableVariables(this.targetEncoder, this.targetProjector),

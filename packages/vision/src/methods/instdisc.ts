@@ -54,16 +54,29 @@ export class InstDisc extends TwoViewMethod {
   constructor(opts: InstDiscOptions) {
     super(opts, mocoV1Views());
     const { datasetSize, objective = 'nce', temperature = 0.07, bankMomentum = 0.5 } = opts;
-    if (!Number.isInteger(datasetSize) || datasetSize < 2) throw new RangeError(`InstDisc: datasetSize must be an integer >= 2, got ${String(datasetSize)}`);
-    if (objective !== 'nce' && objective !== 'softmax') throw new RangeError(`InstDisc: objective must be 'nce' or 'softmax', got '${String(objective)}'`);
+    if (!Number.isInteger(datasetSize) || datasetSize < 2)
+      throw new RangeError(`InstDisc: datasetSize must be an integer >= 2, got ${String(datasetSize)}`);
+    if (objective !== 'nce' && objective !== 'softmax')
+      throw new RangeError(`InstDisc: objective must be 'nce' or 'softmax', got '${String(objective)}'`);
     this.objective = objective;
     this.temperature = temperature;
     this.datasetSize = datasetSize;
     this.negatives = Math.min(opts.negatives ?? 4096, datasetSize - 1);
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), { inDim: d, name: 'instdisc_proj', seed: this.initRng.seed() });
+    this.projector = buildHead(opts.projector ?? instDiscProjector({ out: 128 }), {
+      inDim: d,
+      name: 'instdisc_proj',
+      seed: this.initRng.seed(),
+    });
     const dim = this.projector.outputs[0]!.shape[1] as number;
-    this.bank = new MemoryBank({ size: datasetSize, dim, momentum: bankMomentum, negativesPerQuery: this.negatives, excludePositive: false, seed: this.initRng.seed() });
+    this.bank = new MemoryBank({
+      size: datasetSize,
+      dim,
+      momentum: bankMomentum,
+      negativesPerQuery: this.negatives,
+      excludePositive: false,
+      seed: this.initRng.seed(),
+    });
     this.logZ = tf.tidy(() => tf.variable(tf.scalar(Number.NaN), false)) as tf.Variable<tf.Rank.R0>;
     this.owned.projector = this.projector;
     this.defaultGroup(opts, [this.encoder, this.projector], false);
@@ -71,7 +84,8 @@ export class InstDisc extends TwoViewMethod {
 
   private indicesOf(batch: MethodBatch | undefined): Int32Array {
     const idx = batch ? batchIndices(batch) : undefined;
-    if (!idx) throw new TypeError('InstDisc.step needs the dataset index of every image: pass { images, indices } (imageBatches yields it)');
+    if (!idx)
+      throw new TypeError('InstDisc.step needs the dataset index of every image: pass { images, indices } (imageBatches yields it)');
     return idx;
   }
 

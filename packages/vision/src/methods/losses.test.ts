@@ -23,7 +23,9 @@ describe('method losses match the official formulas (PyTorch reference)', () => 
       const [a1, a2, b1, b2] = (['a1', 'a2', 'b1', 'b2'] as const).map((k) => tf.tensor2d(fx.inputs[k]));
       const ref = fx[name as keyof typeof cases];
       const { value, grads } = tf.tidy(() => {
-        const g = tf.grads((x1: tf.Tensor, x2: tf.Tensor, y1: tf.Tensor, y2: tf.Tensor) => fn(x1 as tf.Tensor2D, x2 as tf.Tensor2D, y1 as tf.Tensor2D, y2 as tf.Tensor2D));
+        const g = tf.grads((x1: tf.Tensor, x2: tf.Tensor, y1: tf.Tensor, y2: tf.Tensor) =>
+          fn(x1 as tf.Tensor2D, x2 as tf.Tensor2D, y1 as tf.Tensor2D, y2 as tf.Tensor2D),
+        );
         return { value: fn(a1!, a2!, b1!, b2!), grads: g([a1!, a2!, b1!, b2!]) };
       });
       expect(value.dataSync()[0]).toBeCloseTo(ref.loss, 4);

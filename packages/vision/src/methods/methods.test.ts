@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { collapseStd, createRng, initBackend, layersEncoder, stepInfo, trainableVariables, type Rng, type StepInfo } from '@contrastive/core';
+import {
+  collapseStd,
+  createRng,
+  initBackend,
+  layersEncoder,
+  stepInfo,
+  trainableVariables,
+  type Rng,
+  type StepInfo,
+} from '@contrastive/core';
 import { loadCheckpoint, saveCheckpoint } from '@contrastive/core/node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, METHODS, methodRegistry, negativeCosine } from './index.js';
@@ -97,11 +106,13 @@ describe('every method', () => {
     enc.dispose();
   });
 
-  it('implements core\'s Method: info is required (no private fallback), a scheduled method needs totalSteps', () => {
+  it("implements core's Method: info is required (no private fallback), a scheduled method needs totalSteps", () => {
     const x = images(8);
     for (const [name, make] of Object.entries(makers)) {
       const m = make();
-      expect(() => m.step(batchOf(x), undefined as unknown as StepInfo)).toThrow(new RegExp(`${name}.step\\(batch, info\\): info must be core's StepInfo`));
+      expect(() => m.step(batchOf(x), undefined as unknown as StepInfo)).toThrow(
+        new RegExp(`${name}.step\\(batch, info\\): info must be core's StepInfo`),
+      );
       expect(() => m.step(batchOf(x), { globalStep: 0 } as unknown as StepInfo)).toThrow(/stepInfo\(k, \{ seed, totalSteps \}\)/);
       if (m.usesTotalSteps) expect(() => m.step(batchOf(x), stepInfo(0))).toThrow(/info.totalSteps is undefined.*stepsPerEpoch/);
       else tf.dispose(m.step(batchOf(x), stepInfo(0)));
@@ -121,12 +132,14 @@ describe('every method', () => {
     m.dispose();
   });
 
-  it('takes its encoder as a tf.LayersModel or as core\'s layersEncoder, and refuses anything else by name', () => {
+  it("takes its encoder as a tf.LayersModel or as core's layersEncoder, and refuses anything else by name", () => {
     const tower = layersEncoder(tinyEncoder(), 'tiny');
     const m = new SimCLR({ encoder: tower, seed: 1 });
     expect(m.encoder).toBe(tower.model);
     m.dispose();
-    expect(() => new SimCLR({ encoder: {} as tf.LayersModel })).toThrow(/options.encoder must be a tf.LayersModel .* or layersEncoder\(model\)/);
+    expect(() => new SimCLR({ encoder: {} as tf.LayersModel })).toThrow(
+      /options.encoder must be a tf.LayersModel .* or layersEncoder\(model\)/,
+    );
   });
 
   it('rejects a batch with a wrong channel count, naming the shape', () => {
@@ -196,7 +209,15 @@ describe('stop-gradient: target and key networks get no gradient', () => {
 
 describe('MoCo mechanics', () => {
   it('momentum is applied before the key forward, with exact EMA arithmetic, and keys enter the queue FIFO', () => {
-    const m = new MoCoV1({ encoder: tinyEncoder(), seed: 1, queueSize: 20, momentum: 0.9, views: identityViews, shuffleBn: false, bnGroups: 1 });
+    const m = new MoCoV1({
+      encoder: tinyEncoder(),
+      seed: 1,
+      queueSize: 20,
+      momentum: 0.9,
+      views: identityViews,
+      shuffleBn: false,
+      bnGroups: 1,
+    });
     const x = images(8);
     const online = () => [m.encoder, m.projector].flatMap(trainableOf);
     const key = () => [m.keyEncoder, m.keyProjector].flatMap(trainableOf);

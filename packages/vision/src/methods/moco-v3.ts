@@ -64,12 +64,25 @@ export class MoCoV3 extends TwoViewMethod {
     this.baseMomentum = momentum;
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
-    this.projector = buildHead(opts.projector ?? mocoV3Projector({ hidden: 2 * d, out }), { inDim: d, name: 'mocov3_proj', seed: this.initRng.seed() });
+    this.projector = buildHead(opts.projector ?? mocoV3Projector({ hidden: 2 * d, out }), {
+      inDim: d,
+      name: 'mocov3_proj',
+      seed: this.initRng.seed(),
+    });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? mocoV3Predictor({ hidden: 2 * d, out: pd }), { inDim: pd, name: 'mocov3_pred', seed: this.initRng.seed() });
+    this.predictor = buildHead(opts.predictor ?? mocoV3Predictor({ hidden: 2 * d, out: pd }), {
+      inDim: pd,
+      name: 'mocov3_pred',
+      seed: this.initRng.seed(),
+    });
     this.keyEncoder = cloneModel(this.encoder);
     this.keyProjector = cloneModel(this.projector);
-    Object.assign(this.owned, { projector: this.projector, predictor: this.predictor, key_encoder: this.keyEncoder, key_projector: this.keyProjector });
+    Object.assign(this.owned, {
+      projector: this.projector,
+      predictor: this.predictor,
+      key_encoder: this.keyEncoder,
+      key_projector: this.keyProjector,
+    });
     this.defaultGroup(opts, [this.encoder, this.projector, this.predictor], false);
   }
 
@@ -80,8 +93,15 @@ export class MoCoV3 extends TwoViewMethod {
 
   protected override beforeLoss(v1: tf.Tensor4D, v2: tf.Tensor4D, info: StepInfo): tf.Tensor[] {
     const total = info.totalSteps ?? 0;
-    this.lastMomentum = total > 0 ? cosineSchedule({ from: this.baseMomentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.baseMomentum;
-    updateMomentum(trainableVariables(this.encoder, this.projector), trainableVariables(this.keyEncoder, this.keyProjector), this.lastMomentum);
+    this.lastMomentum =
+      total > 0
+        ? cosineSchedule({ from: this.baseMomentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total))
+        : this.baseMomentum;
+    updateMomentum(
+      trainableVariables(this.encoder, this.projector),
+      trainableVariables(this.keyEncoder, this.keyProjector),
+      this.lastMomentum,
+    );
     this.keys = [this.encodeKeys(v1), this.encodeKeys(v2)];
     return this.keys;
   }

@@ -50,12 +50,23 @@ export class MoCo extends TwoViewMethod {
   readonly shuffleBn: boolean;
   private keys: tf.Tensor2D | null = null;
 
-  constructor(opts: MoCoOptions, defaults: { views: ViewPair; projector: (d: number) => HeadBlock[]; temperature: number; cosineLr: boolean } = MOCO_V1) {
+  constructor(
+    opts: MoCoOptions,
+    defaults: { views: ViewPair; projector: (d: number) => HeadBlock[]; temperature: number; cosineLr: boolean } = MOCO_V1,
+  ) {
     super(opts, defaults.views);
-    const { queueSize = 4096, momentum = 0.999, temperature = defaults.temperature, bnGroups = 2, shuffleBn = true, cosineLr = defaults.cosineLr } = opts;
+    const {
+      queueSize = 4096,
+      momentum = 0.999,
+      temperature = defaults.temperature,
+      bnGroups = 2,
+      shuffleBn = true,
+      cosineLr = defaults.cosineLr,
+    } = opts;
     if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`MoCo: momentum must be in [0, 1], got ${String(momentum)}`);
     if (!(temperature > 0)) throw new RangeError(`MoCo: temperature must be > 0, got ${String(temperature)}`);
-    if (!Number.isInteger(bnGroups) || bnGroups < 1) throw new RangeError(`MoCo: bnGroups must be an integer >= 1, got ${String(bnGroups)}`);
+    if (!Number.isInteger(bnGroups) || bnGroups < 1)
+      throw new RangeError(`MoCo: bnGroups must be an integer >= 1, got ${String(bnGroups)}`);
     this.momentum = momentum;
     this.temperature = temperature;
     this.bnGroups = bnGroups;
@@ -108,8 +119,18 @@ export class MoCo extends TwoViewMethod {
   }
 }
 
-const MOCO_V1 = { views: mocoV1Views(), projector: (d: number) => mocoV1Projector({ out: Math.min(128, d) }), temperature: 0.07, cosineLr: false };
-const MOCO_V2 = { views: mocoV2Views(), projector: (d: number) => mocoV2Projector({ hidden: d, out: Math.min(128, d) }), temperature: 0.2, cosineLr: true };
+const MOCO_V1 = {
+  views: mocoV1Views(),
+  projector: (d: number) => mocoV1Projector({ out: Math.min(128, d) }),
+  temperature: 0.07,
+  cosineLr: false,
+};
+const MOCO_V2 = {
+  views: mocoV2Views(),
+  projector: (d: number) => mocoV2Projector({ hidden: d, out: Math.min(128, d) }),
+  temperature: 0.2,
+  cosineLr: true,
+};
 
 /** MoCo v1: linear head to 128, τ = 0.07, m = 0.999, InstDisc augmentations ({@link mocoV1Views}). */
 export class MoCoV1 extends MoCo {

@@ -37,7 +37,10 @@ const FACTORIES: Record<MethodName, { create: (options: CreateMethodOptions) => 
   simclr: { create: (o) => new SimCLR(o), description: 'SimCLR (Chen et al. 2020): NT-Xent over two views, MLP projector' },
   'moco-v1': { create: (o) => new MoCoV1(o), description: 'MoCo v1 (He et al. 2020): momentum key encoder + queue, linear head, τ 0.07' },
   'moco-v2': { create: (o) => new MoCoV2(o), description: 'MoCo v2 (Chen et al. 2020): MoCo + MLP head, τ 0.2, blur, cosine LR' },
-  'moco-v3': { create: (o) => new MoCoV3(o), description: 'MoCo v3 (Chen, Xie & He 2021): no queue, predictor, symmetric in-batch InfoNCE' },
+  'moco-v3': {
+    create: (o) => new MoCoV3(o),
+    description: 'MoCo v3 (Chen, Xie & He 2021): no queue, predictor, symmetric in-batch InfoNCE',
+  },
   byol: { create: (o) => new BYOL(o), description: 'BYOL (Grill et al. 2020): predictor + EMA target, no negatives' },
   simsiam: { create: (o) => new SimSiam(o), description: 'SimSiam (Chen & He 2021): predictor + stop-gradient, no EMA, no negatives' },
   instdisc: {

@@ -23,7 +23,15 @@ function bnPeers(net: tf.LayersModel, x: tf.Tensor4D, groups: number, perm: Int3
   for (let j = 0; j < x.shape[0]; j++) {
     const bumped = tf.tidy(() => x.add(tf.oneHot(j, x.shape[0]).reshape([-1, 1, 1, 1]).mul(5)) as tf.Tensor4D);
     const out = groupedForward([net], bumped, groups, perm);
-    const rowDiff = tf.tidy(() => out.slice([row, 0], [1, -1]).sub(base.slice([row, 0], [1, -1])).abs().max().dataSync()[0]!);
+    const rowDiff = tf.tidy(
+      () =>
+        out
+          .slice([row, 0], [1, -1])
+          .sub(base.slice([row, 0], [1, -1]))
+          .abs()
+          .max()
+          .dataSync()[0]!,
+    );
     if (rowDiff > 1e-5) peers.push(j);
     tf.dispose([bumped, out]);
   }

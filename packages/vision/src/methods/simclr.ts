@@ -33,7 +33,11 @@ export class SimCLR extends TwoViewMethod {
     if (!(temperature > 0)) throw new RangeError(`SimCLR: temperature must be > 0, got ${String(temperature)}`);
     this.temperature = temperature;
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? simclrProjector({ hidden: d, out: 128 }), { inDim: d, name: 'simclr_proj', seed: this.initRng.seed() });
+    this.projector = buildHead(opts.projector ?? simclrProjector({ hidden: d, out: 128 }), {
+      inDim: d,
+      name: 'simclr_proj',
+      seed: this.initRng.seed(),
+    });
     this.owned.projector = this.projector;
     this.defaultGroup(opts, [this.encoder, this.projector], false);
   }

@@ -24,7 +24,11 @@ export function negativeCosine(p: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor1D {
 /** SimSiam's loss `½·D(p₁, sg z₂) + ½·D(p₂, sg z₁)` (batch means; minimum −1). */
 export function simsiamLoss(p1: tf.Tensor2D, p2: tf.Tensor2D, z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
   return tf.tidy(
-    () => tf.add(tf.mul(0.5, tf.mean(negativeCosine(p1, stopGradient(z2)))), tf.mul(0.5, tf.mean(negativeCosine(p2, stopGradient(z1))))) as tf.Scalar,
+    () =>
+      tf.add(
+        tf.mul(0.5, tf.mean(negativeCosine(p1, stopGradient(z2)))),
+        tf.mul(0.5, tf.mean(negativeCosine(p2, stopGradient(z1)))),
+      ) as tf.Scalar,
   );
 }
 
@@ -44,9 +48,17 @@ export class SimSiam extends TwoViewMethod {
   constructor(opts: SimSiamOptions) {
     super(opts, mocoV2Views());
     const d = this.featureDim;
-    this.projector = buildHead(opts.projector ?? simsiamProjector({ hidden: d, out: d }), { inDim: d, name: 'simsiam_proj', seed: this.initRng.seed() });
+    this.projector = buildHead(opts.projector ?? simsiamProjector({ hidden: d, out: d }), {
+      inDim: d,
+      name: 'simsiam_proj',
+      seed: this.initRng.seed(),
+    });
     const pd = this.projector.outputs[0]!.shape[1] as number;
-    this.predictor = buildHead(opts.predictor ?? simsiamPredictor({ hidden: Math.max(8, Math.round(pd / 4)), out: pd }), { inDim: pd, name: 'simsiam_pred', seed: this.initRng.seed() });
+    this.predictor = buildHead(opts.predictor ?? simsiamPredictor({ hidden: Math.max(8, Math.round(pd / 4)), out: pd }), {
+      inDim: pd,
+      name: 'simsiam_pred',
+      seed: this.initRng.seed(),
+    });
     Object.assign(this.owned, { projector: this.projector, predictor: this.predictor });
     this.addGroup('optimizer', makeOptimizer(opts), [this.encoder, this.projector], opts.cosineLr ?? true);
     this.addGroup('predictor_optimizer', makeOptimizer({ ...opts, optimizer: undefined }), [this.predictor], false);

@@ -18,7 +18,14 @@ const tmp = useTempDir('vision-load-trained-');
 async function fakeRun(name: string, model: tf.LayersModel | null, cfg: Record<string, unknown>, legacy = false): Promise<string> {
   const dir = tmp(name);
   await mkdir(dir, { recursive: true });
-  const record = { tool: 'contrastive-vision', version: '0.1.0', domain: 'vision', method: cfg.method, createdAt: '2026-01-01T00:00:00.000Z', config: cfg };
+  const record = {
+    tool: 'contrastive-vision',
+    version: '0.1.0',
+    domain: 'vision',
+    method: cfg.method,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    config: cfg,
+  };
   await writeFile(tmp(name, 'run.json'), JSON.stringify(legacy ? cfg : record));
   if (model) await model.save(fileSystemHandler(tmp(name, legacy ? 'encoder' : 'model')));
   return dir;
@@ -33,7 +40,12 @@ describe('loadTrainedEncoder', () => {
       ['vit', vitTinyEncoder({ inputShape: [8, 8, 1], patchSize: 4, dim: 8, depth: 1, heads: 2, seed: 2 }), 1, true],
     ] as const) {
       const size = model.inputs[0]!.shape[1]!;
-      const dir = await fakeRun(name, model, { method: 'simclr', encoder: name === 'cnn' ? 'small-cnn' : 'vit-tiny', imageSize: size, channels }, legacy);
+      const dir = await fakeRun(
+        name,
+        model,
+        { method: 'simclr', encoder: name === 'cnn' ? 'small-cnn' : 'vit-tiny', imageSize: size, channels },
+        legacy,
+      );
       const t = await loadTrainedEncoder(dir);
       expect(t).toMatchObject({ imageSize: size, channels, method: 'simclr', encoderName: name === 'cnn' ? 'small-cnn' : 'vit-tiny' });
       // Core's Encoder: the tower a multimodal method takes (its weights under the checkpoints' names).

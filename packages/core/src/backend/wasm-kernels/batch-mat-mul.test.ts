@@ -24,8 +24,14 @@ describe('wasm BatchMatMul (transposed / batched on XNNPACK) parity with cpu', (
   useLeakCheck({ backend: 'wasm' });
 
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: %j · %j (tA=%s, tB=%s)', async (i, as, bs, tA, tB) => {
-    const av = randn(as.reduce((p, q) => p * q), 100 + i);
-    const bv = randn(bs.reduce((p, q) => p * q), 200 + i);
+    const av = randn(
+      as.reduce((p, q) => p * q),
+      100 + i,
+    );
+    const bv = randn(
+      bs.reduce((p, q) => p * q),
+      200 + i,
+    );
     await expectParity(() => tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), tA, tB), 1e-5);
   });
 

@@ -16,9 +16,7 @@ import type { BackendWasm, WasmKernelArgs } from './wasm-util.js';
 const MIN_MACS = 32 * 32 * 32;
 
 /** C = op(A)·op(B) for 2-D a, b using only XNNPACK's untransposed path. */
-function matMulNoTranspose(
-  backend: BackendWasm, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean,
-): TensorInfo {
+function matMulNoTranspose(backend: BackendWasm, a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean): TensorInfo {
   const [ar, ac] = a.shape as [number, number];
   const bc = b.shape[1]!;
   if (!tA && !tB) return matMul2d(backend, a, b);
@@ -36,7 +34,9 @@ function matMulNoTranspose(
     return c;
   }
   // Aᵀ·B with A [M, K], B [M, N]: transpose A (M·K moves) or compute (Bᵀ·A)ᵀ (M·N + N·K moves).
-  const M = ar, K = ac, N = bc;
+  const M = ar,
+    K = ac,
+    N = bc;
   if (M * K <= M * N + N * K) {
     const aT = transposeLast2(backend, a);
     const c = matMul2d(backend, aT, b);
@@ -69,8 +69,10 @@ export function makeBatchMatMulWasm(stock: KernelFunc): (args: WasmKernelArgs) =
     const rb = b.shape.length;
     const batchA = a.shape.slice(0, -2).reduce((p, q) => p * q, 1);
     const batchB = b.shape.slice(0, -2).reduce((p, q) => p * q, 1);
-    const aRows = a.shape[ra - 2]!, aCols = a.shape[ra - 1]!;
-    const bRows = b.shape[rb - 2]!, bCols = b.shape[rb - 1]!;
+    const aRows = a.shape[ra - 2]!,
+      aCols = a.shape[ra - 1]!;
+    const bRows = b.shape[rb - 2]!,
+      bCols = b.shape[rb - 1]!;
     const M = tA ? aCols : aRows;
     const K = tA ? aRows : aCols;
     const N = tB ? bRows : bCols;
@@ -83,9 +85,7 @@ export function makeBatchMatMulWasm(stock: KernelFunc): (args: WasmKernelArgs) =
       return stock(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     }
     const batch = Math.max(batchA, batchB);
-    const outShape = tf.broadcast_util
-      .assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
-      .concat([M, N]);
+    const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)).concat([M, N]);
     if (batch === 1) {
       const a2 = reshape(backend, a, [aRows, aCols]);
       const b2 = reshape(backend, b, [bRows, bCols]);

@@ -35,7 +35,10 @@ export const fusedBatchNormGradConfig: GradConfig = {
     return {
       x: () =>
         mean.rank === 1
-          ? tf.reshape(tf.mul(tf.mul(dy, tf.tile(tf.reshape(oneOverSqrtVariance, [1, 1, 1, mean.shape[0]!]), tileShape)), scaleValue), x.shape)
+          ? tf.reshape(
+              tf.mul(tf.mul(dy, tf.tile(tf.reshape(oneOverSqrtVariance, [1, 1, 1, mean.shape[0]!]), tileShape)), scaleValue),
+              x.shape,
+            )
           : tf.reshape(tf.mul(tf.mul(dy, oneOverSqrtVariance), scaleValue), x.shape),
       mean: () => reduce(tf.mul(tf.mul(oneOverSqrtVariance, tf.scalar(-1)), dyTimesScaleValue())),
       variance: () => reduce(tf.mul(tf.mul(minusHalfRCube, xMinusMean()), dyTimesScaleValue())),

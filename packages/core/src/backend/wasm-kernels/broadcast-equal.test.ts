@@ -10,12 +10,43 @@ describe('wasm broadcasting Equal parity with cpu', () => {
   // Values drawn from a few integers so that equal pairs are frequent.
   const ints = (n: number, seed: number) => randn(n, seed).map((v) => Math.round(v));
   const cases: [number[], number[]][] = [
-    [[6, 5], [6, 1]], [[6, 5], [1, 5]], [[6, 1], [1, 5]], [[6, 5], [5]], [[2, 3, 4], [3, 1]],
-    [[2, 1, 4], [2, 3, 1]], [[3, 4], []], [[], [3, 4]], [[2, 3, 4, 5], [1, 3, 1, 5]],
+    [
+      [6, 5],
+      [6, 1],
+    ],
+    [
+      [6, 5],
+      [1, 5],
+    ],
+    [
+      [6, 1],
+      [1, 5],
+    ],
+    [[6, 5], [5]],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [2, 1, 4],
+      [2, 3, 1],
+    ],
+    [[3, 4], []],
+    [[], [3, 4]],
+    [
+      [2, 3, 4, 5],
+      [1, 3, 1, 5],
+    ],
   ];
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: %j == %j', async (i, as, bs) => {
-    const av = ints(as.reduce((p, q) => p * q, 1), 700 + i);
-    const bv = ints(bs.reduce((p, q) => p * q, 1), 800 + i);
+    const av = ints(
+      as.reduce((p, q) => p * q, 1),
+      700 + i,
+    );
+    const bv = ints(
+      bs.reduce((p, q) => p * q, 1),
+      800 + i,
+    );
     await expectParity(() => tf.equal(tf.tensor(av, as), tf.tensor(bv, bs)).toFloat(), 0);
     await expectParity(() => tf.equal(tf.tensor(av, as, 'int32'), tf.tensor(bv, bs, 'int32')).toFloat(), 0);
   });

@@ -80,8 +80,14 @@ export function conv2DBackpropFilterWasm(args: WasmKernelArgs): TensorInfo {
   }
   const dilations = ((attrs as { dilations?: number | [number, number] }).dilations ?? 1) as number | [number, number];
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode,
-    false, 'channelsLast',
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
   );
   return conv2dFilterGrad(backend, x, dy, info);
 }

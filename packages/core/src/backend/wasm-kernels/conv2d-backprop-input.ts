@@ -100,10 +100,15 @@ function polyphaseInputGrad(backend: BackendWasm, dy: TensorInfo, filter: Tensor
       let src = dy;
       let cropped: TensorInfo | undefined;
       if (cropT || cropB || cropL || cropR) {
-        cropped = runWasm('Slice', backend, { x: dy }, {
-          begin: [0, cropT, cropL, 0],
-          size: [B, OH - cropT - cropB, OW - cropL - cropR, CO],
-        });
+        cropped = runWasm(
+          'Slice',
+          backend,
+          { x: dy },
+          {
+            begin: [0, cropT, cropL, 0],
+            size: [B, OH - cropT - cropB, OW - cropL - cropR, CO],
+          },
+        );
         src = cropped;
         padT += cropT;
         padB += cropB;
@@ -112,7 +117,12 @@ function polyphaseInputGrad(backend: BackendWasm, dy: TensorInfo, filter: Tensor
       }
       const z = runWasm('Conv2D', backend, { x: src, filter: sub }, {
         strides: [1, 1],
-        pad: [[0, 0], [padT, padB], [padL, padR], [0, 0]],
+        pad: [
+          [0, 0],
+          [padT, padB],
+          [padL, padR],
+          [0, 0],
+        ],
         dataFormat: 'NHWC',
         dilations: [1, 1],
         dimRoundingMode: undefined,
@@ -153,8 +163,14 @@ export function makeConv2DBackpropInputWasm(stock: KernelFunc): (args: WasmKerne
     const fallback = () => stock(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     if (a.dataFormat === 'NCHW') return fallback();
     const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad,
-      a.dimRoundingMode, false, 'channelsLast',
+      a.inputShape,
+      filter.shape as [number, number, number, number],
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
     );
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
     const OHu = (info.outHeight - 1) * sh + 1;
@@ -169,7 +185,12 @@ export function makeConv2DBackpropInputWasm(stock: KernelFunc): (args: WasmKerne
     const wF = flipFilter(backend, filter);
     const dx = runWasm('Conv2D', backend, { x: dyU ?? dy, filter: wF }, {
       strides: [1, 1],
-      pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
       dataFormat: 'NHWC',
       dilations: [dh, dw],
       dimRoundingMode: undefined,

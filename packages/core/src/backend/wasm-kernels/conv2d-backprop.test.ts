@@ -8,7 +8,13 @@ import { conv2dFilterGrad } from './conv2d-backprop-filter.js';
 import type { BackendWasm } from './wasm-util.js';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
-interface Case { x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: Pad; d?: number | [number, number] }
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number | [number, number];
+  pad: Pad;
+  d?: number | [number, number];
+}
 
 const cases: Case[] = [
   { x: [2, 7, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
@@ -21,13 +27,33 @@ const cases: Case[] = [
   { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 'same', d: 2 },
   { x: [1, 11, 10, 2], f: [3, 2, 2, 3], s: 1, pad: 'valid', d: [2, 3] },
   { x: [2, 6, 6, 3], f: [3, 3, 3, 4], s: 1, pad: 1 },
-  { x: [2, 7, 6, 3], f: [3, 3, 3, 4], s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 7, 6, 3],
+    f: [3, 3, 3, 4],
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [1, 5, 5, 1], f: [5, 5, 1, 2], s: 1, pad: 'valid' },
   { x: [3, 4, 4, 70], f: [3, 3, 70, 8], s: 1, pad: 'same' },
   // strided input gradients go through the polyphase split: phases without taps, crops, odd sizes
   { x: [1, 10, 11, 2], f: [2, 2, 2, 3], s: 3, pad: 'valid' },
   { x: [2, 9, 8, 3], f: [4, 4, 3, 2], s: 2, pad: 'same' },
-  { x: [1, 7, 9, 2], f: [3, 5, 2, 2], s: [3, 2], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    x: [1, 7, 9, 2],
+    f: [3, 5, 2, 2],
+    s: [3, 2],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
   { x: [2, 8, 8, 3], f: [1, 1, 3, 4], s: 3, pad: 'same' },
 ];
 
@@ -59,12 +85,23 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput parity with cpu', () =
   it.each(cases.map((c, i) => [i, c] as const))('case %i: filter gradient', async (i, c) => {
     const info = geometry(c);
     const dyShape = info.outShape;
-    const xv = randn(c.x.reduce((p, q) => p * q), 10 + i);
-    const dyv = randn(dyShape.reduce((p, q) => p * q), 20 + i);
+    const xv = randn(
+      c.x.reduce((p, q) => p * q),
+      10 + i,
+    );
+    const dyv = randn(
+      dyShape.reduce((p, q) => p * q),
+      20 + i,
+    );
     const d = pair(c.d ?? 1);
     const run = (filterShape: number[], dilations: [number, number]) =>
       tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, dyShape) }, {
-        strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape, dilations,
+        strides: c.s,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape,
+        dilations,
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
     // cpu ignores dilations here, so its reference is the plain gradient of the zero-expanded filter, subsampled.
     const eShape = expandFilter(new Float32Array(c.f.reduce((p, q) => p * q)), c.f, d)[1];
@@ -78,28 +115,61 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput parity with cpu', () =
   it.each(cases.map((c, i) => [i, c] as const))('case %i: input gradient', async (i, c) => {
     const info = geometry(c);
     const dyShape = info.outShape;
-    const wv = randn(c.f.reduce((p, q) => p * q), 30 + i);
-    const dyv = randn(dyShape.reduce((p, q) => p * q), 40 + i);
+    const wv = randn(
+      c.f.reduce((p, q) => p * q),
+      30 + i,
+    );
+    const dyv = randn(
+      dyShape.reduce((p, q) => p * q),
+      40 + i,
+    );
     const d = pair(c.d ?? 1);
     const [we, eShape] = expandFilter(wv, c.f, d);
     const run = (w: Float32Array, shape: number[], dilations: [number, number]) =>
       tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, dyShape), filter: tf.tensor(w, shape) }, {
-        strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x, dilations,
+        strides: c.s,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        inputShape: c.x,
+        dilations,
       } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    await expectParity(() => run(wv, c.f, d), 1e-4, () => run(we, eShape, [1, 1]));
+    await expectParity(
+      () => run(wv, c.f, d),
+      1e-4,
+      () => run(we, eShape, [1, 1]),
+    );
   });
-
 
   // Large batches are split into chunks of whole images (bounded im2col memory); force tiny chunks.
   const chunked: [Case, number][] = [
     [{ x: [5, 7, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' }, 2], // chunks of 2, 2, 1 images
     [{ x: [4, 8, 8, 3], f: [3, 3, 3, 5], s: 2, pad: 'same' }, 1],
-    [{ x: [3, 7, 6, 3], f: [3, 3, 3, 4], s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] }, 2],
+    [
+      {
+        x: [3, 7, 6, 3],
+        f: [3, 3, 3, 4],
+        s: 2,
+        pad: [
+          [0, 0],
+          [1, 2],
+          [0, 1],
+          [0, 0],
+        ],
+      },
+      2,
+    ],
   ];
   it.each(chunked.map(([c, n], i) => [i, c, n] as const))('chunked filter gradient %i (%o, %i images per chunk)', async (i, c, n) => {
     const info = geometry(c);
-    const xv = randn(c.x.reduce((p, q) => p * q), 50 + i);
-    const dyv = randn(info.outShape.reduce((p, q) => p * q), 60 + i);
+    const xv = randn(
+      c.x.reduce((p, q) => p * q),
+      50 + i,
+    );
+    const dyv = randn(
+      info.outShape.reduce((p, q) => p * q),
+      60 + i,
+    );
     const perImage = info.filterHeight * info.filterWidth * info.inChannels * info.outHeight * info.outWidth;
     await expectParity(
       () => {
@@ -109,9 +179,15 @@ describe('wasm Conv2DBackpropFilter / Conv2DBackpropInput parity with cpu', () =
         return tf.engine().makeTensorFromTensorInfo(out);
       },
       1e-4,
-      () => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, info.outShape) }, {
-        strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: c.f, dilations: 1,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      () =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, info.outShape) }, {
+          strides: c.s,
+          pad: c.pad,
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+          filterShape: c.f,
+          dilations: 1,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
     );
   });
 

@@ -17,11 +17,20 @@ describe('wasm depthwise conv backprops parity with cpu', () => {
   useLeakCheck({ backend: 'wasm' });
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i: tf.grads of depthwiseConv2d (x and filter)', async (i, c) => {
-    const xv = randn(c.x.reduce((p, q) => p * q), 300 + i);
-    const wv = randn(c.f.reduce((p, q) => p * q), 400 + i);
+    const xv = randn(
+      c.x.reduce((p, q) => p * q),
+      300 + i,
+    );
+    const wv = randn(
+      c.f.reduce((p, q) => p * q),
+      400 + i,
+    );
     await expectParity(() =>
       tf.grads((x: tf.Tensor, w: tf.Tensor) =>
-        tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad).square().sum(),
+        tf
+          .depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad)
+          .square()
+          .sum(),
       )([tf.tensor(xv, c.x), tf.tensor(wv, c.f)]),
     );
   });
@@ -32,7 +41,10 @@ describe('wasm depthwise conv backprops parity with cpu', () => {
     const pv = randn(1 * 1 * 6 * 4, 9);
     await expectParity(() =>
       tf.grads((x: tf.Tensor, d: tf.Tensor, p: tf.Tensor) =>
-        tf.separableConv2d(x as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'same').relu().sum(),
+        tf
+          .separableConv2d(x as tf.Tensor4D, d as tf.Tensor4D, p as tf.Tensor4D, 1, 'same')
+          .relu()
+          .sum(),
       )([tf.tensor4d(xv, [2, 6, 6, 3]), tf.tensor4d(dv, [3, 3, 3, 2]), tf.tensor4d(pv, [1, 1, 6, 4])]),
     );
   });

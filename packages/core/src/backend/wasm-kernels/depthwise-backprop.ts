@@ -22,10 +22,7 @@ interface DepthwiseAttrs {
 }
 
 /** Visit every (b, oh, ow, kh, kw) with an in-bounds input pixel; offsets are NHWC element offsets. */
-function forEachTap(
-  info: tf.backend_util.Conv2DInfo,
-  visit: (xOff: number, dyOff: number, wOff: number) => void,
-): void {
+function forEachTap(info: tf.backend_util.Conv2DInfo, visit: (xOff: number, dyOff: number, wOff: number) => void): void {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw, outChannels: CO } = info;
@@ -51,8 +48,14 @@ function forEachTap(
 
 function depthwiseInfo(xShape: number[], wShape: number[], a: DepthwiseAttrs): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], wShape as [number, number, number, number], a.strides,
-    a.dilations ?? 1, a.pad, a.dimRoundingMode, true, 'channelsLast',
+    xShape as [number, number, number, number],
+    wShape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+    'channelsLast',
   );
 }
 

@@ -25,7 +25,12 @@ export function makeMaxPoolGradWasm(stock: KernelFunc): (args: WasmKernelArgs) =
       return stock(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     }
     const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode,
+      input.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
     );
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
     const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;

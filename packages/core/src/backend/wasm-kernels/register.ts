@@ -38,11 +38,20 @@ export const ADDED_WASM_KERNELS = [
 ] as const;
 
 /** Stock wasm kernels we replace with faster versions (the stock one remains the fallback). */
-export const REPLACED_WASM_KERNELS = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Mean', 'Equal', 'Tile', 'Identity', 'Cast'] as const;
+export const REPLACED_WASM_KERNELS = [
+  'BatchMatMul',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'Sum',
+  'Mean',
+  'Equal',
+  'Tile',
+  'Identity',
+  'Cast',
+] as const;
 
 const MARK = Symbol.for('@contrastive/core/wasm-kernel');
-const marked = (k: KernelConfig | undefined): boolean =>
-  Boolean(k && (k.kernelFunc as unknown as Record<symbol, boolean>)[MARK]);
+const marked = (k: KernelConfig | undefined): boolean => Boolean(k && (k.kernelFunc as unknown as Record<symbol, boolean>)[MARK]);
 
 function install(config: KernelConfig, stock?: KernelConfig): void {
   (config.kernelFunc as unknown as Record<symbol, boolean>)[MARK] = true;

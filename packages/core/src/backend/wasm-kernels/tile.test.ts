@@ -8,11 +8,33 @@ describe('wasm Tile parity with cpu', () => {
   useLeakCheck({ backend: 'wasm' });
 
   const cases: [number[], number[]][] = [
-    [[1, 1, 1, 5], [2, 3, 4, 1]], [[3], [4]], [[2, 3], [3, 2]], [[2, 1, 3], [1, 4, 2]],
-    [[2, 3, 4], [1, 1, 1]], [[1, 2, 1, 3], [3, 1, 2, 2]],
+    [
+      [1, 1, 1, 5],
+      [2, 3, 4, 1],
+    ],
+    [[3], [4]],
+    [
+      [2, 3],
+      [3, 2],
+    ],
+    [
+      [2, 1, 3],
+      [1, 4, 2],
+    ],
+    [
+      [2, 3, 4],
+      [1, 1, 1],
+    ],
+    [
+      [1, 2, 1, 3],
+      [3, 1, 2, 2],
+    ],
   ];
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: tile %j by %j', async (i, shape, reps) => {
-    const xv = randn(shape.reduce((p, q) => p * q, 1), 900 + i);
+    const xv = randn(
+      shape.reduce((p, q) => p * q, 1),
+      900 + i,
+    );
     await expectParity(() => tf.tile(tf.tensor(xv, shape), reps), 0);
     await expectParity(() => tf.tile(tf.tensor(xv.map(Math.round), shape, 'int32'), reps).toFloat(), 0);
   });

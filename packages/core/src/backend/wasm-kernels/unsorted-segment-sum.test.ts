@@ -16,9 +16,7 @@ describe('wasm UnsortedSegmentSum parity with cpu', () => {
   it('handles rank-3 data and int32 values', async () => {
     const xv = randn(6 * 2 * 3, 2);
     await expectParity(() => tf.unsortedSegmentSum(tf.tensor3d(xv, [6, 2, 3]), tf.tensor1d([1, 0, 1, 2, 2, 0], 'int32'), 3));
-    await expectParity(() =>
-      tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 1], 'int32'), 2).toFloat(),
-    );
+    await expectParity(() => tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 1], 'int32'), 2).toFloat());
   });
 
   it('is exact on a hand-computed example on wasm', async () => {

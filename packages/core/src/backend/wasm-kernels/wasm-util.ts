@@ -36,12 +36,7 @@ export function captureOriginal(name: string): KernelFunc | undefined {
 }
 
 /** Run the stock wasm kernel `name` (never one of our overrides). */
-export function runWasm(
-  name: string,
-  backend: BackendWasm,
-  inputs: NamedTensorInfoMap,
-  attrs: NamedAttrMap = {},
-): TensorInfo {
+export function runWasm(name: string, backend: BackendWasm, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
   const f = originals.get(name) ?? captureOriginal(name);
   if (!f) throw new Error(`wasm kernel '${name}' is not registered; is @tensorflow/tfjs-backend-wasm loaded?`);
   return f({ inputs, backend, attrs } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;

@@ -43,7 +43,7 @@ export const TOL = 1e-4;
 /** Asserts |actual − expected| ≤ TOL · max(1, |expected|) elementwise, with a readable message. */
 export function expectClose(actual: ArrayLike<number> | number, expected: Nested, label: string): void {
   const a = typeof actual === 'number' ? [actual] : Array.from(actual);
-  const e = typeof expected === 'number' ? [expected] : (expected as unknown[]).flat(Infinity as 1) as number[];
+  const e = typeof expected === 'number' ? [expected] : ((expected as unknown[]).flat(Infinity as 1) as number[]);
   expect(a.length, `${label}: length`).toBe(e.length);
   let worst = 0;
   let where = -1;
@@ -54,19 +54,14 @@ export function expectClose(actual: ArrayLike<number> | number, expected: Nested
       where = i;
     }
   }
-  expect(worst, `${label}: worst relative error at flat index ${where} (got ${a[where]}, want ${e[where]})`)
-    .toBeLessThanOrEqual(TOL);
+  expect(worst, `${label}: worst relative error at flat index ${where} (got ${a[where]}, want ${e[where]})`).toBeLessThanOrEqual(TOL);
 }
 
 /**
  * Runs `loss` on the case's tensors (in `names` order), compares the value, then the gradients of the
  * reduced loss (the sum of the vector for `'none'`) w.r.t. every input in `names`. Frees everything.
  */
-export function checkCase(
-  c: FixtureCase,
-  names: readonly string[],
-  loss: (...xs: tf.Tensor[]) => tf.Tensor,
-): void {
+export function checkCase(c: FixtureCase, names: readonly string[], loss: (...xs: tf.Tensor[]) => tf.Tensor): void {
   const xs = names.map((n) => toTensor(c.inputs[n]!));
   try {
     const value = loss(...xs);
