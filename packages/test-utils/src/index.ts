@@ -1,2 +1,6 @@
 export { useCpuLeakCheck, useLeakCheck, useTempDir } from './setup.js';
 export type { LeakCheckOptions } from './setup.js';
+export { runIsolated } from './isolated.js';
+export type { IsolatedOptions, IsolatedResult } from './isolated.js';
+export { faultCase, faultTitle } from './fault-case.js';
+export type { FaultCase } from './fault-case.js';
