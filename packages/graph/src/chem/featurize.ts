@@ -1,3 +1,4 @@
+import { GraphDataError } from '../data/errors.js';
 import type { Graph } from '../data/graph.js';
 import type { RDKit } from './rdkit.js';
 
@@ -22,15 +23,66 @@ interface RdkitJson {
 }
 
 /**
+ * The most atoms a SMILES may write for {@link moleculeGraph}. RDKit MinimalLib's WebAssembly build
+ * crashes ("memory access out of bounds", after which the module stays broken for the whole process) on a
+ * molecule whose longest chain is about 875 atoms or more (measured with @rdkit/rdkit 2026.9: chains of C,
+ * of `[C@@H](O)`, of benzene rings, of cyclopropanes); a molecule's longest chain is at most its atom
+ * count, so 500 keeps a wide margin. Small-molecule sets are far below it (ChEMBL2321810's largest has
+ * well under 100 heavy atoms; MoleculeNet's largest drug-like entries have a few hundred).
+ */
+export const MAX_SMILES_ATOMS = 500;
+
+/**
+ * Counts the atoms a SMILES string writes, without RDKit: bracket atoms (`[NH4+]`, `[2H]`: one each),
+ * organic-subset atoms (`B C N O P S F Cl Br I`, aromatic `b c n o p s`) and `*`; implicit hydrogens are
+ * not written, so not counted. An upper bound on the heavy atoms (an explicit `[H]` counts too).
+ */
+export function countSmilesAtoms(smiles: string): number {
+  let n = 0;
+  for (let i = 0; i < smiles.length; i++) {
+    const c = smiles[i]!;
+    if (c === '[') {
+      const close = smiles.indexOf(']', i + 1);
+      n++;
+      if (close < 0) break;
+      i = close;
+    } else if (c === 'C' && smiles[i + 1] === 'l') {
+      n++;
+      i++;
+    } else if (c === 'B' && smiles[i + 1] === 'r') {
+      n++;
+      i++;
+    } else if ('BCNOPSFIbcnops*'.includes(c)) n++;
+  }
+  return n;
+}
+
+/**
  * A molecule as a {@link Graph}: atoms are nodes (features above), each bond is two directed edges with
- * bond features. Throws a `RangeError` naming the SMILES (and `where`, e.g. `file.csv:12`) when RDKit
- * cannot parse it or it has no atoms.
+ * bond features. Throws a {@link GraphDataError} naming the SMILES (and `where`, e.g. `file.csv:12`) when it
+ * writes more than {@link MAX_SMILES_ATOMS} atoms (`ETOOLARGE`, checked before RDKit sees it), when RDKit
+ * cannot parse it (`EBADROW`) or fails on it, or when it has no atoms (`EEMPTY`).
  */
 export function moleculeGraph(rdkit: RDKit, smiles: string, where = 'SMILES'): Graph {
-  const mol = smiles.trim() === '' ? null : rdkit.get_mol(smiles);
+  const shown = smiles.length > 60 ? `${smiles.slice(0, 57)}...' (${smiles.length} characters)` : `${smiles}'`;
+  const atoms = countSmilesAtoms(smiles);
+  if (atoms > MAX_SMILES_ATOMS)
+    throw new GraphDataError(
+      'ETOOLARGE',
+      `${where}: SMILES '${shown} writes ${atoms} atoms, over the ${MAX_SMILES_ATOMS} this package hands to RDKit ` +
+        "(RDKit's WebAssembly build crashes on chains of ~875 atoms); remove the row or split the molecule",
+      { file: where },
+    );
+  let mol: ReturnType<RDKit['get_mol']>;
+  try {
+    mol = smiles.trim() === '' ? null : rdkit.get_mol(smiles);
+  } catch (err) {
+    // A WebAssembly trap inside RDKit: name the input rather than surface "memory access out of bounds".
+    throw new GraphDataError('EBADROW', `${where}: RDKit failed on SMILES '${shown}: ${(err as Error).message}`, { file: where });
+  }
   if (!mol?.is_valid()) {
     mol?.delete();
-    throw new RangeError(`${where}: cannot parse SMILES '${smiles}'`);
+    throw new GraphDataError('EBADROW', `${where}: cannot parse SMILES '${shown}`, { file: where });
   }
   let json: RdkitJson;
   try {
@@ -41,7 +93,7 @@ export function moleculeGraph(rdkit: RDKit, smiles: string, where = 'SMILES'): G
   const m = json.molecules[0]!;
   const d = json.defaults;
   const n = m.atoms.length;
-  if (n === 0) throw new RangeError(`${where}: SMILES '${smiles}' has no atoms (empty graph)`);
+  if (n === 0) throw new GraphDataError('EEMPTY', `${where}: SMILES '${shown} has no atoms (empty graph)`, { file: where });
   const ext = (m.extensions ?? []).find((e) => e.name === 'rdkitRepresentation');
   const aromaticAtoms = new Set(ext?.aromaticAtoms ?? []);
   const aromaticBonds = new Set(ext?.aromaticBonds ?? []);

@@ -22,8 +22,10 @@ interface ProbeData {
   dataPath: string;
   molecules: MoleculeDataset;
   valueColumn: string | undefined;
-  /** `null` without a value column (then there is no probe). */
+  /** `null` without a value column, or when the probe task has one class only (then there is no probe). */
   probe: { labels: Int32Array; threshold: number; train: Int32Array; test: Int32Array } | null;
+  /** Why there is no probe although a value column was given (one class: nothing to classify). */
+  probeSkipped?: string;
 }
 
 /** Loads the table the settings name and derives the probe task from it. */
@@ -47,12 +49,20 @@ function loadProbeData(rdkit: RDKit, settings: Settings, log: (line: string) => 
   const usable = Array.from(labels.keys()).filter((i) => labels[i]! >= 0);
   const perm = createRng(Number(settings.seed ?? 0) + 17).shuffle(usable);
   const testSize = Math.max(1, Math.round(perm.length * Number(settings['test-fraction'] ?? 0.2)));
-  return {
-    dataPath,
-    molecules,
-    valueColumn,
-    probe: { labels, threshold, test: Int32Array.from(perm.slice(0, testSize)), train: Int32Array.from(perm.slice(testSize)) },
-  };
+  const test = Int32Array.from(perm.slice(0, testSize));
+  const train = Int32Array.from(perm.slice(testSize));
+  // A probe over one class scores 1.0 for any embedding: skip it, and say so (summary note and stderr).
+  const classesIn = (idx: Int32Array): number => new Set(Array.from(idx, (i) => labels[i]!)).size;
+  if (classesIn(train) < 2) {
+    const ones = usable.filter((i) => labels[i] === 1).length;
+    const probeSkipped =
+      `no linear probe: the probe task (${valueColumn} >= ${threshold}) has ${ones} of ${usable.length} molecule(s) in class 1, ` +
+      `so its training split holds ${classesIn(train)} class; a one-class probe scores 1.0 for any embedding. ` +
+      'Choose a --threshold between the smallest and the largest value';
+    log(`warning: ${probeSkipped}`);
+    return { dataPath, molecules, valueColumn, probe: null, probeSkipped };
+  }
+  return { dataPath, molecules, valueColumn, probe: { labels, threshold, test, train } };
 }
 
 /** Linear-probe accuracy of the method's frozen embeddings (`null` without a probe task). */
@@ -78,7 +88,8 @@ function probeAccuracy(method: GraphLevelMethod, data: ProbeData, seed: number):
 /** The summary's data metrics and notes. */
 function dataMetrics(data: ProbeData): { metrics: RunSummary['metrics']; notes: string[] } {
   const metrics: RunSummary['metrics'] = { molecules: data.molecules.graphs.length };
-  if (data.probe === null) return { metrics, notes: ['no --value-column: no linear probe (only the loss is reported)'] };
+  if (data.probe === null)
+    return { metrics, notes: [data.probeSkipped ?? 'no --value-column: no linear probe (only the loss is reported)'] };
   Object.assign(metrics, {
     property: data.valueColumn ?? null,
     threshold: data.probe.threshold,

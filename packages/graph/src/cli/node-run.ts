@@ -4,6 +4,7 @@ import type { RunSummary } from '@contrastive/core/cli';
 import { UsageError } from '@contrastive/core/cli';
 import type { NodeTrainOptions } from '@contrastive/core/node';
 import { train } from '@contrastive/core/node';
+import { GraphDataError } from '../data/errors.js';
 import type { Graph } from '../data/graph.js';
 import { karateClub } from '../data/karate-club.js';
 import { loadEdgeList } from '../data/edge-list-file.js';
@@ -18,12 +19,43 @@ import { METHOD_FLAGS, methodOptionsOf, NODE_DATA_FLAGS, resolveFlags } from './
 import type { TrainRun } from './run-setup.js';
 import { finishRun, recordRun } from './run-setup.js';
 
-/** The graph the settings name (`--edges FILE --labels FILE`, else `--dataset karate`) and its name. */
-function loadGraph(settings: Settings): { graph: Graph; name: string } {
+/**
+ * The graph the settings name (`--edges FILE --labels FILE`, else `--dataset karate`), its name, where its
+ * labels come from, and its number of classes; refuses labels of fewer than two classes.
+ */
+function loadGraph(settings: Settings): { graph: Graph; name: string; numClasses: number } {
   const edges = settings.edges === undefined ? undefined : String(settings.edges);
-  if (edges === undefined) return { graph: karateClub(), name: String(settings.dataset ?? 'karate') };
-  if (settings.labels === undefined) throw new UsageError('--edges needs --labels FILE (node label lines, the evaluation truth)');
-  return { graph: loadEdgeList(edges, { labelsPath: String(settings.labels) }), name: edges };
+  let graph: Graph;
+  let name: string;
+  let labelsFrom: string;
+  if (edges === undefined) {
+    graph = karateClub();
+    name = String(settings.dataset ?? 'karate');
+    labelsFrom = name;
+  } else {
+    if (settings.labels === undefined) throw new UsageError('--edges needs --labels FILE (node label lines, the evaluation truth)');
+    labelsFrom = String(settings.labels);
+    graph = loadEdgeList(edges, { labelsPath: labelsFrom });
+    name = edges;
+  }
+  const truth = graph.nodeLabels;
+  if (!truth) throw new Error(`${name}: the graph has no node labels to evaluate against`);
+  // Labels are numbered 0..C-1 by the reader (a label value of 1e6 is one class, not a million).
+  const classes = new Map<number, number>();
+  for (const y of truth) if (y >= 0) classes.set(y, (classes.get(y) ?? 0) + 1);
+  if (classes.size < 2) {
+    const values = (graph as { classValues?: number[] }).classValues;
+    const only =
+      classes.size === 0
+        ? 'no labelled node'
+        : `one class (label ${values?.[0] ?? [...classes.keys()][0]}, ${[...classes.values()][0]} node(s))`;
+    throw new GraphDataError('ECLASSES', `${labelsFrom}: ${only}; node classification needs labelled nodes of at least two classes`, {
+      file: labelsFrom,
+    });
+  }
+  let numClasses = 0;
+  for (const c of classes.keys()) numClasses = Math.max(numClasses, c + 1);
+  return { graph, name, numClasses };
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -76,10 +108,8 @@ export async function trainNodes(run: TrainRun): Promise<number> {
   resolveFlags(NODE_DATA_FLAGS, ctx.values, name, {}, resolver);
   resolveFlags(METHOD_FLAGS, ctx.values, name, run.recipe.options, resolver);
   const { settings } = resolver;
-  const { graph, name: dataName } = loadGraph(settings);
-  const truth = graph.nodeLabels;
-  if (!truth) throw new Error(`${dataName}: the graph has no node labels to evaluate against`);
-  const numClasses = Math.max(...truth) + 1;
+  const { graph, name: dataName, numClasses } = loadGraph(settings);
+  const truth = graph.nodeLabels!;
   const repeats = Number(settings.repeats);
   await recordRun(run);
 

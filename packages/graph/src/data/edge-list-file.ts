@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
-import type { Graph } from './graph.js';
+import type { EdgeListGraph } from './edge-list.js';
 import { parseEdgeList } from './edge-list.js';
+import { readTextFile } from './read-text.js';
 
 /**
  * Reads an undirected edge list file (and optionally a `node label` file) with {@link parseEdgeList};
- * errors name the file and line. Node only (`@contrastive/graph/node`).
+ * errors name the file and line (node ids are names, see {@link parseEdgeList}). Node only (`@contrastive/graph/node`).
  */
-export function loadEdgeList(path: string, opts: { numNodes?: number; labelsPath?: string } = {}): Graph {
-  const text = readFileSync(path, 'utf8');
+export function loadEdgeList(path: string, opts: { numNodes?: number; labelsPath?: string } = {}): EdgeListGraph {
+  const text = readTextFile(path, 'edge list');
   return parseEdgeList(text, path, {
     ...(opts.numNodes === undefined ? {} : { numNodes: opts.numNodes }),
-    ...(opts.labelsPath === undefined ? {} : { labels: { text: readFileSync(opts.labelsPath, 'utf8'), source: opts.labelsPath } }),
+    ...(opts.labelsPath === undefined ? {} : { labels: { text: readTextFile(opts.labelsPath, 'labels file'), source: opts.labelsPath } }),
   });
 }

@@ -1,3 +1,5 @@
+import { GraphDataError } from './errors.js';
+
 /**
  * The graph container shared by every part of the package. Graphs live on the CPU as typed arrays
  * (augmentations are index manipulations, cheap in JS); they become tensors only when a batch is fed to a
@@ -75,15 +77,43 @@ export function validateGraph(g: Graph, name = 'graph'): void {
 }
 
 /**
+ * The most nodes a graph gets one-hot identity features for: they are `N × N` float32 values, 100 MB at
+ * 5,000 nodes (and the first layer's weight is `N × hidden` on top). Every featureless benchmark graph this
+ * package uses is far smaller (the karate club has 34 nodes); a larger graph needs real node features.
+ */
+export const MAX_IDENTITY_NODES = 5000;
+
+/**
+ * Throws a {@link GraphDataError} (`ETOOLARGE`) when `numNodes` is over {@link MAX_IDENTITY_NODES}: called
+ * before the `N × N` identity features are allocated. `source` names the input in the message.
+ */
+export function checkIdentityFeatures(numNodes: number, source = 'graph'): void {
+  if (numNodes <= MAX_IDENTITY_NODES) return;
+  const gb = (numNodes * numNodes * 4) / 1e9;
+  throw new GraphDataError(
+    'ETOOLARGE',
+    `${source}: ${numNodes.toLocaleString('en-US')} nodes and no node features: one-hot identity features would be ` +
+      `${numNodes.toLocaleString('en-US')}² float32 values (${gb < 1 ? `${Math.round(gb * 1000)} MB` : `${gb.toFixed(1)} GB`}); ` +
+      `they are built only up to ${MAX_IDENTITY_NODES.toLocaleString('en-US')} nodes. Give node features instead ` +
+      '(the `features` option of fromUndirectedEdges; the CLI takes none yet, a --features file is planned)',
+    { file: source },
+  );
+}
+
+/**
  * Builds a graph from an undirected edge list (each pair stored in both directions, duplicates and
  * self-loops removed). `features` defaults to a one-hot identity `[N, N]` (the usual choice for
- * featureless graphs such as the karate club).
+ * featureless graphs such as the karate club), built only up to {@link MAX_IDENTITY_NODES} nodes: a larger
+ * graph without `features` is refused (a `GraphDataError`, `ETOOLARGE`) before anything is allocated.
  */
 export function fromUndirectedEdges(
   numNodes: number,
   pairs: ReadonlyArray<readonly [number, number]>,
   options: { features?: Float32Array; numFeatures?: number; nodeLabels?: Int32Array } = {},
 ): Graph {
+  if (options.features === undefined) checkIdentityFeatures(numNodes);
+  // Pairs are deduplicated by the key min·N + max, exact below 2^53.
+  if (numNodes > 94_906_265) throw new GraphDataError('ETOOLARGE', `numNodes ${numNodes} is over the supported 94,906,265`);
   const seen = new Set<number>();
   const src: number[] = [];
   const dst: number[] = [];

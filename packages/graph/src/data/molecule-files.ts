@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RDKit } from '../chem/rdkit.js';
 import type { LoadMoleculesOptions, MoleculeDataset } from './molecules.js';
 import { parseMolecules } from './molecules.js';
+import { readTextFile } from './read-text.js';
 
 /** Reads a SMILES table from disk (see {@link parseMolecules}). Node only (`@contrastive/graph/node`). */
 export function loadMolecules(rdkit: RDKit, path: string, opts: LoadMoleculesOptions = {}): MoleculeDataset {
-  return parseMolecules(rdkit, readFileSync(path, 'utf8'), path, opts);
+  return parseMolecules(rdkit, readTextFile(path, 'SMILES table'), path, opts);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { GraphDataError } from './errors.js';
 import type { Graph } from './graph.js';
 import { columnIndex, readTable } from './table.js';
 import { moleculeGraph } from '../chem/featurize.js';
@@ -24,20 +25,23 @@ export interface LoadMoleculesOptions {
 
 /**
  * Parses a SMILES table (CSV, TSV or a whitespace `.smi` file; see `readTable`) into molecule graphs.
- * Errors name the file and line: an unparsable SMILES (`mols.csv:12: cannot parse SMILES '...'`), a
- * non-numeric property, a missing column, or an empty file. Browser-safe; `loadMolecules` in
+ * Errors ({@link GraphDataError}) name the file and line: an unparsable SMILES (`mols.csv:12: cannot parse
+ * SMILES '...'`), a molecule over `MAX_SMILES_ATOMS` (500) atoms — checked before RDKit sees it, since its
+ * WebAssembly build crashes on very long chains —, a non-numeric property, a missing column, or an empty
+ * file. **Policy: a bad row refuses the whole file** (naming the row), never a silent skip: remove or fix
+ * the row and run again. Browser-safe; `loadMolecules` in
  * `@contrastive/graph/node` reads the file.
  */
 export function parseMolecules(rdkit: RDKit, text: string, file: string, opts: LoadMoleculesOptions = {}): MoleculeDataset {
   const { header, rows } = readTable(text);
-  if (rows.length === 0) throw new RangeError(`${file}: no molecules (the file is empty)`);
+  if (rows.length === 0) throw new GraphDataError('EEMPTY', `${file}: no molecules (the file is empty)`, { file });
   const si = columnIndex(header, opts.smilesColumn ?? (header?.some((h) => /^smiles$/i.test(h)) ? 'smiles' : 0), file, 'SMILES');
   const vi = opts.valueColumn === undefined ? -1 : columnIndex(header, opts.valueColumn, file, 'value');
   const out: MoleculeDataset = { smiles: [], graphs: [], lines: [] };
   if (vi >= 0) out.values = [];
   for (const r of rows.slice(0, opts.limit ?? rows.length)) {
     const smi = r.cells[si];
-    if (smi === undefined) throw new RangeError(`${file}:${r.line}: missing SMILES column ${si}`);
+    if (smi === undefined) throw new GraphDataError('EBADROW', `${file}:${r.line}: missing SMILES column ${si}`, { file, line: r.line });
     out.graphs.push(moleculeGraph(rdkit, smi, `${file}:${r.line}`));
     out.smiles.push(smi);
     out.lines.push(r.line);
@@ -45,7 +49,7 @@ export function parseMolecules(rdkit: RDKit, text: string, file: string, opts: L
       const cell = r.cells[vi];
       const v = cell === undefined || cell === '' ? NaN : Number(cell);
       if (cell !== undefined && cell !== '' && !Number.isFinite(v)) {
-        throw new RangeError(`${file}:${r.line}: value '${cell}' in column ${vi} is not a number`);
+        throw new GraphDataError('EBADROW', `${file}:${r.line}: value '${cell}' in column ${vi} is not a number`, { file, line: r.line });
       }
       out.values!.push(v);
     }

@@ -1,3 +1,5 @@
+import { GraphDataError } from './errors.js';
+
 /**
  * A small delimited-text reader for SMILES tables: comma, tab or whitespace separated (detected from the
  * first line), `#` comment lines and blank lines skipped, optional header. No quoting: SMILES never
@@ -32,8 +34,10 @@ export function columnIndex(header: string[] | null, col: string | number, file:
   if (/^\d+$/.test(col)) return Number(col);
   const i = header ? header.findIndex((h) => h.toLowerCase() === col.toLowerCase()) : -1;
   if (i < 0) {
-    throw new RangeError(
+    throw new GraphDataError(
+      'EBADROW',
       `${file}: ${what} column '${col}' not found; header is ${header ? `[${header.join(', ')}]` : 'missing (use a 0-based column index)'}`,
+      { file },
     );
   }
   return i;

@@ -17,7 +17,8 @@ export interface NodeTask {
 
 /**
  * Checks `task` and returns the labelled node ids (ascending). Errors name the field: a graph that does
- * not validate, labels of the wrong length, a label `>= numClasses`, fewer than `minLabelled` labels.
+ * not validate, labels of the wrong length, a label `>= numClasses`, fewer than `minLabelled` labels, fewer
+ * than two classes (in `numClasses` or among the labelled nodes: one class is no classification task).
  */
 export function labelledNodes(task: NodeTask, minLabelled: number, who: string): number[] {
   const { graph, labels, numClasses } = task;
@@ -32,6 +33,12 @@ export function labelledNodes(task: NodeTask, minLabelled: number, who: string):
   });
   if (idx.length < minLabelled)
     throw new RangeError(`${who} needs at least ${minLabelled} labelled nodes (labels >= 0), got ${idx.length}`);
+  if (numClasses < 2) throw new RangeError(`${who}: node classification needs at least two classes, got task.numClasses = ${numClasses}`);
+  const seen = new Set(idx.map((i) => labels[i]!));
+  if (seen.size < 2)
+    throw new RangeError(
+      `${who} needs labelled nodes of at least two classes, got ${idx.length} labelled node(s) all of class ${[...seen][0]}`,
+    );
   return idx;
 }
 
