@@ -7,6 +7,15 @@ export * from './negatives/index.js';
 export * from './train/index.js';
 export * from './eval/index.js';
 export * from './backend/index.js';
+export {
+  TrainingDivergedError,
+  NonFiniteStateError,
+  CheckpointCorruptError,
+  CheckpointMismatchError,
+  describeNonFinite,
+} from './errors.js';
+export type { NonFiniteVariable, DivergedAt } from './errors.js';
+export { nonFiniteVariables, assertFiniteState, countNonFinite } from './train/finite-state.js';
 export { createRng } from './random/rng.js';
 export type { Rng } from './random/rng.js';
 export type { ViewMaker, NegativeSource, NegativeContext, Checkpointable } from './types.js';

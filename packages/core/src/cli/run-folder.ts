@@ -17,7 +17,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../io/fs-utils.js';
+import { fsError, withFsError } from '../io/fs-errors.js';
+import { makeDir, writeFileAtomic } from '../io/fs-utils.js';
 import { UsageError } from './args.js';
 
 /** File and folder names of the run layout, relative to the run folder. */
@@ -85,13 +86,13 @@ export async function prepareRunFolder(dir: string, opts: PrepareRunFolderOption
   try {
     stat = await fs.stat(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, `read ${flag}`, dir);
   }
   if (stat && !stat.isDirectory()) throw new UsageError(`${flag} ${dir} is a file, not a folder; choose another ${flag}`);
   if (opts.resume && opts.overwrite) {
     throw new UsageError('--resume and --overwrite contradict each other: --resume continues the run in --out, --overwrite replaces it');
   }
-  const entries = stat ? (await fs.readdir(dir)).filter((e) => !TMP_FILE.test(e)) : [];
+  const entries = stat ? (await withFsError(`list ${flag}`, dir, () => fs.readdir(dir))).filter((e) => !TMP_FILE.test(e)) : [];
   const isRun = entries.includes(RUN_FILES.config);
 
   if (opts.resume) {
@@ -118,7 +119,7 @@ export async function prepareRunFolder(dir: string, opts: PrepareRunFolderOption
   }
 
   if (opts.overwrite && stat) await removeRunFiles(dir, opts.extraFiles ?? []);
-  await fs.mkdir(dir, { recursive: true });
+  await makeDir(dir);
   return 'new';
 }
 
@@ -129,11 +130,19 @@ async function removeRunFiles(dir: string, extraFiles: readonly string[]): Promi
     const target = path.resolve(dir, name);
     // extraFiles come from code, but a name escaping the folder would delete the user's files elsewhere.
     if (path.dirname(target) !== path.resolve(dir)) throw new Error(`run file '${name}' is not a plain name inside the run folder`);
-    await fs.rm(target, { recursive: true, force: true });
+    await withFsError('remove', target, () => fs.rm(target, { recursive: true, force: true }));
   }
-  const leftovers = (await fs.readdir(dir)).filter((e) => TMP_FILE.test(e) && names.some((n) => e.startsWith(`.${n}.tmp-`)));
-  for (const e of leftovers) await fs.rm(path.join(dir, e), { force: true });
+  const leftovers = (await withFsError('list', dir, () => fs.readdir(dir))).filter(
+    (e) => TMP_FILE.test(e) && names.some((n) => e.startsWith(`.${n}.tmp-`)),
+  );
+  for (const e of leftovers) await withFsError('remove', path.join(dir, e), () => fs.rm(path.join(dir, e), { force: true }));
 }
+
+/**
+ * Largest run.json read (bytes). A run record is a few hundred bytes of settings; 16 MiB leaves room for any
+ * config a tool could record (e.g. long lists of file names) while never reading a huge file by mistake.
+ */
+const MAX_RUN_RECORD_BYTES = 16 * 1024 * 1024;
 
 /** What run.json records: which tool and method produced the run and the settings to rebuild it. */
 export interface RunRecord<C = Record<string, unknown>> {
@@ -171,9 +180,16 @@ export async function readRunConfig<C = Record<string, unknown>>(
   const producer = opts.tool ? `'${opts.tool} train --out'` : "a contrastive CLI's 'train --out'";
   let text: string;
   try {
+    const { size } = await fs.stat(file);
+    if (size > MAX_RUN_RECORD_BYTES) {
+      throw new UsageError(
+        `--${flagName} ${file}: ${size} bytes, more than the ${MAX_RUN_RECORD_BYTES} a run record may have; expected one written by ${producer}`,
+      );
+    }
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, 'read', file);
     throw new UsageError(`--${flagName} ${dir}: no ${RUN_FILES.config} (expected a run folder written by ${producer})`);
   }
   let record: unknown;

@@ -135,6 +135,44 @@ export async function writeSummary(dir: string, summary: RunSummary): Promise<Wr
   return { summary: clean, nonFinite, path: file };
 }
 
+/** Options of {@link finishRun}. */
+export interface FinishRunOptions {
+  /** `--json`: print the summary as one JSON line on stdout. */
+  json: boolean;
+  /** The run folder: summary.json is written there. Without it (an `eval` that only prints) nothing is written. */
+  dir?: string;
+  /** The executable, to prefix the stderr line (`'contrastive-text'`). */
+  tool?: string;
+}
+
+/**
+ * The end of every command that reports a {@link RunSummary}: writes it to `dir`/summary.json (when `dir` is
+ * given; rounded, non-finite values replaced by `null` with a note, see {@link writeSummary}), prints it
+ * ({@link emitSummary}, one JSON line with `json`), and resolves to the exit code: **1 when any number was
+ * NaN/±Infinity** — after one stderr line naming the fields, e.g. `contrastive-text: the run produced
+ * non-finite values (finalLoss, metrics.recallAt1; written as null in /runs/a/summary.json); training probably
+ * diverged: try a lower --lr` — else 0. No CLI may exit 0 on a non-finite result: return this.
+ *
+ * @example
+ * return finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
+ */
+export async function finishRun(summary: RunSummary, io: CliIo, options: FinishRunOptions): Promise<0 | 1> {
+  const written =
+    options.dir === undefined
+      ? { ...replaceNonFinite(roundSummaryNumbers(summary)), path: undefined }
+      : await writeSummary(options.dir, summary);
+  emitSummary(written.summary, io, { json: options.json });
+  if (written.nonFinite.length === 0) return 0;
+  const where = written.path === undefined ? 'reported as null' : `written as null in ${written.path}`;
+  const hint = written.nonFinite.includes('finalLoss')
+    ? 'training probably diverged: try a lower --lr (ten times smaller) or check the data for NaN/Inf values'
+    : 'the scores are not numbers: check the model and the evaluation data for NaN/Inf values';
+  io.err(
+    `${options.tool === undefined ? '' : `${options.tool}: `}the run produced non-finite values (${written.nonFinite.join(', ')}; ${where}); ${hint}`,
+  );
+  return 1;
+}
+
 /** `0.1234` as is, `null` as `–`, labels as they are. */
 function show(v: number | string | null): string {
   return v === null ? '–' : String(v);

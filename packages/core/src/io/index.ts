@@ -1,4 +1,12 @@
-export { saveCheckpoint, loadCheckpoint, isCheckpointDir, CHECKPOINT_FILE } from './checkpoint.js';
-export type { LoadCheckpointOptions, SaveCheckpointOptions } from './checkpoint.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  isCheckpointDir,
+  hasCheckpointFile,
+  readCheckpointManifest,
+  CHECKPOINT_FILE,
+} from './checkpoint.js';
+export type { CheckpointManifest, CheckpointTensorEntry, LoadCheckpointOptions, SaveCheckpointOptions } from './checkpoint.js';
+export { FileSystemError, errnoInWords } from './fs-errors.js';
 export { fileSystemHandler } from './fs-handler.js';
 export type { FileSystemHandlerOptions } from './fs-handler.js';

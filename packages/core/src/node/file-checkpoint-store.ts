@@ -1,4 +1,4 @@
-import { isCheckpointDir, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { hasCheckpointFile, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import type { CheckpointStore } from '../train/checkpoint-store.js';
 
 /** Options of {@link fileCheckpointStore}. */
@@ -9,7 +9,9 @@ export interface FileCheckpointStoreOptions {
 
 /**
  * A {@link CheckpointStore} in a folder: `checkpoint.json` (manifest + meta) and `weights-<id>.bin`, each
- * written to a temporary file and renamed (see `saveCheckpoint`).
+ * written to a temporary file and renamed (see `saveCheckpoint`). `exists()` is true as soon as the folder has
+ * a `checkpoint.json`, whatever it holds, so resuming from a corrupt one fails with a `CheckpointCorruptError`
+ * naming the file instead of silently starting again.
  */
 export function fileCheckpointStore(dir: string, options: FileCheckpointStoreOptions = {}): CheckpointStore {
   if (typeof dir !== 'string' || dir.length === 0)
@@ -17,7 +19,8 @@ export function fileCheckpointStore(dir: string, options: FileCheckpointStoreOpt
   const overwrite = options.overwrite ?? false;
   return {
     location: dir,
-    exists: () => isCheckpointDir(dir),
+    // Any checkpoint.json counts: a corrupt one is reported by load(), never taken for "no checkpoint yet".
+    exists: () => hasCheckpointFile(dir),
     save: (state, meta) => saveCheckpoint(dir, state, meta, { overwrite }),
     load: (state) => loadCheckpoint(dir, state),
   };

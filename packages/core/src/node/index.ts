@@ -4,8 +4,18 @@ export { train } from './train.js';
 export type { NodeTrainOptions } from './train.js';
 export { fileCheckpointStore } from './file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './file-checkpoint-store.js';
-export { saveCheckpoint, loadCheckpoint, isCheckpointDir, CHECKPOINT_FILE } from '../io/checkpoint.js';
-export type { LoadCheckpointOptions, SaveCheckpointOptions } from '../io/checkpoint.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  isCheckpointDir,
+  hasCheckpointFile,
+  readCheckpointManifest,
+  CHECKPOINT_FILE,
+} from '../io/checkpoint.js';
+export type { CheckpointManifest, CheckpointTensorEntry, LoadCheckpointOptions, SaveCheckpointOptions } from '../io/checkpoint.js';
+export { FileSystemError, errnoInWords } from '../io/fs-errors.js';
+export { TrainingDivergedError, NonFiniteStateError, CheckpointCorruptError, CheckpointMismatchError } from '../errors.js';
+export { nonFiniteVariables, assertFiniteState } from '../train/finite-state.js';
 export { fileSystemHandler } from '../io/fs-handler.js';
 export type { FileSystemHandlerOptions } from '../io/fs-handler.js';
 export { writeFileAtomic } from '../io/fs-utils.js';

@@ -1,6 +1,5 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../io/fs-utils.js';
+import { makeDir, writeFileAtomic } from '../io/fs-utils.js';
 import { lineChartPng } from '../plot/index.js';
 import { movingAverage } from './moving-average.js';
 
@@ -30,6 +29,6 @@ export async function writeLossCsv(file: string, losses: readonly number[]): Pro
 
 /** `writeFileAtomic`, creating the file's folder first. */
 async function writeCreatingFolder(file: string, data: Uint8Array | string): Promise<void> {
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await makeDir(path.dirname(path.resolve(file)));
   await writeFileAtomic(file, data);
 }

@@ -1,3 +1,4 @@
+import { CheckpointCorruptError } from '../errors.js';
 import type { Checkpointable } from '../types.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { type AnyIterator, disposeTensors } from './batch-iteration.js';
@@ -39,7 +40,8 @@ export function freshRun(): RunStart {
 
 /**
  * With `resume`, restores `state` from the checkpoint in `store` (if there is one) and says where the run
- * continues; otherwise, or without a checkpoint yet, a fresh start. Refuses a checkpoint whose meta was
+ * continues; otherwise, or without a checkpoint yet, a fresh start. A checkpoint that is present but corrupt
+ * is an error from `store.load` (a `CheckpointCorruptError` naming the file), never a fresh start. Refuses a checkpoint whose meta was
  * not written by `train()` or whose `stepInEpoch` is impossible.
  */
 export async function restoreRun(
@@ -55,6 +57,16 @@ export async function restoreRun(
   const meta = await store.load<TrainMeta>(state);
   if (meta.kind !== 'train' || !Number.isInteger(meta.epoch) || !Array.isArray(meta.losses)) {
     throw new Error(`checkpoint '${dir}' was not written by train() (its meta has no epoch/losses)`);
+  }
+  const isNumbers = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => typeof x === 'number');
+  if (
+    meta.epoch < 0 ||
+    !isNumbers(meta.losses) ||
+    !isNumbers(meta.epochLosses) ||
+    !Number.isInteger(meta.globalStep) ||
+    meta.globalStep < 0
+  ) {
+    throw new CheckpointCorruptError(dir, 'its train() meta is invalid (epoch, globalStep, losses or epochLosses)');
   }
   if (meta.seed !== seed) log?.(`warning: resuming a run trained with seed ${meta.seed} using seed ${seed}`);
   const startStep = meta.stepInEpoch ?? 0;

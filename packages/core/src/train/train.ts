@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { NonFiniteStateError, TrainingDivergedError } from '../errors.js';
 import { isLossWithLogs, type StepOutput } from '../method/method.js';
 import { createRng } from '../random/rng.js';
 import type { Checkpointable } from '../types.js';
@@ -24,6 +25,14 @@ const EMPTY_STATE: Checkpointable = { stateTensors: () => ({}), optimizers: () =
  * itself never calls `dataSync()`: it reads each loss (and each step log) with `await data()` after the
  * step, then frees them and the batch. It imports no file system: in Node, `train` from
  * `@contrastive/core/node` adds `checkpointDir`, `lossCurvePath` and `lossLogPath`.
+ *
+ * **Divergence stops the run.** A step whose loss is NaN or ±Infinity throws a {@link TrainingDivergedError}
+ * (its `step`, `epoch`, `globalStep` and `value`, and a message naming the likely causes) right after that
+ * step: no checkpoint is saved after it, so the last good one stays byte-identical, while the loss history
+ * (with the non-finite value) is still passed to `onLossHistory` for diagnosis. A checkpoint save that finds
+ * the weights or optimizer slots non-finite although the loss was finite (e.g. a ReLU mapping NaN to 0) writes
+ * nothing and throws a `TrainingDivergedError` too (with `variables` set). A non-finite *step log* (a
+ * monitoring value such as an accuracy) does not stop the run: it is reported once per name via `log`.
  *
  * @example
  * const { losses } = await train({
@@ -79,6 +88,24 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const start = resume && checkpoint !== undefined ? await restoreRun(checkpoint, ckState, { seed, epochs, log }) : freshRun();
   const { startEpoch, startStep, startSeconds, resumed, losses, epochLosses } = start;
   let { globalStep } = start;
+  // The global step of the last checkpoint in `checkpoint` (for the divergence message).
+  let lastSavedStep: number | undefined = start.resumed ? start.globalStep : undefined;
+  const reportedLogs = new Set<string>();
+  /** Saves a checkpoint; weights found non-finite there mean the run diverged after `at` (nothing was written). */
+  const save = async (meta: TrainMeta, at: { epoch: number; step: number; globalStep: number }, loss: number): Promise<void> => {
+    try {
+      await checkpoint!.save(ckState, meta);
+    } catch (err) {
+      if (!(err instanceof NonFiniteStateError)) throw err;
+      throw new TrainingDivergedError(at, loss, {
+        variables: err.variables,
+        checkpoint: checkpoint!.location,
+        ...(lastSavedStep === undefined ? {} : { lastSavedStep }),
+        cause: err,
+      });
+    }
+    lastSavedStep = globalStep;
+  };
 
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
@@ -119,7 +146,23 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             if (disposeBatch) disposeTensors(batch);
           }
           const { value, logs } = await readStepOutput(output);
+          if (!Number.isFinite(value)) {
+            // Stop before any callback or checkpoint sees the diverged state; keep the history for diagnosis.
+            losses.push(value);
+            await writeCurve();
+            throw new TrainingDivergedError({ epoch, step: count, globalStep }, value, {
+              ...(checkpoint === undefined ? {} : { checkpoint: checkpoint.location }),
+              ...(lastSavedStep === undefined ? {} : { lastSavedStep }),
+            });
+          }
           for (const [k, v] of Object.entries(logs ?? {})) {
+            if (!Number.isFinite(v) && !reportedLogs.has(k)) {
+              reportedLogs.add(k);
+              log?.(
+                `warning: step log '${k}' is ${String(v)} at step ${count + 1} of epoch ${epoch + 1} (global step ${globalStep + 1}); ` +
+                  'training continues (only a non-finite loss stops it); reported once per log',
+              );
+            }
             const acc = logSums.get(k) ?? { sum: 0, count: 0 };
             acc.sum += v;
             acc.count++;
@@ -164,7 +207,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
           ) {
             const epochSeconds = priorSeconds + (performance.now() - epochStart) / 1000;
             const meta: TrainMeta = { kind: 'train', epoch, stepInEpoch: count, epochSeconds, globalStep, losses, epochLosses, seed };
-            await checkpoint.save(ckState, meta);
+            await save(meta, { epoch, step: count - 1, globalStep: globalStep - 1 }, value);
             await writeCurve();
           }
         }
@@ -191,7 +234,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
           seed,
           epochLogs: jsonSafe(logs),
         };
-        await checkpoint.save(ckState, meta);
+        await save(meta, { epoch, step: Math.max(count - 1, 0), globalStep: Math.max(globalStep - 1, 0) }, losses.at(-1) ?? Number.NaN);
       }
       await writeCurve();
     }
