@@ -205,6 +205,7 @@ export async function readRunConfig<C = Record<string, unknown>>(
       : [
           ...(['tool', 'domain', 'method', 'createdAt'] as const).filter((k) => typeof r[k] !== 'string'),
           ...(typeof r.config === 'object' && r.config !== null && !Array.isArray(r.config) ? [] : ['config']),
+          ...(r.version === undefined || typeof r.version === 'string' ? [] : ['version']),
         ];
   if (missing.length > 0) {
     throw new UsageError(
