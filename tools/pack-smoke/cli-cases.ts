@@ -1,0 +1,63 @@
+/**
+ * The seconds-long `train … --json` each package's CLI runs in the smoke test. A public package with a `bin`
+ * and no case here fails ("no CLI train case"), so a new CLI gets one.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CliCase {
+  /** What the summary must report. */
+  method: string;
+  domain: string;
+  /** After `train`; the smoke test adds `--out DIR --json`. */
+  args: string[];
+  /** Writes the inputs the args name into the temp project (cwd of the run); returns what it wrote. */
+  prepare?: (project: string, packageRoot: string) => string;
+}
+
+/** Plain-English sources for a text corpus: the system's licence texts, else the package's own README. */
+const CORPUS_SOURCES = ['/usr/share/common-licenses/GPL-3', '/usr/share/common-licenses/Apache-2.0', '/usr/share/common-licenses/GPL-2'];
+
+/**
+ * Up to `max` distinct lines of at least 6 words from `texts`, in order (one passage per line, as
+ * `--corpus` reads).
+ */
+export function corpusLines(texts: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const text of texts) {
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.replace(/\s+/g, ' ').trim();
+      if (line.split(' ').length < 6 || seen.has(line)) continue;
+      seen.add(line);
+      out.push(line);
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
+}
+
+export const CLI_CASES: Record<string, CliCase> = {
+  vision: {
+    method: 'simclr',
+    domain: 'vision',
+    args: ['--method', 'simclr', '--data', 'bundled', '--epochs', '1', '--limit', '256', '--batch-size', '32', '--no-progress'],
+  },
+  text: {
+    method: 'simcse',
+    domain: 'text',
+    args: ['--method', 'simcse', '--corpus', 'corpus.txt', '--config', 'tiny', '--epochs', '1', '--batch-size', '16', '--no-progress'],
+    prepare: (project, packageRoot) => {
+      const sources = CORPUS_SOURCES.filter((f) => existsSync(f));
+      const texts = [...sources, join(packageRoot, 'README.md')].filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8'));
+      const lines = corpusLines(texts, 300);
+      writeFileSync(join(project, 'corpus.txt'), `${lines.join('\n')}\n`);
+      return `corpus.txt: ${lines.length} lines from ${sources[0] ?? 'the package README'}`;
+    },
+  },
+  graph: {
+    method: 'cg3',
+    domain: 'graph',
+    args: ['--method', 'cg3', '--dataset', 'karate', '--labels-per-class', '1', '--epochs', '5', '--no-progress'],
+  },
+};
