@@ -293,6 +293,14 @@ export function refuseForeignFlags(values: FlagValues, method: string): void {
 }
 
 /**
+ * Reads (and so checks) every own flag given for `method`, throwing a `UsageError` for a value out of its
+ * range: `train` calls it before the run folder is created, so a bad `--dropout 1.5` leaves nothing behind.
+ */
+export function checkOwnFlags(values: FlagValues, method: string): void {
+  for (const f of OWN_FLAGS) if (f.methods.includes(method)) f.read(values);
+}
+
+/**
  * Resolves settings: a given flag, else (with `--resume`) what run.json recorded — a given flag that
  * differs from the record is refused, since the checkpoint was trained with the recorded one — else
  * `fallback`.

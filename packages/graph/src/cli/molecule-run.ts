@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, createRng, initBackend, linearProbe, type Rng } from '@contrastive/core';
 import type { CliIo, CommandContext, RunSummary } from '@contrastive/core/cli';
-import { intFlag, oneOfFlag, readRunConfig, requiredFlag, runPaths, UsageError } from '@contrastive/core/cli';
+import { assertFiniteState, intFlag, oneOfFlag, readRunConfig, requiredFlag, runPaths, UsageError } from '@contrastive/core/cli';
 import { fileSystemHandler, loadCheckpoint, train } from '@contrastive/core/node';
 import type { RDKit } from '../chem/rdkit.js';
 import { loadRDKit } from '../chem/load-rdkit.js';
@@ -147,6 +147,8 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
       log: ctx.log,
       disposeBatch: false,
     });
+    // Never write or score a non-finite model (train() checked the loss and every checkpoint; this is cheap).
+    await assertFiniteState(method, 'the trained encoder');
     await method.encoder.save(fileSystemHandler(run.paths.model));
     const trained = probeAccuracy(method, data, seed);
     const { metrics, notes } = dataMetrics(data);
@@ -196,6 +198,7 @@ export async function evalMolecules(ctx: CommandContext, io: CliIo): Promise<num
   try {
     const baseline = probeAccuracy(method, data, seed);
     const meta = await loadCheckpoint<{ epoch?: number; globalStep?: number; epochLosses?: number[] }>(runPaths(dir).checkpoint, method);
+    await assertFiniteState(method, `the checkpoint in ${runPaths(dir).checkpoint}`);
     const trained = probeAccuracy(method, data, seed);
     const { metrics, notes } = dataMetrics(data);
     const summary: RunSummary = {

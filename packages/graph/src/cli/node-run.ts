@@ -1,7 +1,7 @@
 /** `train` of the full-graph node methods (CG3, the GCN baseline) on the karate club or an edge list. */
 import { join } from 'node:path';
 import type { RunSummary } from '@contrastive/core/cli';
-import { UsageError } from '@contrastive/core/cli';
+import { assertFiniteState, UsageError } from '@contrastive/core/cli';
 import type { NodeTrainOptions } from '@contrastive/core/node';
 import { train } from '@contrastive/core/node';
 import { GraphDataError } from '../data/errors.js';
@@ -138,8 +138,13 @@ export async function trainNodes(run: TrainRun): Promise<number> {
     let baseline: number | null = null;
     if (name !== 'gcn') {
       const gcn = await trainOn('gcn', task, seedSettings, run, null);
-      baseline = maskedAccuracy(gcn.method.predict(), truth, evalMask);
-      gcn.method.dispose();
+      try {
+        // The baseline writes no checkpoint (where core checks the weights): check them before scoring.
+        await assertFiniteState(gcn.method, `the gcn baseline (seed ${seed})`);
+        baseline = maskedAccuracy(gcn.method.predict(), truth, evalMask);
+      } finally {
+        gcn.method.dispose();
+      }
       trainSeconds += gcn.seconds;
     }
     runs.push({ seed, accuracy, baseline, finalLoss: trained.finalLoss });

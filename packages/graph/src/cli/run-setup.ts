@@ -7,24 +7,21 @@ import { readFileSync } from 'node:fs';
 import { initBackend } from '@contrastive/core';
 import type { CliIo, CommandContext, CommonFlagName, CommonFlags, RunPaths, RunRecord, RunSummary } from '@contrastive/core/cli';
 import {
-  emitSummary,
+  finishRun as coreFinishRun,
   oneOfFlag,
   prepareRunFolder,
   readCommonFlags,
-  replaceNonFinite,
-  roundSummaryNumbers,
   readRunConfig,
   runPaths,
   stringFlag,
   UsageError,
   writeRunConfig,
-  writeSummary,
 } from '@contrastive/core/cli';
 import { isNodeMethod, METHODS } from '../methods/registry.js';
 import type { GraphRecipe } from '../recipes.js';
 import { defaultRecipe, findGraphRecipe } from '../recipes.js';
 import type { Settings } from './flags.js';
-import { refuseForeignFlags, SettingsResolver } from './flags.js';
+import { checkOwnFlags, refuseForeignFlags, SettingsResolver } from './flags.js';
 
 /** The executable's name. */
 export const TOOL = 'contrastive-graph';
@@ -92,6 +89,7 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
   const { method, recipeFlag } = await chooseMethod(ctx);
   const node = isNodeMethod(method);
   refuseForeignFlags(ctx.values, method);
+  checkOwnFlags(ctx.values, method);
   const small = defaultRecipe(method).options;
   const common = readCommonFlags(ctx.values, {
     epochs: small.epochs ?? 20,
@@ -162,14 +160,8 @@ export async function recordRun(run: TrainRun): Promise<void> {
 /**
  * Writes `summary` to the run folder's summary.json (when `dir` is given: `train`; `eval` only prints),
  * prints it (one JSON line with `--json`), and returns the exit code: 1 when a number in it was not finite
- * (written as null with a note).
+ * (written as null with a note, and a stderr line naming the fields) — core's `finishRun`.
  */
-export async function finishRun(summary: RunSummary, io: CliIo, json: boolean, dir?: string): Promise<number> {
-  const written = dir === undefined ? replaceNonFinite(roundSummaryNumbers(summary)) : await writeSummary(dir, summary);
-  emitSummary(written.summary, io, { json });
-  if (written.nonFinite.length > 0) {
-    io.err(`${TOOL}: non-finite ${written.nonFinite.join(', ')}${dir === undefined ? '' : `; see ${runPaths(dir).summary}`}`);
-    return 1;
-  }
-  return 0;
+export function finishRun(summary: RunSummary, io: CliIo, json: boolean, dir?: string): Promise<number> {
+  return coreFinishRun(summary, io, { json, tool: TOOL, ...(dir === undefined ? {} : { dir }) });
 }
