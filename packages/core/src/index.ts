@@ -15,7 +15,7 @@ export {
   describeNonFinite,
 } from './errors.js';
 export type { NonFiniteVariable, DivergedAt } from './errors.js';
-export { nonFiniteVariables, assertFiniteState, countNonFinite } from './train/finite-state.js';
+export { nonFiniteVariables, assertFiniteState, countNonFinite, isUnsetSentinel } from './train/finite-state.js';
 export { createRng } from './random/rng.js';
 export type { Rng } from './random/rng.js';
 export type { ViewMaker, NegativeSource, NegativeContext, Checkpointable } from './types.js';

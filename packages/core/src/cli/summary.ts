@@ -121,7 +121,8 @@ export interface WrittenSummary {
 /**
  * Rounds `summary` ({@link roundSummaryNumbers}), replaces non-finite values ({@link replaceNonFinite}) and
  * writes it atomically to `dir`/summary.json. A NaN loss or score does not stop the write — the record of
- * what happened is kept — but it is returned in `nonFinite`, and the CLI must then exit non-zero:
+ * what happened is kept — but it is returned in `nonFinite`, and the CLI must then exit non-zero
+ * ({@link finishRun} does all of this and returns the exit code):
  *
  * @example
  * const { summary: written, nonFinite } = await writeSummary(out, summary);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointCorruptError, CheckpointMismatchError, NonFiniteStateError, type NonFiniteVariable } from '../errors.js';
-import { countNonFinite } from '../train/finite-state.js';
+import { countNonFinite, isUnsetSentinel } from '../train/finite-state.js';
 import type { Checkpointable } from '../types.js';
 import { shapeStr } from '../validate.js';
 import { errnoInWords, FileSystemError, withFsError } from './fs-errors.js';
@@ -77,7 +77,9 @@ export interface LoadCheckpointOptions {
  * Guarantees:
  * - **never a non-finite checkpoint**: every tensor is read first; when a float variable or optimizer slot
  *   holds NaN/±Infinity a `NonFiniteStateError` (naming each one and its NaN/Inf counts) is thrown before
- *   anything is written, so the previous checkpoint stays byte-identical;
+ *   anything is written, so the previous checkpoint stays byte-identical. The one exception is a
+ *   non-trainable scalar holding NaN, the "not set yet" sentinel of state estimated on the first step (e.g.
+ *   InstDisc's log Z), see `isUnsetSentinel`;
  * - a failed write (full disk, read-only file system) removes its temporary files and the new weights file,
  *   leaves the previous checkpoint as it was, and throws a `FileSystemError` naming the file and the errno;
  * - leftovers of an interrupted save (our `weights-*.bin` files the manifest does not reference, our
@@ -110,8 +112,9 @@ export async function saveCheckpoint(
     const dtype = storedDtype(t, name);
     const values = await t.data();
     if (dtype === 'float32') {
-      const { nan, inf } = countNonFinite(values as Float32Array);
-      if (nan + inf > 0) nonFinite.push({ name, owner, nan, inf, size: t.size });
+      const counts = countNonFinite(values as Float32Array);
+      const sentinel = owner === 'variable' && isUnsetSentinel(t, counts);
+      if (counts.nan + counts.inf > 0 && !sentinel) nonFinite.push({ name, owner, ...counts, size: t.size });
     }
     const bytes =
       dtype === 'bool'
@@ -237,7 +240,7 @@ function isOtherLiveProcess(pid: number): boolean {
  * The checkpoint itself is checked before any tensor is allocated (see {@link readCheckpointManifest}): every
  * manifest entry must lie inside the weights file with the byte length its shape and dtype imply, entries must
  * not overlap, the weights file must have the size and (version ≥ 2) the SHA-256 the manifest records, and no
- * float tensor may hold NaN/Inf. Any violation is a `CheckpointCorruptError` naming the file. Version-1
+ * float tensor restored may hold NaN/Inf (but a non-trainable scalar's NaN "not set yet" sentinel). Any violation is a `CheckpointCorruptError` naming the file. Version-1
  * manifests (without a checksum) still load: their entries and values are checked, their bytes cannot be.
  */
 export async function loadCheckpoint<M extends Record<string, unknown> = Record<string, unknown>>(
@@ -287,14 +290,17 @@ export async function loadCheckpoint<M extends Record<string, unknown> = Record<
     }
   }
   // No NaN/Inf in what is restored (saveCheckpoint never writes them: such bytes are corruption).
-  const restored = [
-    ...Object.keys(vars).map((n) => stored.get(n)!),
-    ...Object.keys(opts).flatMap((k) => [...manifest.optimizers[k]!.weights, ...(manifest.optimizers[k]!.hidden ?? [])]),
+  const restored: [CheckpointTensorEntry, tf.Tensor | null][] = [
+    ...Object.entries(vars).map(([n, v]): [CheckpointTensorEntry, tf.Tensor] => [stored.get(n)!, v]),
+    ...Object.keys(opts).flatMap((k) =>
+      [...manifest.optimizers[k]!.weights, ...(manifest.optimizers[k]!.hidden ?? [])].map((e): [CheckpointTensorEntry, null] => [e, null]),
+    ),
   ];
-  for (const e of restored) {
+  for (const [e, target] of restored) {
     if (e.dtype !== 'float32') continue;
-    const { nan, inf } = countNonFinite(floatView(buffer, e));
-    if (nan + inf > 0) {
+    const counts = countNonFinite(floatView(buffer, e));
+    const { nan, inf } = counts;
+    if (nan + inf > 0 && !(target !== null && isUnsetSentinel(target, counts))) {
       throw new CheckpointCorruptError(
         weightsPath,
         `tensor '${e.name}' holds ${nan} NaN and ${inf} Inf values of ${e.byteLength / 4} (a checkpoint is never saved non-finite)`,

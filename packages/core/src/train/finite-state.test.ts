@@ -1,7 +1,11 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { NonFiniteStateError } from '../errors.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { FileSystemError, errnoInWords } from '../io/fs-errors.js';
 import { assertFiniteState, countNonFinite, nonFiniteVariables } from './finite-state.js';
 
@@ -31,6 +35,33 @@ describe('nonFiniteVariables / assertFiniteState', () => {
     expect(await nonFiniteVariables(clean)).toEqual([]);
     await assertFiniteState(clean);
     tf.dispose([w, n]);
+  });
+
+  it('a non-trainable scalar holding NaN is a "not set yet" sentinel: saved and loaded; nothing else is', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sentinel-'));
+    const make = (values: number[], trainable: boolean) =>
+      tf.tidy(() => tf.variable(values.length === 1 ? tf.scalar(values[0]!) : tf.tensor1d(values), trainable));
+    const unset = make([Number.NaN], false);
+    const w = make([1, 2], true);
+    const state = { stateTensors: () => ({ unset, w }), optimizers: () => ({}) };
+    expect(await nonFiniteVariables(state)).toEqual([]);
+    await saveCheckpoint(dir, state);
+    const target = make([5], false);
+    await loadCheckpoint(dir, { stateTensors: () => ({ unset: target, w }), optimizers: () => ({}) });
+    expect(Number.isNaN((await target.data())[0])).toBe(true);
+    for (const [values, trainable] of [
+      [[Number.NaN], true],
+      [[Number.POSITIVE_INFINITY], false],
+      [[Number.NaN, 1], false],
+    ] as const) {
+      const bad = make([...values], trainable);
+      const s = { stateTensors: () => ({ bad }), optimizers: () => ({}) };
+      expect(await nonFiniteVariables(s)).toHaveLength(1);
+      await expect(saveCheckpoint(dir, s)).rejects.toBeInstanceOf(NonFiniteStateError);
+      bad.dispose();
+    }
+    tf.dispose([unset, w, target]);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('countNonFinite counts NaN and both infinities', () => {

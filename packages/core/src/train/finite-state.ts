@@ -14,17 +14,29 @@ export function countNonFinite(values: ArrayLike<number>): { nan: number; inf: n
   return { nan, inf };
 }
 
+/**
+ * Whether a state variable's non-finite value is the one allowed exception: a **non-trainable scalar holding
+ * NaN**, the "not set yet" sentinel of state a method estimates on its first step (e.g. InstDisc's log Z). It
+ * cannot be the product of a diverged gradient step (nothing trains it), and ±Infinity never qualifies, nor
+ * does NaN in a trainable variable, in a tensor of more than one value, or in an optimizer slot.
+ */
+export function isUnsetSentinel(v: tf.Tensor, counts: { nan: number; inf: number }): boolean {
+  return v instanceof tf.Variable && !v.trainable && v.size === 1 && counts.nan === 1 && counts.inf === 0;
+}
+
 /** The entry for `t` if it is a float tensor holding non-finite values (read with `await data()`), else null. */
 async function check(t: tf.Tensor, name: string, owner: string): Promise<NonFiniteVariable | null> {
   if (t.dtype !== 'float32' && t.dtype !== 'complex64') return null;
-  const { nan, inf } = countNonFinite(await t.data<'float32'>());
-  return nan + inf === 0 ? null : { name, owner, nan, inf, size: t.size };
+  const counts = countNonFinite(await t.data<'float32'>());
+  if (owner === 'variable' && isUnsetSentinel(t, counts)) return null;
+  return counts.nan + counts.inf === 0 ? null : { name, owner, ...counts, size: t.size };
 }
 
 /**
  * Every float variable of `state.stateTensors()` and every optimizer slot of `state.optimizers()` that holds
  * NaN or ±Infinity values, with counts (read with `await data()`, never `dataSync()`); `[]` when the whole
- * state is finite. Browser-safe.
+ * state is finite. A non-trainable scalar variable holding NaN is a "not set yet" sentinel, not a divergence,
+ * and is not listed (see {@link isUnsetSentinel}). Browser-safe.
  *
  * @example
  * const bad = await nonFiniteVariables(method);
