@@ -7,5 +7,13 @@ export * from './augment/index.js';
 export * from './methods/index.js';
 export * from './eval/index.js';
 export * from './data/index.js';
+export {
+  SafetensorsError,
+  ModelFileError,
+  TokenizerFileError,
+  TextDataError,
+  NonFiniteEmbeddingError,
+  assertFiniteEmbeddings,
+} from './errors.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

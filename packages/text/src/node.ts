@@ -2,9 +2,9 @@
 // The browser-safe API is the root entry ('@contrastive/text').
 export { loadTokenizer } from './tokenize/load-tokenizer.js';
 export { buildWordPieceTokenizer, writeWordPieceTokenizer } from './tokenize/write-wordpiece.js';
-export { loadBertCheckpoint, saveBertCheckpoint } from './encoders/hf-checkpoint.js';
+export { loadBertCheckpoint, readModelJson, saveBertCheckpoint } from './encoders/hf-checkpoint.js';
 export { loadSentenceEncoder, saveSentenceEncoder, SENTENCE_ENCODER_META } from './encoders/sentence-encoder-files.js';
-export { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from './data/corpus.js';
+export { readCorpus, readCorpusEntries, readRetrievalPairs, readStsPairs, readTriplets } from './data/corpus.js';
 export { loadWordNet, wordnetDir } from './data/wordnet-files.js';
 export { OnnxSentenceEncoder } from './frozen/onnx-encoder.js';
 export type { OnnxEncoderLoadOptions } from './frozen/onnx-encoder.js';

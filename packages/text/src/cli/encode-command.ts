@@ -1,6 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { boolFlag, intFlag, requiredFlag, startCommand, stringFlag, type CliIo, type FlagSpec } from '@contrastive/core/cli';
-import { readCorpus } from '../data/corpus.js';
+import { writeFileAtomic } from '@contrastive/core/node';
+import { readCorpusEntries } from '../data/corpus.js';
+import { allFinite, NonFiniteEmbeddingError } from '../errors.js';
 import { disposeEncoder } from '../frozen/load-encoder.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelCommandHelp } from './model-flags.js';
 import { encodeProgress } from './tasks.js';
@@ -24,14 +25,19 @@ export const ENCODE_HELP = modelCommandHelp({
     { name: 'batch-size', arg: 'N', help: 'texts per forward pass', default: '32' },
     { name: 'no-normalize', help: 'keep raw (not L2-normalised) vectors' },
   ],
-  details: 'stdout carries only the JSONL lines (one per input text, in order); logs go to stderr.',
+  details:
+    'stdout carries only the JSONL lines (one per input text, in order); logs go to stderr. A vector holding NaN or Infinity ' +
+    '(a diverged or corrupt model) is refused: nothing is written, the error names the input line, exit 1. --output is written ' +
+    'atomically (a failure leaves no partial file).',
   examples: [`${TOOL} encode --checkpoint runs/consert-seed0 --input texts.txt > vectors.jsonl`],
 });
 
 export async function encodeCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, SPEC, ENCODE_HELP, io);
   if (!ctx) return 0;
-  const texts = readCorpus(requiredFlag(ctx.values, 'input'));
+  const input = requiredFlag(ctx.values, 'input');
+  const entries = readCorpusEntries(input);
+  const texts = entries.map((e) => e.text);
   const batchSize = intFlag(ctx.values, 'batch-size', 1) ?? 32;
   const file = stringFlag(ctx.values, 'output');
   const { loaded } = await loadModelFromFlags(ctx.values, ctx.log);
@@ -48,12 +54,11 @@ export async function encodeCommand(argv: string[], io: CliIo): Promise<number> 
     bar.end();
     await disposeEncoder(loaded);
   }
-  const stream = file ? createWriteStream(file) : null;
-  texts.forEach((text, i) => {
-    const line = JSON.stringify({ text, embedding: Array.from(vectors[i]!, (v) => Math.round(v * 1e6) / 1e6) });
-    if (stream) stream.write(`${line}\n`);
-    else io.out(line);
-  });
-  if (stream) await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  // Every vector is checked before anything is written: a broken model writes nothing (JSON would turn NaN into null).
+  const bad = vectors.findIndex((v) => !allFinite(v));
+  if (bad >= 0) throw new NonFiniteEmbeddingError(bad, { file: input, line: entries[bad]!.line, text: texts[bad]! });
+  const lines = texts.map((text, i) => JSON.stringify({ text, embedding: Array.from(vectors[i]!, (v) => Math.round(v * 1e6) / 1e6) }));
+  if (file) await writeFileAtomic(file, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  else for (const line of lines) io.out(line);
   return 0;
 }

@@ -56,10 +56,26 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     metrics,
     baselines: { bm25 },
   };
+  // A score that is not a number is never a result: report it as null and exit 1 naming it.
+  const nonFinite = [
+    ...Object.entries(metrics)
+      .filter(([, v]) => !Number.isFinite(v))
+      .map(([k]) => `metrics.${k}`),
+    ...Object.entries(bm25)
+      .filter(([, v]) => !Number.isFinite(v))
+      .map(([k]) => `baselines.bm25.${k}`),
+  ];
   if (ctx.json) io.out(JSON.stringify(report));
   else {
     io.out(`encoder  ${describeMetrics(metrics)}`);
     io.out(`bm25     ${describeMetrics(bm25)}`);
+  }
+  if (nonFinite.length > 0) {
+    const why =
+      task.task === 'sts'
+        ? 'Spearman is undefined when every pair gets the same score (a collapsed encoder, or a baseline with no word overlap)'
+        : 'the encoder gave no usable scores';
+    throw new Error(`non-finite ${nonFinite.join(', ')} on ${ctx.values.pairs}: ${why}`);
   }
   return 0;
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { initBackend } from '@contrastive/core';
+import { initBackend, TrainingDivergedError } from '@contrastive/core';
 import type { Rng } from '@contrastive/core';
 import {
   checkResumeFlag,
   COMMON_FLAGS,
-  emitSummary,
+  finishRun,
   formatHelp,
   intFlag,
   numFlag,
@@ -19,7 +19,6 @@ import {
   stringFlag,
   UsageError,
   writeRunConfig,
-  writeSummary,
   type CliIo,
   type FlagSpec,
   type FlagValues,
@@ -411,6 +410,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     }
 
     // 6. Train with core's loop: progress bar, checkpoints in checkpoint/, losses.csv, loss-curve.png, resume.
+    // A NaN/Inf loss stops core's loop with a TrainingDivergedError (code EDIVERGED) before any checkpoint is
+    // written after it; the model is then never saved (and saveSentenceEncoder refuses non-finite weights anyway).
     const result = await train<TextBatch>({
       method,
       batches: (_epoch, rng) =>
@@ -443,6 +444,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         process.stderr.isTTY || !ctx.progress
           ? []
           : [{ onStepEnd: (g, l) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)) }],
+    }).catch((e: unknown) => {
+      if (e instanceof TrainingDivergedError) log(`no model was written to ${paths.model}; losses.csv keeps the loss history`);
+      throw e;
     });
     log(
       `trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`,
@@ -471,10 +475,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       metrics: { ...trained },
       baselines: defined({ untrained, bm25 }) as Record<string, Record<string, number>>,
     };
-    const written = await writeSummary(out, summary);
-    emitSummary(written.summary, io, { json: ctx.json });
-    if (written.nonFinite.length > 0) throw new Error(`non-finite ${written.nonFinite.join(', ')}; see ${written.path}`);
-    return 0;
+    // Exit 1 (after a line naming the fields) when any number of the summary is NaN/Inf, e.g. a collapsed STS score.
+    return await finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
   } finally {
     method.dispose();
   }

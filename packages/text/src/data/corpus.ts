@@ -1,10 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseCorpus, parseRetrievalPairs, parseStsPairs, parseTriplets } from './parse-corpus.js';
-import type { RetrievalPair, StsPair, Triplet } from './parse-corpus.js';
+import { readFileSync } from 'node:fs';
+import { TextDataError } from '../errors.js';
+import { parseCorpusEntries, parseRetrievalPairs, parseStsPairs, parseTriplets } from './parse-corpus.js';
+import type { CorpusEntry, RetrievalPair, StsPair, Triplet } from './parse-corpus.js';
 
+/** The file's text; a missing or unreadable file (a folder, no permission) is a {@link TextDataError} naming it. */
 function readText(file: string): string {
-  if (!existsSync(file)) throw new Error(`${file}: file not found`);
-  return readFileSync(file, 'utf8');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TextDataError(file, code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? (e as Error).message})`);
+  }
 }
 
 /**
@@ -12,7 +18,12 @@ function readText(file: string): string {
  * non-empty line starts with `{`) with a `text` field. Blank lines are skipped. Throws on an empty corpus.
  */
 export function readCorpus(file: string): string[] {
-  return parseCorpus(readText(file), file, { jsonl: /\.jsonl?$/.test(file) });
+  return readCorpusEntries(file).map((e) => e.text);
+}
+
+/** {@link readCorpus} with the 1-based line number of each passage. */
+export function readCorpusEntries(file: string): CorpusEntry[] {
+  return parseCorpusEntries(readText(file), file, { jsonl: /\.jsonl?$/.test(file) });
 }
 
 /** Reads JSONL triplets `{"text", "positive", "negative"}` (supervised SimCSE). */

@@ -2,7 +2,7 @@
 // readRetrievalPairs, readStsPairs, loadWordNet, wordnetDir) are in '@contrastive/text/node'.
 export { synonyms, splitGloss, parseWordNet, WORDNET_POS } from './wordnet.js';
 export type { Synset, WordNet, WordNetPos, WordNetFiles } from './wordnet.js';
-export { parseCorpus, parseRetrievalPairs, parseStsPairs, parseTriplets } from './parse-corpus.js';
-export type { RetrievalPair, StsPair, Triplet } from './parse-corpus.js';
+export { parseCorpus, parseCorpusEntries, parseRetrievalPairs, parseStsPairs, parseTriplets } from './parse-corpus.js';
+export type { CorpusEntry, RetrievalPair, StsPair, Triplet } from './parse-corpus.js';
 export { wordnetRetrievalTask } from './wordnet-task.js';
 export type { WordNetTaskOptions } from './wordnet-task.js';

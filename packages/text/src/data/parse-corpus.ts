@@ -1,3 +1,5 @@
+import { TextDataError } from '../errors.js';
+
 /** A retrieval pair: `query` should find `document`. */
 export interface RetrievalPair {
   query: string;
@@ -23,19 +25,26 @@ function splitLines(text: string): string[] {
 }
 
 function parseJsonLine(file: string, line: string, n: number): Record<string, unknown> {
+  let v: unknown;
   try {
-    const v = JSON.parse(line);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
-    return v as Record<string, unknown>;
+    v = JSON.parse(line);
   } catch (e) {
-    throw new Error(`${file}:${n}: invalid JSON line (${(e as Error).message})`);
+    throw new TextDataError(file, `invalid JSON line (${(e as Error).message})`, n);
   }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TextDataError(file, 'invalid JSON line (not a JSON object)', n);
+  return v as Record<string, unknown>;
 }
 
 function field(file: string, n: number, obj: Record<string, unknown>, key: string): string {
   const v = obj[key];
-  if (typeof v !== 'string' || v.trim() === '') throw new Error(`${file}:${n}: field "${key}" must be a non-empty string`);
+  if (typeof v !== 'string' || v.trim() === '') throw new TextDataError(file, `field "${key}" must be a non-empty string`, n);
   return v;
+}
+
+/** One passage of a corpus and the 1-based line it was read from. */
+export interface CorpusEntry {
+  text: string;
+  line: number;
 }
 
 /**
@@ -44,6 +53,11 @@ function field(file: string, n: number, obj: Record<string, unknown>, key: strin
  * names the source in errors (`file:line`).
  */
 export function parseCorpus(text: string, file: string, options: { jsonl?: boolean } = {}): string[] {
+  return parseCorpusEntries(text, file, options).map((e) => e.text);
+}
+
+/** {@link parseCorpus} with the line number of each passage (for messages that name the input line). */
+export function parseCorpusEntries(text: string, file: string, options: { jsonl?: boolean } = {}): CorpusEntry[] {
   const lines = splitLines(text);
   const jsonl =
     options.jsonl === true ||
@@ -51,12 +65,12 @@ export function parseCorpus(text: string, file: string, options: { jsonl?: boole
       .find((l) => l.trim())
       ?.trim()
       .startsWith('{') === true;
-  const out: string[] = [];
+  const out: CorpusEntry[] = [];
   lines.forEach((l, i) => {
     if (!l.trim()) return;
-    out.push(jsonl ? field(file, i + 1, parseJsonLine(file, l, i + 1), 'text') : l.trim());
+    out.push({ text: jsonl ? field(file, i + 1, parseJsonLine(file, l, i + 1), 'text') : l.trim(), line: i + 1 });
   });
-  if (out.length === 0) throw new Error(`${file}: corpus is empty (no non-blank lines)`);
+  if (out.length === 0) throw new TextDataError(file, 'corpus is empty (no non-blank lines)');
   return out;
 }
 
@@ -72,7 +86,7 @@ export function parseTriplets(text: string, file: string): Triplet[] {
       negative: field(file, i + 1, o, 'negative'),
     });
   });
-  if (out.length === 0) throw new Error(`${file}: no triplets (expected JSONL lines {"text","positive","negative"})`);
+  if (out.length === 0) throw new TextDataError(file, 'no triplets (expected JSONL lines {"text","positive","negative"})');
   return out;
 }
 
@@ -84,11 +98,14 @@ export function parseRetrievalPairs(text: string, file: string): RetrievalPair[]
     const o = parseJsonLine(file, l, i + 1);
     out.push({ query: field(file, i + 1, o, 'query'), document: field(file, i + 1, o, 'document') });
   });
-  if (out.length === 0) throw new Error(`${file}: no retrieval pairs (expected JSONL lines {"query","document"})`);
+  if (out.length === 0) throw new TextDataError(file, 'no retrieval pairs (expected JSONL lines {"query","document"})');
   return out;
 }
 
-/** Parses STS pairs from a TSV `sentence1 \t sentence2 \t score` (a header line naming the columns is skipped). */
+/**
+ * Parses STS pairs from a TSV `sentence1 \t sentence2 \t score` (a header line naming the columns is skipped).
+ * At least 2 pairs and 2 different gold scores are required (Spearman's rho is undefined otherwise).
+ */
 export function parseStsPairs(text: string, file: string): StsPair[] {
   const out: StsPair[] = [];
   splitLines(text).forEach((l, i) => {
@@ -96,11 +113,21 @@ export function parseStsPairs(text: string, file: string): StsPair[] {
     const cols = l.split('\t');
     if (i === 0 && /^sentence1$/i.test(cols[0]!.trim())) return;
     if (cols.length < 3)
-      throw new Error(`${file}:${i + 1}: expected 3 tab-separated columns (sentence1, sentence2, score), got ${cols.length}`);
+      throw new TextDataError(file, `expected 3 tab-separated columns (sentence1, sentence2, score), got ${cols.length}`, i + 1);
+    for (const c of [0, 1]) {
+      if (cols[c]!.trim() === '') throw new TextDataError(file, `sentence${c + 1} (column ${c + 1}) must be a non-empty text`, i + 1);
+    }
     const score = Number(cols[2]);
-    if (!Number.isFinite(score)) throw new Error(`${file}:${i + 1}: score must be a number, got '${cols[2]}'`);
+    if (cols[2]!.trim() === '' || !Number.isFinite(score))
+      throw new TextDataError(file, `score must be a finite number, got '${cols[2]}'`, i + 1);
     out.push({ sentence1: cols[0]!, sentence2: cols[1]!, score });
   });
-  if (out.length < 2) throw new Error(`${file}: need at least 2 STS pairs for a Spearman correlation`);
+  if (out.length < 2) throw new TextDataError(file, 'need at least 2 STS pairs for a Spearman correlation');
+  // Spearman's rho is undefined (0/0) when one side is constant: refuse rather than report null.
+  if (out.every((p) => p.score === out[0]!.score))
+    throw new TextDataError(
+      file,
+      `every gold score is ${out[0]!.score}: Spearman's correlation is undefined when the gold scores are all equal (need at least two different scores)`,
+    );
   return out;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, Rng } from '@contrastive/core';
 import type { TokenBatch } from '../tokenize/text-tokenizer.js';
-import { fromHfConfig, toHfConfig, validateBertConfig } from './bert-config.js';
+import { bertWeightShapes, fromHfConfig, toHfConfig, validateBertConfig } from './bert-config.js';
 import type { BertConfig } from './bert-config.js';
 import { pool, POOLINGS } from './pooling.js';
 import type { Pooling } from './pooling.js';
@@ -96,29 +96,7 @@ export class BertEncoder implements Encoder<TokenBatch> {
       this.vars.set(name, tf.variable(init, true, `${prefix}/${name}`));
       init.dispose();
     };
-    const h = c.hiddenSize;
-    add('embeddings.word_embeddings.weight', [c.vocabSize, h], 'normal');
-    add('embeddings.position_embeddings.weight', [c.maxPositions, h], 'normal');
-    add('embeddings.token_type_embeddings.weight', [c.typeVocabSize, h], 'normal');
-    add('embeddings.LayerNorm.weight', [h], 'ones');
-    add('embeddings.LayerNorm.bias', [h], 'zeros');
-    for (let l = 0; l < c.numLayers; l++) {
-      const p = `encoder.layer.${l}.`;
-      for (const n of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense']) {
-        add(`${p}${n}.weight`, [h, h], 'normal');
-        add(`${p}${n}.bias`, [h], 'zeros');
-      }
-      add(`${p}attention.output.LayerNorm.weight`, [h], 'ones');
-      add(`${p}attention.output.LayerNorm.bias`, [h], 'zeros');
-      add(`${p}intermediate.dense.weight`, [c.intermediateSize, h], 'normal');
-      add(`${p}intermediate.dense.bias`, [c.intermediateSize], 'zeros');
-      add(`${p}output.dense.weight`, [h, c.intermediateSize], 'normal');
-      add(`${p}output.dense.bias`, [h], 'zeros');
-      add(`${p}output.LayerNorm.weight`, [h], 'ones');
-      add(`${p}output.LayerNorm.bias`, [h], 'zeros');
-    }
-    add('pooler.dense.weight', [h, h], 'normal');
-    add('pooler.dense.bias', [h], 'zeros');
+    for (const [name, shape, init] of bertWeightShapes(c)) add(name, shape, init);
   }
 
   /** Every weight by its Hugging Face name (for checkpoints and optimizers). */
@@ -301,7 +279,16 @@ export async function loadBertEncoder(source: tf.io.IOHandler | string): Promise
     );
   }
   if (!artifacts.weightSpecs || artifacts.weightData === undefined) throw new Error('loadBertEncoder: the saved model has no weights');
-  const encoder = new BertEncoder(fromHfConfig(topology.config), {
+  // The specs are checked against the config before the encoder (whose size the config sets) is allocated.
+  const config = fromHfConfig(topology.config, 'loadBertEncoder: modelTopology.config');
+  const specs = new Map(artifacts.weightSpecs.map((s) => [s.name, s.shape]));
+  for (const [name, shape] of bertWeightShapes(config)) {
+    const stored = specs.get(name);
+    if (!stored) throw new RangeError(`loadBertEncoder: missing weight '${name}'`);
+    if (stored.join() !== shape.join())
+      throw new RangeError(`loadBertEncoder: weight '${name}' has shape [${stored}] but the config implies [${shape}]`);
+  }
+  const encoder = new BertEncoder(config, {
     ...(topology.pooling === undefined ? {} : { pooling: topology.pooling }),
     ...(topology.name === undefined ? {} : { name: topology.name }),
   });

@@ -1,8 +1,11 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@contrastive/core/node';
+import { ModelFileError } from '../errors.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import type { ModelIoOptions } from '../tokenize/options.js';
-import { loadBertCheckpoint, saveBertCheckpoint } from './hf-checkpoint.js';
+import { loadBertCheckpoint, readModelJson, saveBertCheckpoint } from './hf-checkpoint.js';
+import { POOLINGS } from './pooling.js';
 import type { Pooling } from './pooling.js';
 import { SentenceEncoder } from './sentence-encoder.js';
 
@@ -19,7 +22,7 @@ export async function saveSentenceEncoder(encoder: SentenceEncoder, dir: string)
     }
   }
   const meta = { pooling: encoder.options.pooling, maxLength: encoder.options.maxLength };
-  writeFileSync(path.join(dir, SENTENCE_ENCODER_META), `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, SENTENCE_ENCODER_META), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
 /** Loads a folder written by {@link saveSentenceEncoder} (or any HF BERT folder with a `tokenizer.json`). */
@@ -28,7 +31,7 @@ export async function loadSentenceEncoder(
   options: ModelIoOptions & { pooling?: Pooling; maxLength?: number } = {},
 ): Promise<SentenceEncoder> {
   const metaPath = path.join(dir, SENTENCE_ENCODER_META);
-  const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as { pooling?: Pooling; maxLength?: number }) : {};
+  const meta = existsSync(metaPath) ? readSentenceEncoderMeta(metaPath) : {};
   const tokenizer = await loadTokenizer(dir, options);
   const bert = loadBertCheckpoint(dir);
   try {
@@ -38,4 +41,16 @@ export async function loadSentenceEncoder(
     bert.dispose();
     throw e;
   }
+}
+
+/** Reads `contrastive.json`: `{pooling?, maxLength?}`; anything else is a {@link ModelFileError} naming the file. */
+function readSentenceEncoderMeta(file: string): { pooling?: Pooling; maxLength?: number } {
+  const meta = readModelJson(file) as Record<string, unknown> | null;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
+    throw new ModelFileError(file, `must be a JSON object {"pooling", "maxLength"}, got ${JSON.stringify(meta)}`);
+  if (meta.pooling !== undefined && !POOLINGS.includes(meta.pooling as Pooling))
+    throw new ModelFileError(file, `"pooling" must be one of ${POOLINGS.join(', ')}, got ${JSON.stringify(meta.pooling)}`, 'pooling');
+  if (meta.maxLength !== undefined && !(Number.isInteger(meta.maxLength) && (meta.maxLength as number) >= 2))
+    throw new ModelFileError(file, `"maxLength" must be an integer >= 2, got ${JSON.stringify(meta.maxLength)}`, 'maxLength');
+  return meta as { pooling?: Pooling; maxLength?: number };
 }

@@ -1,5 +1,6 @@
 import { alignmentUniformityReport } from '@contrastive/core';
 import type { RetrievalPair, StsPair } from '../data/parse-corpus.js';
+import { assertFiniteEmbeddings } from '../errors.js';
 import type { TextEmbedder } from '../encoders/sentence-encoder.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { Bm25Index } from './bm25.js';
@@ -15,7 +16,11 @@ export interface EvalOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Retrieval with a dense encoder: every document of `pairs` is in the searched corpus. */
+/**
+ * Retrieval with a dense encoder: every document of `pairs` is in the searched corpus. An embedding holding
+ * NaN or ±Infinity (a diverged or corrupt model) is a {@link NonFiniteEmbeddingError} naming the document or
+ * query: a broken model is refused, never scored.
+ */
 export async function evaluateRetrieval(
   encoder: TextEmbedder,
   pairs: readonly RetrievalPair[],
@@ -31,7 +36,9 @@ export async function evaluateRetrieval(
       onProgress: (d) => options.onProgress?.(offset + d, total),
     });
   const docEmb = await enc(documents, 0);
+  assertFiniteEmbeddings(docEmb, 'document');
   const qEmb = await enc(queries, documents.length);
+  assertFiniteEmbeddings(qEmb, 'query');
   return metricsFromRanks(await denseRanks(qEmb, docEmb, gold), documents.length);
 }
 
@@ -41,7 +48,11 @@ export function evaluateRetrievalBm25(pairs: readonly RetrievalPair[]): Retrieva
   return metricsFromRanks(new Bm25Index(documents).ranks(queries, gold, 10), documents.length);
 }
 
-/** STS: Spearman ρ between the cosine of the two sentences' embeddings and the gold scores. */
+/**
+ * STS: Spearman ρ between the cosine of the two sentences' embeddings and the gold scores. A non-finite
+ * embedding is a {@link NonFiniteEmbeddingError} (as in {@link evaluateRetrieval}); ρ is NaN when every pair
+ * gets the same cosine (a collapsed encoder), as Spearman is undefined there.
+ */
 export async function evaluateSts(
   encoder: TextEmbedder,
   pairs: readonly StsPair[],
@@ -51,10 +62,12 @@ export async function evaluateSts(
     pairs.map((p) => p.sentence1),
     { batchSize: options.batchSize, pooling: options.pooling },
   );
+  assertFiniteEmbeddings(a, 'sentence1 of pair');
   const b = await encoder.encode(
     pairs.map((p) => p.sentence2),
     { batchSize: options.batchSize, pooling: options.pooling },
   );
+  assertFiniteEmbeddings(b, 'sentence2 of pair');
   return {
     spearman: spearman(
       cosines(a, b),

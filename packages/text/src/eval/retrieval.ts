@@ -49,6 +49,9 @@ export function metricsFromRanks(ranks: ArrayLike<number>, documents: number): R
 /**
  * Ranks of the gold documents under cosine similarity of L2-normalised embeddings. Ties count against
  * the query (rank = 1 + #documents scoring ≥ the gold one, excluding it), so a constant encoder scores 0.
+ * A NaN score ranks worst: a query whose gold score is NaN gets rank `documents` (the last), and a document
+ * scoring NaN never ranks above the gold one — so a NaN model scores 0, never 1 (`evaluateRetrieval` refuses
+ * non-finite embeddings before ranking anyway).
  * Scores are computed in query chunks of `chunk` rows to bound memory.
  */
 export async function denseRanks(
@@ -76,8 +79,10 @@ export async function denseRanks(
       for (let q = 0; q < rows.length; q++) {
         const g = gold[s + q]!;
         const gs = sc[q * m + g]!;
+        // A NaN score is the worst: a NaN gold ranks behind every document, a NaN document never outranks the gold.
         let rank = 1;
-        for (let j = 0; j < m; j++) if (j !== g && sc[q * m + j]! >= gs) rank++;
+        if (Number.isNaN(gs)) rank = m;
+        else for (let j = 0; j < m; j++) if (j !== g && sc[q * m + j]! >= gs) rank++;
         ranks[s + q] = rank;
       }
     }

@@ -13,10 +13,19 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
   return r;
 }
 
-/** Spearman's ρ: the Pearson correlation of the average ranks (SentEval's STS metric). NaN if a side is constant. */
+/**
+ * Spearman's ρ: the Pearson correlation of the average ranks (SentEval's STS metric). NaN if a side is constant
+ * (ρ is undefined there: `parseStsPairs` refuses constant gold scores, and a CLI refuses to report a NaN).
+ * A NaN or ±Infinity input is a RangeError naming its index (its rank would be arbitrary).
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) throw new RangeError(`spearman: x and y must have the same length, got ${x.length} and ${y.length}`);
   if (x.length < 2) throw new RangeError(`spearman needs at least 2 pairs, got ${x.length}`);
+  for (const [side, v] of [['x', x] as const, ['y', y] as const]) {
+    for (let i = 0; i < v.length; i++)
+      if (!Number.isFinite(v[i]!))
+        throw new RangeError(`spearman: ${side}[${i}] is ${String(v[i])}; ranks of non-finite values are undefined`);
+  }
   const rx = averageRanks(x);
   const ry = averageRanks(y);
   const n = x.length;
