@@ -9,6 +9,7 @@ import { countedProgress } from './evaluate.js';
 import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EMBED_HELP } from './help.js';
 import { TOOL } from './tool.js';
+import { assertFiniteEmbeddings, assertFiniteModel } from './finite.js';
 import { loadTrainedRun } from './trained-run.js';
 
 const SPEC = {
@@ -46,6 +47,7 @@ export async function embedCommand(argv: string[], io: CliIo): Promise<number> {
   const { method } = await loadTrainedRun(dir, cfg);
   const partial = `${outPath}.partial`;
   try {
+    await assertFiniteModel(method.encoder, `the encoder of ${dir}'s checkpoint (nothing was written to ${outPath})`);
     const dim = method.encoder.outputs[0]!.shape[1] as number;
     log(
       `[${TOOL}] embedding ${data.size} images of ${data.source} with the ${cfg.method} / ${cfg.encoder} encoder (${dim}-d) → ${outPath}`,
@@ -86,6 +88,12 @@ async function writeEmbeddingsCsv(
     for await (const b of imageBatches(ds, { batchSize: o.batchSize })) {
       const e = embedImages(encoder, b.images, o.batchSize);
       b.images.dispose();
+      try {
+        await assertFiniteEmbeddings(e, `${ds.source} (items ${b.indices[0]}…${b.indices.at(-1)})`);
+      } catch (err) {
+        e.dispose();
+        throw err;
+      }
       const values = await e.data();
       e.dispose();
       const rows: string[] = [];

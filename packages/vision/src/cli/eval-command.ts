@@ -2,14 +2,12 @@ import { join, resolve } from 'node:path';
 import { BACKENDS, collapseStd, initBackend } from '@contrastive/core';
 import {
   boolFlag,
-  emitSummary,
+  finishRun,
   EVAL_FLAGS,
   intFlag,
   numFlag,
   oneOfFlag,
-  replaceNonFinite,
   resolveKnnK,
-  roundSummaryNumbers,
   startCommand,
   stringFlag,
   UsageError,
@@ -23,6 +21,7 @@ import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EVAL_HELP } from './help.js';
 import { DOMAIN, TOOL } from './tool.js';
+import { assertFiniteModel } from './finite.js';
 import { loadTrainedRun } from './trained-run.js';
 import { optionalProbeEpochs } from './train-command.js';
 import { scoreMetrics, type VisionRunSummary } from './train-report.js';
@@ -86,12 +85,17 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     );
   if (!train.labels || !test.labels)
     throw new UsageError('eval needs labels in both --data and --eval-data (class sub-folders or IDX label files)');
+  if (new Set(train.labels).size < 2)
+    throw new UsageError(
+      `eval: --data ${dataPath} holds a single class; a kNN or linear probe over one class is trivially right, so it is not scored (give two or more classes)`,
+    );
   if (train.channels !== cfg.channels)
     throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const knn = resolveKnnK(values, train.labels);
   const progress = !boolFlag(values, 'no-progress');
   const { method, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
+    await assertFiniteModel(method.encoder, `the encoder of ${dir}'s checkpoint (nothing was scored)`);
     const scored = await scoreEncoder(method.encoder, train, test, {
       seed: cfg.seed,
       knnK: knn.k,
@@ -135,8 +139,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       `[${TOOL}] ${cfg.method}: kNN ${(100 * scored.knnAccuracy).toFixed(1)}% (k = ${knn.k}), linear probe ${(100 * scored.linearProbeAccuracy).toFixed(1)}%, ` +
         `alignment ${alignUniform.alignment.toFixed(3)}, uniformity ${alignUniform.uniformity.toFixed(3)}, map ${mapPath}`,
     );
-    emitSummary(replaceNonFinite(roundSummaryNumbers(summary)).summary, io, { json: ctx.json });
-    return 0;
+    return await finishRun(summary, io, { json: ctx.json, tool: TOOL });
   } finally {
     method.dispose();
   }

@@ -4,6 +4,7 @@ import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { imageBatches } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
+import { assertFiniteEmbeddings } from './finite.js';
 
 /** Options of {@link embedDataset}. */
 export interface EmbedDatasetOptions {
@@ -114,6 +115,8 @@ export interface ScoreOptions {
   probeEpochs?: number;
   /** Progress bars of the two embedding passes and the probe go here. Default: none. */
   progress?: ProgressStream;
+  /** Images per forward pass when embedding. Default 256 (the CLI lowers it for large images: `scoringBatchSize`). */
+  batchSize?: number;
 }
 
 /**
@@ -138,11 +141,15 @@ export async function scoreEncoder(
   test: ImageDataset,
   opts: ScoreOptions = {},
 ): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
-  const { seed = 0, probeEpochs = 100, progress, knnK = 200 } = opts;
+  const { seed = 0, probeEpochs = 100, progress, knnK = 200, batchSize = 256 } = opts;
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
-  const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data' });
-  const testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data' });
+  const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data', batchSize });
+  let testEmb: tf.Tensor2D | null = null;
   try {
+    testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data', batchSize });
+    // A non-finite embedding would rank or classify arbitrarily (NaN compares false): refuse to score it.
+    await assertFiniteEmbeddings(trainEmb, train.source);
+    await assertFiniteEmbeddings(testEmb, test.source);
     const knn = knnAccuracy(trainEmb, train.labels, testEmb, test.labels, { k: knnK, temperature: 0.1 });
     const bar = progress ? countedProgress(progress, 'linear probe', 'epochs', probeEpochs) : null;
     const probe = linearProbe(trainEmb, train.labels, testEmb, test.labels, {
@@ -151,8 +158,11 @@ export async function scoreEncoder(
       onEpoch: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.end();
-    return { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
+    const out = { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
+    testEmb = null; // owned by the caller now
+    return out;
   } finally {
     trainEmb.dispose();
+    testEmb?.dispose();
   }
 }

@@ -1,9 +1,10 @@
+import type * as tf from '@tensorflow/tfjs';
 import { collapseStd, initBackend, type BackendName } from '@contrastive/core';
 import {
   boolFlag,
   checkResumeFlag,
   COMMON_FLAGS,
-  emitSummary,
+  finishRun,
   EVAL_FLAGS,
   intFlag,
   numFlag,
@@ -16,21 +17,31 @@ import {
   stringFlag,
   UsageError,
   writeRunConfig,
-  writeSummary,
   type CliIo,
   type FlagSpec,
   type ResolvedKnnK,
 } from '@contrastive/core/cli';
 import { fileSystemHandler, train } from '@contrastive/core/node';
 import { ENCODERS } from '../encoders/registry.js';
-import { imageBatches, type ImageBatch } from '../io/dataset.js';
+import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type ImageDataset } from '../io/dataset.js';
+import { embedImages } from '../methods/common.js';
 import { METHODS, type MethodName } from '../methods/registry.js';
 import { recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
 import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
+import { assertFiniteEmbeddings, assertFiniteModel } from './finite.js';
+import { checkTrainingMemory, scoringBatchSize, type BatchGeometry } from './memory.js';
 import { TRAIN_HELP } from './help.js';
-import { buildRun, newRunRecord, readVisionRun, RUN_EXTRA_FILES, upgradeLegacyRun, type RunConfig } from './run-config.js';
+import {
+  buildRun,
+  newRunRecord,
+  readVisionRun,
+  RUN_EXTRA_FILES,
+  upgradeLegacyRun,
+  type RunConfig,
+  type VisionRunRecord,
+} from './run-config.js';
 import { DOMAIN, TOOL, VERSION } from './tool.js';
 import {
   baselineScores,
@@ -98,7 +109,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--limit must be an integer >= 2 (a contrastive batch needs two images), got '${common.limit}'`);
   const outDir = common.out!;
   const paths = runPaths(outDir);
-  const requestedSize = intFlag(values, 'image-size', 4);
+  const requestedSize = intFlag(values, 'image-size', MIN_IMAGE_SIZE, MAX_IMAGE_SIZE);
   const channelsFlag = oneOfFlag(values, 'channels', ['1', '3'] as const);
   const widthFlag = numFlag(values, 'width');
   const splitFlag = numFlag(values, 'eval-split');
@@ -112,11 +123,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
   let cfg: RunConfig;
   let retargeted: { from: number; to: number } | null = null;
+  let resumedRecord: VisionRunRecord | null = null;
   // What trains and what is scored are built from the run's own settings before anything is written, so a
   // bad --eval-data or --eval-split leaves no half-made run folder behind.
   const setsFor = async (c: { data: string; limit?: number; evalSplit?: number; seed: number; imageSize?: number; channels?: 1 | 3 }) => {
     const opened = await openData('data', c.data, 'train', { imageSize: c.imageSize, channels: c.channels });
     const imageSize = c.imageSize ?? opened.height;
+    checkImageSize(opened, imageSize, c.data);
     const channels = opened.channels as 1 | 3;
     const sets = await scoringSets(limitDataset(opened, c.limit), {
       dataPath: c.data,
@@ -127,7 +140,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       channels,
       evalLimit,
     });
-    return { ...sets, imageSize, channels };
+    return { ...sets, imageSize, channels, sourcePixels: opened.height * opened.width };
   };
   let sets: Awaited<ReturnType<typeof setsFor>>;
   if (mode === 'resume') {
@@ -169,10 +182,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       cfg.batchSize,
     );
     if (common.given.has('epochs') && common.epochs !== cfg.epochs) {
-      // Recorded so that a later --resume without --epochs aims at the new target, not the old one.
+      // Recorded (once the data is checked, below) so that a later --resume without --epochs aims at the new target.
       retargeted = { from: cfg.epochs, to: common.epochs };
       cfg = { ...cfg, epochs: common.epochs };
-      await writeRunConfig(outDir, { ...record, config: cfg });
+      resumedRecord = { ...record, config: cfg };
     }
   } else {
     const methodName = methodFlag!;
@@ -209,12 +222,34 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     };
   }
   const { train: trainDs, test: evalDs } = sets;
-  const canScore = Boolean(trainDs.labels && evalDs?.labels);
-  if (!canScore) log(`[${TOOL}] ${whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null)}`);
+  const geometry: BatchGeometry = {
+    imageSize: cfg.imageSize,
+    channels: cfg.channels,
+    sourcePixels: sets.sourcePixels,
+    encoder: cfg.encoder,
+    widthMultiplier: cfg.widthMultiplier,
+  };
+  // Nothing is written before the data is known to be usable: memory for one step, then the first batches decode.
+  checkTrainingMemory(cfg.batchSize, geometry);
+  await decodeFirstBatch(trainDs, cfg.batchSize, 'data', cfg.data);
+  if (evalDs) await decodeFirstBatch(evalDs, cfg.batchSize, evalData === undefined ? 'data' : 'eval-data', evalData ?? cfg.data);
+  const trainClasses = distinctCount(trainDs.labels);
+  const canScore = Boolean(trainDs.labels && evalDs?.labels) && trainClasses >= 2;
+  const noScores = canScore
+    ? null
+    : trainDs.labels && evalDs?.labels
+      ? singleClassNote(trainDs)
+      : whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null);
+  if (noScores) log(`[${TOOL}] ${noScores}`);
   if (boolFlag(values, 'raw-baseline') && !canScore)
-    throw new UsageError('--raw-baseline needs labeled --data and a labeled test set (--eval-data or --eval-split)');
+    throw new UsageError(
+      `--raw-baseline needs labeled --data of two or more classes and a labeled test set (--eval-data or --eval-split)${noScores ? `: ${noScores}` : ''}`,
+    );
+  const evalOneClass = canScore && distinctCount(evalDs!.labels) < 2 ? oneClassEvalNote(evalDs!) : null;
+  if (evalOneClass) log(`[${TOOL}] note: ${evalOneClass}`);
   const knn: ResolvedKnnK | null = canScore ? resolveKnnK(values, trainDs.labels!) : null;
   if (mode === 'new') await writeRunConfig(outDir, newRunRecord(cfg, VERSION));
+  if (resumedRecord) await writeRunConfig(outDir, resumedRecord);
 
   const method = buildRun(cfg);
   if (retargeted) {
@@ -229,6 +264,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     const scoreOpts = {
       seed: cfg.seed,
+      batchSize: scoringBatchSize(geometry),
       ...(knn === null ? {} : { knnK: knn.k }),
       ...optionalProbeEpochs(values),
       ...(common.progress ? { progress: process.stderr } : {}),
@@ -269,6 +305,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       log,
     });
     const trainSeconds = (performance.now() - trainStart) / 1000;
+    // A diverged encoder is never saved or scored (the wasm backend's ReLU maps NaN to 0, so its scores would look valid).
+    await assertFiniteModel(
+      method.encoder,
+      `the trained encoder (--lr ${cfg.learningRate}; nothing was saved to ${paths.model} or scored)`,
+    );
     await method.encoder.save(fileSystemHandler(paths.model));
 
     let scores: TrainedScores | null = null;
@@ -277,12 +318,25 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
       const spread = collapseStd(scored.testEmbeddings);
       scored.testEmbeddings.dispose();
-      const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, { seed: cfg.seed });
+      const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
+        seed: cfg.seed,
+        batchSize: scoreOpts.batchSize,
+      });
       scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
     }
     const notes: string[] = [];
     const baselines = baselineScores(baseline, knn?.k ?? null, notes);
-    if (!canScore) notes.push(whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null));
+    if (noScores) notes.push(noScores);
+    if (evalOneClass) notes.push(evalOneClass);
+    const collapse = collapseWarning(
+      scores ? scores.collapseStd : await sampleCollapseStd(method.encoder, evalDs ?? trainDs, scoreOpts.batchSize),
+      method.encoder.outputs[0]!.shape[1] as number,
+      baseline?.collapseStd,
+    );
+    if (collapse) {
+      log(`[${TOOL}] warning: ${collapse}`);
+      notes.push(collapse);
+    }
     if (few) notes.push(few.replace(/^note: /, ''));
     const seconds = (performance.now() - started) / 1000;
     const summary: VisionRunSummary = {
@@ -303,14 +357,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       baselines,
       ...(notes.length > 0 ? { notes } : {}),
     };
-    const written = await writeSummary(outDir, summary);
-    if (scores) log(`[${TOOL}] ${scoreLine(cfg.method, written.summary.seconds, scores, baselines)}`);
-    emitSummary(written.summary, io, { json: ctx.json });
-    if (written.nonFinite.length > 0) {
-      log(`${TOOL}: non-finite ${written.nonFinite.join(', ')} (written as null); see ${written.path}`);
-      return 1;
-    }
-    return 0;
+    if (scores) log(`[${TOOL}] ${scoreLine(cfg.method, seconds, scores, baselines)}`);
+    // Exit 1 (after naming the fields) when any number of the summary is NaN/±Infinity.
+    return await finishRun(summary, io, { json: ctx.json, dir: outDir, tool: TOOL });
   } finally {
     method.dispose();
   }
@@ -330,5 +379,81 @@ function checkMethodFlags(method: MethodName, flags: { objective?: string; proje
     throw new UsageError(`--projector applies to --method simclr only (got --method ${method})`);
   if (flags.temperature !== undefined && (method === 'byol' || method === 'simsiam')) {
     throw new UsageError(`--temperature does not apply to --method ${method} (it has no temperature)`);
+  }
+}
+
+/**
+ * Refuses an image size the encoders cannot take, naming the file: IDX images are used at their own size unless
+ * `--image-size` is given (3×3 images would leave the small CNN an empty feature map and crash the backend).
+ */
+function checkImageSize(ds: ImageDataset, imageSize: number, dataPath: string): void {
+  if (imageSize >= MIN_IMAGE_SIZE && imageSize <= MAX_IMAGE_SIZE) return;
+  throw new UsageError(
+    `--data ${dataPath}: the images of ${ds.source} are ${ds.height}x${ds.width}; the encoders take ${MIN_IMAGE_SIZE}x${MIN_IMAGE_SIZE} ` +
+      `to ${MAX_IMAGE_SIZE}x${MAX_IMAGE_SIZE}: pass --image-size N (${MIN_IMAGE_SIZE} ≤ N ≤ ${MAX_IMAGE_SIZE}) to resize them`,
+  );
+}
+
+/**
+ * Decodes the first batch of `ds` (its first `batchSize` items) and frees it: a file that does not decode, or
+ * an image folder that cannot be read, is reported naming `--flag` and the file before the run folder is
+ * written, so the same command can run again once the data is fixed.
+ */
+async function decodeFirstBatch(ds: ImageDataset, batchSize: number, flag: string, path: string): Promise<void> {
+  try {
+    const x = await ds.read(Int32Array.from({ length: Math.min(batchSize, ds.size) }, (_, i) => i));
+    x.dispose();
+  } catch (err) {
+    throw new UsageError(`--${flag} ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** How many distinct labels `labels` holds (0 without labels). */
+function distinctCount(labels: Int32Array | null): number {
+  return labels ? new Set(labels).size : 0;
+}
+
+function className(ds: ImageDataset, label: number): string {
+  return ds.classNames?.[label] ?? String(label);
+}
+
+/** Why a labeled data set of a single class is not scored. */
+function singleClassNote(ds: ImageDataset): string {
+  const only = ds.labels && ds.labels.length > 0 ? ` ('${className(ds, ds.labels[0]!)}')` : '';
+  return `--data ${ds.source} holds a single class${only}: a kNN or linear probe over one class is trivially right, so the encoder is trained but not scored; give --data two or more classes (one sub-folder per class) to score it`;
+}
+
+/** A note for a test set of a single class (scored, but the accuracy says little). */
+function oneClassEvalNote(ds: ImageDataset): string {
+  const only = ds.labels && ds.labels.length > 0 ? ` ('${className(ds, ds.labels[0]!)}')` : '';
+  return `the test set ${ds.source} holds a single class${only}: its accuracy measures that class only`;
+}
+
+/**
+ * The collapse warning, or `null`: the std of the L2-normalised embeddings below `0.25/√d`, the threshold of
+ * core's `collapseMonitor` (a quarter of the ≈ 1/√d of embeddings spread over the sphere).
+ */
+export function collapseWarning(std: number, dim: number, untrained?: number): string | null {
+  const threshold = 0.25 / Math.sqrt(dim);
+  if (!(std < threshold)) return null;
+  const before = untrained === undefined ? '' : ` (the untrained encoder: ${untrained.toExponential(2)})`;
+  return (
+    `representation collapse: the std of the L2-normalised embeddings is ${std.toExponential(2)}${before}, below ${threshold.toExponential(2)} ` +
+    `(0.25/√${dim}, core's collapseMonitor threshold; healthy ≈ 1/√${dim} = ${(1 / Math.sqrt(dim)).toFixed(3)}): the encoder maps the images to nearly one point; ` +
+    'train longer if the run was short, else try a smaller --lr, a larger --batch-size or another --method'
+  );
+}
+
+/** {@link collapseStd} of the encoder's embeddings of the first (up to) 256 images of `ds`, for runs that are not scored. */
+async function sampleCollapseStd(encoder: tf.LayersModel, ds: ImageDataset, batchSize: number): Promise<number> {
+  const n = Math.min(256, ds.size);
+  const images = await ds.read(Int32Array.from({ length: n }, (_, i) => i));
+  const emb = embedImages(encoder, images, batchSize);
+  images.dispose();
+  try {
+    await assertFiniteEmbeddings(emb, ds.source);
+    return collapseStd(emb);
+  } finally {
+    emb.dispose();
   }
 }

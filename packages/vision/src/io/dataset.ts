@@ -2,6 +2,20 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 
 /**
+ * Smallest image side the encoders take (the CLI's `--image-size` minimum, and what it asks of IDX images): the
+ * small CNN halves the size twice (two 2×2 max-pools), so 4×4 is the least that leaves a 1×1 map (a 3×3 image
+ * leaves an empty one, which crashes the backend).
+ */
+export const MIN_IMAGE_SIZE = 4;
+
+/**
+ * Largest image side (`--image-size`, the images an IDX file or image folder is read at): the encoders here are built for low resolution, and one
+ * 1024×1024 RGB image is already 12.6 MB as float32, its first conv layer's output 134 MB — a batch of 32 needs
+ * over 4 GB per view. Common inputs (Fashion-MNIST 28, CIFAR 32, STL-10 96, ImageNet crops 224) are far below.
+ */
+export const MAX_IMAGE_SIZE = 1024;
+
+/**
  * A finite image dataset that can be read by index, so it can be shuffled and streamed in batches
  * without holding every decoded image in memory. Images come out as float32 `[n, H, W, C]` in [0, 1].
  */

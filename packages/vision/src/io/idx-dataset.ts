@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from './dataset.js';
-import { readIdx } from './idx.js';
+import { DataFormatError, DataReadError } from './errors.js';
+import { readIdx, type IdxReadOptions } from './idx.js';
 
 /** Fashion-MNIST's class names, by label index (Xiao, Rasul & Vollgraf 2017). */
 export const FASHION_MNIST_CLASSES = [
@@ -22,7 +23,7 @@ export const FASHION_MNIST_CLASSES = [
 export type IdxSplit = 'train' | 'test';
 
 /** Options for {@link loadIdxDataset}. */
-export interface IdxDatasetOptions {
+export interface IdxDatasetOptions extends IdxReadOptions {
   /** Split to load from a folder holding both (default `'train'`). Ignored when `path` is a file. */
   split?: IdxSplit;
   /** Keeps only the first `limit` images. */
@@ -42,7 +43,7 @@ export async function findIdxPair(dir: string, split: IdxSplit): Promise<{ image
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new Error(`cannot list IDX folder ${dir}: ${(err as Error).message}`);
+    throw new DataReadError(dir, `cannot list IDX folder ${dir}: ${(err as Error).message}`, err);
   }
   const pick = (kind: 'images' | 'labels', nd: 1 | 3): string | undefined => {
     const re = new RegExp(`^${PREFIX[split]}-${kind}[-.]idx${nd}-ubyte(\\.gz)?$`);
@@ -50,7 +51,8 @@ export async function findIdxPair(dir: string, split: IdxSplit): Promise<{ image
   };
   const images = pick('images', 3);
   if (!images) {
-    throw new Error(
+    throw new DataFormatError(
+      dir,
       `no ${split} images in ${dir}: expected ${PREFIX[split]}-images-idx3-ubyte[.gz] (the four standard MNIST/Fashion-MNIST files)`,
     );
   }
@@ -64,7 +66,14 @@ export async function isIdxSource(path: string): Promise<boolean> {
   if (!s) return false;
   const re = /^(train|t10k)-images[-.]idx3-ubyte(\.gz)?$/;
   if (s.isFile()) return /idx3-ubyte(\.gz)?$/.test(basename(path));
-  return (await readdir(path)).some((n) => re.test(n));
+  return (await readdir(path).catch(() => [] as string[])).some((n) => re.test(n));
+}
+
+/** The largest value of a non-empty array, by a loop (a spread over 125k+ values overflows the call stack). */
+function maxOf(values: Int32Array): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
 }
 
 /**
@@ -72,11 +81,14 @@ export async function isIdxSource(path: string): Promise<boolean> {
  * converted to float32 only batch by batch in `read`. `path` is a folder holding the standard files
  * (e.g. Debian's `/usr/share/datasets/fashion-mnist/`) or an `*-images-idx3-ubyte[.gz]` file whose
  * labels file sits beside it (`images` → `labels`, `idx3` → `idx1`).
+ *
+ * Errors are {@link DataFormatError}s naming the file: a bad or oversized header (see `parseIdx`), no images, a
+ * labels file of another length. (How small an image the encoders take is the caller's check: `MIN_IMAGE_SIZE`.)
  */
 export async function loadIdxDataset(path: string, opts: IdxDatasetOptions = {}): Promise<ImageDataset> {
   const { split = 'train' } = opts;
   const s = await stat(path).catch(() => null);
-  if (!s) throw new Error(`IDX dataset path ${path} does not exist`);
+  if (!s) throw new DataFormatError(path, `IDX dataset path ${path} does not exist`);
   let imagesPath: string;
   let labelsPath: string | null;
   if (s.isDirectory()) {
@@ -86,22 +98,24 @@ export async function loadIdxDataset(path: string, opts: IdxDatasetOptions = {})
     const guess = join(dirname(path), basename(path).replace('images', 'labels').replace('idx3', 'idx1'));
     labelsPath = (await stat(guess).catch(() => null)) && guess !== path ? guess : null;
   }
-  const img = await readIdx(imagesPath);
+  const readOpts = opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes };
+  const img = await readIdx(imagesPath, readOpts);
   if (img.dims.length !== 3) {
-    throw new Error(`${imagesPath}: expected a 3-D images file [N, H, W], got dims [${img.dims.join(', ')}]`);
+    throw new DataFormatError(imagesPath, `expected a 3-D images file [N, H, W], got dims [${img.dims.join(', ')}]`);
   }
   const [total, height, width] = img.dims as [number, number, number];
+  if (total === 0) throw new DataFormatError(imagesPath, 'holds no images (dims [0, …])');
   let labels: Int32Array | null = null;
   if (labelsPath) {
-    const lab = await readIdx(labelsPath);
+    const lab = await readIdx(labelsPath, readOpts);
     if (lab.dims.length !== 1 || lab.dims[0] !== total) {
-      throw new Error(`${labelsPath}: expected ${total} labels to match ${imagesPath}, got dims [${lab.dims.join(', ')}]`);
+      throw new DataFormatError(labelsPath, `expected ${total} labels to match ${imagesPath}, got dims [${lab.dims.join(', ')}]`);
     }
     labels = Int32Array.from(lab.data);
   }
   const size = Math.min(opts.limit ?? total, total);
   if (labels) labels = labels.slice(0, size);
-  const numClasses = labels ? Math.max(...labels) + 1 : 0;
+  const numClasses = labels ? maxOf(labels) + 1 : 0;
   const classNames = opts.classNames ?? (numClasses > 0 && numClasses <= 10 ? FASHION_MNIST_CLASSES.slice(0, 10) : null);
   const pixels = height * width;
   const data = img.data;

@@ -1,8 +1,10 @@
+import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import type { ImageDataset } from './dataset.js';
+import { MAX_IMAGE_SIZE, type ImageDataset } from './dataset.js';
+import { DataFormatError, DataReadError, DataTooLargeError } from './errors.js';
 
 /** File extensions an image folder picks up (sharp decodes them all). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
@@ -20,6 +22,8 @@ export interface ImageFolderOptions {
   fit?: 'cover' | 'fill';
   /** How many files sharp decodes at once (default 8). */
   concurrency?: number;
+  /** Largest input image in pixels (width × height from its header), default {@link MAX_INPUT_PIXELS}. */
+  maxInputPixels?: number;
   /**
    * Bytes of decoded, resized pixels kept in memory so that later epochs skip sharp (default 256 MiB:
    * every image of a folder of up to ~87,000 at 32×32 RGB, ~5,000 at 128×128; beyond the budget the rest
@@ -27,6 +31,13 @@ export interface ImageFolderOptions {
    */
   cacheBytes?: number;
 }
+
+/**
+ * Largest image, in pixels, that is decoded (sharp's `limitInputPixels`, checked from the file's header before
+ * decoding): 2^27 ≈ 134 megapixels, above any camera photo in common use (a 100 MP medium-format frame is
+ * 11,648 × 8,736 = 102 MP). A file declaring more (a decompression bomb, or a corrupt header) is refused naming it.
+ */
+export const MAX_INPUT_PIXELS = 2 ** 27;
 
 /** Default {@link ImageFolderOptions.cacheBytes}. */
 export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 2 ** 20;
@@ -36,7 +47,13 @@ export const DEFAULT_IMAGE_CACHE_BYTES = 256 * 2 ** 20;
  * (dataset splits are often trees of links), a dangling link as a file (its read then names it).
  */
 async function listEntries(root: string): Promise<{ name: string; kind: 'dir' | 'file' | 'other' }[]> {
-  const entries = (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  let listed: Dirent[];
+  try {
+    listed = await readdir(root, { withFileTypes: true });
+  } catch (err) {
+    throw new DataReadError(root, `cannot list image folder ${root}: ${(err as Error).message}`, err);
+  }
+  const entries = listed.sort((a, b) => (a.name < b.name ? -1 : 1));
   return Promise.all(
     entries.map(async (e) => {
       if (!e.isSymbolicLink()) return { name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' } as const;
@@ -52,7 +69,12 @@ async function listEntries(root: string): Promise<{ name: string; kind: 'dir' | 
  * reached twice through links is read once.
  */
 async function imagesUnder(dir: string, seen = new Set<string>()): Promise<{ dir: string; files: string[] }[]> {
-  const real = await realpath(dir);
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch (err) {
+    throw new DataReadError(dir, `cannot resolve image folder ${dir}: ${(err as Error).message}`, err);
+  }
   if (seen.has(real)) return [];
   seen.add(real);
   const entries = await listEntries(dir);
@@ -75,11 +97,19 @@ const isImage = (name: string): boolean => (IMAGE_EXTENSIONS as readonly string[
  * images is an error naming it (as in torchvision).
  */
 export async function openImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<ImageDataset> {
-  const { imageSize = 32, channels = 3, fit = 'cover', concurrency = 8, cacheBytes = DEFAULT_IMAGE_CACHE_BYTES } = opts;
-  if (!Number.isInteger(imageSize) || imageSize < 1) throw new RangeError(`imageSize must be an integer >= 1, got ${imageSize}`);
+  const {
+    imageSize = 32,
+    channels = 3,
+    fit = 'cover',
+    concurrency = 8,
+    cacheBytes = DEFAULT_IMAGE_CACHE_BYTES,
+    maxInputPixels = MAX_INPUT_PIXELS,
+  } = opts;
+  if (!Number.isInteger(imageSize) || imageSize < 1 || imageSize > MAX_IMAGE_SIZE)
+    throw new RangeError(`imageSize must be an integer in [1, ${MAX_IMAGE_SIZE}], got ${imageSize}`);
   if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(channels)}`);
   const s = await stat(root).catch(() => null);
-  if (!s?.isDirectory()) throw new Error(`image folder ${root} does not exist or is not a folder`);
+  if (!s?.isDirectory()) throw new DataFormatError(root, `image folder ${root} does not exist or is not a folder`);
   const entries = await listEntries(root);
   const classDirs = entries.filter((e) => e.kind === 'dir' && !e.name.startsWith('.'));
   const files: string[] = [];
@@ -102,14 +132,16 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
     for (const e of entries) if (e.kind === 'file' && isImage(e.name)) files.push(join(root, e.name));
   }
   if (files.length === 0) {
-    throw new Error(
+    throw new DataFormatError(
+      root,
       `image folder ${root} holds no images (looked for ${IMAGE_EXTENSIONS.join(', ')} ` +
         `${classDirs.length > 0 ? 'inside its class sub-folders' : 'directly inside it or in class sub-folders'})`,
     );
   }
   if (emptyClasses.length > 0) {
     // torchvision's ImageFolder refuses these too: a class with no images would still take a label index.
-    throw new Error(
+    throw new DataFormatError(
+      root,
       `image folder ${root}: class folder(s) ${emptyClasses.map((n) => `'${n}'`).join(', ')} hold no images ` +
         `(looked for ${IMAGE_EXTENSIONS.join(', ')}); add images or remove the folder(s)`,
     );
@@ -126,7 +158,10 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
   };
   const decode = async (file: string): Promise<Buffer> => {
     try {
-      let img = sharp(file, { failOn: 'error' }).rotate().resize(imageSize, imageSize, { fit }).removeAlpha();
+      let img = sharp(file, { failOn: 'error', limitInputPixels: maxInputPixels })
+        .rotate()
+        .resize(imageSize, imageSize, { fit })
+        .removeAlpha();
       img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
       const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
       if (info.channels !== channels || data.length !== pixels) {
@@ -134,7 +169,22 @@ export async function openImageFolder(root: string, opts: ImageFolderOptions = {
       }
       return data;
     } catch (err) {
-      throw new Error(`cannot decode image file ${file}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      if (/pixel limit/i.test(message)) {
+        // The header alone (no pixels are decoded), to name the declared size.
+        const meta = await sharp(file, { limitInputPixels: false })
+          .metadata()
+          .catch(() => null);
+        const pixels = meta?.width && meta.height ? meta.width * meta.height : Number.NaN;
+        const size = meta?.width && meta.height ? `${meta.width}x${meta.height} = ${pixels} pixels` : 'more pixels';
+        throw new DataTooLargeError(
+          file,
+          `image file ${file} declares ${size}, above the ${maxInputPixels}-pixel bound (maxInputPixels, checked from its header before decoding)`,
+          pixels * channels,
+          maxInputPixels * channels,
+        );
+      }
+      throw new DataFormatError(file, `cannot decode image file ${file}: ${message}`, { cause: err });
     }
   };
   return {

@@ -1,11 +1,11 @@
 // @contrastive/vision/node: the Node-only parts (file system, sharp, the bundled data set). The root entry
 // ('@contrastive/vision': augmentations, encoders, heads, methods, recipes, in-memory batching) stays
 // browser-safe.
-export { parseIdx, readIdx, encodeIdx, writeIdx } from '../io/idx.js';
-export type { IdxArray } from '../io/idx.js';
+export { parseIdx, readIdx, encodeIdx, writeIdx, DEFAULT_MAX_IDX_BYTES } from '../io/idx.js';
+export type { IdxArray, IdxReadOptions } from '../io/idx.js';
 export { loadIdxDataset, findIdxPair, isIdxSource, FASHION_MNIST_CLASSES } from '../io/idx-dataset.js';
 export type { IdxDatasetOptions, IdxSplit } from '../io/idx-dataset.js';
-export { openImageFolder, IMAGE_EXTENSIONS } from '../io/image-folder.js';
+export { openImageFolder, IMAGE_EXTENSIONS, MAX_INPUT_PIXELS } from '../io/image-folder.js';
 export type { ImageFolderOptions } from '../io/image-folder.js';
 export { openDataset } from '../io/open-dataset.js';
 export type { OpenDatasetOptions } from '../io/open-dataset.js';
