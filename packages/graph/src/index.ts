@@ -1,7 +1,9 @@
 // @contrastive/graph public API (re-exports by name). Browser-safe: no `node:` module and no RDKit loader
 // is reachable from here; file readers and `loadRDKit` live in '@contrastive/graph/node'.
 export type { Graph } from './data/graph.js';
-export { validateGraph, numEdges, fromUndirectedEdges } from './data/graph.js';
+export { validateGraph, numEdges, fromUndirectedEdges, checkIdentityFeatures, MAX_IDENTITY_NODES } from './data/graph.js';
+export type { GraphDataErrorCode } from './data/errors.js';
+export { GraphDataError } from './data/errors.js';
 export type { GraphBatch } from './data/batch.js';
 export { batchGraphs, unbatch, singleGraphBatch } from './data/batch.js';
 export type { GraphTensors } from './data/tensors.js';
@@ -9,13 +11,14 @@ export { toTensors, disposeGraphTensors } from './data/tensors.js';
 export { karateClub, KARATE_EDGES, KARATE_FACTIONS } from './data/karate-club.js';
 export type { MoleculeDataset, LoadMoleculesOptions } from './data/molecules.js';
 export { parseMolecules } from './data/molecules.js';
-export type { ParseEdgeListOptions } from './data/edge-list.js';
+export type { EdgeListGraph, ParseEdgeListOptions } from './data/edge-list.js';
 export { parseEdgeList } from './data/edge-list.js';
 export { sampleLabels } from './data/sample-labels.js';
 
 export type { SparseAdjacency } from './layers/gcn-norm.js';
 export { gcnNorm } from './layers/gcn-norm.js';
 export { propagate } from './layers/propagate.js';
+export { safeL2Normalize } from './layers/l2-normalize.js';
 export { Linear } from './layers/linear.js';
 export { GCNConv } from './layers/gcn.js';
 export { GINConv } from './layers/gin.js';
@@ -84,7 +87,15 @@ export { RECIPES, findGraphRecipe, defaultRecipe, splitRecipe } from './recipes.
 export { maskedAccuracy } from './eval/masked-accuracy.js';
 
 export type { RDKit } from './chem/rdkit.js';
-export { moleculeGraph, canonicalSmiles, ATOM_FEATURES, BOND_FEATURES, ELEMENTS } from './chem/featurize.js';
+export {
+  moleculeGraph,
+  canonicalSmiles,
+  countSmilesAtoms,
+  ATOM_FEATURES,
+  BOND_FEATURES,
+  ELEMENTS,
+  MAX_SMILES_ATOMS,
+} from './chem/featurize.js';
 export { morganFingerprint, tanimoto, tanimotoMatrix, topNeighbours } from './chem/fingerprints.js';
 export type { BioisostereRule } from './chem/bioisosteres.js';
 export { BIOISOSTERE_RULES } from './chem/bioisosteres.js';

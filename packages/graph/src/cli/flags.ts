@@ -124,7 +124,7 @@ export const NODE_DATA_FLAGS: readonly GraphFlag[] = [
   ),
   flag('edges', NODE, text, {
     arg: 'FILE',
-    help: "undirected edge list, one 'u v' pair per line (0-based ids, '#' comments); needs --labels",
+    help: "undirected edge list, one 'u v' pair per line (integer ids, used as names; '#' comments); needs --labels",
   }),
   flag('labels', NODE, text, { arg: 'FILE', help: "'node label' lines: the evaluation truth" }),
   flag(

@@ -7,7 +7,9 @@ import { TOOL } from './run-setup.js';
 
 const INPUTS = `Molecule input (graphcl, joao, joaov2, mocl): a SMILES table (--data, --smiles-column, --value-column,
 --threshold; the shipped ChEMBL2321810 set by default). Node-graph input (cg3, gcn): the karate club, or
---edges FILE (one 'u v' pair per line, 0-based ids, '#' comments) with --labels FILE ('node label' lines).`;
+--edges FILE (one 'u v' pair per line, '#' comments; ids are names: the ids used, numbered in ascending order;
+'v v' declares an isolated node) with --labels FILE ('node label' lines, at least two classes). Without node
+features a graph may have at most 5,000 nodes (one-hot identities); SMILES at most 500 atoms.`;
 
 const RECIPE_LIST = `Recipes (--recipe; defaults of the method, a given flag wins):\n${RECIPES.map((r) => `  ${r.name.padEnd(20)} ${r.description}`).join('\n')}`;
 

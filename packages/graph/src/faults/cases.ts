@@ -117,20 +117,24 @@ export const FAULT_CASES: FaultCase[] = [
   {
     id: 'graph/fuzz-edge-list',
     surface: 'parseEdgeList (fast-check, child process)',
-    input: '400 random edge files from id-like tokens (huge, negative, non-integer ids, separators, comments, empty lines)',
-    outcome: 'a valid Graph of <= 5,000 nodes, or a GraphDataError naming the file and line; no hang (30 s), peak RSS < 400 MB',
+    input:
+      "1,000 random edge files (seeded), mostly `u v` rows mixed with hostile tokens: huge (4e9, 2^53+1), negative, non-integer ids, mixed separators, comments, CRLF; in name and index mode; plus the issue's 30000 / 4e9 / 5,001-node files",
+    outcome:
+      'a valid Graph of <= 5,000 nodes, or a GraphDataError naming the file (and line); no hang (30 s), child peak RSS < 400 MB (V8 heap capped at 256 MB)',
   },
   {
     id: 'graph/fuzz-labels',
     surface: 'parseEdgeList labels (fast-check, child process)',
-    input: '400 random labels files (huge, negative, unknown and non-integer nodes and labels)',
-    outcome: 'labels in [0, C) with C distinct values, or a GraphDataError naming the labels file and line; no hang, peak RSS < 400 MB',
+    input: '1,000 random labels files (seeded) on a fixed graph: labels 1e6 and -1, unknown, huge and non-integer nodes and labels',
+    outcome:
+      'labels in [0, C) with C distinct values, or a GraphDataError naming the labels file and line; no hang (30 s), child peak RSS < 400 MB',
   },
   {
     id: 'graph/fuzz-smiles-table',
     surface: 'parseMolecules with RDKit (fast-check, child process)',
-    input: '150 random SMILES tables (SMILES-like tokens, chains up to 1,200 atoms, bad values, missing cells, headers)',
+    input:
+      '300 random SMILES tables (seeded): valid molecules mixed with SMILES fragments, chains of 400-1,200 atoms, bad or missing values, with and without a header',
     outcome:
-      'molecule graphs, or a GraphDataError naming the file and line; RDKit still works after every input; no hang (60 s), peak RSS < 600 MB',
+      'molecule graphs, or a GraphDataError naming the file and line; RDKit still parses after every input (no wasm trap); no hang (60 s), child peak RSS < 600 MB',
   },
 ];
