@@ -68,3 +68,24 @@ describe('similarity and distance helpers', () => {
     tf.dispose([m, o]);
   });
 });
+
+describe('l2Normalize on an all-zero row', () => {
+  it('gives zeros and a finite gradient (the row of an isolated node whose input dropout removed)', () => {
+    const x = tf.tensor2d([
+      [3, 4],
+      [0, 0],
+    ]);
+    const y = l2Normalize(x);
+    expect(y.arraySync()).toEqual([
+      [expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)],
+      [0, 0],
+    ]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(l2Normalize(t), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+    const values = Array.from(g.dataSync());
+    expect(values.every(Number.isFinite)).toBe(true);
+    // Non-zero row: d/dx of (x/‖x‖)·w = (w − (x̂·w) x̂)/‖x‖ with x̂ = (0.6, 0.8), w = (1, 2): x̂·w = 2.2.
+    expect(values[0]).toBeCloseTo((1 - 2.2 * 0.6) / 5, 6);
+    expect(values[1]).toBeCloseTo((2 - 2.2 * 0.8) / 5, 6);
+    tf.dispose([x, y, g]);
+  });
+});

@@ -8,9 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 /** Guards the norm: rows of (near) zero length normalise to ~0 instead of NaN (as `F.normalize`). */
 const NORM_EPS = 1e-12;
 
-/** Rows (last axis) scaled to unit L2 norm: `x / max(‖x‖, 1e-12)`, as PyTorch's `F.normalize`. */
+/**
+ * Rows (last axis) scaled to unit L2 norm: `x / max(‖x‖, 1e-12)`, as PyTorch's `F.normalize`. Computed as
+ * `x / sqrt(max(Σx², 1e-24))` — the same values — so that an all-zero row (an isolated graph node whose input
+ * dropout removed, a dead ReLU) has a finite gradient: `max(sqrt(s), ε)` back-propagates sqrt's infinite slope
+ * at s = 0 times a zero mask, which is NaN and poisons every weight.
+ */
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.sqrt(tf.sum(tf.square(x), -1, true)), NORM_EPS)) as T);
+  return tf.tidy(() => tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), -1, true), NORM_EPS * NORM_EPS))) as T);
 }
 
 /** Cosine similarity of every row of `a` `[N, D]` with every row of `b` `[M, D]` → `[N, M]`. */
