@@ -196,6 +196,13 @@ export const FAULT_CASES: FaultCase[] = [
     input: 'a missing file, a folder given as the file',
     outcome: 'TextDataError (code ETEXTDATA) naming the file (file not found / cannot be read (EISDIR))',
   },
+  {
+    id: 'text/tokenizer-folder-name',
+    surface: 'loadTokenizer, loadSentenceEncoder',
+    input: "a tokenizer folder whose own name holds a space, '+' or '%' (transformers.js reads it as a URL path)",
+    outcome:
+      'TokenizerFileError naming tokenizer.json and saying to rename the folder (was: "Cannot read properties of undefined (reading \'tokenizer_class\')")',
+  },
   // Fuzzing: each parser in a child process (capped heap, timeout, peak RSS bound).
   {
     id: 'text/fuzz-safetensors',

@@ -8,12 +8,14 @@ import { faultCase, faultTitle, runIsolated, useCpuLeakCheck } from '@contrastiv
 import { describe, expect, it } from 'vitest';
 import { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from '../data/corpus.js';
 import { parseStsPairs } from '../data/parse-corpus.js';
+import { BERT_ARTIFACTS_FORMAT, loadBertEncoder } from '../encoders/bert.js';
 import { BERT_CONFIG_BOUNDS, fromHfConfig } from '../encoders/bert-config.js';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { readSafetensors, SAFETENSORS_MAX_HEADER_BYTES } from '../encoders/safetensors.js';
 import { loadSentenceEncoder, saveSentenceEncoder } from '../encoders/sentence-encoder-files.js';
 import type { TextEmbedder } from '../encoders/sentence-encoder.js';
-import { ModelFileError, NonFiniteEmbeddingError, SafetensorsError, TextDataError } from '../errors.js';
+import { ModelFileError, NonFiniteEmbeddingError, SafetensorsError, TextDataError, TokenizerFileError } from '../errors.js';
+import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import { evaluateRetrieval, evaluateSts } from '../eval/evaluate.js';
 import { denseRanks, metricsFromRanks } from '../eval/retrieval.js';
 import { FAULT_CASES } from './cases.js';
@@ -175,6 +177,16 @@ describe('config.json: sizes are checked against the weights file before anythin
     expect(() => loadBertCheckpoint(big)).toThrow(
       /model\.safetensors: weight 'embeddings\.word_embeddings\.weight' has shape \[40, 16\] \(F32\) but .*config\.json implies \[1000000, 1024\]/,
     );
+    // The tfjs-artifacts loader checks its weight specs against the config first too.
+    const specs = [{ name: 'embeddings.word_embeddings.weight', shape: [40, 16], dtype: 'float32' as const }];
+    const artifacts = {
+      modelTopology: { format: BERT_ARTIFACTS_FORMAT, config: { ...JSON.parse(readFileSync(path.join(big, 'config.json'), 'utf8')) } },
+      weightSpecs: specs,
+      weightData: new ArrayBuffer(40 * 16 * 4),
+    };
+    await expect(loadBertEncoder({ load: async () => artifacts })).rejects.toThrow(
+      /loadBertEncoder: weight 'embeddings\.word_embeddings\.weight' has shape \[40,16\] but the config implies \[1000000,1024\]/,
+    );
     // Both in a child with a capped heap: refused with a small peak RSS (the old code needed 4-5 GB).
     const script = fileURLToPath(new URL('./load-model.child.ts', import.meta.url));
     for (const folder of [huge, big]) {
@@ -184,6 +196,20 @@ describe('config.json: sizes are checked against the weights file before anythin
       expect(r.timedOut).toBe(false);
       expect(r.peakRssMb!).toBeLessThan(400);
     }
+  });
+
+  it(title('text/tokenizer-folder-name'), async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'tok-name-'));
+    for (const name of ['my model', 'a+b', '100%']) {
+      const dir = modelFolder(path.join(parent, name));
+      const e = await loadTokenizer(dir).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TokenizerFileError);
+      expect((e as Error).message).toContain(`${path.join(dir, 'tokenizer.json')}: could not load a tokenizer`);
+      expect((e as Error).message).toContain(`rename '${name}' or copy the folder`);
+    }
+    // The same files in a folder with a plain name load (the parent's name does not matter).
+    const ok = modelFolder(path.join(parent, 'my model', 'plain'));
+    expect((await loadTokenizer(ok)).vocabSize).toBe(40);
   });
 
   it(title('text/config-bounds'), () => {

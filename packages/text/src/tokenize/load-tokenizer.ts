@@ -90,7 +90,12 @@ export async function loadTokenizer(dirOrId: string, options: ModelIoOptions = {
     tokenizer.encode('Probe text, 2 words.');
     return tokenizer;
   } catch (e) {
-    const message = `could not load a tokenizer '${id}' from ${env.localModelPath} (allowRemoteModels=${allowRemoteModels}): ${(e as Error)?.message ?? String(e)}`;
+    // transformers.js resolves the folder's name as a URL path: a space, '+' or '%' in it makes the files unreadable.
+    const hint =
+      isDir && encodeURIComponent(id) !== id
+        ? `; transformers.js cannot read a folder whose name holds characters such as a space, '+' or '%': rename '${id}' or copy the folder`
+        : '';
+    const message = `could not load a tokenizer '${id}' from ${env.localModelPath} (allowRemoteModels=${allowRemoteModels}): ${(e as Error)?.message ?? String(e)}${hint}`;
     throw new TokenizerFileError(isDir ? tokenizerFile : id, message, { cause: e });
   }
 }
