@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { NonFiniteStateError } from '@contrastive/core';
-import { faultCase, faultTitle, runIsolated, useCpuLeakCheck } from '@contrastive/test-utils';
+import { faultCase, faultTitle, runIsolated, useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { readCorpus, readRetrievalPairs, readStsPairs, readTriplets } from '../data/corpus.js';
 import { parseStsPairs } from '../data/parse-corpus.js';
@@ -23,6 +22,14 @@ import { hashTree, modelFolder, safetensorsBytes, TINY_BERT } from './fixtures.j
 
 const title = (id: string): string => faultTitle(faultCase(FAULT_CASES, id));
 const FILE = 'weights/model.safetensors';
+const tmp = useTempDir('text-parser-faults-');
+let folders = 0;
+/** A new empty folder under this file's temporary root (removed after the last test). */
+function fresh(prefix: string): string {
+  const dir = tmp(`${prefix}-${folders++}`);
+  mkdirSync(dir);
+  return dir;
+}
 
 /** Expects `fn` to throw a SafetensorsError naming FILE (and `tensor`), with a message matching `message`. */
 function expectSafetensorsError(fn: () => unknown, message: RegExp, tensor?: string): void {
@@ -64,7 +71,7 @@ describe('safetensors: every malformed header is a SafetensorsError naming the f
       'a',
     );
     // The same through the model loader: the file is named with its path.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'neg-offsets-'));
+    const dir = fresh('neg-offsets');
     const bytes = readFileSync(path.join(TINY_BERT, 'model.safetensors'));
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { data_offsets: number[] }>;
@@ -162,7 +169,7 @@ describe('safetensors: every malformed header is a SafetensorsError naming the f
 
 describe('config.json: sizes are checked against the weights file before anything is allocated (item 4)', () => {
   it(title('text/config-vocab-1e7'), async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'vocab-1e7-'));
+    const dir = fresh('vocab-1e7');
     const huge = modelFolder(path.join(dir, 'huge'), {
       config: (c) => Object.assign(c, { vocab_size: 1e7, hidden_size: 128, num_attention_heads: 2 }),
     });
@@ -199,7 +206,7 @@ describe('config.json: sizes are checked against the weights file before anythin
   });
 
   it(title('text/tokenizer-folder-name'), async () => {
-    const parent = mkdtempSync(path.join(os.tmpdir(), 'tok-name-'));
+    const parent = fresh('tok-name');
     for (const name of ['my model', 'a+b', '100%']) {
       const dir = modelFolder(path.join(parent, name));
       const e = await loadTokenizer(dir).catch((x: unknown) => x);
@@ -238,7 +245,7 @@ describe('config.json: sizes are checked against the weights file before anythin
       /my\/config\.json: must be a JSON object/,
     );
     // A config.json that is not JSON, through the loader.
-    const dir = modelFolder(mkdtempSync(path.join(os.tmpdir(), 'cfg-json-')));
+    const dir = modelFolder(fresh('cfg-json'));
     writeFileSync(path.join(dir, 'config.json'), '{"vocab_size": ');
     expect(() => loadBertCheckpoint(dir)).toThrow(new RegExp(`${path.join(dir, 'config.json')}: not valid JSON`));
   });
@@ -286,7 +293,7 @@ describe('a non-finite model is never scored, saved or loaded (item 1)', () => {
   });
 
   it(title('text/save-nonfinite-model'), async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'save-nan-'));
+    const dir = fresh('save-nan');
     const folder = modelFolder(path.join(dir, 'model'));
     const encoder = await loadSentenceEncoder(folder);
     const before = hashTree(folder);
@@ -301,7 +308,7 @@ describe('a non-finite model is never scored, saved or loaded (item 1)', () => {
   });
 
   it(title('text/nan-weights-model'), async () => {
-    const dir = modelFolder(mkdtempSync(path.join(os.tmpdir(), 'nan-weights-')), {
+    const dir = modelFolder(fresh('nan-weights'), {
       mutate: (t) => t.get('encoder.layer.0.attention.self.query.weight')!.data.fill(Number.NaN, 0, 5),
     });
     await expect(loadSentenceEncoder(dir)).rejects.toThrow(SafetensorsError);
@@ -327,7 +334,7 @@ describe('data files: typed errors naming the file (items 9, 10)', () => {
   });
 
   it(title('text/data-file-unreadable'), () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'unreadable-'));
+    const dir = fresh('unreadable');
     mkdirSync(path.join(dir, 'folder.jsonl'));
     for (const read of [readCorpus, readTriplets, readRetrievalPairs, readStsPairs]) {
       expect(() => read(path.join(dir, 'missing.txt'))).toThrow(TextDataError);
