@@ -18,7 +18,6 @@ export { sampleLabels } from './data/sample-labels.js';
 export type { SparseAdjacency } from './layers/gcn-norm.js';
 export { gcnNorm } from './layers/gcn-norm.js';
 export { propagate } from './layers/propagate.js';
-export { safeL2Normalize } from './layers/l2-normalize.js';
 export { Linear } from './layers/linear.js';
 export { GCNConv } from './layers/gcn.js';
 export { GINConv } from './layers/gin.js';

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng, StepInfo } from '@contrastive/core';
-import { assertNonNegative, assertPositive, createRng } from '@contrastive/core';
+import { assertNonNegative, assertPositive, createRng, l2Normalize } from '@contrastive/core';
 import { batchGraphs } from '../data/batch.js';
 import type { GraphTensors } from '../data/tensors.js';
 import { disposeGraphTensors, toTensors } from '../data/tensors.js';
 import { GCNEncoder } from '../layers/gcn-encoder.js';
-import { safeL2Normalize } from '../layers/l2-normalize.js';
+
 import { Linear } from '../layers/linear.js';
 import { cg3CrossViewLoss, cg3ReconstructionLoss, cg3SemiSupervisedLoss } from '../losses/cg3-losses.js';
 import type { NodeMethod } from './graph-method.js';
@@ -137,10 +137,10 @@ export class CG3 implements NodeMethod {
     const localSeed = dropoutRng?.seed();
     const globalSeed = dropoutRng?.seed();
     return tf.tidy(() => {
-      const zL = safeL2Normalize(
+      const zL = l2Normalize(
         this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }),
       );
-      const zG = safeL2Normalize(
+      const zG = l2Normalize(
         this.global.apply(this.graphTensors.x, {
           training,
           dropout: this.settings.dropout,
@@ -156,7 +156,7 @@ export class CG3 implements NodeMethod {
     const { alpha, temperature, wUnsup, wSup, wRecon, weightDecay } = this.settings;
     return tf.tidy(() => {
       const { zL, zG } = this.views(dropoutRng);
-      const pred = safeL2Normalize(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
+      const pred = l2Normalize(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
       const ce = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(pred, this.labelledIdx));
       const ceG = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(zG, this.labelledIdx));
       const crossView = cg3CrossViewLoss(zL, zG, temperature);
