@@ -79,7 +79,12 @@ export const TRAIN_HELP = formatHelp({
     },
     { name: 'encoder', arg: 'NAME', help: ENCODERS.join(' | '), default: 'small-cnn' },
     { name: 'width', arg: 'N', help: "resnet18 width multiplier (1 = the paper's 64..512)", default: '0.25' },
-    { name: 'image-size', arg: 'N', help: 'side in pixels images are resized to', default: '28 for IDX data, 32 for folders' },
+    {
+      name: 'image-size',
+      arg: 'N',
+      help: 'side in pixels images are resized to, 4 to 1024 (the small CNN halves it twice; a step at N needs about N² × batch × 800 bytes, checked against memory before training)',
+      default: '28 for IDX data, 32 for folders',
+    },
     { name: 'channels', arg: '1|3', help: 'image folders only: grayscale or RGB', default: '3' },
     {
       name: 'temperature',

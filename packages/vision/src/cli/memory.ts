@@ -49,7 +49,7 @@ export function availableMemoryBytes(): number {
 
 /**
  * Refuses, before any image is decoded or anything is written, a run whose training step cannot fit in memory
- * ({@link trainStepBytes} above {@link availableMemoryBytes}): `--image-size 1024 --batch-size 256` needs 219 GB
+ * ({@link trainStepBytes} above {@link availableMemoryBytes}): `--image-size 1024 --batch-size 256` needs 216 GB
  * for the first layer alone. The error names the flags, what one step needs and what the machine has.
  */
 export function checkTrainingMemory(batchSize: number, g: BatchGeometry, available = availableMemoryBytes()): void {

@@ -21,7 +21,9 @@ import {
   type FlagSpec,
   type ResolvedKnnK,
 } from '@contrastive/core/cli';
-import { fileSystemHandler, train } from '@contrastive/core/node';
+import { CHECKPOINT_FILE, fileSystemHandler, readCheckpointManifest, train } from '@contrastive/core/node';
+import { rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type ImageDataset } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
@@ -118,250 +120,262 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
   // The run folder is checked (and a pre-toolkit run.json upgraded) before anything loads or trains.
   if (resume) await upgradeLegacyRun(outDir);
+  const createdOut = (await stat(outDir).catch(() => null)) === null;
+  let runWritten = false;
   const mode = await prepareRunFolder(outDir, { tool: TOOL, resume, overwrite: common.overwrite, extraFiles: RUN_EXTRA_FILES });
-  const backend: BackendName = await initBackend({ ...(common.backend === undefined ? {} : { backend: common.backend }), log });
+  try {
+    const backend: BackendName = await initBackend({ ...(common.backend === undefined ? {} : { backend: common.backend }), log });
 
-  let cfg: RunConfig;
-  let retargeted: { from: number; to: number } | null = null;
-  let resumedRecord: VisionRunRecord | null = null;
-  // What trains and what is scored are built from the run's own settings before anything is written, so a
-  // bad --eval-data or --eval-split leaves no half-made run folder behind.
-  const setsFor = async (c: { data: string; limit?: number; evalSplit?: number; seed: number; imageSize?: number; channels?: 1 | 3 }) => {
-    const opened = await openData('data', c.data, 'train', { imageSize: c.imageSize, channels: c.channels });
-    const imageSize = c.imageSize ?? opened.height;
-    checkImageSize(opened, imageSize, c.data);
-    const channels = opened.channels as 1 | 3;
-    const sets = await scoringSets(limitDataset(opened, c.limit), {
-      dataPath: c.data,
-      evalData,
-      evalSplit: c.evalSplit,
-      seed: c.seed,
-      imageSize,
-      channels,
-      evalLimit,
-    });
-    return { ...sets, imageSize, channels, sourcePixels: opened.height * opened.width };
-  };
-  let sets: Awaited<ReturnType<typeof setsFor>>;
-  if (mode === 'resume') {
-    const record = await readVisionRun(outDir, 'out');
-    cfg = record.config;
-    checkResumeFlag(outDir, 'method', methodFlag, cfg.method);
-    checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
-    checkResumeFlag(outDir, 'objective', objectiveFlag, cfg.objective);
-    checkResumeFlag(outDir, 'projector', projectorFlag, cfg.projector);
-    checkResumeFlag(outDir, 'temperature', temperatureFlag, cfg.temperature);
-    checkResumeFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
-    checkResumeFlag(outDir, 'encoder', encoderFlag, cfg.encoder);
-    checkResumeFlag(outDir, 'width', widthFlag, cfg.widthMultiplier);
-    checkResumeFlag(outDir, 'image-size', requestedSize, cfg.imageSize);
-    checkResumeFlag(outDir, 'channels', channelsFlag === undefined ? undefined : Number(channelsFlag), cfg.channels);
-    checkResumeFlag(outDir, 'seed', common.given.has('seed') ? common.seed : undefined, cfg.seed);
-    checkResumeFlag(outDir, 'lr', common.given.has('lr') ? common.learningRate : undefined, cfg.learningRate);
-    const dataPath = stringFlag(values, 'data') ?? cfg.data;
-    const limit = common.limit ?? cfg.limit;
-    sets = await setsFor({
-      data: dataPath,
-      limit,
-      evalSplit: cfg.evalSplit,
-      seed: cfg.seed,
+    let cfg: RunConfig;
+    let retargeted: { from: number; to: number } | null = null;
+    let resumedRecord: VisionRunRecord | null = null;
+    // What trains and what is scored are built from the run's own settings before anything is written, so a
+    // bad --eval-data or --eval-split leaves no half-made run folder behind.
+    const setsFor = async (c: { data: string; limit?: number; evalSplit?: number; seed: number; imageSize?: number; channels?: 1 | 3 }) => {
+      const opened = await openData('data', c.data, 'train', { imageSize: c.imageSize, channels: c.channels });
+      const imageSize = c.imageSize ?? opened.height;
+      checkImageSize(opened, imageSize, c.data);
+      const channels = opened.channels as 1 | 3;
+      const sets = await scoringSets(limitDataset(opened, c.limit), {
+        dataPath: c.data,
+        evalData,
+        evalSplit: c.evalSplit,
+        seed: c.seed,
+        imageSize,
+        channels,
+        evalLimit,
+      });
+      return { ...sets, imageSize, channels, sourcePixels: opened.height * opened.width };
+    };
+    let sets: Awaited<ReturnType<typeof setsFor>>;
+    if (mode === 'resume') {
+      const record = await readVisionRun(outDir, 'out');
+      cfg = record.config;
+      // A checkpoint that is there but corrupt is an error naming its file, before anything is written.
+      if (await stat(join(paths.checkpoint, CHECKPOINT_FILE)).catch(() => null)) await readCheckpointManifest(paths.checkpoint);
+      checkResumeFlag(outDir, 'method', methodFlag, cfg.method);
+      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+      checkResumeFlag(outDir, 'objective', objectiveFlag, cfg.objective);
+      checkResumeFlag(outDir, 'projector', projectorFlag, cfg.projector);
+      checkResumeFlag(outDir, 'temperature', temperatureFlag, cfg.temperature);
+      checkResumeFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
+      checkResumeFlag(outDir, 'encoder', encoderFlag, cfg.encoder);
+      checkResumeFlag(outDir, 'width', widthFlag, cfg.widthMultiplier);
+      checkResumeFlag(outDir, 'image-size', requestedSize, cfg.imageSize);
+      checkResumeFlag(outDir, 'channels', channelsFlag === undefined ? undefined : Number(channelsFlag), cfg.channels);
+      checkResumeFlag(outDir, 'seed', common.given.has('seed') ? common.seed : undefined, cfg.seed);
+      checkResumeFlag(outDir, 'lr', common.given.has('lr') ? common.learningRate : undefined, cfg.learningRate);
+      const dataPath = stringFlag(values, 'data') ?? cfg.data;
+      const limit = common.limit ?? cfg.limit;
+      sets = await setsFor({
+        data: dataPath,
+        limit,
+        evalSplit: cfg.evalSplit,
+        seed: cfg.seed,
+        imageSize: cfg.imageSize,
+        channels: cfg.channels,
+      });
+      if (sets.train.size !== cfg.datasetSize) {
+        // A different --limit, --data or a folder that changed would silently train on other images (and break
+        // InstDisc's memory bank, sized by the dataset).
+        throw new UsageError(
+          `--resume: ${outDir} was trained on ${cfg.datasetSize} images of ${cfg.data}${cfg.limit === undefined ? '' : ` (--limit ${cfg.limit})`}, but --data ${dataPath}${common.limit === undefined ? '' : ` --limit ${common.limit}`} now gives ${sets.train.size}`,
+        );
+      }
+      checkResumeFlag(
+        outDir,
+        'batch-size',
+        common.given.has('batch-size') ? clampBatchSize(common.batchSize, sets.train.size) : undefined,
+        cfg.batchSize,
+      );
+      if (common.given.has('epochs') && common.epochs !== cfg.epochs) {
+        // Recorded (once the data is checked, below) so that a later --resume without --epochs aims at the new target.
+        retargeted = { from: cfg.epochs, to: common.epochs };
+        cfg = { ...cfg, epochs: common.epochs };
+        resumedRecord = { ...record, config: cfg };
+      }
+    } else {
+      const methodName = methodFlag!;
+      const dataPath = stringFlag(values, 'data');
+      if (dataPath === undefined) throw new UsageError("--data is required (an IDX folder, 'bundled', or an image folder)");
+      sets = await setsFor({
+        data: dataPath,
+        limit: common.limit,
+        evalSplit: splitFlag,
+        seed: common.seed,
+        ...(requestedSize === undefined ? {} : { imageSize: requestedSize }),
+        ...(channelsFlag === undefined ? {} : { channels: Number(channelsFlag) as 1 | 3 }),
+      });
+      const temperature = temperatureFlag ?? recipe.options.temperature;
+      cfg = {
+        recipe: recipe.name,
+        method: methodName,
+        encoder: encoderFlag ?? recipe.options.encoder ?? 'small-cnn',
+        imageSize: sets.imageSize,
+        channels: sets.channels,
+        widthMultiplier: widthFlag ?? recipe.options.widthMultiplier ?? 1,
+        seed: common.seed,
+        learningRate: common.learningRate,
+        batchSize: clampBatchSize(common.batchSize, sets.train.size),
+        epochs: common.epochs,
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
+        ...(methodName === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
+        datasetSize: sets.train.size,
+        data: resolveDataPath(dataPath),
+        ...(common.limit === undefined ? {} : { limit: common.limit }),
+        evalData: sets.test && splitFlag === undefined ? resolveDataPath(evalData ?? dataPath) : null,
+        ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
+      };
+    }
+    const { train: trainDs, test: evalDs } = sets;
+    const geometry: BatchGeometry = {
       imageSize: cfg.imageSize,
       channels: cfg.channels,
-    });
-    if (sets.train.size !== cfg.datasetSize) {
-      // A different --limit, --data or a folder that changed would silently train on other images (and break
-      // InstDisc's memory bank, sized by the dataset).
+      sourcePixels: sets.sourcePixels,
+      encoder: cfg.encoder,
+      widthMultiplier: cfg.widthMultiplier,
+    };
+    // Nothing is written before the data is known to be usable: memory for one step, then the first batches decode.
+    checkTrainingMemory(cfg.batchSize, geometry);
+    await decodeFirstBatch(trainDs, cfg.batchSize, 'data', cfg.data);
+    if (evalDs) await decodeFirstBatch(evalDs, cfg.batchSize, evalData === undefined ? 'data' : 'eval-data', evalData ?? cfg.data);
+    const trainClasses = distinctCount(trainDs.labels);
+    const canScore = Boolean(trainDs.labels && evalDs?.labels) && trainClasses >= 2;
+    const noScores = canScore
+      ? null
+      : trainDs.labels && evalDs?.labels
+        ? singleClassNote(trainDs)
+        : whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null);
+    if (noScores) log(`[${TOOL}] ${noScores}`);
+    if (boolFlag(values, 'raw-baseline') && !canScore)
       throw new UsageError(
-        `--resume: ${outDir} was trained on ${cfg.datasetSize} images of ${cfg.data}${cfg.limit === undefined ? '' : ` (--limit ${cfg.limit})`}, but --data ${dataPath}${common.limit === undefined ? '' : ` --limit ${common.limit}`} now gives ${sets.train.size}`,
+        `--raw-baseline needs labeled --data of two or more classes and a labeled test set (--eval-data or --eval-split)${noScores ? `: ${noScores}` : ''}`,
+      );
+    const evalOneClass = canScore && distinctCount(evalDs!.labels) < 2 ? oneClassEvalNote(evalDs!) : null;
+    if (evalOneClass) log(`[${TOOL}] note: ${evalOneClass}`);
+    const knn: ResolvedKnnK | null = canScore ? resolveKnnK(values, trainDs.labels!) : null;
+    runWritten = true;
+    if (mode === 'new') await writeRunConfig(outDir, newRunRecord(cfg, VERSION));
+    if (resumedRecord) await writeRunConfig(outDir, resumedRecord);
+
+    const method = buildRun(cfg);
+    if (retargeted) {
+      log(
+        `[${TOOL}] --resume: target changed from ${retargeted.from} to ${retargeted.to} epochs` +
+          (method.usesTotalSteps
+            ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run`
+            : ''),
       );
     }
-    checkResumeFlag(
-      outDir,
-      'batch-size',
-      common.given.has('batch-size') ? clampBatchSize(common.batchSize, sets.train.size) : undefined,
-      cfg.batchSize,
-    );
-    if (common.given.has('epochs') && common.epochs !== cfg.epochs) {
-      // Recorded (once the data is checked, below) so that a later --resume without --epochs aims at the new target.
-      retargeted = { from: cfg.epochs, to: common.epochs };
-      cfg = { ...cfg, epochs: common.epochs };
-      resumedRecord = { ...record, config: cfg };
-    }
-  } else {
-    const methodName = methodFlag!;
-    const dataPath = stringFlag(values, 'data');
-    if (dataPath === undefined) throw new UsageError("--data is required (an IDX folder, 'bundled', or an image folder)");
-    sets = await setsFor({
-      data: dataPath,
-      limit: common.limit,
-      evalSplit: splitFlag,
-      seed: common.seed,
-      ...(requestedSize === undefined ? {} : { imageSize: requestedSize }),
-      ...(channelsFlag === undefined ? {} : { channels: Number(channelsFlag) as 1 | 3 }),
-    });
-    const temperature = temperatureFlag ?? recipe.options.temperature;
-    cfg = {
-      recipe: recipe.name,
-      method: methodName,
-      encoder: encoderFlag ?? recipe.options.encoder ?? 'small-cnn',
-      imageSize: sets.imageSize,
-      channels: sets.channels,
-      widthMultiplier: widthFlag ?? recipe.options.widthMultiplier ?? 1,
-      seed: common.seed,
-      learningRate: common.learningRate,
-      batchSize: clampBatchSize(common.batchSize, sets.train.size),
-      epochs: common.epochs,
-      ...(temperature === undefined ? {} : { temperature }),
-      ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
-      ...(methodName === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
-      datasetSize: sets.train.size,
-      data: resolveDataPath(dataPath),
-      ...(common.limit === undefined ? {} : { limit: common.limit }),
-      evalData: sets.test && splitFlag === undefined ? resolveDataPath(evalData ?? dataPath) : null,
-      ...(splitFlag === undefined ? {} : { evalSplit: splitFlag }),
-    };
-  }
-  const { train: trainDs, test: evalDs } = sets;
-  const geometry: BatchGeometry = {
-    imageSize: cfg.imageSize,
-    channels: cfg.channels,
-    sourcePixels: sets.sourcePixels,
-    encoder: cfg.encoder,
-    widthMultiplier: cfg.widthMultiplier,
-  };
-  // Nothing is written before the data is known to be usable: memory for one step, then the first batches decode.
-  checkTrainingMemory(cfg.batchSize, geometry);
-  await decodeFirstBatch(trainDs, cfg.batchSize, 'data', cfg.data);
-  if (evalDs) await decodeFirstBatch(evalDs, cfg.batchSize, evalData === undefined ? 'data' : 'eval-data', evalData ?? cfg.data);
-  const trainClasses = distinctCount(trainDs.labels);
-  const canScore = Boolean(trainDs.labels && evalDs?.labels) && trainClasses >= 2;
-  const noScores = canScore
-    ? null
-    : trainDs.labels && evalDs?.labels
-      ? singleClassNote(trainDs)
-      : whyNoScores(Boolean(trainDs.labels), evalDs ? Boolean(evalDs.labels) : null);
-  if (noScores) log(`[${TOOL}] ${noScores}`);
-  if (boolFlag(values, 'raw-baseline') && !canScore)
-    throw new UsageError(
-      `--raw-baseline needs labeled --data of two or more classes and a labeled test set (--eval-data or --eval-split)${noScores ? `: ${noScores}` : ''}`,
-    );
-  const evalOneClass = canScore && distinctCount(evalDs!.labels) < 2 ? oneClassEvalNote(evalDs!) : null;
-  if (evalOneClass) log(`[${TOOL}] note: ${evalOneClass}`);
-  const knn: ResolvedKnnK | null = canScore ? resolveKnnK(values, trainDs.labels!) : null;
-  if (mode === 'new') await writeRunConfig(outDir, newRunRecord(cfg, VERSION));
-  if (resumedRecord) await writeRunConfig(outDir, resumedRecord);
-
-  const method = buildRun(cfg);
-  if (retargeted) {
-    log(
-      `[${TOOL}] --resume: target changed from ${retargeted.from} to ${retargeted.to} epochs` +
-        (method.usesTotalSteps
-          ? `; ${cfg.method}'s cosine schedules now span ${retargeted.to} epochs from this checkpoint on, so the run differs from a fresh ${retargeted.to}-epoch run`
-          : ''),
-    );
-  }
-  const views = recipeViews(cfg.recipe, cfg.imageSize)!;
-  try {
-    const scoreOpts = {
-      seed: cfg.seed,
-      batchSize: scoringBatchSize(geometry),
-      ...(knn === null ? {} : { knnK: knn.k }),
-      ...optionalProbeEpochs(values),
-      ...(common.progress ? { progress: process.stderr } : {}),
-    };
-    const known = mode === 'resume' ? await readBaseline(outDir) : null;
-    const baseline = canScore
-      ? await scoreBaselines(known, trainDs, evalDs!, {
-          ...scoreOpts,
-          untrained: !boolFlag(values, 'no-baseline') && mode === 'new' ? { encoder: method.encoder, name: cfg.encoder, views } : null,
-          rawPixels: boolFlag(values, 'raw-baseline'),
-          log,
-        })
-      : known;
-    if (baseline) await writeBaseline(outDir, baseline);
-
-    const stepsPerEpoch = Math.floor(trainDs.size / cfg.batchSize);
-    log(
-      `[${TOOL}] ${cfg.method} on ${trainDs.size} images ${cfg.imageSize}x${cfg.imageSize}x${cfg.channels}, ` +
-        `${cfg.encoder}, batch ${cfg.batchSize}, ${cfg.epochs} epochs (${stepsPerEpoch} steps each), backend ${backend}, out ${outDir}`,
-    );
-    const few = fewStepsNote(stepsPerEpoch, cfg.epochs, cfg.batchSize);
-    if (few && mode === 'new') log(`[${TOOL}] ${few}`);
-    const trainStart = performance.now();
-    const result = await train<ImageBatch>({
-      method,
-      batches: (_epoch, rng) => imageBatches(trainDs, { batchSize: cfg.batchSize, rng, dropLast: true }),
-      epochs: cfg.epochs,
-      stepsPerEpoch,
-      seed: cfg.seed,
-      checkpointDir: paths.checkpoint,
-      ...(common.checkpointEvery ? { checkpointEverySteps: common.checkpointEvery } : {}),
-      resume: mode === 'resume',
-      overwrite: true,
-      lossCurvePath: paths.lossCurve,
-      lossLogPath: paths.losses,
-      lossCurveTitle: `${cfg.method} / ${cfg.encoder} training loss`,
-      progress: common.progress,
-      log,
-    });
-    const trainSeconds = (performance.now() - trainStart) / 1000;
-    // A diverged encoder is never saved or scored (the wasm backend's ReLU maps NaN to 0, so its scores would look valid).
-    await assertFiniteModel(
-      method.encoder,
-      `the trained encoder (--lr ${cfg.learningRate}; nothing was saved to ${paths.model} or scored)`,
-    );
-    await method.encoder.save(fileSystemHandler(paths.model));
-
-    let scores: TrainedScores | null = null;
-    if (canScore) {
-      log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-      const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
-      const spread = collapseStd(scored.testEmbeddings);
-      scored.testEmbeddings.dispose();
-      const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
+    const views = recipeViews(cfg.recipe, cfg.imageSize)!;
+    try {
+      const scoreOpts = {
         seed: cfg.seed,
-        batchSize: scoreOpts.batchSize,
+        batchSize: scoringBatchSize(geometry),
+        ...(knn === null ? {} : { knnK: knn.k }),
+        ...optionalProbeEpochs(values),
+        ...(common.progress ? { progress: process.stderr } : {}),
+      };
+      const known = mode === 'resume' ? await readBaseline(outDir) : null;
+      const baseline = canScore
+        ? await scoreBaselines(known, trainDs, evalDs!, {
+            ...scoreOpts,
+            untrained: !boolFlag(values, 'no-baseline') && mode === 'new' ? { encoder: method.encoder, name: cfg.encoder, views } : null,
+            rawPixels: boolFlag(values, 'raw-baseline'),
+            log,
+          })
+        : known;
+      if (baseline) await writeBaseline(outDir, baseline);
+
+      const stepsPerEpoch = Math.floor(trainDs.size / cfg.batchSize);
+      log(
+        `[${TOOL}] ${cfg.method} on ${trainDs.size} images ${cfg.imageSize}x${cfg.imageSize}x${cfg.channels}, ` +
+          `${cfg.encoder}, batch ${cfg.batchSize}, ${cfg.epochs} epochs (${stepsPerEpoch} steps each), backend ${backend}, out ${outDir}`,
+      );
+      const few = fewStepsNote(stepsPerEpoch, cfg.epochs, cfg.batchSize);
+      if (few && mode === 'new') log(`[${TOOL}] ${few}`);
+      const trainStart = performance.now();
+      const result = await train<ImageBatch>({
+        method,
+        batches: (_epoch, rng) => imageBatches(trainDs, { batchSize: cfg.batchSize, rng, dropLast: true }),
+        epochs: cfg.epochs,
+        stepsPerEpoch,
+        seed: cfg.seed,
+        checkpointDir: paths.checkpoint,
+        ...(common.checkpointEvery ? { checkpointEverySteps: common.checkpointEvery } : {}),
+        resume: mode === 'resume',
+        overwrite: true,
+        lossCurvePath: paths.lossCurve,
+        lossLogPath: paths.losses,
+        lossCurveTitle: `${cfg.method} / ${cfg.encoder} training loss`,
+        progress: common.progress,
+        log,
       });
-      scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
+      const trainSeconds = (performance.now() - trainStart) / 1000;
+      // A diverged encoder is never saved or scored (the wasm backend's ReLU maps NaN to 0, so its scores would look valid).
+      await assertFiniteModel(
+        method.encoder,
+        `the trained encoder (--lr ${cfg.learningRate}; nothing was saved to ${paths.model} or scored)`,
+      );
+      await method.encoder.save(fileSystemHandler(paths.model));
+
+      let scores: TrainedScores | null = null;
+      if (canScore) {
+        log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
+        const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
+        const spread = collapseStd(scored.testEmbeddings);
+        scored.testEmbeddings.dispose();
+        const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
+          seed: cfg.seed,
+          batchSize: scoreOpts.batchSize,
+        });
+        scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
+      }
+      const notes: string[] = [];
+      const baselines = baselineScores(baseline, knn?.k ?? null, notes);
+      if (noScores) notes.push(noScores);
+      if (evalOneClass) notes.push(evalOneClass);
+      const collapse = collapseWarning(
+        scores ? scores.collapseStd : await sampleCollapseStd(method.encoder, evalDs ?? trainDs, scoreOpts.batchSize),
+        method.encoder.outputs[0]!.shape[1] as number,
+        baseline?.collapseStd,
+      );
+      if (collapse) {
+        log(`[${TOOL}] warning: ${collapse}`);
+        notes.push(collapse);
+      }
+      if (few) notes.push(few.replace(/^note: /, ''));
+      const seconds = (performance.now() - started) / 1000;
+      const summary: VisionRunSummary = {
+        method: cfg.method,
+        domain: DOMAIN,
+        encoder: cfg.encoder,
+        seed: cfg.seed,
+        epochs: result.epochs,
+        steps: result.globalStep,
+        seconds,
+        trainSeconds,
+        backend,
+        out: outDir,
+        finalLoss: result.epochLosses.at(-1) ?? null,
+        trainImages: trainDs.size,
+        evalImages: evalDs?.size ?? 0,
+        metrics: scores && knn ? scoreMetrics(scores, knn) : {},
+        baselines,
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+      if (scores) log(`[${TOOL}] ${scoreLine(cfg.method, seconds, scores, baselines)}`);
+      // Exit 1 (after naming the fields) when any number of the summary is NaN/±Infinity.
+      return await finishRun(summary, io, { json: ctx.json, dir: outDir, tool: TOOL });
+    } finally {
+      method.dispose();
     }
-    const notes: string[] = [];
-    const baselines = baselineScores(baseline, knn?.k ?? null, notes);
-    if (noScores) notes.push(noScores);
-    if (evalOneClass) notes.push(evalOneClass);
-    const collapse = collapseWarning(
-      scores ? scores.collapseStd : await sampleCollapseStd(method.encoder, evalDs ?? trainDs, scoreOpts.batchSize),
-      method.encoder.outputs[0]!.shape[1] as number,
-      baseline?.collapseStd,
-    );
-    if (collapse) {
-      log(`[${TOOL}] warning: ${collapse}`);
-      notes.push(collapse);
-    }
-    if (few) notes.push(few.replace(/^note: /, ''));
-    const seconds = (performance.now() - started) / 1000;
-    const summary: VisionRunSummary = {
-      method: cfg.method,
-      domain: DOMAIN,
-      encoder: cfg.encoder,
-      seed: cfg.seed,
-      epochs: result.epochs,
-      steps: result.globalStep,
-      seconds,
-      trainSeconds,
-      backend,
-      out: outDir,
-      finalLoss: result.epochLosses.at(-1) ?? null,
-      trainImages: trainDs.size,
-      evalImages: evalDs?.size ?? 0,
-      metrics: scores && knn ? scoreMetrics(scores, knn) : {},
-      baselines,
-      ...(notes.length > 0 ? { notes } : {}),
-    };
-    if (scores) log(`[${TOOL}] ${scoreLine(cfg.method, seconds, scores, baselines)}`);
-    // Exit 1 (after naming the fields) when any number of the summary is NaN/±Infinity.
-    return await finishRun(summary, io, { json: ctx.json, dir: outDir, tool: TOOL });
-  } finally {
-    method.dispose();
+  } catch (err) {
+    // Refused before run.json was written: a folder this command created is removed again (only if still empty),
+    // so the same command can run once the input is fixed.
+    if (!runWritten && createdOut) await rmdir(outDir).catch(() => undefined);
+    throw err;
   }
 }
 

@@ -31,7 +31,7 @@ export const FAULT_CASES: FaultCase[] = [
     surface: 'contrastive-vision train --image-size',
     input: '--image-size 100000; --image-size 1024 --batch-size 256 (an image folder of a dozen PNGs)',
     outcome:
-      "exit 2: '--image-size must be an integer in [4, 1024]'; for 1024 × 256 the memory one training step needs (≥ 219 GB) against the machine's, with the largest --batch-size that fits — before any image is decoded or run.json written",
+      "exit 2: '--image-size must be an integer in [4, 1024]'; for 1024 × 256 the memory one training step needs (≥ 216 GB) against the machine's, with the largest --batch-size that fits — before any image is decoded or run.json written",
     issueItem: 4,
   },
   {
@@ -54,7 +54,7 @@ export const FAULT_CASES: FaultCase[] = [
     id: 'vision/cli-diverging-lr',
     surface: 'contrastive-vision train',
     input:
-      '--lr 1e9 with every method on 32 bundled images; and a finished run resumed (--epochs 3) after its run.json learning rate was raised to 1e9',
+      '--lr 1e9 with every method on 64 bundled images; and a finished run resumed (--epochs 3) after its run.json learning rate was raised to 1e9',
     outcome:
       "exit 1: 'training diverged: … step N of epoch E …' (core's TrainingDivergedError); no summary.json or model/ written; in the resumed run checkpoint/, model/ and summary.json stay byte-identical",
     issueItem: 5,
