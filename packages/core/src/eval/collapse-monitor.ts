@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertInt, assertPositive } from '../validate.js';
 import { addToLogs, isDue, type EpochEndCallback } from './callback.js';
-import { collapseStd } from './collapse.js';
+import { collapseStd, collapseThreshold } from './collapse.js';
 import type { EmbeddingInput } from './inputs.js';
 
 export interface CollapseMonitorOptions {
@@ -64,7 +64,7 @@ export function collapseMonitor(opts: CollapseMonitorOptions): CollapseMonitor {
     } finally {
       if (emb instanceof tf.Tensor) emb.dispose();
     }
-    const threshold = opts.threshold ?? 0.25 / Math.sqrt(d);
+    const threshold = opts.threshold ?? collapseThreshold(d);
     const isCollapsed = std < threshold;
     const record: CollapseRecord = { epoch, std, normalizedStd: std * Math.sqrt(d), collapsed: isCollapsed };
     history.push(record);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadEvalFixture } from './__fixtures__/load.js';
-import { collapseStd } from './collapse.js';
+import { collapseStd, collapseThreshold } from './collapse.js';
 
 useCpuLeakCheck();
 
@@ -27,5 +27,13 @@ describe('collapseStd', () => {
   it('rejects fewer than 2 rows and ragged rows', () => {
     expect(() => collapseStd([[1, 2, 3]])).toThrow(/at least 2 rows/);
     expect(() => collapseStd([[1, 2], [1]])).toThrow(/embeddings\[1\] has length 1, expected 2/);
+  });
+});
+
+describe('collapseThreshold', () => {
+  it('is 0.25/√d and refuses a non-dimension', () => {
+    expect(collapseThreshold(128)).toBeCloseTo(0.25 / Math.sqrt(128), 12);
+    expect(collapseThreshold(1)).toBe(0.25);
+    expect(() => collapseThreshold(0)).toThrow(/dim must be an integer >= 1/);
   });
 });

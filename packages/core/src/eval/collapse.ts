@@ -3,6 +3,15 @@ import { l2Normalize } from '../losses/index.js';
 import { toTensor2D, type EmbeddingInput } from './inputs.js';
 
 /**
+ * The std below which {@link collapseStd} signals collapse: `0.25/√d`, a quarter of the ≈ 1/√d of embeddings
+ * spread over the unit sphere of dimension d (the default of `collapseMonitor`, and the CLIs' warning).
+ */
+export function collapseThreshold(dim: number): number {
+  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`collapseThreshold: dim must be an integer >= 1, got ${String(dim)}`);
+  return 0.25 / Math.sqrt(dim);
+}
+
+/**
  * Mean per-dimension standard deviation of the L2-normalised embeddings — the collapse indicator of
  * SimSiam (Chen & He 2021, Fig. 2) and lightly's `std_of_l2_normalized`. For embeddings spread over the
  * unit sphere of dimension d it is ≈ 1/√d; when every input maps to the same direction it tends to 0.

@@ -10,7 +10,7 @@ export { pca2 } from './pca.js';
 export { stratifiedSplit } from './stratified-split.js';
 export type { StratifiedSplit } from './stratified-split.js';
 export type { Pca2 } from './pca.js';
-export { collapseStd } from './collapse.js';
+export { collapseStd, collapseThreshold } from './collapse.js';
 export { knnMonitor } from './knn-monitor.js';
 export type { KnnEmbeddings, KnnMonitor, KnnMonitorOptions } from './knn-monitor.js';
 export { collapseMonitor } from './collapse-monitor.js';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { collapseStd, initBackend, type BackendName } from '@contrastive/core';
+import { collapseStd, collapseThreshold, initBackend, type BackendName } from '@contrastive/core';
 import {
   boolFlag,
   checkResumeFlag,
@@ -448,7 +448,7 @@ function oneClassEvalNote(ds: ImageDataset): string {
  * core's `collapseMonitor` (a quarter of the ≈ 1/√d of embeddings spread over the sphere).
  */
 export function collapseWarning(std: number, dim: number, untrained?: number): string | null {
-  const threshold = 0.25 / Math.sqrt(dim);
+  const threshold = collapseThreshold(dim);
   if (!(std < threshold)) return null;
   const before = untrained === undefined ? '' : ` (the untrained encoder: ${untrained.toExponential(2)})`;
   return (
