@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { transform } from 'esbuild';
 import { type Budget, type BudgetCheck, compareBudget } from './budgets.js';
 import { CLI_CASES } from './cli-cases.js';
-import { errorExcerpt, exec, tail, userEnv } from './exec.js';
+import { errorExcerpt, exec, npmErrorExcerpt, tail, userEnv } from './exec.js';
 import { extractSmokeBlocks, referencedPaths, type SmokeBlock } from './readme-blocks.js';
 import { dirSize, type PackageWeight, packageWeights } from './size.js';
 import { checkSummaryShape, clip, parseOneJsonObject } from './summary-shape.js';
@@ -173,7 +173,7 @@ export async function checkPackage(pkg: PackageInput, ctx: CheckContext): Promis
   result.install.seconds = inst.seconds;
   let installed = result.install.ok;
   if (!result.install.ok) {
-    result.install.errorTail = tail(inst.stderr || inst.stdout, 14);
+    result.install.errorTail = npmErrorExcerpt(inst.stderr || inst.stdout, 10);
     failures.push(`install: npm install exited ${inst.timedOut ? 'by timeout' : inst.code}:\n${indent(result.install.errorTail)}`);
     // Diagnostic only: with scripts skipped, measure what would be installed and check the rest anyway.
     ctx.log(`  ${pkg.dir}: install failed; retrying with --ignore-scripts to check the rest (still a failure)`);

@@ -94,3 +94,19 @@ export function errorExcerpt(text: string, n = 8): string {
   }
   return lines.slice(-n).join('\n');
 }
+
+/**
+ * What a failed `npm install` says, shortened: the `code`/`path`/`command` lines (which package's script
+ * failed), then the thrown error and a few lines after it; npm's pointer to its temp debug log is dropped.
+ * Falls back to the last `n` lines.
+ */
+export function npmErrorExcerpt(stderr: string, n = 14): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '' && !/A complete log of this run can be found/.test(l));
+  const head = lines.filter((l) => /^npm error (code|path|command) /.test(l));
+  const at = lines.findIndex((l) => /^npm error\s+([A-Z]\w*)?(Error|Exception)( \[\w+\])?: /.test(l));
+  if (head.length === 0 && at < 0) return lines.slice(-n).join('\n');
+  return [...head, ...(at < 0 ? [] : lines.slice(at, at + Math.max(1, n - head.length)))].join('\n');
+}

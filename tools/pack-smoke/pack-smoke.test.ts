@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetFrom, compareBudget, formatBytes, parseBudgets } from './budgets.js';
 import { corpusLines } from './cli-cases.js';
-import { errorExcerpt, tail } from './exec.js';
+import { errorExcerpt, npmErrorExcerpt, tail } from './exec.js';
 import { engineFloor, licenceNames, packageNotes, sourceMapReport, testFiles } from './package-notes.js';
 import { extractSmokeBlocks, referencedPaths } from './readme-blocks.js';
 import { dirSize, packageNameFromPath, packageWeights } from './size.js';
@@ -377,5 +377,32 @@ describe('error excerpts', () => {
     expect(errorExcerpt('TypeError [ERR_X]: bad\n', 3)).toBe('TypeError [ERR_X]: bad');
     expect(errorExcerpt('a\nb\nc\n', 2)).toBe('b\nc');
     expect(tail('x\n\n y  \nz\n', 2)).toBe(' y\nz');
+  });
+
+  it('keeps which script of which package failed, and the error, from npm install', () => {
+    const stderr = [
+      'npm error code 1',
+      'npm error path /tmp/p/node_modules/onnxruntime-node',
+      'npm error command failed',
+      'npm error command sh -c node ./script/install',
+      'npm error node:internal/process/promises:391',
+      'npm error     triggerUncaughtException(err, true /* fromPromise */);',
+      'npm error Error: getaddrinfo ENOTFOUND api.nuget.org',
+      'npm error     at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:122:26) {',
+      "npm error   hostname: 'api.nuget.org'",
+      'npm error A complete log of this run can be found in: /tmp/cache/_logs/x-debug-0.log',
+    ].join('\n');
+    expect(npmErrorExcerpt(stderr, 5)).toBe(
+      [
+        'npm error code 1',
+        'npm error path /tmp/p/node_modules/onnxruntime-node',
+        'npm error command failed',
+        'npm error command sh -c node ./script/install',
+        'npm error Error: getaddrinfo ENOTFOUND api.nuget.org',
+      ].join('\n'),
+    );
+    expect(npmErrorExcerpt('npm error 404 Not Found - GET https://registry.npmjs.org/x\n', 3)).toBe(
+      'npm error 404 Not Found - GET https://registry.npmjs.org/x',
+    );
   });
 });

@@ -202,6 +202,12 @@ export function renderDoc(report: RunReport): string {
       `- install time: ${s1(p.install.seconds)} (npm cache ${m.npmCacheWarm ? 'warm' : 'cold'})`,
     );
     for (const blk of p.readme.blocks.filter((x) => x.tagged)) lines.push(`- README ${cell(blockLine(blk))}`);
+    for (const c of p.cli) {
+      lines.push(
+        `- CLI: \`${c.bin} --help\` ${mark(c.help)} (${s1(c.help.seconds)})` +
+          (c.train ? `; \`${c.train.command.replace(/ --out \S+/, ' --out DIR')}\` ${mark(c.train)} (${s1(c.train.seconds)})` : ''),
+      );
+    }
     if (p.failures.length) {
       lines.push('', `Failures (${p.failures.length}):`, '');
       for (const f of p.failures) lines.push(`- ${cell(f.split('\n')[0]!)}`);

@@ -191,7 +191,10 @@ for (const p of selected) {
   const r = await checkPackage(input, ctx);
   log(`${p.name}: ${r.ok ? 'PASS' : `FAIL (${r.failures.length})`} in ${r.seconds.toFixed(1)} s`);
   results.push(r);
+  // One install is 0.3–0.8 GB: free it now rather than holding every project until the end.
+  if (!values.keep) rmSync(join(workDir, 'projects', p.dir), { recursive: true, force: true });
 }
+if (!values.keep) rmSync(workDir, { recursive: true, force: true });
 
 meta.seconds.total = (performance.now() - t0) / 1000;
 const report: RunReport = { ok: results.every((r) => r.ok), meta, ...(baseline ? { baseline } : {}), packages: results };
@@ -202,5 +205,4 @@ if (values['write-doc']) {
   log('wrote docs/packages.md');
 }
 if (values.keep) log(`kept ${workDir}`);
-else rmSync(workDir, { recursive: true, force: true });
 process.exit(report.ok ? 0 : 1);
