@@ -80,7 +80,17 @@ describe('l2Normalize on an all-zero row', () => {
       [expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)],
       [0, 0],
     ]);
-    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(l2Normalize(t), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          l2Normalize(t),
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ),
+    )(x);
     const values = Array.from(g.dataSync());
     expect(values.every(Number.isFinite)).toBe(true);
     // Non-zero row: d/dx of (x/‖x‖)·w = (w − (x̂·w) x̂)/‖x‖ with x̂ = (0.6, 0.8), w = (1, 2): x̂·w = 2.2.

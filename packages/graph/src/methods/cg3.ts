@@ -137,9 +137,7 @@ export class CG3 implements NodeMethod {
     const localSeed = dropoutRng?.seed();
     const globalSeed = dropoutRng?.seed();
     return tf.tidy(() => {
-      const zL = l2Normalize(
-        this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }),
-      );
+      const zL = l2Normalize(this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
       const zG = l2Normalize(
         this.global.apply(this.graphTensors.x, {
           training,
