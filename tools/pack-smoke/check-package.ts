@@ -173,7 +173,8 @@ export async function checkPackage(pkg: PackageInput, ctx: CheckContext): Promis
   result.install.seconds = inst.seconds;
   let installed = result.install.ok;
   if (!result.install.ok) {
-    result.install.errorTail = npmErrorExcerpt(inst.stderr || inst.stdout, 10);
+    // The temp folder's name changes every run; docs/packages.md should not.
+    result.install.errorTail = npmErrorExcerpt(inst.stderr || inst.stdout, 10).replaceAll(project, '<project>');
     failures.push(`install: npm install exited ${inst.timedOut ? 'by timeout' : inst.code}:\n${indent(result.install.errorTail)}`);
     // Diagnostic only: with scripts skipped, measure what would be installed and check the rest anyway.
     ctx.log(`  ${pkg.dir}: install failed; retrying with --ignore-scripts to check the rest (still a failure)`);
