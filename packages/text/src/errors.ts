@@ -43,7 +43,7 @@ export class ModelFileError extends Error {
   }
 }
 
-/** A `tokenizer.json` (or its folder) that transformers.js cannot load as a tokenizer we can use; `file` names it. */
+/** A `tokenizer.json` (or its folder) that cannot be loaded as a tokenizer we can use; `file` names it. */
 export class TokenizerFileError extends Error {
   /** Always `'ETOKENIZER'`. */
   readonly code = 'ETOKENIZER';
@@ -52,6 +52,30 @@ export class TokenizerFileError extends Error {
     super(`${file}: ${problem}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TokenizerFileError';
     this.file = file;
+  }
+}
+
+/**
+ * An optional peer dependency that a feature needs is not installed (today: `@huggingface/transformers`, which
+ * only the frozen ONNX encoder and hub downloads use). `dependency` names the package, `install` the command that
+ * adds it; the message says both and which feature asked for it.
+ */
+export class OptionalDependencyError extends Error {
+  /** Always `'EOPTIONALDEP'`. */
+  readonly code = 'EOPTIONALDEP';
+  /** The npm package that is missing, e.g. `'@huggingface/transformers'`. */
+  readonly dependency: string;
+  /** The command that installs it, e.g. `'npm install @huggingface/transformers'`. */
+  readonly install: string;
+  constructor(dependency: string, feature: string, options: { cause?: unknown } = {}) {
+    const install = `npm install ${dependency}`;
+    super(
+      `${feature} needs the optional peer dependency ${dependency}, which is not installed. Install it next to @contrastive/text: ${install}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'OptionalDependencyError';
+    this.dependency = dependency;
+    this.install = install;
   }
 }
 

@@ -11,6 +11,7 @@ export {
   SafetensorsError,
   ModelFileError,
   TokenizerFileError,
+  OptionalDependencyError,
   TextDataError,
   NonFiniteEmbeddingError,
   assertFiniteEmbeddings,

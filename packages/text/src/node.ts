@@ -8,8 +8,10 @@ export { readCorpus, readCorpusEntries, readRetrievalPairs, readStsPairs, readTr
 export { loadWordNet, wordnetDir } from './data/wordnet-files.js';
 export { OnnxSentenceEncoder } from './frozen/onnx-encoder.js';
 export type { OnnxEncoderLoadOptions } from './frozen/onnx-encoder.js';
-export { ONNX_DTYPES, checkOnnxFolder, resolveModelLocation } from './frozen/model-location.js';
-export type { OnnxDtype, ModelLocation } from './frozen/model-location.js';
+export { ONNX_DTYPES, checkOnnxFolder } from './frozen/model-location.js';
+export type { OnnxDtype } from './frozen/model-location.js';
+export { resolveModelLocation } from './tokenize/model-location.js';
+export type { ModelLocation } from './tokenize/model-location.js';
 export { poolHidden, l2NormalizeInPlace } from './frozen/pool-hidden.js';
 export { ENCODER_RUNTIMES, detectRuntime, disposeEncoder, loadEncoder } from './frozen/load-encoder.js';
 export type { EncoderRuntime, LoadedEncoder } from './frozen/load-encoder.js';

@@ -31,10 +31,12 @@ export interface TextEmbedder {
 /**
  * A tokenizer + {@link BertEncoder} + pooling: texts in, sentence vectors out. Saved (by
  * `saveSentenceEncoder(encoder, dir)` from `@contrastive/text/node`) as a Hugging Face folder
- * (`config.json`, `model.safetensors`, `tokenizer.json`, `tokenizer_config.json`, `vocab.txt`) plus
+ * (`config.json`, `model.safetensors`, `tokenizer.json`, `tokenizer_config.json`, `vocab.txt` — the tokenizer
+ * from memory) with the sentence-transformers pooling files (`modules.json`, `1_Pooling/config.json`, …) and
  * `contrastive.json` recording the pooling and max length; `loadSentenceEncoder(dir)` loads it back.
  *
- * `tokenizerDir` (optional) is the folder the tokenizer files were loaded from, copied on save.
+ * `tokenizerDir` (optional) is the folder the tokenizer was loaded from: its side files (`special_tokens_map.json`,
+ * `merges.txt`, …) are copied on save.
  * `dispose()` frees the BERT: when a method trains `encoder.bert`, the method owns it instead — save the
  * encoder, then dispose the method (not both).
  */

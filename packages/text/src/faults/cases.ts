@@ -198,10 +198,10 @@ export const FAULT_CASES: FaultCase[] = [
   },
   {
     id: 'text/tokenizer-folder-name',
-    surface: 'loadTokenizer, loadSentenceEncoder',
-    input: "a tokenizer folder whose own name holds a space, '+' or '%' (transformers.js reads it as a URL path)",
+    surface: 'loadTokenizer, loadSentenceEncoder, OnnxSentenceEncoder.load',
+    input: "a model folder whose own name holds a space, '+' or '%' (transformers.js reads it as a URL path)",
     outcome:
-      'TokenizerFileError naming tokenizer.json and saying to rename the folder (was: "Cannot read properties of undefined (reading \'tokenizer_class\')")',
+      'loadTokenizer and loadSentenceEncoder read it like any folder (the files are read directly, then @huggingface/tokenizers); OnnxSentenceEncoder.load, which loads the ONNX graph through transformers.js, fails naming the folder and saying to rename it (was: TokenizerFileError from loadTokenizer too; before that "Cannot read properties of undefined (reading \'tokenizer_class\')")',
   },
   // Fuzzing: each parser in a child process (capped heap, timeout, peak RSS bound).
   {

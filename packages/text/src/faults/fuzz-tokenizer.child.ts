@@ -17,7 +17,7 @@ const baseModel = base.model as Record<string, unknown>;
 let folders = 0;
 let loaded = 0;
 
-/** Writes the case into a fresh folder (transformers.js may cache by path) and returns the folder. */
+/** Writes the case into a fresh folder and returns the folder. */
 function folder(tokenizer: string, config: string | undefined): string {
   const dir = path.join(scratch, `t${folders++}`);
   mkdirSync(dir, { recursive: true });

@@ -1,16 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModel, env, Tensor } from '@huggingface/transformers';
-import type { PreTrainedModel } from '@huggingface/transformers';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
+import { readSentenceEncoderMeta, SENTENCE_ENCODER_META } from '../encoders/sentence-encoder-files.js';
+import { readSentenceTransformersMeta } from '../encoders/sentence-transformers.js';
 import type { EncodeOptions, TextEmbedder } from '../encoders/sentence-encoder.js';
 import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import type { TextTokenizer, TokenBatch } from '../tokenize/text-tokenizer.js';
 import type { ModelIoOptions } from '../tokenize/options.js';
-import { checkOnnxFolder, ONNX_DTYPES, resolveModelLocation } from './model-location.js';
+import { resolveModelLocation } from '../tokenize/model-location.js';
+import { checkOnnxFolder, ONNX_DTYPES } from './model-location.js';
 import type { OnnxDtype } from './model-location.js';
 import { l2NormalizeInPlace, poolHidden } from './pool-hidden.js';
+import { importTransformers } from './transformers.js';
+import type { TransformersModel, TransformersTensor } from './transformers.js';
 
 /** Options of {@link OnnxSentenceEncoder.load}. The I/O policy fields are the package's {@link ModelIoOptions}. */
 export interface OnnxEncoderLoadOptions extends ModelIoOptions {
@@ -42,24 +45,30 @@ interface FolderMeta {
   maxLength?: number;
 }
 
-/** Pooling and max length recorded next to the model (our `contrastive.json`, or sentence-transformers' pooling config). */
-function readFolderMeta(dir: string | null): FolderMeta {
+/**
+ * Pooling and max length recorded next to the model: our `contrastive.json`, else the sentence-transformers files
+ * (`1_Pooling/config.json`, `sentence_bert_config.json`). A pooling file naming a mode we cannot run is an error
+ * unless the caller chose the pooling (`explicitPooling`).
+ */
+function readFolderMeta(dir: string | null, explicitPooling: boolean): FolderMeta {
   if (dir === null) return {};
-  const ours = path.join(dir, 'contrastive.json');
-  if (existsSync(ours)) return JSON.parse(readFileSync(ours, 'utf8')) as FolderMeta;
-  const st = path.join(dir, '1_Pooling', 'config.json');
-  if (existsSync(st)) {
-    const c = JSON.parse(readFileSync(st, 'utf8')) as Record<string, unknown>;
-    if (c.pooling_mode_mean_tokens === true) return { pooling: 'mean' };
-    if (c.pooling_mode_cls_token === true) return { pooling: 'cls' };
+  const ours = path.join(dir, SENTENCE_ENCODER_META);
+  if (existsSync(ours)) return readSentenceEncoderMeta(ours);
+  try {
+    const { pooling, maxLength } = readSentenceTransformersMeta(dir);
+    return { ...(pooling === undefined ? {} : { pooling }), ...(maxLength === undefined ? {} : { maxLength }) };
+  } catch (e) {
+    if (explicitPooling) return {};
+    throw e;
   }
-  return {};
 }
 
 /**
  * A frozen (inference-only) sentence encoder: a transformers.js ONNX feature-extraction model (BERT and
  * friends exported with `last_hidden_state`) run by onnxruntime-node, plus the package's tokenizer and
- * pooling. Same `encode(texts, {batchSize, pooling, normalize})` → `Float32Array[]` as the trainable
+ * pooling. Needs the optional peer dependency `@huggingface/transformers` (`npm install @huggingface/transformers`),
+ * imported on the first `load`: without it `load` throws an {@link OptionalDependencyError} naming the package.
+ * Same `encode(texts, {batchSize, pooling, normalize})` → `Float32Array[]` as the trainable
  * {@link SentenceEncoder}, so the evaluation code and the CLI take either; use it for pretrained
  * baselines and for fast inference of a model exported to ONNX.
  *
@@ -77,9 +86,11 @@ export class OnnxSentenceEncoder implements TextEmbedder {
 
   constructor(
     /** The transformers.js model (owns the onnxruntime session). */
-    readonly model: PreTrainedModel,
+    readonly model: TransformersModel,
     readonly tokenizer: TextTokenizer,
     readonly options: { pooling: Pooling; maxLength: number },
+    /** The transformers.js `Tensor` class (from the module the model came from). */
+    private readonly tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => TransformersTensor,
   ) {
     if (!POOLINGS.includes(options.pooling))
       throw new RangeError(`pooling must be one of ${POOLINGS.join(', ')}, got '${String(options.pooling)}'`);
@@ -89,7 +100,7 @@ export class OnnxSentenceEncoder implements TextEmbedder {
 
   /** Names of the ONNX graph's outputs (`last_hidden_state`, and `pooler_output` for some exports). */
   get outputNames(): string[] {
-    return (this.model.sessions.model?.outputNames as string[] | undefined) ?? [];
+    return [...(this.model.sessions.model?.outputNames ?? [])];
   }
 
   /** Tokenises texts (truncating to `maxLength`; pass `warn` to collect or silence the warning). */
@@ -102,13 +113,13 @@ export class OnnxSentenceEncoder implements TextEmbedder {
     if (this.disposed) throw new Error('OnnxSentenceEncoder was disposed');
     const dims = [tb.batch, tb.length];
     const i64 = (a: Int32Array) =>
-      new Tensor(
+      new this.tensor(
         'int64',
         BigInt64Array.from(a, (x) => BigInt(x)),
         dims,
       );
     const inputs = { input_ids: i64(tb.inputIds), attention_mask: i64(tb.attentionMask), token_type_ids: i64(tb.tokenTypeIds) };
-    const outputs = (await this.model(inputs)) as Record<string, Tensor>;
+    const outputs = await this.model(inputs);
     try {
       if (pooling === 'cls-mlp') {
         const p = outputs.pooler_output;
@@ -192,13 +203,14 @@ export class OnnxSentenceEncoder implements TextEmbedder {
       );
     }
     if (loc.dir !== null) checkOnnxFolder(loc.dir, dtype);
+    const { AutoModel, env, Tensor } = await importTransformers('OnnxSentenceEncoder (frozen ONNX models)');
     const tokenizer = await loadTokenizer(loc.id, { localModelPath: loc.localModelPath, allowRemoteModels });
     // transformers.js reads its I/O policy from the global env at call time.
     env.allowLocalModels = true;
     env.allowRemoteModels = allowRemoteModels;
     env.localModelPath = loc.localModelPath;
     if (cacheDir !== undefined) env.cacheDir = cacheDir;
-    let model: PreTrainedModel;
+    let model: TransformersModel;
     try {
       model = await AutoModel.from_pretrained(loc.id, {
         local_files_only: !allowRemoteModels,
@@ -206,23 +218,29 @@ export class OnnxSentenceEncoder implements TextEmbedder {
         ...(threads === undefined ? {} : { session_options: { intraOpNumThreads: threads } }),
       });
     } catch (e) {
+      // transformers.js resolves the folder's name as a URL path: a space, '+' or '%' in it makes the files unreadable.
+      const hint =
+        loc.dir !== null && encodeURIComponent(loc.id) !== loc.id
+          ? `; transformers.js cannot read a model folder whose name holds characters such as a space, '+' or '%': rename '${loc.id}' or copy the folder`
+          : '';
       throw new Error(
-        `could not load the ONNX model '${loc.id}' from ${loc.localModelPath} (dtype=${dtype}, allowRemoteModels=${allowRemoteModels}): ${(e as Error).message}`,
+        `could not load the ONNX model '${loc.id}' from ${loc.localModelPath} (dtype=${dtype}, allowRemoteModels=${allowRemoteModels}): ${(e as Error).message}${hint}`,
+        { cause: e },
       );
     }
     try {
-      const meta = readFolderMeta(loc.dir);
+      const meta = readFolderMeta(loc.dir, options.pooling !== undefined);
       const maxPositions = model.config.max_position_embeddings;
       const limit = typeof maxPositions === 'number' && maxPositions > 0 ? maxPositions : Number.POSITIVE_INFINITY;
       if (options.maxLength !== undefined && options.maxLength > limit) {
         throw new RangeError(`maxLength ${options.maxLength} exceeds the model's max_position_embeddings ${limit}`);
       }
-      const vocab = (model.config as unknown as { vocab_size?: unknown }).vocab_size;
+      const vocab = model.config.vocab_size;
       if (typeof vocab === 'number' && tokenizer.vocabSize > vocab) {
         throw new RangeError(`tokenizer has ${tokenizer.vocabSize} tokens but the model config vocab_size is ${vocab}`);
       }
       const maxLength = options.maxLength ?? Math.min(meta.maxLength ?? 64, limit);
-      return new OnnxSentenceEncoder(model, tokenizer, { pooling: options.pooling ?? meta.pooling ?? 'cls', maxLength });
+      return new OnnxSentenceEncoder(model, tokenizer, { pooling: options.pooling ?? meta.pooling ?? 'cls', maxLength }, Tensor);
     } catch (e) {
       await model.dispose();
       throw e;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AutoTokenizer, env } from '@huggingface/transformers';
 import { TokenizerFileError } from '../errors.js';
+import { resolveModelLocation } from './model-location.js';
 import type { ModelIoOptions } from './options.js';
 import { TextTokenizer } from './text-tokenizer.js';
 
@@ -20,8 +20,8 @@ function readJsonObject(file: string): Record<string, unknown> {
 }
 
 /**
- * Checks what transformers.js would trust in a `tokenizer.json`: a `model` object, and token ids that are
- * non-negative integers not far above the number of tokens. transformers.js builds an array indexed by id, so
+ * Checks what the tokenizer library would trust in a `tokenizer.json`: a `model` object, and token ids that are
+ * non-negative integers not far above the number of tokens. `@huggingface/tokenizers` builds an array indexed by id, so
  * one id of 1e9 in a 1 KB file would allocate gigabytes: the largest id (of `model.vocab` and `added_tokens`)
  * must be below `2 × tokens + 1024` — real vocabularies are dense (ids 0..n-1, added tokens right after, gaps of
  * a few hundred at most).
@@ -57,45 +57,72 @@ function checkTokenizerJson(file: string, json: Record<string, unknown>): void {
   }
 }
 
+/** The hub that `allowRemoteModels` downloads from (transformers.js's `env.remoteHost` + `remotePathTemplate`). */
+const HUB = 'https://huggingface.co';
+
+/** Downloads `file` of hub model `id` as a JSON object; `undefined` for a 404 when `optional`. */
+async function fetchJsonObject(id: string, file: string, optional: boolean): Promise<Record<string, unknown> | undefined> {
+  const url = `${HUB}/${id.split('/').map(encodeURIComponent).join('/')}/resolve/main/${file}`;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new TokenizerFileError(url, `could not be downloaded (${(e as Error)?.message ?? String(e)})`, { cause: e });
+  }
+  if (optional && response.status === 404) return undefined;
+  if (!response.ok) throw new TokenizerFileError(url, `could not be downloaded (HTTP ${response.status} ${response.statusText})`);
+  let value: unknown;
+  try {
+    value = await response.json();
+  } catch (e) {
+    throw new TokenizerFileError(url, `not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TokenizerFileError(url, `must be a JSON object, got ${JSON.stringify(value)?.slice(0, 60)}`);
+  return value as Record<string, unknown>;
+}
+
 /**
- * Loads a tokenizer from a local folder (or, with `allowRemoteModels`, a hub id) through transformers.js.
- * transformers.js keeps its I/O policy in a global `env`; we set it from `options` for this call.
+ * Loads a tokenizer from a folder holding `tokenizer.json` (+ `tokenizer_config.json`, the special tokens), run by
+ * `@huggingface/tokenizers` (see {@link TextTokenizer}). With `allowRemoteModels`, an id that is not a local folder is
+ * downloaded from the Hugging Face hub (the two files, not cached).
  *
- * For a folder, `tokenizer.json` (and `tokenizer_config.json` when present) are checked to be JSON objects
- * first (token ids bounded, see `checkTokenizerJson`), and every failure — unreadable or invalid JSON, a file
- * transformers.js rejects, a vocabulary without [CLS]/[SEP], a tokenizer that cannot encode a probe text — is a
- * {@link TokenizerFileError} naming the file.
+ * Both files are checked to be JSON objects first (token ids bounded, see `checkTokenizerJson`), and every failure —
+ * unreadable or invalid JSON, a file the tokenizer library rejects, a vocabulary without [CLS]/[SEP], a tokenizer
+ * that cannot encode a probe text — is a {@link TokenizerFileError} naming the file.
  *
  * @param dirOrId A folder with `tokenizer.json`, or a model id resolved against `localModelPath`.
  */
 export async function loadTokenizer(dirOrId: string, options: ModelIoOptions = {}): Promise<TextTokenizer> {
   const { allowRemoteModels = false } = options;
-  const isDir = options.localModelPath === undefined && existsSync(dirOrId);
-  const tokenizerFile = path.join(dirOrId, 'tokenizer.json');
-  if (isDir) {
-    if (!existsSync(tokenizerFile)) throw new TokenizerFileError(tokenizerFile, `tokenizer folder ${dirOrId} has no tokenizer.json`);
-    checkTokenizerJson(tokenizerFile, readJsonObject(tokenizerFile));
-    const configFile = path.join(dirOrId, 'tokenizer_config.json');
-    if (existsSync(configFile)) readJsonObject(configFile);
+  const loc = resolveModelLocation(dirOrId, options);
+  let source: string;
+  let tokenizerJson: Record<string, unknown>;
+  let tokenizerConfig: Record<string, unknown>;
+  if (loc.dir !== null) {
+    source = path.join(loc.dir, 'tokenizer.json');
+    if (!existsSync(source)) throw new TokenizerFileError(source, `tokenizer folder ${loc.dir} has no tokenizer.json`);
+    tokenizerJson = readJsonObject(source);
+    const configFile = path.join(loc.dir, 'tokenizer_config.json');
+    tokenizerConfig = existsSync(configFile) ? readJsonObject(configFile) : {};
+  } else if (allowRemoteModels) {
+    source = `${HUB}/${loc.id}/resolve/main/tokenizer.json`;
+    tokenizerJson = (await fetchJsonObject(loc.id, 'tokenizer.json', false))!;
+    tokenizerConfig = (await fetchJsonObject(loc.id, 'tokenizer_config.json', true)) ?? {};
+  } else {
+    throw new TokenizerFileError(
+      path.join(loc.localModelPath, loc.id, 'tokenizer.json'),
+      `no tokenizer folder '${loc.id}' in ${loc.localModelPath} and allowRemoteModels is false (pass a folder with tokenizer.json, or set allowRemoteModels: true to download '${loc.id}' from the hub)`,
+    );
   }
-  const localModelPath = options.localModelPath ?? (isDir ? path.dirname(path.resolve(dirOrId)) : env.localModelPath);
-  const id = isDir ? path.basename(path.resolve(dirOrId)) : dirOrId;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = allowRemoteModels;
-  env.localModelPath = localModelPath.endsWith('/') ? localModelPath : `${localModelPath}/`;
+  checkTokenizerJson(source, tokenizerJson);
   try {
-    const hf = await AutoTokenizer.from_pretrained(id, { local_files_only: !allowRemoteModels });
-    const tokenizer = new TextTokenizer(hf);
+    const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
     // Some broken files load and only fail on the first text (a post-processor without its template): find out now.
     tokenizer.encode('Probe text, 2 words.');
     return tokenizer;
   } catch (e) {
-    // transformers.js resolves the folder's name as a URL path: a space, '+' or '%' in it makes the files unreadable.
-    const hint =
-      isDir && encodeURIComponent(id) !== id
-        ? `; transformers.js cannot read a folder whose name holds characters such as a space, '+' or '%': rename '${id}' or copy the folder`
-        : '';
-    const message = `could not load a tokenizer '${id}' from ${env.localModelPath} (allowRemoteModels=${allowRemoteModels}): ${(e as Error)?.message ?? String(e)}${hint}`;
-    throw new TokenizerFileError(isDir ? tokenizerFile : id, message, { cause: e });
+    const message = `could not load a tokenizer '${loc.id}' from ${loc.localModelPath} (allowRemoteModels=${allowRemoteModels}): ${(e as Error)?.message ?? String(e)}`;
+    throw new TokenizerFileError(source, message, { cause: e });
   }
 }

@@ -1,4 +1,4 @@
-import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { Tokenizer } from '@huggingface/tokenizers';
 
 /** A batch of token ids ready for the encoder: row-major `[batch, length]` int32 arrays. */
 export interface TokenBatch {
@@ -25,40 +25,123 @@ export interface EncodeBatchOptions {
 }
 
 /**
- * A WordPiece/BPE tokenizer run by transformers.js: from a folder holding `tokenizer.json`
- * (+ `tokenizer_config.json`) with `loadTokenizer` (`@contrastive/text/node`), or from the same JSON in
- * memory with {@link tokenizerFromJson} (browser-safe). Pretrained vocabularies and vocabularies built by
+ * The two files a Hugging Face tokenizer folder is made of, parsed: what a {@link TextTokenizer} is built from and
+ * what `saveSentenceEncoder` writes back (`tokenizer.json`, `tokenizer_config.json`).
+ */
+export interface TokenizerFiles {
+  /** `tokenizer.json` (the Hugging Face tokenizers format: normalizer, pre-tokenizer, model, post-processor, decoder). */
+  readonly tokenizerJson: Readonly<Record<string, unknown>>;
+  /** `tokenizer_config.json` (special tokens — `pad_token`, `sep_token`, … — and `tokenizer_class`). */
+  readonly tokenizerConfig: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The part of `@huggingface/tokenizers`' `Tokenizer` used here. Its own `.d.ts` files use extensionless relative
+ * imports, which do not resolve for a consumer compiling with `moduleResolution: node16` (TS2834), so no type of
+ * that package appears in this package's public declarations: {@link TextTokenizer} wraps it.
+ */
+interface HfTokenizer {
+  encode(text: string, options?: { text_pair?: string | null; add_special_tokens?: boolean }): { ids: number[]; tokens: string[] };
+  decode(ids: number[], options?: { skip_special_tokens?: boolean }): string;
+  tokenize(text: string, options?: { add_special_tokens?: boolean }): string[];
+  token_to_id(token: string): number | undefined;
+  id_to_token(id: number): string | undefined;
+  get_vocab(withAddedTokens?: boolean): Map<string, number>;
+}
+
+/**
+ * The token named by `keys` in `tokenizer_config.json` (the first key present with a value), as transformers.js's
+ * `PreTrainedTokenizer` reads it: a string, or a serialised `AddedToken` (`{"__type": "AddedToken", "content"}`).
+ */
+function tokenFromConfig(config: Readonly<Record<string, unknown>>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    if (!Object.hasOwn(config, key)) continue;
+    const item = config[key];
+    if (!item) continue;
+    if (typeof item === 'string') return item;
+    if (typeof item === 'object' && typeof (item as { content?: unknown }).content === 'string')
+      return (item as { content: string }).content;
+    throw new TypeError(`tokenizer_config.json "${key}" must be a token string or an AddedToken object, got ${JSON.stringify(item)}`);
+  }
+  return undefined;
+}
+
+const isJsonObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A WordPiece/BPE/Unigram tokenizer from a Hugging Face `tokenizer.json` + `tokenizer_config.json`, run by
+ * `@huggingface/tokenizers` (pure JS, no native code, the tokenizer transformers.js itself runs): from a folder with
+ * `loadTokenizer` (`@contrastive/text/node`), or from the same JSON in memory with `new TextTokenizer(json, config)`
+ * / {@link tokenizerFromJson} (browser-safe). Pretrained vocabularies and vocabularies built by
  * {@link buildWordPieceVocab} go through this one code path.
+ *
+ * Special tokens are resolved as transformers.js's `PreTrainedTokenizer` resolves them, so ids are the ones
+ * transformers.js gives: `padId` is `pad_token` (else `eos_token`, else 0), `sepId` is `sep_token` (else `[SEP]` or
+ * `</s>` when the config names none), `clsId` is `[CLS]` (else `<s>`).
+ *
+ * @example
+ * const tok = new TextTokenizer(wordPieceTokenizerJson(vocab), wordPieceTokenizerConfig());
+ * tok.encode('the cat'); // [2, …, 3]: [CLS] … [SEP]
  */
 export class TextTokenizer {
-  /** The transformers.js tokenizer (for anything not wrapped here). */
-  readonly hf: PreTrainedTokenizer;
   readonly padId: number;
   readonly sepId: number;
   readonly clsId: number;
   readonly vocabSize: number;
+  /** The `tokenizer.json` / `tokenizer_config.json` objects it was built from (a private copy; written by `saveSentenceEncoder`). */
+  readonly files: TokenizerFiles;
+  readonly #tokenizer: HfTokenizer;
 
-  constructor(hf: PreTrainedTokenizer) {
-    this.hf = hf;
-    this.padId = hf.pad_token_id ?? 0;
-    this.sepId = hf.sep_token_id;
-    const vocab = hf.get_vocab();
+  /**
+   * @param tokenizerJson The parsed `tokenizer.json`.
+   * @param tokenizerConfig The parsed `tokenizer_config.json` (special tokens). Default `{}`.
+   * @throws TypeError when either is not a JSON object, Error when `@huggingface/tokenizers` rejects the file, RangeError
+   *   when the vocabulary has no [CLS] (or `<s>`) or no separator token.
+   */
+  constructor(tokenizerJson: Readonly<Record<string, unknown>>, tokenizerConfig: Readonly<Record<string, unknown>> = {}) {
+    if (!isJsonObject(tokenizerJson)) throw new TypeError('TextTokenizer: tokenizerJson must be the parsed tokenizer.json object');
+    if (!isJsonObject(tokenizerConfig))
+      throw new TypeError('TextTokenizer: tokenizerConfig must be the parsed tokenizer_config.json object');
+    // @huggingface/tokenizers keeps (and extends) parts of the objects it is given: keep our own copy to save.
+    this.files = { tokenizerJson: structuredClone(tokenizerJson), tokenizerConfig: structuredClone(tokenizerConfig) };
+    const tokenizer = new Tokenizer(structuredClone(tokenizerJson), structuredClone(tokenizerConfig)) as unknown as HfTokenizer;
+    this.#tokenizer = tokenizer;
+    const id = (token: string | undefined): number | undefined => (token === undefined ? undefined : tokenizer.token_to_id(token));
+    this.padId = id(tokenFromConfig(tokenizerConfig, 'pad_token', 'eos_token')) ?? 0;
+    const sep = id(tokenFromConfig(tokenizerConfig, 'sep_token') ?? (tokenizer.token_to_id('[SEP]') !== undefined ? '[SEP]' : '</s>'));
+    const vocab = tokenizer.get_vocab();
     const cls = vocab.get('[CLS]') ?? vocab.get('<s>');
-    if (cls === undefined || hf.sep_token_id === undefined) {
+    if (cls === undefined || sep === undefined) {
       throw new RangeError('tokenizer must define a [CLS] (or <s>) token and a separator token');
     }
+    this.sepId = sep;
     this.clsId = cls;
     this.vocabSize = vocab.size;
   }
 
   /** Token ids of one text with [CLS]/[SEP], not truncated. */
   encode(text: string): number[] {
-    return this.hf.encode(text);
+    return this.#tokenizer.encode(text).ids;
+  }
+
+  /** The tokens of one text (word pieces, no special tokens), e.g. `['the', 'cat', '##s']`. */
+  tokenize(text: string): string[] {
+    return this.#tokenizer.tokenize(text);
   }
 
   /** Decodes ids back to text (special tokens skipped). */
   decode(ids: ArrayLike<number>): string {
-    return this.hf.decode(Array.from(ids), { skip_special_tokens: true });
+    return this.#tokenizer.decode(Array.from(ids), { skip_special_tokens: true });
+  }
+
+  /** The id of a token (`undefined` when it is not in the vocabulary). */
+  tokenToId(token: string): number | undefined {
+    return this.#tokenizer.token_to_id(token);
+  }
+
+  /** The token of an id (`undefined` when no token has it). */
+  idToToken(id: number): string | undefined {
+    return this.#tokenizer.id_to_token(id);
   }
 
   /**
@@ -101,28 +184,18 @@ export class TextTokenizer {
 }
 
 /**
- * A {@link TextTokenizer} from in-memory `tokenizer.json` (+ `tokenizer_config.json`) objects, e.g. fetched
- * in a browser or made by `wordPieceTokenizerJson(vocab)`. transformers.js is imported on first use, so
- * importing this package does not load it.
+ * A {@link TextTokenizer} from in-memory `tokenizer.json` (+ `tokenizer_config.json`) objects, e.g. fetched in a
+ * browser or made by `wordPieceTokenizerJson(vocab)`. The same as `new TextTokenizer(json, config)`; kept async
+ * for callers written when it imported transformers.js on first use.
  *
- * @example const tok = await tokenizerFromJson(wordPieceTokenizerJson(vocab), WORDPIECE_TOKENIZER_CONFIG);
+ * @example const tok = await tokenizerFromJson(wordPieceTokenizerJson(vocab), wordPieceTokenizerConfig());
  */
 export async function tokenizerFromJson(
   tokenizerJson: Record<string, unknown>,
   tokenizerConfig: Record<string, unknown> = {},
 ): Promise<TextTokenizer> {
-  if (tokenizerJson === null || typeof tokenizerJson !== 'object' || Array.isArray(tokenizerJson)) {
+  if (!isJsonObject(tokenizerJson)) {
     throw new TypeError('tokenizerFromJson: tokenizerJson must be the parsed tokenizer.json object');
   }
-  const transformers = await import('@huggingface/transformers');
-  // As AutoTokenizer: the class named by tokenizer_config.json (BertTokenizer, …), else the generic one.
-  const named =
-    typeof tokenizerConfig.tokenizer_class === 'string'
-      ? (transformers as Record<string, unknown>)[tokenizerConfig.tokenizer_class]
-      : undefined;
-  const Tokenizer = (typeof named === 'function' ? named : transformers.PreTrainedTokenizer) as new (
-    json: unknown,
-    config: unknown,
-  ) => PreTrainedTokenizer;
-  return new TextTokenizer(new Tokenizer(tokenizerJson, tokenizerConfig));
+  return new TextTokenizer(tokenizerJson, tokenizerConfig);
 }

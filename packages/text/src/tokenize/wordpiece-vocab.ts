@@ -141,7 +141,7 @@ export function wordPieceTokenizerJson(vocab: readonly string[]): Record<string,
 }
 
 /**
- * The `tokenizer_config.json` written next to a built vocabulary (transformers.js picks `BertTokenizer` from
+ * The `tokenizer_config.json` written next to a built vocabulary (transformers.js and Python's `AutoTokenizer` pick `BertTokenizer` from
  * it). `modelMaxLength` is `model_max_length`. Default 512.
  */
 export function wordPieceTokenizerConfig(options: { modelMaxLength?: number } = {}): Record<string, unknown> {

@@ -5,7 +5,7 @@ import type { WordPieceVocabOptions } from './wordpiece-vocab.js';
 
 /**
  * Writes `tokenizer.json`, `tokenizer_config.json` and `vocab.txt` for `vocab` into `dir`, so that
- * {@link loadTokenizer} (transformers.js `AutoTokenizer`) and Python's `BertTokenizerFast` both load it.
+ * {@link loadTokenizer}, transformers.js's `AutoTokenizer` and Python's `BertTokenizerFast` all load it.
  */
 export function writeWordPieceTokenizer(dir: string, vocab: readonly string[], options: { modelMaxLength?: number } = {}): void {
   mkdirSync(dir, { recursive: true });
