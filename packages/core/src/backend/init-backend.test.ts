@@ -45,8 +45,7 @@ describe('initBackend', () => {
     const name = await initBackend({ log: (m) => logs.push(m) });
     expect(name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/backend: wasm \(skipped tensorflow: .*tfjs-node/);
+    expect(logs).toEqual(['[contrastive] backend: wasm (tfjs-node-gpu not installed; tfjs-node not installed)']);
     expect(wasmTrainingKernelsRegistered()).toBe(true);
   });
 
@@ -75,12 +74,47 @@ describe('initBackend', () => {
     const logs: string[] = [];
     expect(await initBackend({ loader, log: (m) => logs.push(m) })).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(logs[0]).toMatch(/backend: cpu \(skipped tensorflow: .*; wasm: backend 'wasm' did not initialise\)/);
+    expect(logs[0]).toBe(
+      "[contrastive] backend: cpu (tfjs-node-gpu not installed; tfjs-node not installed; wasm: backend 'wasm' did not initialise)",
+    );
   });
 
   it('falls back to cpu when the wasm package is missing', async () => {
     const loader = fakeLoader([...TF_NODE, '@tensorflow/tfjs-backend-wasm']);
-    expect(await initBackend({ loader, log: false })).toBe('cpu');
+    const logs: string[] = [];
+    expect(await initBackend({ loader, log: (m) => logs.push(m) })).toBe('cpu');
+    expect(logs[0]).toBe(
+      '[contrastive] backend: cpu (tfjs-node-gpu not installed; tfjs-node not installed; tfjs-backend-wasm not installed)',
+    );
+  });
+
+  it('keeps the real error of a native backend that is installed but fails to load', async () => {
+    const missingBinary = "Cannot find module '/x/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'";
+    const loader: BackendLoader = {
+      async importModule(name) {
+        if (name === '@tensorflow/tfjs-node-gpu') throw new Error(`Cannot find package '${name}' imported from /x/init-backend.js`);
+        if (name === '@tensorflow/tfjs-node') throw new Error(`${missingBinary}\nRequire stack:\n- /x/index.js`);
+        return {};
+      },
+      setBackend: (name) => tf.setBackend(name),
+    };
+    const logs: string[] = [];
+    expect(await initBackend({ loader, log: (m) => logs.push(m) })).toBe('wasm');
+    expect(logs[0]).toBe(`[contrastive] backend: wasm (tfjs-node-gpu not installed; @tensorflow/tfjs-node: ${missingBinary})`);
+  });
+
+  it('a package that is absent is told apart from one whose dependency is absent', async () => {
+    const loader: BackendLoader = {
+      async importModule(name) {
+        // tfjs-node is installed, but the tfjs-core it imports is not: that is a real error, not "not installed".
+        throw new Error(`Cannot find package '@tensorflow/tfjs-core' imported from /x/node_modules/${name}/dist/index.js`);
+      },
+      setBackend: (name) => tf.setBackend(name),
+    };
+    const logs: string[] = [];
+    await initBackend({ loader, log: (m) => logs.push(m) });
+    expect(logs[0]).toContain("@tensorflow/tfjs-node: Cannot find package '@tensorflow/tfjs-core'");
+    expect(logs[0]).not.toContain('not installed');
   });
 
   it('CONTRASTIVE_BACKEND forces a backend, and the option wins over the env', async () => {

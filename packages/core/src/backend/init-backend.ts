@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertOneOf } from '../validate.js';
+import { removeRethrowingListeners, snapshotProcessListeners } from './emscripten-listeners.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 
 /** The backends {@link initBackend} can choose. */
@@ -64,29 +65,64 @@ function reason(e: unknown): string {
   return msg.split('\n')[0]!.slice(0, 200);
 }
 
-/** Try one backend; returns null on success or a short reason on failure (never throws). */
+/**
+ * True when `e` says that `pkg` itself is absent, as opposed to an installed package that fails to load (a
+ * missing libtensorflow binary or a missing dependency of it names another file or package).
+ */
+function isNotInstalled(e: unknown, pkg: string): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  const quoted = `['"]${pkg.replace(/[/.-]/g, '\\$&')}['"]`;
+  // Node (ESM, CJS), browsers, then Vite/esbuild and webpack (a bundled or tested build).
+  const phrases = ['Cannot find package', 'Cannot find module', 'Failed to resolve module specifier', 'Could not resolve', "Can't resolve"];
+  return new RegExp(`(${phrases.join('|')}) ${quoted}`).test(msg);
+}
+
+/** "tfjs-node not installed" for an absent package; its first error line otherwise. */
+function importFailure(e: unknown, pkg: string): string {
+  return isNotInstalled(e, pkg) ? `${pkg.replace('@tensorflow/', '')} not installed` : `${pkg}: ${reason(e)}`;
+}
+
+/**
+ * Try one backend; returns null on success or a short reason on failure (never throws): "tfjs-node not
+ * installed" for an absent optional package, the real error for one that is installed and fails.
+ */
 async function tryBackend(name: BackendName, loader: BackendLoader): Promise<string | null> {
-  try {
-    if (name === 'tensorflow') {
-      const why: string[] = [];
-      for (const pkg of TF_NODE_PACKAGES) {
-        try {
-          await loader.importModule(pkg);
-          if (await loader.setBackend('tensorflow')) return null;
-          why.push(`${pkg} loaded but backend 'tensorflow' did not initialise`);
-        } catch (e) {
-          why.push(`${pkg}: ${reason(e)}`);
-        }
+  if (name === 'tensorflow') {
+    const why: string[] = [];
+    for (const pkg of TF_NODE_PACKAGES) {
+      try {
+        await loader.importModule(pkg);
+        if (await loader.setBackend('tensorflow')) return null;
+        why.push(`${pkg} loaded but backend 'tensorflow' did not initialise`);
+      } catch (e) {
+        why.push(importFailure(e, pkg));
       }
-      return why.join('; ');
     }
-    if (name === 'wasm') {
-      await loader.importModule('@tensorflow/tfjs-backend-wasm');
-      registerWasmTrainingKernels();
+    return why.join('; ');
+  }
+  if (name === 'wasm') {
+    const pkg = '@tensorflow/tfjs-backend-wasm';
+    try {
+      await loader.importModule(pkg);
+    } catch (e) {
+      return importFailure(e, pkg);
     }
-    return (await loader.setBackend(name)) ? null : `backend '${name}' did not initialise`;
+    registerWasmTrainingKernels();
+    // The wasm module starts inside setBackend; its Emscripten glue then installs process handlers that turn
+    // every later uncaught error of the program into exit code 7 (see emscripten-listeners.ts): removed here.
+    const before = snapshotProcessListeners();
+    try {
+      return (await loader.setBackend('wasm')) ? null : `wasm: backend 'wasm' did not initialise`;
+    } catch (e) {
+      return `wasm: ${reason(e)}`;
+    } finally {
+      removeRethrowingListeners(before);
+    }
+  }
+  try {
+    return (await loader.setBackend(name)) ? null : `${name}: backend '${name}' did not initialise`;
   } catch (e) {
-    return reason(e);
+    return `${name}: ${reason(e)}`;
   }
 }
 
@@ -121,10 +157,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const name of BACKENDS) {
     const why = await tryBackend(name, loader);
     if (why === null) {
-      log(`[contrastive] backend: ${name}${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}`);
+      // e.g. "[contrastive] backend: wasm (tfjs-node-gpu not installed; tfjs-node not installed)"
+      log(`[contrastive] backend: ${name}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
       return name;
     }
-    skipped.push(`${name}: ${why}`);
+    skipped.push(why);
   }
   throw new Error(`No tfjs backend could be initialised: ${skipped.join('; ')}`);
 }
