@@ -18,7 +18,7 @@ import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam, createMethod, 
 import type { TwoViewMethod } from './base.js';
 import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
 import { loadIdxDataset } from '../io/idx-dataset.js';
-import { identityViews, images, maxDiff, snapshot, tinyEncoder } from './test-helpers.js';
+import { identityViews, images, maxDiff, snapshot, tinyEncoder } from './test-utils/helpers.js';
 
 let before = 0;
 beforeAll(async () => {

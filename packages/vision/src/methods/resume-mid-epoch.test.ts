@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BYOL, InstDisc, MoCoV1, MoCoV2, MoCoV3, SimCLR, SimSiam } from './index.js';
 import type { TwoViewMethod } from './base.js';
 import { imageBatches, type ImageBatch, type ImageDataset } from '../io/dataset.js';
-import { images, tinyEncoder } from './test-helpers.js';
+import { images, tinyEncoder } from './test-utils/helpers.js';
 
 // A run interrupted inside an epoch and resumed from core train()'s step checkpoint must end exactly
 // like the uninterrupted run: every piece of method state (key/target encoders, BN statistics, queue and

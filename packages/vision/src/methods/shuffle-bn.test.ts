@@ -3,7 +3,7 @@ import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { groupedForward } from './shuffle-bn.js';
-import { maxDiff } from './test-helpers.js';
+import { maxDiff } from './test-utils/helpers.js';
 
 useCpuLeakCheck();
 

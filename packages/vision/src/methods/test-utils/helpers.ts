@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ViewMaker } from '@contrastive/core';
-import type { ViewPair } from '../augment/presets.js';
-import { smallCnnEncoder } from '../encoders/small-cnn.js';
+import type { ViewPair } from '../../augment/presets.js';
+import { smallCnnEncoder } from '../../encoders/small-cnn.js';
 
 /** A tiny deterministic encoder: 8×8×1 → 8-d. */
 export const tinyEncoder = (seed = 1): tf.LayersModel => smallCnnEncoder({ inputShape: [8, 8, 1], widths: [4, 8], seed });
