@@ -39,4 +39,11 @@ export const run = defineCli({
   ],
 });
 
-if (isEntryModule(import.meta.url)) void runMain(run);
+/**
+ * Runs the CLI on the process's arguments and sets `process.exitCode`: what `bin/contrastive-graph.js` (the
+ * installed command) calls. `node dist/cli/main.js …` runs it too, through the entry check below; the bin shim
+ * is a different file, so the check is false there and the CLI runs once.
+ */
+export const main = (argv: readonly string[] = process.argv.slice(2)): Promise<void> => runMain(run, argv);
+
+if (isEntryModule(import.meta.url)) void main();
