@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, knnAccuracy, linearProbe, train } from '@contrastive/core';
 import { CG3, fromUndirectedEdges, GCNBaseline, type NodeTask, sampleLabels } from '@contrastive/graph';
-import { createMethodFromRecipe, embedImages, imageBatches, readAll, type ImageBatch, type ImageDataset } from '@contrastive/vision';
+import { createMethodFromRecipe, embedImages, imageBatches, limitDataset, readAll, type ImageBatch } from '@contrastive/vision';
 import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '@contrastive/vision/node';
 import { knnGraphEdges } from './knn-graph.js';
 
@@ -55,8 +55,8 @@ export async function runImageGraph(options: ImageGraphOptions = {}): Promise<Im
   const backend = await initBackend({ log });
   const trainAll = await loadIdxDataset(data, { split: 'train' });
   const testAll = await loadIdxDataset(data, { split: 'test' });
-  const trainSet = firstImages(trainAll, options.trainLimit);
-  const nodeSet = firstImages(testAll, options.nodes);
+  const trainSet = limitDataset(trainAll, options.trainLimit);
+  const nodeSet = limitDataset(testAll, options.nodes);
 
   // 1. SimCLR on the unlabelled training images.
   const method = createMethodFromRecipe('simclr-small', {
@@ -133,12 +133,6 @@ export async function runImageGraph(options: ImageGraphOptions = {}): Promise<Im
     accuracy: { gcn, cg3, knnOnLabels, logisticOnLabels },
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** The first `limit` images of a dataset (they are decoded lazily, so this only narrows the range). */
-function firstImages(ds: ImageDataset, limit: number | undefined): ImageDataset {
-  if (limit === undefined || limit >= ds.size) return ds;
-  return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
 }
 
 /** Each column shifted to mean 0 and scaled to standard deviation 1 (constant columns become 0). */

@@ -5,7 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { defaultKnnK, initBackend, knnAccuracy, linearProbe, train } from '@contrastive/core';
-import { createMethodFromRecipe, embedImages, imageBatches, readAll, type ImageBatch, type ImageDataset } from '@contrastive/vision';
+import {
+  createMethodFromRecipe,
+  embedImages,
+  imageBatches,
+  limitDataset,
+  readAll,
+  type ImageBatch,
+  type ImageDataset,
+} from '@contrastive/vision';
 import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '@contrastive/vision/node';
 
 /** Settings of {@link runSimclrExample}. */
@@ -32,8 +40,8 @@ export async function runSimclrExample(options: SimclrExampleOptions = {}): Prom
   const { data = BUNDLED_FASHION_MNIST, epochs = 2, batchSize = 64, seed = 0 } = options;
   const log = options.log ?? (() => undefined);
   await initBackend({ log }); // tensorflow → wasm → cpu
-  const trainSet = first(await loadIdxDataset(data, { split: 'train' }), options.limit);
-  const testSet = first(await loadIdxDataset(data, { split: 'test' }), options.limit);
+  const trainSet = limitDataset(await loadIdxDataset(data, { split: 'train' }), options.limit);
+  const testSet = limitDataset(await loadIdxDataset(data, { split: 'test' }), options.limit);
 
   /** kNN (k = min(200, the smallest class): defaultKnnK) and linear-probe accuracy of an encoder's features; labels are used only here. */
   const score = async (encoder: tf.LayersModel): Promise<{ knn: number; probe: number }> => {
@@ -72,10 +80,4 @@ export async function runSimclrExample(options: SimclrExampleOptions = {}): Prom
   } finally {
     method.dispose();
   }
-}
-
-/** The first `limit` images of a dataset (decoded lazily, so this only narrows the range). */
-function first(ds: ImageDataset, limit: number | undefined): ImageDataset {
-  if (limit === undefined || limit >= ds.size) return ds;
-  return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
 }

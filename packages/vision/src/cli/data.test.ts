@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../io/dataset.js';
 import { BUNDLED_FASHION_MNIST } from '../io/bundled.js';
-import { alignEvalLabels, evalSplit, openData, scoringSets, subsetDataset } from './data.js';
+import { subsetDataset } from '../io/dataset.js';
+import { alignEvalLabels, evalSplit, openData, scoringSets } from './data.js';
 
 useCpuLeakCheck();
 

@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
-import type { ImageDataset } from '../io/dataset.js';
+import { type ImageDataset, limitDataset, subsetDataset } from '../io/dataset.js';
 import { BUNDLED_FASHION_MNIST, isIdxSource, loadIdxDataset, openImageFolder } from '../node/index.js';
 import * as tf from '@tensorflow/tfjs';
 import { stratifiedSplit } from '@contrastive/core';
@@ -26,12 +26,6 @@ export async function openData(
   }
 }
 
-/** The first `limit` items of a dataset (image folders stream, so this just narrows the index range). */
-export function limitDataset(ds: ImageDataset, limit: number | undefined): ImageDataset {
-  if (limit === undefined || limit >= ds.size) return ds;
-  return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
-}
-
 /**
  * `evalDs` with its labels re-indexed by `trainDs`'s class names. Each image folder numbers its own sorted
  * sub-folders from 0, so a test folder that lacks one of the training classes would otherwise shift every
@@ -53,24 +47,6 @@ export function alignEvalLabels(trainDs: ImageDataset, evalDs: ImageDataset): Im
   }
   const labels = Int32Array.from(evalDs.labels, (l) => index.get(evalNames[l]!)!);
   return { ...evalDs, labels, classNames: names, read: evalDs.read };
-}
-
-/** The items of `ds` at `indices`, in that order, numbered from 0; images are still decoded lazily. */
-export function subsetDataset(ds: ImageDataset, indices: Int32Array, source = ds.source): ImageDataset {
-  return {
-    ...ds,
-    size: indices.length,
-    labels: ds.labels ? Int32Array.from(indices, (i) => ds.labels![i]!) : null,
-    source,
-    itemName: ds.itemName ? (j) => ds.itemName!(indices[j]!) : undefined,
-    read: (idx) => {
-      const at = Int32Array.from(idx, (j) => {
-        if (!(j >= 0 && j < indices.length)) throw new RangeError(`index ${j} out of range [0, ${indices.length}) for ${source}`);
-        return indices[j]!;
-      });
-      return ds.read(at);
-    },
-  };
 }
 
 /**

@@ -16,7 +16,8 @@ import {
 } from '@contrastive/core/cli';
 import { embeddingMapPng } from '@contrastive/core/node';
 import { recipeViews } from '../recipes.js';
-import { limitDataset, openData, resolveDataPath, scoringSets } from './data.js';
+import { limitDataset } from '../io/dataset.js';
+import { openData, resolveDataPath, scoringSets } from './data.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EVAL_HELP } from './help.js';

@@ -102,3 +102,27 @@ export async function readAll(ds: ImageDataset, limit = ds.size): Promise<tf.Ten
   const n = Math.min(limit, ds.size);
   return ds.read(Int32Array.from({ length: n }, (_, i) => i));
 }
+
+/** The first `limit` items of a dataset (image folders stream, so this just narrows the index range). */
+export function limitDataset(ds: ImageDataset, limit: number | undefined): ImageDataset {
+  if (limit === undefined || limit >= ds.size) return ds;
+  return { ...ds, size: limit, labels: ds.labels ? ds.labels.slice(0, limit) : null, read: ds.read };
+}
+
+/** The items of `ds` at `indices`, in that order, numbered from 0; images are still decoded lazily. */
+export function subsetDataset(ds: ImageDataset, indices: Int32Array, source = ds.source): ImageDataset {
+  return {
+    ...ds,
+    size: indices.length,
+    labels: ds.labels ? Int32Array.from(indices, (i) => ds.labels![i]!) : null,
+    source,
+    itemName: ds.itemName ? (j) => ds.itemName!(indices[j]!) : undefined,
+    read: (idx) => {
+      const at = Int32Array.from(idx, (j) => {
+        if (!(j >= 0 && j < indices.length)) throw new RangeError(`index ${j} out of range [0, ${indices.length}) for ${source}`);
+        return indices[j]!;
+      });
+      return ds.read(at);
+    },
+  };
+}
