@@ -23,3 +23,6 @@ export { log1mExp, maskedLogSumExp } from './log-sum-exp.js';
 export { REDUCTIONS, reduceLoss } from './reduce.js';
 export type { Reduction } from './reduce.js';
 export type { LossResult, ReductionOption, Temperature } from './loss-checks.js';
+// The boundary every loss shares, for losses written in other packages (@contrastive/losses): option-key,
+// reduction, temperature and embedding checks, and the tidy + reduce wrapper.
+export { checkEmbeddingPair, checkOptionKeys, checkReduction, checkTemperature, labelsTensor, reducedLoss } from './loss-checks.js';
