@@ -4,3 +4,5 @@ export { runIsolated } from './isolated.js';
 export type { IsolatedOptions, IsolatedResult } from './isolated.js';
 export { faultCase, faultTitle } from './fault-case.js';
 export type { FaultCase } from './fault-case.js';
+export { checkCase, expectClose, readFixtureCases, TOL, toTensor } from './golden.js';
+export type { FixtureCase, Nested } from './golden.js';

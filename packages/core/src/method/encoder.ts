@@ -47,6 +47,18 @@ export function trainableVariables(...models: tf.LayersModel[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
 }
 
+/**
+ * Clones a model's architecture with fresh variables (target / key / momentum networks) and copies every
+ * weight (batch-norm statistics included), so the copy starts identical (MoCo: θ_k ← θ_q at init).
+ * Synchronous: rebuilt from `getConfig()` with the class's `fromConfig`. The caller owns the copy.
+ */
+export function cloneModel(model: tf.LayersModel): tf.LayersModel {
+  const cls = model.constructor as unknown as { fromConfig(c: unknown, config: tf.serialization.ConfigDict): tf.LayersModel };
+  const copy = cls.fromConfig(cls, model.getConfig());
+  copy.setWeights(model.getWeights());
+  return copy;
+}
+
 /** An {@link Encoder} over a `tf.LayersModel` (what `layersEncoder` returns); `model` is the wrapped model. */
 export interface LayersEncoder extends Encoder<tf.Tensor | tf.Tensor[]> {
   readonly model: tf.LayersModel;

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** Options of {@link projectGradient}. */
@@ -74,7 +75,7 @@ const KEYS = ['margin', 'eps', 'maxIterations', 'tolerance', 'refinements'] as c
  * const { gradient, projected } = projectGradient(g, tf.stack([gSource, gMemory]) as tf.Tensor2D);
  */
 export function projectGradient(g: tf.Tensor1D, constraints: tf.Tensor2D, options: ProjectGradientOptions = {}): ProjectionResult {
-  checkKeys(options, KEYS, 'projectGradient');
+  checkOptionKeys(options, KEYS, 'projectGradient');
   const { margin = 0, eps = 0, maxIterations = 1000, tolerance = 1e-10, refinements = 2 } = options;
   checkNumber(margin, 'margin', 0);
   checkNumber(eps, 'eps', 0);
@@ -269,15 +270,6 @@ function solvePassive(P: ArrayLike<number>, q: ArrayLike<number>, passive: numbe
     z[i] = a[r]![n]! / a[r]![r]!;
   });
   return z;
-}
-
-function checkKeys(options: object, allowed: readonly string[], fn: string): void {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`${fn}: unknown option '${key}'; valid options are ${allowed.map((x) => `'${x}'`).join(', ')}`);
-    }
-  }
 }
 
 function checkNumber(x: unknown, name: string, min: number): void {

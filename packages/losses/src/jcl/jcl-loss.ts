@@ -3,7 +3,6 @@ import {
   assertEmbeddings,
   assertNonNegative,
   assertOneOf,
-  assertPositive,
   assertRank,
   l2Normalize,
   REDUCTIONS,
@@ -13,6 +12,8 @@ import {
   type Reduction,
   type ReductionOption,
   type Temperature,
+  checkOptionKeys,
+  checkTemperature,
 } from '@contrastive/core';
 
 /** Options of {@link jclLoss} and {@link jclLossTerms}. */
@@ -113,7 +114,7 @@ function prepare<R extends Reduction>(
   const { temperature = 0.2, lambda = 2.0 } = options;
   const reduction = (options.reduction ?? 'mean') as R;
   assertOneOf(reduction, REDUCTIONS, 'reduction');
-  checkTemperatureOption(temperature);
+  checkTemperature(temperature);
   assertNonNegative(lambda, 'lambda');
   assertEmbeddings(query, 'query');
   const [n, d] = query.shape;
@@ -140,28 +141,4 @@ function prepare<R extends Reduction>(
     return { crossEntropy, covariance };
   };
   return { reduction, parts };
-}
-
-/** Throws on a key not in `allowed` (a typo would otherwise silently fall back to the default). */
-function checkOptionKeys(options: object | undefined, allowed: readonly string[], fn: string): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`${fn}: unknown option '${key}'; valid options are ${allowed.map((k) => `'${k}'`).join(', ')}`);
-    }
-  }
-}
-
-/** A number > 0, or a float32 scalar tensor (not read back: no sync per step). */
-function checkTemperatureOption(temperature: Temperature): void {
-  if (temperature instanceof tf.Tensor) {
-    if (temperature.size !== 1 || temperature.rank > 1 || temperature.dtype !== 'float32' || temperature.isDisposed) {
-      throw new TypeError(
-        `temperature must be a number or a live float32 scalar tensor, got a ${temperature.dtype} tensor of shape ${shapeStr(temperature.shape)}`,
-      );
-    }
-    return;
-  }
-  assertPositive(temperature, 'temperature');
 }

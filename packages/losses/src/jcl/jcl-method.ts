@@ -15,6 +15,7 @@ import {
   type StepInfo,
   type StepOutput,
   updateMomentum,
+  cloneModel,
 } from '@contrastive/core';
 import { jclLossTerms } from './jcl-loss.js';
 
@@ -246,14 +247,6 @@ function toEncoder(x: Encoder | tf.LayersModel, name: string): Encoder {
   if (x instanceof tf.LayersModel) return layersEncoder(x);
   if (!isEncoder(x)) throw new TypeError(`${name} must be a core Encoder or a tf.LayersModel`);
   return x;
-}
-
-/** A copy of a layers model with the same weights (the key branch, θ_k ← θ_q). */
-function cloneModel(model: tf.LayersModel): tf.LayersModel {
-  const cls = model.constructor as unknown as { fromConfig(c: unknown, config: tf.serialization.ConfigDict): tf.LayersModel };
-  const copy = cls.fromConfig(cls, model.getConfig());
-  tf.tidy(() => copy.setWeights(model.getWeights()));
-  return copy;
 }
 
 /** MoCo v2's head: Linear(D→D) → ReLU → Linear(D→P), seeded. */

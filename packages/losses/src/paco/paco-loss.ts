@@ -12,6 +12,7 @@ import {
   reduceLoss,
   shapeStr,
   stopGradient,
+  checkOptionKeys,
 } from '@contrastive/core';
 
 /** The tensors of one {@link pacoLoss} call (what `PaCo/LT/moco/builder.py` hands `PaCoLoss`). */
@@ -148,20 +149,6 @@ export function logClassPrior(classCounts: ArrayLike<number>): tf.Tensor1D {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) throw new RangeError('logClassPrior: classCounts sum to 0');
   return tf.tensor1d(counts.map((v) => Math.log(v / total + 1e-9)));
-}
-
-/**
- * Core's option-key check (`loss-checks.ts`, not exported from `@contrastive/core`): an unknown key — a
- * typo such as `temprature` — is an error naming the valid keys.
- */
-function checkOptionKeys(options: object | undefined, allowed: readonly string[], fn: string): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`${fn}: unknown option '${key}'; valid options are ${allowed.map((k) => `'${k}'`).join(', ')}`);
-    }
-  }
 }
 
 function checkWeight(v: unknown, name: string): void {

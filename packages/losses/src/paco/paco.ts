@@ -14,6 +14,7 @@ import {
   stopGradient,
   trainableVariables,
   updateMomentum,
+  cloneModel,
 } from '@contrastive/core';
 import { logClassPrior, pacoLoss } from './paco-loss.js';
 
@@ -298,14 +299,6 @@ export class PaCo<X = tf.Tensor> implements Method<PaCoBatch<X>> {
 function asEncoder<X>(e: Encoder<X> | tf.LayersModel, name: string): Encoder<X> {
   // layersEncoder names the weights `encoder/<index>_<leaf>`; the key copy gets the `key_` prefix in stateTensors.
   return e instanceof tf.LayersModel ? (layersEncoder(e, name) as unknown as Encoder<X>) : e;
-}
-
-/** A copy of a layers model with the same architecture and weights. */
-function cloneModel(model: tf.LayersModel): tf.LayersModel {
-  const cls = model.constructor as unknown as { fromConfig(c: unknown, config: tf.serialization.ConfigDict): tf.LayersModel };
-  const copy = cls.fromConfig(cls, model.getConfig());
-  copy.setWeights(model.getWeights());
-  return copy;
 }
 
 /** The code's `--mlp` head (Linear(F,F) → ReLU → Linear(F,dim)) without its BatchNorm. */

@@ -111,16 +111,5 @@ export function twoViews(views: ViewPair, x: tf.Tensor4D, rng: Rng): [tf.Tensor4
   return [a!, b!];
 }
 
-/**
- * Clones a model's architecture with fresh variables (for target / key networks) and copies every
- * weight (BN statistics included), so the copy starts identical (MoCo: θ_k ← θ_q at init). Synchronous:
- * rebuilt from `getConfig()` with the class's `fromConfig`.
- */
-export function cloneModel(model: tf.LayersModel): tf.LayersModel {
-  const cls = model.constructor as unknown as {
-    fromConfig(c: unknown, config: tf.serialization.ConfigDict): tf.LayersModel;
-  };
-  const copy = cls.fromConfig(cls, model.getConfig());
-  copy.setWeights(model.getWeights());
-  return copy;
-}
+// θ_k ← θ_q copies: core's cloneModel (re-exported here for the methods and vision's public API).
+export { cloneModel } from '@contrastive/core';

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { type Nested, readFixtureCases } from '@contrastive/test-utils';
 
 /**
- * Test helpers for `__fixtures__/jcl.json`, written by `tools/reference/losses_jcl.py` (PyTorch, float64).
- * The same comparison as core's loss fixtures (core's helper is not exported). Excluded from the build.
+ * Test helpers for `__fixtures__/jcl.json`, written by `tools/reference/losses_jcl.py` (PyTorch, float64). The
+ * comparison (tolerance, expectClose, toTensor) is the one every package shares, from @contrastive/test-utils.
  */
-
-export type Nested = number | Nested[];
+export { expectClose, TOL, toTensor } from '@contrastive/test-utils';
+export type { Nested } from '@contrastive/test-utils';
 
 /** One golden case: inputs, options, value, gradients of the reduced loss, the code's two terms, the paper's bound. */
 export interface JCLCase {
@@ -22,31 +18,7 @@ export interface JCLCase {
   bound: number | number[];
 }
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__');
-
+/** The cases of `__fixtures__/jcl.json`. */
 export function loadCases(): JCLCase[] {
-  return (JSON.parse(readFileSync(join(FIXTURES, 'jcl.json'), 'utf8')) as { cases: JCLCase[] }).cases;
-}
-
-export function toTensor(x: Nested): tf.Tensor {
-  return tf.tensor(x as number[], undefined, 'float32');
-}
-
-/** 1e-4 absolute, scaled by the magnitude above 1 (float32 against float64). */
-export const TOL = 1e-4;
-
-export function expectClose(actual: ArrayLike<number> | number, expected: Nested, label: string): void {
-  const a = typeof actual === 'number' ? [actual] : Array.from(actual);
-  const e = typeof expected === 'number' ? [expected] : ((expected as unknown[]).flat(Infinity as 1) as number[]);
-  expect(a.length, `${label}: length`).toBe(e.length);
-  let worst = 0;
-  let where = -1;
-  for (let i = 0; i < e.length; i++) {
-    const err = Math.abs(a[i]! - e[i]!) / Math.max(1, Math.abs(e[i]!));
-    if (!(err <= worst)) {
-      worst = err;
-      where = i;
-    }
-  }
-  expect(worst, `${label}: worst relative error at flat index ${where} (got ${a[where]}, want ${e[where]})`).toBeLessThanOrEqual(TOL);
+  return readFixtureCases<JCLCase>(new URL('../__fixtures__', import.meta.url), 'jcl.json');
 }
