@@ -60,4 +60,9 @@ export const CLI_CASES: Record<string, CliCase> = {
     domain: 'graph',
     args: ['--method', 'cg3', '--dataset', 'karate', '--labels-per-class', '1', '--epochs', '5', '--no-progress'],
   },
+  losses: {
+    method: 'paco',
+    domain: 'losses',
+    args: ['--method', 'paco', '--data', 'bundled', '--limit', '200', '--test-limit', '200', '--epochs', '1', '--no-progress'],
+  },
 };

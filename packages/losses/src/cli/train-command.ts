@@ -1,0 +1,246 @@
+/** `contrastive-losses train`: PaCo or a baseline on (long-tailed) labelled images, through core's toolkit. */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@contrastive/core';
+import { initBackend } from '@contrastive/core';
+import type { CliIo, RunSummary } from '@contrastive/core/cli';
+import {
+  checkResumeFlag,
+  finishRun,
+  intFlag,
+  numFlag,
+  oneOfFlag,
+  prepareRunFolder,
+  readCommonFlags,
+  readRunConfig,
+  runPaths,
+  startCommand,
+  stringFlag,
+  UsageError,
+  writeRunConfig,
+} from '@contrastive/core/cli';
+import { train } from '@contrastive/core/node';
+import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { PaCo } from '../paco/index.js';
+import type { LabelledBatch } from './baselines.js';
+import { SupervisedBaseline } from './baselines.js';
+import type { LoadedData } from './data.js';
+import { groupAccuracies, loadData } from './data.js';
+import type { MethodName } from './flags.js';
+import { METHODS, TRAIN_SPEC } from './flags.js';
+import { TOOL, TRAIN_HELP } from './help.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+type Setting = string | number;
+type Settings = Record<string, Setting | undefined>;
+
+/** A trained model both kinds expose: logits for images. */
+interface Classifier {
+  predict(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** A given flag, else (resuming) the recorded one — a given flag that differs is refused — else `fallback`. */
+function resolver(out: string, recorded: Settings | undefined) {
+  const settings: Settings = {};
+  return {
+    settings,
+    take<T extends Setting>(flag: string, given: T | undefined, fallback?: T, mayChange = false): T | undefined {
+      let value: T | undefined;
+      if (recorded === undefined || (mayChange && given !== undefined)) value = given ?? fallback;
+      else {
+        checkResumeFlag(out, flag, given, recorded[flag]);
+        value = (recorded[flag] as T | undefined) ?? fallback;
+      }
+      if (value !== undefined) settings[flag] = value;
+      return value;
+    },
+  };
+}
+
+/** The augmentation every method uses (PaCo's query and key views, SupCon's two views, CE's one). */
+function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D {
+  return compose(randomResizedCrop({ size: [height, width], scale: [0.2, 1] }), horizontalFlip({ p: 0.5 }));
+}
+
+function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: number) {
+  const encoder = smallCnnEncoder({ inputShape: data.imageShape, seed });
+  const optimizer = tf.train.momentum(Number(s.lr), 0.9);
+  const aug = augmentation(data.imageShape[0], data.imageShape[1]);
+  if (name === 'paco') {
+    return new PaCo<tf.Tensor4D>({
+      encoder,
+      numClasses: data.numClasses,
+      classCounts: data.classCounts,
+      views: (x, rng) => [aug(x, rng), aug(x, rng)],
+      queueSize: Number(s['queue-size']),
+      projectionDim: 32,
+      alpha: Number(s.alpha),
+      temperature: Number(s.temperature),
+      optimizer,
+      seed,
+    });
+  }
+  return new SupervisedBaseline({
+    loss: name,
+    encoder,
+    numClasses: data.numClasses,
+    classCounts: data.classCounts,
+    views: aug,
+    ...(name === 'supcon' ? { temperature: Number(s.temperature) } : {}),
+    optimizer,
+    seed,
+  });
+}
+
+/** Predicted classes of `x`, in chunks of 500. */
+function predictAll(model: Classifier, x: tf.Tensor4D): Int32Array {
+  const n = x.shape[0];
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i += 500) {
+    const size = Math.min(500, n - i);
+    const pred = tf.tidy(() => model.predict(x.slice([i, 0, 0, 0], [size, -1, -1, -1])).argMax(1));
+    out.set(pred.dataSync() as Int32Array, i);
+    pred.dispose();
+  }
+  return out;
+}
+
+/** `train`: run folder first, then data, method, `train()`, scoring and the summary. */
+export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
+  if (!ctx) return 0;
+  const v = ctx.values;
+  let method = oneOfFlag(v, 'method', METHODS) as MethodName | undefined;
+  const ratio = numFlag(v, 'long-tail-ratio', { min: 1 });
+  const testLimit = intFlag(v, 'test-limit', 1);
+  const temperatureFlag = numFlag(v, 'temperature');
+  const alphaFlag = numFlag(v, 'alpha', { min: 0 });
+  const queueFlag = intFlag(v, 'queue-size', 1);
+  const dataFlag = stringFlag(v, 'data');
+  if (method === undefined) {
+    const out = stringFlag(v, 'out');
+    if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as MethodName;
+    else throw new UsageError(`--method is required (${METHODS.join('|')})`);
+  }
+  if (method !== 'paco' && (alphaFlag !== undefined || queueFlag !== undefined))
+    throw new UsageError(`--${alphaFlag !== undefined ? 'alpha' : 'queue-size'} applies to paco only, not ${method}`);
+  if ((method === 'ce' || method === 'logit-adjust') && temperatureFlag !== undefined)
+    throw new UsageError(`--temperature applies to paco and supcon, not ${method}`);
+  const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 0.02, outPrefix: method });
+  const out = common.out!;
+  const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
+  const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
+  if (record !== undefined && record.method !== method)
+    throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
+  const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
+  const r = resolver(out, record?.config);
+  const epochs = r.take('epochs', given('epochs', common.epochs), 10, true)!;
+  const seed = r.take('seed', given('seed', common.seed), 0)!;
+  const batchSize = r.take('batch-size', given('batch-size', common.batchSize), 64)!;
+  r.take('lr', given('lr', common.learningRate), 0.02);
+  const limit = r.take('limit', given('limit', common.limit));
+  const data = r.take('data', dataFlag, 'bundled')!;
+  const longTail = r.take('long-tail-ratio', ratio);
+  const tLimit = r.take('test-limit', testLimit);
+  if (method === 'paco' || method === 'supcon') r.take('temperature', temperatureFlag, method === 'paco' ? 0.05 : 0.1);
+  if (method === 'paco') {
+    r.take('alpha', alphaFlag, 0.01);
+    r.take('queue-size', queueFlag, 1024);
+  }
+  const checkpointEvery = r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0)!;
+  const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
+
+  const loaded = await loadData({
+    data,
+    method,
+    seed,
+    ...(limit === undefined ? {} : { limit: Number(limit) }),
+    ...(tLimit === undefined ? {} : { testLimit: Number(tLimit) }),
+    ...(longTail === undefined ? {} : { ratio: Number(longTail) }),
+  });
+  const paths = runPaths(out);
+  const config = r.settings;
+  if (record === undefined)
+    await writeRunConfig(paths.dir, {
+      tool: TOOL,
+      version: VERSION,
+      domain: 'losses',
+      method,
+      createdAt: new Date().toISOString(),
+      config,
+    });
+  else if (JSON.stringify(record.config) !== JSON.stringify({ ...record.config, ...config }))
+    await writeRunConfig(paths.dir, { ...record, config: { ...record.config, ...config } });
+  ctx.log(
+    `data: ${data}, ${loaded.trainY.length} train images (per class ${loaded.classCounts.join(' ')}), ${loaded.testY.length} test images`,
+  );
+
+  const n = loaded.trainY.length;
+  const batch = Math.min(Number(batchSize), n);
+  if (batch < 2) throw new UsageError(`--batch-size: the train split has ${n} image(s); a batch needs at least 2`);
+  const stepsPerEpoch = Math.floor(n / batch);
+  const model = buildMethod(method, loaded, config, Number(seed));
+  try {
+    const result = await train<LabelledBatch>({
+      method: model as unknown as import('@contrastive/core').Method<LabelledBatch>,
+      batches: function* (_epoch, rng) {
+        const order = rng.permutation(n);
+        for (let s = 0; s < stepsPerEpoch; s++) {
+          const idx = order.slice(s * batch, (s + 1) * batch);
+          yield { x: tf.gather(loaded.trainX, idx) as tf.Tensor4D, labels: Int32Array.from(idx, (i) => loaded.trainY[i]!) };
+        }
+      },
+      epochs: Number(epochs),
+      stepsPerEpoch,
+      seed: Number(seed),
+      progress: ctx.progress,
+      log: ctx.log,
+      checkpointDir: paths.checkpoint,
+      ...(Number(checkpointEvery) > 0 ? { checkpointEverySteps: Number(checkpointEvery) } : {}),
+      resume: status === 'resume',
+      lossLogPath: paths.losses,
+      lossCurvePath: paths.lossCurve,
+      lossCurveTitle: `${method} training loss (seed ${seed})`,
+    });
+    const predicted = predictAll(model, loaded.testX);
+    const acc = groupAccuracies(predicted, loaded.testY, loaded.numClasses, loaded.groups);
+    const summary: RunSummary = {
+      method,
+      domain: 'losses',
+      seed: Number(seed),
+      epochs: Number(epochs),
+      steps: result.globalStep,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: result.seconds,
+      backend,
+      out: paths.dir,
+      finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
+      metrics: {
+        accuracy: acc.accuracy,
+        headAccuracy: acc.head,
+        mediumAccuracy: acc.medium,
+        tailAccuracy: acc.tail,
+        trainImages: n,
+        testImages: loaded.testY.length,
+        longTailRatio: longTail === undefined ? null : Number(longTail),
+        data,
+      },
+      baselines: {},
+      notes: [
+        `train images per class: ${loaded.classCounts.join(' ')}${longTail === undefined ? '' : ` (long-tail ratio ${longTail}, seed ${seed})`}`,
+        `classes: head ${loaded.groups.head.join(',')} / medium ${loaded.groups.medium.join(',') || '-'} / tail ${loaded.groups.tail.join(',') || '-'}`,
+        `test accuracy per class: ${acc.perClass.map((a) => (a === null ? '-' : a.toFixed(4))).join(' ')}`,
+        'baselines are methods of this command (--method ce|logit-adjust|supcon), trained by the same code: compare their runs',
+        'no model/: checkpoint/ holds the trained weights',
+      ],
+    };
+    return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });
+  } finally {
+    model.dispose();
+    loaded.trainX.dispose();
+    loaded.testX.dispose();
+  }
+}
