@@ -37,7 +37,7 @@ describe('contrastive-losses CLI', () => {
     const help = t.out.join('\n');
     for (const flag of ['--method NAME', '--long-tail-ratio R', '--data DIR|bundled', '--overwrite', '--resume'])
       expect(help).toContain(flag);
-    expect(help).toMatch(/paco\|ce\|logit-adjust\|supcon/);
+    expect(help).toMatch(/paco\|ce\|logit-adjust\|supcon\|jcl/);
     const v = capture();
     expect(await run(['--version'], v.io)).toBe(0);
     expect(v.out).toEqual([JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]);
@@ -84,6 +84,24 @@ describe('contrastive-losses CLI', () => {
     expect(await run(['train', '--method', 'paco', '--out', out], again.io)).toBe(2);
   });
 
+  it('trains jcl and scores it by kNN and linear probe beside random init and raw pixels', async () => {
+    const c = capture();
+    const args = ['train', '--method', 'jcl', '--data', 'bundled', '--limit', '100', '--test-limit', '100', '--key-views', '2'];
+    expect(
+      await run([...args, '--epochs', '1', '--batch-size', '32', '--json', '--no-progress', '--out', join(tmp(), 'jcl')], c.io),
+      c.err.join('\n'),
+    ).toBe(0);
+    const s = JSON.parse(c.out[0]!);
+    expect(s).toMatchObject({ method: 'jcl', domain: 'losses', steps: 3, metrics: { knnKSource: 'default', trainImages: 100 } });
+    for (const scores of [s.metrics, s.baselines.randomInit, s.baselines.rawPixels]) {
+      expect(scores.knnAccuracy).toBeGreaterThanOrEqual(0);
+      expect(scores.linearProbeAccuracy).toBeLessThanOrEqual(1);
+    }
+    const bad = capture();
+    expect(await run(['train', '--method', 'paco', '--key-views', '2'], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--key-views applies to jcl only, not paco/);
+  });
+
   it('builds the long-tailed set on the fly, records it in run.json, and resumes it', async () => {
     const out = join(tmp(), 'ce-lt');
     const args = ['train', '--method', 'ce', '--data', 'bundled', '--long-tail-ratio', '10', '--test-limit', '100', '--batch-size', '64'];
@@ -122,7 +140,7 @@ describe('contrastive-losses CLI', () => {
 
     const m = capture();
     expect(await run(['train', '--method', 'ce', '--alpha', '0.1'], m.io)).toBe(2);
-    expect(m.err.join('\n')).toMatch(/--alpha applies to paco only/);
+    expect(m.err.join('\n')).toMatch(/--alpha applies to paco only, not ce/);
   });
 });
 

@@ -2,8 +2,8 @@
 import type { FlagHelp, FlagSpec } from '@contrastive/core/cli';
 import { COMMON_FLAGS } from '@contrastive/core/cli';
 
-/** Methods `train` offers: PaCo and its three baselines, trained by the same code. */
-export const METHODS = ['paco', 'ce', 'logit-adjust', 'supcon'] as const;
+/** Methods `train` offers: PaCo and its three baselines, trained by the same code, and JCL (scored by kNN / linear probe). */
+export const METHODS = ['paco', 'ce', 'logit-adjust', 'supcon', 'jcl'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** `train`'s own flags (all strings; read with core's typed readers). */
@@ -22,9 +22,12 @@ export const OWN_FLAGS: readonly FlagHelp[] = [
     default: 'none (the train split as it is)',
   },
   { name: 'test-limit', arg: 'N', help: 'score on the first N test images only', default: 'all' },
-  { name: 'temperature', arg: 'T', help: 'τ of the PaCo / SupCon loss', default: 'paco 0.05, supcon 0.1' },
+  { name: 'temperature', arg: 'T', help: 'τ of the PaCo / SupCon / JCL loss', default: 'paco 0.05, supcon 0.1, jcl 0.2' },
   { name: 'alpha', arg: 'A', help: "paco: α, the sample-positive weight (the paper's CIFAR-LT value)", default: '0.01' },
-  { name: 'queue-size', arg: 'K', help: 'paco: MoCo queue size', default: '1024' },
+  { name: 'queue-size', arg: 'K', help: 'paco, jcl: MoCo queue size', default: '1024' },
+  { name: 'key-views', arg: 'M', help: 'jcl: key views per image (M)', default: '4' },
+  { name: 'lambda', arg: 'L', help: 'jcl: λ, warmed up linearly over the epochs', default: '2' },
+  { name: 'knn-k', arg: 'K', help: 'jcl: neighbours of the kNN classifier', default: 'min(200, smallest training class, n - 1)' },
 ];
 
 /** The spec `startCommand` parses. */

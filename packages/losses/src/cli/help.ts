@@ -7,8 +7,12 @@ export const TOOL = 'contrastive-losses';
 export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
-  summary: 'train PaCo or a baseline on (long-tailed) labelled images; score overall and head / medium / tail accuracy',
-  usage: ['train --method paco|ce|logit-adjust|supcon [--data DIR|bundled] [--long-tail-ratio R] [options]', 'train --resume --out DIR'],
+  summary:
+    'train PaCo or a baseline (or JCL) on (long-tailed) labelled images; score overall and head / medium / tail accuracy (JCL: kNN and linear probe)',
+  usage: [
+    'train --method paco|ce|logit-adjust|supcon|jcl [--data DIR|bundled] [--long-tail-ratio R] [options]',
+    'train --resume --out DIR',
+  ],
   flags: OWN_FLAGS,
   includeCommon: true,
   commonDefaults: {
@@ -25,6 +29,8 @@ export const TRAIN_HELP = formatHelp({
   ce            cross-entropy on a linear classifier
   logit-adjust  balanced softmax / logit-adjusted cross-entropy (logits + log π during training)
   supcon        SupCon on two views + a linear classifier on the stop-gradient feature, trained together
+  jcl           Joint contrastive learning (Cai et al. 2020), self-supervised: scored by kNN and a linear probe on
+                the backbone feature (train split -> test split) beside the same CNN at random init and raw pixels
 The test split is scored as it is (balanced for Fashion-MNIST): metrics.accuracy, and the accuracy of the
 head / medium / tail classes (the first round(0.3·C) classes by training count, the last round(0.3·C), the
 rest: 3 / 4 / 3 for 10). With --long-tail-ratio, class 0 is the largest and class C−1 the smallest.
@@ -34,6 +40,7 @@ losses.csv, loss-curve.png, summary.json.`,
   examples: [
     `${TOOL} train --method paco --data bundled --long-tail-ratio 10 --epochs 5 --json`,
     `${TOOL} train --method ce --data /usr/share/datasets/fashion-mnist --long-tail-ratio 100 --out runs/ce-lt100`,
+    `${TOOL} train --method jcl --data /usr/share/datasets/fashion-mnist --epochs 10 --out runs/jcl`,
     `${TOOL} train --resume --out runs/ce-lt100`,
   ],
 });

@@ -8,7 +8,7 @@ import { trainCommand, VERSION } from './train-command.js';
 export const run = defineCli({
   tool: TOOL,
   version: VERSION,
-  summary: 'PaCo and its long-tail baselines (cross-entropy, logit adjustment, SupCon) on TensorFlow.js',
+  summary: 'PaCo and its long-tail baselines (cross-entropy, logit adjustment, SupCon), and JCL, on TensorFlow.js',
   commands: {
     train: {
       summary: 'train a method on (long-tailed) labelled images; score overall and head / medium / tail accuracy',

@@ -13,6 +13,7 @@ import {
   prepareRunFolder,
   readCommonFlags,
   readRunConfig,
+  resolveKnnK,
   runPaths,
   startCommand,
   stringFlag,
@@ -21,6 +22,8 @@ import {
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
 import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { knnAccuracy, linearProbe } from '@contrastive/core';
+import { JCL } from '../jcl/index.js';
 import { PaCo } from '../paco/index.js';
 import type { LabelledBatch } from './baselines.js';
 import { SupervisedBaseline } from './baselines.js';
@@ -69,6 +72,19 @@ function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: numb
   const encoder = smallCnnEncoder({ inputShape: data.imageShape, seed });
   const optimizer = tf.train.momentum(Number(s.lr), 0.9);
   const aug = augmentation(data.imageShape[0], data.imageShape[1]);
+  if (name === 'jcl') {
+    return new JCL<LabelledBatch>({
+      encoder,
+      views: (b, rng) => aug(b.x, rng),
+      keyViews: Number(s['key-views']),
+      queueSize: Number(s['queue-size']),
+      temperature: Number(s.temperature),
+      lambda: Number(s.lambda),
+      epochs: Number(s.epochs),
+      optimizer,
+      seed,
+    });
+  }
   if (name === 'paco') {
     return new PaCo<tf.Tensor4D>({
       encoder,
@@ -108,6 +124,38 @@ function predictAll(model: Classifier, x: tf.Tensor4D): Int32Array {
   return out;
 }
 
+/** Backbone features of `x` `[N, F]` in chunks of 500 (inference mode). */
+function embedAll(apply: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D): tf.Tensor2D {
+  const n = x.shape[0];
+  const parts: tf.Tensor[] = [];
+  for (let i = 0; i < n; i += 500) {
+    const size = Math.min(500, n - i);
+    parts.push(tf.tidy(() => apply(x.slice([i, 0, 0, 0], [size, -1, -1, -1]))));
+  }
+  const out = tf.concat(parts, 0) as tf.Tensor2D;
+  tf.dispose(parts);
+  return out;
+}
+
+/** kNN and linear-probe accuracy of features `apply(x)` (train split → test split). */
+function probeScores(
+  apply: (x: tf.Tensor4D) => tf.Tensor,
+  data: LoadedData,
+  k: number,
+): { knnAccuracy: number; linearProbeAccuracy: number } {
+  const tr = embedAll(apply, data.trainX);
+  const te = embedAll(apply, data.testX);
+  try {
+    return {
+      knnAccuracy: knnAccuracy(tr, data.trainY, te, data.testY, { k, numClasses: data.numClasses }),
+      linearProbeAccuracy: linearProbe(tr, data.trainY, te, data.testY).accuracy,
+    };
+  } finally {
+    tr.dispose();
+    te.dispose();
+  }
+}
+
 /** `train`: run folder first, then data, method, `train()`, scoring and the summary. */
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
@@ -125,10 +173,20 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as MethodName;
     else throw new UsageError(`--method is required (${METHODS.join('|')})`);
   }
-  if (method !== 'paco' && (alphaFlag !== undefined || queueFlag !== undefined))
-    throw new UsageError(`--${alphaFlag !== undefined ? 'alpha' : 'queue-size'} applies to paco only, not ${method}`);
-  if ((method === 'ce' || method === 'logit-adjust') && temperatureFlag !== undefined)
-    throw new UsageError(`--temperature applies to paco and supcon, not ${method}`);
+  const keyViewsFlag = intFlag(v, 'key-views', 1);
+  const lambdaFlag = numFlag(v, 'lambda', { min: 0 });
+  const applies: Record<string, readonly MethodName[]> = {
+    alpha: ['paco'],
+    'queue-size': ['paco', 'jcl'],
+    temperature: ['paco', 'supcon', 'jcl'],
+    'key-views': ['jcl'],
+    lambda: ['jcl'],
+    'knn-k': ['jcl'],
+  };
+  for (const [flag, methods] of Object.entries(applies)) {
+    if (v[flag] !== undefined && !methods.includes(method))
+      throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
+  }
   const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 0.02, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
@@ -145,10 +203,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const data = r.take('data', dataFlag, 'bundled')!;
   const longTail = r.take('long-tail-ratio', ratio);
   const tLimit = r.take('test-limit', testLimit);
-  if (method === 'paco' || method === 'supcon') r.take('temperature', temperatureFlag, method === 'paco' ? 0.05 : 0.1);
-  if (method === 'paco') {
-    r.take('alpha', alphaFlag, 0.01);
-    r.take('queue-size', queueFlag, 1024);
+  if (method === 'paco' || method === 'supcon' || method === 'jcl')
+    r.take('temperature', temperatureFlag, method === 'paco' ? 0.05 : method === 'supcon' ? 0.1 : 0.2);
+  if (method === 'paco') r.take('alpha', alphaFlag, 0.01);
+  if (method === 'paco' || method === 'jcl') r.take('queue-size', queueFlag, 1024);
+  if (method === 'jcl') {
+    r.take('key-views', keyViewsFlag, 4);
+    r.take('lambda', lambdaFlag, 2);
   }
   const checkpointEvery = r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0)!;
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
@@ -205,6 +266,45 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossCurvePath: paths.lossCurve,
       lossCurveTitle: `${method} training loss (seed ${seed})`,
     });
+    const head = {
+      method,
+      domain: 'losses',
+      seed: Number(seed),
+      epochs: Number(epochs),
+      steps: result.globalStep,
+      trainSeconds: result.seconds,
+      backend,
+      out: paths.dir,
+      finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
+    };
+    const dataMetrics = {
+      trainImages: n,
+      testImages: loaded.testY.length,
+      longTailRatio: longTail === undefined ? null : Number(longTail),
+      data,
+    };
+    const countsNote = `train images per class: ${loaded.classCounts.join(' ')}${longTail === undefined ? '' : ` (long-tail ratio ${longTail}, seed ${seed})`}`;
+    if (model instanceof JCL) {
+      const knn = resolveKnnK(v, loaded.trainY);
+      const trained = probeScores((x) => model.encoder.apply(x, false), loaded, knn.k);
+      const init = smallCnnEncoder({ inputShape: loaded.imageShape, seed: Number(seed) });
+      const randomInit = probeScores((x) => init.apply(x, { training: false }) as tf.Tensor, loaded, knn.k);
+      init.dispose();
+      const rawPixels = probeScores((x) => x.reshape([x.shape[0], -1]), loaded, knn.k);
+      const summary: RunSummary = {
+        ...head,
+        seconds: (performance.now() - ctx.started) / 1000,
+        metrics: { ...trained, knnK: knn.k, knnKSource: knn.source, ...dataMetrics },
+        baselines: { randomInit, rawPixels },
+        notes: [
+          countsNote,
+          'kNN (cosine, vote temperature 0.1) and linear probe (100 epochs of Adam on frozen features) on the 128-d backbone feature, train split -> test split',
+          'baselines: the same small CNN at its random initialisation (same seed), and the raw pixels',
+          'no model/: checkpoint/ holds the trained weights',
+        ],
+      };
+      return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });
+    }
     const predicted = predictAll(model, loaded.testX);
     const acc = groupAccuracies(predicted, loaded.testY, loaded.numClasses, loaded.groups);
     const summary: RunSummary = {
