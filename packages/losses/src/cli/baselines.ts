@@ -8,6 +8,7 @@
  *   online so it checkpoints with the model; the classifier's gradient never reaches the backbone).
  */
 import * as tf from '@tensorflow/tfjs';
+import { mlpHead } from '../heads/mlp-head.js';
 import type { Method, Rng, StepInfo, StepOutput } from '@contrastive/core';
 import { createRng, l2Normalize, modelState, stopGradient, supConLoss, trainableVariables } from '@contrastive/core';
 import { logClassPrior } from '../paco/index.js';
@@ -70,18 +71,7 @@ export class SupervisedBaseline implements Method<LabelledBatch> {
     } else this.logPrior = null;
     if (o.loss === 'supcon') {
       const seed = rng.seed();
-      this.projector = tf.sequential({
-        name: 'projector',
-        layers: [
-          tf.layers.dense({
-            inputShape: [featureDim],
-            units: featureDim,
-            activation: 'relu',
-            kernelInitializer: tf.initializers.glorotUniform({ seed }),
-          }),
-          tf.layers.dense({ units: o.projectionDim ?? 128, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
-        ],
-      });
+      this.projector = mlpHead('projector', featureDim, o.projectionDim ?? 128, [seed, seed + 1]);
     } else this.projector = null;
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mlpHead } from '../heads/mlp-head.js';
 import {
   applyGradientsTo,
   assertInt,
@@ -117,7 +118,7 @@ export class JCL<B = tf.Tensor> implements Method<B> {
       if (featureDim === undefined)
         throw new TypeError('JCL options.featureDim is required for the default head when options.encoder is not a tf.LayersModel');
       assertInt(featureDim, 'JCL options.featureDim', 1);
-      this.projector = mocoV2Head(featureDim, projectionDim, rng);
+      this.projector = mlpHead('jcl_projector', featureDim, projectionDim, [rng.seed(), rng.seed()]);
     } else this.projector = o.projector;
     this.keyProjector = this.projector ? cloneModel(this.projector) : null;
     const dim = this.projector ? (this.projector.outputs[0]!.shape[1] as number) : featureDim;
@@ -247,20 +248,4 @@ function toEncoder(x: Encoder | tf.LayersModel, name: string): Encoder {
   if (x instanceof tf.LayersModel) return layersEncoder(x);
   if (!isEncoder(x)) throw new TypeError(`${name} must be a core Encoder or a tf.LayersModel`);
   return x;
-}
-
-/** MoCo v2's head: Linear(D→D) → ReLU → Linear(D→P), seeded. */
-function mocoV2Head(d: number, p: number, rng: Rng): tf.Sequential {
-  return tf.sequential({
-    name: 'jcl_projector',
-    layers: [
-      tf.layers.dense({
-        inputShape: [d],
-        units: d,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
-      }),
-      tf.layers.dense({ units: p, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }) }),
-    ],
-  });
 }

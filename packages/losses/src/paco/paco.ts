@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mlpHead } from '../heads/mlp-head.js';
 import {
   assertInt,
   createRng,
@@ -153,7 +154,7 @@ export class PaCo<X = tf.Tensor> implements Method<PaCoBatch<X>> {
     this.views = o.views ?? ((x: X) => [x, x]);
     this.encoder = asEncoder(o.encoder, 'encoder');
     this.keyEncoder = asEncoder(o.keyEncoder ?? cloneModel(o.encoder as tf.LayersModel), 'key_encoder');
-    this.projector = o.projector ?? defaultProjector(featureDim, projectionDim, rng.seed());
+    this.projector = o.projector ?? pacoProjector(featureDim, projectionDim, rng.seed());
     this.keyProjector = cloneModel(this.projector);
     const dim = this.projector.outputs[0]!.shape[1] as number;
     // nn.Linear's initialisation: U(−1/√F, 1/√F) for weight and bias.
@@ -302,17 +303,6 @@ function asEncoder<X>(e: Encoder<X> | tf.LayersModel, name: string): Encoder<X> 
 }
 
 /** The code's `--mlp` head (Linear(F,F) → ReLU → Linear(F,dim)) without its BatchNorm. */
-function defaultProjector(featureDim: number, dim: number, seed: number): tf.LayersModel {
-  return tf.sequential({
-    name: 'paco_projector',
-    layers: [
-      tf.layers.dense({
-        inputShape: [featureDim],
-        units: featureDim,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      }),
-      tf.layers.dense({ units: dim, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
-    ],
-  });
+function pacoProjector(featureDim: number, dim: number, seed: number): tf.Sequential {
+  return mlpHead('paco_projector', featureDim, dim, [seed, seed + 1]);
 }
