@@ -24,7 +24,12 @@ export const OWN_FLAGS: readonly FlagHelp[] = [
   { name: 'test-limit', arg: 'N', help: 'score on the first N test images only', default: 'all' },
   { name: 'temperature', arg: 'T', help: 'τ of the PaCo / SupCon / JCL loss', default: 'paco 0.05, supcon 0.1, jcl 0.2' },
   { name: 'alpha', arg: 'A', help: "paco: α, the sample-positive weight (the paper's CIFAR-LT value)", default: '0.01' },
-  { name: 'queue-size', arg: 'K', help: 'paco, jcl: MoCo queue size', default: '1024' },
+  {
+    name: 'queue-size',
+    arg: 'K',
+    help: 'paco, jcl: MoCo queue size',
+    default: "paco 1024; jcl the train images rounded down to 256, at most 4096 (vision's moco-v2-small)",
+  },
   { name: 'key-views', arg: 'M', help: 'jcl: key views per image (M)', default: '4' },
   { name: 'lambda', arg: 'L', help: 'jcl: λ, warmed up linearly over the epochs', default: '2' },
   { name: 'knn-k', arg: 'K', help: 'jcl: neighbours of the kNN classifier', default: 'min(200, smallest training class, n - 1)' },

@@ -17,13 +17,16 @@ export const TRAIN_HELP = formatHelp({
   includeCommon: true,
   commonDefaults: {
     epochs: '10; with --resume a larger value continues the run',
-    'batch-size': '64',
-    lr: '0.02 (SGD, momentum 0.9, for every method)',
+    'batch-size': '64; jcl 256',
+    lr: '0.02 (SGD, momentum 0.9) for paco and the baselines; jcl 0.001 (Adam, cosine decay)',
     'checkpoint-every': '0 (epoch ends only)',
     limit: 'all train images (taken before the long-tail selection)',
   },
-  details: `Every method trains the vision package's small CNN (3 conv blocks, 128-d) with the same augmentation
-(random resized crop, scale [0.2, 1], and a horizontal flip), optimizer, epochs and batches:
+  details: `Every method trains the vision package's small CNN (3 conv blocks, 128-d). PaCo and its baselines share
+one augmentation (random resized crop, scale [0.2, 1], and a horizontal flip), optimizer, epochs and batches. JCL
+is MoCo v2 plus its Gaussian term and is trained with vision's moco-v2-small settings (MoCo v2 views without
+blur below 64 px, Adam with cosine decay, batch 256, shuffle BN over two sub-batches, the same queue size), so
+\`contrastive-vision train --method moco-v2\` with the same --epochs, --batch-size and --seed is its baseline:
   paco          Parametric contrastive learning (Cui et al. 2021): the classifier's weights are learnable
                 class centres beside the MoCo queue, with the log-prior logit adjustment of the LT code
   ce            cross-entropy on a linear classifier

@@ -21,7 +21,7 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { compose, horizontalFlip, mocoV2Views, randomResizedCrop, smallCnnEncoder, smallDataQueueSize } from '@contrastive/vision';
 import { knnAccuracy, linearProbe } from '@contrastive/core';
 import { JCL } from '../jcl/index.js';
 import { PaCo } from '../paco/index.js';
@@ -70,21 +70,26 @@ function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng)
 
 function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: number) {
   const encoder = smallCnnEncoder({ inputShape: data.imageShape, seed });
-  const optimizer = tf.train.momentum(Number(s.lr), 0.9);
   const aug = augmentation(data.imageShape[0], data.imageShape[1]);
   if (name === 'jcl') {
+    // vision's moco-v2-small settings (JCL is MoCo v2 + the Gaussian term): its views, Adam with cosine decay,
+    // two shuffled BN sub-batches — so `contrastive-vision train --method moco-v2` is the same-settings baseline.
+    const [view] = mocoV2Views({ size: [data.imageShape[0], data.imageShape[1]], scale: [0.2, 1], blur: data.imageShape[0] >= 64 });
     return new JCL<LabelledBatch>({
       encoder,
-      views: (b, rng) => aug(b.x, rng),
+      views: (b, rng) => view(b.x, rng),
       keyViews: Number(s['key-views']),
       queueSize: Number(s['queue-size']),
       temperature: Number(s.temperature),
       lambda: Number(s.lambda),
       epochs: Number(s.epochs),
-      optimizer,
+      optimizer: tf.train.adam(Number(s.lr)),
+      cosineLr: true,
+      bnGroups: 2,
       seed,
     });
   }
+  const optimizer = tf.train.momentum(Number(s.lr), 0.9);
   if (name === 'paco') {
     return new PaCo<tf.Tensor4D>({
       encoder,
@@ -187,7 +192,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (v[flag] !== undefined && !methods.includes(method))
       throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
   }
-  const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 0.02, outPrefix: method });
+  const jcl = method === 'jcl';
+  const common = readCommonFlags(v, { epochs: 10, batchSize: jcl ? 256 : 64, lr: jcl ? 0.001 : 0.02, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
   const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
@@ -197,8 +203,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const r = resolver(out, record?.config);
   const epochs = r.take('epochs', given('epochs', common.epochs), 10, true)!;
   const seed = r.take('seed', given('seed', common.seed), 0)!;
-  const batchSize = r.take('batch-size', given('batch-size', common.batchSize), 64)!;
-  r.take('lr', given('lr', common.learningRate), 0.02);
+  const batchSize = r.take('batch-size', given('batch-size', common.batchSize), jcl ? 256 : 64)!;
+  r.take('lr', given('lr', common.learningRate), jcl ? 0.001 : 0.02);
   const limit = r.take('limit', given('limit', common.limit));
   const data = r.take('data', dataFlag, 'bundled')!;
   const longTail = r.take('long-tail-ratio', ratio);
@@ -206,7 +212,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   if (method === 'paco' || method === 'supcon' || method === 'jcl')
     r.take('temperature', temperatureFlag, method === 'paco' ? 0.05 : method === 'supcon' ? 0.1 : 0.2);
   if (method === 'paco') r.take('alpha', alphaFlag, 0.01);
-  if (method === 'paco' || method === 'jcl') r.take('queue-size', queueFlag, 1024);
+  if (method === 'paco') r.take('queue-size', queueFlag, 1024);
   if (method === 'jcl') {
     r.take('key-views', keyViewsFlag, 4);
     r.take('lambda', lambdaFlag, 2);
@@ -222,6 +228,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     ...(tLimit === undefined ? {} : { testLimit: Number(tLimit) }),
     ...(longTail === undefined ? {} : { ratio: Number(longTail) }),
   });
+  if (jcl) r.take('queue-size', queueFlag, smallDataQueueSize(loaded.trainY.length));
   const paths = runPaths(out);
   const config = r.settings;
   if (record === undefined)

@@ -17,6 +17,9 @@ import {
   type StepOutput,
   updateMomentum,
   cloneModel,
+  cosineSchedule,
+  getLearningRate,
+  setLearningRate,
 } from '@contrastive/core';
 import { jclLossTerms } from './jcl-loss.js';
 
@@ -59,6 +62,18 @@ export interface JCLOptions<B> {
   optimizer?: tf.Optimizer;
   /** Seed of the head initialisers and the initial queue (a step draws only from `info.rng`). Default `0`. */
   seed?: number;
+  /**
+   * Cosine decay of the optimizer's learning rate from its value at construction to 0 over
+   * `info.totalSteps` (`main_moco.py --cos`, on in JCL's script). Default `false`.
+   */
+  cosineLr?: boolean;
+  /**
+   * BatchNorm sub-batches emulating per-GPU BN (MoCo's shuffle BN): queries go through the encoder in
+   * `bnGroups` sub-batches in order; the M·N key views are shuffled (from `info.rng`), split into `bnGroups`
+   * sub-batches, encoded and un-shuffled, so a key's BN statistics never come from its own query's
+   * sub-batch. `1` = one batch, no shuffle. Default `1`.
+   */
+  bnGroups?: number;
 }
 
 /**
@@ -71,7 +86,8 @@ export interface JCLOptions<B> {
  * 5. q = g_q(f_q(x_q)); loss = CE + jcl_loss = {@link jclLoss}(q, keys, queue; τ, λ_t), optimizer step on θ_q;
  * 6. enqueue μ = mean of the M normalised keys (not re-normalised) into the core `MoCoQueue`.
  *
- * Not done here (the official code has them): shuffle-BN across GPUs, weight decay, the cosine LR schedule.
+ * Shuffle BN is emulated on one device with `bnGroups` (as vision's MoCo), the cosine LR with `cosineLr`;
+ * weight decay is the optimizer's business.
  * `step` returns `{ loss, logs: { crossEntropy, covariance, lambda } }`.
  */
 export class JCL<B = tf.Tensor> implements Method<B> {
@@ -87,13 +103,27 @@ export class JCL<B = tf.Tensor> implements Method<B> {
   readonly lambda: number;
   readonly epochs: number;
   readonly optimizer: tf.Optimizer;
+  readonly cosineLr: boolean;
+  readonly bnGroups: number;
+  private readonly baseLr: number;
   private readonly views: JCLView<B>;
   private disposed = false;
 
   constructor(options: JCLOptions<B>) {
     const o = options ?? ({} as JCLOptions<B>);
-    const { keyViews = 4, queueSize = 4096, momentum = 0.999, temperature = 0.2, lambda = 2.0, projectionDim = 128, seed = 0 } = o;
+    const {
+      keyViews = 4,
+      queueSize = 4096,
+      momentum = 0.999,
+      temperature = 0.2,
+      lambda = 2.0,
+      projectionDim = 128,
+      seed = 0,
+      cosineLr = false,
+      bnGroups = 1,
+    } = o;
     assertInt(keyViews, 'JCL options.keyViews', 1);
+    assertInt(bnGroups, 'JCL options.bnGroups', 1);
     if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1))
       throw new RangeError(`JCL options.momentum must be in [0, 1], got ${String(momentum)}`);
     assertPositive(temperature, 'JCL options.temperature');
@@ -132,6 +162,9 @@ export class JCL<B = tf.Tensor> implements Method<B> {
     this.epochs = o.epochs;
     this.views = o.views;
     this.optimizer = o.optimizer ?? tf.train.momentum(0.03, 0.9);
+    this.cosineLr = cosineLr === true;
+    this.bnGroups = bnGroups;
+    this.baseLr = getLearningRate(this.optimizer);
   }
 
   /** λ_t = λ·(epoch+1)/E (clamped to λ), the warm-up of `main_moco.py`. */
@@ -153,20 +186,19 @@ export class JCL<B = tf.Tensor> implements Method<B> {
     ];
   }
 
-  /** q = g_q(f_q(x)) `[N, P]` (not normalised: the loss normalises). */
+  /** q = g_q(f_q(x)) `[N, P]` (not normalised: the loss normalises), over `bnGroups` sub-batches in order. */
   embedQuery(x: tf.Tensor): tf.Tensor2D {
-    return tf.tidy(() => {
-      const h = this.encoder.apply(x, true);
-      return (this.projector ? this.projector.apply(h, { training: true }) : h) as tf.Tensor2D;
-    });
+    return groupedApply(this.encoder, this.projector, x, this.bnGroups);
   }
 
-  /** The M views' keys `[N, M, P]`, each normalize(g_k(f_k(x))), from one forward over the concatenated views. */
-  encodeKeys(keyViews: tf.Tensor[]): tf.Tensor3D {
+  /**
+   * The M views' keys `[N, M, P]`, each normalize(g_k(f_k(x))), from one forward over the concatenated views
+   * (in `bnGroups` sub-batches after the permutation `perm` of the M·N rows when given: shuffle BN).
+   */
+  encodeKeys(keyViews: tf.Tensor[], perm?: Int32Array): tf.Tensor3D {
     return tf.tidy(() => {
       const n = keyViews[0]!.shape[0]!;
-      const h = this.keyEncoder.apply(tf.concat(keyViews, 0), true);
-      const k = l2Normalize((this.keyProjector ? this.keyProjector.apply(h, { training: true }) : h) as tf.Tensor2D);
+      const k = l2Normalize(groupedApply(this.keyEncoder, this.keyProjector, tf.concat(keyViews, 0), this.bnGroups, perm));
       // [M·N, P] in view-major order (the code's k.view(k_crops, N, -1)) → [N, M, P].
       return tf.transpose(tf.reshape(k, [keyViews.length, n, -1]), [1, 0, 2]) as tf.Tensor3D;
     });
@@ -178,12 +210,17 @@ export class JCL<B = tf.Tensor> implements Method<B> {
       throw new TypeError("JCL.step(batch, info): info must be core's StepInfo (train() passes it; by hand use stepInfo(k, { epoch }))");
     }
     const lambda = this.lambdaAt(info.epoch);
+    const total = info.totalSteps;
+    if (this.cosineLr && total !== undefined && total > 0) {
+      setLearningRate(this.optimizer, cosineSchedule({ from: this.baseLr, to: 0, totalSteps: total })(Math.min(info.globalStep, total)));
+    }
     const xq = this.views(batch, info.rng);
     const xk: tf.Tensor[] = [];
     try {
       for (let m = 0; m < this.keyViews; m++) xk.push(this.views(batch, info.rng));
       updateMomentum(this.queryVariables(), this.keyVariables(), this.momentum);
-      const keys = this.encodeKeys(xk);
+      const rows = xk.length * xk[0]!.shape[0]!;
+      const keys = this.encodeKeys(xk, this.bnGroups > 1 ? info.rng.permutation(rows) : undefined);
       const negatives = this.queue.negatives();
       let terms: { crossEntropy: tf.Scalar; covariance: tf.Scalar } | null = null;
       const vars = this.queryVariables();
@@ -236,6 +273,31 @@ export class JCL<B = tf.Tensor> implements Method<B> {
   private assertAlive(): void {
     if (this.disposed) throw new Error('JCL was disposed');
   }
+}
+
+/**
+ * `projector(encoder(x))` in training mode over `groups` sub-batches (at most ⌊n/2⌋), so each BatchNorm sees
+ * only its sub-batch; with `perm`, the rows are permuted first and the output un-permuted (row i stays image
+ * i). One sub-batch and no `perm` is the plain forward.
+ */
+function groupedApply(encoder: Encoder, projector: tf.LayersModel | null, x: tf.Tensor, groups: number, perm?: Int32Array): tf.Tensor2D {
+  return tf.tidy(() => {
+    const n = x.shape[0]!;
+    const g = Math.max(1, Math.min(groups, Math.floor(n / 2)));
+    const input = perm ? tf.gather(x, tf.tensor1d(perm, 'int32')) : x;
+    const sizes = Array.from({ length: g }, (_, i) => Math.floor(n / g) + (i < n % g ? 1 : 0));
+    const parts = (g === 1 ? [input] : tf.split(input, sizes, 0)).map((part) => {
+      const h = encoder.apply(part, true);
+      return projector ? (projector.apply(h, { training: true }) as tf.Tensor) : h;
+    });
+    const out = (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
+    if (!perm) return out;
+    const inverse = new Int32Array(n);
+    perm.forEach((p, i) => {
+      inverse[p] = i;
+    });
+    return tf.gather(out, tf.tensor1d(inverse, 'int32')) as tf.Tensor2D;
+  });
 }
 
 function isEncoder(x: unknown): x is Encoder {
