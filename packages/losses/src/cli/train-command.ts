@@ -5,7 +5,6 @@ import type { Rng } from '@contrastive/core';
 import { initBackend } from '@contrastive/core';
 import type { CliIo, RunSummary } from '@contrastive/core/cli';
 import {
-  checkResumeFlag,
   finishRun,
   intFlag,
   numFlag,
@@ -26,6 +25,8 @@ import { knnAccuracy, linearProbe } from '@contrastive/core';
 import { JCL } from '../jcl/index.js';
 import { PaCo } from '../paco/index.js';
 import type { LabelledBatch } from './baselines.js';
+import { predictAll } from './predict.js';
+import { resolver, type Settings } from './resolver.js';
 import { SupervisedBaseline } from './baselines.js';
 import type { LoadedData } from './data.js';
 import { groupAccuracies, loadData } from './data.js';
@@ -35,33 +36,6 @@ import { TOOL, TRAIN_HELP } from './help.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-
-type Setting = string | number;
-type Settings = Record<string, Setting | undefined>;
-
-/** A trained model both kinds expose: logits for images. */
-interface Classifier {
-  predict(x: tf.Tensor4D): tf.Tensor2D;
-  dispose(): void;
-}
-
-/** A given flag, else (resuming) the recorded one — a given flag that differs is refused — else `fallback`. */
-function resolver(out: string, recorded: Settings | undefined) {
-  const settings: Settings = {};
-  return {
-    settings,
-    take<T extends Setting>(flag: string, given: T | undefined, fallback?: T, mayChange = false): T | undefined {
-      let value: T | undefined;
-      if (recorded === undefined || (mayChange && given !== undefined)) value = given ?? fallback;
-      else {
-        checkResumeFlag(out, flag, given, recorded[flag]);
-        value = (recorded[flag] as T | undefined) ?? fallback;
-      }
-      if (value !== undefined) settings[flag] = value;
-      return value;
-    },
-  };
-}
 
 /** The augmentation every method uses (PaCo's query and key views, SupCon's two views, CE's one). */
 function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D {
@@ -114,19 +88,6 @@ function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: numb
     optimizer,
     seed,
   });
-}
-
-/** Predicted classes of `x`, in chunks of 500. */
-function predictAll(model: Classifier, x: tf.Tensor4D): Int32Array {
-  const n = x.shape[0];
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i += 500) {
-    const size = Math.min(500, n - i);
-    const pred = tf.tidy(() => model.predict(x.slice([i, 0, 0, 0], [size, -1, -1, -1])).argMax(1));
-    out.set(pred.dataSync() as Int32Array, i);
-    pred.dispose();
-  }
-  return out;
 }
 
 /** Backbone features of `x` `[N, F]` in chunks of 500 (inference mode). */
