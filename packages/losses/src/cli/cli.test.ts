@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '@contrastive/test-utils';
-import { writeIdx } from '@contrastive/vision/node';
+import * as tf from '@tensorflow/tfjs';
+import { loadTrainedEncoder, writeIdx } from '@contrastive/vision/node';
 import { describe, expect, it } from 'vitest';
 import { groupAccuracies } from './data.js';
 import { run } from './main.js';
@@ -78,7 +79,8 @@ describe('contrastive-losses CLI', () => {
       expect(s.metrics[k]).toBeLessThanOrEqual(1);
     }
     expect(s.metrics).toMatchObject({ trainImages: 200, testImages: 200, longTailRatio: null });
-    for (const f of ['run.json', 'summary.json', 'losses.csv', 'checkpoint']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['run.json', 'summary.json', 'losses.csv', 'checkpoint', 'model/model.json'])
+      expect(existsSync(join(out, f))).toBe(true);
     // A finished run is not replaced without --resume or --overwrite.
     const again = capture();
     expect(await run(['train', '--method', 'paco', '--out', out], again.io)).toBe(2);
@@ -93,6 +95,14 @@ describe('contrastive-losses CLI', () => {
     ).toBe(0);
     const s = JSON.parse(c.out[0]!);
     expect(s).toMatchObject({ method: 'jcl', domain: 'losses', steps: 3, metrics: { knnKSource: 'default', trainImages: 100 } });
+    // model/ holds the trained backbone, which vision's loader reads from the run folder.
+    const trained = await loadTrainedEncoder(join(tmp(), 'jcl'));
+    expect(trained).toMatchObject({ imageSize: 28, channels: 1, method: 'jcl', encoderName: 'small-cnn' });
+    const x = tf.zeros([2, 28, 28, 1]);
+    const z = trained.encoder.apply(x, false);
+    expect(z.shape).toEqual([2, 128]);
+    tf.dispose([x, z]);
+    trained.encoder.dispose();
     for (const scores of [s.metrics, s.baselines.randomInit, s.baselines.rawPixels]) {
       expect(scores.knnAccuracy).toBeGreaterThanOrEqual(0);
       expect(scores.linearProbeAccuracy).toBeLessThanOrEqual(1);

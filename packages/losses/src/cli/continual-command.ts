@@ -26,6 +26,7 @@ import { CONTINUAL_HELP, CONTINUAL_METHODS, CONTINUAL_SPEC, type ContinualMethod
 import { loadData } from './data.js';
 import { TOOL } from './help.js';
 import { predictAll } from './predict.js';
+import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
 import { resolver, type Settings } from './resolver.js';
 import { VERSION } from './train-command.js';
 
@@ -140,7 +141,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
   if (memorySize > per) throw new UsageError(`--memory-size ${memorySize}: each domain has only ${per} images`);
   const queueSize = Number(r.take('queue-size', queueFlag, smallDataQueueSize(per)));
   const paths = runPaths(out);
-  const config = r.settings;
+  const config = { ...r.settings, ...backboneRecord(dd.imageShape) };
   if (record === undefined)
     await writeRunConfig(paths.dir, {
       tool: TOOL,
@@ -232,6 +233,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
         },
       },
     });
+    await saveBackbone(encoderModel, paths.model);
     const matrix = accuracy.arraySync() as number[][];
     const trainedAt = names.map((_, d) => Math.max(0, d - 1));
     const scores = continualScores(matrix, trainedAt);
@@ -269,7 +271,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
         ...matrix.map((row, s) => `after ${names[s + 1]}: ${row.map((a, d) => `${names[d]} ${a.toFixed(4)}`).join(', ')}`),
         'forgetting: best accuracy before the last domain − final accuracy (Chaudhry et al. 2018), over the domains trained before the last',
         `the baseline is --method ${method === 'grcl' ? 'finetune' : 'grcl'} with the same flags, trained by the same code: compare their runs`,
-        'no model/: checkpoint/ holds the trained weights',
+        `${MODEL_NOTE}; the classifier, key encoder, queue and memories are in checkpoint/`,
       ],
     };
     return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });

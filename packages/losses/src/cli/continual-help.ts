@@ -77,7 +77,8 @@ last domain − final, Chaudhry et al. 2018) and its mean (metrics.forgetting), 
 (metrics["after:<target>:<domain>"]; notes).
 
 The run folder (--out): run.json, checkpoint/ (weights, optimizer, queue, memories, the accuracy matrix),
-losses.csv, loss-curve.png, summary.json.`,
+model/ (the trained backbone: loadTrainedEncoder from @contrastive/vision/node reads the run folder), losses.csv,
+loss-curve.png, summary.json.`,
   examples: [
     `${TOOL} continual --method grcl --data bundled --epochs 2 --json`,
     `${TOOL} continual --method finetune --data /usr/share/datasets/fashion-mnist --limit 8000 --out runs/finetune`,

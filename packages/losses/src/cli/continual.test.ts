@@ -37,6 +37,7 @@ describe('contrastive-losses continual', () => {
     expect(s.metrics['forgetting:invert']).toBeNull();
     expect(s.metrics.accuracy).toBeCloseTo((s.metrics['final:upright'] + s.metrics['final:rot90'] + s.metrics['final:invert']) / 3, 3);
     expect(readFileSync(join(out, 'losses.csv'), 'utf8')).toMatch(/step/);
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
     // A finished run resumed trains nothing and reports the matrix it checkpointed.
     const r = capture();
     expect(await run(['continual', '--resume', '--out', out, '--json', '--no-progress'], r.io), r.err.join('\n')).toBe(0);

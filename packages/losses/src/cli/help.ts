@@ -39,7 +39,8 @@ head / medium / tail classes (the first round(0.3·C) classes by training count,
 rest: 3 / 4 / 3 for 10). With --long-tail-ratio, class 0 is the largest and class C−1 the smallest.
 
 The run folder (--out): run.json (settings), checkpoint/ (weights, optimizer, PaCo's queue and its labels),
-losses.csv, loss-curve.png, summary.json.`,
+model/ (the trained backbone: loadTrainedEncoder from @contrastive/vision/node reads the run folder), losses.csv,
+loss-curve.png, summary.json.`,
   examples: [
     `${TOOL} train --method paco --data bundled --long-tail-ratio 10 --epochs 5 --json`,
     `${TOOL} train --method ce --data /usr/share/datasets/fashion-mnist --long-tail-ratio 100 --out runs/ce-lt100`,

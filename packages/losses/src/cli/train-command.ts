@@ -27,6 +27,7 @@ import { PaCo } from '../paco/index.js';
 import type { LabelledBatch } from './baselines.js';
 import { predictAll } from './predict.js';
 import { resolver, type Settings } from './resolver.js';
+import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
 import { SupervisedBaseline } from './baselines.js';
 import type { LoadedData } from './data.js';
 import { groupAccuracies, loadData } from './data.js';
@@ -42,8 +43,7 @@ function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng)
   return compose(randomResizedCrop({ size: [height, width], scale: [0.2, 1] }), horizontalFlip({ p: 0.5 }));
 }
 
-function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: number) {
-  const encoder = smallCnnEncoder({ inputShape: data.imageShape, seed });
+function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: number, encoder: tf.LayersModel) {
   const aug = augmentation(data.imageShape[0], data.imageShape[1]);
   if (name === 'jcl') {
     // vision's moco-v2-small settings (JCL is MoCo v2 + the Gaussian term): its views, Adam with cosine decay,
@@ -191,7 +191,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (jcl) r.take('queue-size', queueFlag, smallDataQueueSize(loaded.trainY.length));
   const paths = runPaths(out);
-  const config = r.settings;
+  const config = { ...r.settings, ...backboneRecord(loaded.imageShape) };
   if (record === undefined)
     await writeRunConfig(paths.dir, {
       tool: TOOL,
@@ -211,7 +211,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const batch = Math.min(Number(batchSize), n);
   if (batch < 2) throw new UsageError(`--batch-size: the train split has ${n} image(s); a batch needs at least 2`);
   const stepsPerEpoch = Math.floor(n / batch);
-  const model = buildMethod(method, loaded, config, Number(seed));
+  // The backbone, saved to model/ at the end (vision's loadTrainedEncoder reads it; run.json carries its geometry).
+  const backbone = smallCnnEncoder({ inputShape: loaded.imageShape, seed: Number(seed) });
+  const model = buildMethod(method, loaded, config, Number(seed), backbone);
   try {
     const result = await train<LabelledBatch>({
       method: model as unknown as import('@contrastive/core').Method<LabelledBatch>,
@@ -234,6 +236,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossCurvePath: paths.lossCurve,
       lossCurveTitle: `${method} training loss (seed ${seed})`,
     });
+    await saveBackbone(backbone, paths.model);
     const head = {
       method,
       domain: 'losses',
@@ -268,7 +271,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
           countsNote,
           'kNN (cosine, vote temperature 0.1) and linear probe (100 epochs of Adam on frozen features) on the 128-d backbone feature, train split -> test split',
           'baselines: the same small CNN at its random initialisation (same seed), and the raw pixels',
-          'no model/: checkpoint/ holds the trained weights',
+          MODEL_NOTE,
         ],
       };
       return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });
@@ -302,7 +305,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         `classes: head ${loaded.groups.head.join(',')} / medium ${loaded.groups.medium.join(',') || '-'} / tail ${loaded.groups.tail.join(',') || '-'}`,
         `test accuracy per class: ${acc.perClass.map((a) => (a === null ? '-' : a.toFixed(4))).join(' ')}`,
         'baselines are methods of this command (--method ce|logit-adjust|supcon), trained by the same code: compare their runs',
-        'no model/: checkpoint/ holds the trained weights',
+        `${MODEL_NOTE}; the classifier's weights are in checkpoint/`,
       ],
     };
     return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });

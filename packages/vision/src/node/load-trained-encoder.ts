@@ -52,7 +52,9 @@ export async function loadTrainedEncoder(runDir: string): Promise<TrainedEncoder
   }
   // run.json is core's run record { tool, domain, method, config }; runs written before it hold the config itself.
   const config = (typeof record.config === 'object' && record.config !== null ? record.config : record) as Record<string, unknown>;
-  const { imageSize, channels, method, encoder: encoderName } = config;
+  const { imageSize, channels, encoder: encoderName } = config;
+  // The method: core's run record names it at the top (other packages' runs); vision's config repeats it.
+  const method = config.method ?? record.method;
   if (!Number.isInteger(imageSize) || (channels !== 1 && channels !== 3) || typeof method !== 'string' || typeof encoderName !== 'string') {
     throw new Error(`loadTrainedEncoder: ${runFile} lacks imageSize (integer), channels (1 or 3), method or encoder`);
   }
