@@ -3,3 +3,5 @@
 export * from './jcl/index.js';
 export * from './paco/index.js';
 export * from './grcl/index.js';
+export { findLossesRecipe, RECIPES, smallQueueSize } from './recipes.js';
+export type { LossesRecipe, LossesRecipeOptions } from './recipes.js';

@@ -18,7 +18,8 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder, smallDataQueueSize } from '@contrastive/vision';
+import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { findLossesRecipe } from '../recipes.js';
 import { applyDomain, DEFAULT_DOMAINS, type DomainName, parseDomains } from '../data/domains.js';
 import { continualScores } from '../grcl/forgetting.js';
 import { GRCL, type GRCLBatch } from '../grcl/index.js';
@@ -40,6 +41,9 @@ interface DomainData {
   numClasses: number;
   imageShape: [number, number, number];
 }
+
+/** The command's defaults. */
+const GRCL_SMALL = findLossesRecipe('grcl-small').options;
 
 /** Seeds of the `noise` domain: distinct per domain slot and split. */
 const noiseSeed = (seed: number, domain: number, split: 'train' | 'test'): number => seed * 1009 + domain * 2 + (split === 'test' ? 1 : 0);
@@ -97,7 +101,12 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
     if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as ContinualMethodName;
     else throw new UsageError(`--method is required (${CONTINUAL_METHODS.join('|')})`);
   }
-  const common = readCommonFlags(v, { epochs: 2, batchSize: 64, lr: 0.03, outPrefix: method });
+  const common = readCommonFlags(v, {
+    epochs: GRCL_SMALL.epochs!,
+    batchSize: GRCL_SMALL.batchSize!,
+    lr: GRCL_SMALL.learningRate!,
+    outPrefix: method,
+  });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
   const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
@@ -105,17 +114,17 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
   const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
   const r = resolver(out, record?.config);
-  const epochs = Number(r.take('epochs', given('epochs', common.epochs), 2));
+  const epochs = Number(r.take('epochs', given('epochs', common.epochs), GRCL_SMALL.epochs!));
   const seed = Number(r.take('seed', given('seed', common.seed), 0));
-  const batchSize = Number(r.take('batch-size', given('batch-size', common.batchSize), 64));
-  const lr = Number(r.take('lr', given('lr', common.learningRate), 0.03));
+  const batchSize = Number(r.take('batch-size', given('batch-size', common.batchSize), GRCL_SMALL.batchSize!));
+  const lr = Number(r.take('lr', given('lr', common.learningRate), GRCL_SMALL.learningRate!));
   const limit = r.take('limit', given('limit', common.limit));
   const data = r.take('data', dataFlag, 'bundled')!;
   const names = parseDomains(String(r.take('domains', domainList?.join(','), DEFAULT_DOMAINS.join(','))));
-  const memorySize = Number(r.take('memory-size', memoryFlag, 64));
-  const sourceWeight = Number(r.take('source-weight', weightFlag, 1));
-  const temperature = Number(r.take('temperature', temperatureFlag, 0.2));
-  const momentum = Number(r.take('momentum', momentumFlag, 0.99));
+  const memorySize = Number(r.take('memory-size', memoryFlag, GRCL_SMALL.memorySize!));
+  const sourceWeight = Number(r.take('source-weight', weightFlag, GRCL_SMALL.sourceWeight!));
+  const temperature = Number(r.take('temperature', temperatureFlag, GRCL_SMALL.temperature!));
+  const momentum = Number(r.take('momentum', momentumFlag, GRCL_SMALL.momentum!));
   const tLimit = r.take('test-limit', testLimit);
   const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
@@ -139,7 +148,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
   const batch = Math.min(batchSize, per);
   if (batch < 2) throw new UsageError(`--batch-size: each domain has ${per} image(s); a batch needs at least 2`);
   if (memorySize > per) throw new UsageError(`--memory-size ${memorySize}: each domain has only ${per} images`);
-  const queueSize = Number(r.take('queue-size', queueFlag, smallDataQueueSize(per)));
+  const queueSize = Number(r.take('queue-size', queueFlag, GRCL_SMALL.queueSize!(per)));
   const paths = runPaths(out);
   const config = { ...r.settings, ...backboneRecord(dd.imageShape) };
   if (record === undefined)

@@ -20,7 +20,8 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { compose, horizontalFlip, mocoV2Views, randomResizedCrop, smallCnnEncoder, smallDataQueueSize } from '@contrastive/vision';
+import { compose, horizontalFlip, mocoV2Views, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { findLossesRecipe } from '../recipes.js';
 import { knnAccuracy, linearProbe } from '@contrastive/core';
 import { JCL } from '../jcl/index.js';
 import { PaCo } from '../paco/index.js';
@@ -34,6 +35,11 @@ import { groupAccuracies, loadData } from './data.js';
 import type { MethodName } from './flags.js';
 import { METHODS, TRAIN_SPEC } from './flags.js';
 import { TOOL, TRAIN_HELP } from './help.js';
+
+/** The CLI's defaults: the `-small` recipes (SupCon's τ is SupCon's paper value). */
+const JCL_SMALL = findLossesRecipe('jcl-small').options;
+const PACO_SMALL = findLossesRecipe('paco-small').options;
+const SUPCON_TEMPERATURE = 0.1;
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -58,8 +64,8 @@ function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: numb
       lambda: Number(s.lambda),
       epochs: Number(s.epochs),
       optimizer: tf.train.adam(Number(s.lr)),
-      cosineLr: true,
-      bnGroups: 2,
+      cosineLr: JCL_SMALL.cosineLr!,
+      bnGroups: JCL_SMALL.bnGroups!,
       seed,
     });
   }
@@ -71,7 +77,7 @@ function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: numb
       classCounts: data.classCounts,
       views: (x, rng) => [aug(x, rng), aug(x, rng)],
       queueSize: Number(s['queue-size']),
-      projectionDim: 32,
+      projectionDim: PACO_SMALL.projectionDim!,
       alpha: Number(s.alpha),
       temperature: Number(s.temperature),
       optimizer,
@@ -154,7 +160,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
   }
   const jcl = method === 'jcl';
-  const common = readCommonFlags(v, { epochs: 10, batchSize: jcl ? 256 : 64, lr: jcl ? 0.001 : 0.02, outPrefix: method });
+  const base = jcl ? JCL_SMALL : PACO_SMALL; // ce, logit-adjust and supcon train with PaCo's settings
+  const common = readCommonFlags(v, { epochs: base.epochs!, batchSize: base.batchSize!, lr: base.learningRate!, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
   const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
@@ -162,21 +169,21 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
   const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
   const r = resolver(out, record?.config);
-  const epochs = r.take('epochs', given('epochs', common.epochs), 10, true)!;
+  const epochs = r.take('epochs', given('epochs', common.epochs), base.epochs!, true)!;
   const seed = r.take('seed', given('seed', common.seed), 0)!;
-  const batchSize = r.take('batch-size', given('batch-size', common.batchSize), jcl ? 256 : 64)!;
-  r.take('lr', given('lr', common.learningRate), jcl ? 0.001 : 0.02);
+  const batchSize = r.take('batch-size', given('batch-size', common.batchSize), base.batchSize!)!;
+  r.take('lr', given('lr', common.learningRate), base.learningRate!);
   const limit = r.take('limit', given('limit', common.limit));
   const data = r.take('data', dataFlag, 'bundled')!;
   const longTail = r.take('long-tail-ratio', ratio);
   const tLimit = r.take('test-limit', testLimit);
   if (method === 'paco' || method === 'supcon' || method === 'jcl')
-    r.take('temperature', temperatureFlag, method === 'paco' ? 0.05 : method === 'supcon' ? 0.1 : 0.2);
-  if (method === 'paco') r.take('alpha', alphaFlag, 0.01);
-  if (method === 'paco') r.take('queue-size', queueFlag, 1024);
+    r.take('temperature', temperatureFlag, method === 'supcon' ? SUPCON_TEMPERATURE : base.temperature!);
+  if (method === 'paco') r.take('alpha', alphaFlag, PACO_SMALL.alpha!);
+  if (method === 'paco') r.take('queue-size', queueFlag, PACO_SMALL.queueSize!(0));
   if (method === 'jcl') {
-    r.take('key-views', keyViewsFlag, 4);
-    r.take('lambda', lambdaFlag, 2);
+    r.take('key-views', keyViewsFlag, JCL_SMALL.keyViews!);
+    r.take('lambda', lambdaFlag, JCL_SMALL.lambda!);
   }
   const checkpointEvery = r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0)!;
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
@@ -189,7 +196,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     ...(tLimit === undefined ? {} : { testLimit: Number(tLimit) }),
     ...(longTail === undefined ? {} : { ratio: Number(longTail) }),
   });
-  if (jcl) r.take('queue-size', queueFlag, smallDataQueueSize(loaded.trainY.length));
+  if (jcl) r.take('queue-size', queueFlag, JCL_SMALL.queueSize!(loaded.trainY.length));
   const paths = runPaths(out);
   const config = { ...r.settings, ...backboneRecord(loaded.imageShape) };
   if (record === undefined)
