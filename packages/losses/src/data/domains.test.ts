@@ -67,6 +67,25 @@ describe('applyDomain', () => {
     tf.dispose([x, a, b, c]);
   });
 
+  it('rot30 turns counter-clockwise about the centre: a pixel 4 right of centre moves to row −2, column +3.46 (nearest)', () => {
+    const b = tf.buffer([1, 15, 15, 1]);
+    b.set(1, 0, 7, 11, 0);
+    b.set(1, 0, 7, 7, 0);
+    const x = b.toTensor() as tf.Tensor4D;
+    const y = applyDomain('rot30', x);
+    const lit: [number, number][] = [];
+    (tf.tidy(() => y.reshape([15, 15]).arraySync()) as number[][]).forEach((row, i) => {
+      row.forEach((v, j) => {
+        if (v > 0) lit.push([i, j]);
+      });
+    });
+    expect(lit).toEqual([
+      [5, 10],
+      [7, 7],
+    ]);
+    tf.dispose([x, y]);
+  });
+
   it('blur averages a 5 × 5 window and refuses rot90 of a non-square image', () => {
     const x = tf.tidy(() => tf.oneHot(40, 81).reshape([1, 9, 9, 1]).toFloat()) as tf.Tensor4D;
     const y = applyDomain('blur', x);
