@@ -17,7 +17,13 @@ outputs, so the gradients include the normalisation, as in the TypeScript losses
 Differences from the files: no `distributed` gathering (single device); float64 instead of float32.
 
 Inputs are drawn with a fixed seed, rounded to float32, and written with the loss values and the gradients
-of the loss w.r.t. every input (`loss` names the TypeScript function) into packages/gan/src/contrad/__fixtures__/contrad-losses.json.
+of the loss w.r.t. every input (`loss` names the TypeScript function) into
+packages/gan/src/contrad/__fixtures__/contrad-losses.json.
+
+It also writes packages/gan/src/augment/__fixtures__/resized-crop.json: the resampling of
+`augment/spatial.py::RandomResizeCropLayer` for given crops (`affine_grid` + `grid_sample(bilinear,
+padding_mode='reflection', align_corners=False)`), its output and the gradient of sum(out * weight) w.r.t.
+the images, in NHWC, for the differentiable crop of `src/augment/resized-crop.ts`.
 """
 import json
 import os
@@ -119,6 +125,27 @@ def fake_case(name, n, n_fake, d, temperature, scale=1.0, duplicate=False):
     }
 
 
+def crop_case(name, n, c, h, w, thetas):
+    """augment/spatial.py::RandomResizeCropLayer.forward after its sampling: a given theta per image,
+    affine_grid + grid_sample(bilinear, reflection, align_corners=False). Images NHWC in the fixture."""
+    x = torch.rand(n, c, h, w, generator=GEN, dtype=torch.float32).to(torch.float64).requires_grad_(True)
+    weight = randn(n, c, h, w)
+    theta = torch.zeros(n, 2, 3)
+    for i, (sx, sy, tx, ty) in enumerate(thetas):
+        theta[i, 0, 0], theta[i, 1, 1], theta[i, 0, 2], theta[i, 1, 2] = sx, sy, tx, ty
+    grid = F.affine_grid(theta, x.size(), align_corners=False)
+    out = F.grid_sample(x, grid, padding_mode='reflection', align_corners=False)
+    (g,) = torch.autograd.grad((out * weight).sum(), [x])
+    nhwc = lambda t: tolist(t.permute(0, 2, 3, 1))
+    return {
+        'name': name,
+        'inputs': {'x': nhwc(x), 'weight': nhwc(weight)},
+        'options': {'transforms': [{'sx': sx, 'sy': sy, 'tx': tx, 'ty': ty} for sx, sy, tx, ty in thetas]},
+        'value': nhwc(out),
+        'grads': {'x': nhwc(g)},
+    }
+
+
 def main():
     real = [
         real_case('N=4, d=5, tau 0.1 (ContraD default)', 4, 5, 0.1),
@@ -138,6 +165,20 @@ def main():
     with open(path, 'w') as f:
         json.dump({'generator': 'tools/reference/gan_contrad.py', 'torch': torch.__version__, 'cases': real + fake}, f)
     print(f'{path}: {len(real)} real cases, {len(fake)} fake cases')
+    crops = [
+        crop_case('square 6x6, RGB: a half-size crop, a full image, an off-centre crop', 3, 3, 6, 6,
+                  [(0.5, 0.5, 0.0, 0.0), (1.0, 1.0, 0.0, 0.0), (2 / 3, 0.5, 1 / 6, -2 / 6)]),
+        crop_case('non-square 5x7, gray: aspect-changing crops at the borders', 2, 1, 5, 7,
+                  [(4 / 7, 1.0, 3 / 7, 0.0), (1.0, 0.6, 0.0, -0.4)]),
+        crop_case('4x4, RGB: a crop reaching past the border (reflection) and a zoom-out', 2, 3, 4, 4,
+                  [(0.75, 0.75, 0.5, -0.5), (1.25, 1.1, 0.1, 0.0)]),
+    ]
+    aug_out = os.path.join(OUT, '..', '..', 'augment', '__fixtures__')
+    os.makedirs(aug_out, exist_ok=True)
+    path = os.path.join(aug_out, 'resized-crop.json')
+    with open(path, 'w') as f:
+        json.dump({'generator': 'tools/reference/gan_contrad.py', 'torch': torch.__version__, 'cases': crops}, f)
+    print(f'{path}: {len(crops)} crop cases')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,10 @@
+export { contradAugment } from './contrad-augment.js';
+export type { ContraDAugmentOptions } from './contrad-augment.js';
+export { differentiableResizedCrop, interpolationMatrix, resampleSeparable, sampleCropTransform } from './resized-crop.js';
+export type { CropTransform, DifferentiableResizedCropOptions } from './resized-crop.js';
+export { differentiableFlip } from './flip.js';
+export type { DifferentiableFlipOptions } from './flip.js';
+export { differentiableColorJitter } from './color-jitter.js';
+export type { DifferentiableColorJitterOptions } from './color-jitter.js';
+export { differentiableGrayscale, LUMA_WEIGHTS, luma } from './grayscale.js';
+export type { DifferentiableGrayscaleOptions } from './grayscale.js';
