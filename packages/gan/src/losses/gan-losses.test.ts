@@ -27,6 +27,29 @@ describe('GAN losses: properties and validation', () => {
     tf.dispose([zero, l]);
   });
 
+  it('tfjs-core 4.22 limitation, characterised: R1 through tanh drops the tanh″ term (if this fails, tfjs fixed it: update r1Penalty’s doc)', () => {
+    // D(x) = tanh(s·x) at x = 1, s = 0.8: ∇x = s(1 − t²), t = tanh(s); R1 (γ = 2) = ∇x².
+    // Exact dR1/ds = 2∇x · (1 − t²)(1 − 2 s t); tfjs treats the saved t as a constant: 2∇x · (1 − t²).
+    const s0 = tf.scalar(0.8);
+    const s = tf.variable(s0);
+    s0.dispose();
+    const x = tf.tensor2d([[1]]);
+    try {
+      const { value, grads } = tf.variableGrads(() => r1Penalty((z) => tf.tanh(tf.mul(z, s)), x, { gamma: 2 }), [s]);
+      const t = Math.tanh(0.8);
+      const gx = 0.8 * (1 - t * t);
+      expect(value.dataSync()[0]).toBeCloseTo(gx * gx, 6);
+      const got = grads[s.name]!.dataSync()[0]!;
+      const exact = 2 * gx * (1 - t * t) * (1 - 2 * 0.8 * t);
+      const withoutSecondTerm = 2 * gx * (1 - t * t);
+      expect(got).toBeCloseTo(withoutSecondTerm, 5);
+      expect(Math.abs(got - exact)).toBeGreaterThan(0.1);
+      tf.dispose([value, ...Object.values(grads)]);
+    } finally {
+      tf.dispose([s, x]);
+    }
+  });
+
   it('rejects bad shapes, dtypes and reductions, naming the argument', () => {
     const ok = tf.zeros([3]);
     const bad = tf.zeros([3, 2]);

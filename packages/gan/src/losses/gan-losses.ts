@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ganLeakyReLU } from '../layers/leaky-relu.js';
 
 /**
  * GAN losses on discriminator logits (pure functions) and the R1 gradient penalty.
@@ -106,7 +107,19 @@ export interface R1Options {
  *
  * The inner gradient is taken with `tf.grad`, which records its backward ops on the outer tape, so inside
  * `tf.variableGrads` / `optimizer.minimize` the penalty's gradient w.r.t. D's weights flows (a gradient of
- * a gradient, as PyTorch's `autograd.grad(..., create_graph=True)`). Tested on cpu and wasm against PyTorch.
+ * a gradient, as PyTorch's `autograd.grad(..., create_graph=True)`). Tested on cpu and wasm against PyTorch
+ * (dense softplus D; spectral-norm conv D with LeakyReLU and flatten) and on the full SNDCGAN D (wasm = cpu).
+ *
+ * What D may contain — limits of tfjs-core 4.22's higher-order gradients, on every backend (engine-level):
+ * - ops whose gradient reads the kernel's saved OUTPUT lose that path silently in a second-order gradient
+ *   (the engine clones the output for the backward pass inside the kernel run, before the kernel's tape node
+ *   exists, so the tape filter prunes the clone): Tanh, Sigmoid, Exp, Elu, Softmax, LogSoftmax, Pow, LRN
+ *   (and Max, Min, MaxPool, whose lost terms are zero almost everywhere). A tanh D gets a wrong R1 gradient
+ *   (asserted in gan-losses.test.ts); softplus, relu, conv, matMul, add/mul are exact.
+ * - ops whose gradient builds a `Greater` mask throw "gradient function not found for Greater" (no gradient
+ *   is registered for Greater): LeakyRelu, Prelu, Selu, Minimum, Pow (w.r.t. its exponent). Use {@link ganLeakyReLU} (`αx + (1−α)·relu(x)`).
+ * On wasm every kernel these gradients need is present (core registers Conv2DBackpropInput/Filter); nothing
+ * further is missing there for SNDCGAN / DCGAN discriminators.
  */
 export function r1Penalty(d: (x: tf.Tensor) => tf.Tensor, xReal: tf.Tensor, { gamma = 10 }: R1Options = {}): tf.Scalar {
   if (typeof d !== 'function') throw new TypeError('r1Penalty: d must be a function x → logits');
