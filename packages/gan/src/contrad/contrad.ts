@@ -14,6 +14,7 @@ import {
   type ViewMaker,
 } from '@contrastive/core';
 import { contradAugment } from '../augment/contrad-augment.js';
+import { sampleLatent } from '../models/options.js';
 import { contradFakeLoss, contradRealLoss } from './contrad-losses.js';
 
 /** Options of {@link ContraD}. */
@@ -162,9 +163,9 @@ export class ContraD implements Method<tf.Tensor4D> {
     return trainableVariables(this.generator);
   }
 
-  /** z `[n, zDim]` ~ N(0, I), seeded by `rng`. */
+  /** z `[n, zDim]` uniform in [−1, 1] (ContraD's `sample_latent`, models' `sampleLatent`), seeded by `rng`. */
   latent(n: number, rng: Rng): tf.Tensor2D {
-    return tf.randomNormal([n, this.zDim], 0, 1, 'float32', rng.seed()) as tf.Tensor2D;
+    return sampleLatent(n, this.zDim, rng.seed());
   }
 
   /** `n` samples G(z), z from `rng`, in inference mode. The caller disposes them. */

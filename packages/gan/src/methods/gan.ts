@@ -9,6 +9,8 @@ import {
   type StepOutput,
   trainableVariables,
 } from '@contrastive/core';
+import { nonSaturatingDLoss, nonSaturatingGLoss } from '../losses/gan-losses.js';
+import { sampleLatent } from '../models/options.js';
 
 /** A D loss on the logits of real and fake images → scalar (e.g. non-saturating: softplus(−d_r) + softplus(d_f)). */
 export type DiscriminatorLoss = (dReal: tf.Tensor, dFake: tf.Tensor) => tf.Scalar;
@@ -18,12 +20,6 @@ export type GeneratorLoss = (dFake: tf.Tensor) => tf.Scalar;
 export type DiscriminatorPenalty = (score: (x: tf.Tensor4D) => tf.Tensor, real: tf.Tensor4D) => tf.Scalar;
 /** A differentiable augmentation applied to real and fake images before D (DiffAugment); randomness from `rng`. */
 export type GanAugment = (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
-
-/** The non-saturating GAN losses (Goodfellow et al. 2014), the default. */
-export const nonSaturating: { d: DiscriminatorLoss; g: GeneratorLoss } = {
-  d: (dReal, dFake) => tf.tidy(() => tf.add(tf.mean(tf.softplus(tf.neg(dReal))), tf.mean(tf.softplus(dFake))) as tf.Scalar),
-  g: (dFake) => tf.tidy(() => tf.mean(tf.softplus(tf.neg(dFake))) as tf.Scalar),
-};
 
 /** Options of {@link GAN}. */
 export interface GANOptions {
@@ -35,7 +31,7 @@ export interface GANOptions {
   head: tf.LayersModel;
   /** Width of z, read from the generator's input when omitted. */
   zDim?: number;
-  /** Losses. Default {@link nonSaturating}. */
+  /** Losses. Default the non-saturating pair (`nonSaturatingDLoss`, `nonSaturatingGLoss`). */
   dLoss?: DiscriminatorLoss;
   gLoss?: GeneratorLoss;
   /** Added to D's loss (e.g. an R1 penalty). Default none. */
@@ -88,8 +84,8 @@ export class GAN implements Method<tf.Tensor4D> {
     assertInt(this.zDim, 'GAN options.zDim', 1);
     this.dSteps = o.dSteps ?? 1;
     assertInt(this.dSteps, 'GAN options.dSteps', 1);
-    this.dLoss = o.dLoss ?? nonSaturating.d;
-    this.gLoss = o.gLoss ?? nonSaturating.g;
+    this.dLoss = o.dLoss ?? ((r, f) => nonSaturatingDLoss(r, f) as tf.Scalar);
+    this.gLoss = o.gLoss ?? ((f) => nonSaturatingGLoss(f) as tf.Scalar);
     this.penalty = o.penalty;
     this.augment = o.augment;
     this.dOptimizer = o.dOptimizer ?? tf.train.adam(2e-4, 0.5, 0.999);
@@ -107,9 +103,9 @@ export class GAN implements Method<tf.Tensor4D> {
     return tf.tidy(() => this.generator.apply(this.latent(n, rng), { training: false }) as tf.Tensor4D);
   }
 
-  /** z `[n, zDim]` ~ N(0, I), seeded by `rng`. */
+  /** z `[n, zDim]` uniform in [−1, 1] (as ContraD's SNDCGAN, `sampleLatent`), seeded by `rng`. */
   latent(n: number, rng: Rng): tf.Tensor2D {
-    return tf.randomNormal([n, this.zDim], 0, 1, 'float32', rng.seed()) as tf.Tensor2D;
+    return sampleLatent(n, this.zDim, rng.seed());
   }
 
   private aug(x: tf.Tensor4D, rng: Rng): tf.Tensor4D {
