@@ -63,6 +63,21 @@ describe('the committed metric classifier', () => {
   });
 });
 
+describe('scoreImages', () => {
+  it('loads and frees the committed classifier itself, takes 32-px RGB images, and rejects a single image', async () => {
+    const a = await take(test, span(0, 20));
+    const rgb32 = tf.tidy(() => tf.image.resizeBilinear(tf.tile(a, [1, 1, 1, 3]), [32, 32], false, true) as tf.Tensor4D);
+    const s = await scoreImages(rgb32, a, { kid: { subsets: 2, subsetSize: 10 }, isSplits: 2 });
+    expect(s.n).toBe(20);
+    // Resizing 28 → 32 → 28 blurs slightly: close to the same set, far from noise.
+    expect(s.fidFmnist).toBeLessThan(30);
+    expect(s.isFmnist.mean).toBeGreaterThan(1);
+    const one = a.slice(0, 1);
+    await expect(scoreImages(one, a, { classifier })).rejects.toThrow(/at least 2/);
+    tf.dispose([a, rgb32, one]);
+  });
+});
+
 describe('fid-fmnist / kid-fmnist / is-fmnist on real and degraded sets', () => {
   it('real test images score far better than noise, a single class and heavily blurred images', async () => {
     const real = await score(await take(test, span(0, N)));
@@ -76,8 +91,15 @@ describe('fid-fmnist / kid-fmnist / is-fmnist on real and degraded sets', () => 
       expect(bad.kidFmnist.mean).toBeGreaterThan(5 * Math.max(real.kidFmnist.mean, 1e-3));
     }
     // IS: real images spread over the 10 classes with confident predictions; one class gives ≈ 1.
+    // (10 splits of 30 images underestimate p(y); one split of 300 comes close to the 5,000-image value ≈ 7.8.)
     expect(real.isFmnist.mean).toBeGreaterThan(6);
     expect(single.isFmnist.mean).toBeLessThan(1.3);
+    const realImages = await take(test, span(0, N));
+    const oneSplit = await scoreImages(realImages, ref, { classifier, kid: { subsets: 1, subsetSize: 50 }, isSplits: 1 });
+    realImages.dispose();
+    expect(oneSplit.isFmnist.mean).toBeGreaterThan(7);
+    expect(oneSplit.isFmnist.std).toBe(0);
+    expect(oneSplit.fidFmnist).toBeCloseTo(real.fidFmnist, 6);
     expect(real.n).toBe(N);
     expect(real.nReference).toBe(N);
   });
