@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Checkpointable, EpochLogs, Rng } from '@contrastive/core';
 import { cloneModel, createRng, initBackend, layersEncoder } from '@contrastive/core';
-import type { CliIo, RunSummary } from '@contrastive/core/cli';
+import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
   intFlag,
@@ -12,6 +12,7 @@ import {
   readCommonFlags,
   readRunConfig,
   runPaths,
+  settingsResolver,
   startCommand,
   stringFlag,
   UsageError,
@@ -28,7 +29,6 @@ import { loadData } from './data.js';
 import { TOOL } from './help.js';
 import { predictAll } from './predict.js';
 import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
-import { resolver, type Settings } from './resolver.js';
 import { VERSION } from './train-command.js';
 
 /** The domains' images: slice d of the train split moved to domain d (slice 0 keeps its labels), the test split moved to each. */
@@ -109,11 +109,11 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
   });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
-  const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
+  const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
   if (record !== undefined && record.method !== method)
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
   const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
-  const r = resolver(out, record?.config);
+  const r = settingsResolver(out, record?.config);
   const epochs = Number(r.take('epochs', given('epochs', common.epochs), GRCL_SMALL.epochs!));
   const seed = Number(r.take('seed', given('seed', common.seed), 0));
   const batchSize = Number(r.take('batch-size', given('batch-size', common.batchSize), GRCL_SMALL.batchSize!));

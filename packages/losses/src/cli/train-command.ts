@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import { initBackend } from '@contrastive/core';
-import type { CliIo, RunSummary } from '@contrastive/core/cli';
+import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
   intFlag,
@@ -14,6 +14,7 @@ import {
   readRunConfig,
   resolveKnnK,
   runPaths,
+  settingsResolver,
   startCommand,
   stringFlag,
   UsageError,
@@ -27,7 +28,6 @@ import { JCL } from '../jcl/index.js';
 import { PaCo } from '../paco/index.js';
 import type { LabelledBatch } from './baselines.js';
 import { predictAll } from './predict.js';
-import { resolver, type Settings } from './resolver.js';
 import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
 import { SupervisedBaseline } from './baselines.js';
 import type { LoadedData } from './data.js';
@@ -49,7 +49,7 @@ function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng)
   return compose(randomResizedCrop({ size: [height, width], scale: [0.2, 1] }), horizontalFlip({ p: 0.5 }));
 }
 
-function buildMethod(name: MethodName, data: LoadedData, s: Settings, seed: number, encoder: tf.LayersModel) {
+function buildMethod(name: MethodName, data: LoadedData, s: RunSettings, seed: number, encoder: tf.LayersModel) {
   const aug = augmentation(data.imageShape[0], data.imageShape[1]);
   if (name === 'jcl') {
     // vision's moco-v2-small settings (JCL is MoCo v2 + the Gaussian term): its views, Adam with cosine decay,
@@ -164,11 +164,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const common = readCommonFlags(v, { epochs: base.epochs!, batchSize: base.batchSize!, lr: base.learningRate!, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
-  const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
+  const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
   if (record !== undefined && record.method !== method)
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
   const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
-  const r = resolver(out, record?.config);
+  const r = settingsResolver(out, record?.config);
   const epochs = r.take('epochs', given('epochs', common.epochs), base.epochs!, true)!;
   const seed = r.take('seed', given('seed', common.seed), 0)!;
   const batchSize = r.take('batch-size', given('batch-size', common.batchSize), base.batchSize!)!;
