@@ -1,0 +1,310 @@
+/** `contrastive-gan train`: ContraD or a GAN baseline on images, scored with fid-fmnist / kid-fmnist / is-fmnist as it trains. */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Checkpointable, EpochLogs, Method, Rng } from '@contrastive/core';
+import { createRng, initBackend } from '@contrastive/core';
+import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
+import {
+  finishRun,
+  intFlag,
+  numFlag,
+  oneOfFlag,
+  prepareRunFolder,
+  readCommonFlags,
+  readRunConfig,
+  runPaths,
+  settingsResolver,
+  startCommand,
+  stringFlag,
+  UsageError,
+  writeRunConfig,
+} from '@contrastive/core/cli';
+import { fileSystemHandler, lineChartPng, train, writeFileAtomic } from '@contrastive/core/node';
+import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '@contrastive/vision/node';
+import { contradAugment } from '../augment/index.js';
+import { ContraD } from '../contrad/index.js';
+import { GAN_LOSSES, r1Penalty } from '../losses/index.js';
+import { GAN } from '../methods/index.js';
+import {
+  dcganDiscriminator,
+  dcganGenerator,
+  sampleLatent,
+  snProjectionHead,
+  sndcganDiscriminator,
+  sndcganGenerator,
+} from '../models/index.js';
+import { loadMetricClassifier, referenceFeatures, scoreImages } from '../node/index.js';
+import { ARCHS, LOSSES, METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
+import { imageGridPng, slerpPath } from './image-grid.js';
+
+export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+/** Files this tool writes into a run beyond core's layout (removed with --overwrite too). */
+const EXTRA_FILES = ['samples', 'interpolation.png', 'score-curve.png'] as const;
+/** Rows of the checkpointed score history (epoch, fid, kid, is): evaluations a run can hold. */
+const MAX_EVALS = 1024;
+/** Latents of the per-epoch sample grid. */
+const GRID = 64;
+
+type GanMethod = (GAN | ContraD) & Method<tf.Tensor4D>;
+
+function build(method: MethodName, s: RunSettings, shape: [number, number, number], seed: number): GanMethod {
+  const opts = { imageSize: shape[0] as 28 | 32, channels: shape[2] as 1 | 3, width: Number(s.width), seed };
+  const sn = s.arch === 'sndcgan';
+  const generator = sn ? sndcganGenerator(opts) : dcganGenerator(opts);
+  const d = sn ? sndcganDiscriminator({ ...opts, seed: seed + 1 }) : dcganDiscriminator({ ...opts, seed: seed + 1 });
+  const lr = Number(s.lr);
+  const adam = () => tf.train.adam(lr, 0.5, 0.999);
+  if (method === 'contrad') {
+    return new ContraD({
+      generator,
+      discriminator: d.encoder,
+      disHead: d.head,
+      // ContraD's SNDCGAN spectrally normalises its projection heads too.
+      ...(sn
+        ? {
+            projection: snProjectionHead({ featureDim: d.featureDim, seed: seed + 2 }),
+            projection2: snProjectionHead({ featureDim: d.featureDim, seed: seed + 3 }),
+          }
+        : {}),
+      lambdaCon: Number(s['lambda-con']),
+      temperature: Number(s.temperature),
+      dOptimizer: adam(),
+      gOptimizer: adam(),
+      seed: seed + 4,
+    });
+  }
+  const loss = GAN_LOSSES[s.loss as (typeof LOSSES)[number]];
+  const gamma = Number(s.r1);
+  return new GAN({
+    name: method,
+    generator,
+    discriminator: d.encoder,
+    head: d.head,
+    dLoss: (r, f) => loss.d(r, f) as tf.Scalar,
+    gLoss: (f) => loss.g(f) as tf.Scalar,
+    ...(gamma > 0 ? { penalty: (score, real) => r1Penalty((x) => score(x as tf.Tensor4D), real, { gamma }) as tf.Scalar } : {}),
+    ...(method === 'gan-diffaug' ? { augment: contradAugment() } : {}),
+    dOptimizer: adam(),
+    gOptimizer: adam(),
+  });
+}
+
+/** `n` generated images in chunks of 500 (inference mode), concatenated. */
+function generate(m: GanMethod, n: number, rng: Rng): tf.Tensor4D {
+  const parts: tf.Tensor4D[] = [];
+  for (let i = 0; i < n; i += 500) parts.push(m.sample(Math.min(500, n - i), rng));
+  const out = tf.concat(parts, 0) as tf.Tensor4D;
+  tf.dispose(parts);
+  return out;
+}
+
+export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
+  if (!ctx) return 0;
+  const v = ctx.values;
+  let method = oneOfFlag(v, 'method', METHODS) as MethodName | undefined;
+  const archFlag = oneOfFlag(v, 'arch', ARCHS);
+  const widthFlag = numFlag(v, 'width');
+  const lossFlag = oneOfFlag(v, 'loss', LOSSES);
+  const r1Flag = numFlag(v, 'r1', { min: 0 });
+  const lambdaFlag = numFlag(v, 'lambda-con', { min: 0 });
+  const temperatureFlag = numFlag(v, 'temperature');
+  const evalImagesFlag = intFlag(v, 'eval-images', 2);
+  const evalEveryFlag = intFlag(v, 'eval-every', 1);
+  const testLimitFlag = intFlag(v, 'test-limit', 2);
+  const dataFlag = stringFlag(v, 'data');
+  if (method === undefined) {
+    const out = stringFlag(v, 'out');
+    if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as MethodName;
+    else throw new UsageError(`--method is required (${METHODS.join('|')})`);
+  }
+  const applies: Record<string, readonly MethodName[]> = {
+    loss: ['gan', 'gan-diffaug'],
+    r1: ['gan', 'gan-diffaug'],
+    'lambda-con': ['contrad'],
+    temperature: ['contrad'],
+  };
+  for (const [flag, methods] of Object.entries(applies)) {
+    if (v[flag] !== undefined && !methods.includes(method))
+      throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
+  }
+  const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 2e-4, outPrefix: method });
+  const out = common.out!;
+  const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite, extraFiles: EXTRA_FILES });
+  const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
+  if (record !== undefined && record.method !== method)
+    throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
+  const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
+  const r = settingsResolver(out, record?.config);
+  const epochs = Number(r.take('epochs', given('epochs', common.epochs), 10, true));
+  const seed = Number(r.take('seed', given('seed', common.seed), 0));
+  const batchSize = Number(r.take('batch-size', given('batch-size', common.batchSize), 64));
+  r.take('lr', given('lr', common.learningRate), 2e-4);
+  const limit = r.take('limit', given('limit', common.limit));
+  const data = r.take('data', dataFlag, 'bundled')!;
+  r.take('arch', archFlag, 'sndcgan');
+  r.take('width', widthFlag, 0.25);
+  if (method === 'contrad') {
+    r.take('lambda-con', lambdaFlag, 1);
+    r.take('temperature', temperatureFlag, 0.1);
+  } else {
+    r.take('loss', lossFlag, 'non-saturating');
+    r.take('r1', r1Flag, 0);
+  }
+  const evalImages = Number(r.take('eval-images', evalImagesFlag, 2000, true));
+  const evalEvery = Number(r.take('eval-every', evalEveryFlag, 1, true));
+  const testLimit = r.take('test-limit', testLimitFlag);
+  const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
+  const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
+
+  const path = data === 'bundled' ? BUNDLED_FASHION_MNIST : data;
+  const trainDs = await loadIdxDataset(path, { split: 'train', ...(limit === undefined ? {} : { limit: Number(limit) }) });
+  const testDs = await loadIdxDataset(path, { split: 'test', ...(testLimit === undefined ? {} : { limit: Number(testLimit) }) });
+  const shape: [number, number, number] = [trainDs.height, trainDs.width, trainDs.channels];
+  if (!((shape[0] === 28 || shape[0] === 32) && shape[1] === shape[0] && (shape[2] === 1 || shape[2] === 3)))
+    throw new UsageError(
+      `--data ${data}: ${trainDs.source} holds ${shape.join('×')} images; the generators make 28×28 or 32×32 with 1 or 3 channels`,
+    );
+  const n = trainDs.size;
+  const batch = Math.min(batchSize, n);
+  if (batch < 2) throw new UsageError(`--batch-size: the train split has ${n} image(s); a batch needs at least 2`);
+  const paths = runPaths(out);
+  const config = { ...r.settings, imageSize: shape[0], channels: shape[2] };
+  const runRecord = { tool: TOOL, version: VERSION, domain: 'gan', method, createdAt: new Date().toISOString(), config };
+  if (record === undefined) await writeRunConfig(paths.dir, runRecord);
+  else await writeRunConfig(paths.dir, { ...record, config: { ...record.config, ...config } });
+  ctx.log(`data: ${data}, ${n} train images ${shape.join('×')}, ${testDs.size} test images as the metric's reference`);
+
+  const trainX = await trainDs.read(Int32Array.from({ length: n }, (_, i) => i));
+  const testX = await testDs.read(Int32Array.from({ length: testDs.size }, (_, i) => i));
+  const m = build(method, r.settings, shape, seed);
+  const classifier = await loadMetricClassifier();
+  const scores = tf.variable(tf.fill([MAX_EVALS, 4], -1), false, 'eval/scores');
+  const state: Checkpointable = {
+    stateTensors: () => ({ ...m.stateTensors(), 'eval/scores': scores }),
+    optimizers: () => m.optimizers(),
+  };
+  const gridZ = sampleLatent(GRID, m.zDim, seed + 1009);
+  const stepsPerEpoch = Math.floor(n / batch);
+  try {
+    const ref = await referenceFeatures(classifier, testX);
+    await mkdir(join(paths.dir, 'samples'), { recursive: true });
+    const scoreNow = async (rng: Rng) => {
+      const generated = generate(m, evalImages, rng);
+      try {
+        return await scoreImages(generated, ref, { classifier });
+      } finally {
+        generated.dispose();
+      }
+    };
+    const result = await train<tf.Tensor4D>({
+      method: m,
+      state,
+      batches: function* (_epoch, rng) {
+        const order = rng.permutation(n);
+        for (let s = 0; s < stepsPerEpoch; s++) yield tf.gather(trainX, order.slice(s * batch, (s + 1) * batch)) as tf.Tensor4D;
+      },
+      epochs,
+      stepsPerEpoch,
+      seed,
+      progress: ctx.progress,
+      log: ctx.log,
+      checkpointDir: paths.checkpoint,
+      ...(checkpointEvery > 0 ? { checkpointEverySteps: checkpointEvery } : {}),
+      resume: status === 'resume',
+      lossLogPath: paths.losses,
+      lossCurvePath: paths.lossCurve,
+      lossCurveTitle: `${method} D + G loss (seed ${seed})`,
+      callbacks: {
+        onEpochEnd: async (epoch: number, logs: EpochLogs) => {
+          const grid = tf.tidy(() => m.generator.apply(gridZ, { training: false }) as tf.Tensor4D);
+          await writeFileAtomic(
+            join(paths.dir, 'samples', `epoch-${String(epoch + 1).padStart(3, '0')}.png`),
+            imageGridPng(grid, { columns: 8 }),
+          );
+          grid.dispose();
+          if ((epoch + 1) % evalEvery !== 0 && epoch !== epochs - 1) return;
+          const row = Math.floor(epoch / evalEvery);
+          if (row >= MAX_EVALS) return;
+          const s = await scoreNow(createRng(seed * 7919 + epoch));
+          tf.tidy(() => {
+            const mask = tf.reshape(tf.equal(tf.range(0, MAX_EVALS, 1, 'int32'), row), [MAX_EVALS, 1]);
+            const values = tf.broadcastTo(tf.tensor2d([[epoch + 1, s.fidFmnist, s.kidFmnist.mean, s.isFmnist.mean]]), [MAX_EVALS, 4]);
+            scores.assign(tf.where(tf.tile(mask, [1, 4]), values, scores));
+          });
+          logs.fidFmnist = s.fidFmnist;
+          logs.kidFmnist = s.kidFmnist.mean;
+          logs.isFmnist = s.isFmnist.mean;
+        },
+      },
+    });
+    await m.generator.save(fileSystemHandler(paths.model));
+    // The interpolation strip: 8 rows, each 10 steps along the great circle between two latents.
+    const path8 = Array.from({ length: 8 }, (_, i) => {
+      const ends = sampleLatent(2, m.zDim, seed + 31 * (i + 1));
+      const [a, b] = [ends.slice([0, 0], [1, -1]).dataSync() as Float32Array, ends.slice([1, 0], [1, -1]).dataSync() as Float32Array];
+      ends.dispose();
+      return slerpPath(a, b, 10);
+    }).flat();
+    const strip = tf.tidy(() => m.generator.apply(tf.tensor2d(path8.map((z) => Array.from(z))), { training: false }) as tf.Tensor4D);
+    await writeFileAtomic(join(paths.dir, 'interpolation.png'), imageGridPng(strip, { columns: 10 }));
+    strip.dispose();
+    const history = (scores.arraySync() as number[][]).filter((row) => row[0]! > 0);
+    if (history.length > 1) {
+      const png = lineChartPng([{ name: 'fid-fmnist', values: history.map((h) => h[1]!) }], {
+        title: `${method}: fid-fmnist of ${evalImages} samples at each evaluation (epochs ${history.map((h) => h[0]).join(', ')})`,
+        xLabel: 'evaluation',
+        yLabel: 'fid-fmnist',
+      });
+      await writeFileAtomic(join(paths.dir, 'score-curve.png'), png);
+    }
+    const last = history.at(-1);
+    const realSubset = tf.tidy(
+      () =>
+        tf.gather(
+          trainX,
+          createRng(seed + 1)
+            .permutation(n)
+            .slice(0, Math.min(evalImages, n)),
+        ) as tf.Tensor4D,
+    );
+    const real = await scoreImages(realSubset, ref, { classifier });
+    realSubset.dispose();
+    const summary: RunSummary = {
+      method,
+      domain: 'gan',
+      seed,
+      epochs,
+      steps: result.globalStep,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: result.seconds,
+      backend,
+      out: paths.dir,
+      finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
+      metrics: {
+        fidFmnist: last?.[1] ?? null,
+        kidFmnist: last?.[2] ?? null,
+        isFmnist: last?.[3] ?? null,
+        evalImages,
+        referenceImages: testDs.size,
+        trainImages: n,
+        data,
+      },
+      baselines: { realTrainImages: { fidFmnist: real.fidFmnist, kidFmnist: real.kidFmnist.mean, isFmnist: real.isFmnist.mean } },
+      notes: [
+        `fid-fmnist / kid-fmnist / is-fmnist: FID / KID / IS formulas in the features of the package's Fashion-MNIST classifier (not Inception): comparable only with each other`,
+        `scored: ${evalImages} generated images vs ${testDs.size} test images after each of ${history.map((h) => h[0]).join(', ')} epoch(s): fid-fmnist ${history.map((h) => h[1]!.toFixed(2)).join(', ')}`,
+        `baselines.realTrainImages: ${Math.min(evalImages, n)} real training images scored the same way (the floor a generator approaches)`,
+        'model/: the generator (z uniform in [−1, 1] → images in [0, 1]); samples/: the same 64 latents after every epoch',
+      ],
+    };
+    return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });
+  } finally {
+    m.dispose();
+    classifier.dispose();
+    tf.dispose([scores, gridZ, trainX, testX]);
+  }
+}
