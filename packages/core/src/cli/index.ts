@@ -18,6 +18,7 @@ export { formatHelp, formatMainHelp } from './help.js';
 export type { FlagHelp, CommandHelp, MainHelp } from './help.js';
 export { RUN_FILES, runPaths, prepareRunFolder, writeRunConfig, readRunConfig, checkResumeFlag } from './run-folder.js';
 export { settingsResolver } from './settings-resolver.js';
+export { methodOrResumed, refuseFlagsOfOtherMethods } from './method-flag.js';
 export type { RunSetting, RunSettings } from './settings-resolver.js';
 export type { RunPaths, PrepareRunFolderOptions, RunRecord } from './run-folder.js';
 export { roundSummaryNumbers, isNonFinite, replaceNonFinite, writeSummary, emitSummary, finishRun } from './summary.js';

@@ -8,11 +8,13 @@ import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
   intFlag,
+  methodOrResumed,
   numFlag,
   oneOfFlag,
   prepareRunFolder,
   readCommonFlags,
   readRunConfig,
+  refuseFlagsOfOtherMethods,
   runPaths,
   settingsResolver,
   startCommand,
@@ -105,7 +107,6 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
   const v = ctx.values;
-  let method = oneOfFlag(v, 'method', METHODS) as MethodName | undefined;
   const archFlag = oneOfFlag(v, 'arch', ARCHS);
   const widthFlag = numFlag(v, 'width');
   const lossFlag = oneOfFlag(v, 'loss', LOSSES);
@@ -116,21 +117,14 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const evalEveryFlag = intFlag(v, 'eval-every', 1);
   const testLimitFlag = intFlag(v, 'test-limit', 2);
   const dataFlag = stringFlag(v, 'data');
-  if (method === undefined) {
-    const out = stringFlag(v, 'out');
-    if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as MethodName;
-    else throw new UsageError(`--method is required (${METHODS.join('|')})`);
-  }
+  const method: MethodName = await methodOrResumed(v, METHODS, TOOL);
   const applies: Record<string, readonly MethodName[]> = {
     loss: ['gan', 'gan-diffaug'],
     r1: ['gan', 'gan-diffaug'],
     'lambda-con': ['contrad'],
     temperature: ['contrad'],
   };
-  for (const [flag, methods] of Object.entries(applies)) {
-    if (v[flag] !== undefined && !methods.includes(method))
-      throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
-  }
+  refuseFlagsOfOtherMethods(v, applies, method);
   const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 2e-4, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite, extraFiles: EXTRA_FILES });

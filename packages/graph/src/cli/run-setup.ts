@@ -8,6 +8,7 @@ import { initBackend } from '@contrastive/core';
 import type { CliIo, CommandContext, CommonFlagName, CommonFlags, RunPaths, RunRecord, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun as coreFinishRun,
+  methodOrResumed,
   oneOfFlag,
   prepareRunFolder,
   readCommonFlags,
@@ -75,9 +76,7 @@ async function chooseMethod(ctx: CommandContext): Promise<{ method: string; reci
   }
   const method = methodFlag ?? recipeFlag?.method;
   if (method !== undefined) return { method, ...(recipeFlag ? { recipeFlag } : {}) };
-  const out = stringFlag(ctx.values, 'out');
-  if (ctx.values.resume === true && out !== undefined) return { method: (await readRunConfig(out, 'out', { tool: TOOL })).method };
-  throw new UsageError(`--method is required (${METHODS.join('|')})`);
+  return { method: await methodOrResumed(ctx.values, METHODS, TOOL) };
 }
 
 /**

@@ -6,8 +6,8 @@ import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
   intFlag,
+  methodOrResumed,
   numFlag,
-  oneOfFlag,
   prepareRunFolder,
   readCommonFlags,
   readRunConfig,
@@ -24,7 +24,7 @@ import { findLossesRecipe } from '../recipes.js';
 import { applyDomain, DEFAULT_DOMAINS, type DomainName, parseDomains } from '../data/domains.js';
 import { continualScores } from '../grcl/forgetting.js';
 import { GRCL, type GRCLBatch } from '../grcl/index.js';
-import { CONTINUAL_HELP, CONTINUAL_METHODS, CONTINUAL_SPEC, type ContinualMethodName } from './continual-help.js';
+import { CONTINUAL_HELP, CONTINUAL_METHODS, CONTINUAL_SPEC } from './continual-help.js';
 import { loadData } from './data.js';
 import { TOOL } from './help.js';
 import { predictAll } from './predict.js';
@@ -79,7 +79,6 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
   const ctx = startCommand(argv, CONTINUAL_SPEC, CONTINUAL_HELP, io);
   if (!ctx) return 0;
   const v = ctx.values;
-  let method = oneOfFlag(v, 'method', CONTINUAL_METHODS) as ContinualMethodName | undefined;
   const domainsFlag = stringFlag(v, 'domains');
   let domainList: DomainName[] | undefined;
   if (domainsFlag !== undefined) {
@@ -96,11 +95,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
   const queueFlag = intFlag(v, 'queue-size', 1);
   const testLimit = intFlag(v, 'test-limit', 1);
   const dataFlag = stringFlag(v, 'data');
-  if (method === undefined) {
-    const out = stringFlag(v, 'out');
-    if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as ContinualMethodName;
-    else throw new UsageError(`--method is required (${CONTINUAL_METHODS.join('|')})`);
-  }
+  const method = await methodOrResumed(v, CONTINUAL_METHODS, TOOL);
   const common = readCommonFlags(v, {
     epochs: GRCL_SMALL.epochs!,
     batchSize: GRCL_SMALL.batchSize!,

@@ -7,11 +7,12 @@ import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
   intFlag,
+  methodOrResumed,
   numFlag,
-  oneOfFlag,
   prepareRunFolder,
   readCommonFlags,
   readRunConfig,
+  refuseFlagsOfOtherMethods,
   resolveKnnK,
   runPaths,
   settingsResolver,
@@ -133,18 +134,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
   const v = ctx.values;
-  let method = oneOfFlag(v, 'method', METHODS) as MethodName | undefined;
   const ratio = numFlag(v, 'long-tail-ratio', { min: 1 });
   const testLimit = intFlag(v, 'test-limit', 1);
   const temperatureFlag = numFlag(v, 'temperature');
   const alphaFlag = numFlag(v, 'alpha', { min: 0 });
   const queueFlag = intFlag(v, 'queue-size', 1);
   const dataFlag = stringFlag(v, 'data');
-  if (method === undefined) {
-    const out = stringFlag(v, 'out');
-    if (v.resume === true && out !== undefined) method = (await readRunConfig(out, 'out', { tool: TOOL })).method as MethodName;
-    else throw new UsageError(`--method is required (${METHODS.join('|')})`);
-  }
+  const method = await methodOrResumed(v, METHODS, TOOL);
   const keyViewsFlag = intFlag(v, 'key-views', 1);
   const lambdaFlag = numFlag(v, 'lambda', { min: 0 });
   const applies: Record<string, readonly MethodName[]> = {
@@ -155,10 +151,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     lambda: ['jcl'],
     'knn-k': ['jcl'],
   };
-  for (const [flag, methods] of Object.entries(applies)) {
-    if (v[flag] !== undefined && !methods.includes(method))
-      throw new UsageError(`--${flag} applies to ${methods.join(', ')} only, not ${method}`);
-  }
+  refuseFlagsOfOtherMethods(v, applies, method);
   const jcl = method === 'jcl';
   const base = jcl ? JCL_SMALL : PACO_SMALL; // ce, logit-adjust and supcon train with PaCo's settings
   const common = readCommonFlags(v, { epochs: base.epochs!, batchSize: base.batchSize!, lr: base.learningRate!, outPrefix: method });
