@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ganLeakyReLU } from '../layers/leaky-relu.js';
+import { generatorStem } from './generator-stem.js';
 import { type GanModelOptions, normal002, resolveModelOptions, seeds } from './options.js';
 import type { GanDiscriminator } from './sndcgan.js';
 
@@ -23,22 +24,10 @@ export function dcganGenerator(options: GanModelOptions = {}): tf.LayersModel {
   const o = resolveModelOptions('dcganGenerator', options);
   const next = seeds(o.seed);
   const ngf = o.base;
-  const [s0, c0, ups] = o.imageSize === 32 ? [4, ngf * 4, 2] : [7, ngf * 2, 1];
-  const bn = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name });
-  const z = tf.input({ shape: [o.zDim], name: 'z' });
-  let h = tf.layers.dense({ units: s0 * s0 * c0, kernelInitializer: normal002(next()), name: 'g_linear' }).apply(z) as tf.SymbolicTensor;
-  h = bn('g_bn_in').apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reshape({ targetShape: [s0, s0, c0] }).apply(h) as tf.SymbolicTensor;
-  let c = c0;
-  for (let i = 0; i < ups; i++) {
-    c = c / 2;
-    h = tf.layers
-      .conv2dTranspose({ filters: c, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: normal002(next()), name: `g_up${i}` })
-      .apply(h) as tf.SymbolicTensor;
-    h = bn(`g_bn${i}`).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
-  }
+  const [side, channels, upsamplings] = o.imageSize === 32 ? [4, ngf * 4, 2] : [7, ngf * 2, 1];
+  const stem = generatorStem(o.zDim, { side, channels, upsamplings, firstNormName: 'g_bn_in' }, next);
+  const z = stem.z;
+  let h = stem.h;
   h = tf.layers
     .conv2dTranspose({
       filters: o.channels,

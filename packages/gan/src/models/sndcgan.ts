@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ganLeakyReLU } from '../layers/leaky-relu.js';
 import { snConv2d, snDense } from '../layers/spectral-norm.js';
+import { generatorStem } from './generator-stem.js';
 import { type GanModelOptions, normal002, resolveModelOptions, seeds } from './options.js';
 
 /**
@@ -35,10 +36,6 @@ export interface SNDCGANGeneratorOptions extends GanModelOptions {
   output?: 'tanh' | 'sigmoid';
 }
 
-function bn(name: string): tf.layers.Layer {
-  return tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name });
-}
-
 /**
  * The SNDCGAN generator `z [N, zDim] → images [N, H, W, C]` in [0, 1]: linear → BN → ReLU → reshape to
  * 4×4×8ngf (32 px) or 7×7×4ngf (28 px) → [ConvTranspose 4×4 s2 → BN → ReLU] × 3 (32 px) or × 2 (28 px) →
@@ -51,21 +48,10 @@ export function sndcganGenerator(options: SNDCGANGeneratorOptions = {}): tf.Laye
     throw new RangeError(`sndcganGenerator: output must be 'tanh' or 'sigmoid', got ${String(options.output)}`);
   const next = seeds(o.seed);
   const ngf = o.base;
-  const [s0, c0, ups] = o.imageSize === 32 ? [4, ngf * 8, 3] : [7, ngf * 4, 2];
-  const z = tf.input({ shape: [o.zDim], name: 'z' });
-  let h = tf.layers.dense({ units: s0 * s0 * c0, kernelInitializer: normal002(next()), name: 'g_linear' }).apply(z) as tf.SymbolicTensor;
-  h = bn('g_norm_init').apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reshape({ targetShape: [s0, s0, c0] }).apply(h) as tf.SymbolicTensor;
-  let c = c0;
-  for (let i = 0; i < ups; i++) {
-    c = c / 2;
-    h = tf.layers
-      .conv2dTranspose({ filters: c, kernelSize: 4, strides: 2, padding: 'same', kernelInitializer: normal002(next()), name: `g_up${i}` })
-      .apply(h) as tf.SymbolicTensor;
-    h = bn(`g_bn${i}`).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
-  }
+  const [side, channels, upsamplings] = o.imageSize === 32 ? [4, ngf * 8, 3] : [7, ngf * 4, 2];
+  const stem = generatorStem(o.zDim, { side, channels, upsamplings, firstNormName: 'g_norm_init' }, next);
+  const z = stem.z;
+  let h = stem.h;
   h = tf.layers
     .conv2d({ filters: o.channels, kernelSize: 3, padding: 'same', kernelInitializer: normal002(next()), name: 'g_out' })
     .apply(h) as tf.SymbolicTensor;
