@@ -1,6 +1,6 @@
 /** `contrastive-gan train`'s flags and `--help`, through core's toolkit. */
 import type { FlagHelp, FlagSpec } from '@contrastive/core/cli';
-import { COMMON_FLAGS, formatHelp } from '@contrastive/core/cli';
+import { COMMON_FLAG_HELP, COMMON_FLAGS, EVAL_FLAG_HELP, formatHelp } from '@contrastive/core/cli';
 
 export const TOOL = 'contrastive-gan';
 
@@ -70,5 +70,123 @@ score-curve.png, losses.csv, loss-curve.png, summary.json.`,
     `${TOOL} train --method contrad --data bundled --epochs 5 --json`,
     `${TOOL} train --method gan --data /usr/share/datasets/fashion-mnist --epochs 10 --out runs/gan`,
     `${TOOL} train --resume --out runs/gan --epochs 20`,
+  ],
+});
+
+/** `--checkpoint DIR`: the run folder probe and sample read (the flag name vision's and text's readers use). */
+const CHECKPOINT_FLAG: FlagHelp = {
+  name: 'checkpoint',
+  arg: 'DIR',
+  help: 'a run folder written by train --out (its latest checkpoint: a run still training can be read)',
+};
+const OUTPUT_FLAG_HELP = COMMON_FLAG_HELP.filter((f) => ['backend', 'json', 'no-progress', 'help'].includes(f.name));
+const OVERWRITE_HELP = COMMON_FLAG_HELP.filter((f) => f.name === 'overwrite');
+const BACKEND_JSON = {
+  backend: COMMON_FLAGS.backend,
+  json: COMMON_FLAGS.json,
+  'no-progress': COMMON_FLAGS['no-progress'],
+  help: COMMON_FLAGS.help,
+} as const;
+
+export const PROBE_FLAGS: readonly FlagHelp[] = [
+  CHECKPOINT_FLAG,
+  {
+    name: 'data',
+    arg: 'DIR|bundled',
+    help: 'labelled MNIST-style IDX folder: the probe fits on its train split and is scored on its test split',
+    default: "the run's --data",
+  },
+  { name: 'limit', arg: 'N', help: 'use the first N train images for the probe', default: 'all' },
+  { name: 'test-limit', arg: 'N', help: 'score on the first N test images', default: 'all' },
+  { name: 'probe-epochs', arg: 'N', help: 'passes of the linear probe (core linearProbe: Adam, cosine decay)', default: '100' },
+  ...EVAL_FLAG_HELP,
+];
+export const PROBE_SPEC: FlagSpec = {
+  ...BACKEND_JSON,
+  ...Object.fromEntries(PROBE_FLAGS.map((f) => [f.name, { type: 'string' as const }])),
+};
+export const PROBE_HELP = formatHelp({
+  tool: TOOL,
+  command: 'probe',
+  summary: "score a run's discriminator as a representation: linear probe and kNN on its features, beside baselines",
+  usage: ['probe --checkpoint DIR [--data DIR|bundled] [options]'],
+  flags: [...PROBE_FLAGS, ...OUTPUT_FLAG_HELP],
+  includeCommon: false,
+  details: `The discriminator's penultimate features (D's encoder: the flattened last conv map, as ContraD's
+\`penultimate\`) of the train images fit a linear probe, scored on the test images; kNN accuracy the same way.
+Printed beside two baselines on the same images and protocol: the same discriminator at its seeded
+initialisation (what training added) and raw pixels. Writes probe.json into the run folder (atomically;
+replaced by a later probe).`,
+  examples: [`${TOOL} probe --checkpoint runs/contrad --data /usr/share/datasets/fashion-mnist --json`],
+});
+
+export const SAMPLE_FLAGS: readonly FlagHelp[] = [
+  CHECKPOINT_FLAG,
+  { name: 'count', arg: 'N', help: 'images to generate', default: '64' },
+  {
+    name: 'out',
+    arg: 'DIR|FILE.png',
+    help: 'a folder (one PNG per image, sample-00000.png …) or, ending in .png, one grid image',
+  },
+  { name: 'seed', arg: 'N', help: 'seed of the latents z (uniform in [−1, 1])', default: '0' },
+  { name: 'columns', arg: 'N', help: 'grid columns (FILE.png only)', default: '⌈√count⌉' },
+];
+export const SAMPLE_SPEC: FlagSpec = {
+  overwrite: COMMON_FLAGS.overwrite,
+  ...BACKEND_JSON,
+  ...Object.fromEntries(SAMPLE_FLAGS.map((f) => [f.name, { type: 'string' as const }])),
+};
+export const SAMPLE_HELP = formatHelp({
+  tool: TOOL,
+  command: 'sample',
+  summary: "generate images with a run's generator",
+  usage: ['sample --checkpoint DIR --out DIR|FILE.png [--count N] [--seed N]'],
+  flags: [...SAMPLE_FLAGS, ...OVERWRITE_HELP, ...OUTPUT_FLAG_HELP],
+  includeCommon: false,
+  details: `Uses the generator of the run's model/ (a finished run), else of its latest checkpoint (a run still
+training), in inference mode. --out is never written into when it exists (a non-empty folder, or a file) unless
+--overwrite is given; PNGs are written atomically. The folder is what \`${TOOL} score --images\` reads.`,
+  examples: [
+    `${TOOL} sample --checkpoint runs/contrad --count 2000 --out runs/contrad-samples`,
+    `${TOOL} sample --checkpoint runs/contrad --count 100 --out grid.png`,
+  ],
+});
+
+export const SCORE_FLAGS: readonly FlagHelp[] = [
+  {
+    name: 'images',
+    arg: 'PATH',
+    help: 'the images to score: a folder of images (png, jpg, webp, …; mapped to 28×28 grayscale) or an MNIST-style IDX folder or file',
+  },
+  { name: 'split', arg: 'train|test', help: 'which split of an IDX folder --images is', default: 'train' },
+  { name: 'limit', arg: 'N', help: 'score only the first N images', default: 'all' },
+  {
+    name: 'reference',
+    arg: 'DIR|bundled',
+    help: "Fashion-MNIST IDX folder whose test split is the reference ('bundled': 1,000 test images)",
+    default: 'bundled',
+  },
+  { name: 'reference-limit', arg: 'N', help: 'use the first N reference images', default: 'all' },
+];
+export const SCORE_SPEC: FlagSpec = {
+  ...BACKEND_JSON,
+  ...Object.fromEntries(SCORE_FLAGS.map((f) => [f.name, { type: 'string' as const }])),
+};
+export const SCORE_HELP = formatHelp({
+  tool: TOOL,
+  command: 'score',
+  summary: 'fid-fmnist, kid-fmnist and is-fmnist of any set of images against Fashion-MNIST test',
+  usage: ['score --images PATH [--reference DIR|bundled] [--limit N]'],
+  flags: [...SCORE_FLAGS, ...OUTPUT_FLAG_HELP],
+  includeCommon: false,
+  details: `The FID / KID / IS formulas in the features of the Fashion-MNIST classifier shipped with the package (test
+accuracy in its assets/fmnist-classifier/metadata.json), not ImageNet Inception: comparable only with other
+fid-fmnist / kid-fmnist / is-fmnist numbers taken with the same numbers of images (FID is biased upwards for small
+sets). Lower is better for fid and kid, higher for is (1 … 10). The train command scores 2,000 samples against
+the full test split (10,000 images with /usr/share/datasets/fashion-mnist); use the same counts to compare.
+Images are read in batches: memory stays bounded by the 138 floats kept per image.`,
+  examples: [
+    `${TOOL} score --images runs/contrad-samples --reference /usr/share/datasets/fashion-mnist`,
+    `${TOOL} score --images /usr/share/datasets/fashion-mnist --split train --limit 2000 --reference /usr/share/datasets/fashion-mnist --json`,
   ],
 });

@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Checkpointable, EpochLogs, Method, Rng } from '@contrastive/core';
+import type { EpochLogs, Rng } from '@contrastive/core';
 import { createRng, initBackend } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
@@ -23,85 +23,20 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { fileSystemHandler, lineChartPng, train, writeFileAtomic } from '@contrastive/core/node';
-import { BUNDLED_FASHION_MNIST, loadIdxDataset } from '@contrastive/vision/node';
-import { contradAugment } from '../augment/index.js';
-import { ContraD } from '../contrad/index.js';
-import { GAN_LOSSES, r1Penalty } from '../losses/index.js';
-import { GAN } from '../methods/index.js';
-import {
-  dcganDiscriminator,
-  dcganGenerator,
-  sampleLatent,
-  snProjectionHead,
-  sndcganDiscriminator,
-  sndcganGenerator,
-} from '../models/index.js';
+import { sampleLatent } from '../models/index.js';
 import { loadMetricClassifier, referenceFeatures, scoreImages } from '../node/index.js';
 import { ARCHS, LOSSES, METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
+import { buildMethod, generate, MAX_EVALS, runState, scoreHistory } from './build-method.js';
+import { openIdxFlag } from './data.js';
 import { imageGridPng, slerpPath } from './image-grid.js';
 
 export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
 /** Files this tool writes into a run beyond core's layout (removed with --overwrite too). */
-const EXTRA_FILES = ['samples', 'interpolation.png', 'score-curve.png'] as const;
-/** Rows of the checkpointed score history (epoch, fid, kid, is): evaluations a run can hold. */
-const MAX_EVALS = 1024;
+const EXTRA_FILES = ['samples', 'interpolation.png', 'score-curve.png', 'probe.json'] as const;
 /** Latents of the per-epoch sample grid. */
 const GRID = 64;
-
-type GanMethod = (GAN | ContraD) & Method<tf.Tensor4D>;
-
-function build(method: MethodName, s: RunSettings, shape: [number, number, number], seed: number): GanMethod {
-  const opts = { imageSize: shape[0] as 28 | 32, channels: shape[2] as 1 | 3, width: Number(s.width), seed };
-  const sn = s.arch === 'sndcgan';
-  const generator = sn ? sndcganGenerator(opts) : dcganGenerator(opts);
-  const d = sn ? sndcganDiscriminator({ ...opts, seed: seed + 1 }) : dcganDiscriminator({ ...opts, seed: seed + 1 });
-  const lr = Number(s.lr);
-  const adam = () => tf.train.adam(lr, 0.5, 0.999);
-  if (method === 'contrad') {
-    return new ContraD({
-      generator,
-      discriminator: d.encoder,
-      disHead: d.head,
-      // ContraD's SNDCGAN spectrally normalises its projection heads too.
-      ...(sn
-        ? {
-            projection: snProjectionHead({ featureDim: d.featureDim, seed: seed + 2 }),
-            projection2: snProjectionHead({ featureDim: d.featureDim, seed: seed + 3 }),
-          }
-        : {}),
-      lambdaCon: Number(s['lambda-con']),
-      temperature: Number(s.temperature),
-      dOptimizer: adam(),
-      gOptimizer: adam(),
-      seed: seed + 4,
-    });
-  }
-  const loss = GAN_LOSSES[s.loss as (typeof LOSSES)[number]];
-  const gamma = Number(s.r1);
-  return new GAN({
-    name: method,
-    generator,
-    discriminator: d.encoder,
-    head: d.head,
-    dLoss: (r, f) => loss.d(r, f) as tf.Scalar,
-    gLoss: (f) => loss.g(f) as tf.Scalar,
-    ...(gamma > 0 ? { penalty: (score, real) => r1Penalty((x) => score(x as tf.Tensor4D), real, { gamma }) as tf.Scalar } : {}),
-    ...(method === 'gan-diffaug' ? { augment: contradAugment() } : {}),
-    dOptimizer: adam(),
-    gOptimizer: adam(),
-  });
-}
-
-/** `n` generated images in chunks of 500 (inference mode), concatenated. */
-function generate(m: GanMethod, n: number, rng: Rng): tf.Tensor4D {
-  const parts: tf.Tensor4D[] = [];
-  for (let i = 0; i < n; i += 500) parts.push(m.sample(Math.min(500, n - i), rng));
-  const out = tf.concat(parts, 0) as tf.Tensor4D;
-  tf.dispose(parts);
-  return out;
-}
 
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
@@ -154,9 +89,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
 
-  const path = data === 'bundled' ? BUNDLED_FASHION_MNIST : data;
-  const trainDs = await loadIdxDataset(path, { split: 'train', ...(limit === undefined ? {} : { limit: Number(limit) }) });
-  const testDs = await loadIdxDataset(path, { split: 'test', ...(testLimit === undefined ? {} : { limit: Number(testLimit) }) });
+  const trainDs = await openIdxFlag('data', data, 'train', limit === undefined ? undefined : Number(limit));
+  const testDs = await openIdxFlag('data', data, 'test', testLimit === undefined ? undefined : Number(testLimit));
   const shape: [number, number, number] = [trainDs.height, trainDs.width, trainDs.channels];
   if (!((shape[0] === 28 || shape[0] === 32) && shape[1] === shape[0] && (shape[2] === 1 || shape[2] === 3)))
     throw new UsageError(
@@ -174,13 +108,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
   const trainX = await trainDs.read(Int32Array.from({ length: n }, (_, i) => i));
   const testX = await testDs.read(Int32Array.from({ length: testDs.size }, (_, i) => i));
-  const m = build(method, r.settings, shape, seed);
+  const m = buildMethod(method, r.settings, shape, seed);
   const classifier = await loadMetricClassifier();
-  const scores = tf.variable(tf.fill([MAX_EVALS, 4], -1), false, 'eval/scores');
-  const state: Checkpointable = {
-    stateTensors: () => ({ ...m.stateTensors(), 'eval/scores': scores }),
-    optimizers: () => m.optimizers(),
-  };
+  const scores = scoreHistory();
+  const state = runState(m, scores);
   const gridZ = sampleLatent(GRID, m.zDim, seed + 1009);
   const stepsPerEpoch = Math.floor(n / batch);
   try {
