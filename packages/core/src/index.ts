@@ -17,6 +17,7 @@ export {
 export type { NonFiniteVariable, DivergedAt } from './errors.js';
 export { nonFiniteVariables, assertFiniteState, countNonFinite, isUnsetSentinel } from './train/finite-state.js';
 export { createRng } from './random/rng.js';
+export { tfSeed } from './random/tf-seed.js';
 export type { Rng } from './random/rng.js';
 export type { ViewMaker, NegativeSource, NegativeContext, Checkpointable } from './types.js';
 export {

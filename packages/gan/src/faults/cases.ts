@@ -5,7 +5,7 @@ export const FAULT_CASES: FaultCase[] = [
   {
     id: 'gan/cli-diverging-lr',
     surface: 'contrastive-gan train (contrad, gan, gan-diffaug)',
-    input: '--lr 1e9 (--seed 1) for 6 epochs on 64 bundled images (4 steps per epoch)',
+    input: '--lr 1e9 for 6 epochs on 64 bundled images (4 steps per epoch)',
     outcome:
       "exit 1 for every method: 'training diverged: the weights are not finite after step 4 of epoch 1 (global step 4) although the loss was …' (core's TrainingDivergedError) naming the generator's batch-norm moving variances (NaN). Adam's normalised steps keep the loss finite (between 1e8 and 1e12: 4.4e9 gan, 7.8e9 gan-diffaug, 1.4e10 contrad) while G's BN statistics overflow, so no step sees it: the first checkpoint save, at the end of epoch 1, does. Nothing on stdout; no summary.json, model/ or checkpoint.json. Left behind: run.json, an empty checkpoint/ and samples/epoch-001.png — the epoch-end callback drew that grid and logged fid/kid/is scores from the NaN generator before the save refused it (no losses.csv: core writes it only after a good save)",
     issueItem: 5,
@@ -22,9 +22,9 @@ export const FAULT_CASES: FaultCase[] = [
     id: 'gan/cli-kill-resume',
     surface: 'contrastive-gan train --resume',
     input:
-      'a contrad run (--seed 1, --checkpoint-every 2, 4 steps per epoch, 5 epochs) SIGKILLed once a mid-epoch checkpoint after epoch 1 is on disk, then resumed',
+      'a contrad run (default --seed 0, --checkpoint-every 2, 4 steps per epoch, 5 epochs) SIGKILLed once a mid-epoch checkpoint after epoch 1 is on disk, then resumed',
     outcome:
-      "the resumed run reports exactly the same fidFmnist, kidFmnist, isFmnist, finalLoss and steps (20) as the same run left uninterrupted. Only with a seed other than 0: tfjs reads seed 0 as 'no seed', so under the default --seed 0 the generator's first layer (g_linear, seeded with the run's seed) starts from Math.random (two generators built with seed 0 hold different weights) and no two runs match, interrupted or not",
+      "the resumed run reports exactly the same fidFmnist, kidFmnist, isFmnist, finalLoss and steps (20) as the same run left uninterrupted. (tfjs draws normals with seed 0 unseeded; the models pass their seeds through core's tfSeed, so seed 0 reproduces too — before that fix no two seed-0 runs matched)",
     issueItem: 3,
   },
   {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tfSeed } from '@contrastive/core';
 
 /**
  * Spectral normalisation (Miyato et al., "Spectral Normalization for Generative Adversarial Networks",
@@ -122,11 +123,25 @@ abstract class SpectralNormBase extends tf.layers.Layer {
 
   /** Creates kernel, bias, u and v (u, v unit-normal, non-trainable, as torch initialises them). */
   protected buildWeights(kernelShape: number[], out: number, fanIn: number): void {
-    const init = tf.initializers.randomNormal({ mean: 0, stddev: this.kernelStddev, seed: this.seed });
+    const init = tf.initializers.randomNormal({ mean: 0, stddev: this.kernelStddev, seed: tfSeed(this.seed) });
     this.kernel = this.addWeight('kernel', kernelShape, 'float32', init);
     if (this.useBias) this.bias = this.addWeight('bias', [out], 'float32', tf.initializers.zeros());
-    this.u = this.addWeight('sn_u', [out], 'float32', tf.initializers.randomNormal({ seed: offset(this.seed, 1) }), undefined, false);
-    this.v = this.addWeight('sn_v', [fanIn], 'float32', tf.initializers.randomNormal({ seed: offset(this.seed, 2) }), undefined, false);
+    this.u = this.addWeight(
+      'sn_u',
+      [out],
+      'float32',
+      tf.initializers.randomNormal({ seed: tfSeed(offset(this.seed, 1)) }),
+      undefined,
+      false,
+    );
+    this.v = this.addWeight(
+      'sn_v',
+      [fanIn],
+      'float32',
+      tf.initializers.randomNormal({ seed: tfSeed(offset(this.seed, 2)) }),
+      undefined,
+      false,
+    );
     tf.tidy(() => {
       this.u!.write(normalize(this.u!.read() as tf.Tensor1D, this.eps));
       this.v!.write(normalize(this.v!.read() as tf.Tensor1D, this.eps));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { tfSeed } from '@contrastive/core';
 
 /** Options shared by the generator / discriminator factories. */
 export interface GanModelOptions {
@@ -50,7 +51,7 @@ export function seeds(seed: number | undefined): () => number | undefined {
 
 /** N(0, 0.02), the DCGAN / ContraD `reset_parameters` initialiser. */
 export function normal002(seed: number | undefined): ReturnType<typeof tf.initializers.randomNormal> {
-  return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
+  return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: tfSeed(seed) });
 }
 
 /**

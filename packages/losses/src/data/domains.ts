@@ -4,6 +4,7 @@
  * transformation of `[N, H, W, C]` images in [0, 1]. Pure and browser-safe; `noise` is seeded.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tfSeed } from '@contrastive/core';
 
 /** The domains {@link applyDomain} knows, in the order `--help` lists them. */
 export const DOMAIN_NAMES = ['upright', 'rot30', 'rot90', 'rot180', 'invert', 'light-noise', 'noise', 'blur'] as const;
@@ -68,9 +69,9 @@ export function applyDomain(name: DomainName, x: tf.Tensor4D, seed = 0): tf.Tens
       case 'invert':
         return tf.sub(1, x) as tf.Tensor4D;
       case 'light-noise':
-        return tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, LIGHT_NOISE_STD, 'float32', seed)), 0, 1) as tf.Tensor4D;
+        return tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, LIGHT_NOISE_STD, 'float32', tfSeed(seed))), 0, 1) as tf.Tensor4D;
       case 'noise':
-        return tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, NOISE_STD, 'float32', seed)), 0, 1) as tf.Tensor4D;
+        return tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, NOISE_STD, 'float32', tfSeed(seed))), 0, 1) as tf.Tensor4D;
       case 'blur':
         return tf.avgPool(x, 5, 1, 'same') as tf.Tensor4D;
     }
