@@ -1,9 +1,9 @@
 /** `contrastive-gan train`: ContraD or a GAN baseline on images, scored with fid-fmnist / kid-fmnist / is-fmnist as it trains. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLogs, Rng } from '@contrastive/core';
-import { createRng, initBackend } from '@contrastive/core';
+import { createRng, initBackend, nonFiniteVariables } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
@@ -62,6 +62,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   refuseFlagsOfOtherMethods(v, applies, method);
   const common = readCommonFlags(v, { epochs: 10, batchSize: 64, lr: 2e-4, outPrefix: method });
   const out = common.out!;
+  const createdOut = (await stat(out).catch(() => null)) === null;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite, extraFiles: EXTRA_FILES });
   const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
   if (record !== undefined && record.method !== method)
@@ -89,16 +90,26 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
 
-  const trainDs = await openIdxFlag('data', data, 'train', limit === undefined ? undefined : Number(limit));
-  const testDs = await openIdxFlag('data', data, 'test', testLimit === undefined ? undefined : Number(testLimit));
-  const shape: [number, number, number] = [trainDs.height, trainDs.width, trainDs.channels];
-  if (!((shape[0] === 28 || shape[0] === 32) && shape[1] === shape[0] && (shape[2] === 1 || shape[2] === 3)))
-    throw new UsageError(
-      `--data ${data}: ${trainDs.source} holds ${shape.join('×')} images; the generators make 28×28 or 32×32 with 1 or 3 channels`,
-    );
+  /** The data, checked; refused before run.json is written, a folder this command created is removed again (only
+   * if still empty), so the same command can run once the input is fixed. */
+  const openData = async () => {
+    const trainDs = await openIdxFlag('data', data, 'train', limit === undefined ? undefined : Number(limit));
+    const testDs = await openIdxFlag('data', data, 'test', testLimit === undefined ? undefined : Number(testLimit));
+    const shape: [number, number, number] = [trainDs.height, trainDs.width, trainDs.channels];
+    if (!((shape[0] === 28 || shape[0] === 32) && shape[1] === shape[0] && (shape[2] === 1 || shape[2] === 3)))
+      throw new UsageError(
+        `--data ${data}: ${trainDs.source} holds ${shape.join('×')} images; the generators make 28×28 or 32×32 with 1 or 3 channels`,
+      );
+    if (Math.min(batchSize, trainDs.size) < 2)
+      throw new UsageError(`--batch-size: the train split has ${trainDs.size} image(s); a batch needs at least 2`);
+    return { trainDs, testDs, shape };
+  };
+  const { trainDs, testDs, shape } = await openData().catch(async (e: unknown) => {
+    if (createdOut) await rmdir(out).catch(() => undefined);
+    throw e;
+  });
   const n = trainDs.size;
   const batch = Math.min(batchSize, n);
-  if (batch < 2) throw new UsageError(`--batch-size: the train split has ${n} image(s); a batch needs at least 2`);
   const paths = runPaths(out);
   const config = { ...r.settings, imageSize: shape[0], channels: shape[2] };
   const runRecord = { tool: TOOL, version: VERSION, domain: 'gan', method, createdAt: new Date().toISOString(), config };
@@ -145,6 +156,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossCurveTitle: `${method} D + G loss (seed ${seed})`,
       callbacks: {
         onEpochEnd: async (epoch: number, logs: EpochLogs) => {
+          // A diverged model is reported by core's checkpoint save right after this callback: draw and score nothing.
+          if ((await nonFiniteVariables(state)).length > 0) return;
           const grid = tf.tidy(() => m.generator.apply(gridZ, { training: false }) as tf.Tensor4D);
           await writeFileAtomic(
             join(paths.dir, 'samples', `epoch-${String(epoch + 1).padStart(3, '0')}.png`),

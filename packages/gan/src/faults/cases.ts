@@ -7,7 +7,7 @@ export const FAULT_CASES: FaultCase[] = [
     surface: 'contrastive-gan train (contrad, gan, gan-diffaug)',
     input: '--lr 1e9 for 6 epochs on 64 bundled images (4 steps per epoch)',
     outcome:
-      "exit 1 for every method: 'training diverged: the weights are not finite after step 4 of epoch 1 (global step 4) although the loss was …' (core's TrainingDivergedError) naming the generator's batch-norm moving variances (NaN). Adam's normalised steps keep the loss finite (between 1e8 and 1e12: 4.4e9 gan, 7.8e9 gan-diffaug, 1.4e10 contrad) while G's BN statistics overflow, so no step sees it: the first checkpoint save, at the end of epoch 1, does. Nothing on stdout; no summary.json, model/ or checkpoint.json. Left behind: run.json, an empty checkpoint/ and samples/epoch-001.png — the epoch-end callback drew that grid and logged fid/kid/is scores from the NaN generator before the save refused it (no losses.csv: core writes it only after a good save)",
+      "exit 1 for every method: 'training diverged: the weights are not finite after step 4 of epoch 1 (global step 4) although the loss was …' (core's TrainingDivergedError) naming the generator's batch-norm moving variances (NaN). Adam's normalised steps keep the loss finite (between 1e8 and 1e12) while G's BN statistics overflow, so no step sees it: the first checkpoint save, at the end of epoch 1, does. Nothing on stdout; no summary.json, model/ or checkpoint.json. Left behind: run.json, an empty checkpoint/ and an empty samples/ — the epoch-end grid and scores are skipped for a non-finite model (no losses.csv: core writes it only after a good save)",
     issueItem: 5,
   },
   {
@@ -33,7 +33,7 @@ export const FAULT_CASES: FaultCase[] = [
     input:
       '--data an IDX folder whose train-images header declares 1000 28×28 images but holds 10; --data a file that is not IDX; --resume --out a folder without run.json, or a missing one',
     outcome:
-      "exit 2 (a usage error, with the --help hint): 'contrastive-gan: --data <path>: <file>: truncated IDX data: dims [1000, 28, 28] need 784000 bytes, found 7840' / '… <file>: bad IDX magic number …', naming the flag and the file; nothing on stdout; --out is left behind as an empty folder (made before the data is read) — no run.json, so the same command is accepted again. --resume: exit 2 '--out <dir>: no run.json (expected a run folder written by …)', the folder untouched, a missing one not created",
+      "exit 2 (a usage error, with the --help hint): 'contrastive-gan: --data <path>: <file>: truncated IDX data: dims [1000, 28, 28] need 784000 bytes, found 7840' / '… <file>: bad IDX magic number …', naming the flag and the file; nothing on stdout; an --out folder the command created is removed again (an existing one is left as it was), so the same command is accepted once the data is fixed. --resume: exit 2 '--out <dir>: no run.json (expected a run folder written by …)', the folder untouched, a missing one not created",
     issueItem: 4,
   },
 ];

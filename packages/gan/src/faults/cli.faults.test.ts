@@ -84,19 +84,20 @@ describe('contrastive-gan faults', () => {
       expect(loss, err).toBeGreaterThan(1e8);
       expect(loss, err).toBeLessThan(1e12);
       expect(err, method).toMatch(/'generator\/\d+_moving_variance' \(\d+ NaN of \d+\)/);
-      // The epoch-end callback (sample grid, fid/kid/is of generated images) ran before the save found the NaN weights.
+      // The epoch line is logged before the save finds the NaN weights, without scores: nothing is scored from them.
       expect(err.indexOf('epoch 1/6'), method).toBeGreaterThan(-1);
       expect(err.indexOf('epoch 1/6'), method).toBeLessThan(err.indexOf('training diverged'));
-      expect(err, method).toMatch(/epoch 1\/6 .* fidFmnist \d+\.\d+ +kidFmnist \S+ +isFmnist \S+/);
+      expect(err, method).toMatch(/epoch 1\/6 /);
+      expect(err, method).not.toMatch(/fidFmnist/);
       expect(a.lines).toEqual([]);
       expect(await exists(join(out, 'summary.json'))).toBe(false);
       expect(await exists(join(out, 'model'))).toBe(false);
       expect(await exists(join(out, 'checkpoint', 'checkpoint.json'))).toBe(false);
-      // What is left: run.json, an empty checkpoint/ and the epoch-1 grid, drawn (by the epoch-end callback, before the
-      // save) from the NaN generator. No losses.csv: core writes the loss history after a successful save only.
+      // What is left: run.json, an empty checkpoint/ and an empty samples/ (the epoch-end callback draws and scores
+      // nothing from a non-finite model). No losses.csv: core writes the loss history after a successful save only.
       expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'run.json', 'samples']);
       expect(await fs.readdir(join(out, 'checkpoint'))).toEqual([]);
-      expect(await fs.readdir(join(out, 'samples'))).toEqual(['epoch-001.png']);
+      expect(await fs.readdir(join(out, 'samples'))).toEqual([]);
     }
   }, 120_000);
 
@@ -200,9 +201,8 @@ describe('contrastive-gan faults', () => {
       expect(err).toContain(message);
       expect(err).toContain("Run 'contrastive-gan train --help' for usage.");
       expect(a.lines).toEqual([]);
-      // The run folder was made before the data was read, and is left behind empty: no run.json, so the same command
-      // is not refused as a partial run (it reaches the data again).
-      expect(await fs.readdir(out)).toEqual([]);
+      // The run folder this command created is removed again, so the same command runs once the data is fixed.
+      expect(await exists(out)).toBe(false);
       const again = io();
       expect(await run(['train', '--method', 'gan', ...TINY.slice(2), '--data', data, '--out', out], again)).toBe(2);
       expect(again.errs.join('\n')).toContain(message);

@@ -112,6 +112,15 @@ export class MetricClassifier {
         images instanceof tf.Tensor
           ? images.slice([start, 0, 0, 0], [size, -1, -1, -1])
           : await images.read(Int32Array.from({ length: size }, (_, i) => start + i));
+      const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(batch))));
+      const nonFinite = (await bad.data())[0] === 1;
+      bad.dispose();
+      if (nonFinite) {
+        batch.dispose();
+        throw new RangeError(
+          `images ${start}…${start + size - 1} hold non-finite pixel values (NaN or ±Infinity): no score of them means anything`,
+        );
+      }
       const [f, p] = tf.tidy(() => {
         const [feat, logits] = this.twoHeads.predict(toMetricInput(batch)) as tf.Tensor[];
         return [feat!, tf.softmax(logits!)];

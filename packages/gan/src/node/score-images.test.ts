@@ -104,6 +104,18 @@ describe('fid-fmnist / kid-fmnist / is-fmnist on real and degraded sets', () => 
     expect(real.nReference).toBe(N);
   });
 
+  it('refuses images with non-finite pixels (a diverged generator) instead of scoring them', async () => {
+    const classifier = await loadMetricClassifier();
+    const x = tf.tidy(() => tf.concat([tf.fill([3, 28, 28, 1], 0.5), tf.fill([1, 28, 28, 1], Number.NaN)]) as tf.Tensor4D);
+    try {
+      await expect(classifier.run(x, { batchSize: 2 })).rejects.toThrow(/images 2…3 hold non-finite pixel values/);
+      await expect(scoreImages(x, x, { classifier })).rejects.toThrow(/non-finite pixel values/);
+    } finally {
+      x.dispose();
+      classifier.dispose();
+    }
+  });
+
   it('orders increasingly blurred real images monotonically (box blur 1, 3, 5, 7)', async () => {
     const images = await take(test, span(0, N));
     const fids: number[] = [];
