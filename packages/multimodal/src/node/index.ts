@@ -21,3 +21,4 @@ export type { OpenClipArtOptions, OpenClipArtMetadata } from './openclipart.js';
 export { buildOpenMojiFolder, defaultOpenMojiDir } from './openmoji.js';
 export type { OpenMojiOptions } from './openmoji.js';
 export * from '../data/index.js';
+export { loadUseLite, useLiteDir, UseLiteMissingError, USE_LITE_PACKAGE } from './use-lite.js';

@@ -1,0 +1,107 @@
+/**
+ * The towers of `contrastive-multimodal train`: vision's small CNN for images; for text, text's BERT-tiny with a
+ * WordPiece vocabulary built from the train captions (`clip`) or USE-lite's cached vectors (`lit`). The CLI may
+ * depend on vision and text; the package root never does (towers are injected).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Encoder } from '@contrastive/core';
+import {
+  BertEncoder,
+  bertConfig,
+  buildWordPieceVocab,
+  SentenceEncoder,
+  type TextTokenizer,
+  type TokenBatch,
+  tokenizerFromJson,
+  wordPieceTokenizerConfig,
+  wordPieceTokenizerJson,
+} from '@contrastive/text';
+import { saveSentenceEncoder } from '@contrastive/text/node';
+import { createEncoder } from '@contrastive/vision';
+import { loadUseLite } from '../node/use-lite.js';
+import { precomputedTower } from '../towers/precomputed.js';
+import { USE_LITE_DIM } from '../towers/use-lite.js';
+
+/** Width of the small CNN's output (its last block). */
+export const IMAGE_FEATURE_DIM = 128;
+
+/** The image tower: vision's small CNN (3 conv blocks, 32 → 64 → 128, global average pool) at `imageSize` px. */
+export function imageTower(imageSize: number, channels: 1 | 3, seed: number): Encoder<tf.Tensor4D> {
+  return createEncoder({ name: 'small-cnn', inputShape: [imageSize, imageSize, channels], seed }) as Encoder<tf.Tensor4D>;
+}
+
+/** A text side: the tower, its output width, how a step's captions become its input, and how it is saved. */
+export interface TextSide<XT> {
+  tower: Encoder<XT>;
+  dim: number;
+  /** The tower's input for these captions (the caller disposes tensors in it). */
+  input(captions: readonly string[]): XT;
+  /** Frees an input. */
+  release(x: XT): void;
+  /** Writes what the text side needs to embed new text into `dir` (or nothing, returning a note). */
+  save(dir: string): Promise<string>;
+  /** Frees caches (not the tower: the method owns it). */
+  dispose(): void;
+}
+
+/** `clip`'s text side: BERT-tiny (mean pooling) on a WordPiece vocabulary of the train captions, trained from scratch. */
+export async function scratchTextSide(
+  trainCaptions: readonly string[],
+  opts: { vocabSize: number; maxLength: number; seed: number },
+): Promise<TextSide<TokenBatch>> {
+  const vocab = buildWordPieceVocab(trainCaptions, { vocabSize: opts.vocabSize, minFrequency: 1 });
+  const tokenizer: TextTokenizer = await tokenizerFromJson(wordPieceTokenizerJson(vocab), wordPieceTokenizerConfig());
+  const bert = new BertEncoder(bertConfig('tiny', tokenizer.vocabSize, { maxPositions: Math.max(opts.maxLength, 2) }), {
+    seed: opts.seed,
+    pooling: 'mean',
+    name: 'bert-tiny',
+  });
+  return {
+    tower: bert,
+    dim: bert.config.hiddenSize,
+    input: (captions) => tokenizer.encodeBatch(captions, { maxLength: opts.maxLength, warn: () => undefined }),
+    release: () => undefined,
+    save: async (dir) => {
+      await saveSentenceEncoder(new SentenceEncoder(bert, tokenizer, { pooling: 'mean', maxLength: opts.maxLength }), dir);
+      return `text-tower/: the BERT-tiny sentence encoder and its tokenizer (@contrastive/text loadSentenceEncoder reads it)`;
+    },
+    dispose: () => undefined,
+  };
+}
+
+/**
+ * `lit`'s text side: USE-lite's vectors of every caption (train and test) computed once on the active backend; the
+ * tower is the identity on them, so only the projection trains.
+ */
+export async function lockedUseLiteSide(
+  captions: readonly string[],
+  opts: { dir?: string; log?: (line: string) => void },
+): Promise<TextSide<tf.Tensor2D>> {
+  const use = await loadUseLite(opts.dir);
+  const distinct = [...new Set(captions)];
+  const started = performance.now();
+  let vectors: tf.Tensor2D;
+  try {
+    vectors = await use.embed(distinct);
+  } finally {
+    use.dispose();
+  }
+  opts.log?.(`use-lite: ${distinct.length} distinct captions embedded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const row = new Map(distinct.map((c, i) => [c, i]));
+  return {
+    tower: precomputedTower('use-lite (locked)', USE_LITE_DIM),
+    dim: USE_LITE_DIM,
+    input: (cs) =>
+      tf.gather(
+        vectors,
+        Int32Array.from(cs, (c) => {
+          const i = row.get(c);
+          if (i === undefined) throw new Error(`lit: caption '${c}' was not embedded up front`);
+          return i;
+        }),
+      ) as tf.Tensor2D,
+    release: (x) => x.dispose(),
+    save: async () => 'the text tower is USE-lite itself (locked): embed text with loadUseLite() from @contrastive/multimodal/node',
+    dispose: () => vectors.dispose(),
+  };
+}

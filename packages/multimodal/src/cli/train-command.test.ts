@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDir } from '@contrastive/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { squarePng } from '../node/test-utils/fixture-trees.js';
+import { run } from './main.js';
+
+const tmp = useTempDir('contrastive-multimodal-train-');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
+}
+
+const COLOURS: [string, [number, number, number]][] = [
+  ['red', [220, 30, 30]],
+  ['green', [30, 200, 30]],
+  ['blue', [30, 30, 220]],
+  ['yellow', [230, 220, 20]],
+  ['purple', [150, 30, 160]],
+  ['black', [10, 10, 10]],
+];
+
+/** 36 images: 6 colours × 6 sizes of square, captioned by colour; the last 12 records are the test split. */
+async function colourFolder(dir: string): Promise<void> {
+  mkdirSync(join(dir, 'img'), { recursive: true });
+  const lines: string[] = [];
+  let k = 0;
+  for (let size = 0; size < 6; size++) {
+    for (const [name, rgb] of COLOURS) {
+      const file = `img/${name}-${size}.png`;
+      writeFileSync(join(dir, file), await squarePng(rgb, 16 + 4 * size, 16 + 4 * size));
+      lines.push(JSON.stringify({ image: file, caption: `a ${name} square`, split: k++ >= 24 ? 'test' : 'train' }));
+    }
+  }
+  writeFileSync(join(dir, 'captions.jsonl'), `${lines.join('\n')}\n`);
+}
+
+const TINY = ['--image-size', '16', '--batch-size', '12', '--embed-dim', '16', '--no-progress', '--json'];
+
+describe('contrastive-multimodal train', () => {
+  let data = '';
+  beforeAll(async () => {
+    data = tmp('colours');
+    await colourFolder(data);
+  });
+
+  it('clip: trains BERT-tiny and the small CNN, scores both directions beside random init, saves the towers, reproduces, resumes', async () => {
+    const a = capture();
+    const out = tmp('clip-a');
+    expect(await run(['train', '--method', 'clip', '--data', data, '--epochs', '2', ...TINY, '--out', out], a.io), a.err.join('\n')).toBe(
+      0,
+    );
+    const s = JSON.parse(a.out[0]!);
+    // 24 train images, batch 12: 2 steps per epoch.
+    expect(s).toMatchObject({
+      method: 'clip',
+      domain: 'multimodal',
+      epochs: 2,
+      steps: 4,
+      metrics: { trainImages: 24, testImages: 12, testCaptions: 6 },
+    });
+    for (const k of ['imageToTextR1', 'imageToTextR5', 'imageToTextR10', 'textToImageR1', 'textToImageR5', 'textToImageR10']) {
+      expect(s.metrics[k], k).toBeGreaterThanOrEqual(0);
+      expect(s.metrics[k], k).toBeLessThanOrEqual(1);
+      expect(s.baselines.randomInit[k], k).toBeGreaterThanOrEqual(0);
+    }
+    // 6 distinct captions: recall@10 is 1 in the image→text direction whatever the model.
+    expect(s.metrics.imageToTextR10).toBe(1);
+    for (const f of ['model/image-tower/model.json', 'model/text-tower/tokenizer.json', 'model/projections.json', 'summary.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
+
+    // Same seed, same numbers (dropout masks drawn from the step's generator).
+    const b = capture();
+    expect(await run(['train', '--method', 'clip', '--data', data, '--epochs', '2', ...TINY, '--out', tmp('clip-b')], b.io)).toBe(0);
+    const t = JSON.parse(b.out[0]!);
+    expect(t.finalLoss).toBe(s.finalLoss);
+    expect(t.metrics).toEqual(s.metrics);
+
+    // Resume to 3 epochs equals a 3-epoch run.
+    const whole = capture();
+    expect(await run(['train', '--method', 'clip', '--data', data, '--epochs', '3', ...TINY, '--out', tmp('clip-3')], whole.io)).toBe(0);
+    const resumed = capture();
+    expect(
+      await run(['train', '--resume', '--out', out, '--epochs', '3', '--json', '--no-progress'], resumed.io),
+      resumed.err.join('\n'),
+    ).toBe(0);
+    const w = JSON.parse(whole.out[0]!);
+    const r = JSON.parse(resumed.out[0]!);
+    expect(r.finalLoss).toBe(w.finalLoss);
+    expect(r.metrics).toEqual(w.metrics);
+    expect(r.steps).toBe(6);
+  }, 180_000);
+
+  it('lit: the locked USE-lite side trains only its projection and beats its random initialisation on colour words', async () => {
+    const a = capture();
+    const out = tmp('lit');
+    expect(
+      await run(['train', '--method', 'lit', '--data', data, '--epochs', '15', ...TINY, '--lr', '0.01', '--out', out], a.io),
+      a.err.join('\n'),
+    ).toBe(0);
+    const s = JSON.parse(a.out[0]!);
+    expect(s).toMatchObject({ method: 'lit', steps: 30 });
+    // 12 test images in 6 colours, captions by colour: text→image top-1 has 2 right answers of 12.
+    expect(s.metrics.textToImageR1).toBeGreaterThan(s.baselines.randomInit.textToImageR1);
+    expect(s.metrics.imageToTextR1).toBeGreaterThan(0.5);
+    expect(existsSync(join(out, 'model/text-tower'))).toBe(false);
+  }, 180_000);
+
+  it('refuses flags of the other method, a missing --data and a folder without captions, before training', async () => {
+    const a = capture();
+    expect(await run(['train', '--method', 'lit', '--data', data, '--vocab-size', '100', '--out', tmp('x1')], a.io)).toBe(2);
+    expect(a.err.join('\n')).toMatch(/--vocab-size/);
+    const b = capture();
+    expect(await run(['train', '--method', 'clip', '--out', tmp('x2')], b.io)).toBe(2);
+    expect(b.err.join('\n')).toMatch(/--data DIR is required/);
+    const c = capture();
+    const empty = tmp('empty');
+    mkdirSync(empty);
+    expect(await run(['train', '--method', 'clip', '--data', empty, '--out', tmp('x3')], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/--data .*captions\.jsonl/);
+  });
+});

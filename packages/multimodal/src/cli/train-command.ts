@@ -1,0 +1,256 @@
+/** `contrastive-multimodal train`: CLIP or LiT on an image–caption folder, scored by image↔text retrieval. */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@contrastive/core';
+import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
+import {
+  finishRun,
+  intFlag,
+  methodOrResumed,
+  numFlag,
+  oneOfFlag,
+  prepareRunFolder,
+  readCommonFlags,
+  readRunConfig,
+  refuseFlagsOfOtherMethods,
+  runPaths,
+  settingsResolver,
+  startCommand,
+  stringFlag,
+  UsageError,
+  writeRunConfig,
+} from '@contrastive/core/cli';
+import { fileSystemHandler, train, writeFileAtomic } from '@contrastive/core/node';
+import { retrievalRecall, type RetrievalScores } from '../eval/retrieval.js';
+import { Clip } from '../methods/clip.js';
+import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
+import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
+import { captionGallery, type ImageCaptions, imageCaptions, pairBatches, pairSteps } from './pairs.js';
+import { IMAGE_FEATURE_DIM, imageTower, lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
+
+export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+/** Images per inference batch when scoring. */
+const EVAL_BATCH = 256;
+
+async function openSplit(
+  data: string,
+  split: 'train' | 'test',
+  opts: { imageSize: number; channels: 1 | 3; testFraction: number; seed: number },
+) {
+  try {
+    return await openCaptionFolder(data, {
+      split,
+      imageSize: opts.imageSize,
+      channels: opts.channels,
+      testFraction: opts.testFraction,
+      seed: opts.seed,
+    });
+  } catch (e) {
+    throw new UsageError(`--data ${data}: ${(e as Error).message}`);
+  }
+}
+
+/** Recall@1/5/10 of `clip` on the distinct images of `ds` and their distinct captions. */
+async function score<XT>(
+  clip: Clip<tf.Tensor4D, XT>,
+  text: TextSide<XT>,
+  ds: CaptionDataset,
+  groups: ImageCaptions,
+): Promise<RetrievalScores> {
+  const { texts, matches } = captionGallery(groups);
+  const imageParts: tf.Tensor2D[] = [];
+  for (let s = 0; s < groups.items.length; s += EVAL_BATCH) {
+    const x = await ds.read(groups.items.slice(s, s + EVAL_BATCH));
+    imageParts.push(clip.embedImages(x));
+    x.dispose();
+  }
+  const textParts: tf.Tensor2D[] = [];
+  for (let s = 0; s < texts.length; s += EVAL_BATCH) {
+    const input = text.input(texts.slice(s, s + EVAL_BATCH));
+    textParts.push(clip.embedTexts(input));
+    text.release(input);
+  }
+  const [zi, zt] = [tf.concat(imageParts, 0) as tf.Tensor2D, tf.concat(textParts, 0) as tf.Tensor2D];
+  tf.dispose([...imageParts, ...textParts]);
+  try {
+    return retrievalRecall(zi, zt, matches);
+  } finally {
+    tf.dispose([zi, zt]);
+  }
+}
+
+/** Recall@1/5/10 in both directions as summary metrics. */
+const flat = (s: RetrievalScores): Record<string, number> => ({
+  imageToTextR1: s.imageToText[1]!,
+  imageToTextR5: s.imageToText[5]!,
+  imageToTextR10: s.imageToText[10]!,
+  textToImageR1: s.textToImage[1]!,
+  textToImageR5: s.textToImage[5]!,
+  textToImageR10: s.textToImage[10]!,
+});
+
+export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
+  if (!ctx) return 0;
+  const v = ctx.values;
+  const dataFlag = stringFlag(v, 'data');
+  const testFractionFlag = numFlag(v, 'test-fraction', { min: 0 });
+  const imageSizeFlag = intFlag(v, 'image-size', 8);
+  const channelsFlag = oneOfFlag(v, 'channels', ['1', '3'] as const);
+  const embedDimFlag = intFlag(v, 'embed-dim', 2);
+  const maxLengthFlag = intFlag(v, 'max-length', 3);
+  const vocabSizeFlag = intFlag(v, 'vocab-size', 16);
+  const useLiteFlag = stringFlag(v, 'use-lite');
+  const method: MethodName = await methodOrResumed(v, METHODS, TOOL);
+  refuseFlagsOfOtherMethods(v, { 'max-length': ['clip'], 'vocab-size': ['clip'], 'use-lite': ['lit'] }, method);
+  const common = readCommonFlags(v, { epochs: 20, batchSize: 64, lr: 1e-3, outPrefix: method });
+  const out = common.out!;
+  const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
+  const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
+  if (record !== undefined && record.method !== method)
+    throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
+  const given = <T>(flag: string, value: T): T | undefined => (common.given.has(flag as never) ? value : undefined);
+  const r = settingsResolver(out, record?.config);
+  const epochs = Number(r.take('epochs', given('epochs', common.epochs), 20, true));
+  const seed = Number(r.take('seed', given('seed', common.seed), 0));
+  const batchSize = Number(r.take('batch-size', given('batch-size', common.batchSize), 64));
+  const lr = Number(r.take('lr', given('lr', common.learningRate), 1e-3));
+  const limit = r.take('limit', given('limit', common.limit));
+  const data = r.take('data', dataFlag);
+  if (data === undefined) throw new UsageError('--data DIR is required: an image–caption folder (build one with the data command)');
+  const testFraction = Number(r.take('test-fraction', testFractionFlag, 0.2));
+  const imageSize = Number(r.take('image-size', imageSizeFlag, 64));
+  const channels = Number(r.take('channels', channelsFlag, '3')) as 1 | 3;
+  const embedDim = Number(r.take('embed-dim', embedDimFlag, 128));
+  const maxLength = method === 'clip' ? Number(r.take('max-length', maxLengthFlag, 32)) : 0;
+  const vocabSize = method === 'clip' ? Number(r.take('vocab-size', vocabSizeFlag, 4000)) : 0;
+  const useLiteDir = method === 'lit' ? (r.take('use-lite', useLiteFlag) as string | undefined) : undefined;
+  const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
+  const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
+
+  const open = { imageSize, channels, testFraction, seed };
+  const trainDs = await openSplit(String(data), 'train', open);
+  const testDs = await openSplit(String(data), 'test', open);
+  let trainGroups = imageCaptions(trainDs);
+  if (limit !== undefined)
+    trainGroups = { items: trainGroups.items.slice(0, Number(limit)), captions: trainGroups.captions.slice(0, Number(limit)) };
+  const testGroups = imageCaptions(testDs);
+  if (trainGroups.items.length < 2)
+    throw new UsageError(`--data ${data}: the train split has ${trainGroups.items.length} image(s); a batch needs 2`);
+  if (testGroups.items.length < 2)
+    throw new UsageError(`--data ${data}: the test split has ${testGroups.items.length} image(s); set --test-fraction or add a split`);
+  const batch = Math.min(batchSize, trainGroups.items.length);
+  const paths = runPaths(out);
+  const config = { ...r.settings };
+  if (record === undefined)
+    await writeRunConfig(paths.dir, {
+      tool: TOOL,
+      version: VERSION,
+      domain: 'multimodal',
+      method,
+      createdAt: new Date().toISOString(),
+      config,
+    });
+  else await writeRunConfig(paths.dir, { ...record, config: { ...record.config, ...config } });
+  ctx.log(
+    `data: ${data}, ${trainGroups.items.length} train and ${testGroups.items.length} test images (${trainDs.splitFrom === 'records' ? 'split from captions.jsonl' : `seeded split, ${testFraction} held out`})`,
+  );
+  for (const w of trainDs.warnings) ctx.log(`data: ${w}`);
+
+  const trainCaptions = trainGroups.captions.flat();
+  const text: TextSide<unknown> =
+    method === 'clip'
+      ? ((await scratchTextSide(trainCaptions, { vocabSize, maxLength, seed })) as TextSide<unknown>)
+      : ((await lockedUseLiteSide([...trainCaptions, ...testGroups.captions.flat()], {
+          ...(useLiteDir === undefined ? {} : { dir: useLiteDir }),
+          log: ctx.log,
+        })) as TextSide<unknown>);
+  const build = () =>
+    new Clip<tf.Tensor4D, unknown>({
+      imageTower: imageTower(imageSize, channels, seed),
+      textTower: text.tower,
+      imageDim: IMAGE_FEATURE_DIM,
+      textDim: text.dim,
+      embedDim,
+      learningRate: lr,
+      seed,
+    });
+  const clip = build();
+  const stepsPerEpoch = pairSteps(trainGroups.items.length, batch);
+  try {
+    // The baseline: the same towers and projections before any step (a resumed run loads over them later).
+    const atInit = status === 'resume' ? null : await score(clip, text, testDs, testGroups);
+    const result = await train<{ images: tf.Tensor4D; texts: unknown }>({
+      method: clip,
+      batches: async function* (_epoch, rng) {
+        for (const b of pairBatches(trainGroups, batch, rng)) {
+          const images = await trainDs.read(b.items);
+          const texts = text.input(b.captions);
+          try {
+            yield { images, texts };
+          } finally {
+            images.dispose();
+            text.release(texts);
+          }
+        }
+      },
+      epochs,
+      stepsPerEpoch,
+      seed,
+      progress: ctx.progress,
+      log: ctx.log,
+      checkpointDir: paths.checkpoint,
+      ...(checkpointEvery > 0 ? { checkpointEverySteps: checkpointEvery } : {}),
+      resume: status === 'resume',
+      lossLogPath: paths.losses,
+      lossCurvePath: paths.lossCurve,
+      lossCurveTitle: `${method} CLIP loss (seed ${seed})`,
+    });
+    const trained = await score(clip, text, testDs, testGroups);
+    await mkdir(paths.model, { recursive: true });
+    await clip.imageTower.save(fileSystemHandler(join(paths.model, 'image-tower'), { overwrite: true }));
+    const textNote = await text.save(join(paths.model, 'text-tower'));
+    await writeFileAtomic(
+      join(paths.model, 'projections.json'),
+      `${JSON.stringify({
+        method,
+        embedDim,
+        logScale: clip.logScale.dataSync()[0],
+        imageProjection: { shape: clip.imageProjection.shape, values: Array.from(clip.imageProjection.dataSync()) },
+        textProjection: { shape: clip.textProjection.shape, values: Array.from(clip.textProjection.dataSync()) },
+      })}\n`,
+    );
+    const summary: RunSummary = {
+      method,
+      domain: 'multimodal',
+      seed,
+      epochs,
+      steps: result.globalStep,
+      seconds: (performance.now() - ctx.started) / 1000,
+      trainSeconds: result.seconds,
+      backend,
+      out: paths.dir,
+      finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
+      metrics: {
+        ...flat(trained),
+        logitScale: clip.scale(),
+        trainImages: trainGroups.items.length,
+        testImages: testGroups.items.length,
+        testCaptions: captionGallery(testGroups).texts.length,
+      },
+      baselines: atInit === null ? {} : { randomInit: flat(atInit) },
+      notes: [
+        'recall@K on the test split: a query is right when any true match is among its K nearest (cosine) in the joint space',
+        `model/: image-tower/ (tfjs layers), projections.json (projections and log logit scale); ${textNote}`,
+        ...(atInit === null ? ['baselines.randomInit is measured when a run starts, not on resume'] : []),
+      ],
+    };
+    return finishRun(summary, io, { json: ctx.json, tool: TOOL, dir: paths.dir });
+  } finally {
+    clip.dispose();
+    text.dispose();
+  }
+}

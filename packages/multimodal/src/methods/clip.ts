@@ -1,0 +1,179 @@
+/**
+ * CLIP (Radford et al., ICML 2021, "Learning Transferable Visual Models From Natural Language Supervision") as a
+ * method: an image tower and a text tower (any core `Encoder`, injected), linear projections into a joint space,
+ * and the symmetric InfoNCE of {@link clipLoss} with a learnable logit scale s (e^s multiplies the cosine
+ * similarities; initialised at ln(1/0.07), clamped to [0, ln 100] after every step, as in `openai/CLIP` and
+ * open_clip's training loop). A frozen text tower (`frozenEncoder`, or cached USE-lite vectors through an identity
+ * tower) with a trainable projection is LiT ("locked-image/text tuning", Zhai et al. 2022) on the text side.
+ *
+ * One optimizer (default Adam 1e-3; CLIP used AdamW 5e-4, β₂ 0.98, at batch 32,768) updates both towers'
+ * trainable weights, both projections and s. State: `image_tower/…`, `text_tower/…`, `image_projection`,
+ * `text_projection`, `logit_scale`.
+ *
+ * @example
+ * const clip = new Clip({ imageTower, textTower, imageDim: 128, textDim: 512, embedDim: 128 });
+ * await train({ method: clip, batches: () => pairs(), epochs: 10 }); // batches yield { images, texts }
+ * const zi = clip.embedImages(images); // [N, embedDim], unit rows
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Encoder, Method, Rng, StepInfo, StepOutput } from '@contrastive/core';
+import { clampLogScale, CLIP_INIT_LOG_SCALE, CLIP_MAX_LOG_SCALE, clipLoss } from '../losses/clip-loss.js';
+import { projectionVariable } from './projection.js';
+
+/** A batch of N aligned pairs: image i goes with text i. */
+export interface ImageTextBatch<XI = tf.Tensor4D, XT = tf.Tensor> {
+  images: XI;
+  texts: XT;
+}
+
+/** Options of {@link Clip}. */
+export interface ClipOptions<XI, XT> {
+  /** Images → `[N, imageDim]` features. Owned (disposed) by the method. */
+  imageTower: Encoder<XI>;
+  /** Texts → `[N, textDim]` features. Owned (disposed) by the method. */
+  textTower: Encoder<XT>;
+  /** Width of the image tower's output. */
+  imageDim: number;
+  /** Width of the text tower's output. */
+  textDim: number;
+  /** Width of the joint space. Default 128. */
+  embedDim?: number;
+  /** Initial log logit scale s. Default ln(1/0.07) ≈ 2.659 (CLIP). */
+  initLogScale?: number;
+  /** Learn s (default `true`); `false` keeps e^s fixed (a fixed temperature 1/e^s). */
+  learnScale?: boolean;
+  /** The optimizer (owned). Default Adam, learning rate `learningRate`. */
+  optimizer?: tf.Optimizer;
+  /** Learning rate of the default optimizer. Default 1e-3. */
+  learningRate?: number;
+  /** Seed of the projections' initialisation. Default 0. */
+  seed?: number;
+}
+
+export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextBatch<XI, XT>> {
+  readonly name: string = 'clip';
+  readonly imageTower: Encoder<XI>;
+  readonly textTower: Encoder<XT>;
+  readonly imageProjection: tf.Variable;
+  readonly textProjection: tf.Variable;
+  readonly logScale: tf.Variable;
+  readonly optimizer: tf.Optimizer;
+  readonly embedDim: number;
+  readonly learnScale: boolean;
+  private disposed = false;
+
+  constructor(options: ClipOptions<XI, XT>) {
+    const { imageTower, textTower, imageDim, textDim, embedDim = 128, seed = 0 } = options;
+    if (!imageTower || typeof imageTower.apply !== 'function') throw new TypeError('Clip: imageTower must be an Encoder');
+    if (!textTower || typeof textTower.apply !== 'function') throw new TypeError('Clip: textTower must be an Encoder');
+    const init = options.initLogScale ?? CLIP_INIT_LOG_SCALE;
+    if (!(Number.isFinite(init) && init >= 0 && init <= CLIP_MAX_LOG_SCALE))
+      throw new RangeError(`Clip: initLogScale must be in [0, ln 100 = ${CLIP_MAX_LOG_SCALE.toFixed(4)}], got ${init}`);
+    const lr = options.learningRate ?? 1e-3;
+    if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`Clip: learningRate must be a positive number, got ${lr}`);
+    this.imageTower = imageTower;
+    this.textTower = textTower;
+    this.embedDim = embedDim;
+    this.learnScale = options.learnScale ?? true;
+    this.imageProjection = projectionVariable(imageDim, embedDim, seed * 2 + 1);
+    this.textProjection = projectionVariable(textDim, embedDim, seed * 2 + 2);
+    this.logScale = tf.tidy(() => tf.variable(tf.scalar(init), this.learnScale));
+    this.optimizer = options.optimizer ?? tf.train.adam(lr);
+  }
+
+  /** Joint-space image embeddings `[N, embedDim]`, unit rows (inference mode unless `training`). */
+  embedImages(images: XI, training = false): tf.Tensor2D {
+    this.assertAlive();
+    return tf.tidy(() => unit(tf.matMul(this.imageTower.apply(images, training) as tf.Tensor2D, this.imageProjection) as tf.Tensor2D));
+  }
+
+  /** Joint-space text embeddings `[N, embedDim]`, unit rows. */
+  embedTexts(texts: XT, training = false): tf.Tensor2D {
+    this.assertAlive();
+    return tf.tidy(() => unit(tf.matMul(this.textTower.apply(texts, training) as tf.Tensor2D, this.textProjection) as tf.Tensor2D));
+  }
+
+  /** The current logit scale e^s. */
+  scale(): number {
+    return Math.exp(this.logScale.dataSync()[0]!);
+  }
+
+  private trainables(): tf.Variable[] {
+    return [
+      ...this.imageTower.trainableWeights,
+      ...this.textTower.trainableWeights,
+      this.imageProjection,
+      this.textProjection,
+      ...(this.learnScale ? [this.logScale] : []),
+    ];
+  }
+
+  step(batch: ImageTextBatch<XI, XT>, info: StepInfo): StepOutput {
+    this.assertAlive();
+    const rng = info.rng;
+    const vars = this.trainables();
+    let accuracy: tf.Scalar | null = null;
+    const loss = this.optimizer.minimize(
+      () => {
+        const zi = tf.matMul(applyTower(this.imageTower, batch.images, rng), this.imageProjection) as tf.Tensor2D;
+        const zt = tf.matMul(applyTower(this.textTower, batch.texts, rng), this.textProjection) as tf.Tensor2D;
+        // Top-1 image→text accuracy within the batch (a cheap progress signal; the loss normalises itself).
+        accuracy = tf.keep(
+          tf.tidy(() => {
+            const sim = tf.matMul(unit(zi), unit(zt), false, true);
+            return tf.mean(tf.cast(tf.equal(tf.argMax(sim, 1), tf.range(0, zi.shape[0], 1, 'int32')), 'float32')) as tf.Scalar;
+          }),
+        );
+        return clipLoss(zi, zt, this.logScale as tf.Variable<tf.Rank.R0>) as tf.Scalar;
+      },
+      true,
+      vars,
+    ) as tf.Scalar;
+    if (this.learnScale) clampLogScale(this.logScale);
+    const logs: Record<string, tf.Scalar> = { logitScale: tf.exp(this.logScale) as tf.Scalar };
+    if (accuracy) logs.batchAccuracy = accuracy;
+    return { loss, logs };
+  }
+
+  stateTensors(): Record<string, tf.Variable> {
+    const prefixed = (prefix: string, s: Record<string, tf.Variable>) =>
+      Object.fromEntries(Object.entries(s).map(([k, v]) => [`${prefix}/${k}`, v]));
+    return {
+      ...prefixed('image_tower', this.imageTower.stateTensors()),
+      ...prefixed('text_tower', this.textTower.stateTensors()),
+      image_projection: this.imageProjection,
+      text_projection: this.textProjection,
+      logit_scale: this.logScale,
+    };
+  }
+
+  optimizers(): Record<string, tf.Optimizer> {
+    return { optimizer: this.optimizer };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.imageTower.dispose();
+    this.textTower.dispose();
+    tf.dispose([this.imageProjection, this.textProjection, this.logScale]);
+    this.optimizer.dispose();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('Clip: used after dispose()');
+  }
+}
+
+/**
+ * A training-mode forward pass. Towers whose `apply` takes the step's generator as a third argument (text's
+ * `BertEncoder`: `apply(batch, training, { rng })`) draw their dropout masks from it, so a step — and a resumed run
+ * — is reproducible; other towers ignore the extra argument.
+ */
+function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
+  return (tower.apply as (x: X, training: boolean, options: { rng: Rng }) => tf.Tensor)(x, true, { rng }) as tf.Tensor2D;
+}
+
+function unit(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
+}
