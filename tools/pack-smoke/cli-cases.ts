@@ -2,7 +2,7 @@
  * The seconds-long `train … --json` each package's CLI runs in the smoke test. A public package with a `bin`
  * and no case here fails ("no CLI train case"), so a new CLI gets one.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CliCase {
@@ -82,6 +82,43 @@ export const CLI_CASES: Record<string, CliCase> = {
       '32',
       '--no-progress',
     ],
+  },
+  multimodal: {
+    method: 'clip',
+    domain: 'multimodal',
+    args: [
+      '--method',
+      'clip',
+      '--data',
+      'captions',
+      '--image-size',
+      '16',
+      '--batch-size',
+      '12',
+      '--embed-dim',
+      '16',
+      '--epochs',
+      '1',
+      '--no-progress',
+    ],
+    prepare: (project) => {
+      // 24 SVG squares in 6 colours, captioned by colour; the last 8 are the test split (sharp rasterises SVG).
+      const colours = ['red', 'green', 'blue', 'yellow', 'purple', 'black'];
+      const dir = join(project, 'captions');
+      mkdirSync(dir, { recursive: true });
+      const lines = Array.from({ length: 24 }, (_, i) => {
+        const colour = colours[i % 6]!;
+        const size = 8 + 2 * Math.floor(i / 6);
+        const file = `${colour}-${i}.svg`;
+        writeFileSync(
+          join(dir, file),
+          `<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><rect x="${12 - size / 2}" y="${12 - size / 2}" width="${size}" height="${size}" fill="${colour}"/></svg>\n`,
+        );
+        return JSON.stringify({ image: file, caption: `a ${colour} square`, split: i >= 16 ? 'test' : 'train' });
+      });
+      writeFileSync(join(dir, 'captions.jsonl'), `${lines.join('\n')}\n`);
+      return 'captions/: 24 SVG squares in 6 colours with captions.jsonl (16 train, 8 test)';
+    },
   },
   losses: {
     method: 'paco',
