@@ -22,5 +22,5 @@ export { writeFileAtomic } from '../io/fs-utils.js';
 export { writeLossCurve, writeLossCsv } from '../train/loss-curve.js';
 export { embeddingMapPng } from '../eval/embedding-map-png.js';
 export type { EmbeddingMapPngOptions } from '../eval/embedding-map-png.js';
-export { lineChartPng, scatterPng, RasterCanvas } from '../plot/index.js';
-export type { LineChartOptions, LineSeries, ScatterOptions } from '../plot/index.js';
+export { lineChartPng, scatterPng, RasterCanvas, imageGridCanvas, imageGridPng } from '../plot/index.js';
+export type { ImageGridOptions, LineChartOptions, LineSeries, ScatterOptions } from '../plot/index.js';

@@ -7,3 +7,5 @@ export { PALETTE, categoryColor } from './colors.js';
 export type { Rgb } from './colors.js';
 export type { PlotBox } from './frame.js';
 export type { Scale } from './scale.js';
+export { imageGridCanvas, imageGridPng } from './image-grid.js';
+export type { ImageGridOptions } from './image-grid.js';

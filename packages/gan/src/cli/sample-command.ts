@@ -5,10 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, createRng, initBackend } from '@contrastive/core';
 import type { CliIo } from '@contrastive/core/cli';
 import { boolFlag, intFlag, oneOfFlag, requiredFlag, runPaths, startCommand, UsageError } from '@contrastive/core/cli';
-import { fileSystemHandler, writeFileAtomic } from '@contrastive/core/node';
+import { fileSystemHandler, imageGridPng, writeFileAtomic } from '@contrastive/core/node';
 import { sampleLatent } from '../models/index.js';
 import { SAMPLE_HELP, SAMPLE_SPEC, TOOL } from './help.js';
-import { imageGridPng } from './image-grid.js';
 import { loadGanRun, readGanRun } from './trained-run.js';
 
 /** Images generated per forward pass. */

@@ -22,13 +22,13 @@ import {
   UsageError,
   writeRunConfig,
 } from '@contrastive/core/cli';
-import { fileSystemHandler, lineChartPng, train, writeFileAtomic } from '@contrastive/core/node';
+import { fileSystemHandler, imageGridPng, lineChartPng, train, writeFileAtomic } from '@contrastive/core/node';
 import { sampleLatent } from '../models/index.js';
 import { loadMetricClassifier, referenceFeatures, scoreImages } from '../node/index.js';
 import { ARCHS, LOSSES, METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
 import { buildMethod, generate, MAX_EVALS, runState, scoreHistory } from './build-method.js';
 import { openIdxFlag } from './data.js';
-import { imageGridPng, slerpPath } from './image-grid.js';
+import { slerpPath } from './image-grid.js';
 
 export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
