@@ -2,7 +2,9 @@
 /** `contrastive-multimodal`: the commands; flags, help, run folder and summary come from `@contrastive/core/cli`. */
 import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
 import { DATA_SUMMARY, dataCommand } from './data-command.js';
+import { EVAL_SUMMARY, evalCommand } from './eval-command.js';
 import { TOOL } from './help.js';
+import { SEARCH_SUMMARY, searchCommand } from './search-command.js';
 import { trainCommand, VERSION } from './train-command.js';
 
 /** The CLI: `run(argv, io)` resolves to the exit code (tests pass an `io` that collects the lines). */
@@ -13,11 +15,14 @@ export const run = defineCli({
   commands: {
     data: { summary: DATA_SUMMARY, run: dataCommand },
     train: { summary: 'train an image and a text tower into one space; score image↔text retrieval', run: trainCommand },
+    eval: { summary: EVAL_SUMMARY, run: evalCommand },
+    search: { summary: SEARCH_SUMMARY, run: searchCommand },
   },
   examples: [
     `${TOOL} data --source tuxpaint --out data/tuxpaint`,
     `${TOOL} train --method lit --data data/tuxpaint --json`,
     `${TOOL} train --method clip --data data/tuxpaint --out runs/clip`,
+    `${TOOL} search --checkpoint runs/clip --images data/tuxpaint --query "a red apple"`,
   ],
 });
 

@@ -91,6 +91,13 @@ describe('contrastive-multimodal train', () => {
     expect(r.finalLoss).toBe(w.finalLoss);
     expect(r.metrics).toEqual(w.metrics);
     expect(r.steps).toBe(6);
+
+    // eval of the finished clip run: BERT-tiny read back from text-tower/ gives the summary's scores.
+    const e = capture();
+    expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
+    const scored = JSON.parse(e.out[0]!);
+    for (const k of ['imageToTextR1', 'imageToTextR5', 'textToImageR1', 'textToImageR10'])
+      expect(scored.metrics[k], k).toBeCloseTo(r.metrics[k], 4);
   }, 180_000);
 
   it('lit: the locked USE-lite side trains only its projection and beats its random initialisation on colour words', async () => {
@@ -106,6 +113,31 @@ describe('contrastive-multimodal train', () => {
     expect(s.metrics.textToImageR1).toBeGreaterThan(s.baselines.randomInit.textToImageR1);
     expect(s.metrics.imageToTextR1).toBeGreaterThan(0.5);
     expect(existsSync(join(out, 'model/text-tower'))).toBe(false);
+
+    // eval reads model/ back: the same test-split scores as the run's summary.
+    const e = capture();
+    expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
+    const scored = JSON.parse(e.out[0]!);
+    for (const k of ['imageToTextR1', 'imageToTextR5', 'textToImageR1', 'textToImageR10'])
+      expect(scored.metrics[k], k).toBeCloseTo(s.metrics[k], 4);
+
+    // search: the nearest images of 'a red square' are red ones; the contact sheet is a PNG in the run folder.
+    const q = capture();
+    expect(
+      await run(['search', '--checkpoint', out, '--images', join(data, 'img'), '--query', 'a red square', '--top', '3', '--json'], q.io),
+      q.err.join('\n'),
+    ).toBe(0);
+    const found = JSON.parse(q.out[0]!);
+    expect(found.searched).toBe(36);
+    expect(found.results[0].hits).toHaveLength(3);
+    expect(found.results[0].hits[0].image).toMatch(/^red-/);
+    expect(existsSync(join(out, 'search.png'))).toBe(true);
+    const refused = capture();
+    writeFileSync(join(data, '..', 'mine.png'), 'x');
+    expect(
+      await run(['search', '--checkpoint', out, '--images', data, '--query', 'x', '--sheet', join(data, '..', 'mine.png')], refused.io),
+    ).toBe(2);
+    expect(refused.err.join('\n')).toMatch(/mine\.png exists; pass --overwrite/);
   }, 180_000);
 
   it('refuses flags of the other method, a missing --data and a folder without captions, before training', async () => {
