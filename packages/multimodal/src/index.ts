@@ -15,6 +15,9 @@ export {
 } from './demi/index.js';
 export type { DemiBoundOptions, DemiTerms, SeparableCriticOptions } from './demi/index.js';
 export { Clip } from './methods/clip.js';
+export { Cmcl } from './methods/cmcl.js';
+export type { CmclBatch, CmclOptions } from './methods/cmcl.js';
+export * from './rewrites/index.js';
 export type { ClipOptions, ImageTextBatch } from './methods/clip.js';
 export { projectionVariable } from './methods/projection.js';
 export { precomputedTower } from './towers/precomputed.js';

@@ -4,8 +4,11 @@ import { COMMON_FLAGS, formatHelp } from '@contrastive/core/cli';
 
 export const TOOL = 'contrastive-multimodal';
 
-/** `clip`: both towers from scratch; `lit`: the text side locked to USE-lite (a trainable projection on its vectors). */
-export const METHODS = ['clip', 'lit'] as const;
+/**
+ * `clip`: both towers from scratch; `lit`: the text side locked to USE-lite (a trainable projection on its vectors);
+ * `cmcl`: `clip`'s towers with UNIMO's multi-positive loss over rewrites of each caption.
+ */
+export const METHODS = ['clip', 'lit', 'cmcl'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 export const OWN_FLAGS: readonly FlagHelp[] = [
@@ -19,8 +22,14 @@ export const OWN_FLAGS: readonly FlagHelp[] = [
   { name: 'image-size', arg: 'PX', help: 'images are read at PX × PX', default: '64' },
   { name: 'channels', arg: '1|3', help: 'grayscale or RGB images', default: '3' },
   { name: 'embed-dim', arg: 'D', help: 'width of the joint image–text space', default: '128' },
-  { name: 'max-length', arg: 'N', help: 'clip: caption tokens kept (with [CLS] and [SEP])', default: '32' },
-  { name: 'vocab-size', arg: 'N', help: "clip: WordPiece vocabulary built from the train split's captions", default: '4000' },
+  { name: 'max-length', arg: 'N', help: 'clip, cmcl: caption tokens kept (with [CLS] and [SEP])', default: '32' },
+  { name: 'vocab-size', arg: 'N', help: "clip, cmcl: WordPiece vocabulary built from the train split's texts", default: '4000' },
+  {
+    name: 'locales',
+    arg: 'LIST|none|all',
+    help: "cmcl: translations (captions.jsonl 'captions' keys, e.g. Tux Paint's) used as positive rewrites",
+    default: 'es,fr,de',
+  },
   {
     name: 'use-lite',
     arg: 'DIR',
@@ -38,7 +47,7 @@ export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
   summary: 'train an image tower and a text tower into one space (CLIP loss); score image↔text retrieval on held-out images',
-  usage: ['train --method clip|lit --data DIR [options]', 'train --resume --out DIR'],
+  usage: ['train --method clip|lit|cmcl --data DIR [options]', 'train --resume --out DIR'],
   flags: OWN_FLAGS,
   includeCommon: true,
   commonDefaults: {
@@ -54,6 +63,10 @@ InfoNCE over the batch, learnable logit scale from 1/0.07, clamped at 100):
         built from the train captions, trained from scratch
   lit   the text tower is Universal Sentence Encoder Lite, locked: its 512-d vectors of every caption are
         computed once and only a linear projection on them trains (LiT, Zhai et al. 2022)
+  cmcl  clip's towers trained with UNIMO's CMCL: per image up to 2 positive rewrites (translations at
+        --locales, standing in for back-translation), 1 weak positive (a WordNet gloss retrieved by BM25) and
+        2 hard negatives (BM25-similar captions of other images; a WordNet co-hyponym or antonym swapped into
+        the caption, standing in for scene-graph rewrites) join the batch's texts
 An epoch visits every distinct train image once; each step takes one of its captions at random (seeded).
 Scored after training on the test split: image→text and text→image recall@1/5/10 (a hit is any caption of
 the image; identical captions of several images all count) beside the same towers at initialisation

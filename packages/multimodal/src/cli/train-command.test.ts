@@ -140,6 +140,23 @@ describe('contrastive-multimodal train', () => {
     expect(refused.err.join('\n')).toMatch(/mine\.png exists; pass --overwrite/);
   }, 180_000);
 
+  it('cmcl: builds rewrite tables of the train split, trains with multi-positive batches, and eval reads it back', async () => {
+    const a = capture();
+    const out = tmp('cmcl');
+    expect(await run(['train', '--method', 'cmcl', '--data', data, '--epochs', '2', ...TINY, '--out', out], a.io), a.err.join('\n')).toBe(
+      0,
+    );
+    expect(a.err.join('\n')).toMatch(
+      /cmcl: rewrites of 24 images: \d+ positive, \d+ weak positive, \d+ sentence-level and \d+ word-level hard negatives/,
+    );
+    const s = JSON.parse(a.out[0]!);
+    expect(s).toMatchObject({ method: 'cmcl', steps: 4 });
+    expect(Number.isFinite(s.finalLoss)).toBe(true);
+    const e = capture();
+    expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
+    expect(JSON.parse(e.out[0]!).metrics.textToImageR1).toBeCloseTo(s.metrics.textToImageR1, 4);
+  }, 180_000);
+
   it('refuses flags of the other method, a missing --data and a folder without captions, before training', async () => {
     const a = capture();
     expect(await run(['train', '--method', 'lit', '--data', data, '--vocab-size', '100', '--out', tmp('x1')], a.io)).toBe(2);

@@ -24,7 +24,10 @@ import {
 import { fileSystemHandler, train, writeFileAtomic } from '@contrastive/core/node';
 import { retrievalRecall, type RetrievalScores } from '../eval/retrieval.js';
 import { Clip } from '../methods/clip.js';
+import { Cmcl, type CmclBatch } from '../methods/cmcl.js';
+import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
+import { cmclRewriteTables } from '../node/rewrites-tables.js';
 import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
 import { captionGallery, type ImageCaptions, imageCaptions, pairBatches, pairSteps } from './pairs.js';
 import { IMAGE_FEATURE_DIM, imageTower, lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
@@ -104,8 +107,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const maxLengthFlag = intFlag(v, 'max-length', 3);
   const vocabSizeFlag = intFlag(v, 'vocab-size', 16);
   const useLiteFlag = stringFlag(v, 'use-lite');
+  const localesFlag = stringFlag(v, 'locales');
   const method: MethodName = await methodOrResumed(v, METHODS, TOOL);
-  refuseFlagsOfOtherMethods(v, { 'max-length': ['clip'], 'vocab-size': ['clip'], 'use-lite': ['lit'] }, method);
+  refuseFlagsOfOtherMethods(
+    v,
+    { 'max-length': ['clip', 'cmcl'], 'vocab-size': ['clip', 'cmcl'], 'use-lite': ['lit'], locales: ['cmcl'] },
+    method,
+  );
   const common = readCommonFlags(v, { epochs: 20, batchSize: 64, lr: 1e-3, outPrefix: method });
   const out = common.out!;
   const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
@@ -125,8 +133,19 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const imageSize = Number(r.take('image-size', imageSizeFlag, 64));
   const channels = Number(r.take('channels', channelsFlag, '3')) as 1 | 3;
   const embedDim = Number(r.take('embed-dim', embedDimFlag, 128));
-  const maxLength = method === 'clip' ? Number(r.take('max-length', maxLengthFlag, 32)) : 0;
-  const vocabSize = method === 'clip' ? Number(r.take('vocab-size', vocabSizeFlag, 4000)) : 0;
+  const scratch = method !== 'lit';
+  const maxLength = scratch ? Number(r.take('max-length', maxLengthFlag, 32)) : 0;
+  const vocabSize = scratch ? Number(r.take('vocab-size', vocabSizeFlag, 4000)) : 0;
+  const localesSetting = method === 'cmcl' ? String(r.take('locales', localesFlag, 'es,fr,de')) : 'none';
+  const locales: string[] | 'all' =
+    localesSetting === 'all'
+      ? 'all'
+      : localesSetting === 'none'
+        ? []
+        : localesSetting
+            .split(',')
+            .map((l) => l.trim())
+            .filter(Boolean);
   const useLiteDir = method === 'lit' ? (r.take('use-lite', useLiteFlag) as string | undefined) : undefined;
   const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
@@ -161,36 +180,55 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   for (const w of trainDs.warnings) ctx.log(`data: ${w}`);
 
   const trainCaptions = trainGroups.captions.flat();
+  // cmcl: the rewrite tables of the train split (translations, glosses, BM25 neighbours, word swaps), by image index.
+  const rewrites = method === 'cmcl' ? await cmclRewriteTables(trainDs, { locales, seed, log: ctx.log }) : null;
+  if (rewrites) {
+    const c = rewrites.counts;
+    ctx.log(
+      `cmcl: rewrites of ${c.images} images: ${c.positives} positive, ${c.weakPositives} weak positive, ${c.sentenceNegatives} sentence-level and ${c.wordNegatives} word-level hard negatives (${(c.ms / 1000).toFixed(1)} s)`,
+    );
+  }
+  const rewriteTexts = rewrites
+    ? rewrites.tables.flatMap((t) => (t ? [...t.positives, ...t.weakPositives, ...t.sentenceNegatives, ...t.wordNegatives] : []))
+    : [];
   const text: TextSide<unknown> =
-    method === 'clip'
-      ? ((await scratchTextSide(trainCaptions, { vocabSize, maxLength, seed })) as TextSide<unknown>)
+    method !== 'lit'
+      ? ((await scratchTextSide([...trainCaptions, ...rewriteTexts], { vocabSize, maxLength, seed })) as TextSide<unknown>)
       : ((await lockedUseLiteSide([...trainCaptions, ...testGroups.captions.flat()], {
           ...(useLiteDir === undefined ? {} : { dir: useLiteDir }),
           log: ctx.log,
         })) as TextSide<unknown>);
-  const build = () =>
-    new Clip<tf.Tensor4D, unknown>({
-      imageTower: imageTower(imageSize, channels, seed),
-      textTower: text.tower,
-      imageDim: IMAGE_FEATURE_DIM,
-      textDim: text.dim,
-      embedDim,
-      learningRate: lr,
-      seed,
-    });
-  const clip = build();
+  const options = {
+    imageTower: imageTower(imageSize, channels, seed),
+    textTower: text.tower,
+    imageDim: IMAGE_FEATURE_DIM,
+    textDim: text.dim,
+    embedDim,
+    learningRate: lr,
+    seed,
+  };
+  const clip = method === 'cmcl' ? new Cmcl<tf.Tensor4D, unknown>(options) : new Clip<tf.Tensor4D, unknown>(options);
   const stepsPerEpoch = pairSteps(trainGroups.items.length, batch);
   try {
     // The baseline: the same towers and projections before any step (a resumed run loads over them later).
     const atInit = status === 'resume' ? null : await score(clip, text, testDs, testGroups);
-    const result = await train<{ images: tf.Tensor4D; texts: unknown }>({
-      method: clip,
+    const result = await train<CmclBatch<tf.Tensor4D, unknown>>({
+      method: clip as Cmcl<tf.Tensor4D, unknown>,
       batches: async function* (_epoch, rng) {
         for (const b of pairBatches(trainGroups, batch, rng)) {
           const images = await trainDs.read(b.items);
-          const texts = text.input(b.captions);
+          let captions = b.captions;
+          let masks: Pick<CmclBatch, 'positiveMask' | 'candidateMask'> | null = null;
+          if (rewrites) {
+            const ids = Array.from(b.items, (i) => trainDs.imageIndex[i]!);
+            const built = cmclBatch(ids, b.captions, rewrites.tables, rng);
+            captions = built.texts;
+            masks = { positiveMask: built.positiveMask, candidateMask: built.candidateMask };
+          }
+          const texts = text.input(captions);
           try {
-            yield { images, texts };
+            // Clip reads images and texts; Cmcl also the masks.
+            yield { images, texts, ...(masks ?? { positiveMask: [] }) } as CmclBatch<tf.Tensor4D, unknown>;
           } finally {
             images.dispose();
             text.release(texts);
@@ -207,7 +245,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       resume: status === 'resume',
       lossLogPath: paths.losses,
       lossCurvePath: paths.lossCurve,
-      lossCurveTitle: `${method} CLIP loss (seed ${seed})`,
+      lossCurveTitle: `${method} ${method === 'cmcl' ? 'CMCL' : 'CLIP'} loss (seed ${seed})`,
     });
     const trained = await score(clip, text, testDs, testGroups);
     await mkdir(paths.model, { recursive: true });

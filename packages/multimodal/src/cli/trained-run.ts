@@ -52,7 +52,7 @@ export async function loadTrainedClip(dir: string, flag: string): Promise<Traine
   const wt = tf.tensor2d(p.textProjection.values, p.textProjection.shape);
   let embedRaw: (texts: readonly string[]) => Promise<tf.Tensor2D>;
   let releaseText: () => void;
-  if (method === 'clip') {
+  if (method !== 'lit') {
     const enc = await loadSentenceEncoder(join(model, 'text-tower'));
     embedRaw = async (texts) => {
       const rows = await enc.encode(texts, { normalize: false, warn: () => undefined });

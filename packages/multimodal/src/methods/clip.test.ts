@@ -145,6 +145,20 @@ describe('Clip', () => {
     clip.dispose();
   });
 
+  it('refuses a batch of unequal or single pairs before the forward pass, leaking nothing', () => {
+    const clip = new Clip<tf.Tensor2D, tf.Tensor2D>({ imageTower: dense(6, 8, 1), textTower: dense(5, 7, 2), imageDim: 8, textDim: 7 });
+    const x = tf.zeros([4, 6]) as tf.Tensor2D;
+    const t3 = tf.zeros([3, 5]) as tf.Tensor2D;
+    const x1 = tf.zeros([1, 6]) as tf.Tensor2D;
+    const t1 = tf.zeros([1, 5]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    expect(() => clip.step({ images: x, texts: t3 }, stepInfo(0))).toThrow(/4 images but 3 texts/);
+    expect(() => clip.step({ images: x1, texts: t1 }, stepInfo(0))).toThrow(/at least 2 pairs/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, t3, x1, t1]);
+    clip.dispose();
+  });
+
   it('dispose frees every tensor it owns and refuses later use; bad options are named', () => {
     const before = tf.memory().numTensors;
     const clip = new Clip<tf.Tensor2D, tf.Tensor2D>({ imageTower: dense(6, 8, 1), textTower: dense(5, 7, 2), imageDim: 8, textDim: 7 });

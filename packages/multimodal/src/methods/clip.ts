@@ -98,7 +98,8 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
     return Math.exp(this.logScale.dataSync()[0]!);
   }
 
-  private trainables(): tf.Variable[] {
+  /** What the optimizer updates: both towers' trainable weights, both projections and s (when learned). */
+  protected trainables(): tf.Variable[] {
     return [
       ...this.imageTower.trainableWeights,
       ...this.textTower.trainableWeights,
@@ -111,6 +112,12 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
   step(batch: ImageTextBatch<XI, XT>, info: StepInfo): StepOutput {
     this.assertAlive();
     const rng = info.rng;
+    // Checked before the forward pass: an error inside `minimize` would strand the tensors the gradient tape saved.
+    const [ni, nt] = [batchRows(batch.images), batchRows(batch.texts)];
+    if (ni !== undefined && nt !== undefined && ni !== nt)
+      throw new RangeError(`${this.name}: the batch holds ${ni} images but ${nt} texts; CLIP pairs image i with text i`);
+    if (ni !== undefined && ni < 2)
+      throw new RangeError(`${this.name}: a batch needs at least 2 pairs (the other pairs are the negatives), got ${ni}`);
     const vars = this.trainables();
     let accuracy: tf.Scalar | null = null;
     const loss = this.optimizer.minimize(
@@ -160,7 +167,7 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
     this.optimizer.dispose();
   }
 
-  private assertAlive(): void {
+  protected assertAlive(): void {
     if (this.disposed) throw new Error('Clip: used after dispose()');
   }
 }
@@ -170,10 +177,18 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
  * `BertEncoder`: `apply(batch, training, { rng })`) draw their dropout masks from it, so a step — and a resumed run
  * — is reproducible; other towers ignore the extra argument.
  */
-function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
+export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
   return (tower.apply as (x: X, training: boolean, options: { rng: Rng }) => tf.Tensor)(x, true, { rng }) as tf.Tensor2D;
 }
 
-function unit(x: tf.Tensor2D): tf.Tensor2D {
+/** Rows of a tower input: a tensor's first dimension, or a token batch's `batch`; `undefined` when unknown. */
+function batchRows(x: unknown): number | undefined {
+  if (x instanceof tf.Tensor) return x.shape[0];
+  if (x !== null && typeof x === 'object' && typeof (x as { batch?: unknown }).batch === 'number') return (x as { batch: number }).batch;
+  return undefined;
+}
+
+/** Rows scaled to unit length. */
+export function unit(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
 }

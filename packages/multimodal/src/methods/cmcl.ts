@@ -30,10 +30,10 @@
  * cmcl.step({ images, texts: tokenize(texts), positiveMask, candidateMask }, info);
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Encoder, Rng, StepInfo, StepOutput } from '@contrastive/core';
+import type { StepInfo, StepOutput } from '@contrastive/core';
 import { clampLogScale } from '../losses/clip-loss.js';
 import { cmclLoss } from '../losses/cmcl-loss.js';
-import { Clip, type ClipOptions, type ImageTextBatch } from './clip.js';
+import { applyTower, Clip, type ClipOptions, type ImageTextBatch, unit } from './clip.js';
 
 /** A CMCL batch: N images, M ≥ N texts (the N captions first, then the rewrites), and the sets over them. */
 export interface CmclBatch<XI = tf.Tensor4D, XT = tf.Tensor> extends ImageTextBatch<XI, XT> {
@@ -64,7 +64,7 @@ export class Cmcl<XI = tf.Tensor4D, XT = tf.Tensor> extends Clip<XI, XT> {
   }
 
   override step(batch: CmclBatch<XI, XT>, info: StepInfo): StepOutput {
-    if (this.logScale.isDisposed) throw new Error('Cmcl: used after dispose()');
+    this.assertAlive();
     if (batch === null || typeof batch !== 'object' || !Array.isArray(batch.positiveMask)) {
       throw new TypeError('Cmcl: the batch needs positiveMask ([N][M] of 0/1; build it with cmclBatch) beside images and texts');
     }
@@ -72,13 +72,7 @@ export class Cmcl<XI = tf.Tensor4D, XT = tf.Tensor> extends Clip<XI, XT> {
     // Checked before the forward pass: an error inside `minimize` would strand the tensors tfjs's gradient tape saved.
     checkMasks(positiveMask, candidateMask, rowsOf(batch.images), rowsOf(batch.texts));
     const rng = info.rng;
-    const vars = [
-      ...this.imageTower.trainableWeights,
-      ...this.textTower.trainableWeights,
-      this.imageProjection,
-      this.textProjection,
-      ...(this.learnScale ? [this.logScale] : []),
-    ];
+    const vars = this.trainables();
     let accuracy: tf.Scalar | null = null;
     const loss = this.optimizer.minimize(
       () => {
@@ -160,13 +154,4 @@ function positiveTop1(zi: tf.Tensor2D, zt: tf.Tensor2D, positive: number[][], ca
     );
     return tf.mean(hit) as tf.Scalar;
   });
-}
-
-/** A training-mode forward pass; towers taking the step's generator (text's BertEncoder) draw dropout from it. */
-function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
-  return (tower.apply as (x: X, training: boolean, options: { rng: Rng }) => tf.Tensor)(x, true, { rng }) as tf.Tensor2D;
-}
-
-function unit(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
 }

@@ -22,3 +22,6 @@ export { buildOpenMojiFolder, defaultOpenMojiDir } from './openmoji.js';
 export type { OpenMojiOptions } from './openmoji.js';
 export * from '../data/index.js';
 export { loadUseLite, useLiteDir, UseLiteMissingError, USE_LITE_PACKAGE } from './use-lite.js';
+export { loadWordNetLexicon } from './rewrites-wordnet.js';
+export { cmclRewriteTables } from './rewrites-tables.js';
+export type { CmclRewriteTableOptions, CmclRewriteTables } from './rewrites-tables.js';
