@@ -18,6 +18,7 @@ import {
 import { BUNDLED_FASHION_MNIST, FASHION_MNIST_CLASSES, loadIdxDataset } from '@contrastive/vision/node';
 import { retrievalRecall, zeroShotAccuracy } from '../eval/retrieval.js';
 import { openCaptionFolder } from '../node/index.js';
+import { embedImageItems } from './embed-images.js';
 import { TOOL } from './help.js';
 import { captionGallery, imageCaptions } from './pairs.js';
 import { loadTrainedClip, type TrainedClip } from './trained-run.js';
@@ -77,20 +78,18 @@ async function zeroShot(
   });
   if (!ds.labels) throw new UsageError(`--zero-shot ${path}: the test split has no labels file`);
   const prompts = await model.embedTexts(FMNIST_PROMPT_NAMES.map((c) => template.replace('{}', c)));
-  const parts: tf.Tensor2D[] = [];
-  for (let s = 0; s < ds.size; s += 256) {
-    const x = await ds.read(Int32Array.from({ length: Math.min(256, ds.size - s) }, (_, i) => s + i));
+  // Resized to the run's size, gray → RGB when the run took colour.
+  const zi = await embedImageItems(ds, (x) => {
     const fitted = tf.tidy(() => {
-      let y: tf.Tensor4D = tf.image.resizeBilinear(x, [model.imageSize, model.imageSize], false, true);
-      if (model.channels === 3 && y.shape[3] === 1) y = tf.tile(y, [1, 1, 1, 3]);
-      return y;
+      const y = tf.image.resizeBilinear(x, [model.imageSize, model.imageSize], false, true);
+      return model.channels === 3 && y.shape[3] === 1 ? tf.tile(y, [1, 1, 1, 3]) : y;
     });
-    x.dispose();
-    parts.push(model.embedImages(fitted));
-    fitted.dispose();
-  }
-  const zi = tf.concat(parts, 0) as tf.Tensor2D;
-  tf.dispose(parts);
+    try {
+      return model.embedImages(fitted);
+    } finally {
+      fitted.dispose();
+    }
+  });
   try {
     return { accuracy: zeroShotAccuracy(zi, prompts, ds.labels), images: ds.size };
   } finally {
@@ -129,14 +128,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       });
       const groups = imageCaptions(ds);
       const { texts, matches } = captionGallery(groups);
-      const parts: tf.Tensor2D[] = [];
-      for (let s = 0; s < groups.items.length; s += 256) {
-        const x = await ds.read(groups.items.slice(s, s + 256));
-        parts.push(model.embedImages(x));
-        x.dispose();
-      }
-      const zi = tf.concat(parts, 0) as tf.Tensor2D;
-      tf.dispose(parts);
+      const zi = await embedImageItems(ds, (x) => model.embedImages(x), groups.items);
       const zt = await model.embedTexts(texts);
       const r = retrievalRecall(zi, zt, matches);
       tf.dispose([zi, zt]);

@@ -18,6 +18,7 @@ import {
 } from '@contrastive/core/cli';
 import { imageGridPng, writeFileAtomic } from '@contrastive/core/node';
 import { openImageFolder } from '@contrastive/vision/node';
+import { embedImageItems } from './embed-images.js';
 import { TOOL } from './help.js';
 import { loadTrainedClip } from './trained-run.js';
 
@@ -87,14 +88,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
       throw new UsageError(`--images ${imagesDir}: ${(e as Error).message}`);
     }
     const k = Math.min(top, ds.size);
-    const parts: tf.Tensor2D[] = [];
-    for (let s = 0; s < ds.size; s += 256) {
-      const x = await ds.read(Int32Array.from({ length: Math.min(256, ds.size - s) }, (_, i) => s + i));
-      parts.push(model.embedImages(x));
-      x.dispose();
-    }
-    const zi = tf.concat(parts, 0) as tf.Tensor2D;
-    tf.dispose(parts);
+    const zi = await embedImageItems(ds, (x) => model.embedImages(x));
     const zq = await model.embedTexts(queries);
     const { values, indices } = tf.tidy(() => tf.topk(tf.matMul(zq, zi, false, true), k));
     const scores = values.arraySync() as number[][];

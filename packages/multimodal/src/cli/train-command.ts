@@ -29,14 +29,12 @@ import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
 import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
+import { EMBED_BATCH, embedImageItems } from './embed-images.js';
 import { captionGallery, type ImageCaptions, imageCaptions, pairBatches, pairSteps } from './pairs.js';
 import { IMAGE_FEATURE_DIM, imageTower, lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
 
 export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-
-/** Images per inference batch when scoring. */
-const EVAL_BATCH = 256;
 
 async function openSplit(
   data: string,
@@ -64,20 +62,15 @@ async function score<XT>(
   groups: ImageCaptions,
 ): Promise<RetrievalScores> {
   const { texts, matches } = captionGallery(groups);
-  const imageParts: tf.Tensor2D[] = [];
-  for (let s = 0; s < groups.items.length; s += EVAL_BATCH) {
-    const x = await ds.read(groups.items.slice(s, s + EVAL_BATCH));
-    imageParts.push(clip.embedImages(x));
-    x.dispose();
-  }
+  const zi = await embedImageItems(ds, (x) => clip.embedImages(x), groups.items);
   const textParts: tf.Tensor2D[] = [];
-  for (let s = 0; s < texts.length; s += EVAL_BATCH) {
-    const input = text.input(texts.slice(s, s + EVAL_BATCH));
+  for (let s = 0; s < texts.length; s += EMBED_BATCH) {
+    const input = text.input(texts.slice(s, s + EMBED_BATCH));
     textParts.push(clip.embedTexts(input));
     text.release(input);
   }
-  const [zi, zt] = [tf.concat(imageParts, 0) as tf.Tensor2D, tf.concat(textParts, 0) as tf.Tensor2D];
-  tf.dispose([...imageParts, ...textParts]);
+  const zt = tf.concat(textParts, 0) as tf.Tensor2D;
+  tf.dispose(textParts);
   try {
     return retrievalRecall(zi, zt, matches);
   } finally {
