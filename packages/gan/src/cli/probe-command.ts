@@ -1,7 +1,7 @@
 /** `contrastive-gan probe`: a run's discriminator scored as a representation (linear probe, kNN) beside baselines. */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BACKENDS, initBackend, knnAccuracy, linearProbe } from '@contrastive/core';
+import { BACKENDS, countNonFinite, initBackend, knnAccuracy, linearProbe } from '@contrastive/core';
 import type { CliIo, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
@@ -38,10 +38,8 @@ async function features(ds: ImageDataset, f: (x: tf.Tensor4D) => tf.Tensor2D): P
 
 /** Refuses non-finite features (NaN ranks and classifies arbitrarily), naming what produced them. */
 async function assertFinite(x: tf.Tensor2D, what: string): Promise<void> {
-  const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(x)).any());
-  const any = (await bad.data())[0] === 1;
-  bad.dispose();
-  if (any) throw new UsageError(`${what} has non-finite (NaN or ±Infinity) features; nothing was scored`);
+  const { nan, inf } = countNonFinite(await x.data());
+  if (nan + inf > 0) throw new UsageError(`${what} has non-finite (NaN or ±Infinity) features; nothing was scored`);
 }
 
 export async function probeCommand(argv: string[], io: CliIo): Promise<number> {

@@ -2,7 +2,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BACKENDS, createRng, initBackend } from '@contrastive/core';
+import { BACKENDS, countNonFinite, createRng, initBackend } from '@contrastive/core';
 import type { CliIo } from '@contrastive/core/cli';
 import { boolFlag, intFlag, oneOfFlag, requiredFlag, runPaths, startCommand, UsageError } from '@contrastive/core/cli';
 import { fileSystemHandler, imageGridPng, writeFileAtomic } from '@contrastive/core/node';
@@ -84,7 +84,8 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
         const x = generator.apply(sampleLatent(n, zDim, rng.seed()), { training: false }) as tf.Tensor4D;
         return tf.clipByValue(x, 0, 1) as tf.Tensor4D;
       });
-      if ((await tf.tidy(() => tf.logicalNot(tf.isFinite(images)).any()).data())[0] === 1) {
+      const { nan, inf } = countNonFinite(await images.data());
+      if (nan + inf > 0) {
         images.dispose();
         tf.dispose(parts);
         throw new UsageError(`the generator of ${dir} produced non-finite pixels; nothing usable to write`);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { countNonFinite } from '@contrastive/core';
 import { fileSystemHandler } from '@contrastive/core/node';
 
 /** Side of the square grayscale images the metric classifier takes. */
@@ -112,10 +113,8 @@ export class MetricClassifier {
         images instanceof tf.Tensor
           ? images.slice([start, 0, 0, 0], [size, -1, -1, -1])
           : await images.read(Int32Array.from({ length: size }, (_, i) => start + i));
-      const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(batch))));
-      const nonFinite = (await bad.data())[0] === 1;
-      bad.dispose();
-      if (nonFinite) {
+      const { nan, inf } = countNonFinite(await batch.data());
+      if (nan + inf > 0) {
         batch.dispose();
         throw new RangeError(
           `images ${start}…${start + size - 1} hold non-finite pixel values (NaN or ±Infinity): no score of them means anything`,
