@@ -17,6 +17,8 @@ export type { DemiBoundOptions, DemiTerms, SeparableCriticOptions } from './demi
 export { Clip } from './methods/clip.js';
 export { Cmcl } from './methods/cmcl.js';
 export type { CmclBatch, CmclOptions } from './methods/cmcl.js';
+export { Demi } from './methods/demi.js';
+export type { DemiOptions } from './methods/demi.js';
 export * from './rewrites/index.js';
 export type { ClipOptions, ImageTextBatch } from './methods/clip.js';
 export { projectionVariable } from './methods/projection.js';

@@ -6,9 +6,10 @@ export const TOOL = 'contrastive-multimodal';
 
 /**
  * `clip`: both towers from scratch; `lit`: the text side locked to USE-lite (a trainable projection on its vectors);
- * `cmcl`: `clip`'s towers with UNIMO's multi-positive loss over rewrites of each caption.
+ * `cmcl`: `clip`'s towers with UNIMO's multi-positive loss over rewrites of each caption; `demi`: `clip`'s towers with
+ * DEMI's decomposed bound over a crop of each image and the whole image.
  */
-export const METHODS = ['clip', 'lit', 'cmcl'] as const;
+export const METHODS = ['clip', 'lit', 'cmcl', 'demi'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 export const OWN_FLAGS: readonly FlagHelp[] = [
@@ -22,13 +23,19 @@ export const OWN_FLAGS: readonly FlagHelp[] = [
   { name: 'image-size', arg: 'PX', help: 'images are read at PX × PX', default: '64' },
   { name: 'channels', arg: '1|3', help: 'grayscale or RGB images', default: '3' },
   { name: 'embed-dim', arg: 'D', help: 'width of the joint image–text space', default: '128' },
-  { name: 'max-length', arg: 'N', help: 'clip, cmcl: caption tokens kept (with [CLS] and [SEP])', default: '32' },
-  { name: 'vocab-size', arg: 'N', help: "clip, cmcl: WordPiece vocabulary built from the train split's texts", default: '4000' },
+  { name: 'max-length', arg: 'N', help: 'clip, cmcl, demi: caption tokens kept (with [CLS] and [SEP])', default: '32' },
+  { name: 'vocab-size', arg: 'N', help: "clip, cmcl, demi: WordPiece vocabulary built from the train split's texts", default: '4000' },
   {
     name: 'locales',
     arg: 'LIST|none|all',
     help: "cmcl: translations (captions.jsonl 'captions' keys, e.g. Tux Paint's) used as positive rewrites",
     default: 'es,fr,de',
+  },
+  {
+    name: 'crop-scale',
+    arg: 'LO,HI',
+    help: "demi: area of the sub-view x′ (a random crop, resized to --image-size) as a fraction of the image's",
+    default: '0.2,0.5',
   },
   {
     name: 'use-lite',
@@ -47,7 +54,7 @@ export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
   summary: 'train an image tower and a text tower into one space (CLIP loss); score image↔text retrieval on held-out images',
-  usage: ['train --method clip|lit|cmcl --data DIR [options]', 'train --resume --out DIR'],
+  usage: ['train --method clip|lit|cmcl|demi --data DIR [options]', 'train --resume --out DIR'],
   flags: OWN_FLAGS,
   includeCommon: true,
   commonDefaults: {
@@ -57,8 +64,8 @@ export const TRAIN_HELP = formatHelp({
     'checkpoint-every': '0 (epoch ends only)',
     limit: 'all train images',
   },
-  details: `Both methods train vision's small CNN (from scratch) as the image tower and minimise the CLIP loss (symmetric
-InfoNCE over the batch, learnable logit scale from 1/0.07, clamped at 100):
+  details: `Every method trains vision's small CNN (from scratch) as the image tower; clip, lit and cmcl minimise the CLIP
+loss (symmetric InfoNCE over the batch, learnable logit scale from 1/0.07, clamped at 100) or CMCL's form of it:
   clip  the text tower is text's BERT-tiny (2 layers, 128 wide, mean pooling) with a WordPiece vocabulary
         built from the train captions, trained from scratch
   lit   the text tower is Universal Sentence Encoder Lite, locked: its 512-d vectors of every caption are
@@ -67,6 +74,10 @@ InfoNCE over the batch, learnable logit scale from 1/0.07, clamped at 100):
         --locales, standing in for back-translation), 1 weak positive (a WordNet gloss retrieved by BM25) and
         2 hard negatives (BM25-similar captions of other images; a WordNet co-hyponym or antonym swapped into
         the caption, standing in for scene-graph rewrites) join the batch's texts
+  demi  clip's towers trained with DEMI's bound I(x;y) >= I(x';y) + I(x;y|x'): x' a random crop of the image
+        (--crop-scale), an unconditional critic on (crop, caption) trained with the CLIP loss, and a conditional
+        critic on (image, caption) whose negatives are reweighted by the first (importance sampling of
+        p(y|x')); retrieval uses the conditional critic's space. Logs both terms and their sum (nats)
 An epoch visits every distinct train image once; each step takes one of its captions at random (seeded).
 Scored after training on the test split: image→text and text→image recall@1/5/10 (a hit is any caption of
 the image; identical captions of several images all count) beside the same towers at initialisation

@@ -147,7 +147,7 @@ describe('contrastive-multimodal train', () => {
       0,
     );
     expect(a.err.join('\n')).toMatch(
-      /cmcl: rewrites of 24 images: \d+ positive, \d+ weak positive, \d+ sentence-level and \d+ word-level hard negatives/,
+      /cmcl rewrites: 24 images, \d+ positive rewrites, \d+ weak positives, \d+ sentence-level and \d+ word-level hard negatives/,
     );
     const s = JSON.parse(a.out[0]!);
     expect(s).toMatchObject({ method: 'cmcl', steps: 4 });
@@ -155,6 +155,28 @@ describe('contrastive-multimodal train', () => {
     const e = capture();
     expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
     expect(JSON.parse(e.out[0]!).metrics.textToImageR1).toBeCloseTo(s.metrics.textToImageR1, 4);
+  }, 180_000);
+
+  it('demi: trains on crops and whole images, logs both terms of the bound, and eval reads back the conditional space', async () => {
+    const a = capture();
+    const out = tmp('demi');
+    expect(
+      await run(['train', '--method', 'demi', '--data', data, '--epochs', '2', '--crop-scale', '0.3,0.6', ...TINY, '--out', out], a.io),
+      a.err.join('\n'),
+    ).toBe(0);
+    expect(a.err.join('\n')).toMatch(/unconditional [\d.-]+ .*conditional [\d.-]+ .*estimate [\d.-]+/);
+    const s = JSON.parse(a.out[0]!);
+    expect(s).toMatchObject({ method: 'demi', steps: 4 });
+    expect(Number.isFinite(s.finalLoss)).toBe(true);
+    const e = capture();
+    expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
+    expect(JSON.parse(e.out[0]!).metrics.imageToTextR1).toBeCloseTo(s.metrics.imageToTextR1, 4);
+    const bad = capture();
+    expect(await run(['train', '--method', 'demi', '--data', data, '--crop-scale', '0.5,0.2', '--out', tmp('d2')], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--crop-scale must be LO,HI with 0 < LO <= HI <= 1/);
+    const other = capture();
+    expect(await run(['train', '--method', 'clip', '--data', data, '--crop-scale', '0.2,0.5', '--out', tmp('d3')], other.io)).toBe(2);
+    expect(other.err.join('\n')).toMatch(/--crop-scale/);
   }, 180_000);
 
   it('refuses flags of the other method, a missing --data and a folder without captions, before training', async () => {

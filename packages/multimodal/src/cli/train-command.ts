@@ -1,8 +1,9 @@
-/** `contrastive-multimodal train`: CLIP or LiT on an image–caption folder, scored by image↔text retrieval. */
+/** `contrastive-multimodal train`: CLIP, LiT, CMCL or DEMI on an image–caption folder, scored by image↔text retrieval. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@contrastive/core';
+import { randomResizedCrop } from '@contrastive/vision';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   finishRun,
@@ -25,6 +26,7 @@ import { fileSystemHandler, train, writeFileAtomic } from '@contrastive/core/nod
 import { retrievalRecall, type RetrievalScores } from '../eval/retrieval.js';
 import { Clip } from '../methods/clip.js';
 import { Cmcl, type CmclBatch } from '../methods/cmcl.js';
+import { Demi } from '../methods/demi.js';
 import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
@@ -104,7 +106,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const method: MethodName = await methodOrResumed(v, METHODS, TOOL);
   refuseFlagsOfOtherMethods(
     v,
-    { 'max-length': ['clip', 'cmcl'], 'vocab-size': ['clip', 'cmcl'], 'use-lite': ['lit'], locales: ['cmcl'] },
+    {
+      'max-length': ['clip', 'cmcl', 'demi'],
+      'vocab-size': ['clip', 'cmcl', 'demi'],
+      'use-lite': ['lit'],
+      locales: ['cmcl'],
+      'crop-scale': ['demi'],
+    },
     method,
   );
   const common = readCommonFlags(v, { epochs: 20, batchSize: 64, lr: 1e-3, outPrefix: method });
@@ -139,6 +147,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
             .split(',')
             .map((l) => l.trim())
             .filter(Boolean);
+  const cropScale = method === 'demi' ? parseCropScale(String(r.take('crop-scale', stringFlag(v, 'crop-scale'), '0.2,0.5'))) : null;
   const useLiteDir = method === 'lit' ? (r.take('use-lite', useLiteFlag) as string | undefined) : undefined;
   const checkpointEvery = Number(r.take('checkpoint-every', given('checkpoint-every', common.checkpointEvery), 0));
   const backend = await initBackend({ ...(common.backend ? { backend: common.backend } : {}), log: ctx.log });
@@ -175,12 +184,6 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const trainCaptions = trainGroups.captions.flat();
   // cmcl: the rewrite tables of the train split (translations, glosses, BM25 neighbours, word swaps), by image index.
   const rewrites = method === 'cmcl' ? await cmclRewriteTables(trainDs, { locales, seed, log: ctx.log }) : null;
-  if (rewrites) {
-    const c = rewrites.counts;
-    ctx.log(
-      `cmcl: rewrites of ${c.images} images: ${c.positives} positive, ${c.weakPositives} weak positive, ${c.sentenceNegatives} sentence-level and ${c.wordNegatives} word-level hard negatives (${(c.ms / 1000).toFixed(1)} s)`,
-    );
-  }
   const rewriteTexts = rewrites
     ? rewrites.tables.flatMap((t) => (t ? [...t.positives, ...t.weakPositives, ...t.sentenceNegatives, ...t.wordNegatives] : []))
     : [];
@@ -200,7 +203,12 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     learningRate: lr,
     seed,
   };
-  const clip = method === 'cmcl' ? new Cmcl<tf.Tensor4D, unknown>(options) : new Clip<tf.Tensor4D, unknown>(options);
+  const clip =
+    method === 'cmcl'
+      ? new Cmcl<tf.Tensor4D, unknown>(options)
+      : cropScale
+        ? new Demi<tf.Tensor4D, unknown>({ ...options, subView: randomResizedCrop({ scale: cropScale }) })
+        : new Clip<tf.Tensor4D, unknown>(options);
   const stepsPerEpoch = pairSteps(trainGroups.items.length, batch);
   try {
     // The baseline: the same towers and projections before any step (a resumed run loads over them later).
@@ -238,7 +246,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       resume: status === 'resume',
       lossLogPath: paths.losses,
       lossCurvePath: paths.lossCurve,
-      lossCurveTitle: `${method} ${method === 'cmcl' ? 'CMCL' : 'CLIP'} loss (seed ${seed})`,
+      lossCurveTitle: `${method} ${{ cmcl: 'CMCL', demi: 'DEMI' }[method as string] ?? 'CLIP'} loss (seed ${seed})`,
     });
     const trained = await score(clip, text, testDs, testGroups);
     await mkdir(paths.model, { recursive: true });
@@ -284,4 +292,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     clip.dispose();
     text.dispose();
   }
+}
+
+/** `--crop-scale LO,HI`: 0 < LO ≤ HI ≤ 1. */
+function parseCropScale(value: string): [number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  const [lo, hi] = parts as [number, number];
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(lo > 0 && lo <= hi && hi <= 1))
+    throw new UsageError(`--crop-scale must be LO,HI with 0 < LO <= HI <= 1 (area fractions), got '${value}'`);
+  return [lo, hi];
 }

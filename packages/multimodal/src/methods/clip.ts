@@ -182,7 +182,7 @@ export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
 }
 
 /** Rows of a tower input: a tensor's first dimension, or a token batch's `batch`; `undefined` when unknown. */
-function batchRows(x: unknown): number | undefined {
+export function batchRows(x: unknown): number | undefined {
   if (x instanceof tf.Tensor) return x.shape[0];
   if (x !== null && typeof x === 'object' && typeof (x as { batch?: unknown }).batch === 'number') return (x as { batch: number }).batch;
   return undefined;
