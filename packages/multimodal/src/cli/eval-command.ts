@@ -18,6 +18,7 @@ import {
 import { BUNDLED_FASHION_MNIST, FASHION_MNIST_CLASSES, loadIdxDataset } from '@contrastive/vision/node';
 import { retrievalRecall, zeroShotAccuracy } from '../eval/retrieval.js';
 import { openCaptionFolder } from '../node/index.js';
+import { asDataFlagError } from './data-flag-error.js';
 import { embedImageItems } from './embed-images.js';
 import { TOOL } from './help.js';
 import { captionGallery, imageCaptions } from './pairs.js';
@@ -123,12 +124,20 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
         channels: model.channels,
         testFraction,
         seed,
+        // Every test image decoded up front (into the cache the scoring reads): one that does not decode is a usage
+        // error naming the file and its line, not a crash of the scoring.
+        verify: true,
       }).catch((e: Error) => {
         throw new UsageError(`--data ${data}: ${e.message}`);
       });
       const groups = imageCaptions(ds);
+      // Recall over a single image is 1 whatever the model (train refuses such a split too).
+      if (groups.items.length < 2)
+        throw new UsageError(
+          `--data ${data}: the test split has ${groups.items.length} image(s); retrieval needs 2 (set --test-fraction or add a split)`,
+        );
       const { texts, matches } = captionGallery(groups);
-      const zi = await embedImageItems(ds, (x) => model.embedImages(x), groups.items);
+      const zi = await embedImageItems(ds, (x) => model.embedImages(x), groups.items).catch(asDataFlagError('data', data));
       const zt = await model.embedTexts(texts);
       const r = retrievalRecall(zi, zt, matches);
       tf.dispose([zi, zt]);

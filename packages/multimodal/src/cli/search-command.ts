@@ -18,6 +18,7 @@ import {
 } from '@contrastive/core/cli';
 import { imageGridPng, writeFileAtomic } from '@contrastive/core/node';
 import { openImageFolder } from '@contrastive/vision/node';
+import { asDataFlagError } from './data-flag-error.js';
 import { embedImageItems } from './embed-images.js';
 import { TOOL } from './help.js';
 import { loadTrainedClip } from './trained-run.js';
@@ -88,7 +89,8 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
       throw new UsageError(`--images ${imagesDir}: ${(e as Error).message}`);
     }
     const k = Math.min(top, ds.size);
-    const zi = await embedImageItems(ds, (x) => model.embedImages(x));
+    // An image that does not decode is found here (nothing is written before the sheet): a usage error naming it.
+    const zi = await embedImageItems(ds, (x) => model.embedImages(x)).catch(asDataFlagError('images', imagesDir));
     const zq = await model.embedTexts(queries);
     const { values, indices } = tf.tidy(() => tf.topk(tf.matMul(zq, zi, false, true), k));
     const scores = values.arraySync() as number[][];

@@ -1,5 +1,5 @@
 /** `contrastive-multimodal train`: CLIP, LiT, CMCL or DEMI on an image–caption folder, scored by image↔text retrieval. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@contrastive/core';
@@ -31,6 +31,7 @@ import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
 import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
+import { missingFolders, removeEmptyFolders } from './created-folders.js';
 import { EMBED_BATCH, embedImageItems } from './embed-images.js';
 import { captionGallery, type ImageCaptions, imageCaptions, pairBatches, pairSteps } from './pairs.js';
 import { IMAGE_FEATURE_DIM, imageTower, lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
@@ -50,6 +51,10 @@ async function openSplit(
       channels: opts.channels,
       testFraction: opts.testFraction,
       seed: opts.seed,
+      // Every image of the split decoded now, into the cache the epochs read from (so no decode is spent twice while
+      // the split fits it): an image that does not decode is refused before the run starts, not by the step or the
+      // scoring that reaches it.
+      verify: true,
     });
   } catch (e) {
     throw new UsageError(`--data ${data}: ${(e as Error).message}`);
@@ -91,6 +96,18 @@ const flat = (s: RetrievalScores): Record<string, number> => ({
 });
 
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  // Folders `--out` made that did not exist: removed again (while still empty) when the command fails before the run
+  // starts, so a refused input leaves nothing behind and the same command is accepted once the input is fixed.
+  const created: string[] = [];
+  try {
+    return await trainRun(argv, io, created);
+  } catch (e) {
+    await removeEmptyFolders(created);
+    throw e;
+  }
+}
+
+async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<number> {
   const ctx = startCommand(argv, TRAIN_SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
   const v = ctx.values;
@@ -117,7 +134,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   );
   const common = readCommonFlags(v, { epochs: 20, batchSize: 64, lr: 1e-3, outPrefix: method });
   const out = common.out!;
-  const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
+  // The --out refusals come before anything is read. Without --overwrite, preparing the folder only creates it; with
+  // --overwrite it removes the old run's files, so on an existing folder that waits until the data and the towers
+  // are ready: a refused input never costs the previous run.
+  created.push(...(await missingFolders(out)));
+  const deferPrepare = common.overwrite && (await stat(out).catch(() => null))?.isDirectory() === true;
+  const prepare = () => prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
+  const status = deferPrepare ? 'new' : await prepare();
   const record = status === 'resume' ? await readRunConfig<RunSettings>(out, 'out', { tool: TOOL }) : undefined;
   if (record !== undefined && record.method !== method)
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);
@@ -165,17 +188,6 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--data ${data}: the test split has ${testGroups.items.length} image(s); set --test-fraction or add a split`);
   const batch = Math.min(batchSize, trainGroups.items.length);
   const paths = runPaths(out);
-  const config = { ...r.settings };
-  if (record === undefined)
-    await writeRunConfig(paths.dir, {
-      tool: TOOL,
-      version: VERSION,
-      domain: 'multimodal',
-      method,
-      createdAt: new Date().toISOString(),
-      config,
-    });
-  else await writeRunConfig(paths.dir, { ...record, config: { ...record.config, ...config } });
   ctx.log(
     `data: ${data}, ${trainGroups.items.length} train and ${testGroups.items.length} test images (${trainDs.splitFrom === 'records' ? 'split from captions.jsonl' : `seeded split, ${testFraction} held out`})`,
   );
@@ -193,6 +205,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       : ((await lockedUseLiteSide([...trainCaptions, ...testGroups.captions.flat()], {
           ...(useLiteDir === undefined ? {} : { dir: useLiteDir }),
           log: ctx.log,
+        }).catch((e: Error) => {
+          throw useLiteDir === undefined ? e : new UsageError(`--use-lite ${useLiteDir}: ${e.message}`);
         })) as TextSide<unknown>);
   const options = {
     imageTower: imageTower(imageSize, channels, seed),
@@ -213,6 +227,20 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     // The baseline: the same towers and projections before any step (a resumed run loads over them later).
     const atInit = status === 'resume' ? null : await score(clip, text, testDs, testGroups);
+    // The run starts here, with everything that can refuse the input behind it: run.json (and, with --overwrite, the
+    // removal of the old run's files) never marks a run that could not have trained.
+    if (deferPrepare) await prepare();
+    const config = { ...r.settings };
+    if (record === undefined)
+      await writeRunConfig(paths.dir, {
+        tool: TOOL,
+        version: VERSION,
+        domain: 'multimodal',
+        method,
+        createdAt: new Date().toISOString(),
+        config,
+      });
+    else await writeRunConfig(paths.dir, { ...record, config: { ...record.config, ...config } });
     const result = await train<CmclBatch<tf.Tensor4D, unknown>>({
       method: clip as Cmcl<tf.Tensor4D, unknown>,
       batches: async function* (_epoch, rng) {
