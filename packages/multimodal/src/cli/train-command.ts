@@ -30,6 +30,7 @@ import { Demi } from '../methods/demi.js';
 import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
+import { UseLiteMissingError } from '../node/use-lite.js';
 import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
 import { missingFolders, removeEmptyFolders } from './created-folders.js';
 import { EMBED_BATCH, embedImageItems } from './embed-images.js';
@@ -206,7 +207,9 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
           ...(useLiteDir === undefined ? {} : { dir: useLiteDir }),
           log: ctx.log,
         }).catch((e: Error) => {
-          throw useLiteDir === undefined ? e : new UsageError(`--use-lite ${useLiteDir}: ${e.message}`);
+          // An environment the user fixes (a wrong folder, the optional peer not installed): a usage error, exit 2.
+          if (useLiteDir !== undefined) throw new UsageError(`--use-lite ${useLiteDir}: ${e.message}`);
+          throw e instanceof UseLiteMissingError ? new UsageError(`--method lit: ${e.message} (or pass --use-lite DIR)`) : e;
         })) as TextSide<unknown>);
   const options = {
     imageTower: imageTower(imageSize, channels, seed),
