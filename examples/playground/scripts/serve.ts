@@ -2,7 +2,7 @@
  *   pnpm playground            (from the repository root: builds the page, then runs this)
  *   node --import tsx scripts/serve.ts [--port 5173] [--host 127.0.0.1]
  *
- * Serves the built page (dist/) and prints its URL. Build first with `pnpm --filter @contrastive/playground build`.
+ * Serves the built page (dist/) and prints its URL. Build first with `pnpm --filter @contrastive/playground build:page`.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ import { startStaticServer } from './static-server.js';
 const { values } = parseArgs({ options: { port: { type: 'string', default: '5173' }, host: { type: 'string', default: '127.0.0.1' } } });
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 if (!existsSync(join(dist, 'index.html'))) {
-  console.error(`serve: ${dist}/index.html is missing; build the page first (pnpm --filter @contrastive/playground build)`);
+  console.error(`serve: ${dist}/index.html is missing; build the page first (pnpm --filter @contrastive/playground build:page)`);
   process.exit(1);
 }
 const port = Number(values.port);

@@ -47,6 +47,9 @@ const state = {
   stepSeconds: [] as number[],
   knn: [] as { step: number; accuracy: number | null }[],
   total: 0,
+  /** The last evaluation's held-out embeddings, row-major `[heldOut, dim]`. */
+  embeddings: null as Float32Array | null,
+  dim: 0,
   lastError: null as string | null,
 };
 (window as unknown as { playground: typeof state }).playground = state;
@@ -120,8 +123,7 @@ async function start(): Promise<void> {
   try {
     config = readConfig();
   } catch (e) {
-    setState(state.state === 'done' ? 'done' : 'idle', (e as Error).message);
-    showStatus((e as Error).message, true);
+    setState('error', (e as Error).message);
     return;
   }
   setState('loading', 'Loading the images…');
@@ -135,7 +137,16 @@ async function start(): Promise<void> {
     setState('error', (e as Error).message);
     return;
   }
-  Object.assign(state, { backend: null, losses: [], stepSeconds: [], knn: [], total: config.steps, lastError: null });
+  Object.assign(state, {
+    backend: null,
+    losses: [],
+    stepSeconds: [],
+    knn: [],
+    embeddings: null,
+    dim: 0,
+    total: config.steps,
+    lastError: null,
+  });
   heldOut = data.heldOut;
   latest = null;
   selected = -1;
@@ -180,6 +191,8 @@ function onWorkerMessage(raw: unknown): void {
       return;
     case 'eval':
       latest = msg;
+      state.embeddings = msg.embeddings;
+      state.dim = msg.dim;
       state.knn.push({ step: msg.step, accuracy: msg.knn });
       ui.knn.textContent = `${formatPercent(msg.knn)} at step ${msg.step}`;
       mapPixels = drawMap(ui.mapCanvas, msg.coords, heldOut?.labels ?? null, selected);
