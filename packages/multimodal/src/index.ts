@@ -27,6 +27,6 @@ export { UseLite, USE_LITE_DIM } from './towers/use-lite.js';
 export type { UseLiteEmbedOptions, UseLiteSource } from './towers/use-lite.js';
 export { UseTokenizer } from './towers/use-tokenizer.js';
 export type { UseVocabulary } from './towers/use-tokenizer.js';
-export { retrievalRecall, zeroShotAccuracy } from './eval/retrieval.js';
+export { retrievalRecall, zeroShotAccuracy, zeroShotPredict } from './eval/retrieval.js';
 export * from './data/index.js';
 export type { RetrievalOptions, RetrievalScores } from './eval/retrieval.js';

@@ -16,7 +16,7 @@ import {
   UsageError,
 } from '@contrastive/core/cli';
 import { BUNDLED_FASHION_MNIST, FASHION_MNIST_CLASSES, loadIdxDataset } from '@contrastive/vision/node';
-import { retrievalRecall, zeroShotAccuracy } from '../eval/retrieval.js';
+import { retrievalRecall, zeroShotPredict } from '../eval/retrieval.js';
 import { openCaptionFolder } from '../node/index.js';
 import { asDataFlagError } from './data-flag-error.js';
 import { embedImageItems } from './embed-images.js';
@@ -73,7 +73,7 @@ async function zeroShot(
   path: string,
   limit: number | undefined,
   template: string,
-): Promise<{ accuracy: number; images: number }> {
+): Promise<{ accuracy: number; images: number; topPredicted: string }> {
   const ds = await loadIdxDataset(path, { split: 'test', ...(limit === undefined ? {} : { limit }) }).catch((e: Error) => {
     throw new UsageError(`--zero-shot ${path}: ${e.message}`);
   });
@@ -92,7 +92,22 @@ async function zeroShot(
     }
   });
   try {
-    return { accuracy: zeroShotAccuracy(zi, prompts, ds.labels), images: ds.size };
+    const pred = zeroShotPredict(zi, prompts);
+    const labels = ds.labels;
+    const counts = new Array<number>(FMNIST_PROMPT_NAMES.length).fill(0);
+    let right = 0;
+    pred.forEach((p, i) => {
+      counts[p]!++;
+      if (p === labels[i]) right++;
+    });
+    // The classes most predicted and their shares: a collapsed model (one class for every image) shows here.
+    const topPredicted = counts
+      .map((c, k) => [k, c] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, c]) => `${FMNIST_PROMPT_NAMES[k]} ${(c / pred.length).toFixed(2)}`)
+      .join(', ');
+    return { accuracy: right / pred.length, images: ds.size, topPredicted };
   } finally {
     tf.dispose([zi, prompts]);
   }
@@ -158,6 +173,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
         zeroShotAccuracy: z.accuracy,
         zeroShotImages: z.images,
         zeroShotChance: 1 / FMNIST_PROMPT_NAMES.length,
+        zeroShotTopPredicted: z.topPredicted,
         prompt: template,
       });
     }

@@ -171,6 +171,20 @@ describe('contrastive-multimodal train', () => {
     const e = capture();
     expect(await run(['eval', '--checkpoint', out, '--json'], e.io), e.err.join('\n')).toBe(0);
     expect(JSON.parse(e.out[0]!).metrics.imageToTextR1).toBeCloseTo(s.metrics.imageToTextR1, 4);
+    // Zero-shot on 40 bundled Fashion-MNIST test images: an accuracy, and the three most predicted classes with shares.
+    const z = capture();
+    expect(
+      await run(['eval', '--checkpoint', out, '--zero-shot', 'bundled', '--zero-shot-limit', '40', '--json'], z.io),
+      z.err.join('\n'),
+    ).toBe(0);
+    const zm = JSON.parse(z.out[0]!).metrics;
+    expect(zm).toMatchObject({ zeroShotImages: 40, zeroShotChance: 0.1, prompt: 'a photo of a {}' });
+    expect(zm.zeroShotAccuracy).toBeGreaterThanOrEqual(0);
+    expect(zm.zeroShotAccuracy).toBeLessThanOrEqual(1);
+    const shares = [...String(zm.zeroShotTopPredicted).matchAll(/([a-z-]+) (\d\.\d\d)/g)].map((m) => Number(m[2]));
+    expect(shares.length).toBeGreaterThanOrEqual(1);
+    expect(shares).toEqual([...shares].sort((a, b) => b - a));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.01);
     const bad = capture();
     expect(await run(['train', '--method', 'demi', '--data', data, '--crop-scale', '0.5,0.2', '--out', tmp('d2')], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toMatch(/--crop-scale must be LO,HI with 0 < LO <= HI <= 1/);

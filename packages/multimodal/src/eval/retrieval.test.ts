@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { retrievalRecall, zeroShotAccuracy } from './retrieval.js';
+import { retrievalRecall, zeroShotAccuracy, zeroShotPredict } from './retrieval.js';
 
 describe('retrievalRecall', () => {
   it('counts the rank of the best true match in each direction, by hand on a small case', () => {
@@ -55,6 +55,7 @@ describe('zeroShotAccuracy', () => {
       [0, 1],
     ]);
     expect(zeroShotAccuracy(images, classes, [0, 1, 1])).toBeCloseTo(2 / 3, 10);
+    expect(Array.from(zeroShotPredict(images, classes))).toEqual([0, 1, 0]);
     tf.dispose([images, classes]);
   });
 });

@@ -95,13 +95,21 @@ function unit(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Zero-shot classification (CLIP §3.1.2): each image gets the class whose prompt embedding ("a photo of a sandal")
- * is most similar. `classTexts` `[C, d]`, `labels` the true class per image. Returns the accuracy in [0, 1].
+ * Zero-shot predictions (CLIP §3.1.2): for each image the index of the class whose prompt embedding ("a photo of a
+ * sandal") is most similar (cosine). `images` `[N, d]`, `classTexts` `[C, d]`.
+ */
+export function zeroShotPredict(images: tf.Tensor2D, classTexts: tf.Tensor2D): Int32Array {
+  return Int32Array.from(tf.tidy(() => tf.argMax(tf.matMul(unit(images), unit(classTexts), false, true), 1)).dataSync());
+}
+
+/**
+ * Zero-shot classification accuracy: the share of images whose {@link zeroShotPredict} class is `labels`' (the true
+ * class per image). Returns a value in [0, 1].
  */
 export function zeroShotAccuracy(images: tf.Tensor2D, classTexts: tf.Tensor2D, labels: ArrayLike<number>): number {
   if (labels.length !== images.shape[0])
     throw new RangeError(`labels must have one entry per image (${images.shape[0]}), got ${labels.length}`);
-  const pred = tf.tidy(() => tf.argMax(tf.matMul(unit(images), unit(classTexts), false, true), 1)).dataSync();
+  const pred = zeroShotPredict(images, classTexts);
   let right = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) right++;
   return right / pred.length;
