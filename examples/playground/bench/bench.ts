@@ -1,11 +1,13 @@
 /**
- *   pnpm --filter @contrastive/playground bench [-- --steps 30 --webgl-steps 8 --batch 32]
+ *   pnpm --filter @contrastive/playground bench [-- --steps 30 --webgl-steps 8 --webgpu-steps 0 --batch 32]
  *
  * Steps/s of one SimCLR setting (recipe simclr-small: small CNN, MLP head, NT-Xent τ 0.2, Adam 1e-3; the
  * bundled Fashion-MNIST subset, 28 px; seed 0) in headless Chromium on wasm and on WebGL (the page itself, in
  * its worker), and in Node on the wasm backend; then the built page's file sizes (raw and gzip). Steady-state
  * steps/s skips the first `--warmup` steps (WebGL compiles its shaders there); the load average is read
- * before and after, since other jobs on the machine slow every number. Prints Markdown and writes JSON to
+ * before and after, since other jobs on the machine slow every number. `--webgpu-steps N` adds a WebGPU run
+ * in a second Chromium started with `--enable-unsafe-webgpu` (headless Chromium has no WebGPU adapter without
+ * it; on a machine without a GPU the adapter is SwiftShader's). Prints Markdown and writes JSON to
  * artifacts/bench.json.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,27 +16,32 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { ARTIFACTS, buildAndServe, configure, openPage, waitForEnd } from '../test/harness.js';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, buildAndServe, configure, launchChromium, openPage, waitForEnd } from '../test/harness.js';
 import { nodeStepSeconds } from './node-steps.js';
 
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '30' },
     'webgl-steps': { type: 'string', default: '8' },
+    'webgpu-steps': { type: 'string', default: '0' },
     batch: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '2' },
   },
 });
-const [steps, webglSteps, batch, warmup] = [values.steps, values['webgl-steps'], values.batch, values.warmup].map(Number) as [
+const num = (name: string): number => Number(values[name as keyof typeof values]);
+const [steps, webglSteps, webgpuSteps, batch, warmup] = ['steps', 'webgl-steps', 'webgpu-steps', 'batch', 'warmup'].map(num) as [
+  number,
   number,
   number,
   number,
   number,
 ];
-for (const [name, v] of Object.entries({ steps, webglSteps, batch, warmup })) {
+for (const [name, v] of Object.entries({ steps, webglSteps, webgpuSteps, batch, warmup })) {
   if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} must be a whole number, got ${v}`);
 }
-if (warmup >= Math.min(steps, webglSteps)) throw new Error('--warmup must be below --steps and --webgl-steps');
+if (warmup >= Math.min(steps, webglSteps) || (webgpuSteps > 0 && warmup >= webgpuSteps))
+  throw new Error('--warmup must be below every step count');
 
 interface Row {
   where: string;
@@ -62,12 +69,15 @@ const started = performance.now();
 const loadBefore = load();
 const rows: Row[] = [];
 const session = await buildAndServe();
+const webgpuBrowser = webgpuSteps > 0 ? await launchChromium(['--enable-unsafe-webgpu']) : null;
 try {
-  for (const [backend, n] of [
-    ['wasm', steps],
-    ['webgl', webglSteps],
-  ] as const) {
-    const { page, errors } = await openPage(session);
+  const runs: ['wasm' | 'webgl' | 'webgpu', number, Browser][] = [
+    ['wasm', steps, session.browser],
+    ['webgl', webglSteps, session.browser],
+  ];
+  if (webgpuBrowser !== null) runs.push(['webgpu', webgpuSteps, webgpuBrowser]);
+  for (const [backend, n, browser] of runs) {
+    const { page, errors } = await openPage({ browser, server: session.server });
     await configure(page, { backend, steps: n, batch, evalEvery: n, heldOut: 50, reference: 50 });
     await page.click('#start');
     const t0 = performance.now();
@@ -85,6 +95,7 @@ try {
     await page.close();
   }
 } finally {
+  await webgpuBrowser?.close();
   await session.close();
 }
 rows.push(row('Node, wasm', await nodeStepSeconds(steps, batch)));
@@ -105,7 +116,7 @@ const sizes = files(dist)
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 const report = {
   date: new Date().toISOString(),
-  settings: { recipe: 'simclr-small', batch, steps, webglSteps, warmup, data: 'bundled Fashion-MNIST subset (3,000 × 28×28)' },
+  settings: { recipe: 'simclr-small', batch, steps, webglSteps, webgpuSteps, warmup, data: 'bundled Fashion-MNIST subset (3,000 × 28×28)' },
   loadBefore,
   loadAfter,
   wallSeconds: (performance.now() - started) / 1000,

@@ -5,7 +5,7 @@
  * against a labelled reference slice of the training images. Pause and stop act between steps.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defaultKnnK, knnAccuracy, pca2, train } from '@contrastive/core';
+import { defaultKnnK, pca2, train } from '@contrastive/core';
 import {
   createMethodFromRecipe,
   embedImages,
@@ -16,6 +16,7 @@ import {
 } from '@contrastive/vision';
 import { selectBackend } from './backend.js';
 import { encoderFiles } from './encoder-export.js';
+import { knnAccuracyHost } from './knn.js';
 import { firstImages, imageBytes } from './pixel-data.js';
 import { checkToWorker, type BackendChoice, type FromWorker, type PixelData, type TrainConfig } from './protocol.js';
 import { writeZip } from './zip.js';
@@ -87,20 +88,22 @@ async function run(config: TrainConfig, trainData: PixelData, heldOut: PixelData
   const refImages = toTensor(reference);
   const heldImages = toTensor(heldOut);
   const labelled = reference.labels !== null && heldOut.labels !== null;
-  const numClasses = labelled ? Math.max(...reference.labels!, ...heldOut.labels!) + 1 : 0;
   const k = labelled ? Math.min(20, defaultKnnK(reference.labels!)) : 0;
 
-  const evaluate = async (step: number): Promise<void> => {
-    const heldEmb = embedImages(m.encoder, heldImages);
-    let knn: number | null = null;
-    if (labelled) {
-      const refEmb = embedImages(m.encoder, refImages);
-      knn = knnAccuracy(refEmb, reference.labels!, heldEmb, heldOut.labels!, { k, numClasses });
-      refEmb.dispose();
+  /** Embeddings read with `await data()` only: a synchronous read (dataSync) fails on WebGPU in some workers. */
+  const embed = async (images: tf.Tensor4D): Promise<{ values: Float32Array; dim: number }> => {
+    const emb = embedImages(m.encoder, images);
+    try {
+      return { values: (await emb.data()) as Float32Array, dim: emb.shape[1] };
+    } finally {
+      emb.dispose();
     }
-    const dim = heldEmb.shape[1];
-    const embeddings = (await heldEmb.data()) as Float32Array;
-    heldEmb.dispose();
+  };
+  const evaluate = async (step: number): Promise<void> => {
+    const { values: embeddings, dim } = await embed(heldImages);
+    const knn = labelled
+      ? knnAccuracyHost((await embed(refImages)).values, reference.labels!, embeddings, heldOut.labels!, dim, { k })
+      : null;
     const { coords } = pca2(embeddings, heldOut.n, dim, { seed: config.seed, iterations: 100 });
     post({ type: 'eval', step, knn, coords, embeddings, dim }, [coords.buffer, embeddings.buffer]);
   };

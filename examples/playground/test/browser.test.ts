@@ -121,13 +121,14 @@ describe('playground in Chromium', () => {
     await page.close();
   }, 180_000);
 
-  it('trains on WebGL (SwiftShader): the same first loss as wasm, the loss falls, the map renders', async () => {
+  it('picks WebGL on "best available" (no WebGPU adapter headless): the same first loss as wasm, the loss falls, the map renders', async () => {
     const { page, errors } = await openPage(session);
-    await configure(page, { backend: 'webgl', steps: 6, batch: 32, evalEvery: 6, heldOut: 200, reference: 200 });
+    await configure(page, { backend: 'auto', steps: 6, batch: 32, evalEvery: 6, heldOut: 200, reference: 200 });
     await page.click('#start');
     const s = await waitForEnd(page, 300_000);
     expect(s.lastError).toBeNull();
     expect(s.backend).toBe('webgl');
+    expect(await page.textContent('#backend-info')).toBe('Backend: webgl; skipped webgpu (WebGPU has no adapter on this machine)');
     expect(s.losses).toHaveLength(6);
     expect(s.losses.every(Number.isFinite)).toBe(true);
     const { first, last } = thirds(s.losses);

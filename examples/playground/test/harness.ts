@@ -29,6 +29,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** Headless Chromium with {@link CHROMIUM_ARGS} and `extraArgs` (e.g. `--enable-unsafe-webgpu`). */
+export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+
 export async function buildAndServe(): Promise<Session> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: run tools/ci/install-chromium.sh (Debian's chromium) or set CHROMIUM_PATH`);
@@ -36,7 +40,7 @@ export async function buildAndServe(): Promise<Session> {
   await mkdir(ARTIFACTS, { recursive: true });
   await build({ configFile: join(PACKAGE_DIR, 'vite.config.ts'), logLevel: 'warn' });
   const server = await startStaticServer(join(PACKAGE_DIR, 'dist'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return {
     browser,
     server,
@@ -48,7 +52,10 @@ export async function buildAndServe(): Promise<Session> {
 }
 
 /** A new page with every console error, uncaught exception and failed request (page and workers) recorded in `errors`. */
-export async function openPage(s: Session, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(
+  s: Pick<Session, 'browser' | 'server'>,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; errors: string[] }> {
   const page = await s.browser.newPage({ viewport, acceptDownloads: true });
   const errors: string[] = [];
   page.on('console', (m) => {
