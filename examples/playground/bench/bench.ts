@@ -1,5 +1,5 @@
 /**
- *   pnpm --filter @contrastive/playground bench [-- --steps 30 --webgl-steps 8 --webgpu-steps 0 --batch 32]
+ *   pnpm --filter @contrastive/playground bench [--steps 30] [--webgl-steps 8] [--webgpu-steps 0] [--batch 32]
  *
  * Steps/s of one SimCLR setting (recipe simclr-small: small CNN, MLP head, NT-Xent τ 0.2, Adam 1e-3; the
  * bundled Fashion-MNIST subset, 28 px; seed 0) in headless Chromium on wasm and on WebGL (the page itself, in
@@ -21,6 +21,7 @@ import { ARTIFACTS, buildAndServe, configure, launchChromium, openPage, waitForE
 import { nodeStepSeconds } from './node-steps.js';
 
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), // `pnpm run x -- --flag` passes the '--' on
   options: {
     steps: { type: 'string', default: '30' },
     'webgl-steps': { type: 'string', default: '8' },
@@ -129,6 +130,6 @@ console.log(
 );
 console.log('| where | steps | steps/s after warm-up | steps/s overall | first step (s) |\n| --- | ---: | ---: | ---: | ---: |');
 for (const r of rows)
-  console.log(`| ${r.where} | ${r.steps} | ${r.steady.toFixed(2)} | ${r.overall.toFixed(2)} | ${r.firstStepSeconds.toFixed(1)} |`);
+  console.log(`| ${r.where} | ${r.steps} | ${r.steady.toPrecision(3)} | ${r.overall.toPrecision(3)} | ${r.firstStepSeconds.toFixed(1)} |`);
 console.log('\n| file | size | gzip |\n| --- | ---: | ---: |');
 for (const s of sizes) console.log(`| ${s.file} | ${kb(s.bytes)} | ${kb(s.gzip)} |`);

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStaticServer } from './static-server.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '5173' }, host: { type: 'string', default: '127.0.0.1' } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), // `pnpm run serve -- --port 1` passes the '--' on
+  options: { port: { type: 'string', default: '5173' }, host: { type: 'string', default: '127.0.0.1' } },
+});
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 if (!existsSync(join(dist, 'index.html'))) {
   console.error(`serve: ${dist}/index.html is missing; build the page first (pnpm --filter @contrastive/playground build:page)`);
