@@ -15,3 +15,15 @@ export function formatEta(seconds: number): string {
 }
 
 export const formatPercent = (x: number | null): string => (x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)} %`);
+
+/**
+ * The kNN line: the latest accuracy and step, and the accuracy before training beside it, since a randomly
+ * initialised CNN already clusters simple images well and training does not always beat it.
+ */
+export function formatKnn(history: readonly { step: number; accuracy: number | null }[]): string {
+  const last = history.at(-1);
+  if (!last) return '–';
+  const text = `${formatPercent(last.accuracy)} at step ${last.step}`;
+  const first = history[0]!;
+  return first.step === 0 && last.step > 0 && first.accuracy !== null ? `${text} (${formatPercent(first.accuracy)} before training)` : text;
+}

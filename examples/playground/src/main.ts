@@ -5,7 +5,7 @@
 import { loadBundled, splitFolder } from './data-source.js';
 import { drawCurve, drawMap } from './draw.js';
 import { decodeFolder, type FolderFile, type FolderResult, filesFromDrop, filesFromInput } from './folder.js';
-import { formatEta, formatPercent, formatRate } from './format.js';
+import { formatEta, formatKnn, formatRate } from './format.js';
 import { colourOf, nearestPoint } from './map-layout.js';
 import { cosineNeighbours, pixelNeighbours } from './neighbours.js';
 import { toRgba, imageBytes } from './pixel-data.js';
@@ -194,7 +194,7 @@ function onWorkerMessage(raw: unknown): void {
       state.embeddings = msg.embeddings;
       state.dim = msg.dim;
       state.knn.push({ step: msg.step, accuracy: msg.knn });
-      ui.knn.textContent = `${formatPercent(msg.knn)} at step ${msg.step}`;
+      ui.knn.textContent = formatKnn(state.knn);
       mapPixels = drawMap(ui.mapCanvas, msg.coords, heldOut?.labels ?? null, selected);
       if (selected >= 0) showNeighbours(selected);
       return;

@@ -46,6 +46,7 @@ describe('playground in Chromium', () => {
     expect(s.knn.map((k) => k.step)).toEqual([0, 6, 12]);
     for (const k of s.knn) expect(k.accuracy).toBeGreaterThan(0.1); // above chance (10 classes)
     expect(await page.textContent('#backend-info')).toContain('Backend: wasm');
+    expect(await page.textContent('#knn')).toMatch(/^\d+\.\d % at step 12 \(\d+\.\d % before training\)$/);
     expect(await page.textContent('#progress-text')).toMatch(/^12 \/ 12 steps · [\d.]+ steps\/s · ETA 0 s$/);
 
     // The nearest-neighbour view, from the keyboard: the first held-out image, 8 + 8 neighbours and the query.
