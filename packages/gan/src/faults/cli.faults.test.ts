@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faultCase, faultTitle, useTempDir } from '@contrastive/test-utils';
+import { captureIo, faultCase, faultTitle, folderSnapshot, pathExists, useTempDir } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../cli/help.js';
 import { run } from '../cli/main.js';
@@ -13,30 +12,6 @@ import { FAULT_CASES } from './cases.js';
 const row = (id: string) => faultTitle(faultCase(FAULT_CASES, id));
 const tmp = useTempDir('gan-cli-faults-');
 const here = dirname(fileURLToPath(import.meta.url));
-
-function io() {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (s: string) => void lines.push(s), err: (s: string) => void errs.push(s) };
-}
-
-const exists = (p: string) =>
-  fs.stat(p).then(
-    () => true,
-    () => false,
-  );
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out[file.slice(dir.length)] = createHash('sha256')
-      .update(await fs.readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
 
 /** An IDX header (unsigned bytes) for `dims`. */
 function idxHeader(dims: number[]): Uint8Array {
@@ -68,7 +43,7 @@ describe('contrastive-gan faults', () => {
   it(row('gan/cli-diverging-lr'), async () => {
     for (const method of METHODS) {
       const out = tmp(`diverge-${method}`);
-      const a = io();
+      const a = captureIo();
       expect(
         await run(['train', '--method', method, ...TINY, '--epochs', '6', '--lr', '1e9', '--out', out], a),
         `${method}: ${a.errs.join('\n')}`,
@@ -90,9 +65,9 @@ describe('contrastive-gan faults', () => {
       expect(err, method).toMatch(/epoch 1\/6 /);
       expect(err, method).not.toMatch(/fidFmnist/);
       expect(a.lines).toEqual([]);
-      expect(await exists(join(out, 'summary.json'))).toBe(false);
-      expect(await exists(join(out, 'model'))).toBe(false);
-      expect(await exists(join(out, 'checkpoint', 'checkpoint.json'))).toBe(false);
+      expect(await pathExists(join(out, 'summary.json'))).toBe(false);
+      expect(await pathExists(join(out, 'model'))).toBe(false);
+      expect(await pathExists(join(out, 'checkpoint', 'checkpoint.json'))).toBe(false);
       // What is left: run.json, an empty checkpoint/ and an empty samples/ (the epoch-end callback draws and scores
       // nothing from a non-finite model). No losses.csv: core writes the loss history after a successful save only.
       expect((await fs.readdir(out)).sort()).toEqual(['checkpoint', 'run.json', 'samples']);
@@ -107,20 +82,20 @@ describe('contrastive-gan faults', () => {
     const foreign = tmp('foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(join(foreign, 'notes.txt'), 'keep me');
-    const before = await snapshot(foreign);
+    const before = await folderSnapshot(foreign);
     for (const method of METHODS) {
       // A --data that does not exist: had it been read first, the refusal would name --data, not --out.
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--method', method, '--data', tmp('nope'), '--out', file], a)).toBe(2);
       expect(a.errs.join('\n')).toMatch(/--out .*a-file is a file, not a folder/);
       expect(a.errs.join('\n')).not.toMatch(/--data|IDX/);
-      const b = io();
+      const b = captureIo();
       expect(await run(['train', '--method', method, '--data', tmp('nope'), '--out', foreign], b)).toBe(2);
       expect(b.errs.join('\n')).toMatch(/--out .*foreign is a non-empty folder that is not a contrastive-gan run/);
       expect(b.errs.join('\n')).not.toMatch(/--data|IDX/);
     }
     expect(await fs.readFile(file, 'utf8')).toBe('mine');
-    expect(await snapshot(foreign)).toEqual(before);
+    expect(await folderSnapshot(foreign)).toEqual(before);
   });
 
   it(row('gan/cli-kill-resume'), async () => {
@@ -136,7 +111,7 @@ describe('contrastive-gan faults', () => {
     expect(kernel(0)).not.toEqual(kernel(1));
     // The default seed (0). 4 steps per epoch, a checkpoint every 2 steps and at each epoch end; 5 epochs = 20 steps.
     const args = ['train', '--method', 'contrad', ...TINY, '--epochs', '5', '--checkpoint-every', '2', '--json'];
-    const whole = io();
+    const whole = captureIo();
     expect(await run([...args, '--out', tmp('whole')], whole), whole.errs.join('\n')).toBe(0);
     const expected = JSON.parse(whole.lines[0]!);
 
@@ -166,8 +141,8 @@ describe('contrastive-gan faults', () => {
     expect(meta.stepInEpoch).toBe(2);
     expect(meta.globalStep).toBeGreaterThanOrEqual(6);
     expect(meta.globalStep).toBeLessThan(20);
-    expect(await exists(join(out, 'summary.json'))).toBe(false);
-    const resumed = io();
+    expect(await pathExists(join(out, 'summary.json'))).toBe(false);
+    const resumed = captureIo();
     expect(await run(['train', '--resume', '--out', out, '--json', '--no-progress'], resumed), resumed.errs.join('\n')).toBe(0);
     const got = JSON.parse(resumed.lines[0]!);
     for (const k of ['fidFmnist', 'kidFmnist', 'isFmnist']) expect(got.metrics[k], k).toBe(expected.metrics[k]);
@@ -194,7 +169,7 @@ describe('contrastive-gan faults', () => {
     ];
     for (const [i, [data, message]] of cases.entries()) {
       const out = tmp(`bad-data-out-${i}`);
-      const a = io();
+      const a = captureIo();
       const code = await run(['train', '--method', 'gan', ...TINY.slice(2), '--data', data, '--out', out], a);
       const err = a.errs.join('\n');
       expect(code, err).toBe(2);
@@ -202,8 +177,8 @@ describe('contrastive-gan faults', () => {
       expect(err).toContain("Run 'contrastive-gan train --help' for usage.");
       expect(a.lines).toEqual([]);
       // The run folder this command created is removed again, so the same command runs once the data is fixed.
-      expect(await exists(out)).toBe(false);
-      const again = io();
+      expect(await pathExists(out)).toBe(false);
+      const again = captureIo();
       expect(await run(['train', '--method', 'gan', ...TINY.slice(2), '--data', data, '--out', out], again)).toBe(2);
       expect(again.errs.join('\n')).toContain(message);
     }
@@ -212,13 +187,13 @@ describe('contrastive-gan faults', () => {
     const notRun = tmp('not-a-run');
     await fs.mkdir(notRun);
     await fs.writeFile(join(notRun, 'notes.txt'), 'keep me');
-    const before = await snapshot(notRun);
+    const before = await folderSnapshot(notRun);
     for (const dir of [notRun, tmp('missing')]) {
-      const b = io();
+      const b = captureIo();
       expect(await run(['train', '--resume', '--out', dir, '--no-progress'], b)).toBe(2);
       expect(b.errs.join('\n')).toContain(`--out ${dir}: no run.json (expected a run folder written by 'contrastive-gan train --out')`);
     }
-    expect(await snapshot(notRun)).toEqual(before);
-    expect(await exists(tmp('missing'))).toBe(false);
+    expect(await folderSnapshot(notRun)).toEqual(before);
+    expect(await pathExists(tmp('missing'))).toBe(false);
   });
 });

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faultCase, faultTitle, useTempDir } from '@contrastive/test-utils';
+import { captureIo, faultCase, faultTitle, folderSnapshot, pathExists, useTempDir } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../cli/flags.js';
 import { run } from '../cli/main.js';
@@ -12,30 +11,6 @@ import { FAULT_CASES } from './cases.js';
 const row = (id: string) => faultTitle(faultCase(FAULT_CASES, id));
 const tmp = useTempDir('losses-cli-faults-');
 const here = dirname(fileURLToPath(import.meta.url));
-
-function io() {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (s: string) => void lines.push(s), err: (s: string) => void errs.push(s) };
-}
-
-const exists = (p: string) =>
-  fs.stat(p).then(
-    () => true,
-    () => false,
-  );
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out[file.slice(dir.length)] = createHash('sha256')
-      .update(await fs.readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
 
 const CONTINUAL = ['--data', 'bundled', '--limit', '96', '--test-limit', '32', '--batch-size', '16', '--memory-size', '4', '--no-progress'];
 
@@ -53,12 +28,12 @@ describe('contrastive-losses faults', () => {
     ];
     for (const [name, argv] of runs) {
       const out = tmp(`diverge-${name}`);
-      const a = io();
+      const a = captureIo();
       expect(await run([...argv, '--epochs', '6', '--lr', '1e9', '--out', out], a), `${name}: ${a.errs.join('\n')}`).toBe(1);
       expect(a.errs.join('\n'), name).toMatch(/contrastive-losses: training diverged: .*step \d+ of epoch \d+ \(global step \d+\)/);
       expect(a.lines).toEqual([]);
-      expect(await exists(join(out, 'summary.json'))).toBe(false);
-      expect(await exists(join(out, 'model'))).toBe(false);
+      expect(await pathExists(join(out, 'summary.json'))).toBe(false);
+      expect(await pathExists(join(out, 'model'))).toBe(false);
     }
   }, 120_000);
 
@@ -68,26 +43,26 @@ describe('contrastive-losses faults', () => {
     const foreign = tmp('foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(join(foreign, 'notes.txt'), 'keep me');
-    const before = await snapshot(foreign);
+    const before = await folderSnapshot(foreign);
     for (const command of [
       ['train', '--method', 'paco'],
       ['continual', '--method', 'grcl'],
     ]) {
-      const a = io();
+      const a = captureIo();
       expect(await run([...command, '--data', tmp('nope'), '--out', file], a)).toBe(2);
       expect(a.errs.join('\n')).toMatch(/--out .*a-file is a file, not a folder/);
-      const b = io();
+      const b = captureIo();
       expect(await run([...command, '--data', tmp('nope'), '--out', foreign], b)).toBe(2);
       expect(b.errs.join('\n')).toMatch(/--out .*foreign is a non-empty folder that is not a contrastive-losses run/);
     }
     expect(await fs.readFile(file, 'utf8')).toBe('mine');
-    expect(await snapshot(foreign)).toEqual(before);
+    expect(await folderSnapshot(foreign)).toEqual(before);
   });
 
   it(row('losses/continual-kill-resume'), async () => {
     // 96 images over 3 domains: 32 per domain, 2 steps per epoch; 8 epochs per target domain.
     const args = ['continual', '--method', 'grcl', '--domains', 'upright,rot90,invert', ...CONTINUAL, '--epochs', '8', '--json'];
-    const whole = io();
+    const whole = captureIo();
     expect(await run([...args, '--out', tmp('whole')], whole), whole.errs.join('\n')).toBe(0);
     const expected = JSON.parse(whole.lines[0]!);
 
@@ -116,7 +91,7 @@ describe('contrastive-losses faults', () => {
     await exited;
     expect(at).toBeGreaterThanOrEqual(9);
     expect(at).toBeLessThan(16);
-    const resumed = io();
+    const resumed = captureIo();
     expect(await run(['continual', '--resume', '--out', out, '--json', '--no-progress'], resumed), resumed.errs.join('\n')).toBe(0);
     const got = JSON.parse(resumed.lines[0]!);
     expect(got.metrics).toEqual(expected.metrics);

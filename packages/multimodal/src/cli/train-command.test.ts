@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '@contrastive/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { squarePng } from '../node/test-utils/fixture-trees.js';
+import { colourCaptionFolder } from '../node/test-utils/fixture-trees.js';
 import { run } from './main.js';
 
 const tmp = useTempDir('contrastive-multimodal-train-');
@@ -13,37 +13,13 @@ function capture() {
   return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
 }
 
-const COLOURS: [string, [number, number, number]][] = [
-  ['red', [220, 30, 30]],
-  ['green', [30, 200, 30]],
-  ['blue', [30, 30, 220]],
-  ['yellow', [230, 220, 20]],
-  ['purple', [150, 30, 160]],
-  ['black', [10, 10, 10]],
-];
-
-/** 36 images: 6 colours × 6 sizes of square, captioned by colour; the last 12 records are the test split. */
-async function colourFolder(dir: string): Promise<void> {
-  mkdirSync(join(dir, 'img'), { recursive: true });
-  const lines: string[] = [];
-  let k = 0;
-  for (let size = 0; size < 6; size++) {
-    for (const [name, rgb] of COLOURS) {
-      const file = `img/${name}-${size}.png`;
-      writeFileSync(join(dir, file), await squarePng(rgb, 16 + 4 * size, 16 + 4 * size));
-      lines.push(JSON.stringify({ image: file, caption: `a ${name} square`, split: k++ >= 24 ? 'test' : 'train' }));
-    }
-  }
-  writeFileSync(join(dir, 'captions.jsonl'), `${lines.join('\n')}\n`);
-}
-
 const TINY = ['--image-size', '16', '--batch-size', '12', '--embed-dim', '16', '--no-progress', '--json'];
 
 describe('contrastive-multimodal train', () => {
   let data = '';
   beforeAll(async () => {
     data = tmp('colours');
-    await colourFolder(data);
+    await colourCaptionFolder(data);
   });
 
   it('clip: trains BERT-tiny and the small CNN, scores both directions beside random init, saves the towers, reproduces, resumes', async () => {

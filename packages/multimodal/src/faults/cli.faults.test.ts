@@ -1,70 +1,18 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faultCase, faultTitle, useTempDir } from '@contrastive/test-utils';
+import { captureIo, faultCase, faultTitle, folderSnapshot, pathExists, useTempDir } from '@contrastive/test-utils';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METHODS } from '../cli/help.js';
 import { run } from '../cli/main.js';
-import { squarePng } from '../node/test-utils/fixture-trees.js';
+import { CAPTION_COLOURS, colourCaptionFolder } from '../node/test-utils/fixture-trees.js';
 import { FAULT_CASES } from './cases.js';
 
 const row = (id: string) => faultTitle(faultCase(FAULT_CASES, id));
 const tmp = useTempDir('mm-cli-faults-');
 const here = dirname(fileURLToPath(import.meta.url));
-
-function io() {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (s: string) => void lines.push(s), err: (s: string) => void errs.push(s) };
-}
-
-const exists = (p: string) =>
-  fs.stat(p).then(
-    () => true,
-    () => false,
-  );
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out[file.slice(dir.length)] = createHash('sha256')
-      .update(await fs.readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
-
-const COLOURS: [string, [number, number, number]][] = [
-  ['red', [220, 30, 30]],
-  ['green', [30, 200, 30]],
-  ['blue', [30, 30, 220]],
-  ['yellow', [230, 220, 20]],
-  ['purple', [150, 30, 160]],
-  ['black', [10, 10, 10]],
-];
-
-/**
- * 36 images (6 colours × 6 sizes of square) captioned by colour, one per line of captions.jsonl: lines 1–24 the
- * train split, 25–36 the test split. Line k (1-based) is `img/<colour>-<size>.png` with k − 1 = 6 · size + colour.
- */
-async function colourFolder(dir: string): Promise<void> {
-  await fs.mkdir(join(dir, 'img'), { recursive: true });
-  const lines: string[] = [];
-  let k = 0;
-  for (let size = 0; size < 6; size++) {
-    for (const [name, rgb] of COLOURS) {
-      const file = `img/${name}-${size}.png`;
-      await fs.writeFile(join(dir, file), await squarePng(rgb, 16 + 4 * size, 16 + 4 * size));
-      lines.push(JSON.stringify({ image: file, caption: `a ${name} square`, split: k++ >= 24 ? 'test' : 'train' }));
-    }
-  }
-  await fs.writeFile(join(dir, 'captions.jsonl'), `${lines.join('\n')}\n`);
-}
 
 /** A copy of the colour folder with `captions.jsonl` line `line` (1-based) passed through `edit`. */
 async function withLine(name: string, line: number, edit: (r: Record<string, unknown>) => void): Promise<string> {
@@ -87,7 +35,7 @@ let finished: Promise<string> | null = null;
 function finishedRun(): Promise<string> {
   finished ??= (async () => {
     const out = tmp('finished');
-    const a = io();
+    const a = captureIo();
     const code = await run(['train', '--method', 'clip', '--data', data, ...TINY, '--epochs', '1', '--json', '--out', out], a);
     if (code !== 0) throw new Error(`the finished run failed: ${a.errs.join('\n')}`);
     return out;
@@ -98,20 +46,20 @@ function finishedRun(): Promise<string> {
 describe('contrastive-multimodal faults', () => {
   beforeAll(async () => {
     data = tmp('colours');
-    await colourFolder(data);
+    await colourCaptionFolder(data);
   });
 
   it(row('multimodal/cli-diverging-lr'), async () => {
     for (const method of METHODS) {
       const out = tmp(`diverge-${method}`);
-      const a = io();
+      const a = captureIo();
       const code = await run(['train', '--method', method, '--data', data, ...TINY, '--epochs', '3', '--lr', '1e9', '--out', out], a);
       const err = a.errs.join('\n');
       expect(code, `${method}: ${err}`).toBe(1);
       expect(a.lines, method).toEqual([]);
-      expect(await exists(join(out, 'summary.json')), method).toBe(false);
-      expect(await exists(join(out, 'model')), method).toBe(false);
-      expect(await exists(join(out, 'checkpoint', 'checkpoint.json')), method).toBe(false);
+      expect(await pathExists(join(out, 'summary.json')), method).toBe(false);
+      expect(await pathExists(join(out, 'model')), method).toBe(false);
+      expect(await pathExists(join(out, 'checkpoint', 'checkpoint.json')), method).toBe(false);
       if (method === 'lit') {
         // Only a projection trains on USE-lite's vectors: the loss stays finite while the image tower's batch-norm
         // statistics overflow; core's checkpoint save at the end of epoch 1 finds them.
@@ -140,7 +88,7 @@ describe('contrastive-multimodal faults', () => {
   it(row('multimodal/cli-kill-resume'), async () => {
     // Seed 0 (the default). 6 steps per epoch, a checkpoint every 2 steps and at each epoch end; 5 epochs = 30 steps.
     const args = ['train', '--method', 'clip', '--data', data, ...TINY, '--epochs', '5', '--checkpoint-every', '2', '--json'];
-    const whole = io();
+    const whole = captureIo();
     expect(await run([...args, '--out', tmp('whole')], whole), whole.errs.join('\n')).toBe(0);
     const expected = JSON.parse(whole.lines[0]!);
 
@@ -170,9 +118,9 @@ describe('contrastive-multimodal faults', () => {
     expect([2, 4]).toContain(meta.stepInEpoch);
     expect(meta.globalStep).toBeGreaterThanOrEqual(8);
     expect(meta.globalStep).toBeLessThan(30);
-    expect(await exists(join(out, 'summary.json'))).toBe(false);
-    expect(await exists(join(out, 'model'))).toBe(false);
-    const resumed = io();
+    expect(await pathExists(join(out, 'summary.json'))).toBe(false);
+    expect(await pathExists(join(out, 'model'))).toBe(false);
+    const resumed = captureIo();
     expect(await run(['train', '--resume', '--out', out, '--json', '--no-progress'], resumed), resumed.errs.join('\n')).toBe(0);
     const got = JSON.parse(resumed.lines[0]!);
     expect(got.finalLoss).toBe(expected.finalLoss);
@@ -191,34 +139,34 @@ describe('contrastive-multimodal faults', () => {
     const foreign = tmp('foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(join(foreign, 'notes.txt'), 'keep me');
-    const before = await snapshot(foreign);
+    const before = await folderSnapshot(foreign);
     for (const method of METHODS) {
       // A --data that does not exist: had it been read first, the refusal would name --data, not --out.
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--method', method, '--data', tmp('nope'), '--out', file], a), method).toBe(2);
       expect(a.errs.join('\n')).toContain(`contrastive-multimodal: --out ${file} is a file, not a folder; choose another --out`);
       expect(a.errs.join('\n')).not.toMatch(/--data|captions/);
-      const b = io();
+      const b = captureIo();
       expect(await run(['train', '--method', method, '--data', tmp('nope'), '--out', foreign], b), method).toBe(2);
       expect(b.errs.join('\n')).toContain(
         `contrastive-multimodal: --out ${foreign} is a non-empty folder that is not a contrastive-multimodal run (no run.json)`,
       );
       expect(b.errs.join('\n')).not.toMatch(/--data|captions/);
       // --overwrite still refuses a file at once (it defers only the removal of an existing run's files).
-      const c = io();
+      const c = captureIo();
       expect(await run(['train', '--method', method, '--data', tmp('nope'), '--overwrite', '--out', file], c), method).toBe(2);
       expect(c.errs.join('\n')).toContain(`--out ${file} is a file, not a folder`);
       expect(c.errs.join('\n')).not.toMatch(/--data|captions/);
       expect([...a.lines, ...b.lines, ...c.lines]).toEqual([]);
     }
     expect(await fs.readFile(file, 'utf8')).toBe('mine');
-    expect(await snapshot(foreign)).toEqual(before);
+    expect(await folderSnapshot(foreign)).toEqual(before);
   });
 
   it(row('multimodal/cli-overwrite-bad-data'), async () => {
     const precious = tmp('precious');
     await fs.cp(await finishedRun(), precious, { recursive: true });
-    const before = await snapshot(precious);
+    const before = await folderSnapshot(precious);
     expect(Object.keys(before)).toContain('/summary.json');
     const missing = await withLine('overwrite-missing-image', 30, (r) => {
       r.image = 'img/nope.png';
@@ -227,23 +175,23 @@ describe('contrastive-multimodal faults', () => {
       [missing, `${join(missing, 'captions.jsonl')}:30: image 'img/nope.png' does not exist`],
       [tmp('no-such-folder'), `--data ${tmp('no-such-folder')}: ${tmp('no-such-folder')}: is not a folder (or does not exist)`],
     ] as const) {
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--method', 'clip', '--data', bad, ...TINY, '--epochs', '1', '--overwrite', '--out', precious], a)).toBe(
         2,
       );
       expect(a.errs.join('\n')).toContain(message);
       expect(a.lines).toEqual([]);
       // The finished run is still all there, byte for byte.
-      expect(await snapshot(precious)).toEqual(before);
+      expect(await folderSnapshot(precious)).toEqual(before);
     }
   });
 
   it(row('multimodal/cli-bad-captions'), async () => {
     const finishedDir = await finishedRun();
-    const runBefore = await snapshot(finishedDir);
+    const runBefore = await folderSnapshot(finishedDir);
     const image = (line: number) => {
       const k = line - 1;
-      return `img/${COLOURS[k % 6]![0]}-${Math.floor(k / 6)}.png`;
+      return `img/${CAPTION_COLOURS[k % 6]![0]}-${Math.floor(k / 6)}.png`;
     };
     const png = await fs.readFile(join(data, image(5)));
     const cases: { name: string; dir: string; message: (real: string) => string; evalToo: boolean }[] = [];
@@ -300,33 +248,33 @@ describe('contrastive-multimodal faults', () => {
       const argv = ['train', '--method', 'clip', '--data', c.dir, ...TINY, '--epochs', '1', '--json', '--out', out];
       for (let attempt = 0; attempt < 2; attempt++) {
         // The second attempt gets the same answer (not 'already holds a partial run').
-        const a = io();
+        const a = captureIo();
         expect(await run(argv, a), `${c.name}: ${a.errs.join('\n')}`).toBe(2);
         expect(a.errs.join('\n'), c.name).toContain(expected);
         expect(a.errs.join('\n'), c.name).toContain("Run 'contrastive-multimodal train --help' for usage.");
         expect(a.lines, c.name).toEqual([]);
-        expect(await exists(parent), c.name).toBe(false);
+        expect(await pathExists(parent), c.name).toBe(false);
       }
       // An existing empty --out is left as it was.
       const empty = tmp(`empty-out-${c.name}`);
       await fs.mkdir(empty);
-      const b = io();
+      const b = captureIo();
       expect(await run(['train', '--method', 'lit', '--data', c.dir, ...TINY, '--out', empty], b), c.name).toBe(2);
       expect(b.errs.join('\n'), c.name).toContain(expected);
       expect(await fs.readdir(empty), c.name).toEqual([]);
       if (c.evalToo) {
-        const e = io();
+        const e = captureIo();
         expect(await run(['eval', '--checkpoint', finishedDir, '--data', c.dir, '--json'], e), c.name).toBe(2);
         expect(e.errs.join('\n'), c.name).toContain(expected);
         expect(e.lines, c.name).toEqual([]);
       }
     }
-    expect(await snapshot(finishedDir)).toEqual(runBefore);
+    expect(await folderSnapshot(finishedDir)).toEqual(runBefore);
 
     // Once the image is fixed, the same command trains (nothing was left to refuse it).
     await fs.writeFile(join(truncatedDir, image(5)), png);
     const out = join(tmp('out-truncated'), 'run');
-    const fixed = io();
+    const fixed = captureIo();
     expect(
       await run(['train', '--method', 'clip', '--data', truncatedDir, ...TINY, '--epochs', '1', '--json', '--out', out], fixed),
       fixed.errs.join('\n'),
@@ -340,13 +288,13 @@ describe('contrastive-multimodal faults', () => {
     const parent = tmp('lit-out');
     const out = join(parent, 'run');
     for (let attempt = 0; attempt < 2; attempt++) {
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--method', 'lit', '--data', data, ...TINY, '--use-lite', useLite, '--out', out], a)).toBe(2);
       expect(a.errs.join('\n')).toContain(
         `contrastive-multimodal: --use-lite ${useLite}: cannot read USE-lite's vocabulary ${join(useLite, 'vocab.json')}: ENOENT`,
       );
       expect(a.lines).toEqual([]);
-      expect(await exists(parent)).toBe(false);
+      expect(await pathExists(parent)).toBe(false);
     }
   });
 
@@ -356,18 +304,18 @@ describe('contrastive-multimodal faults', () => {
     await fs.cp(await finishedRun(), partial, { recursive: true });
     await fs.rm(join(partial, 'model'), { recursive: true });
     await fs.rm(join(partial, 'summary.json'));
-    const before = await snapshot(partial);
+    const before = await folderSnapshot(partial);
     const message = `contrastive-multimodal: --checkpoint ${partial}: no model/projections.json — the run has not finished (train writes model/ at its end)`;
     for (const argv of [
       ['eval', '--checkpoint', partial, '--json'],
       ['search', '--checkpoint', partial, '--images', join(data, 'img'), '--query', 'a red square', '--json'],
     ]) {
-      const a = io();
+      const a = captureIo();
       expect(await run(argv, a), argv[0]).toBe(2);
       expect(a.errs.join('\n'), argv[0]).toContain(message);
       expect(a.lines, argv[0]).toEqual([]);
     }
-    expect(await snapshot(partial)).toEqual(before);
+    expect(await folderSnapshot(partial)).toEqual(before);
   });
 
   it(row('multimodal/cli-search-images'), async () => {
@@ -380,7 +328,7 @@ describe('contrastive-multimodal faults', () => {
     await fs.mkdir(notes);
     await fs.writeFile(join(notes, 'notes.txt'), 'no pictures here');
     for (const dir of [empty, notes]) {
-      const a = io();
+      const a = captureIo();
       expect(await run([...search(dir, tmp('sheet-empty.png'))], a)).toBe(2);
       expect(a.errs.join('\n')).toContain(`contrastive-multimodal: --images ${dir}: image folder ${dir} holds no images (looked for .png`);
       expect(a.errs.join('\n')).toContain("Run 'contrastive-multimodal search --help' for usage.");
@@ -391,7 +339,7 @@ describe('contrastive-multimodal faults', () => {
     await fs.cp(join(data, 'img'), broken, { recursive: true });
     await fs.writeFile(join(broken, 'green-3.png'), 'this is not a PNG');
     const sheet = tmp('sheet-broken.png');
-    const b = io();
+    const b = captureIo();
     expect(await run([...search(broken, sheet)], b)).toBe(2);
     // (sharp's reason follows; decoding several files at once it is not always the same words, see bad-captions.)
     expect(b.errs.join('\n')).toContain(
@@ -399,8 +347,8 @@ describe('contrastive-multimodal faults', () => {
     );
     expect(b.errs.join('\n')).toContain("Run 'contrastive-multimodal search --help' for usage.");
     expect(b.lines).toEqual([]);
-    expect(await exists(sheet)).toBe(false);
-    expect(await exists(tmp('sheet-empty.png'))).toBe(false);
+    expect(await pathExists(sheet)).toBe(false);
+    expect(await pathExists(tmp('sheet-empty.png'))).toBe(false);
   });
 
   it(row('multimodal/cli-eval-one-test-image'), async () => {
@@ -413,17 +361,17 @@ describe('contrastive-multimodal faults', () => {
       join(dir, 'captions.jsonl'),
       `${lines.map((l, i) => JSON.stringify({ ...JSON.parse(l), split: i === 24 ? 'test' : 'train' })).join('\n')}\n`,
     );
-    const a = io();
+    const a = captureIo();
     expect(await run(['eval', '--checkpoint', finishedDir, '--data', dir, '--json'], a)).toBe(2);
     expect(a.errs.join('\n')).toContain(
       `contrastive-multimodal: --data ${dir}: the test split has 1 image(s); retrieval needs 2 (set --test-fraction or add a split)`,
     );
     expect(a.lines).toEqual([]);
     // train refuses the same folder.
-    const b = io();
+    const b = captureIo();
     const out = tmp('one-test-out');
     expect(await run(['train', '--method', 'clip', '--data', dir, ...TINY, '--out', out], b)).toBe(2);
     expect(b.errs.join('\n')).toContain(`--data ${dir}: the test split has 1 image(s); set --test-fraction or add a split`);
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
   });
 });

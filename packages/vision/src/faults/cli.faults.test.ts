@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { faultCase, faultTitle, useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
+import { captureIo, faultCase, faultTitle, folderSnapshot, pathExists, useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../cli/main.js';
 import { checkTrainingMemory } from '../cli/memory.js';
-import { io } from '../cli/test-utils/io.js';
 import { collapseWarning } from '../cli/train-command.js';
 import { METHODS } from '../methods/registry.js';
 import { FAULT_CASES } from './cases.js';
@@ -16,24 +14,6 @@ import { idxHeader } from './fixtures.js';
 const row = (id: string) => faultTitle(faultCase(FAULT_CASES, id));
 const tmp = useTempDir('vision-cli-faults-');
 useCpuLeakCheck();
-
-/** Every file under `dir` (recursive) with the SHA-256 of its bytes: equal snapshots = a byte-identical folder. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = join(entry.parentPath, entry.name);
-    out[file.slice(dir.length)] = createHash('sha256')
-      .update(await fs.readFile(file))
-      .digest('hex');
-  }
-  return out;
-}
-const exists = (p: string) =>
-  fs.stat(p).then(
-    () => true,
-    () => false,
-  );
 
 /** A labelled image folder: `classes` sub-folders of `n` 10×10 PNGs each. */
 async function imageFolder(dir: string, classes: string[], n: number): Promise<void> {
@@ -59,7 +39,7 @@ beforeAll(async () => {
 
 /** A finished 1-epoch SimCLR run in `out`. */
 async function finishedRun(out: string, extra: string[] = []): Promise<void> {
-  const a = io();
+  const a = captureIo();
   const code = await run(
     ['train', '--method', 'simclr', '--data', train, '--eval-data', test, ...SMALL, '--epochs', '1', '--out', out, ...extra],
     a,
@@ -70,10 +50,10 @@ async function finishedRun(out: string, extra: string[] = []): Promise<void> {
 describe('inputs are checked before anything is written', () => {
   it(row('vision/cli-image-size-bound'), async () => {
     const out = tmp('big');
-    const a = io();
+    const a = captureIo();
     expect(await run(['train', '--method', 'simclr', '--data', train, '--image-size', '100000', '--out', out], a)).toBe(2);
     expect(a.errs.join('\n')).toMatch(/--image-size must be an integer in \[4, 1024\], got '100000'/);
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
     // The memory one step needs, against what the machine has (24 GB here, as a parameter: the test is machine-independent).
     const geometry = { imageSize: 1024, channels: 3, sourcePixels: 100, encoder: 'small-cnn', widthMultiplier: 1 } as const;
     expect(() => checkTrainingMemory(256, geometry, 24e9)).toThrow(
@@ -81,11 +61,11 @@ describe('inputs are checked before anything is written', () => {
     );
     expect(() => checkTrainingMemory(8, geometry, 24e9)).not.toThrow();
     // On this machine: a step that cannot fit anywhere is refused before run.json is written.
-    const b = io();
+    const b = captureIo();
     const huge = ['--image-size', '1024', '--encoder', 'resnet18', '--width', '8', '--batch-size', '256'];
     expect(await run(['train', '--method', 'simclr', '--data', tmp('data'), ...huge, '--limit', '1000', '--out', out], b)).toBe(2);
     expect(b.errs.join('\n')).toMatch(/one training step of resnet18 on 1024x1024x3 images needs at least/);
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
   });
 
   it(row('vision/idx-tiny-images'), async () => {
@@ -98,12 +78,12 @@ describe('inputs are checked before anything is written', () => {
       await fs.writeFile(join(folder, `${p}-labels-idx1-ubyte`), labels);
     }
     const out = tmp('tiny-out');
-    const a = io();
+    const a = captureIo();
     expect(await run(['train', '--method', 'simclr', '--data', folder, '--batch-size', '8', '--backend', 'wasm', '--out', out], a)).toBe(2);
     expect(a.errs.join('\n')).toContain(
       `--data ${folder}: the images of ${join(folder, 'train-images-idx3-ubyte')} are 3x3; the encoders take 4x4 to 1024x1024: pass --image-size N (4 ≤ N ≤ 1024) to resize them`,
     );
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
   });
 
   it(row('vision/cli-validate-before-write'), async () => {
@@ -127,20 +107,20 @@ describe('inputs are checked before anything is written', () => {
       '--out',
       out,
     ];
-    const a = io();
+    const a = captureIo();
     expect(await run(argv, a)).toBe(2);
     expect(a.errs.join('\n')).toMatch(new RegExp(`--data ${bad}: cannot decode image file ${first}: `));
-    expect(await exists(out)).toBe(false);
+    expect(await pathExists(out)).toBe(false);
     // Once the file is fixed, the very same command runs.
     await fs.copyFile(join(train, 'bright', '0.png'), first);
-    const b = io();
+    const b = captureIo();
     expect(await run(argv, b), b.errs.join('\n')).toBe(0);
   });
 
   it(row('vision/cli-out-refusals'), async () => {
     const file = tmp('a-file');
     await fs.writeFile(file, 'mine');
-    const a = io();
+    const a = captureIo();
     // --data does not exist: the refusal comes first, before any data is read.
     expect(await run(['train', '--method', 'simclr', '--data', tmp('nope'), '--out', file], a)).toBe(2);
     expect(a.errs.join('\n')).toMatch(/--out .*a-file is a file, not a folder; choose another --out/);
@@ -148,11 +128,11 @@ describe('inputs are checked before anything is written', () => {
     const foreign = tmp('foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(join(foreign, 'config.json'), '{"mine":true}');
-    const before = await snapshot(foreign);
-    const b = io();
+    const before = await folderSnapshot(foreign);
+    const b = captureIo();
     expect(await run(['train', '--method', 'simclr', '--data', tmp('nope'), '--out', foreign], b)).toBe(2);
     expect(b.errs.join('\n')).toMatch(/--out .*foreign is a non-empty folder that is not a contrastive-vision run/);
-    expect(await snapshot(foreign)).toEqual(before);
+    expect(await folderSnapshot(foreign)).toEqual(before);
   });
 
   it(row('vision/cli-single-class'), async () => {
@@ -160,7 +140,7 @@ describe('inputs are checked before anything is written', () => {
     await imageFolder(join(one, 'train'), ['only'], 8);
     await imageFolder(join(one, 'test'), ['only'], 4);
     const out = tmp('one-out');
-    const a = io();
+    const a = captureIo();
     const code = await run(
       [
         'train',
@@ -183,7 +163,7 @@ describe('inputs are checked before anything is written', () => {
     const summary = JSON.parse(a.lines[0]!) as { metrics: object; notes: string[] };
     expect(summary.metrics).toEqual({});
     expect(summary.notes.join('\n')).toMatch(/holds a single class \('only'\): a kNN or linear probe over one class is trivially right/);
-    const b = io();
+    const b = captureIo();
     expect(
       await run(['eval', '--checkpoint', out, '--data', join(one, 'train'), '--eval-data', join(one, 'test'), '--backend', 'wasm'], b),
     ).toBe(2);
@@ -195,7 +175,7 @@ describe('divergence and collapse', () => {
   it(row('vision/cli-diverging-lr'), async () => {
     for (const method of METHODS) {
       const out = tmp(`diverge-${method}`);
-      const a = io();
+      const a = captureIo();
       const argv = ['train', '--method', method, '--data', 'bundled', '--limit', '64', '--eval-limit', '32', '--batch-size', '16'];
       const code = await run(
         [...argv, '--epochs', '2', '--lr', '1e9', '--no-baseline', '--backend', 'wasm', '--no-progress', '--out', out],
@@ -204,8 +184,8 @@ describe('divergence and collapse', () => {
       expect(code, `${method}: ${a.errs.join('\n')}`).toBe(1);
       expect(a.errs.join('\n')).toMatch(/contrastive-vision: training diverged: .*step \d+ of epoch \d+ \(global step \d+\)/);
       expect(a.lines).toEqual([]); // no score printed
-      expect(await exists(join(out, 'summary.json'))).toBe(false);
-      expect(await exists(join(out, 'model'))).toBe(false);
+      expect(await pathExists(join(out, 'summary.json'))).toBe(false);
+      expect(await pathExists(join(out, 'model'))).toBe(false);
     }
     // A good run's files stay byte-identical when its continuation diverges (its run.json lr raised to 1e9).
     const out = tmp('diverge-resume');
@@ -213,13 +193,13 @@ describe('divergence and collapse', () => {
     const record = JSON.parse(await fs.readFile(join(out, 'run.json'), 'utf8')) as { config: { learningRate: number } };
     record.config.learningRate = 1e9;
     await fs.writeFile(join(out, 'run.json'), JSON.stringify(record));
-    const before = { checkpoint: await snapshot(join(out, 'checkpoint')), model: await snapshot(join(out, 'model')) };
+    const before = { checkpoint: await folderSnapshot(join(out, 'checkpoint')), model: await folderSnapshot(join(out, 'model')) };
     const summary = await fs.readFile(join(out, 'summary.json'), 'utf8');
-    const b = io();
+    const b = captureIo();
     expect(await run(['train', '--resume', '--out', out, '--epochs', '3', '--backend', 'wasm', '--no-progress'], b)).toBe(1);
     expect(b.errs.join('\n')).toMatch(/training diverged: .*step \d+ of epoch [23] /);
-    expect(await snapshot(join(out, 'checkpoint'))).toEqual(before.checkpoint);
-    expect(await snapshot(join(out, 'model'))).toEqual(before.model);
+    expect(await folderSnapshot(join(out, 'checkpoint'))).toEqual(before.checkpoint);
+    expect(await folderSnapshot(join(out, 'model'))).toEqual(before.model);
     expect(await fs.readFile(join(out, 'summary.json'), 'utf8')).toBe(summary);
   }, 120_000);
 
@@ -239,7 +219,7 @@ describe('divergence and collapse', () => {
       }
     }
     const out = tmp('same-out');
-    const a = io();
+    const a = captureIo();
     expect(await run(['train', '--method', 'simclr', '--data', same, ...SMALL, '--epochs', '1', '--out', out, '--json'], a)).toBe(0);
     expect(a.errs.join('\n')).toMatch(
       /\[contrastive-vision\] warning: representation collapse: the std of the L2-normalised embeddings is/,
@@ -253,17 +233,17 @@ describe('resume and the run folder', () => {
   it(row('vision/cli-resume-mismatch'), async () => {
     const out = tmp('mismatch');
     await finishedRun(out, ['--no-baseline']);
-    const before = await snapshot(out);
+    const before = await folderSnapshot(out);
     for (const [flag, value, recorded] of [
       ['--method', 'byol', 'simclr'],
       ['--lr', '0.5', '0.001'],
       ['--batch-size', '4', '8'],
     ] as const) {
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--resume', '--out', out, '--epochs', '2', flag, value, '--backend', 'wasm'], a)).toBe(2);
       expect(a.errs.join('\n')).toContain(`was trained with ${flag} ${recorded}, not ${flag} ${value}`);
     }
-    expect(await snapshot(out)).toEqual(before);
+    expect(await folderSnapshot(out)).toEqual(before);
   });
 
   it(row('vision/cli-corrupt-checkpoint'), async () => {
@@ -271,13 +251,13 @@ describe('resume and the run folder', () => {
     await finishedRun(out, ['--no-baseline']);
     const manifest = join(out, 'checkpoint', 'checkpoint.json');
     await fs.writeFile(manifest, '{bad');
-    const before = await snapshot(out);
-    const a = io();
+    const before = await folderSnapshot(out);
+    const a = captureIo();
     const code = await run(['train', '--resume', '--out', out, '--epochs', '2', '--backend', 'wasm', '--no-progress'], a);
     expect(code).not.toBe(0);
     expect(a.errs.join('\n')).toMatch(new RegExp(`corrupt checkpoint '${manifest}'`));
     expect(a.errs.join('\n')).not.toMatch(/starting from scratch/);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await folderSnapshot(out)).toEqual(before);
   });
 });
 
@@ -313,7 +293,7 @@ describe('file-system faults', () => {
     const { dir, mounted } = await tmpfs('full', 8192);
     const out = join(dir, 'run');
     await finishedRun(out, ['--no-baseline']);
-    const before = await snapshot(join(out, 'checkpoint'));
+    const before = await folderSnapshot(join(out, 'checkpoint'));
     const restore: (() => void)[] = [];
     if (mounted) {
       const { bavail, bsize } = await fs.statfs(dir);
@@ -330,10 +310,10 @@ describe('file-system faults', () => {
       restore.push(() => spy.mockRestore());
     }
     try {
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--resume', '--out', out, '--epochs', '2', '--backend', 'wasm', '--no-progress'], a)).toBe(1);
       expect(a.errs.join('\n')).toMatch(/contrastive-vision: cannot write '[^']+': no space left on device \(ENOSPC\)/);
-      expect(await snapshot(join(out, 'checkpoint'))).toEqual(before);
+      expect(await folderSnapshot(join(out, 'checkpoint'))).toEqual(before);
       const left = await fs.readdir(join(out, 'checkpoint'));
       expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
     } finally {
@@ -356,7 +336,7 @@ describe('file-system faults', () => {
     }
     try {
       const out = join(dir, 'new', 'run');
-      const a = io();
+      const a = captureIo();
       expect(await run(['train', '--method', 'simclr', '--data', tmp('nope'), '--out', out, '--backend', 'wasm'], a)).toBe(1);
       expect(a.errs.join('\n')).toMatch(/cannot create the folder '[^']+': read-only file system \(EROFS\)/);
     } finally {

@@ -41,6 +41,35 @@ export async function squarePng(rgb: [number, number, number], w = 20, h = 20): 
     .toBuffer();
 }
 
+/** The colours of {@link colourCaptionFolder}, in the order of its lines. */
+export const CAPTION_COLOURS: [string, [number, number, number]][] = [
+  ['red', [220, 30, 30]],
+  ['green', [30, 200, 30]],
+  ['blue', [30, 30, 220]],
+  ['yellow', [230, 220, 20]],
+  ['purple', [150, 30, 160]],
+  ['black', [10, 10, 10]],
+];
+
+/**
+ * An image–caption folder of 36 images (6 colours × 6 sizes of square) captioned by colour, one per line of
+ * captions.jsonl: lines 1–24 the train split, 25–36 the test split. Line k (1-based) is `img/<colour>-<size>.png`
+ * with k − 1 = 6 · size + colour.
+ */
+export async function colourCaptionFolder(dir: string): Promise<void> {
+  await mkdir(join(dir, 'img'), { recursive: true });
+  const lines: string[] = [];
+  let k = 0;
+  for (let size = 0; size < 6; size++) {
+    for (const [name, rgb] of CAPTION_COLOURS) {
+      const file = `img/${name}-${size}.png`;
+      await writeFile(join(dir, file), await squarePng(rgb, 16 + 4 * size, 16 + 4 * size));
+      lines.push(JSON.stringify({ image: file, caption: `a ${name} square`, split: k++ >= 24 ? 'test' : 'train' }));
+    }
+  }
+  await writeFile(join(dir, 'captions.jsonl'), `${lines.join('\n')}\n`);
+}
+
 /**
  * A Tux Paint stamps tree: `animals/birds/owl.{svg,png,txt}` (SVG and PNG twins, translations incl. an empty one),
  * `animals/cat.{png,txt}` + `cat_mirror.png`, `food/apple.*` (empty first line), `food/pear.*` (first line is a
