@@ -16,5 +16,6 @@ export {
   NonFiniteEmbeddingError,
   assertFiniteEmbeddings,
 } from './errors.js';
+export * from './vector-index/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';
