@@ -17,5 +17,7 @@ export {
   assertFiniteEmbeddings,
 } from './errors.js';
 export * from './vector-index/index.js';
+export * from './pretrained/index.js';
+export * from './validation/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

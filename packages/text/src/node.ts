@@ -15,3 +15,15 @@ export type { ModelLocation } from './tokenize/model-location.js';
 export { poolHidden, l2NormalizeInPlace } from './frozen/pool-hidden.js';
 export { ENCODER_RUNTIMES, detectRuntime, disposeEncoder, loadEncoder } from './frozen/load-encoder.js';
 export type { EncoderRuntime, LoadedEncoder } from './frozen/load-encoder.js';
+export { ValidationTracker, validationWarnings } from './validation/tracker.js';
+export type { ValidationOutcome, ValidationPoint, ValidationRecord } from './validation/tracker.js';
+export { loadUseLite, useLiteDir, UseLiteMissingError, USE_LITE_PACKAGE } from './pretrained/load-use-lite.js';
+export {
+  loadAdapterEncoder,
+  loadTowerAdapter,
+  loadUseLiteEncoder,
+  modelFolderKind,
+  readAdapterModelMeta,
+  saveAdapterModel,
+} from './pretrained/adapter-files.js';
+export type { SaveAdapterModelOptions } from './pretrained/adapter-files.js';

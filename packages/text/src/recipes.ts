@@ -39,7 +39,8 @@ const SMALL_TRAINING: TextTrainingDefaults = { epochs: 1, batchSize: 64, maxLeng
  *
  * - `*-paper`: each paper's defaults for BERT-base fine-tuning (official scripts).
  * - `*-tiny`: this project's from-scratch defaults, which the CLI uses without `--model` (a fresh BERT-tiny
- *   at peak rate 5e-4; the papers' rates are for a pretrained BERT and do nothing from scratch).
+ *   at peak rate 5e-4; the papers' rates are for a pretrained BERT and do nothing from scratch), with mean pooling
+ *   for SimCSE (its paper's [CLS] pooling collapses from scratch).
  * - `*-finetune`: the CLI's defaults with `--model DIR` (a pretrained BERT): peak rate 3e-5 for every method.
  *
  * Everything not listed (temperature, pooling, views, weight decay, warm-up) is the method's own default,
@@ -79,8 +80,14 @@ export const RECIPES: readonly TextRecipe[] = [
     {
       name: `${method}-tiny`,
       method,
-      description: `this project's from-scratch default (CLI without --model): fresh BERT-tiny, 8000-token WordPiece vocabulary, dropout 0.1, peak lr 5e-4, batch 64, 1 epoch, max length 32; the rest ${method}'s paper defaults`,
-      options: { learningRate: 5e-4 },
+      description:
+        `this project's from-scratch default (CLI without --model): fresh BERT-tiny, 8000-token WordPiece vocabulary, dropout 0.1, peak lr 5e-4, batch 64, 1 epoch, max length 32` +
+        (method === 'consert' ? '' : ', mean pooling in training and at test') +
+        `; the rest ${method}'s paper defaults`,
+      // SimCSE's [CLS] pooling collapses from scratch: a fresh BERT's [CLS] varies ~1000× less between sentences than
+      // under dropout, so the loss is solved by sentence length (docs/results-text.md, "Why unsupervised SimCSE…").
+      // Mean pooling carries the tokens. ConSERT already pools by mean.
+      options: method === 'consert' ? { learningRate: 5e-4 } : { learningRate: 5e-4, pooling: 'mean' as const },
       training: SMALL_TRAINING,
       model: TINY_MODEL,
     },

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, TrainingDivergedError } from '@contrastive/core';
 import type { Rng } from '@contrastive/core';
@@ -25,17 +25,16 @@ import {
   type RunSummary,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { readCorpus, readTriplets } from '../data/corpus.js';
-import type { Triplet } from '../data/parse-corpus.js';
+import { readCorpus } from '../data/corpus.js';
 import { BERT_PRESETS, bertConfig } from '../encoders/bert-config.js';
 import type { BertPreset } from '../encoders/bert-config.js';
 import { BertEncoder } from '../encoders/bert.js';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
-import { saveSentenceEncoder } from '../encoders/sentence-encoder-files.js';
+import { loadSentenceEncoder, saveSentenceEncoder } from '../encoders/sentence-encoder-files.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
-import { createMethod, METHODS, TEXT_METHOD_INPUTS } from '../methods/registry.js';
+import { createMethod, METHODS } from '../methods/registry.js';
 import type { TextBatch, TextMethodConfig, TextMethodName } from '../methods/registry.js';
 import type { TextMethod } from '../methods/text-method.js';
 import { findTextRecipe, RECIPES } from '../recipes.js';
@@ -47,6 +46,9 @@ import { parseConsertViews } from './consert-views.js';
 import { describeMetrics, loadTask, TASKS } from './tasks.js';
 import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
+import { readTrainingData } from './train-data.js';
+import { VALIDATION_FRACTION, VALIDATION_MAX, VALIDATION_MIN } from '../validation/split.js';
+import { ValidationTracker, validationWarnings } from '../validation/tracker.js';
 
 const SPEC = {
   ...COMMON_FLAGS,
@@ -69,13 +71,28 @@ const SPEC = {
   pooling: { type: 'string' },
   dropout: { type: 'string' },
   'steps-per-epoch': { type: 'string' },
+  validation: { type: 'string' },
+  'validation-pairs': { type: 'string' },
+  'validate-every': { type: 'string' },
+  select: { type: 'string' },
 } as const satisfies FlagSpec;
+
+/** Which encoder model/ keeps: the best on the validation slice (default), or the last. */
+const SELECTIONS = ['best', 'final'] as const;
+type Selection = (typeof SELECTIONS)[number];
+
+/** Validation passes over a run when `--validate-every` is not given (plus one before the first step). */
+const VALIDATIONS_PER_RUN = 10;
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a BERT-base step on 2 cores takes seconds. */
 const DEFAULT_CHECKPOINT_EVERY = 100;
 
 /** The corpus-built tokenizer of a from-scratch run, inside the run folder (so `--resume` reuses it). */
 const TOKENIZER_DIR = 'tokenizer';
+/** Where model/ is assembled before it replaces model/ (a crash never leaves a half-written model/). */
+const MODEL_TMP = 'model.tmp';
+/** The validation scores (validation.json) and the best encoder so far (best-<step>/), kept for --resume. */
+const VALIDATION_DIR = 'validation';
 
 export const TRAIN_HELP = formatHelp({
   tool: TOOL,
@@ -126,11 +143,33 @@ export const TRAIN_HELP = formatHelp({
       name: 'pooling',
       arg: 'NAME',
       help:
-        "cls | cls-mlp | mean | last2avg, in training and at test. Default: the method's (simcse cls-mlp in training, cls at test; " +
-        'simcse-sup cls-mlp; consert mean in training, last2avg = mean of the last two layers at test). From scratch, mean is far easier to train than cls',
+        'cls | cls-mlp | mean | last2avg, in training and at test. Default from scratch (the -tiny recipes): mean for simcse and simcse-sup ' +
+        "([CLS] collapses from scratch); otherwise the paper's (simcse cls-mlp in training, cls at test; simcse-sup cls-mlp; consert mean in " +
+        'training, last2avg = mean of the last two layers at test)',
     },
     { name: 'dropout', arg: 'X', help: 'BERT hidden/attention dropout of a fresh model', default: '0.1' },
     { name: 'steps-per-epoch', arg: 'N', help: 'cap the steps per epoch' },
+    {
+      name: 'validation',
+      arg: 'N',
+      help:
+        'training items held out (seeded by --seed) and scored as retrieval during training: corpus passages split into a first-half query and ' +
+        'second-half document, or triplets as text → positive. 0 = none',
+      default: `${VALIDATION_FRACTION * 100} % of the items, at most ${VALIDATION_MAX}; none below ${VALIDATION_MIN}`,
+    },
+    { name: 'validation-pairs', arg: 'FILE', help: 'score these JSONL {"query","document"} pairs instead (nothing is held out)' },
+    {
+      name: 'validate-every',
+      arg: 'N',
+      help: 'steps between validation scores (also before step 1 and after the last)',
+      default: `1/${VALIDATIONS_PER_RUN} of the run`,
+    },
+    {
+      name: 'select',
+      arg: 'best|final',
+      help: 'model/ keeps the encoder of the best validation MRR@10, or the final one',
+      default: 'best',
+    },
   ],
   includeCommon: true,
   commonDefaults: {
@@ -190,6 +229,16 @@ export interface TextTrainConfig {
   stepsPerEpoch?: number;
   seed: number;
   limit?: number;
+  /**
+   * The recipe's method options when the run was created: a resumed run uses these, never the recipe's current ones
+   * (absent in runs created before 0.2: they ran without a recipe pooling, see {@link methodOptions}).
+   */
+  recipeOptions?: TextMethodConfig;
+  /** Held-out validation items (0 = none); absent with `validationPairs`. */
+  validation?: number;
+  validationPairs?: string;
+  validateEvery?: number;
+  select?: Selection;
 }
 
 /** Flags that shape the run → their run.json key: with `--resume` a given one must equal the recorded value. */
@@ -216,6 +265,10 @@ const RUN_SHAPING_FLAGS: readonly (readonly [string, keyof TextTrainConfig])[] =
   ['steps-per-epoch', 'stepsPerEpoch'],
   ['seed', 'seed'],
   ['limit', 'limit'],
+  ['validation', 'validation'],
+  ['validation-pairs', 'validationPairs'],
+  ['validate-every', 'validateEvery'],
+  ['select', 'select'],
 ];
 
 /** Drops `undefined` entries (run.json and option objects carry only what was set). */
@@ -277,24 +330,37 @@ function configFromFlags(values: FlagValues): { config: TextTrainConfig; common:
     stepsPerEpoch: intFlag(values, 'steps-per-epoch', 1),
     seed: common.seed,
     limit: common.limit,
+    recipeOptions: recipe.options,
+    validation: intFlag(values, 'validation', 0),
+    validationPairs: stringFlag(values, 'validation-pairs'),
+    validateEvery: intFlag(values, 'validate-every', 1),
+    select: oneOfFlag(values, 'select', SELECTIONS),
   });
+  if (config.validation !== undefined && config.validationPairs !== undefined)
+    throw new UsageError('--validation and --validation-pairs are exclusive (--validation-pairs holds nothing out)');
   return { config, common };
 }
 
-/** The method options of a run: the recipe's, then the run's flags. */
-function methodOptions(config: TextTrainConfig): TextMethodConfig {
-  const recipe = findTextRecipe(config.recipe);
-  return defined({
-    ...recipe.options,
-    learningRate: config.learningRate,
-    weightDecay: config.weightDecay,
-    warmupRatio: config.warmupRatio,
-    maxGradNorm: config.maxGradNorm,
-    temperature: config.temperature,
-    hardNegativeWeight: config.hardNegativeWeight,
-    views: config.views === undefined ? undefined : parseConsertViews(config.views),
-    pooling: config.pooling,
-  });
+/**
+ * The method options of a run: the recipe's as recorded in run.json, then the run's flags. A run.json without
+ * `recipeOptions` predates recipe poolings: it takes the recipe's options without the pooling, as it was created.
+ */
+export function methodOptions(config: TextTrainConfig): TextMethodConfig {
+  const { pooling: _added, ...legacy } = findTextRecipe(config.recipe).options;
+  // Flags override the recipe only where given (an unset flag must not erase a recipe option).
+  return {
+    ...(config.recipeOptions ?? legacy),
+    ...defined({
+      learningRate: config.learningRate,
+      weightDecay: config.weightDecay,
+      warmupRatio: config.warmupRatio,
+      maxGradNorm: config.maxGradNorm,
+      temperature: config.temperature,
+      hardNegativeWeight: config.hardNegativeWeight,
+      views: config.views === undefined ? undefined : parseConsertViews(config.views),
+      pooling: config.pooling,
+    }),
+  };
 }
 
 /** The tokenizer and the BERT of a run: a pretrained folder, or a corpus-built vocabulary (kept in the run folder) and a fresh BERT. */
@@ -340,7 +406,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   // 1. With --resume the run is rebuilt from run.json (flags given must agree with it); checked before anything runs.
   let config = flags.config;
   if (common.resume) {
-    await prepareRunFolder(out, { tool: TOOL, resume: true, overwrite: false, extraFiles: [TOKENIZER_DIR] });
+    await prepareRunFolder(out, { tool: TOOL, resume: true, overwrite: false, extraFiles: [TOKENIZER_DIR, MODEL_TMP, VALIDATION_DIR] });
     const record = await readRunConfig<TextTrainConfig>(out, 'out', { tool: TOOL });
     for (const [flag, key] of RUN_SHAPING_FLAGS) {
       if (ctx.values[flag] !== undefined) checkResumeFlag(out, flag, flags.config[key], record.config[key]);
@@ -348,17 +414,23 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     config = record.config;
   }
 
-  // 2. Data (read and checked before the run folder is touched).
-  const inputs = TEXT_METHOD_INPUTS[config.method];
-  const triplets: Triplet[] | null = inputs === 'triplets' ? readTriplets(config.corpus).slice(0, config.limit) : null;
-  const texts = triplets ? triplets.flatMap((t) => [t.text, t.positive, t.negative]) : readCorpus(config.corpus).slice(0, config.limit);
+  // 2. Data (read and checked before the run folder is touched); the validation slice is held out here.
+  const data = readTrainingData(config);
+  const { triplets, texts } = data;
   const evalTask = evalFile ? loadTask(evalFile, evalTaskName, { progress: ctx.progress }) : null;
-  const perEpoch = Math.min(batchesPerEpoch(triplets ? triplets.length : texts.length, config.batchSize), config.stepsPerEpoch ?? Infinity);
+  const perEpoch = Math.min(batchesPerEpoch(data.items, config.batchSize), config.stepsPerEpoch ?? Infinity);
   if (perEpoch < 1) throw new UsageError(`--corpus ${config.corpus} has fewer than 2 training items: nothing to train on`);
+  const totalSteps = perEpoch * config.epochs;
+  const validateEvery = config.validateEvery ?? Math.max(1, Math.ceil(totalSteps / VALIDATIONS_PER_RUN));
 
   // 3. The run folder: a non-empty --out that is not this run is refused here, before any training.
   if (!common.resume) {
-    await prepareRunFolder(out, { tool: TOOL, resume: false, overwrite: common.overwrite, extraFiles: [TOKENIZER_DIR] });
+    await prepareRunFolder(out, {
+      tool: TOOL,
+      resume: false,
+      overwrite: common.overwrite,
+      extraFiles: [TOKENIZER_DIR, MODEL_TMP, VALIDATION_DIR],
+    });
     await writeRunConfig(out, {
       tool: TOOL,
       version: VERSION,
@@ -401,6 +473,24 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       log(`untrained  ${describeMetrics(untrained)}`);
     }
 
+    // 6. The validation slice, scored before step 1, every `validateEvery` steps and after the last; the best encoder
+    // is kept in validation/best-<step>/ (see ValidationTracker).
+    const tracker = data.validation
+      ? new ValidationTracker(path.join(out, VALIDATION_DIR), data.validation.pairs, data.validation.source, (dir) =>
+          saveSentenceEncoder(encoder, dir),
+        )
+      : null;
+    if (data.validation)
+      log(`validation: ${data.validation.source}; ${data.validation.pairs.length} pairs scored every ${validateEvery} steps (MRR@10)`);
+    else log('no validation slice (too few training items, or --validation 0): model/ is the final encoder');
+    const validate = async (step: number): Promise<void> => {
+      if (!tracker) return;
+      const p = await tracker.score(encoder, step);
+      log(
+        `validation step ${step}: MRR@10 ${p.mrrAt10.toFixed(4)}  R@1 ${p.recallAt1.toFixed(4)}  R@10 ${p.recallAt10.toFixed(4)}  (${p.participation} dims used)`,
+      );
+    };
+
     const settings = method.optimizerSettings;
     if (settings) {
       const clip = settings.maxGradNorm > 0 ? settings.maxGradNorm : 'off';
@@ -439,11 +529,26 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossCurvePath: paths.lossCurve,
       lossLogPath: paths.losses,
       lossCurveTitle: `${config.method} training loss`,
-      // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
-      callbacks:
-        process.stderr.isTTY || !ctx.progress
+      callbacks: [
+        {
+          onTrainBegin: async (info) => {
+            if (info.resumed) tracker?.restore(info.globalStep);
+            // The start is scored once, before step 1 (a resumed run keeps the recorded one).
+            if (info.globalStep === 0) await validate(0);
+          },
+          onStepEnd: async (g) => {
+            if ((g + 1) % validateEvery === 0 || g + 1 === totalSteps) await validate(g + 1);
+          },
+        },
+        // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
+        ...(process.stderr.isTTY || !ctx.progress
           ? []
-          : [{ onStepEnd: (g, l) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)) }],
+          : [
+              {
+                onStepEnd: (g: number, l: { loss: number }) => void ((g + 1) % 25 === 0 && log(`step ${g + 1}  loss ${l.loss.toFixed(4)}`)),
+              },
+            ]),
+      ],
     }).catch((e: unknown) => {
       if (e instanceof TrainingDivergedError) log(`no model was written to ${paths.model}; losses.csv keeps the loss history`);
       throw e;
@@ -452,14 +557,47 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       `trained ${result.globalStep} steps in ${result.seconds.toFixed(1)} s on ${backend}; final epoch loss ${result.epochLosses.at(-1)?.toFixed(4)}`,
     );
 
-    // 7. Save the encoder (before the method, which owns the BERT, is disposed), then score it.
-    await saveSentenceEncoder(encoder, paths.model);
-    log(`saved the encoder to ${paths.model} (pooling ${method.testPooling})`);
+    // 7. model/: the best encoder on validation (copied from its checkpoint folder) or the final one, assembled in
+    // model.tmp/ and then renamed over model/. Scored on --eval-pairs as saved.
+    const outcome = tracker?.outcome() ?? null;
+    const selection: Selection = config.select ?? 'best';
+    const useBest = outcome !== null && selection === 'best' && outcome.best.step !== outcome.final.step;
+    const tmp = path.join(out, MODEL_TMP);
+    rmSync(tmp, { recursive: true, force: true });
+    if (useBest) cpSync(outcome.bestFolder!, tmp, { recursive: true });
+    else await saveSentenceEncoder(encoder, tmp);
+    rmSync(paths.model, { recursive: true, force: true });
+    renameSync(tmp, paths.model);
+    const notes: string[] = [];
+    if (outcome) {
+      const { start, best, final } = outcome;
+      log(
+        `validation MRR@10: start ${start.mrrAt10.toFixed(4)}, best ${best.mrrAt10.toFixed(4)} (step ${best.step}), final ${final.mrrAt10.toFixed(4)}`,
+      );
+      notes.push(...validationWarnings(outcome));
+    }
+    log(
+      `saved the ${useBest ? `best encoder (step ${outcome!.best.step})` : 'final encoder'} to ${paths.model} (pooling ${method.testPooling})`,
+    );
     let trained: TaskMetrics | undefined;
     if (evalTask) {
-      trained = await evalTask.run(encoder, 'trained');
+      if (useBest) {
+        const saved = await loadSentenceEncoder(paths.model);
+        try {
+          trained = await evalTask.run(saved, 'trained');
+        } finally {
+          saved.dispose();
+        }
+      } else trained = await evalTask.run(encoder, 'trained');
       log(`trained    ${describeMetrics(trained)}`);
+      if (untrained && 'mrrAt10' in trained && 'mrrAt10' in untrained && trained.mrrAt10 < untrained.mrrAt10 - 0.002)
+        notes.push(`the saved encoder scores below the untrained one on --eval-pairs (MRR@10 ${trained.mrrAt10} vs ${untrained.mrrAt10})`);
+      if (untrained && 'spearman' in trained && 'spearman' in untrained && trained.spearman < untrained.spearman - 0.002)
+        notes.push(
+          `the saved encoder scores below the untrained one on --eval-pairs (Spearman ${trained.spearman} vs ${untrained.spearman})`,
+        );
     }
+    for (const n of notes) log(`warning: ${n}`);
 
     const summary: RunSummary = {
       method: config.method,
@@ -472,8 +610,20 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       backend,
       out,
       finalLoss: result.epochLosses.at(-1) ?? null,
-      metrics: { ...trained },
+      metrics: {
+        ...trained,
+        ...(outcome
+          ? {
+              validationStart: outcome.start.mrrAt10,
+              validationBest: outcome.best.mrrAt10,
+              validationFinal: outcome.final.mrrAt10,
+              validationBestStep: outcome.best.step,
+            }
+          : {}),
+        selected: useBest ? 'best' : 'final',
+      },
       baselines: defined({ untrained, bm25 }) as Record<string, Record<string, number>>,
+      ...(notes.length > 0 ? { notes } : {}),
     };
     // Exit 1 (after a line naming the fields) when any number of the summary is NaN/Inf, e.g. a collapsed STS score.
     return await finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
