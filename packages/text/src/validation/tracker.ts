@@ -76,9 +76,10 @@ export class ValidationTracker {
   async score(encoder: TextEmbedder, step: number): Promise<ValidationPoint> {
     mkdirSync(this.dir, { recursive: true });
     const { queries, documents, gold } = retrievalTask(this.pairs);
-    const docEmb = await encoder.encode(documents, { normalize: true });
+    const quiet = { normalize: true, warn: () => {} }; // truncation was reported once for the training texts
+    const docEmb = await encoder.encode(documents, quiet);
     assertFiniteEmbeddings(docEmb, 'validation document');
-    const qEmb = await encoder.encode(queries, { normalize: true });
+    const qEmb = await encoder.encode(queries, quiet);
     assertFiniteEmbeddings(qEmb, 'validation query');
     const m = metricsFromRanks(await denseRanks(qEmb, docEmb, gold), documents.length);
     const point: ValidationPoint = {
