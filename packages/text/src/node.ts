@@ -27,3 +27,4 @@ export {
   saveAdapterModel,
 } from './pretrained/adapter-files.js';
 export type { SaveAdapterModelOptions } from './pretrained/adapter-files.js';
+export * from './vector-index/node/index.js';

@@ -1,3 +1,10 @@
 export { FlatIndex } from './flat-index.js';
 export { checkAdd, checkSearch } from './vector-index.js';
 export type { IndexInfo, SearchHit, VectorIndex } from './vector-index.js';
+export { IndexFileError, IndexMismatchError, VectorDatabaseError, checkIndexInfo } from './errors.js';
+export type { VectorDatabaseProblem } from './errors.js';
+export { INDEX_FILES, INDEX_FORMAT, INDEX_FORMAT_VERSION, INDEX_META_FILE, parseIndexMeta } from './index-meta.js';
+export type { IndexKind, IndexMeta, UsearchParams } from './index-meta.js';
+export { clusteredUnitVectors } from './synthetic.js';
+export type { ClusteredVectorsOptions } from './synthetic.js';
+export { recallAtK } from './recall.js';
