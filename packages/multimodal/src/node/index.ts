@@ -21,7 +21,11 @@ export type { OpenClipArtOptions, OpenClipArtMetadata } from './openclipart.js';
 export { buildOpenMojiFolder, defaultOpenMojiDir } from './openmoji.js';
 export type { OpenMojiOptions } from './openmoji.js';
 export * from '../data/index.js';
-export { loadUseLite, useLiteDir, UseLiteMissingError, USE_LITE_PACKAGE } from './use-lite.js';
+// USE-lite moved to @contrastive/text (its browser-safe classes at text's root, the loader at @contrastive/text/node);
+// re-exported here so multimodal's users keep one import for the locked text tower of `lit`.
+export { loadUseLite, useLiteDir, UseLiteMissingError, USE_LITE_PACKAGE } from '@contrastive/text/node';
+export { UseLite, USE_LITE_DIM, UseTokenizer } from '@contrastive/text';
+export type { UseLiteEmbedOptions, UseLiteSource, UseVocabulary } from '@contrastive/text';
 export { loadWordNetLexicon } from './rewrites-wordnet.js';
 export { cmclRewriteTables } from './rewrites-tables.js';
 export type { CmclRewriteTableOptions, CmclRewriteTables } from './rewrites-tables.js';

@@ -18,7 +18,7 @@ let cached: Promise<WordNetLexicon> | null = null;
 export function loadWordNetLexicon(dir?: string): Promise<WordNetLexicon> {
   if (dir !== undefined) return readLexicon(dir);
   if (cached === null) {
-    // Loaded on first use, so importing '@contrastive/multimodal/node' does not load the text package.
+    // Loaded on first use (the text package's WordNet location is needed only here).
     cached = import('@contrastive/text/node').then(({ wordnetDir }) => readLexicon(wordnetDir()));
     cached.catch(() => {
       cached = null;

@@ -25,7 +25,7 @@ export const EVAL_HELP = modelCommandHelp({
 /** What `eval --json` prints: the scores of the encoder (`metrics`) beside BM25's (`baselines.bm25`), as in the train summary. */
 export interface EvalReport {
   task: Task;
-  runtime: 'tfjs' | 'onnx';
+  runtime: 'tfjs' | 'onnx' | 'use-lite';
   backend: string;
   seconds: number;
   /** The model folder that was scored. */

@@ -37,13 +37,14 @@ export const MODEL_FLAG_HELP: readonly FlagHelp[] = [
     arg: 'DIR',
     help:
       "a run folder written by 'train' (its model/ is used), any HF BERT folder with model.safetensors and tokenizer.json, " +
-      'or a frozen ONNX folder (config.json, tokenizer.json, onnx/model.onnx) run by onnxruntime — e.g. a pretrained baseline',
+      'a frozen ONNX folder (config.json, tokenizer.json, onnx/model.onnx) run by onnxruntime — e.g. a pretrained baseline, ' +
+      "a USE-lite adapter folder (adapter.safetensors + contrastive.json), or 'use-lite' for frozen Universal Sentence Encoder Lite",
   },
   { name: 'pooling', arg: 'NAME', help: `${POOLINGS.join(' | ')}`, default: 'the pooling saved with the model, else cls' },
   {
     name: 'runtime',
     arg: 'NAME',
-    help: 'auto | tfjs | onnx. auto: tfjs when the folder has model.safetensors, else onnx when it has onnx/model.onnx',
+    help: "auto | tfjs | onnx | use-lite. auto: use-lite for 'use-lite' and adapter folders, tfjs when the folder has model.safetensors, else onnx when it has onnx/model.onnx",
     default: 'auto',
   },
   {
@@ -57,7 +58,7 @@ export const MODEL_FLAG_HELP: readonly FlagHelp[] = [
   {
     name: 'backend',
     arg: 'NAME',
-    help: 'tfjs only: wasm | cpu | tensorflow',
+    help: 'tfjs and use-lite only: wasm | cpu | tensorflow',
     default: 'env CONTRASTIVE_BACKEND, else the fastest that loads',
   },
   { name: 'no-progress', help: 'no progress bar on stderr' },
@@ -90,7 +91,7 @@ export async function loadModelFromFlags(
   const backendFlag = oneOfFlag<BackendName>(values, 'backend', ['wasm', 'cpu', 'tensorflow']);
   const chosen = runtime === 'auto' ? detectRuntime(dir) : runtime;
   let backend = 'onnxruntime-node';
-  if (chosen === 'tfjs') backend = await initBackend({ ...(backendFlag === undefined ? {} : { backend: backendFlag }), log });
+  if (chosen !== 'onnx') backend = await initBackend({ ...(backendFlag === undefined ? {} : { backend: backendFlag }), log });
   const loaded = await loadEncoder(dir, { runtime: chosen, ...(pooling === undefined ? {} : { pooling }), onnx: { dtype } });
   return { loaded, backend, pooling, dir };
 }

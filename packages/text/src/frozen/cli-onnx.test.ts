@@ -73,6 +73,6 @@ describe('contrastive-text encode/eval with a frozen ONNX folder', () => {
     writeFileSync(input, 'the cat\n');
     const usage = await run(['encode', '--checkpoint', onnxDir, '--input', input, '--runtime', 'torch']);
     expect(usage.code).toBe(2);
-    expect(usage.err).toMatch(/--runtime must be one of auto, tfjs, onnx, got 'torch'/);
+    expect(usage.err).toMatch(/--runtime must be one of auto, tfjs, onnx, use-lite, got 'torch'/);
   });
 });

