@@ -2,6 +2,8 @@
 import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
 import { encodeCommand } from './encode-command.js';
 import { evalCommand } from './eval-command.js';
+import { indexCommand } from './index-command.js';
+import { searchCommand } from './search-command.js';
 import { TOOL, VERSION } from './tool.js';
 import { trainCommand } from './train-command.js';
 import { wordnetCommand } from './wordnet-command.js';
@@ -20,6 +22,8 @@ export const main = defineCli({
     train: { summary: 'train a sentence encoder (simcse | simcse-sup | consert) into a run folder', run: trainCommand },
     eval: { summary: 'score a saved encoder (a run folder, a HF BERT folder or a frozen ONNX folder) against BM25', run: evalCommand },
     encode: { summary: 'embed texts with a saved encoder (JSONL on stdout)', run: encodeCommand },
+    index: { summary: 'embed a corpus into a search index (usearch, exact flat, or PostgreSQL + pgvector)', run: indexCommand },
+    search: { summary: 'search an index: dense, BM25 or hybrid top-k passages (JSONL on stdout)', run: searchCommand },
     'wordnet-data': { summary: 'write a WordNet training corpus and a held-out retrieval task', run: wordnetCommand },
   },
   details: 'Models and tokenizers are read from local folders only; nothing is downloaded.',
