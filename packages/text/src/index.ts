@@ -17,6 +17,7 @@ export {
   assertFiniteEmbeddings,
 } from './errors.js';
 export * from './vector-index/index.js';
+export * from './search/index.js';
 export * from './pretrained/index.js';
 export * from './validation/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';

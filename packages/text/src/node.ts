@@ -28,3 +28,7 @@ export {
 } from './pretrained/adapter-files.js';
 export type { SaveAdapterModelOptions } from './pretrained/adapter-files.js';
 export * from './vector-index/node/index.js';
+export { readManPages, readDpkgOwners, readDpkgStatus, parseDpkgStatus, manFileName } from './data/manpages-files.js';
+export type { ReadManPagesOptions, ManPagesRead, ManFileSkipReason } from './data/manpages-files.js';
+export { buildManpagesDataset, writeDatasetFolder, folderState, MANPAGES_FILES } from './data/manpages-dataset.js';
+export type { ManpagesDataset, ManpagesDatasetOptions, ManpagesManifest } from './data/manpages-dataset.js';

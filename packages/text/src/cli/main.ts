@@ -3,6 +3,7 @@ import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
 import { encodeCommand } from './encode-command.js';
 import { evalCommand } from './eval-command.js';
 import { indexCommand } from './index-command.js';
+import { manpagesCommand } from './manpages-command.js';
 import { searchCommand } from './search-command.js';
 import { TOOL, VERSION } from './tool.js';
 import { trainCommand } from './train-command.js';
@@ -25,6 +26,10 @@ export const main = defineCli({
     index: { summary: 'embed a corpus into a search index (usearch, exact flat, or PostgreSQL + pgvector)', run: indexCommand },
     search: { summary: 'search an index: dense, BM25 or hybrid top-k passages (JSONL on stdout)', run: searchCommand },
     'wordnet-data': { summary: 'write a WordNet training corpus and a held-out retrieval task', run: wordnetCommand },
+    'manpages-data': {
+      summary: 'write a retrieval dataset (NAME summary -> DESCRIPTION) from the installed manual pages',
+      run: manpagesCommand,
+    },
   },
   details: 'Models and tokenizers are read from local folders only; nothing is downloaded.',
   examples: [
