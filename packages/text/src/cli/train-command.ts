@@ -1,4 +1,4 @@
-import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, TrainingDivergedError } from '@contrastive/core';
 import type { Rng } from '@contrastive/core';
@@ -48,7 +48,16 @@ import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
 import { readTrainingData } from './train-data.js';
 import { VALIDATION_FRACTION, VALIDATION_MAX, VALIDATION_MIN } from '../validation/split.js';
-import { ValidationTracker, validationWarnings } from '../validation/tracker.js';
+import {
+  evalWarnings,
+  MODEL_TMP,
+  RunValidation,
+  SELECTIONS,
+  type Selection,
+  VALIDATION_DIR,
+  VALIDATIONS_PER_RUN,
+  validationMetrics,
+} from './validation-run.js';
 
 const SPEC = {
   ...COMMON_FLAGS,
@@ -77,22 +86,11 @@ const SPEC = {
   select: { type: 'string' },
 } as const satisfies FlagSpec;
 
-/** Which encoder model/ keeps: the best on the validation slice (default), or the last. */
-const SELECTIONS = ['best', 'final'] as const;
-type Selection = (typeof SELECTIONS)[number];
-
-/** Validation passes over a run when `--validate-every` is not given (plus one before the first step). */
-const VALIDATIONS_PER_RUN = 10;
-
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a BERT-base step on 2 cores takes seconds. */
 const DEFAULT_CHECKPOINT_EVERY = 100;
 
 /** The corpus-built tokenizer of a from-scratch run, inside the run folder (so `--resume` reuses it). */
 const TOKENIZER_DIR = 'tokenizer';
-/** Where model/ is assembled before it replaces model/ (a crash never leaves a half-written model/). */
-const MODEL_TMP = 'model.tmp';
-/** The validation scores (validation.json) and the best encoder so far (best-<step>/), kept for --resume. */
-const VALIDATION_DIR = 'validation';
 
 export const TRAIN_HELP = formatHelp({
   tool: TOOL,
@@ -421,7 +419,6 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const perEpoch = Math.min(batchesPerEpoch(data.items, config.batchSize), config.stepsPerEpoch ?? Infinity);
   if (perEpoch < 1) throw new UsageError(`--corpus ${config.corpus} has fewer than 2 training items: nothing to train on`);
   const totalSteps = perEpoch * config.epochs;
-  const validateEvery = config.validateEvery ?? Math.max(1, Math.ceil(totalSteps / VALIDATIONS_PER_RUN));
 
   // 3. The run folder: a non-empty --out that is not this run is refused here, before any training.
   if (!common.resume) {
@@ -475,21 +472,15 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
     // 6. The validation slice, scored before step 1, every `validateEvery` steps and after the last; the best encoder
     // is kept in validation/best-<step>/ (see ValidationTracker).
-    const tracker = data.validation
-      ? new ValidationTracker(path.join(out, VALIDATION_DIR), data.validation.pairs, data.validation.source, (dir) =>
-          saveSentenceEncoder(encoder, dir),
-        )
-      : null;
-    if (data.validation)
-      log(`validation: ${data.validation.source}; ${data.validation.pairs.length} pairs scored every ${validateEvery} steps (MRR@10)`);
-    else log('no validation slice (too few training items, or --validation 0): model/ is the final encoder');
-    const validate = async (step: number): Promise<void> => {
-      if (!tracker) return;
-      const p = await tracker.score(encoder, step);
-      log(
-        `validation step ${step}: MRR@10 ${p.mrrAt10.toFixed(4)}  R@1 ${p.recallAt1.toFixed(4)}  R@10 ${p.recallAt10.toFixed(4)}  (${p.participation} dims used)`,
-      );
-    };
+    const validation = new RunValidation(
+      out,
+      data.validation,
+      totalSteps,
+      config.validateEvery,
+      encoder,
+      (dir) => saveSentenceEncoder(encoder, dir),
+      log,
+    );
 
     const settings = method.optimizerSettings;
     if (settings) {
@@ -530,16 +521,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossLogPath: paths.losses,
       lossCurveTitle: `${config.method} training loss`,
       callbacks: [
-        {
-          onTrainBegin: async (info) => {
-            if (info.resumed) tracker?.restore(info.globalStep);
-            // The start is scored once, before step 1 (a resumed run keeps the recorded one).
-            if (info.globalStep === 0) await validate(0);
-          },
-          onStepEnd: async (g) => {
-            if ((g + 1) % validateEvery === 0 || g + 1 === totalSteps) await validate(g + 1);
-          },
-        },
+        validation.callbacks(),
         // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
         ...(process.stderr.isTTY || !ctx.progress
           ? []
@@ -559,23 +541,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
     // 7. model/: the best encoder on validation (copied from its checkpoint folder) or the final one, assembled in
     // model.tmp/ and then renamed over model/. Scored on --eval-pairs as saved.
-    const outcome = tracker?.outcome() ?? null;
-    const selection: Selection = config.select ?? 'best';
-    const useBest = outcome !== null && selection === 'best' && outcome.best.step !== outcome.final.step;
-    const tmp = path.join(out, MODEL_TMP);
-    rmSync(tmp, { recursive: true, force: true });
-    if (useBest) cpSync(outcome.bestFolder!, tmp, { recursive: true });
-    else await saveSentenceEncoder(encoder, tmp);
-    rmSync(paths.model, { recursive: true, force: true });
-    renameSync(tmp, paths.model);
-    const notes: string[] = [];
-    if (outcome) {
-      const { start, best, final } = outcome;
-      log(
-        `validation MRR@10: start ${start.mrrAt10.toFixed(4)}, best ${best.mrrAt10.toFixed(4)} (step ${best.step}), final ${final.mrrAt10.toFixed(4)}`,
-      );
-      notes.push(...validationWarnings(outcome));
-    }
+    const { outcome, useBest, notes } = await validation.writeModel(paths.model, config.select ?? 'best', (dir) =>
+      saveSentenceEncoder(encoder, dir),
+    );
     log(
       `saved the ${useBest ? `best encoder (step ${outcome!.best.step})` : 'final encoder'} to ${paths.model} (pooling ${method.testPooling})`,
     );
@@ -590,12 +558,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         }
       } else trained = await evalTask.run(encoder, 'trained');
       log(`trained    ${describeMetrics(trained)}`);
-      if (untrained && 'mrrAt10' in trained && 'mrrAt10' in untrained && trained.mrrAt10 < untrained.mrrAt10 - 0.002)
-        notes.push(`the saved encoder scores below the untrained one on --eval-pairs (MRR@10 ${trained.mrrAt10} vs ${untrained.mrrAt10})`);
-      if (untrained && 'spearman' in trained && 'spearman' in untrained && trained.spearman < untrained.spearman - 0.002)
-        notes.push(
-          `the saved encoder scores below the untrained one on --eval-pairs (Spearman ${trained.spearman} vs ${untrained.spearman})`,
-        );
+      notes.push(...evalWarnings(untrained, trained));
     }
     for (const n of notes) log(`warning: ${n}`);
 
@@ -612,15 +575,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       finalLoss: result.epochLosses.at(-1) ?? null,
       metrics: {
         ...trained,
-        ...(outcome
-          ? {
-              validationStart: outcome.start.mrrAt10,
-              validationBest: outcome.best.mrrAt10,
-              validationFinal: outcome.final.mrrAt10,
-              validationBestStep: outcome.best.step,
-            }
-          : {}),
-        selected: useBest ? 'best' : 'final',
+        ...validationMetrics(outcome, useBest),
       },
       baselines: defined({ untrained, bm25 }) as Record<string, Record<string, number>>,
       ...(notes.length > 0 ? { notes } : {}),
