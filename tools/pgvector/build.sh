@@ -142,6 +142,6 @@ smoke="$("$psql" -X -q -t -A -v ON_ERROR_STOP=1 "$url" -c "CREATE EXTENSION vect
   { bash "$here/cluster.sh" stop "$cdir"; die "smoke test failed: $smoke"; }
 bash "$here/cluster.sh" stop "$cdir"
 [ "$smoke" = "$pgvector_version 2" ] || die "smoke test: expected '$pgvector_version 2', got '$smoke'"
-rm -rf "$work/src" "$work/stage"
+rm -rf "$work" "$PREFIX/dev" # the .deb and the source stay in downloads/ for a rebuild
 printf '%s\npgvector=%s\nsource=%s\nheaders=%s\n' "$want" "$pgvector_version" "$(basename "$dsc")" "$(basename "$devdeb")" >"$STAMP"
 say "built pgvector $pgvector_version for PostgreSQL $PG_MAJOR ($server_version) in $PREFIX"

@@ -6,7 +6,7 @@ export type { LoadIndexOptions } from './flat-index-files.js';
 export { USEARCH_DEFAULTS, UsearchIndex } from './usearch-index.js';
 export type { UsearchIndexOptions } from './usearch-index.js';
 export { loadVectorIndex } from './load-vector-index.js';
-export { HNSW_MAX_DIM, META_TABLE, SqlVectorIndex, vectorLiteral } from './sql-vector-index.js';
+export { BULK_MIN_ROWS, HNSW_MAX_DIM, META_TABLE, SqlVectorIndex, vectorLiteral } from './sql-vector-index.js';
 export type { HnswOptions, SqlIndexOptions } from './sql-vector-index.js';
 export { PgvectorIndex, describeConnection } from './pgvector-index.js';
 export type { PgvectorIndexOptions } from './pgvector-index.js';
