@@ -62,7 +62,12 @@ describe('ValidationTracker', () => {
   it('warns when the best is the start, and when the embeddings collapsed', () => {
     const p = (step: number, mrrAt10: number, participation: number) => ({ step, mrrAt10, recallAt1: 0, recallAt10: 0, participation });
     const noGain = validationWarnings({ start: p(0, 0.3, 20), best: p(0, 0.3, 20), final: p(50, 0.1, 1.2), bestFolder: 'x' });
-    expect(noGain.join('\n')).toMatch(/did not improve validation MRR@10 \(start 0.3, best 0.3 at step 0, final 0.1\)/);
+    expect(noGain.join('\n')).toMatch(
+      /did not improve validation MRR@10 \(start 0.3, final 0.1\): the saved model is the untrained encoder/,
+    );
+    expect(validationWarnings({ start: p(0, 0.3, 20), best: p(40, 0.301, 20), final: p(50, 0.3, 20), bestFolder: 'x' }).join()).toMatch(
+      /barely moved \(start 0.3, best 0.301 at step 40, final 0.3\)/,
+    );
     expect(noGain.join('\n')).toMatch(/collapsed: .* from 20 to 1.2/);
     expect(validationWarnings({ start: p(0, 0.1, 20), best: p(50, 0.3, 20), final: p(50, 0.3, 20), bestFolder: null })).toEqual([]);
     expect(existsSync('x')).toBe(false);

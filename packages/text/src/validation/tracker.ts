@@ -124,10 +124,15 @@ export class ValidationTracker {
 export function validationWarnings(outcome: ValidationOutcome, tolerance = 0.002): string[] {
   const out: string[] = [];
   const { start, best, final } = outcome;
-  if (best.step === start.step || best.mrrAt10 <= start.mrrAt10 + tolerance)
+  if (best.step === start.step)
     out.push(
-      `training did not improve validation MRR@10 (start ${start.mrrAt10}, best ${best.mrrAt10} at step ${best.step}, final ${final.mrrAt10}): ` +
-        'the saved model is the best-scoring state, which is (nearly) the untrained one — try another method, pooling, learning rate or more data',
+      `training did not improve validation MRR@10 (start ${start.mrrAt10}, final ${final.mrrAt10}): the saved model is the untrained encoder — ` +
+        'try another method, pooling, learning rate or more data',
+    );
+  else if (best.mrrAt10 <= start.mrrAt10 + tolerance)
+    out.push(
+      `validation MRR@10 barely moved (start ${start.mrrAt10}, best ${best.mrrAt10} at step ${best.step}, final ${final.mrrAt10}): ` +
+        'the gain is within noise, training may not have helped',
     );
   else if (final.mrrAt10 < best.mrrAt10 - tolerance)
     out.push(
