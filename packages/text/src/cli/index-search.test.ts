@@ -75,6 +75,25 @@ describe('contrastive-text index / search', () => {
   }, 120_000);
   afterEach(() => vi.restoreAllMocks());
 
+  it('eval --hybrid scores the encoder alone exactly as without it, and BM25 + encoder fused', async () => {
+    const pairs = path.join(dir, 'pairs.jsonl');
+    writeFileSync(pairs, PASSAGES.map((p) => JSON.stringify({ query: p.split(' ').slice(0, 3).join(' '), document: p })).join('\n'));
+    const plain = await run(['eval', '--checkpoint', model, '--pairs', pairs, '--json', '--no-progress']);
+    const fused = await run(['eval', '--checkpoint', model, '--pairs', pairs, '--hybrid', 'rrf', '--json', '--no-progress']);
+    expect(fused.code, fused.err.join('\n')).toBe(0);
+    const a = JSON.parse(plain.out[0]!);
+    const b = JSON.parse(fused.out[0]!);
+    expect(b.metrics).toEqual(a.metrics);
+    expect(b.baselines).toEqual(a.baselines);
+    expect(Object.keys(b.hybrid).sort()).toEqual(['mrrAt10', 'recallAt1', 'recallAt10']);
+    expect(b.hybrid.mrrAt10).toBeGreaterThanOrEqual(Math.min(a.metrics.mrrAt10, a.baselines.bm25.mrrAt10));
+    const sts = path.join(dir, 'sts.tsv');
+    writeFileSync(sts, 'a cat\ta dog\t1\nthe sun\tthe moon\t2\nrain\tsnow\t3\n');
+    const bad = await run(['eval', '--checkpoint', model, '--pairs', sts, '--hybrid', 'rrf']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--hybrid applies to retrieval pairs/);
+  });
+
   it('computes what --update must encode and remove', () => {
     const old = new Map([
       [0, 'a'],
