@@ -76,7 +76,17 @@ export const RECIPES: readonly TextRecipe[] = [
     },
     training: { epochs: 10, batchSize: 96, maxLength: 64 },
   },
-  ...(['simcse', 'simcse-sup', 'consert'] as const).flatMap((method): TextRecipe[] => [
+  {
+    name: 'ance-paper',
+    method: 'ance',
+    description:
+      'microsoft/ANCE run_train.sh, passage ANCE(FirstP) (RoBERTa-base after a BM25 warm-up): batch 64 (8 per GPU × 2 accumulation × 4 GPUs), ' +
+      'lr 1e-6 (LAMB there, AdamW here), max length 512, NLL with raw dot product, 20 negatives from the top 200, first-token pooling ' +
+      '(ANCE adds Linear + LayerNorm on it, not available here)',
+    options: { learningRate: 1e-6, pooling: 'cls', similarity: 'dot', temperature: 1, loss: 'nll' },
+    training: { epochs: 1, batchSize: 64, maxLength: 512 },
+  },
+  ...(['simcse', 'simcse-sup', 'consert', 'ance'] as const).flatMap((method): TextRecipe[] => [
     {
       name: `${method}-tiny`,
       method,

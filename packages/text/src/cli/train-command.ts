@@ -26,6 +26,18 @@ import {
   type RunSummary,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
+import {
+  ANCE_FLAG_HELP,
+  ANCE_FLAGS,
+  ANCE_RUN_SHAPING_FLAGS,
+  anceConfigFromFlags,
+  readAnceCliData,
+  startAnceTraining,
+} from '../ance/ance-cli.js';
+import type { AnceTrainConfig } from '../ance/ance-cli.js';
+import { anceStepsPerEpoch } from '../ance/ance-batches.js';
+import type { AnceTraining } from '../ance/ance-training.js';
+import type { ANCE } from '../methods/ance.js';
 import { readCorpus } from '../data/corpus.js';
 import { BERT_PRESETS, bertConfig } from '../encoders/bert-config.js';
 import type { BertPreset } from '../encoders/bert-config.js';
@@ -35,7 +47,7 @@ import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { loadSentenceEncoder, saveSentenceEncoder } from '../encoders/sentence-encoder-files.js';
 import { SentenceEncoder } from '../encoders/sentence-encoder.js';
-import { createMethod, METHODS } from '../methods/registry.js';
+import { createMethod, METHODS, TEXT_METHOD_INPUTS } from '../methods/registry.js';
 import type { TextBatch, TextMethodConfig, TextMethodName } from '../methods/registry.js';
 import type { TextMethod } from '../methods/text-method.js';
 import { findTextRecipe, RECIPES } from '../recipes.js';
@@ -89,6 +101,7 @@ const SPEC = {
   layers: { type: 'string' },
   'output-dim': { type: 'string' },
   'use-lite': { type: 'string' },
+  ...ANCE_FLAGS,
 } as const satisfies FlagSpec;
 
 /** The method run.json records, for `--resume` without `--method`. */
@@ -113,7 +126,7 @@ export const TRAIN_HELP = formatHelp({
   command: 'train',
   summary: 'train a sentence encoder: SimCSE, ConSERT or ANCE on a BERT, or an adapter on frozen USE-lite',
   usage:
-    'train --method simcse|simcse-sup|consert --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]\n' +
+    'train --method simcse|simcse-sup|consert|ance --corpus FILE [--model DIR | --config tiny|small] [--eval-pairs FILE] [options]\n' +
     '       train --method adapter --corpus PAIRS.jsonl [--layers linear|mlp] [--eval-pairs FILE] [options]',
   flags: [
     {
@@ -127,7 +140,11 @@ export const TRAIN_HELP = formatHelp({
       help: `defaults to start from: ${RECIPES.map((r) => r.name).join(', ')}`,
       default: '<method>-tiny, or <method>-finetune with --model',
     },
-    { name: 'corpus', arg: 'FILE', help: 'one passage per line, or JSONL with "text"; simcse-sup: JSONL {"text","positive","negative"}' },
+    {
+      name: 'corpus',
+      arg: 'FILE',
+      help: 'one passage per line, or JSONL with "text"; simcse-sup: JSONL {"text","positive","negative"}; ance: JSONL {"query","document"}',
+    },
     { name: 'model', arg: 'DIR', help: 'start from a Hugging Face BERT folder (config.json, model.safetensors, tokenizer.json)' },
     { name: 'config', arg: 'NAME', help: 'train from scratch: tiny (BERT-tiny L2/H128) | small (BERT-mini L4/H256)', default: 'tiny' },
     { name: 'vocab-from', arg: 'FILE', help: 'build the WordPiece vocabulary from this file', default: 'the corpus' },
@@ -190,6 +207,7 @@ export const TRAIN_HELP = formatHelp({
       help: 'model/ keeps the encoder of the best validation MRR@10, or the final one',
       default: 'best',
     },
+    ...ANCE_FLAG_HELP,
   ],
   includeCommon: true,
   commonDefaults: {
@@ -224,7 +242,7 @@ function* chunks<T>(items: readonly T[], batchSize: number, rng: Rng): Generator
 }
 
 /** Everything that shapes a training run, as run.json records it (what `--resume` rebuilds from). */
-export interface TextTrainConfig {
+export interface TextTrainConfig extends AnceTrainConfig {
   method: TextMethodName;
   recipe: string;
   corpus: string;
@@ -289,6 +307,7 @@ const RUN_SHAPING_FLAGS: readonly (readonly [string, keyof TextTrainConfig])[] =
   ['validation-pairs', 'validationPairs'],
   ['validate-every', 'validateEvery'],
   ['select', 'select'],
+  ...ANCE_RUN_SHAPING_FLAGS,
 ];
 
 /** Drops `undefined` entries (run.json and option objects carry only what was set). */
@@ -355,6 +374,7 @@ function configFromFlags(values: FlagValues): { config: TextTrainConfig; common:
     validationPairs: stringFlag(values, 'validation-pairs'),
     validateEvery: intFlag(values, 'validate-every', 1),
     select: oneOfFlag(values, 'select', SELECTIONS),
+    ...anceConfigFromFlags(values, method),
   });
   if (config.validation !== undefined && config.validationPairs !== undefined)
     throw new UsageError('--validation and --validation-pairs are exclusive (--validation-pairs holds nothing out)');
@@ -437,10 +457,13 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   // 2. Data (read and checked before the run folder is touched); the validation slice is held out here.
-  const data = readTrainingData(config);
+  const anceData = TEXT_METHOD_INPUTS[config.method] === 'pairs' ? readAnceCliData(config) : null;
+  const data = anceData ? { ...anceData, triplets: null } : readTrainingData(config);
   const { triplets, texts } = data;
   const evalTask = evalFile ? loadTask(evalFile, evalTaskName, { progress: ctx.progress }) : null;
-  const perEpoch = Math.min(batchesPerEpoch(data.items, config.batchSize), config.stepsPerEpoch ?? Infinity);
+  // ANCE batches are distinct queries (a last batch may hold one).
+  const fullEpoch = anceData ? anceStepsPerEpoch(data.items, config.batchSize) : batchesPerEpoch(data.items, config.batchSize);
+  const perEpoch = Math.min(fullEpoch, config.stepsPerEpoch ?? Infinity);
   if (perEpoch < 1) throw new UsageError(`--corpus ${config.corpus} has fewer than 2 training items: nothing to train on`);
   const totalSteps = perEpoch * config.epochs;
 
@@ -472,7 +495,17 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     model.bert.dispose();
     throw e;
   }
+  let ance: AnceTraining | null = null;
   try {
+    if (anceData)
+      ance = startAnceTraining({
+        config: { ...config, maxLength: model.maxLength },
+        method: method as unknown as ANCE,
+        tokenizer: model.tokenizer,
+        data: anceData,
+        totalSteps,
+        log,
+      });
     const encoder = new SentenceEncoder(model.bert, model.tokenizer, {
       pooling: method.testPooling,
       maxLength: model.maxLength,
@@ -519,20 +552,22 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     // written after it; the model is then never saved (and saveSentenceEncoder refuses non-finite weights anyway).
     const result = await train<TextBatch>({
       method,
-      batches: (_epoch, rng) =>
-        triplets
-          ? (function* () {
-              for (const c of chunks(triplets, config.batchSize, rng)) {
-                yield {
-                  anchor: tokenize(c.map((t) => t.text)),
-                  positive: tokenize(c.map((t) => t.positive)),
-                  negative: tokenize(c.map((t) => t.negative)),
-                };
-              }
-            })()
-          : (function* () {
-              for (const c of chunks(texts, config.batchSize, rng)) yield tokenize(c);
-            })(),
+      batches: (epoch, rng) =>
+        ance
+          ? ance.batches(epoch, rng)
+          : triplets
+            ? (function* () {
+                for (const c of chunks(triplets, config.batchSize, rng)) {
+                  yield {
+                    anchor: tokenize(c.map((t) => t.text)),
+                    positive: tokenize(c.map((t) => t.positive)),
+                    negative: tokenize(c.map((t) => t.negative)),
+                  };
+                }
+              })()
+            : (function* () {
+                for (const c of chunks(texts, config.batchSize, rng)) yield tokenize(c);
+              })(),
       epochs: config.epochs,
       stepsPerEpoch: perEpoch,
       seed: config.seed,
@@ -545,6 +580,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossLogPath: paths.losses,
       lossCurveTitle: `${config.method} training loss`,
       callbacks: [
+        // ANCE: the first negatives at train begin, then a refresh every K steps.
+        ...(ance ? [ance.callbacks] : []),
         validation.callbacks(),
         // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 25 steps.
         ...(process.stderr.isTTY || !ctx.progress
@@ -607,6 +644,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     // Exit 1 (after a line naming the fields) when any number of the summary is NaN/Inf, e.g. a collapsed STS score.
     return await finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
   } finally {
+    await ance?.close();
     method.dispose();
   }
 }

@@ -18,3 +18,5 @@ export { consertAdversarialDelta } from './consert-adversarial.js';
 export type { ConsertAttackOptions } from './consert-adversarial.js';
 export { createMethod, textMethods, METHODS, TEXT_METHOD_INPUTS } from './registry.js';
 export type { CreateTextMethodOptions, TextMethodConfig, TextMethodName, TextBatch } from './registry.js';
+export { ANCE, ANCE_OPTIMIZER } from './ance.js';
+export type { ANCEOptions, AnceBatch } from './ance.js';

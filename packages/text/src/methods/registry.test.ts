@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { loadBertCheckpoint } from '../encoders/hf-checkpoint.js';
 import { findTextRecipe, RECIPES } from '../recipes.js';
+import { ANCE } from './ance.js';
 import { ConSERT } from './consert.js';
 import { createMethod, METHODS, TEXT_METHOD_INPUTS, textMethods } from './registry.js';
 import { SimCSE } from './simcse.js';
@@ -13,7 +14,7 @@ const fixtureDir = decodeURIComponent(new URL('../__fixtures__/tiny-bert', impor
 
 describe('createMethod / RECIPES', () => {
   it('builds each method by the name the CLI uses; pooling maps to train and test pooling', () => {
-    expect(METHODS).toEqual(['simcse', 'simcse-sup', 'consert']);
+    expect(METHODS).toEqual(['simcse', 'simcse-sup', 'consert', 'ance']);
     expect(textMethods.names()).toEqual([...METHODS]);
     expect(Object.keys(TEXT_METHOD_INPUTS)).toEqual([...METHODS]);
     const simcse = createMethod('simcse', { encoder: loadBertCheckpoint(fixtureDir), pooling: 'mean', temperature: 0.1 });
@@ -32,9 +33,13 @@ describe('createMethod / RECIPES', () => {
     expect([(consert as ConSERT).pooling, consert.testPooling]).toEqual(['mean', 'last2avg']);
     expect((consert as ConSERT).views[0]).toEqual({ type: 'noise', std: 0.2 });
     consert.dispose();
+    const ance = createMethod('ance', { encoder: loadBertCheckpoint(fixtureDir), similarity: 'cos', temperature: 0.05 });
+    expect(ance).toBeInstanceOf(ANCE);
+    expect([ance.testPooling, (ance as ANCE).similarity, (ance as ANCE).temperature]).toEqual(['mean', 'cos', 0.05]);
+    ance.dispose();
     const spare = loadBertCheckpoint(fixtureDir);
     expect(() => createMethod('simclr', { encoder: spare })).toThrow(
-      "unknown text method 'simclr'; valid: 'simcse', 'simcse-sup', 'consert'",
+      "unknown text method 'simclr'; valid: 'simcse', 'simcse-sup', 'consert', 'ance'",
     );
     spare.dispose();
   });

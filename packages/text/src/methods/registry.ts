@@ -2,6 +2,8 @@ import { createRegistry } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
 import type { Pooling } from '../encoders/pooling.js';
 import type { TokenBatch } from '../tokenize/text-tokenizer.js';
+import { ANCE } from './ance.js';
+import type { AnceBatch, ANCEOptions } from './ance.js';
 import { ConSERT } from './consert.js';
 import type { ConSERTOptions } from './consert.js';
 import { SimCSE } from './simcse.js';
@@ -10,8 +12,8 @@ import { SupervisedSimCSE } from './simcse-supervised.js';
 import type { SupervisedSimCSEOptions, TripletBatch } from './simcse-supervised.js';
 import type { TextMethod } from './text-method.js';
 
-/** A batch of any text method: sentences (`simcse`, `consert`) or triplets (`simcse-sup`). */
-export type TextBatch = TokenBatch | TripletBatch;
+/** A batch of any text method: sentences (`simcse`, `consert`), triplets (`simcse-sup`) or query/positive/negatives (`ance`). */
+export type TextBatch = TokenBatch | TripletBatch | AnceBatch;
 
 /**
  * Options of {@link createMethod}: the encoder (owned by the method from then on) and the options of the
@@ -20,7 +22,8 @@ export type TextBatch = TokenBatch | TripletBatch;
 export interface CreateTextMethodOptions
   extends Omit<SimCSEOptions, 'trainPooling' | 'testPooling'>,
     SupervisedSimCSEOptions,
-    Omit<ConSERTOptions, 'pooling' | 'testPooling'> {
+    Omit<ConSERTOptions, 'pooling' | 'testPooling'>,
+    Omit<ANCEOptions, 'pooling'> {
   /** The BERT to train; the method owns it (its `dispose()` frees it). */
   encoder: BertEncoder;
   /**
@@ -37,8 +40,8 @@ export interface CreateTextMethodOptions
 /** The options a text method is built with, without the encoder (what recipes fix). */
 export type TextMethodConfig = Omit<CreateTextMethodOptions, 'encoder' | 'optimizer'>;
 
-/** What each method trains on: single sentences, or `{text, positive, negative}` triplets. */
-export const TEXT_METHOD_INPUTS = { simcse: 'sentences', 'simcse-sup': 'triplets', consert: 'sentences' } as const;
+/** What each method trains on: single sentences, `{text, positive, negative}` triplets, or `{query, document}` pairs (`ance`). */
+export const TEXT_METHOD_INPUTS = { simcse: 'sentences', 'simcse-sup': 'triplets', consert: 'sentences', ance: 'pairs' } as const;
 
 /** A registered text method name. */
 export type TextMethodName = keyof typeof TEXT_METHOD_INPUTS;
@@ -64,10 +67,14 @@ export const textMethods = createRegistry<CreateTextMethodOptions, TextMethod<Te
     create: ({ encoder, pooling, testPooling, ...rest }) =>
       new ConSERT(encoder, defined({ ...rest, pooling, testPooling: testPooling ?? pooling })),
   },
+  ance: {
+    description: 'ANCE (Xiong et al., 2021): query/passage pairs against negatives re-mined from an ANN index every K steps',
+    create: ({ encoder, ...rest }) => new ANCE(encoder, defined(rest)),
+  },
 });
 
 /** Names of the registered text methods, in registration order. */
-export const METHODS: readonly TextMethodName[] = ['simcse', 'simcse-sup', 'consert'];
+export const METHODS: readonly TextMethodName[] = ['simcse', 'simcse-sup', 'consert', 'ance'];
 
 /**
  * Builds a text method by name; unknown names throw with the valid ones. The method owns `options.encoder`.
