@@ -3,11 +3,22 @@ import { UsageError, type CliIo } from '@contrastive/core/cli';
 import { useCpuLeakCheck, useTempDir } from '@contrastive/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainCommand } from '../cli/train-command.js';
+import { anceConfigFromFlags, anceMethodOptions } from './ance-cli.js';
 import { tinyAnceTask } from './test-utils/tiny-ance.js';
 
 const silent: CliIo = { out: () => {}, err: () => {} };
 const collect = (out: string[], err: string[]): CliIo => ({ out: (l) => void out.push(l), err: (l) => void err.push(l) });
 const task = tinyAnceTask();
+
+describe('ANCE flags → method options', () => {
+  it('maps --in-batch and --similarity onto the method options, and nothing when unset', () => {
+    const config = anceConfigFromFlags({ 'in-batch': 'off', similarity: 'cos', negatives: '3' }, 'ance');
+    expect(config).toEqual({ inBatchNegatives: false, similarity: 'cos', negatives: 3 });
+    expect(anceMethodOptions(config)).toEqual({ inBatchNegatives: false, similarity: 'cos' });
+    expect(anceMethodOptions(anceConfigFromFlags({}, 'ance'))).toEqual({});
+    expect(anceConfigFromFlags({}, 'simcse')).toEqual({});
+  });
+});
 
 describe('contrastive-text train --method ance', () => {
   useCpuLeakCheck();
@@ -98,6 +109,8 @@ describe('contrastive-text train --method ance', () => {
       /--refresh-every must be an integer >= 1/,
     );
     await expect(trainCommand([...base(), '--refresh', 'later', ...out], silent)).rejects.toThrow(/--refresh must be one of/);
+    await expect(trainCommand([...base(), '--in-batch', 'maybe', ...out], silent)).rejects.toThrow(/--in-batch must be one of/);
+    await expect(trainCommand([...base(), '--similarity', 'l2', ...out], silent)).rejects.toThrow(/--similarity must be one of/);
     await expect(trainCommand(['--method', 'simcse', '--corpus', pairs, '--negatives', '3', ...out], silent)).rejects.toThrow(
       /--negatives is an ANCE flag; it needs --method ance/,
     );

@@ -31,6 +31,7 @@ import {
   ANCE_FLAGS,
   ANCE_RUN_SHAPING_FLAGS,
   anceConfigFromFlags,
+  anceMethodOptions,
   readAnceCliData,
   startAnceTraining,
 } from '../ance/ance-cli.js';
@@ -490,7 +491,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const model = await buildModel(config, texts, out, log);
   let method: TextMethod<TextBatch>;
   try {
-    method = createMethod(config.method, { encoder: model.bert, ...methodOptions(config) });
+    method = createMethod(config.method, { encoder: model.bert, ...methodOptions(config), ...anceMethodOptions(config) });
   } catch (e) {
     model.bert.dispose();
     throw e;
