@@ -20,5 +20,6 @@ export * from './vector-index/index.js';
 export * from './search/index.js';
 export * from './pretrained/index.js';
 export * from './validation/index.js';
+export * from './ance/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

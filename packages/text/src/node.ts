@@ -32,3 +32,7 @@ export { readManPages, readDpkgOwners, readDpkgStatus, parseDpkgStatus, manFileN
 export type { ReadManPagesOptions, ManPagesRead, ManFileSkipReason } from './data/manpages-files.js';
 export { buildManpagesDataset, writeDatasetFolder, folderState, MANPAGES_FILES } from './data/manpages-dataset.js';
 export type { ManpagesDataset, ManpagesDatasetOptions, ManpagesManifest } from './data/manpages-dataset.js';
+export { WorkerInferencer } from './ance/worker-inferencer.js';
+export type { WorkerInferencerOptions } from './ance/worker-inferencer.js';
+export { readAnceRunData } from './ance/ance-run-data.js';
+export type { AnceRunData, AnceRunDataConfig } from './ance/ance-run-data.js';

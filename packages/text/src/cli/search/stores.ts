@@ -31,6 +31,16 @@ export function databaseUrlOf(flag: string | undefined): string {
   return url;
 }
 
+/** A missing optional package (usearch, pg) is the user's setup, like a bad flag: exit 2 with the install line. */
+async function orUsage<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'EOPTIONALDEP') throw new UsageError((e as Error).message);
+    throw e;
+  }
+}
+
 /** A new, empty store of `dim`-wide vectors made by `encoder`. pgvector with `overwrite` replaces the table. */
 export async function createStore(loc: StoreLocation, dim: number, encoder: string, overwrite: boolean): Promise<OpenStore> {
   if (loc.kind === 'flat') {
@@ -38,20 +48,22 @@ export async function createStore(loc: StoreLocation, dim: number, encoder: stri
     return { index, save: async (folder) => void (await saveFlatIndex(index, folder, { encoder })) };
   }
   if (loc.kind === 'usearch') {
-    const index = await UsearchIndex.create({ dim, encoder });
+    const index = await orUsage(() => UsearchIndex.create({ dim, encoder }));
     return { index, save: async (folder) => void (await index.save(folder, { encoder })) };
   }
-  const index = await PgvectorIndex.open({ connectionString: loc.databaseUrl!, table: loc.table!, dim, encoder, overwrite });
+  const index = await orUsage(() => PgvectorIndex.open({ connectionString: loc.databaseUrl!, table: loc.table!, dim, encoder, overwrite }));
   return { index, save: async () => {} };
 }
 
 /** Opens an existing store, refusing another encoder's or width's index. */
 export async function openStore(loc: StoreLocation, dim: number, encoder: string): Promise<OpenStore> {
   if (loc.kind === 'pgvector') {
-    const index = await PgvectorIndex.open({ connectionString: loc.databaseUrl!, table: loc.table!, dim, encoder, create: false });
+    const index = await orUsage(() =>
+      PgvectorIndex.open({ connectionString: loc.databaseUrl!, table: loc.table!, dim, encoder, create: false }),
+    );
     return { index, save: async () => {} };
   }
-  const { index } = await loadVectorIndex(loc.folder, { expect: { dim, encoder } });
+  const { index } = await orUsage(() => loadVectorIndex(loc.folder, { expect: { dim, encoder } }));
   return {
     index,
     save: async (folder) =>
