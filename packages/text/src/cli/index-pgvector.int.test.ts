@@ -1,12 +1,16 @@
 // `index` / `search` with --store pgvector against a real PostgreSQL + pgvector (a throwaway cluster started by
 // tools/pgvector/cluster.sh; fails, never skips, when pgvector is not built: run `bash tools/pgvector/build.sh`).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultCase, faultTitle } from '@contrastive/test-utils';
+import { FAULT_CASES } from '../faults/cases.js';
 import { type Cluster, startCluster } from '../vector-index/test-utils/cluster.js';
 import { main } from './main.js';
+
+const title = (id: string): string => faultTitle(faultCase(FAULT_CASES, id));
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -62,7 +66,7 @@ describe('contrastive-text index / search with PostgreSQL + pgvector', () => {
     await bare?.stop();
   });
 
-  it('indexes into a table, searches it, updates it, and refuses what does not match', async () => {
+  it(`indexes into a table, searches it, updates it; ${title('text/pgvector-stale-table')}`, async () => {
     const out = path.join(dir, 'idx');
     const url = cluster.url;
     const r = await run([
@@ -99,7 +103,7 @@ describe('contrastive-text index / search with PostgreSQL + pgvector', () => {
       expect(JSON.parse(u.out[0]!)).toMatchObject({ count: 4, encoded: 0, removed: 2 });
       expect((await client.query('select count(*)::int as n from docs')).rows[0].n).toBe(4);
 
-      // A table whose size disagrees with search.json (an interrupted run) is refused by search.
+      // text/pgvector-stale-table: a table whose size disagrees with search.json (an interrupted run) is refused.
       await client.query('delete from docs where key = 0');
       const stale = await run(['search', '--index', out, '--query', 'comet', '--database-url', url]);
       expect(stale.code).toBe(1);
@@ -107,6 +111,9 @@ describe('contrastive-text index / search with PostgreSQL + pgvector', () => {
     } finally {
       await client.end();
     }
+  }, 180_000);
+
+  it(title('text/pgvector-down-or-bare'), async () => {
     // A server without the extension, and a server that is down: clear errors, no index folder written.
     const noExt = await run([
       'index',
@@ -142,5 +149,6 @@ describe('contrastive-text index / search with PostgreSQL + pgvector', () => {
     expect(down.err.join('\n')).toMatch(/cannot reach the PostgreSQL server at 127\.0\.0\.1:1/);
     const noUrl = await run(['index', '--checkpoint', model, '--corpus', corpus, '--out', path.join(dir, 'z'), '--store', 'pgvector']);
     expect(noUrl.code).toBe(2);
+    expect(existsSync(path.join(dir, 'x')) || existsSync(path.join(dir, 'y')) || existsSync(path.join(dir, 'z'))).toBe(false);
   }, 180_000);
 });

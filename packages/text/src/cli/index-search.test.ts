@@ -2,10 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { folderSnapshot, useCpuLeakCheck } from '@contrastive/test-utils';
+import { faultCase, faultTitle, folderSnapshot, useCpuLeakCheck } from '@contrastive/test-utils';
+import { FAULT_CASES } from '../faults/cases.js';
 import { FlatIndex } from '../vector-index/flat-index.js';
 import { indexDelta } from './index-command.js';
 import { main } from './main.js';
+
+const title = (id: string): string => faultTitle(faultCase(FAULT_CASES, id));
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -134,7 +137,7 @@ describe('contrastive-text index / search', () => {
     });
   }
 
-  it('--update re-encodes only new and changed passages and removes those gone; another encoder is refused', async () => {
+  it('--update re-encodes only new and changed passages and removes those gone', async () => {
     const out = path.join(dir, 'idx-update');
     expect((await run(['index', '--checkpoint', model, '--corpus', corpus, '--out', out, '--store', 'flat', '--no-progress'])).code).toBe(
       0,
@@ -146,7 +149,15 @@ describe('contrastive-text index / search', () => {
     expect(JSON.parse(r.out[0]!)).toMatchObject({ count: 8, encoded: 1, removed: 2 });
     const hit = JSON.parse((await run(['search', '--index', out, '--query', 'a brand new passage about gardens', '--k', '1'])).out[0]!);
     expect(hit.hits[0]).toMatchObject({ key: 7, text: 'a brand new passage about gardens' });
+  });
 
+  it(title('text/index-other-encoder'), async () => {
+    const out = path.join(dir, 'idx-other');
+    expect((await run(['index', '--checkpoint', model, '--corpus', corpus, '--out', out, '--store', 'flat', '--no-progress'])).code).toBe(
+      0,
+    );
+    const changed = path.join(dir, 'changed-other.txt');
+    writeFileSync(changed, `${PASSAGES.slice(0, 5).join('\n')}\n`);
     const before = await folderSnapshot(out);
     await fails(['index', '--checkpoint', other, '--corpus', changed, '--out', out, '--update'], /is not the encoder .* was built with/);
     await fails(['search', '--index', out, '--checkpoint', other, '--query', 'gardens'], /is not the encoder .* was built with/);
@@ -157,7 +168,7 @@ describe('contrastive-text index / search', () => {
     expect(await folderSnapshot(out)).toEqual(before);
   });
 
-  it('never replaces a folder of other files, and a failure leaves the old index whole', async () => {
+  it(title('text/index-not-an-index'), async () => {
     const mine = path.join(dir, 'mine');
     mkdirSync(mine);
     writeFileSync(path.join(mine, 'notes.txt'), 'keep me');
@@ -168,7 +179,9 @@ describe('contrastive-text index / search', () => {
     );
     expect(readFileSync(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
     await fails(['index', '--corpus', corpus, '--out', path.join(dir, 'none'), '--update'], /has no search\.json/);
+  });
 
+  it(title('text/index-failed-write'), async () => {
     const out = path.join(dir, 'idx-fail');
     expect((await run(['index', '--checkpoint', model, '--corpus', corpus, '--out', out, '--store', 'flat', '--no-progress'])).code).toBe(
       0,

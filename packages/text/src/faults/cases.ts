@@ -234,4 +234,44 @@ export const FAULT_CASES: FaultCase[] = [
       'a clean result or a TextDataError naming the file (and the line); 6000 inputs in under 1 s, peak RSS < 300 MB. Found and fixed: STS lines with an empty sentence were accepted',
     issueItem: 9,
   },
+  // Issue "text, part 2": search indexes and validation.
+  {
+    id: 'text/index-other-encoder',
+    surface: 'contrastive-text index --update / search',
+    input: 'an index built by one encoder, updated or searched with --checkpoint of another (same architecture, other weights)',
+    outcome: 'exit 2 naming both encoders (sha256 fingerprints of their files); the index folder byte-identical',
+  },
+  {
+    id: 'text/index-not-an-index',
+    surface: 'contrastive-text index --out',
+    input: "a non-empty folder of the user's files as --out, with and without --overwrite",
+    outcome:
+      'exit 2 before anything is encoded ("is not an index folder … refusing to replace it even with --overwrite"); the files untouched',
+  },
+  {
+    id: 'text/index-failed-write',
+    surface: 'contrastive-text index --overwrite',
+    input: 'a store write failing midway while an existing index is rebuilt',
+    outcome: 'exit 1 with the error; the old index folder byte-identical, no temporary or old sibling folder left behind',
+  },
+  {
+    id: 'text/pgvector-down-or-bare',
+    surface: 'contrastive-text index --store pgvector',
+    input: 'a PostgreSQL that is down, a server without the pgvector extension, no --database-url',
+    outcome:
+      'exit 1 "cannot reach the PostgreSQL server at host:port/db …" / "the database has no pgvector extension …", exit 2 without a URL; no index folder written (tested against a real throwaway server)',
+  },
+  {
+    id: 'text/pgvector-stale-table',
+    surface: 'contrastive-text search (pgvector)',
+    input: "a table whose row count differs from the index folder's search.json (an interrupted index run, a row deleted by hand)",
+    outcome: 'exit 1: "the index holds N vectors but …search.json records M: … run it again"; no hits printed',
+  },
+  {
+    id: 'text/validation-no-gain',
+    surface: 'contrastive-text train (every method)',
+    input: 'a run whose validation MRR@10 never beats the untrained encoder',
+    outcome:
+      "validationWarnings says the saved model is the untrained encoder (the CLI puts it in the summary's notes and on stderr; model/ is the best-scoring encoder, byte-identical to its validation/best-<step>/); a gain within noise and a collapse (participation ratio < 2) are named too",
+  },
 ];

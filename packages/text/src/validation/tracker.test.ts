@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TextEmbedder } from '../encoders/sentence-encoder.js';
+import { faultCase, faultTitle } from '@contrastive/test-utils';
+import { FAULT_CASES } from '../faults/cases.js';
 import { ValidationTracker, validationWarnings } from './tracker.js';
+
+const title = (id: string): string => faultTitle(faultCase(FAULT_CASES, id));
 
 const pairs = Array.from({ length: 6 }, (_, i) => ({ query: `q${i}`, document: `d${i}` }));
 
@@ -59,7 +63,7 @@ describe('ValidationTracker', () => {
     expect(resumed.outcome()!.best.step).toBe(10);
   });
 
-  it('warns when the best is the start, and when the embeddings collapsed', () => {
+  it(title('text/validation-no-gain'), () => {
     const p = (step: number, mrrAt10: number, participation: number) => ({ step, mrrAt10, recallAt1: 0, recallAt10: 0, participation });
     const noGain = validationWarnings({ start: p(0, 0.3, 20), best: p(0, 0.3, 20), final: p(50, 0.1, 1.2), bestFolder: 'x' });
     expect(noGain.join('\n')).toMatch(
