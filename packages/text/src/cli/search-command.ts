@@ -136,7 +136,9 @@ async function denseHits(
     // A pgvector table filled by an interrupted 'index' run holds another number of vectors than search.json records.
     const size = await store.index.size();
     if (size !== meta.count)
-      throw new Error(`the index holds ${size} vectors but ${dir}/search.json records ${meta.count}: an 'index' run did not finish; run it again`);
+      throw new Error(
+        `the index holds ${size} vectors but ${dir}/search.json records ${meta.count}: an 'index' run did not finish; run it again`,
+      );
     const flat = new Float32Array(vectors.length * meta.dim);
     vectors.forEach((v, i) => flat.set(v, i * meta.dim));
     return await store.index.search(flat, k);

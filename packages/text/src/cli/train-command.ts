@@ -206,7 +206,8 @@ export const TRAIN_HELP = formatHelp({
       name: 'select',
       arg: 'best|final',
       help: 'model/ keeps the encoder of the best validation MRR@10, or the final one',
-      default: 'best',
+      default:
+        'best with pairs or triplets; final with the label-free half-passage proxy (too weak to choose by, see docs/results-text.md)',
     },
     ...ANCE_FLAG_HELP,
   ],
@@ -603,8 +604,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
     // 7. model/: the best encoder on validation (copied from its checkpoint folder) or the final one, assembled in
     // model.tmp/ and then renamed over model/. Scored on --eval-pairs as saved.
-    const { outcome, useBest, notes } = await validation.writeModel(paths.model, config.select ?? 'best', (dir) =>
-      saveSentenceEncoder(encoder, dir),
+    const { outcome, useBest, notes } = await validation.writeModel(
+      paths.model,
+      config.select ?? (data.validation && 'labelFree' in data.validation && data.validation.labelFree ? 'final' : 'best'),
+      (dir) => saveSentenceEncoder(encoder, dir),
     );
     log(
       `saved the ${useBest ? `best encoder (step ${outcome!.best.step})` : 'final encoder'} to ${paths.model} (pooling ${method.testPooling})`,

@@ -13,8 +13,11 @@ export interface TrainingData {
   texts: string[];
   /** Number of training items (passages or triplets). */
   items: number;
-  /** Held-out (or given) retrieval pairs scored during training, and how they were made; null = no validation. */
-  validation: { pairs: RetrievalPair[]; source: string } | null;
+  /**
+   * Held-out (or given) retrieval pairs scored during training, and how they were made; null = no validation.
+   * `labelFree`: pairs cut from passages (first half → second half), a proxy too weak to choose the kept model by.
+   */
+  validation: { pairs: RetrievalPair[]; source: string; labelFree?: boolean } | null;
 }
 
 /** What {@link readTrainingData} needs from the run's configuration. */
@@ -72,6 +75,7 @@ export function readTrainingData(config: TrainingDataConfig): TrainingData {
         validation = {
           pairs: split.heldOut.map((i) => halvesPair(allTexts![i]!)),
           source: `${size} held-out passages of ${config.corpus}, first half of the words → second half (seed ${config.seed})`,
+          labelFree: true,
         };
       }
     }

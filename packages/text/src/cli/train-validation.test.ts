@@ -67,7 +67,7 @@ describe('contrastive-text train: validation slice and best checkpoint', () => {
     const out = path.join(dir, 'run');
     // 32 training passages, batch 8 → 4 steps; validation before step 1 and after steps 2 and 4.
     const args = ['--method', 'simcse', '--corpus', file, '--batch-size', '8', '--max-length', '12', '--validation', '8'];
-    const more = ['--validate-every', '2', '--checkpoint-every', '1', '--lr', '3e-3', '--out', out, '--json'];
+    const more = ['--select', 'best', '--validate-every', '2', '--checkpoint-every', '1', '--lr', '3e-3', '--out', out, '--json'];
     const real = TextMethod.prototype.step;
     let calls = 0;
     vi.spyOn(TextMethod.prototype, 'step').mockImplementation(function (this: TextMethod<unknown>, ...a) {
@@ -106,7 +106,7 @@ describe('contrastive-text train: validation slice and best checkpoint', () => {
     expect(run.config).toMatchObject({ recipe: 'simcse-tiny', validation: 8, validateEvery: 2, recipeOptions: { pooling: 'mean' } });
   });
 
-  it('--select final keeps the last encoder; --validation and --validation-pairs are exclusive', async () => {
+  it('--select final keeps the last encoder, as the label-free proxy does by default; --validation and --validation-pairs are exclusive', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'train-sel-'));
     const file = path.join(dir, 'corpus.txt');
     writeFileSync(file, `${passages().join('\n')}\n`);
@@ -128,6 +128,10 @@ describe('contrastive-text train: validation slice and best checkpoint', () => {
       source: `--validation-pairs ${pairs}`,
       pairs: 5,
     });
+    // The label-free half-passage proxy only monitors: without --select the final encoder is kept.
+    const json2: string[] = [];
+    await trainCommand([...base, '--validation', '6', '--out', `${out}-proxy`], collect(json2));
+    expect(JSON.parse(json2.at(-1)!).metrics.selected).toBe('final');
     await expect(trainCommand([...base, '--validation', '4', '--validation-pairs', pairs, '--out', `${out}2`], silent)).rejects.toThrow(
       /--validation and --validation-pairs are exclusive/,
     );

@@ -83,7 +83,7 @@ export class RunValidation {
       this.log(
         `validation MRR@10: start ${start.mrrAt10.toFixed(4)}, best ${best.mrrAt10.toFixed(4)} (step ${best.step}), final ${final.mrrAt10.toFixed(4)}`,
       );
-      notes.push(...validationWarnings(outcome));
+      notes.push(...validationWarnings(outcome, { kept: useBest || outcome.best.step === outcome.final.step ? 'best' : 'final' }));
     }
     return { outcome, useBest, notes };
   }

@@ -117,17 +117,24 @@ export class ValidationTracker {
   }
 }
 
+/** Which encoder a run keeps, for {@link validationWarnings}. */
+export type KeptModel = 'best' | 'final';
+
 /**
- * Warnings a reader of a run needs: training did not beat its start on validation, or the embeddings collapsed.
- * `tolerance` absorbs noise in MRR@10 (absolute).
+ * Warnings a reader of a run needs: training did not beat its start on validation, the gain is within noise, the
+ * score fell after its best, or the embeddings collapsed. `kept` says which encoder the run saved (the messages say
+ * what that means); `tolerance` absorbs noise in MRR@10 (absolute).
  */
-export function validationWarnings(outcome: ValidationOutcome, tolerance = 0.002): string[] {
+export function validationWarnings(outcome: ValidationOutcome, options: { kept?: KeptModel; tolerance?: number } = {}): string[] {
+  const { kept = 'best', tolerance = 0.002 } = options;
   const out: string[] = [];
   const { start, best, final } = outcome;
   if (best.step === start.step)
     out.push(
-      `training did not improve validation MRR@10 (start ${start.mrrAt10}, final ${final.mrrAt10}): the saved model is the untrained encoder — ` +
-        'try another method, pooling, learning rate or more data',
+      `training did not improve validation MRR@10 (start ${start.mrrAt10}, final ${final.mrrAt10}): ` +
+        (kept === 'best'
+          ? 'the saved model is the untrained encoder — try another method, pooling, learning rate or more data'
+          : `the final encoder was saved anyway (the untrained one is in validation/best-${best.step}/)`),
     );
   else if (best.mrrAt10 <= start.mrrAt10 + tolerance)
     out.push(
@@ -136,7 +143,10 @@ export function validationWarnings(outcome: ValidationOutcome, tolerance = 0.002
     );
   else if (final.mrrAt10 < best.mrrAt10 - tolerance)
     out.push(
-      `validation MRR@10 fell after step ${best.step} (best ${best.mrrAt10}, final ${final.mrrAt10}): the model of step ${best.step} is kept`,
+      `validation MRR@10 fell after step ${best.step} (best ${best.mrrAt10}, final ${final.mrrAt10}): ` +
+        (kept === 'best'
+          ? `the model of step ${best.step} is kept`
+          : `the final encoder was saved (step ${best.step}'s is in validation/best-${best.step}/)`),
     );
   if (final.participation < 2 && start.participation >= 2)
     out.push(
