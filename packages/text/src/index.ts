@@ -21,5 +21,6 @@ export * from './search/index.js';
 export * from './pretrained/index.js';
 export * from './validation/index.js';
 export * from './ance/index.js';
+export * from './seq2seq/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

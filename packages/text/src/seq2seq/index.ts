@@ -1,0 +1,2 @@
+// Sequence-to-sequence (issue 28); each folder re-exports by name.
+export * from './metrics/index.js';
