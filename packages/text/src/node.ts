@@ -32,6 +32,10 @@ export { readManPages, readDpkgOwners, readDpkgStatus, parseDpkgStatus, manFileN
 export type { ReadManPagesOptions, ManPagesRead, ManFileSkipReason } from './data/manpages-files.js';
 export { buildManpagesDataset, writeDatasetFolder, folderState, MANPAGES_FILES } from './data/manpages-dataset.js';
 export type { ManpagesDataset, ManpagesDatasetOptions, ManpagesManifest } from './data/manpages-dataset.js';
+export { readCatalogs, listCatalogLanguages } from './data/catalogs-files.js';
+export type { ReadCatalogsOptions, CatalogsRead, CatalogRecord, CatalogFileSkipReason } from './data/catalogs-files.js';
+export { buildCatalogsDataset, CATALOGS_FILES } from './data/catalogs-dataset.js';
+export type { CatalogsDataset, CatalogsDatasetOptions, CatalogsManifest } from './data/catalogs-dataset.js';
 export { WorkerInferencer } from './ance/worker-inferencer.js';
 export type { WorkerInferencerOptions } from './ance/worker-inferencer.js';
 export { readAnceRunData } from './ance/ance-run-data.js';

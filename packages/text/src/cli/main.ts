@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
+import { catalogsCommand } from './catalogs-command.js';
 import { encodeCommand } from './encode-command.js';
 import { evalCommand } from './eval-command.js';
 import { indexCommand } from './index-command.js';
@@ -30,6 +31,7 @@ export const main = defineCli({
       summary: 'write a retrieval dataset (NAME summary -> DESCRIPTION) from the installed manual pages',
       run: manpagesCommand,
     },
+    'catalogs-data': { summary: 'write English -> LANG translation pairs from the installed gettext catalogs', run: catalogsCommand },
   },
   details: 'Models and tokenizers are read from local folders only; nothing is downloaded.',
   examples: [

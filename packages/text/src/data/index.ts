@@ -20,3 +20,18 @@ export {
 export type { RoffLine } from './manpages-roff.js';
 export { manpagesRetrievalTask } from './manpages-task.js';
 export type { ManPageRecord, ManpagesTask, ManpagesTaskOptions, ManpagesTaskSkips } from './manpages-task.js';
+export { parseMo, parseMoHeader, moCharset, MoFileError, MO_MAGIC } from './gettext-mo.js';
+export type { MoCatalog, MoMessage, MoSkipReason } from './gettext-mo.js';
+export { cleanCatalogMessage, cleanCatalogs, printfSignature, stripAccelerators, collapseWhitespace } from './gettext-clean.js';
+export type {
+  CatalogCleanOptions,
+  CatalogInput,
+  CatalogPair,
+  CatalogSkipReason,
+  CleanedCatalogs,
+  CleanedMessage,
+} from './gettext-clean.js';
+export { splitPackages, DEFAULT_HELD_OUT_FRACTION } from './catalogs-split.js';
+export type { PackageSplit, PackagesSplit, SplitPackagesOptions } from './catalogs-split.js';
+export { formatPackagesList, parsePackagesList, PACKAGES_HEADER } from './catalogs-packages.js';
+export type { CatalogPackageLine, PackagesList } from './catalogs-packages.js';
