@@ -36,6 +36,8 @@ export { readCatalogs, listCatalogLanguages } from './data/catalogs-files.js';
 export type { ReadCatalogsOptions, CatalogsRead, CatalogRecord, CatalogFileSkipReason } from './data/catalogs-files.js';
 export { buildCatalogsDataset, CATALOGS_FILES } from './data/catalogs-dataset.js';
 export type { CatalogsDataset, CatalogsDatasetOptions, CatalogsManifest } from './data/catalogs-dataset.js';
+export { buildDebtagsDataset, readDebtagsPackages, readIndexText, DEBTAGS_FILES } from './data/debtags-dataset.js';
+export type { DebtagsDataset, DebtagsDatasetOptions, DebtagsManifest, DebtagsRead, ReadDebtagsOptions } from './data/debtags-dataset.js';
 export { WorkerInferencer } from './ance/worker-inferencer.js';
 export type { WorkerInferencerOptions } from './ance/worker-inferencer.js';
 export { readAnceRunData } from './ance/ance-run-data.js';

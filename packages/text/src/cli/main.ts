@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { defineCli, isEntryModule, runMain } from '@contrastive/core/cli';
 import { catalogsCommand } from './catalogs-command.js';
+import { debtagsCommand } from './debtags-command.js';
 import { encodeCommand } from './encode-command.js';
 import { evalCommand } from './eval-command.js';
 import { indexCommand } from './index-command.js';
@@ -32,6 +33,10 @@ export const main = defineCli({
       run: manpagesCommand,
     },
     'catalogs-data': { summary: 'write English -> LANG translation pairs from the installed gettext catalogs', run: catalogsCommand },
+    'debtags-data': {
+      summary: 'write an aspect-detection dataset: Debian package descriptions labelled with a debtags facet',
+      run: debtagsCommand,
+    },
   },
   details: 'Models and tokenizers are read from local folders only; nothing is downloaded.',
   examples: [

@@ -35,3 +35,23 @@ export { splitPackages, DEFAULT_HELD_OUT_FRACTION } from './catalogs-split.js';
 export type { PackageSplit, PackagesSplit, SplitPackagesOptions } from './catalogs-split.js';
 export { formatPackagesList, parsePackagesList, PACKAGES_HEADER } from './catalogs-packages.js';
 export type { CatalogPackageLine, PackagesList } from './catalogs-packages.js';
+export {
+  parseControlStanzas,
+  parseTagField,
+  tagFacet,
+  splitDescription,
+  longDescriptionText,
+  parseDebtagsVocabulary,
+} from './debtags-control.js';
+export type { ControlStanza, DebtagsVocabulary } from './debtags-control.js';
+export { debtagsAspects, debtagsFacetSizes, stratifiedQuota } from './debtags-aspects.js';
+export type {
+  AspectCount,
+  AspectExample,
+  DebtagsAspects,
+  DebtagsAspectsOptions,
+  DebtagsPackage,
+  DebtagsSkipReason,
+  FacetSize,
+  MultiAspectExample,
+} from './debtags-aspects.js';
