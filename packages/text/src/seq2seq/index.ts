@@ -1,2 +1,3 @@
 // Sequence-to-sequence (issue 28); each folder re-exports by name.
 export * from './metrics/index.js';
+export * from './model/index.js';
