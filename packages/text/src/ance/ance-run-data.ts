@@ -1,8 +1,7 @@
 // Node-only (reads files): the training data of `contrastive-text train --method ance`.
-import { UsageError } from '@contrastive/core/cli';
 import { readCorpus, readRetrievalPairs } from '../data/corpus.js';
 import type { RetrievalPair } from '../data/parse-corpus.js';
-import { holdOut, validationSize } from '../validation/split.js';
+import { type ValidationSlice, validationSlice } from '../validation/slice.js';
 
 /** What {@link readAnceRunData} reads from a run's configuration. */
 export interface AnceRunDataConfig {
@@ -27,7 +26,7 @@ export interface AnceRunData {
   texts: string[];
   /** Distinct training queries (one batch row each per epoch). */
   items: number;
-  validation: { pairs: RetrievalPair[]; source: string } | null;
+  validation: ValidationSlice | null;
 }
 
 /**
@@ -38,26 +37,10 @@ export interface AnceRunData {
 export function readAnceRunData(config: AnceRunDataConfig): AnceRunData {
   const all = readRetrievalPairs(config.corpus).slice(0, config.limit);
   const passages = config.passages === undefined ? [] : readCorpus(config.passages);
-  let pairs = all;
-  let validation: AnceRunData['validation'] = null;
-  if (config.validationPairs !== undefined) {
-    validation = { pairs: readRetrievalPairs(config.validationPairs), source: `--validation-pairs ${config.validationPairs}` };
-  } else {
-    let size: number;
-    try {
-      size = validationSize(all.length, config.validation);
-    } catch (e) {
-      throw new UsageError(`--validation: ${(e as Error).message}`);
-    }
-    if (size > 0) {
-      const split = holdOut(all, size, config.seed);
-      pairs = split.train;
-      validation = {
-        pairs: split.heldOut.map((i) => all[i]!),
-        source: `${size} held-out pairs of ${config.corpus} (seed ${config.seed})`,
-      };
-    }
-  }
+  const { train: pairs, validation } = validationSlice(all, config, {
+    toPair: (p) => p,
+    describe: (size) => `${size} held-out pairs of ${config.corpus} (seed ${config.seed})`,
+  });
   const queries = new Set(pairs.map((p) => p.query));
   return {
     pairs,

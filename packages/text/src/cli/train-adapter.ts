@@ -21,7 +21,6 @@ import {
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
 import { readRetrievalPairs, readTriplets } from '../data/corpus.js';
-import type { RetrievalPair } from '../data/parse-corpus.js';
 import { AdapterEncoder } from '../pretrained/adapter-encoder.js';
 import { loadTowerAdapter, loadUseLiteEncoder, saveAdapterModel } from '../pretrained/adapter-files.js';
 import { adapterBatches, adapterExamples, adapterStepsPerEpoch, adapterTexts, type AdapterExample } from '../pretrained/adapter-batches.js';
@@ -29,7 +28,7 @@ import { AdapterMethod } from '../pretrained/adapter-method.js';
 import { ADAPTER_LAYERS, type AdapterLayers } from '../pretrained/tower-adapter.js';
 import { TowerCache } from '../pretrained/tower-cache.js';
 import type { UseLiteEncoder } from '../pretrained/use-lite-encoder.js';
-import { holdOut, validationSize } from '../validation/split.js';
+import { validationSlice } from '../validation/slice.js';
 import { describeMetrics, loadTask, TASKS, type Task, type TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
 import { evalWarnings, MODEL_TMP, RunValidation, SELECTIONS, VALIDATION_DIR, validationMetrics, type Selection } from './validation-run.js';
@@ -158,26 +157,10 @@ export async function trainAdapter(ctx: CommandContext, io: CliIo): Promise<numb
 
   // Data, then the validation slice (held-out examples, query → positive), before the run folder is touched.
   const all = readAdapterExamples(config.corpus).slice(0, config.limit);
-  let examples = all;
-  let validation: { pairs: RetrievalPair[]; source: string } | null = null;
-  if (config.validationPairs !== undefined)
-    validation = { pairs: readRetrievalPairs(config.validationPairs), source: `--validation-pairs ${config.validationPairs}` };
-  else {
-    let size: number;
-    try {
-      size = validationSize(all.length, config.validation);
-    } catch (e) {
-      throw new UsageError(`--validation: ${(e as Error).message}`);
-    }
-    if (size > 0) {
-      const split = holdOut(all, size, config.seed);
-      examples = split.train;
-      validation = {
-        pairs: split.heldOut.map((i) => ({ query: all[i]!.query, document: all[i]!.positive })),
-        source: `${size} held-out examples of ${config.corpus} as query → positive (seed ${config.seed})`,
-      };
-    }
-  }
+  const { train: examples, validation } = validationSlice(all, config, {
+    toPair: (e) => ({ query: e.query, document: e.positive }),
+    describe: (size) => `${size} held-out examples of ${config.corpus} as query → positive (seed ${config.seed})`,
+  });
   if (config.useLite !== undefined && !existsSync(path.join(config.useLite, 'model.json')))
     throw new UsageError(
       `--use-lite ${config.useLite} has no model.json: give the folder holding USE-lite's model.json, shards and vocab.json`,

@@ -3,7 +3,7 @@ export {
   holdOut,
   MIN_SPLIT_WORDS,
   splittable,
-  tripletPairs,
+  tripletPair,
   VALIDATION_FRACTION,
   VALIDATION_MAX,
   VALIDATION_MIN,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halvesPair, holdOut, splittable, tripletPairs, VALIDATION_MAX, validationSize } from './split.js';
+import { halvesPair, holdOut, splittable, tripletPair, VALIDATION_MAX, validationSize } from './split.js';
 import { participationRatio } from './participation-ratio.js';
 
 describe('validation slice', () => {
@@ -36,7 +36,7 @@ describe('validation slice', () => {
     expect(halvesPair('  the dog barked   all night ')).toEqual({ query: 'the dog', document: 'barked all night' });
     expect(splittable('one two three')).toBe(false);
     expect(() => halvesPair('one two three')).toThrow(/4 words/);
-    expect(tripletPairs([{ text: 'q', positive: 'p', negative: 'n' }])).toEqual([{ query: 'q', document: 'p' }]);
+    expect(tripletPair({ text: 'q', positive: 'p', negative: 'n' })).toEqual({ query: 'q', document: 'p' });
   });
 });
 

@@ -69,7 +69,7 @@ export function halvesPair(text: string): RetrievalPair {
   return { query: w.slice(0, cut).join(' '), document: w.slice(cut).join(' ') };
 }
 
-/** Validation pairs from held-out triplets: the text is the query, its positive the document (the negative is unused). */
-export function tripletPairs(triplets: readonly Triplet[]): RetrievalPair[] {
-  return triplets.map((t) => ({ query: t.text, document: t.positive }));
+/** The validation pair of a held-out triplet: the text is the query, its positive the document (the negative is unused). */
+export function tripletPair(t: Triplet): RetrievalPair {
+  return { query: t.text, document: t.positive };
 }
