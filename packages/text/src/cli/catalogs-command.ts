@@ -12,8 +12,8 @@ import {
 } from '@contrastive/core/cli';
 import { listCatalogLanguages } from '../data/catalogs-files.js';
 import { buildCatalogsDataset } from '../data/catalogs-dataset.js';
-import { folderState, writeDatasetFolder } from '../data/manpages-dataset.js';
 import { TextDataError } from '../errors.js';
+import { DATASET_OUTPUT_FLAGS, DATASET_OUTPUT_HELP, datasetOut, finishDataset } from './dataset-output.js';
 import { TOOL, VERSION } from './tool.js';
 
 const SPEC = {
@@ -27,8 +27,7 @@ const SPEC = {
   seed: { type: 'string' },
   'max-words': { type: 'string' },
   plurals: { type: 'string' },
-  overwrite: { type: 'boolean' },
-  json: { type: 'boolean' },
+  ...DATASET_OUTPUT_FLAGS,
 } as const satisfies FlagSpec;
 
 export const CATALOGS_HELP = formatHelp({
@@ -81,8 +80,7 @@ export const CATALOGS_HELP = formatHelp({
       help: 'plural messages: pair msgid with msgstr[0] (the n = 1 form), or drop them',
       default: 'singular',
     },
-    { name: 'overwrite', help: 'replace the dataset files in a non-empty DIR (other files there are kept)' },
-    { name: 'json', help: 'print the manifest as one JSON line instead of a sentence' },
+    ...DATASET_OUTPUT_HELP,
   ],
   details:
     'Reads the .mo files directly (either byte order; non-UTF-8 charsets converted) and maps each to its Debian ' +
@@ -102,18 +100,11 @@ export async function catalogsCommand(argv: string[], io: CliIo): Promise<number
   if (!ctx) return 0;
   const { values } = ctx;
   const lang = requiredFlag(values, 'lang', 'e.g. --lang de');
-  const out = requiredFlag(values, 'out');
   if (!/^[A-Za-z]{2,3}(?:[_@.][\w@.-]+)?$/.test(lang) || lang.includes('..')) {
     throw new UsageError(`--lang must be a locale folder name such as de, pt_BR or sr@latin, got '${lang}'`);
   }
-  const overwrite = values.overwrite === true;
-  const state = folderState(out);
-  if (state === 'file') throw new UsageError(`--out ${out} is a file, not a folder; choose another --out`);
-  if (state === 'non-empty' && !overwrite) {
-    throw new UsageError(
-      `--out ${out} is a non-empty folder; choose another --out or pass --overwrite (which replaces only the dataset files)`,
-    );
-  }
+  const target = datasetOut(values);
+  const { out } = target;
   const evalPackages = intFlag(values, 'eval-packages', 1);
   const evalSize = intFlag(values, 'eval-size', 1);
   if (evalPackages !== undefined && evalSize !== undefined) throw new UsageError('give --eval-packages or --eval-size, not both');
@@ -145,17 +136,13 @@ export async function catalogsCommand(argv: string[], io: CliIo): Promise<number
     tool: `${TOOL} ${VERSION}`,
     log: ctx.log,
   });
-  writeDatasetFolder(out, dataset.files, overwrite);
   const m = dataset.manifest;
-  const seconds = (performance.now() - ctx.started) / 1000;
-  if (ctx.json) io.out(JSON.stringify({ out: path.resolve(out), seconds: Math.round(seconds * 10) / 10, ...m }));
-  else {
+  return finishDataset(ctx, io, target, dataset, (seconds) => {
     const c = m.counts;
-    io.out(
+    return (
       `wrote ${c.trainPairs} training pairs (${c.trainPackages} packages) and ${c.testPairs} held-out pairs ` +
-        `(${c.testPackages} packages, ${(m.split.heldOutFraction * 100).toFixed(1)} %) from ${c.messages} messages in ` +
-        `${c.catalogs} catalogs to ${out} in ${seconds.toFixed(1)} s`,
+      `(${c.testPackages} packages, ${(m.split.heldOutFraction * 100).toFixed(1)} %) from ${c.messages} messages in ` +
+      `${c.catalogs} catalogs to ${out} in ${seconds.toFixed(1)} s`
     );
-  }
-  return 0;
+  });
 }

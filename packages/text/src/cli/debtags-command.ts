@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { type CliIo, type FlagSpec, formatHelp, intFlag, requiredFlag, startCommand, stringFlag, UsageError } from '@contrastive/core/cli';
+import { type CliIo, type FlagSpec, formatHelp, intFlag, startCommand, stringFlag, UsageError } from '@contrastive/core/cli';
 import { buildDebtagsDataset } from '../data/debtags-dataset.js';
-import { folderState, writeDatasetFolder } from '../data/manpages-dataset.js';
+import { DATASET_OUTPUT_FLAGS, DATASET_OUTPUT_HELP, datasetOut, finishDataset } from './dataset-output.js';
 import { TOOL, VERSION } from './tool.js';
 
 const SPEC = {
@@ -14,8 +13,7 @@ const SPEC = {
   'packages-file': { type: 'string' },
   'translations-file': { type: 'string' },
   vocabulary: { type: 'string' },
-  overwrite: { type: 'boolean' },
-  json: { type: 'boolean' },
+  ...DATASET_OUTPUT_FLAGS,
 } as const satisfies FlagSpec;
 
 export const DEBTAGS_HELP = formatHelp({
@@ -55,8 +53,7 @@ export const DEBTAGS_HELP = formatHelp({
       help: 'the debtags vocabulary, for the tag descriptions in aspects.tsv (from the debtags package)',
       default: '/usr/share/debtags/vocabulary if present',
     },
-    { name: 'overwrite', help: 'replace the dataset files in a non-empty DIR (other files there are kept)' },
-    { name: 'json', help: 'print the manifest as one JSON line instead of a sentence' },
+    ...DATASET_OUTPUT_HELP,
   ],
   details:
     "Bookworm's Packages indexes carry only each package's synopsis; the long descriptions are in the Translation-en " +
@@ -84,15 +81,8 @@ export async function debtagsCommand(argv: string[], io: CliIo): Promise<number>
   const ctx = startCommand(argv, SPEC, DEBTAGS_HELP, io);
   if (!ctx) return 0;
   const { values } = ctx;
-  const out = requiredFlag(values, 'out');
-  const overwrite = values.overwrite === true;
-  const state = folderState(out);
-  if (state === 'file') throw new UsageError(`--out ${out} is a file, not a folder; choose another --out`);
-  if (state === 'non-empty' && !overwrite) {
-    throw new UsageError(
-      `--out ${out} is a non-empty folder; choose another --out or pass --overwrite (which replaces only the dataset files)`,
-    );
-  }
+  const target = datasetOut(values);
+  const { out } = target;
   const facets = list(stringFlag(values, 'facet')) ?? ['use'];
   for (const f of facets) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(f)) throw new UsageError(`--facet: '${f}' is not a debtags facet name (use, works-with, field, …)`);
@@ -128,15 +118,11 @@ export async function debtagsCommand(argv: string[], io: CliIo): Promise<number>
     throw e;
   }
   const c = dataset.manifest.counts;
-  writeDatasetFolder(out, dataset.files, overwrite);
   const m = dataset.manifest;
-  const seconds = (performance.now() - ctx.started) / 1000;
-  if (ctx.json) io.out(JSON.stringify({ out: path.resolve(out), seconds: Math.round(seconds * 10) / 10, ...m }));
-  else {
-    io.out(
+  return finishDataset(ctx, io, target, dataset, (seconds) => {
+    return (
       `wrote ${c.train} training and ${c.test} held-out descriptions over ${c.aspects} aspects of ${m.facets.join(', ')} ` +
-        `(${c.multiLabel} multi-label apart) from ${c.packages} packages to ${out} in ${seconds.toFixed(1)} s`,
+      `(${c.multiLabel} multi-label apart) from ${c.packages} packages to ${out} in ${seconds.toFixed(1)} s`
     );
-  }
-  return 0;
+  });
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   type CliIo,
   type FlagSpec,
@@ -6,12 +5,12 @@ import {
   formatHelp,
   intFlag,
   oneOfFlag,
-  requiredFlag,
   startCommand,
   stringFlag,
   UsageError,
 } from '@contrastive/core/cli';
-import { buildManpagesDataset, folderState, writeDatasetFolder } from '../data/manpages-dataset.js';
+import { buildManpagesDataset } from '../data/manpages-dataset.js';
+import { DATASET_OUTPUT_FLAGS, DATASET_OUTPUT_HELP, datasetOut, finishDataset } from './dataset-output.js';
 import { TOOL, VERSION } from './tool.js';
 
 const SPEC = {
@@ -25,8 +24,7 @@ const SPEC = {
   'min-words': { type: 'string' },
   negatives: { type: 'string' },
   'exclude-packages': { type: 'string' },
-  overwrite: { type: 'boolean' },
-  json: { type: 'boolean' },
+  ...DATASET_OUTPUT_FLAGS,
 } as const satisfies FlagSpec;
 
 export const MANPAGES_HELP = formatHelp({
@@ -71,8 +69,7 @@ export const MANPAGES_HELP = formatHelp({
       default: 'bm25',
     },
     { name: 'exclude-packages', arg: 'LIST', help: 'comma-separated Debian packages whose pages are left out (e.g. google-cloud-cli)' },
-    { name: 'overwrite', help: 'replace the dataset files in a non-empty DIR (other files there are kept)' },
-    { name: 'json', help: 'print the manifest as one JSON line instead of a sentence' },
+    ...DATASET_OUTPUT_HELP,
   ],
   details:
     'Reads the roff sources directly (gzip via node:zlib; man(7) and mdoc(7)); symlinks and .so redirections are ' +
@@ -99,15 +96,8 @@ export async function manpagesCommand(argv: string[], io: CliIo): Promise<number
   const ctx = startCommand(argv, SPEC, MANPAGES_HELP, io);
   if (!ctx) return 0;
   const { values } = ctx;
-  const out = requiredFlag(values, 'out');
-  const overwrite = values.overwrite === true;
-  const state = folderState(out);
-  if (state === 'file') throw new UsageError(`--out ${out} is a file, not a folder; choose another --out`);
-  if (state === 'non-empty' && !overwrite) {
-    throw new UsageError(
-      `--out ${out} is a non-empty folder; choose another --out or pass --overwrite (which replaces only the dataset files)`,
-    );
-  }
+  const target = datasetOut(values);
+  const { out } = target;
   const sections = listFlag(values, 'sections');
   const excludePackages = listFlag(values, 'exclude-packages');
   const dataset = buildManpagesDataset({
@@ -123,15 +113,11 @@ export async function manpagesCommand(argv: string[], io: CliIo): Promise<number
     tool: `${TOOL} ${VERSION}`,
     log: ctx.log,
   });
-  writeDatasetFolder(out, dataset.files, overwrite);
   const m = dataset.manifest;
-  const seconds = (performance.now() - ctx.started) / 1000;
-  if (ctx.json) io.out(JSON.stringify({ out: path.resolve(out), seconds: Math.round(seconds * 10) / 10, ...m }));
-  else {
-    io.out(
+  return finishDataset(ctx, io, target, dataset, (seconds) => {
+    return (
       `wrote ${m.counts.heldOutPairs} held-out pairs, ${m.counts.trainPairs} training pairs, ${m.counts.corpusLines} corpus lines and ` +
-        `${m.counts.triplets} triplets from ${m.counts.pagesParsed} parsed pages of ${m.counts.packages} packages to ${out} in ${seconds.toFixed(1)} s`,
+      `${m.counts.triplets} triplets from ${m.counts.pagesParsed} parsed pages of ${m.counts.packages} packages to ${out} in ${seconds.toFixed(1)} s`
     );
-  }
-  return 0;
+  });
 }
