@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { padIds } from './batch.js';
-import type { Seq2SeqTransformer } from './transformer.js';
+import type { Seq2SeqModel } from './seq2seq-model.js';
 
 /** Options of {@link greedyDecode}. */
 export interface GreedyOptions {
@@ -19,14 +19,14 @@ export interface BeamSearchOptions extends GreedyOptions {
   lengthPenalty?: number;
 }
 
-function resolveMax(model: Seq2SeqTransformer, maxLength: number | undefined): number {
+function resolveMax(model: Seq2SeqModel, maxLength: number | undefined): number {
   const m = maxLength ?? model.config.maxLength;
   if (!Number.isInteger(m) || m < 1) throw new RangeError(`maxLength must be a positive integer, got ${String(m)}`);
   return Math.min(m, model.config.maxLength);
 }
 
 /** Log-softmax of the next token after each prefix row (`[BOS, …]`), given H_enc rows aligned with them. `[K, V]`. */
-function nextLogProbs(model: Seq2SeqTransformer, hEnc: tf.Tensor3D, srcMask: tf.Tensor2D, prefixes: number[][]): Float32Array {
+function nextLogProbs(model: Seq2SeqModel, hEnc: tf.Tensor3D, srcMask: tf.Tensor2D, prefixes: number[][]): Float32Array {
   const { ids, mask } = padIds(prefixes, model.config.padId);
   try {
     const out = tf.tidy(() => {
@@ -47,12 +47,7 @@ function nextLogProbs(model: Seq2SeqTransformer, hEnc: tf.Tensor3D, srcMask: tf.
  * prefix** (no KV cache; sequences here are short) and the argmax token appended; a row stops at EOS.
  * Returns one id array per source, without BOS and EOS.
  */
-export function greedyDecode(
-  model: Seq2SeqTransformer,
-  srcIds: tf.Tensor2D,
-  srcMask: tf.Tensor2D,
-  options: GreedyOptions = {},
-): number[][] {
+export function greedyDecode(model: Seq2SeqModel, srcIds: tf.Tensor2D, srcMask: tf.Tensor2D, options: GreedyOptions = {}): number[][] {
   const max = resolveMax(model, options.maxLength);
   const { bosId, eosId, padId, vocabSize } = model.config;
   const b = srcIds.shape[0];
@@ -94,12 +89,7 @@ interface Hyp {
  * `beamSize` 1 is exactly greedy) or at `maxLength`, when the live beams join the pool. Returns the hypothesis
  * with the best `logP / len^α`, without BOS and EOS.
  */
-export function beamSearch(
-  model: Seq2SeqTransformer,
-  srcIds: tf.Tensor2D,
-  srcMask: tf.Tensor2D,
-  options: BeamSearchOptions = {},
-): number[][] {
+export function beamSearch(model: Seq2SeqModel, srcIds: tf.Tensor2D, srcMask: tf.Tensor2D, options: BeamSearchOptions = {}): number[][] {
   const max = resolveMax(model, options.maxLength);
   const { beamSize = 4, lengthPenalty = 1.0 } = options;
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new RangeError(`beamSize must be a positive integer, got ${String(beamSize)}`);
@@ -158,7 +148,7 @@ export function beamSearch(
  * `(len+1)^α` (the beam search's score of that hypothesis). One number per source.
  */
 export function sequenceScores(
-  model: Seq2SeqTransformer,
+  model: Seq2SeqModel,
   srcIds: tf.Tensor2D,
   srcMask: tf.Tensor2D,
   targets: readonly (readonly number[])[],

@@ -6,3 +6,4 @@ export type { Seq2SeqBatch, Seq2SeqForwardOptions } from './transformer.js';
 export { disposeBatch, padIds, seq2seqBatch } from './batch.js';
 export { beamSearch, greedyDecode, sequenceScores } from './decode.js';
 export type { BeamSearchOptions, GreedyOptions } from './decode.js';
+export type { Seq2SeqModel, Seq2SeqModelConfig } from './seq2seq-model.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import { resolveSeq2SeqConfig } from './config.js';
 import type { ResolvedSeq2SeqConfig, Seq2SeqConfig } from './config.js';
+import type { Seq2SeqModel } from './seq2seq-model.js';
 
 /**
  * A teacher-forced batch, all `[B, S]` / `[B, T]` int32 (masks 1 for tokens, 0 for padding).
@@ -38,7 +39,10 @@ let instances = 0;
  * Weights are `tf.Variable`s keyed by stable names (`encoder.layer.0.self_attn.q.weight`, `[out, in]` layout),
  * returned by {@link stateTensors} for core's checkpointing.
  */
-export class Seq2SeqTransformer {
+export class Seq2SeqTransformer implements Seq2SeqModel {
+  readonly kind = 'transformer';
+  /** The tied head's d^−0.5 rescale (see {@link Seq2SeqModel.headScale}). */
+  readonly headScale: number;
   readonly config: ResolvedSeq2SeqConfig;
   private readonly vars = new Map<string, tf.Variable>();
   /** Sinusoidal table `[maxLength, d]` (not trainable, not in the state). */
@@ -47,6 +51,7 @@ export class Seq2SeqTransformer {
   /** Fresh seeded weights: linear N(0, 1/fan_in) (truncated), zero biases, LN γ=1 β=0, embeddings N(0, 1). */
   constructor(config: Seq2SeqConfig) {
     this.config = resolveSeq2SeqConfig(config);
+    this.headScale = this.config.dModel ** -0.5;
     const c = this.config;
     const prefix = `seq2seq${instances++}`;
     // tfjs treats seed 0 as unseeded, so offsets start at 1.
@@ -187,7 +192,7 @@ export class Seq2SeqTransformer {
     return tf.tidy(
       () =>
         tf
-          .matMul(hDec.reshape([b * t, d]).mul(d ** -0.5), this.weight('shared.weight'), false, true)
+          .matMul(hDec.reshape([b * t, d]).mul(this.headScale), this.weight('shared.weight'), false, true)
           .reshape([b, t, this.config.vocabSize]) as tf.Tensor3D,
     );
   }
