@@ -42,3 +42,5 @@ export { WorkerInferencer } from './ance/worker-inferencer.js';
 export type { WorkerInferencerOptions } from './ance/worker-inferencer.js';
 export { readAnceRunData } from './ance/ance-run-data.js';
 export type { AnceRunData, AnceRunDataConfig } from './ance/ance-run-data.js';
+export { loadSeq2SeqTokenizer, saveSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE } from './seq2seq/tokenizer/tokenizer-files.js';
+export type { SaveSeq2SeqTokenizerOptions } from './seq2seq/tokenizer/tokenizer-files.js';
