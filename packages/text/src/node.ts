@@ -44,3 +44,4 @@ export { readAnceRunData } from './ance/ance-run-data.js';
 export type { AnceRunData, AnceRunDataConfig } from './ance/ance-run-data.js';
 export { loadSeq2SeqTokenizer, saveSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE } from './seq2seq/tokenizer/tokenizer-files.js';
 export type { SaveSeq2SeqTokenizerOptions } from './seq2seq/tokenizer/tokenizer-files.js';
+export { readParallelJsonl, readParallelText } from './seq2seq/data/parallel-files.js';
