@@ -63,7 +63,7 @@ describe('SSA / SSCL math: golden values against PyTorch (tools/reference/text_s
       const params = { W: toTensor(c.W), b: toTensor(c.b), Wa: toTensor(c.Wa), ba: toTensor(c.ba), A: toTensor(c.A) };
       const names = c.encoder === 'ssa' ? (['W', 'b', 'Wa', 'ba', 'A'] as const) : (['Wa', 'ba', 'A'] as const);
       const forward = (p: typeof params) => {
-        const emb = tf.gather(table, ids) as tf.Tensor3D;
+        const emb = tf.gather(table, ids) as unknown as tf.Tensor3D;
         const enc =
           c.encoder === 'ssa'
             ? ssaAttention(emb, mask, p.W as tf.Tensor2D, p.b as tf.Tensor1D, c.smoothFactor)
