@@ -2,6 +2,7 @@
 export * from './metrics/index.js';
 export * from './model/index.js';
 export * from './tokenizer/index.js';
+export * from './gru/index.js';
 export * from './claps/index.js';
 // Parallel data: the pure parts only (the file readers are in @contrastive/text/node).
 export { encodePairs } from './data/encode-pairs.js';
