@@ -24,7 +24,17 @@ export interface ClapsOptions {
   temperature?: number;
   /** ε of the imposter step. Default 1.0 (official summarization / QG `--neg_eps`; NMT's `main.py` uses 3.0). */
   epsNeg?: number;
-  /** ε of both distant-target steps. Default 3.0 (official `--pos_eps`, all tasks). */
+  /**
+   * ε of both distant-target steps. Default 3.0 (official `--pos_eps`, all tasks).
+   *
+   * Both ε are absolute lengths per token in the rescaled space (`H·headScale`), as in the code. With this
+   * package's LayerNorm'd Transformer a token there has norm ≈ 1 at initialisation (√d · d^−0.5), so ε_pos = 3 is a
+   * step three times the state itself: measured on the tiny reverse-task model of the tests, the KL step then lowers
+   * the KL only before training (2.54 → 2.19 nats/token); after training it overshoots (0.51 → 1.17) and Ĥ's NLL
+   * (1.15) exceeds the imposter's at ε_neg = 1 (0.56). At ε_pos = 0.5 the untrained model behaves as intended
+   * (KL 0.112 → 0.084, NLL 2.83 vs the imposter's 7.04), but the trained one still overshoots a KL that is already
+   * tiny (0.0018 → 0.0091): a normalised, fixed-length step cannot land on a minimum. Tune ε to the model's scale.
+   */
   epsPos?: number;
   /** Reproduce the official L2 without /τ (see {@link ClapsContrastiveLossOptions.officialL2}). Default `false`. */
   officialL2?: boolean;
