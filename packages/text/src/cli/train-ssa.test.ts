@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRng, type RunSummary } from '@contrastive/core';
-import { defineCli } from '@contrastive/core/cli';
+import { createRng } from '@contrastive/core';
+import { defineCli, type RunSummary } from '@contrastive/core/cli';
 import { captureIo, useTempDir } from '@contrastive/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ssaMethodOf, trainSsaCommand } from './train-ssa.js';
