@@ -4,6 +4,7 @@ import { catalogsCommand } from './catalogs-command.js';
 import { debtagsCommand } from './debtags-command.js';
 import { encodeCommand } from './encode-command.js';
 import { evalCommand } from './eval-command.js';
+import { generateCommand } from './seq2seq/generate-command.js';
 import { indexCommand } from './index-command.js';
 import { manpagesCommand } from './manpages-command.js';
 import { searchCommand } from './search-command.js';
@@ -20,10 +21,18 @@ import { wordnetCommand } from './wordnet-command.js';
 export const main = defineCli({
   tool: TOOL,
   version: VERSION,
-  summary: 'SimCSE / ConSERT sentence encoders on TensorFlow.js',
+  summary: 'contrastive text models on TensorFlow.js: sentence encoders, dense retrieval, seq2seq',
   commands: {
-    train: { summary: 'train a sentence encoder (simcse | simcse-sup | consert) into a run folder', run: trainCommand },
+    train: {
+      summary:
+        'train a sentence encoder (simcse | simcse-sup | consert | ance | adapter) or a seq2seq model (mle | claps) into a run folder',
+      run: trainCommand,
+    },
     eval: { summary: 'score a saved encoder (a run folder, a HF BERT folder or a frozen ONNX folder) against BM25', run: evalCommand },
+    generate: {
+      summary: 'generate with a trained seq2seq model (greedy or beam search), optionally scored with BLEU / ROUGE',
+      run: generateCommand,
+    },
     encode: { summary: 'embed texts with a saved encoder (JSONL on stdout)', run: encodeCommand },
     index: { summary: 'embed a corpus into a search index (usearch, exact flat, or PostgreSQL + pgvector)', run: indexCommand },
     search: { summary: 'search an index: dense, BM25 or hybrid top-k passages (JSONL on stdout)', run: searchCommand },

