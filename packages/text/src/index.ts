@@ -22,5 +22,6 @@ export * from './pretrained/index.js';
 export * from './validation/index.js';
 export * from './ance/index.js';
 export * from './seq2seq/index.js';
+export * from './ssa/index.js';
 export { RECIPES, findTextRecipe } from './recipes.js';
 export type { TextRecipe, TextTrainingDefaults, TextModelDefaults } from './recipes.js';

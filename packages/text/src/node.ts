@@ -45,3 +45,13 @@ export type { AnceRunData, AnceRunDataConfig } from './ance/ance-run-data.js';
 export { loadSeq2SeqTokenizer, saveSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE } from './seq2seq/tokenizer/tokenizer-files.js';
 export type { SaveSeq2SeqTokenizerOptions } from './seq2seq/tokenizer/tokenizer-files.js';
 export { readParallelJsonl, readParallelText } from './seq2seq/data/parallel-files.js';
+export {
+  readLabelledJsonl,
+  readWord2VecText,
+  readAspectMapping,
+  saveSsaModel,
+  saveKMeansModel,
+  LabelledJsonlError,
+  SSA_VOCAB_FILE,
+} from './ssa/ssa-files.js';
+export type { LabelledText } from './ssa/ssa-files.js';
