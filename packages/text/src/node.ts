@@ -46,6 +46,15 @@ export { loadSeq2SeqTokenizer, saveSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE } fr
 export type { SaveSeq2SeqTokenizerOptions } from './seq2seq/tokenizer/tokenizer-files.js';
 export { readParallelJsonl, readParallelText } from './seq2seq/data/parallel-files.js';
 export {
+  createSeq2SeqModel,
+  loadSeq2SeqModel,
+  readSeq2SeqMeta,
+  saveSeq2SeqModel,
+  SEQ2SEQ_ARCHITECTURES,
+  SEQ2SEQ_META,
+} from './seq2seq/io/model-files.js';
+export type { SaveSeq2SeqOptions, Seq2SeqArchitecture, Seq2SeqModelMeta } from './seq2seq/io/model-files.js';
+export {
   readLabelledJsonl,
   readWord2VecText,
   readAspectMapping,

@@ -4,6 +4,7 @@ export * from './model/index.js';
 export * from './tokenizer/index.js';
 export * from './gru/index.js';
 export * from './claps/index.js';
+export * from './evaluate/index.js';
 // Parallel data: the pure parts only (the file readers are in @contrastive/text/node).
 export { encodePairs } from './data/encode-pairs.js';
 export type { EncodedPairs, EncodePairsOptions } from './data/encode-pairs.js';

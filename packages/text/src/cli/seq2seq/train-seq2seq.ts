@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createRng, initBackend, TrainingDivergedError, type Rng } from '@contrastive/core';
 import {
@@ -27,6 +27,7 @@ import { corpusNll } from '../../seq2seq/evaluate/valid-nll.js';
 import { createSeq2SeqModel, saveSeq2SeqModel, SEQ2SEQ_ARCHITECTURES, type Seq2SeqArchitecture } from '../../seq2seq/io/model-files.js';
 import { seq2seqBatch } from '../../seq2seq/model/batch.js';
 import { Seq2SeqTokenizer } from '../../seq2seq/tokenizer/index.js';
+import { loadSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE, saveSeq2SeqTokenizer } from '../../seq2seq/tokenizer/tokenizer-files.js';
 import { TOOL, VERSION } from '../tool.js';
 import { SEQ2SEQ_DEFAULTS, type Seq2SeqMethodName } from './flags.js';
 import { NllValidation } from './nll-validation.js';
@@ -79,7 +80,6 @@ const SHAPING: readonly (readonly [string, (c: Seq2SeqTrainConfig) => unknown])[
   ['limit', (c) => c.limit],
 ];
 
-const TOKENIZER_FILE = 'tokenizer.json';
 const PREDICTIONS_FILE = 'predictions.txt';
 
 function configFromFlags(
@@ -189,7 +189,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
   let { config, common } = configFromFlags(ctx, method);
   const out = common.out!;
   const paths = runPaths(out);
-  const extraFiles = [TOKENIZER_FILE, 'validation', PREDICTIONS_FILE, 'model.tmp'];
+  const extraFiles = [SEQ2SEQ_TOKENIZER_FILE, 'validation', PREDICTIONS_FILE, 'model.tmp'];
   if (common.resume) {
     await prepareRunFolder(out, { tool: TOOL, resume: true, overwrite: false, extraFiles });
     const record = await readRunConfig<Seq2SeqTrainConfig>(out, 'out', { tool: TOOL });
@@ -223,13 +223,12 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
   const backend = await initBackend({ ...(common.backend === undefined ? {} : { backend: common.backend }), log });
 
   // 2. The shared subword vocabulary (built once; --resume reuses it).
-  const tokFile = path.join(out, TOKENIZER_FILE);
   let tokenizer: Seq2SeqTokenizer;
-  if (existsSync(tokFile)) tokenizer = Seq2SeqTokenizer.fromJSON(JSON.parse(await readFile(tokFile, 'utf8')));
+  if (existsSync(path.join(out, SEQ2SEQ_TOKENIZER_FILE))) tokenizer = await loadSeq2SeqTokenizer(out);
   else {
     const t0 = performance.now();
     tokenizer = Seq2SeqTokenizer.train([...trainPairs.sources, ...trainPairs.targets], { vocabSize: config.vocabSize });
-    await writeFileAtomic(tokFile, `${JSON.stringify(tokenizer.toJSON())}\n`);
+    await saveSeq2SeqTokenizer(tokenizer, out);
     log(
       `tokenizer: ${tokenizer.vocabSize} subwords from ${trainPairs.sources.length} training pairs in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );

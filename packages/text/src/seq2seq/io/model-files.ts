@@ -14,12 +14,12 @@ import type { GruConfig } from '../gru/index.js';
 import type { Seq2SeqConfig } from '../model/config.js';
 import type { Seq2SeqModel } from '../model/seq2seq-model.js';
 import { Seq2SeqTransformer } from '../model/transformer.js';
-import { Seq2SeqTokenizer } from '../tokenizer/index.js';
+import type { Seq2SeqTokenizer } from '../tokenizer/index.js';
+import { loadSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE, saveSeq2SeqTokenizer } from '../tokenizer/tokenizer-files.js';
 
 /** The model's description file. */
 export const SEQ2SEQ_META = 'seq2seq.json';
 const WEIGHTS_DIR = 'weights';
-const TOKENIZER_FILE = 'tokenizer.json';
 
 /** The two architectures. */
 export const SEQ2SEQ_ARCHITECTURES = ['transformer', 'gru'] as const;
@@ -68,7 +68,7 @@ export async function saveSeq2SeqModel(
   }
   await mkdir(dir, { recursive: true });
   await saveCheckpoint(path.join(dir, WEIGHTS_DIR), state, {}, { overwrite: true });
-  await writeFileAtomic(path.join(dir, TOKENIZER_FILE), `${JSON.stringify(tokenizer.toJSON())}\n`);
+  await saveSeq2SeqTokenizer(tokenizer, dir, { overwrite: true });
   const meta: Seq2SeqModelMeta = {
     kind: 'seq2seq',
     architecture,
@@ -111,14 +111,8 @@ export async function readSeq2SeqMeta(dir: string): Promise<Seq2SeqModelMeta> {
 /** The model and tokenizer of a folder written by {@link saveSeq2SeqModel}. The caller disposes the model. */
 export async function loadSeq2SeqModel(dir: string): Promise<{ model: Seq2SeqModel; tokenizer: Seq2SeqTokenizer; meta: Seq2SeqModelMeta }> {
   const meta = await readSeq2SeqMeta(dir);
-  const tokFile = path.join(dir, TOKENIZER_FILE);
-  let tokenizer: Seq2SeqTokenizer;
-  try {
-    tokenizer = Seq2SeqTokenizer.fromJSON(await readJson(tokFile, TOKENIZER_FILE));
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(tokFile, (e as Error).message);
-  }
+  const tokFile = path.join(dir, SEQ2SEQ_TOKENIZER_FILE);
+  const tokenizer = await loadSeq2SeqTokenizer(dir);
   if (tokenizer.vocabSize !== meta.config.vocabSize)
     throw new ModelFileError(
       tokFile,
