@@ -143,6 +143,66 @@ describe('contrastive-text train --method ssa|ssa-mean|kmeans', () => {
     expect(ms.metrics.mapping).toBe(`file ${mapping}`);
   });
 
+  it('--distill: trains the SSCLS student on frozen USE-lite and scores it', async () => {
+    const out = path.join(tmp('runs'), 'distill');
+    const mapping = path.join(tmp('map'), 'three.txt');
+    writeFileSync(mapping, '1 use::gameplaying\n2 use::converting\n3 use::monitor\n4 nomap\n');
+    const r = await run([
+      '--method',
+      'ssa',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--mapping',
+      mapping,
+      '--epochs',
+      '2',
+      '--schedule',
+      'constant',
+      '--lr',
+      '0.02',
+      '--batch-size',
+      '10',
+      '--distill',
+      '--thresh-aspect',
+      '10',
+      '--distill-epochs',
+      '3',
+      ...small,
+    ]);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const m = (JSON.parse(r.out.at(-1)!) as RunSummary).metrics;
+    expect(m.studentKept).toBe(90);
+    expect(m.studentSteps).toBe(27);
+    expect(m.studentAccuracy as number).toBeGreaterThanOrEqual(0);
+    expect(m.studentMacroF1 as number).toBeLessThanOrEqual(1);
+    expect(existsSync(path.join(out, 'student', 'checkpoint.json'))).toBe(true);
+    // A filter nothing passes trains no student and says so.
+    const none = await run([
+      '--method',
+      'ssa-mean',
+      '--data',
+      data,
+      '--out',
+      path.join(tmp('runs'), 'd0'),
+      '--steps',
+      '2',
+      '--distill',
+      '--thresh-aspect',
+      '0',
+      ...small,
+    ]);
+    expect(none.code, none.err.join('\n')).toBe(0);
+    expect((JSON.parse(none.out.at(-1)!) as RunSummary).notes!.join(' ')).toMatch(/only 0 training sentences pass the entropy filter/);
+    expect((await run(['--method', 'kmeans', '--data', data, '--out', out, '--distill'])).err.join('\n')).toMatch(
+      /--distill needs an SSCL teacher/,
+    );
+    expect((await run(['--method', 'ssa', '--data', data, '--out', out, '--use-lite', 'x'])).err.join('\n')).toMatch(
+      /--use-lite needs --distill/,
+    );
+  }, 60_000);
+
   it('kmeans: clusters sentence means without training', async () => {
     const out = path.join(tmp('runs'), 'km');
     const r = await run(['--method', 'kmeans', '--data', data, '--out', out, ...small]);

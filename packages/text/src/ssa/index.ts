@@ -37,3 +37,7 @@ export {
 export type { AspectMapping } from './hrs-map.js';
 export { classificationScores } from './metrics.js';
 export type { ClassificationScores, LabelScores } from './metrics.js';
+export { teacherSoftLabels, distillationKeep, DistillStudent } from './distill.js';
+export type { TeacherLabels, DistillFilterOptions, StudentBatch, DistillStudentOptions } from './distill.js';
+export { runDistillation } from './distill-run.js';
+export type { DistillationRun, DistillationResult } from './distill-run.js';
