@@ -274,4 +274,36 @@ export const FAULT_CASES: FaultCase[] = [
     outcome:
       "validationWarnings says the saved model is the untrained encoder (the CLI puts it in the summary's notes and on stderr; model/ is the best-scoring encoder, byte-identical to its validation/best-<step>/); a gain within noise and a collapse (participation ratio < 2) are named too",
   },
+  // Issue 28: sequence-to-sequence training and generation.
+  {
+    id: 'text/seq2seq-mismatched-lines',
+    surface: 'contrastive-text train --method mle|claps (--train-source / --train-target)',
+    input: 'a source file of 3 lines and a target file of 2',
+    outcome: 'exit 1: "SRC: has 3 line(s) but the target file TGT has 2; the two files must be line-aligned"; no run folder created',
+  },
+  {
+    id: 'text/seq2seq-empty-target',
+    surface: 'contrastive-text train --method mle|claps (--train JSONL)',
+    input: 'a JSONL pair whose "target" is the empty string (line 2)',
+    outcome: 'exit 1: TextDataError "FILE:2: …" naming the field; no run folder created',
+  },
+  {
+    id: 'text/seq2seq-diverging-lr',
+    surface: 'contrastive-text train --method claps',
+    input: '--lr 1e9 on a toy parallel corpus',
+    outcome: 'exit 1 with "training diverged …" (TrainingDivergedError); no model/ and no summary.json written',
+  },
+  {
+    id: 'text/generate-not-a-model',
+    surface: 'contrastive-text generate',
+    input: '--checkpoint naming a folder without seq2seq.json, or one whose weights were truncated',
+    outcome:
+      'exit 1: ModelFileError "DIR/seq2seq.json: not found: not a seq2seq model folder", or the checkpoint error naming the weights file; nothing printed on stdout',
+  },
+  {
+    id: 'text/catalogs-unknown-lang',
+    surface: 'contrastive-text catalogs-data',
+    input: '--lang xx (no catalogs installed) or --lang "d e" (not a locale name)',
+    outcome: 'exit 2 naming the locale folder searched and listing the languages that have catalogs; nothing written',
+  },
 ];

@@ -260,7 +260,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
   try {
     const nParams = model.trainableWeights.reduce((a, w) => a + w.size, 0);
     log(
-      `${method}${config.ablate ? ` without ${config.ablate}s` : ''}: ${config.architecture} ${(nParams / 1e6).toFixed(2)} M parameters, ` +
+      `${method}${config.ablate ? ` without ${config.ablate === 'distant' ? 'distant targets' : 'imposters'}` : ''}: ${config.architecture} ${(nParams / 1e6).toFixed(2)} M parameters, ` +
         `${enc.sources.length} training / ${val.sources.length} validation pairs, ${totalSteps} steps (${perEpoch} per epoch) on ${backend}`,
     );
     const trainedWith = { method, ablate: config.ablate, seed: config.seed };
