@@ -13,6 +13,12 @@ export const SEQ2SEQ_DEFAULTS = {
   checkpointEvery: 500,
 } as const;
 
+/**
+ * Logit floats per batch behind the default `--max-target-tokens` (2²³ = 32 MB per copy of the logits): CLAPS at
+ * batch 64 × 64 target tokens × 8,000 subwords (131 MB per copy) overflowed wasm's 4 GB heap; MLE reached 3 GB.
+ */
+export const LOGIT_BUDGET = 2 ** 23;
+
 export const SEQ2SEQ_METHODS = ['mle', 'claps'] as const;
 export type Seq2SeqMethodName = (typeof SEQ2SEQ_METHODS)[number];
 
@@ -39,6 +45,7 @@ export const SEQ2SEQ_SPEC = {
   'vocab-size': { type: 'string' },
   'max-source-length': { type: 'string' },
   'max-target-length': { type: 'string' },
+  'max-target-tokens': { type: 'string' },
   ablate: { type: 'string' },
   temperature: { type: 'string' },
   'eps-neg': { type: 'string' },
@@ -112,6 +119,14 @@ export const SEQ2SEQ_HELP = formatHelp({
       default: String(SEQ2SEQ_DEFAULTS.maxSourceLength),
     },
     { name: 'max-target-length', arg: 'N', help: 'target tokens kept, EOS included', default: String(SEQ2SEQ_DEFAULTS.maxTargetLength) },
+    {
+      name: 'max-target-tokens',
+      arg: 'N',
+      help:
+        "most padded target tokens per batch (pairs × longest target): batches of long targets get fewer pairs, so a step's memory " +
+        '(dominated by the [batch, target, vocabulary] logits) stays bounded on any data',
+      default: `${LOGIT_BUDGET.toLocaleString('en')} / vocabulary size (1,048 for 8,000 subwords)`,
+    },
     { name: 'ablate', arg: 'imposter|distant', help: 'claps: drop the imposters (hard negatives) or the distant targets (hard positives)' },
     { name: 'temperature', arg: 'X', help: 'claps: InfoNCE temperature τ', default: '0.1' },
     { name: 'eps-neg', arg: 'X', help: 'claps: imposter step size ε (paper: 1 summarisation, 3 translation)', default: '1' },

@@ -29,7 +29,7 @@ import { seq2seqBatch } from '../../seq2seq/model/batch.js';
 import { Seq2SeqTokenizer } from '../../seq2seq/tokenizer/index.js';
 import { loadSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE, saveSeq2SeqTokenizer } from '../../seq2seq/tokenizer/tokenizer-files.js';
 import { TOOL, VERSION } from '../tool.js';
-import { SEQ2SEQ_DEFAULTS, type Seq2SeqMethodName } from './flags.js';
+import { LOGIT_BUDGET, SEQ2SEQ_DEFAULTS, type Seq2SeqMethodName } from './flags.js';
 import { NllValidation } from './nll-validation.js';
 import { encodePairs, seq2seqBatches } from '../../seq2seq/data/index.js';
 import { defaultValidationSize, holdOut, limitPairs, pickPairs, readPairsFlag, type TextPairs } from './pairs.js';
@@ -46,6 +46,7 @@ export interface Seq2SeqTrainConfig {
   vocabSize: number;
   maxSourceLength: number;
   maxTargetLength: number;
+  maxTargetTokens?: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -78,6 +79,7 @@ const SHAPING: readonly (readonly [string, (c: Seq2SeqTrainConfig) => unknown])[
   ['eps-neg', (c) => c.epsNeg],
   ['eps-pos', (c) => c.epsPos],
   ['limit', (c) => c.limit],
+  ['max-target-tokens', (c) => c.maxTargetTokens],
 ];
 
 const PREDICTIONS_FILE = 'predictions.txt';
@@ -120,6 +122,11 @@ function configFromFlags(
     if (model.dModel! % model.heads! !== 0) throw new UsageError(`--heads ${model.heads} must divide --d-model ${model.dModel}`);
   }
   const validation = intFlag(v, 'validation', 0);
+  const maxTokens = intFlag(v, 'max-target-tokens', 1);
+  if (maxTokens !== undefined && maxTokens < 2 * maxTargetLength)
+    throw new UsageError(
+      `--max-target-tokens ${maxTokens} must be at least 2 × --max-target-length (${2 * maxTargetLength}): a batch holds at least 2 pairs`,
+    );
   const config: Seq2SeqTrainConfig = {
     method,
     ...(ablate ? { ablate } : {}),
@@ -134,6 +141,7 @@ function configFromFlags(
     vocabSize: intFlag(v, 'vocab-size', 16) ?? SEQ2SEQ_DEFAULTS.vocabSize,
     maxSourceLength,
     maxTargetLength,
+    ...(maxTokens !== undefined ? { maxTargetTokens: maxTokens } : {}),
     epochs: common.epochs,
     batchSize: common.batchSize,
     learningRate: common.learningRate,
@@ -241,8 +249,10 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
       `${enc.truncated} of ${enc.sources.length} training pairs truncated to ${config.maxSourceLength} source / ${config.maxTargetLength} target tokens`,
     );
   // Batches of at least 2 pairs: CLAPS' InfoNCE needs in-batch negatives. The count depends only on the sizes.
-  const epochBatches = (rng?: Rng) => seq2seqBatches(enc, config.batchSize, rng, { minBatchSize: 2 });
-  const perEpochAll = epochBatches().length;
+  // Target tokens per batch bounded so a step's memory is too (the [B, T, V] logits dominate it).
+  const maxTargetTokens = config.maxTargetTokens ?? Math.max(config.maxTargetLength * 2, Math.floor(LOGIT_BUDGET / tokenizer.vocabSize));
+  const epochBatches = (rng?: Rng) => seq2seqBatches(enc, config.batchSize, rng, { minBatchSize: 2, maxTargetTokens });
+  const perEpochAll = epochBatches().length; // the count varies slightly with the shuffle; core stops an epoch at perEpoch
   const perEpoch = Math.min(perEpochAll, config.stepsPerEpoch ?? perEpochAll);
   const totalSteps = perEpoch * config.epochs;
 
@@ -261,7 +271,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
     const nParams = model.trainableWeights.reduce((a, w) => a + w.size, 0);
     log(
       `${method}${config.ablate ? ` without ${config.ablate === 'distant' ? 'distant targets' : 'imposters'}` : ''}: ${config.architecture} ${(nParams / 1e6).toFixed(2)} M parameters, ` +
-        `${enc.sources.length} training / ${val.sources.length} validation pairs, ${totalSteps} steps (${perEpoch} per epoch) on ${backend}`,
+        `${enc.sources.length} training / ${val.sources.length} validation pairs, ${totalSteps} steps (${perEpoch} per epoch) on ${backend}; batches of at most ${config.batchSize} pairs and ${maxTargetTokens} padded target tokens`,
     );
     const trainedWith = { method, ablate: config.ablate, seed: config.seed };
     const save = (dir: string) => saveSeq2SeqModel(dir, config.architecture, model, tokenizer, { overwrite: true, trainedWith });

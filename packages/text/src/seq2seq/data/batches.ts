@@ -6,6 +6,14 @@ export interface Seq2SeqBatchesOptions {
   bucketBatches?: number;
   /** Smallest batch kept (a last short batch below it is dropped; CLAPS' in-batch negatives want ≥ 2). Default 1. */
   minBatchSize?: number;
+  /**
+   * Most padded target tokens per batch: pairs × the longest target (EOS included) in it, as fairseq's
+   * `--max-tokens` but on the target side, because the LM head's `[B, T, V]` logits (and their gradients) dominate a
+   * step's memory; sources are bounded by `batchSize` × the source length cap. A batch closes early when the next
+   * pair would exceed it, so long targets come in smaller batches. A target longer than the budget alone still forms
+   * a batch of its own (then dropped if below `minBatchSize`). Default: no bound.
+   */
+  maxTargetTokens?: number;
 }
 
 /**
@@ -20,7 +28,8 @@ export function seq2seqBatches(
   rng?: Rng,
   options: Seq2SeqBatchesOptions = {},
 ): number[][] {
-  const { bucketBatches = 50, minBatchSize = 1 } = options;
+  const { bucketBatches = 50, minBatchSize = 1, maxTargetTokens = Number.POSITIVE_INFINITY } = options;
+  if (!(maxTargetTokens >= 1)) throw new RangeError(`maxTargetTokens must be at least 1, got ${String(maxTargetTokens)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${String(batchSize)}`);
   if (!Number.isInteger(bucketBatches) || bucketBatches < 1)
     throw new RangeError(`bucketBatches must be a positive integer, got ${String(bucketBatches)}`);
@@ -35,10 +44,20 @@ export function seq2seqBatches(
   for (let w = 0; w < n; w += window) {
     const chunk = order.slice(w, w + window);
     chunk.sort((a, b) => targets[a]!.length - targets[b]!.length || sources[a]!.length - sources[b]!.length);
-    for (let i = 0; i < chunk.length; i += batchSize) {
-      const batch = chunk.slice(i, i + batchSize);
-      if (batch.length >= minBatchSize) batches.push(batch);
+    let batch: number[] = [];
+    let longest = 0;
+    for (const i of chunk) {
+      const len = targets[i]!.length + 1;
+      const wider = Math.max(longest, len);
+      if (batch.length > 0 && (batch.length === batchSize || (batch.length + 1) * wider > maxTargetTokens)) {
+        if (batch.length >= minBatchSize) batches.push(batch);
+        batch = [];
+        longest = 0;
+      }
+      batch.push(i);
+      longest = Math.max(longest, len);
     }
+    if (batch.length >= minBatchSize) batches.push(batch);
   }
   return rng ? rng.shuffle(batches) : batches;
 }

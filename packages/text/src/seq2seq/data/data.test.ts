@@ -157,6 +157,17 @@ describe('seq2seqBatches', () => {
     expect(encoded.targets[fixed[0]![0]!]!.length).toBeLessThanOrEqual(encoded.targets[fixed[0]![7]!]!.length);
   });
 
+  it('maxTargetTokens bounds pairs × the longest target + EOS of every batch, still covering every pair once', () => {
+    const batches = seq2seqBatches(encoded, 16, createRng(1), { maxTargetTokens: 120 });
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    const cost = (b: number[]) => b.length * Math.max(...b.map((i) => encoded.targets[i]!.length + 1));
+    for (const b of batches) expect(cost(b), String(b)).toBeLessThanOrEqual(120);
+    expect(batches.some((b) => b.length === 16)).toBe(true); // short targets still fill whole batches
+    expect(Math.min(...batches.map((b) => b.length))).toBeLessThan(8); // long ones come in small batches
+    expect(seq2seqBatches(encoded, 16, createRng(1), { maxTargetTokens: 1 }).every((b) => b.length === 1)).toBe(true);
+    expect(() => seq2seqBatches(encoded, 16, undefined, { maxTargetTokens: 0 })).toThrow(/maxTargetTokens/);
+  });
+
   it('drops a final batch below minBatchSize and validates its arguments', () => {
     const tiny = { sources: [[1], [2], [3]], targets: [[1], [2], [3]] };
     expect(seq2seqBatches(tiny, 2, undefined, { minBatchSize: 2 })).toEqual([[0, 1]]);
