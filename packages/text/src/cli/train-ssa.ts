@@ -66,14 +66,17 @@ export const SSA_RUN_FILES = {
 
 /** Defaults of the code (`AspDec/SSCL/main.py`) unless said otherwise. */
 export const SSA_DEFAULTS = {
-  /** `--n_epoch` 1 (the paper's corpora have ~10⁵-10⁶ sentences; raise it for small ones). */
+  /** `--n_epoch` 1 (the paper's corpora have ~10⁵-10⁶ sentences): the floor; small corpora get more (minSteps). */
   epochs: 1,
+  /** Without --epochs / --steps, enough epochs for at least this many steps (one epoch of a 10⁵-sentence corpus). */
+  minSteps: 2000,
   batchSize: SSA_BATCH_SIZE,
   learningRate: 2e-4,
   aspects: 30,
   dim: 128,
   minCount: 10,
   w2vEpochs: 5,
+  /** The code's Noam warm-up; without --warmup-steps, at most a fifth of the run. */
   warmupSteps: 2000,
   kmeansInit: 10,
 } as const;
@@ -148,7 +151,7 @@ export const TRAIN_SSA_HELP = formatHelp({
       name: 'warmup-steps',
       arg: 'N',
       help: 'Noam warm-up length, also in the orthogonality weight 0.1 + N/step (the code: 2000 for ~10⁵ sentences; lower it for small corpora)',
-      default: String(SSA_DEFAULTS.warmupSteps),
+      default: `${SSA_DEFAULTS.warmupSteps} (the code's), at most a fifth of the run`,
     },
     { name: 'schedule', arg: 'NAME', help: 'noam (the code: lr from --warmup-steps, --lr ignored) | constant (--lr)', default: 'noam' },
     { name: 'smooth-factor', arg: 'X', help: 'λ: attention logits λ·tanh(u) lie in [-λ, λ]', default: '0.5' },
@@ -170,7 +173,7 @@ export const TRAIN_SSA_HELP = formatHelp({
   ],
   includeCommon: true,
   commonDefaults: {
-    epochs: `${SSA_DEFAULTS.epochs} (the code's)`,
+    epochs: `enough for ${SSA_DEFAULTS.minSteps} steps, at least ${SSA_DEFAULTS.epochs} (the code's one epoch of a 10⁵-sentence corpus)`,
     'batch-size': String(SSA_DEFAULTS.batchSize),
     lr: `${SSA_DEFAULTS.learningRate} with --schedule constant`,
     out: 'runs/<method>-seed<seed>',
@@ -183,7 +186,7 @@ export const TRAIN_SSA_HELP = formatHelp({
     'loss-curve.png, summary.json (accuracy and macro-F1 on the test file). --resume is not supported (a run takes minutes).',
   examples: [
     `${TOOL} debtags-data --facet use --out data/debtags-use`,
-    `${TOOL} train --method ssa --data data/debtags-use --epochs 20 --warmup-steps 200 --min-count 5 --out runs/ssa`,
+    `${TOOL} train --method ssa --data data/debtags-use --out runs/ssa`,
     `${TOOL} train --method ssa --data data/debtags-use --mapping my_mapping.txt --epochs 20 --out runs/ssa-human --overwrite`,
   ],
 });
@@ -349,10 +352,22 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
     throw new UsageError(
       `--train ${base.train}: fewer than 2 sentences have --min-len ${base.minLen} in-vocabulary words: nothing to train on`,
     );
+  // Sane on any corpus size: without --epochs / --steps, at least SSA_DEFAULTS.minSteps steps (the code's one epoch
+  // of a 10⁵-sentence corpus is thousands); without --warmup-steps, a warm-up of at most a fifth of the run.
   const stepsPerEpoch = steps === undefined ? perEpoch : Math.min(perEpoch, steps);
-  const epochs = steps === undefined ? common.epochs : Math.ceil(steps / stepsPerEpoch);
+  const epochs =
+    steps !== undefined
+      ? Math.ceil(steps / stepsPerEpoch)
+      : values.epochs !== undefined
+        ? common.epochs
+        : Math.max(SSA_DEFAULTS.epochs, Math.ceil(SSA_DEFAULTS.minSteps / Math.max(1, stepsPerEpoch)));
+  const warmupSteps =
+    values['warmup-steps'] !== undefined
+      ? base.warmupSteps
+      : Math.max(1, Math.min(SSA_DEFAULTS.warmupSteps, Math.round((epochs * stepsPerEpoch) / 5)));
   const config: SsaTrainConfig = defined({
     ...base,
+    warmupSteps,
     dim,
     epochs,
     stepsPerEpoch,
