@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { shiftRight, teacherForcedNll } from '../model/teacher-forcing.js';
 import type { Rng } from '@contrastive/core';
 import type { Seq2SeqModel } from '../model/seq2seq-model.js';
-import { tokenCrossEntropy } from '../model/transformer.js';
 import type { Seq2SeqBatch, Seq2SeqForwardOptions } from '../model/transformer.js';
 import { resolveGruConfig } from './config.js';
 import type { GruConfig, ResolvedGruConfig } from './config.js';
@@ -170,26 +170,12 @@ export class Seq2SeqGru implements Seq2SeqModel {
 
   /** Decoder input `[BOS, tgtIds[:, :-1]]` and its mask `[1, tgtMask[:, :-1]]` (teacher forcing). */
   shiftRight(tgtIds: tf.Tensor2D, tgtMask: tf.Tensor2D): { inputIds: tf.Tensor2D; inputMask: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const [b, t] = tgtIds.shape;
-      const bos = tf.fill([b, 1], this.config.bosId, 'int32');
-      const one = tf.ones([b, 1], 'int32');
-      return {
-        inputIds: tf.concat([bos, tgtIds.cast('int32').slice([0, 0], [b, t - 1])], 1) as tf.Tensor2D,
-        inputMask: tf.concat([one, tgtMask.cast('int32').slice([0, 0], [b, t - 1])], 1) as tf.Tensor2D,
-      };
-    });
+    return shiftRight(this.config.bosId, tgtIds, tgtMask);
   }
 
-  /** Teacher-forced token cross-entropy (nats) averaged over non-pad target tokens; differentiable. Caller disposes. */
+  /** Teacher-forced token cross-entropy (nats) averaged over non-pad target tokens ({@link teacherForcedNll}). */
   nll(batch: Seq2SeqBatch, training = false, options: Seq2SeqForwardOptions = {}): tf.Scalar {
-    if (batch.tgtIds.shape[1] < 1) throw new RangeError('tgtIds must have at least one column');
-    return tf.tidy(() => {
-      const hEnc = this.encode(batch.srcIds, batch.srcMask, training, options);
-      const { inputIds, inputMask } = this.shiftRight(batch.tgtIds, batch.tgtMask);
-      const hDec = this.decode(hEnc, batch.srcMask, inputIds, inputMask, training, options);
-      return tokenCrossEntropy(this.logits(hDec), batch.tgtIds, batch.tgtMask);
-    });
+    return teacherForcedNll(this, batch, training, options);
   }
 
   /** Frees every weight (idempotent). */

@@ -7,3 +7,4 @@ export { disposeBatch, padIds, seq2seqBatch } from './batch.js';
 export { beamSearch, greedyDecode, sequenceScores } from './decode.js';
 export type { BeamSearchOptions, GreedyOptions } from './decode.js';
 export type { Seq2SeqModel, Seq2SeqModelConfig } from './seq2seq-model.js';
+export { shiftRight, teacherForcedNll } from './teacher-forcing.js';

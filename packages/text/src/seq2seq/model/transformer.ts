@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { shiftRight, teacherForcedNll } from './teacher-forcing.js';
 import type { Rng } from '@contrastive/core';
 import { resolveSeq2SeqConfig } from './config.js';
 import type { ResolvedSeq2SeqConfig, Seq2SeqConfig } from './config.js';
@@ -199,29 +200,12 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
 
   /** Decoder input `[BOS, tgtIds[:, :-1]]` and its mask `[1, tgtMask[:, :-1]]` (teacher forcing). */
   shiftRight(tgtIds: tf.Tensor2D, tgtMask: tf.Tensor2D): { inputIds: tf.Tensor2D; inputMask: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const [b, t] = tgtIds.shape;
-      const bos = tf.fill([b, 1], this.config.bosId, 'int32');
-      const one = tf.ones([b, 1], 'int32');
-      return {
-        inputIds: tf.concat([bos, tgtIds.cast('int32').slice([0, 0], [b, t - 1])], 1) as tf.Tensor2D,
-        inputMask: tf.concat([one, tgtMask.cast('int32').slice([0, 0], [b, t - 1])], 1) as tf.Tensor2D,
-      };
-    });
+    return shiftRight(this.config.bosId, tgtIds, tgtMask);
   }
 
-  /**
-   * Teacher-forced token cross-entropy (nats), averaged over the non-pad target tokens of the batch (labels =
-   * `tgtIds`, decoder input = `[BOS, tgtIds[:, :-1]]`). A scalar the caller disposes; differentiable w.r.t. the weights.
-   */
+  /** Teacher-forced token cross-entropy (nats) averaged over non-pad target tokens ({@link teacherForcedNll}). */
   nll(batch: Seq2SeqBatch, training = false, options: Seq2SeqForwardOptions = {}): tf.Scalar {
-    if (batch.tgtIds.shape[1] < 1) throw new RangeError('tgtIds must have at least one column');
-    return tf.tidy(() => {
-      const hEnc = this.encode(batch.srcIds, batch.srcMask, training, options);
-      const { inputIds, inputMask } = this.shiftRight(batch.tgtIds, batch.tgtMask);
-      const hDec = this.decode(hEnc, batch.srcMask, inputIds, inputMask, training, options);
-      return tokenCrossEntropy(this.logits(hDec), batch.tgtIds, batch.tgtMask);
-    });
+    return teacherForcedNll(this, batch, training, options);
   }
 
   /** Frees every weight and the position table (idempotent). */
