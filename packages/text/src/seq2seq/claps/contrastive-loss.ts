@@ -33,8 +33,13 @@ export function cosineRows(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => unit(a).mul(unit(b)).sum(1) as tf.Tensor1D);
 }
 
+/**
+ * Rows divided by their norm floored at 1e-8. The norm is `sqrt(Σx² + 1e-16)`, not `tf.norm`: at an all-zero row (a
+ * pooled projection whose ReLU units are all off — it happened at lr 5e-3) `tf.norm`'s gradient is 0/0 = NaN even
+ * where the floor is taken, and one NaN gradient makes every weight NaN. Identical values for any row of norm ≫ 1e-8.
+ */
 function unit(x: tf.Tensor2D): tf.Tensor2D {
-  return x.div(x.norm('euclidean', 1, true).maximum(1e-8)) as tf.Tensor2D;
+  return x.div(x.square().sum(1, true).add(1e-16).sqrt().maximum(1e-8)) as tf.Tensor2D;
 }
 
 /** Mean over rows of `−log softmax(logits)[i, i]` (CrossEntropyLoss with labels `arange(N)`). */
