@@ -21,11 +21,11 @@ import { wordnetCommand } from './wordnet-command.js';
 export const main = defineCli({
   tool: TOOL,
   version: VERSION,
-  summary: 'contrastive text models on TensorFlow.js: sentence encoders, dense retrieval, seq2seq',
+  summary: 'contrastive text models on TensorFlow.js: sentence encoders, dense retrieval, seq2seq, aspect detection',
   commands: {
     train: {
       summary:
-        'train a sentence encoder (simcse | simcse-sup | consert | ance | adapter) a seq2seq model (mle | claps) or an aspect detector (ssa | ssa-mean | kmeans) into a run folder',
+        'train a sentence encoder (simcse | simcse-sup | consert | ance | adapter), a seq2seq model (mle | claps) or an aspect detector (ssa | ssa-mean | kmeans) into a run folder',
       run: trainCommand,
     },
     eval: { summary: 'score a saved encoder (a run folder, a HF BERT folder or a frozen ONNX folder) against BM25', run: evalCommand },

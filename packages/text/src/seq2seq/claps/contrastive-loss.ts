@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { l2Normalize } from '@contrastive/core';
 
 /** Which contrastive terms a CLAPS loss has (see {@link clapsContrastiveLoss}). */
 export type ClapsContrastVariant = 'claps' | 'no-imposter' | 'no-distant';
@@ -23,7 +24,7 @@ export interface ClapsContrastiveLossOptions {
   officialL2?: boolean;
 }
 
-/** Cosine similarity of every row of `a` `[N, d]` with every row of `b` `[M, d]` → `[N, M]` (norms floored at 1e-8, as `nn.CosineSimilarity`). */
+/** Cosine similarity of every row of `a` `[N, d]` with every row of `b` `[M, d]` → `[N, M]` (unit rows via core's `l2Normalize`). */
 export function cosineMatrix(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(unit(a), unit(b), false, true) as tf.Tensor2D);
 }
@@ -34,12 +35,13 @@ export function cosineRows(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
- * Rows divided by their norm floored at 1e-8. The norm is `sqrt(Σx² + 1e-16)`, not `tf.norm`: at an all-zero row (a
- * pooled projection whose ReLU units are all off — it happened at lr 5e-3) `tf.norm`'s gradient is 0/0 = NaN even
- * where the floor is taken, and one NaN gradient makes every weight NaN. Identical values for any row of norm ≫ 1e-8.
+ * Rows divided by their norm, with core's gradient-safe `l2Normalize` (norm floored at 1e-12 inside the square root):
+ * at an all-zero row (a pooled projection whose ReLU units are all off — it happened at lr 5e-3) `tf.norm`'s gradient
+ * is 0/0 = NaN even under a floor, and one NaN gradient made every weight NaN. `nn.CosineSimilarity` floors at 1e-8;
+ * the two agree for any row of norm > 1e-8.
  */
 function unit(x: tf.Tensor2D): tf.Tensor2D {
-  return x.div(x.square().sum(1, true).add(1e-16).sqrt().maximum(1e-8)) as tf.Tensor2D;
+  return l2Normalize(x);
 }
 
 /** Mean over rows of `−log softmax(logits)[i, i]` (CrossEntropyLoss with labels `arange(N)`). */
