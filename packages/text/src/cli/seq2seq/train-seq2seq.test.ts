@@ -92,6 +92,10 @@ describe('contrastive-text train --method mle|claps and generate', () => {
     expect(valid.best.nll).toBeLessThan(valid.history[0].nll); // training lowered the held-out NLL
     expect(readFileSync(path.join(out, 'predictions.txt'), 'utf8').split('\n')).toHaveLength(7); // 6 lines (some may be empty) + final newline
     expect(existsSync(path.join(out, 'model', 'seq2seq.json'))).toBe(true);
+    // run.json records the test set, so a resume scores it again without --test.
+    const resumed = await run(['train', '--resume', '--out', out, '--json', '--no-progress']);
+    expect(resumed.code, resumed.err.join('\n')).toBe(0);
+    expect(JSON.parse(resumed.out.at(-1)!).metrics).toMatchObject({ testPairs: 6, bleu: s.metrics.bleu });
     expect(r.err.join('\n')).toMatch(/epoch 2\/2 .*nll .*cont .*impNll .*distNll/); // the terms are logged per epoch
 
     const input = path.join(dir, 'input.txt');
@@ -137,6 +141,10 @@ describe('contrastive-text train --method mle|claps and generate', () => {
     const again = await run(['train', '--resume', '--out', out, '--json', '--no-progress']);
     expect(again.code, again.err.join('\n')).toBe(0);
     expect(JSON.parse(again.out.at(-1)!)).toMatchObject({ method: 'mle', steps: JSON.parse(first.out.at(-1)!).steps });
+    // A test set given on resume is scored, and recorded for the next resume.
+    const scored = await run(['train', '--resume', '--out', out, '--test', testFile, '--json', '--no-progress']);
+    expect(scored.code, scored.err.join('\n')).toBe(0);
+    expect(JSON.parse(scored.out.at(-1)!).metrics.testPairs).toBe(6);
     const gruOnly = await run([
       'train',
       '--method',

@@ -41,6 +41,8 @@ export interface Seq2SeqTrainConfig {
   method: Seq2SeqMethodName;
   ablate?: (typeof ABLATIONS)[number];
   train: { jsonl?: string; source?: string; target?: string; sourceField: string; targetField: string };
+  /** The test set, decoding and sample size (not shaping: `--resume` reuses them unless given again). */
+  test?: { jsonl?: string; source?: string; target?: string; beam: number; limit: number };
   architecture: Seq2SeqArchitecture;
   model: Record<string, number>;
   vocabSize: number;
@@ -219,9 +221,30 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
     valSize > 0 ? holdOut(limited, valSize, config.seed) : { train: limited, validation: { sources: [], targets: [] } };
   if (trainPairs.sources.length < 2)
     throw new UsageError(`the training data has ${trainPairs.sources.length} pair(s) after the validation hold-out: nothing to train on`);
-  const testAll = readPairsFlag(values, 'test', fields);
-  const beam = intFlag(values, 'beam', 1) ?? 1;
-  const testLimit = intFlag(values, 'test-limit', 0) ?? SEQ2SEQ_DEFAULTS.testLimit;
+  // The test set: this invocation's flags, else (on --resume) what run.json recorded.
+  const recorded = config.test;
+  const givenPaths = stringFlag(values, 'test') !== undefined || stringFlag(values, 'test-source') !== undefined;
+  const paths0 = givenPaths
+    ? {
+        ...(stringFlag(values, 'test') ? { jsonl: stringFlag(values, 'test') } : {}),
+        ...(stringFlag(values, 'test-source')
+          ? { source: stringFlag(values, 'test-source'), target: stringFlag(values, 'test-target') }
+          : {}),
+      }
+    : {
+        ...(recorded?.jsonl ? { jsonl: recorded.jsonl } : {}),
+        ...(recorded?.source ? { source: recorded.source, target: recorded.target } : {}),
+      };
+  const testAll = givenPaths
+    ? readPairsFlag(values, 'test', fields)
+    : paths0.jsonl
+      ? readPairsFlag({ test: paths0.jsonl }, 'test', fields)
+      : paths0.source
+        ? readPairsFlag({ 'test-source': paths0.source, 'test-target': paths0.target }, 'test', fields)
+        : undefined;
+  const beam = intFlag(values, 'beam', 1) ?? recorded?.beam ?? 1;
+  const testLimit = intFlag(values, 'test-limit', 0) ?? recorded?.limit ?? SEQ2SEQ_DEFAULTS.testLimit;
+  if (testAll) config = { ...config, test: { ...paths0, beam, limit: testLimit } };
   const testPairs = testAll ? sampleTest(testAll, testLimit, config.seed) : undefined;
 
   if (!common.resume) {
