@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkIds as sharedCheckIds, dropper, NamedVariables } from '../model/model-parts.js';
 import { shiftRight, teacherForcedNll } from '../model/teacher-forcing.js';
 import type { Rng } from '@contrastive/core';
 import type { Seq2SeqModel } from '../model/seq2seq-model.js';
@@ -33,18 +34,14 @@ export class Seq2SeqGru implements Seq2SeqModel {
   /** 1: the head is applied to h̃ as it is (no rescale; see {@link Seq2SeqModel.headScale}). */
   readonly headScale = 1;
   readonly config: ResolvedGruConfig;
-  private readonly vars = new Map<string, tf.Variable>();
+  private readonly vars: NamedVariables;
 
   constructor(config: GruConfig) {
     this.config = resolveGruConfig(config);
     const c = this.config;
-    const prefix = `seq2seq_gru${instances++}`;
-    let seed = c.seed * 1000 + 1; // tfjs treats seed 0 as unseeded
-    const add = (name: string, make: (s: number) => tf.Tensor): void => {
-      const init = tf.tidy(() => make(seed++));
-      this.vars.set(name, tf.variable(init, true, `${prefix}/${name}`));
-      init.dispose();
-    };
+    this.vars = new NamedVariables('Seq2SeqGru', `seq2seq_gru${instances++}`, c.seed);
+    // Every weight draws a seed (also the zero biases), as it always did.
+    const add = (name: string, make: (s: number) => tf.Tensor): void => this.vars.add(name, (nextSeed) => make(nextSeed()));
     const d = c.dModel;
     const h = c.hidden;
     const linear = (name: string, out: number, inp: number, bias = true): void => {
@@ -71,19 +68,17 @@ export class Seq2SeqGru implements Seq2SeqModel {
 
   /** Every weight by its stable name (for checkpoints and optimizers). */
   stateTensors(): Record<string, tf.Variable> {
-    return Object.fromEntries(this.vars);
+    return this.vars.record();
   }
 
   /** Every weight (all are trainable). */
   get trainableWeights(): tf.Variable[] {
-    return [...this.vars.values()];
+    return this.vars.all();
   }
 
   /** One weight by name; throws naming it when absent (e.g. after {@link dispose}). */
   weight(name: string): tf.Variable {
-    const v = this.vars.get(name);
-    if (!v) throw new RangeError(`Seq2SeqGru has no weight '${name}'`);
-    return v;
+    return this.vars.get(name);
   }
 
   /** Encoder: `srcIds`, `srcMask` `[B, S]` → H_enc `[B, S, dModel]` (zeros at padded positions). Caller disposes. */
@@ -180,8 +175,7 @@ export class Seq2SeqGru implements Seq2SeqModel {
 
   /** Frees every weight (idempotent). */
   dispose(): void {
-    for (const v of this.vars.values()) v.dispose();
-    this.vars.clear();
+    this.vars.dispose();
   }
 
   private gru(name: string): GruWeights {
@@ -198,21 +192,19 @@ export class Seq2SeqGru implements Seq2SeqModel {
   }
 
   private dropper(training: boolean, rng?: Rng): (x: tf.Tensor) => tf.Tensor {
-    const rate = this.config.dropout;
-    return (x) => (training && rate > 0 ? tf.dropout(x, rate, undefined, rng?.seed()) : x);
+    return dropper(this.config.dropout, training, rng);
   }
 
   private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
     const y = tf.matMul(x, this.weight(`${name}.weight`), false, true);
-    const bias = this.vars.get(`${name}.bias`);
+    const bias = this.vars.find(`${name}.bias`);
     return (bias ? y.add(bias) : y) as tf.Tensor2D;
   }
 }
 
+/** {@link sharedCheckIds}, and at least one column (an empty sequence has no GRU state to return). */
 function checkIds(name: string, ids: tf.Tensor2D, mask: tf.Tensor2D, maxLength: number): void {
-  if (ids.rank !== 2) throw new RangeError(`${name} must be [B, L], got rank ${ids.rank}`);
-  if (mask.shape.join() !== ids.shape.join())
-    throw new RangeError(`${name} mask shape [${mask.shape}] must equal ids shape [${ids.shape}]`);
-  if (ids.shape[1] < 1) throw new RangeError(`${name} must have at least one column`);
-  if (ids.shape[1] > maxLength) throw new RangeError(`${name} length ${ids.shape[1]} exceeds maxLength ${maxLength}`);
+  if (ids.rank === 2 && mask.shape.join() === ids.shape.join() && ids.shape[1] < 1)
+    throw new RangeError(`${name} must have at least one column`);
+  sharedCheckIds(name, ids, mask, maxLength);
 }

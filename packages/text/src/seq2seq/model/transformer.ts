@@ -3,6 +3,7 @@ import { shiftRight, teacherForcedNll } from './teacher-forcing.js';
 import type { Rng } from '@contrastive/core';
 import { resolveSeq2SeqConfig } from './config.js';
 import type { ResolvedSeq2SeqConfig, Seq2SeqConfig } from './config.js';
+import { checkIds, dropper, NamedVariables } from './model-parts.js';
 import type { Seq2SeqModel } from './seq2seq-model.js';
 
 /**
@@ -45,7 +46,7 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
   /** The tied head's d^−0.5 rescale (see {@link Seq2SeqModel.headScale}). */
   readonly headScale: number;
   readonly config: ResolvedSeq2SeqConfig;
-  private readonly vars = new Map<string, tf.Variable>();
+  private readonly vars: NamedVariables;
   /** Sinusoidal table `[maxLength, d]` (not trainable, not in the state). */
   private readonly positions: tf.Tensor2D;
 
@@ -54,16 +55,12 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
     this.config = resolveSeq2SeqConfig(config);
     this.headScale = this.config.dModel ** -0.5;
     const c = this.config;
-    const prefix = `seq2seq${instances++}`;
-    // tfjs treats seed 0 as unseeded, so offsets start at 1.
-    let seed = c.seed * 1000 + 1;
-    const add = (name: string, shape: number[], kind: 'normal' | 'zeros' | 'ones', std = 1): void => {
-      const init = tf.tidy(() =>
-        kind === 'normal' ? tf.truncatedNormal(shape, 0, std, 'float32', seed++) : kind === 'ones' ? tf.ones(shape) : tf.zeros(shape),
+    this.vars = new NamedVariables('Seq2SeqTransformer', `seq2seq${instances++}`, c.seed);
+    // Only the random initialisers draw a seed.
+    const add = (name: string, shape: number[], kind: 'normal' | 'zeros' | 'ones', std = 1): void =>
+      this.vars.add(name, (nextSeed) =>
+        kind === 'normal' ? tf.truncatedNormal(shape, 0, std, 'float32', nextSeed()) : kind === 'ones' ? tf.ones(shape) : tf.zeros(shape),
       );
-      this.vars.set(name, tf.variable(init, true, `${prefix}/${name}`));
-      init.dispose();
-    };
     const d = c.dModel;
     const linear = (name: string, out: number, inp: number): void => {
       add(`${name}.weight`, [out, inp], 'normal', 1 / Math.sqrt(inp));
@@ -104,19 +101,17 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
 
   /** Every weight by its stable name (for checkpoints and optimizers). */
   stateTensors(): Record<string, tf.Variable> {
-    return Object.fromEntries(this.vars);
+    return this.vars.record();
   }
 
   /** Every trainable weight (all of them; the sinusoidal table is not a weight). */
   get trainableWeights(): tf.Variable[] {
-    return [...this.vars.values()];
+    return this.vars.all();
   }
 
   /** One weight by name; throws naming it when absent (e.g. after {@link dispose}). */
   weight(name: string): tf.Variable {
-    const v = this.vars.get(name);
-    if (!v) throw new RangeError(`Seq2SeqTransformer has no weight '${name}'`);
-    return v;
+    return this.vars.get(name);
   }
 
   /** Encoder: `srcIds`, `srcMask` `[B, S]` → H_enc `[B, S, d]` (after the final LayerNorm). Caller disposes. */
@@ -210,8 +205,7 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
 
   /** Frees every weight and the position table (idempotent). */
   dispose(): void {
-    for (const v of this.vars.values()) v.dispose();
-    this.vars.clear();
+    this.vars.dispose();
     if (!this.positions.isDisposed) this.positions.dispose();
   }
 
@@ -223,8 +217,7 @@ export class Seq2SeqTransformer implements Seq2SeqModel {
   }
 
   private dropper(training: boolean, rng?: Rng): (x: tf.Tensor) => tf.Tensor {
-    const rate = this.config.dropout;
-    return (x) => (training && rate > 0 ? tf.dropout(x, rate, undefined, rng?.seed()) : x);
+    return dropper(this.config.dropout, training, rng);
   }
 
   /** Multi-head attention of queries `[B,Tq,d]` over keys/values `[B,Tk,d]` with an additive bias. */
@@ -296,11 +289,4 @@ export function sinusoidalPositions(n: number, d: number): tf.Tensor2D {
 function paddingBias(mask: tf.Tensor2D): tf.Tensor4D {
   const [b, l] = mask.shape;
   return tf.sub(1, mask.cast('float32')).mul(-1e9).reshape([b, 1, 1, l]);
-}
-
-function checkIds(name: string, ids: tf.Tensor2D, mask: tf.Tensor2D, maxLength: number): void {
-  if (ids.rank !== 2) throw new RangeError(`${name} must be [B, L], got rank ${ids.rank}`);
-  if (mask.shape.join() !== ids.shape.join())
-    throw new RangeError(`${name} mask shape [${mask.shape}] must equal ids shape [${ids.shape}]`);
-  if (ids.shape[1] > maxLength) throw new RangeError(`${name} length ${ids.shape[1]} exceeds maxLength ${maxLength}`);
 }
