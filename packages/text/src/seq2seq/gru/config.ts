@@ -1,3 +1,4 @@
+import { checkDropoutIdsSeed, checkPositiveIntegers } from '../model/config.js';
 /** Configuration of {@link Seq2SeqGru}; every field but `vocabSize` has a default. */
 export interface GruConfig {
   /** Shared source/target vocabulary size (one embedding table for both sides). */
@@ -47,22 +48,13 @@ export function resolveGruConfig(c: GruConfig): ResolvedGruConfig {
     eosId: c.eosId ?? 2,
     seed: c.seed ?? 0,
   };
-  for (const k of ['vocabSize', 'dModel', 'hidden', 'maxLength'] as const) {
-    const v = r[k];
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`GruConfig.${k} must be a positive integer, got ${String(v)}`);
-  }
+  checkPositiveIntegers('GruConfig', r, ['vocabSize', 'dModel', 'hidden', 'maxLength']);
   if (!ATTENTIONS.includes(r.attention))
     throw new RangeError(`GruConfig.attention must be one of ${ATTENTIONS.join(' | ')}, got ${JSON.stringify(r.attention)}`);
   if (r.attention === 'dot' && r.hidden !== r.dModel)
     throw new RangeError(`GruConfig.attention 'dot' needs hidden (${r.hidden}) === dModel (${r.dModel}); use 'general'`);
   if (typeof r.tieEmbeddings !== 'boolean')
     throw new RangeError(`GruConfig.tieEmbeddings must be a boolean, got ${String(r.tieEmbeddings)}`);
-  if (!(r.dropout >= 0 && r.dropout < 1)) throw new RangeError(`GruConfig.dropout must be in [0, 1), got ${r.dropout}`);
-  for (const k of ['padId', 'bosId', 'eosId'] as const) {
-    const v = r[k];
-    if (!Number.isInteger(v) || v < 0 || v >= r.vocabSize)
-      throw new RangeError(`GruConfig.${k} must be an integer in [0, vocabSize=${r.vocabSize}), got ${String(v)}`);
-  }
-  if (!Number.isInteger(r.seed)) throw new RangeError(`GruConfig.seed must be an integer, got ${String(r.seed)}`);
+  checkDropoutIdsSeed('GruConfig', r);
   return r;
 }

@@ -45,18 +45,30 @@ export function resolveSeq2SeqConfig(c: Seq2SeqConfig): ResolvedSeq2SeqConfig {
     eosId: c.eosId ?? 2,
     seed: c.seed ?? 0,
   };
-  const posInt = ['vocabSize', 'dModel', 'heads', 'encoderLayers', 'decoderLayers', 'ffn', 'maxLength'] as const;
-  for (const k of posInt) {
-    const v = r[k];
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`Seq2SeqConfig.${k} must be a positive integer, got ${String(v)}`);
-  }
+  checkPositiveIntegers('Seq2SeqConfig', r, ['vocabSize', 'dModel', 'heads', 'encoderLayers', 'decoderLayers', 'ffn', 'maxLength']);
   if (r.dModel % r.heads !== 0) throw new RangeError(`Seq2SeqConfig.heads (${r.heads}) must divide dModel (${r.dModel})`);
-  if (!(r.dropout >= 0 && r.dropout < 1)) throw new RangeError(`Seq2SeqConfig.dropout must be in [0, 1), got ${r.dropout}`);
+  checkDropoutIdsSeed('Seq2SeqConfig', r);
+  return r;
+}
+
+/** Throws a RangeError naming `label.key` for the first of `keys` that is not a positive integer. */
+export function checkPositiveIntegers<T extends object>(label: string, r: T, keys: readonly (keyof T & string)[]): void {
+  for (const k of keys) {
+    const v = r[k];
+    if (!Number.isInteger(v) || (v as number) < 1) throw new RangeError(`${label}.${k} must be a positive integer, got ${String(v)}`);
+  }
+}
+
+/** The fields every seq2seq config shares: dropout in [0, 1), special ids inside the vocabulary, an integer seed. */
+export function checkDropoutIdsSeed(
+  label: string,
+  r: { dropout: number; vocabSize: number; padId: number; bosId: number; eosId: number; seed: number },
+): void {
+  if (!(r.dropout >= 0 && r.dropout < 1)) throw new RangeError(`${label}.dropout must be in [0, 1), got ${r.dropout}`);
   for (const k of ['padId', 'bosId', 'eosId'] as const) {
     const v = r[k];
     if (!Number.isInteger(v) || v < 0 || v >= r.vocabSize)
-      throw new RangeError(`Seq2SeqConfig.${k} must be an integer in [0, vocabSize=${r.vocabSize}), got ${String(v)}`);
+      throw new RangeError(`${label}.${k} must be an integer in [0, vocabSize=${r.vocabSize}), got ${String(v)}`);
   }
-  if (!Number.isInteger(r.seed)) throw new RangeError(`Seq2SeqConfig.seed must be an integer, got ${String(r.seed)}`);
-  return r;
+  if (!Number.isInteger(r.seed)) throw new RangeError(`${label}.seed must be an integer, got ${String(r.seed)}`);
 }
