@@ -2,51 +2,23 @@
  * The graph CLI's own flags, declared once as tables: each flag's parser, which methods it applies to,
  * the option it sets and its help line. The common flags (`--epochs … --json`) come from core's toolkit.
  */
-import type { FlagHelp, FlagSpec, FlagValues, NumFlagRange } from '@contrastive/core/cli';
-import { COMMON_FLAGS, checkResumeFlag, intFlag, numFlag, oneOfFlag, stringFlag, UsageError } from '@contrastive/core/cli';
+import type { FlagHelp, FlagSpec, FlagValues } from '@contrastive/core/cli';
+import { COMMON_FLAGS, checkResumeFlag, UsageError } from '@contrastive/core/cli';
 import { AUGMENTATION_NAMES } from '../augment/registry.js';
 import { GRAPH_LEVEL_METHODS, NODE_METHODS } from '../methods/registry.js';
 import type { GraphRecipeOptions } from '../recipes.js';
 import { findGraphRecipe, splitRecipe } from '../recipes.js';
+import type { GraphFlag, SettingValue, Settings } from './flag-table.js';
+import { choice, flag, int, num, plain, text } from './flag-table.js';
+import { MOLECULE_DATA_FLAGS } from './molecule-flags.js';
 
-/** A value a setting takes (what run.json records). */
-export type SettingValue = string | number;
-/** Resolved settings by flag name: what run.json's `config` holds and a resumed run reads back. */
-export type Settings = Record<string, SettingValue | undefined>;
-
-/** A flag of the graph CLI (see the tables below). */
-export interface GraphFlag {
-  /** The flag's name without dashes. */
-  name: string;
-  /** Methods it applies to; given with another method it is refused. */
-  methods: readonly string[];
-  /** Reads and checks the flag (`undefined` when absent). */
-  read(values: FlagValues): SettingValue | undefined;
-  /** Help line. */
-  help: FlagHelp;
-  /** Value when neither the flag nor the recipe gives one. Default: none (the method's own default). */
-  fallback?: SettingValue;
-  /** The method option the value sets (method flags only), and the recipe's value for the default. */
-  option?: {
-    set(options: Record<string, unknown>, value: SettingValue): void;
-    fromRecipe(recipe: GraphRecipeOptions): SettingValue | undefined;
-  };
-}
+export type { GraphFlag, SettingValue, Settings } from './flag-table.js';
+export { MOLECULE_DATA_FLAGS } from './molecule-flags.js';
 
 const MOLECULE = GRAPH_LEVEL_METHODS;
 const NODE = NODE_METHODS;
 const GRAPHCL_JOAO = ['graphcl', 'joao', 'joaov2'] as const;
 const JOAO = ['joao', 'joaov2'] as const;
-
-/** A flag that sets method option `key` to its value (recipe default: the recipe's `key`). */
-function plain(key: keyof GraphRecipeOptions): NonNullable<GraphFlag['option']> {
-  return {
-    set: (options, value) => {
-      options[key] = value;
-    },
-    fromRecipe: (recipe) => recipe[key] as SettingValue | undefined,
-  };
-}
 
 /** `--aug1`/`--aug2`: one side of GraphCL's augmentation pair. */
 function augmentationSide(side: 0 | 1): NonNullable<GraphFlag['option']> {
@@ -59,59 +31,6 @@ function augmentationSide(side: 0 | 1): NonNullable<GraphFlag['option']> {
     fromRecipe: (recipe) => recipe.augmentations?.[side],
   };
 }
-
-type Reader = (values: FlagValues, name: string) => SettingValue | undefined;
-const text: Reader = (values, name) => stringFlag(values, name);
-const int =
-  (min: number): Reader =>
-  (values, name) =>
-    intFlag(values, name, min);
-const num =
-  (range: NumFlagRange = {}): Reader =>
-  (values, name) =>
-    numFlag(values, name, range);
-const choice =
-  (allowed: readonly string[]): Reader =>
-  (values, name) =>
-    oneOfFlag(values, name, allowed);
-
-/** One table row: `--name ARG` for `methods`, read by `read`, with its help, default and method option. */
-function flag(
-  name: string,
-  methods: readonly string[],
-  read: Reader,
-  help: Omit<FlagHelp, 'name'>,
-  more: Pick<GraphFlag, 'option' | 'fallback'> = {},
-): GraphFlag {
-  return { name, methods, read: (values) => read(values, name), help: { name, ...help }, ...more };
-}
-
-/** Molecule input (graph-level methods). */
-export const MOLECULE_DATA_FLAGS: readonly GraphFlag[] = [
-  flag('data', MOLECULE, text, {
-    arg: 'FILE',
-    help: "SMILES table: CSV/TSV with a header, or a whitespace .smi file ('SMILES name'); bad SMILES are reported as FILE:LINE",
-    default: 'the shipped ChEMBL2321810 set (1,017 molecules, pIC50)',
-  }),
-  flag('smiles-column', MOLECULE, text, { arg: 'C', help: 'SMILES column: name or 0-based index', default: "'smiles', else column 0" }),
-  flag('value-column', MOLECULE, text, {
-    arg: 'C',
-    help: 'property column used for the linear probe (no probe without one)',
-    default: "'pIC50' for the shipped set",
-  }),
-  flag('threshold', MOLECULE, num({ min: Number.NEGATIVE_INFINITY }), {
-    arg: 'T',
-    help: 'probe class = value >= T',
-    default: 'the median value',
-  }),
-  flag(
-    'test-fraction',
-    MOLECULE,
-    num({ max: 1, exclusiveMax: true }),
-    { arg: 'F', help: 'share of the probed molecules held out for the probe test (split seeded by --seed)', default: '0.2' },
-    { fallback: 0.2 },
-  ),
-];
 
 /** Node-graph input (cg3, gcn). */
 export const NODE_DATA_FLAGS: readonly GraphFlag[] = [

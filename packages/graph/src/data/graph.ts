@@ -1,3 +1,5 @@
+import type { CsrMatrix } from './csr.js';
+import { validateCsr } from './csr.js';
 import { GraphDataError } from './errors.js';
 
 /**
@@ -12,8 +14,14 @@ export interface Graph {
   numNodes: number;
   /** Node feature width F. */
   numFeatures: number;
-  /** Node features `[N, F]`, row-major. */
+  /** Node features `[N, F]`, row-major (empty when `xSparse` holds them). */
   x: Float32Array;
+  /**
+   * Node features in sparse CSR form `[N, F]` (bag-of-words, TF-IDF) instead of `x`: then `x` is empty and
+   * `numFeatures` equals `xSparse.numCols`. Node-level methods (CG3, GCN, MLP, GraphCL on nodes) read it;
+   * graph-level batching refuses it.
+   */
+  xSparse?: CsrMatrix;
   /** COO edges `[2, E]`, row-major: `edgeIndex[e]` → `edgeIndex[E + e]`. */
   edgeIndex: Int32Array;
   /** Optional edge features `[E, Fe]`, row-major (bond types for molecules). */
@@ -45,7 +53,15 @@ export function validateGraph(g: Graph, name = 'graph'): void {
   if (!Number.isInteger(g.numFeatures) || g.numFeatures < 0) {
     throw new RangeError(`${name}.numFeatures must be an integer >= 0, got ${String(g.numFeatures)}`);
   }
-  if (!(g.x instanceof Float32Array) || g.x.length !== g.numNodes * g.numFeatures) {
+  if (g.xSparse !== undefined) {
+    validateCsr(g.xSparse, `${name}.xSparse`);
+    if (g.xSparse.numRows !== g.numNodes || g.xSparse.numCols !== g.numFeatures || !(g.x instanceof Float32Array) || g.x.length !== 0) {
+      throw new RangeError(
+        `${name}.xSparse must be [numNodes, numFeatures] = [${g.numNodes}, ${g.numFeatures}] with an empty x, got ` +
+          `[${g.xSparse.numRows}, ${g.xSparse.numCols}] and x of length ${g.x?.length ?? 'none'}`,
+      );
+    }
+  } else if (!(g.x instanceof Float32Array) || g.x.length !== g.numNodes * g.numFeatures) {
     throw new RangeError(
       `${name}.x must be a Float32Array of length numNodes*numFeatures = ${g.numNodes}*${g.numFeatures} = ` +
         `${g.numNodes * g.numFeatures} ([N, F] row-major), got length ${g.x?.length ?? 'none'}`,
