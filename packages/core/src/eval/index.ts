@@ -2,6 +2,7 @@ export { knnAccuracy, knnPredict } from './knn.js';
 export type { KnnOptions } from './knn.js';
 export { linearProbe } from './linear-probe.js';
 export type { LinearProbeOptions, LinearProbeResult } from './linear-probe.js';
+export { rocAuc } from './roc-auc.js';
 export { alignmentUniformityReport } from './alignment-uniformity.js';
 export type { AlignmentUniformity, AlignmentUniformityOptions } from './alignment-uniformity.js';
 export { embeddingMap, EMBEDDING_MAP_METHODS } from './embedding-map.js';

@@ -29,6 +29,25 @@ describe('linearProbe', () => {
     expect(seen).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
   });
 
+  it('returns the test probabilities only when asked, without changing the other results', () => {
+    const { probe } = loadEvalFixture();
+    const opts = { epochs: 3, seed: 2 };
+    const plain = linearProbe(probe.trainX, probe.trainY, probe.testX, probe.testY, opts);
+    expect(plain.testProbabilities).toBeUndefined();
+    const res = linearProbe(probe.trainX, probe.trainY, probe.testX, probe.testY, { ...opts, returnProbabilities: true });
+    const { testProbabilities, ...rest } = res;
+    expect(rest).toEqual(plain);
+    const m = probe.testX.length;
+    expect(testProbabilities).toHaveLength(m * 5);
+    let correct = 0;
+    for (let i = 0; i < m; i++) {
+      const row = Array.from(testProbabilities!.subarray(5 * i, 5 * i + 5));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      if (row.indexOf(Math.max(...row)) === probe.testY[i]) correct++;
+    }
+    expect(correct / m).toBeCloseTo(res.accuracy, 10); // the argmax of the probabilities is the prediction
+  });
+
   it('is 100% on linearly separable data (tensor inputs, unstandardised)', () => {
     // Three classes separated along different axes, with a large offset and scale.
     const x: number[][] = [];

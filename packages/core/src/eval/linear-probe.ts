@@ -22,6 +22,11 @@ export interface LinearProbeOptions {
   numClasses?: number;
   /** Called after every epoch with the epochs done so far (e.g. to draw a progress bar). Default: none. */
   onEpoch?: (epochsDone: number, epochs: number) => void;
+  /**
+   * Also return the test rows' softmax class probabilities (`testProbabilities`), e.g. to score the probe
+   * by ROC-AUC (`rocAuc`) rather than accuracy. Default false (one more `[M, C]` read-back).
+   */
+  returnProbabilities?: boolean;
 }
 
 export interface LinearProbeResult {
@@ -32,6 +37,11 @@ export interface LinearProbeResult {
   /** Final mean train cross-entropy (without the L2 term). */
   trainLoss: number;
   numClasses: number;
+  /**
+   * Softmax class probabilities of the test rows, row-major `[M, C]` (row i = `testX[i]`), present only
+   * with `returnProbabilities: true`. For two classes, `testProbabilities[2·i + 1]` is the score of class 1.
+   */
+  testProbabilities?: Float32Array;
 }
 
 const BETA1 = 0.9;
@@ -156,7 +166,13 @@ export function linearProbe(
     const lossT = tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(yTrain, numClasses), tf.add(tf.matMul(xTrain, w), b)));
     const trainLoss = lossT.dataSync()[0]!;
     lossT.dispose();
-    return { accuracy: accuracyOf(xTest, yte), trainAccuracy: accuracyOf(xTrain, ytr), trainLoss, numClasses };
+    const result: LinearProbeResult = { accuracy: accuracyOf(xTest, yte), trainAccuracy: accuracyOf(xTrain, ytr), trainLoss, numClasses };
+    if (opts.returnProbabilities) {
+      const probs = tf.tidy(() => tf.softmax(tf.add(tf.matMul(xTest, w), b)));
+      result.testProbabilities = (probs.dataSync() as Float32Array).slice();
+      probs.dispose();
+    }
+    return result;
   } finally {
     tf.dispose(owned);
     if (tr.owned) tr.tensor.dispose();
