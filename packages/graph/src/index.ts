@@ -99,3 +99,6 @@ export { morganFingerprint, tanimoto, tanimotoMatrix, topNeighbours } from './ch
 export type { BioisostereRule } from './chem/bioisosteres.js';
 export { BIOISOSTERE_RULES } from './chem/bioisosteres.js';
 export { DomainAugmenter, applyRule } from './chem/domain-augment.js';
+export { murckoScaffold, scaffoldAtoms } from './chem/scaffold.js';
+export type { ScaffoldSplit } from './data/scaffold-split.js';
+export { scaffoldSplit } from './data/scaffold-split.js';
