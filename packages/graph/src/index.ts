@@ -14,6 +14,9 @@ export { parseMolecules } from './data/molecules.js';
 export type { EdgeListGraph, ParseEdgeListOptions } from './data/edge-list.js';
 export { parseEdgeList } from './data/edge-list.js';
 export { sampleLabels } from './data/sample-labels.js';
+export type { FeatureFormat, NodeFeatures, NodeFeaturesOptions } from './data/features/types.js';
+export { FEATURE_FORMATS, MAX_FEATURE_BYTES } from './data/features/types.js';
+export { parseNodeFeatures } from './data/features/parse.js';
 
 export type { SparseAdjacency } from './layers/gcn-norm.js';
 export { gcnNorm } from './layers/gcn-norm.js';
