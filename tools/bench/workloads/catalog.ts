@@ -50,6 +50,13 @@ const list: WorkloadInfo[] = [
     description: '@contrastive/graph GINEncoder (3x64, mean readout), 128 graphs x 2 views of 24 nodes, NT-Xent, Adam',
     torchScript: 'gin_graphs.py',
   },
+  {
+    name: 'cg3-nodes',
+    unit: 'opsPerSecond',
+    description:
+      '@contrastive/graph CG3 epoch (full batch), block-model graph of BENCH_NODES nodes (default 1000; 1e4, 1e5), 500 sparse word features; ops = epochs',
+    torchScript: 'cg3_nodes.py',
+  },
 ];
 
 export const CATALOG: Record<string, WorkloadInfo> = Object.fromEntries(list.map((w) => [w.name, w]));

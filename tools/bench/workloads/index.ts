@@ -1,3 +1,4 @@
+import { cg3Nodes } from './cg3-nodes.js';
 import { ginGraphs } from './gin.js';
 import { ntxent512x128 } from './ntxent.js';
 import { resnet18Simclr32px } from './resnet18.js';
@@ -8,5 +9,5 @@ import { visionSmallCnn28px } from './vision-small-cnn.js';
 
 /** Every workload, by name, in the order `pnpm bench` runs them. */
 export const WORKLOADS: Record<string, Workload> = Object.fromEntries(
-  [ntxent512x128, simclrSmallCnn, resnet18Simclr32px, visionSmallCnn28px, resnet18W025_28px, ginGraphs].map((w) => [w.name, w]),
+  [ntxent512x128, simclrSmallCnn, resnet18Simclr32px, visionSmallCnn28px, resnet18W025_28px, ginGraphs, cg3Nodes].map((w) => [w.name, w]),
 );
