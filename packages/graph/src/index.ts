@@ -17,6 +17,8 @@ export { sampleLabels } from './data/sample-labels.js';
 export type { FeatureFormat, NodeFeatures, NodeFeaturesOptions } from './data/features/types.js';
 export { FEATURE_FORMATS, MAX_FEATURE_BYTES } from './data/features/types.js';
 export { parseNodeFeatures } from './data/features/parse.js';
+export type { CooFeatures, DenseFeatures, NodeFeaturesInput } from './data/features/with-node-features.js';
+export { withNodeFeatures } from './data/features/with-node-features.js';
 
 export type { SparseAdjacency } from './layers/gcn-norm.js';
 export { gcnNorm } from './layers/gcn-norm.js';

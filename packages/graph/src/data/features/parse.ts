@@ -105,7 +105,7 @@ export function parseNodeFeatures(
   const reader = featureReader(source, nodeIds, opts, text.length);
   // Line by line with indexOf: no array of every line next to the text.
   let lineNo = 0;
-  let at = 0;
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte-order mark is no part of the first id
   while (at <= text.length) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
