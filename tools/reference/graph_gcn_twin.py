@@ -196,11 +196,58 @@ def read_splits(path, index, labels):
 # -------------------------------------------------------------------------------------------------- math
 
 
+class _CsrMatMul(torch.autograd.Function):
+    """A·h with the gradient Aᵀ·dy from the precomputed transpose (torch would re-sort A on every backward)."""
+
+    @staticmethod
+    def forward(ctx, h, op):
+        ctx.op = op
+        return op.a @ h
+
+    @staticmethod
+    def backward(ctx, dy):
+        return ctx.op.at @ dy, None
+
+
+class CsrOperand:
+    """A constant sparse matrix A [R, C] (torch CSR) with its transpose precomputed, as our SparseOperand: `A @ h`
+    is differentiable w.r.t. the dense h only (A is data: Â, or the node features). `dropped(p, training)` is
+    Kipf & Welling's sparse dropout: each stored non-zero is zeroed with probability p, the rest scaled 1/(1−p)."""
+
+    def __init__(self, crow, col, val, shape, _transpose=None):
+        crow, col = np.asarray(crow, np.int64), np.asarray(col, np.int64)
+        self.crow, self.col, self.val, self.shape = crow, col, torch.as_tensor(val, dtype=torch.float32), shape
+        if _transpose is None:
+            rows = np.repeat(np.arange(shape[0]), np.diff(crow))
+            perm = np.lexsort((rows, col))  # by column, then row: the transpose's CSR order
+            t_crow = np.concatenate([[0], np.cumsum(np.bincount(col, minlength=shape[1]))])
+            _transpose = (torch.from_numpy(t_crow), torch.from_numpy(rows[perm]), torch.from_numpy(perm))
+        self.t_crow, self.t_col, self.perm = _transpose
+        self.a = torch.sparse_csr_tensor(torch.from_numpy(crow), torch.from_numpy(col), self.val, shape)
+        self.at = torch.sparse_csr_tensor(self.t_crow, self.t_col, self.val[self.perm], (shape[1], shape[0]))
+
+    def __matmul__(self, h):
+        return _CsrMatMul.apply(h, self)
+
+    def rows(self):
+        """Row of every stored non-zero (CSR order)."""
+        return torch.from_numpy(np.repeat(np.arange(self.shape[0]), np.diff(self.crow)))
+
+    def dense(self):
+        return self.a.to_dense()
+
+    def dropped(self, p, training):
+        if not training or p == 0:
+            return self
+        keep = (torch.rand_like(self.val) >= p).to(self.val.dtype) / (1 - p)
+        return CsrOperand(self.crow, self.col, self.val * keep, self.shape, (self.t_crow, self.t_col, self.perm))
+
+
 def gcn_norm_csr(src, dst, n, weight=None):
-    """Â = D^−½(A+I)D^−½ as a torch CSR tensor [n, n] (row = message target), from directed edges src → dst
-    (store both directions for an undirected graph): existing self-loops are dropped and one weight-1 self-loop
-    per node added; d counts the incoming weights including the self-loop (PyG gcn_norm, our gcnNorm)."""
-    src, dst = np.asarray(src), np.asarray(dst)
+    """Â = D^−½(A+I)D^−½ as a CsrOperand [n, n] (row = message target), from directed edges src → dst (store both
+    directions for an undirected graph): existing self-loops are dropped and one weight-1 self-loop per node
+    added; d counts the incoming weights including the self-loop (PyG gcn_norm, our gcnNorm)."""
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
     keep = src != dst
     w = np.ones(int(keep.sum())) if weight is None else np.asarray(weight, np.float64)[keep]
     src = np.concatenate([src[keep], np.arange(n)])
@@ -208,22 +255,9 @@ def gcn_norm_csr(src, dst, n, weight=None):
     w = np.concatenate([w, np.ones(n)])
     deg = np.bincount(dst, weights=w, minlength=n)
     w = w / np.sqrt(deg[src] * deg[dst])
-    coo = torch.sparse_coo_tensor(torch.from_numpy(np.stack([dst, src])), torch.from_numpy(w.astype(np.float32)), (n, n))
-    return coo.coalesce().to_sparse_csr()
-
-
-class SparseFeatures:
-    """CSR node features; `dropped(p, training)` drops non-zeros with probability p and scales the rest by 1/(1−p)."""
-
-    def __init__(self, crow, col, val, shape):
-        self.crow, self.col, self.val, self.shape = torch.as_tensor(crow), torch.as_tensor(col), torch.as_tensor(val), shape
-        self.full = torch.sparse_csr_tensor(self.crow, self.col, self.val, shape)
-
-    def dropped(self, p, training):
-        if not training or p == 0:
-            return self.full
-        keep = (torch.rand_like(self.val) >= p).to(self.val.dtype) / (1 - p)
-        return torch.sparse_csr_tensor(self.crow, self.col, self.val * keep, self.shape)
+    coo = torch.sparse_coo_tensor(torch.from_numpy(np.stack([dst, src])), torch.from_numpy(w.astype(np.float32)), (n, n)).coalesce()
+    csr = coo.to_sparse_csr()
+    return CsrOperand(csr.crow_indices().numpy(), csr.col_indices().numpy(), csr.values(), (n, n))
 
 
 def glorot(fan_in, fan_out):
@@ -286,7 +320,7 @@ def evaluate(args):
             raise DataError(f"{args.data}: no features.txt and {n} nodes; identity features are built only up to {MAX_IDENTITY_NODES}")
         feats = (np.arange(n + 1), np.arange(n), np.ones(n, np.float32), n)
     crow, col, val, nf = feats
-    x = SparseFeatures(crow, col, val, (n, nf))
+    x = CsrOperand(crow, col, val, (n, nf))
     e = np.array(edges, np.int64).reshape(-1, 2)
     adj = gcn_norm_csr(np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]]), n)
     splits = read_splits(args.splits, index, labels)
@@ -361,13 +395,15 @@ def self_test():
         crow, col, val, nf = read_features(d, index)
         assert nf == 30 and crow[-1] == len(col) == len(val) and np.all(np.diff(crow) > 0)
         e = np.array(edges).reshape(-1, 2)
-        adj = gcn_norm_csr(np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]], n).to_dense()
+        adj = gcn_norm_csr(np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]], n).dense()
         deg = torch.from_numpy(np.bincount(e.ravel(), minlength=n) + 1).float()
         assert torch.allclose(adj, adj.t()) and torch.allclose(adj.diagonal(), 1 / deg), "Â = D^-1/2 (A+I) D^-1/2"
         assert adj[n - 1].sum().item() == 1.0, "the isolated node has only its self-loop"
-        x = SparseFeatures(crow, col, val, (n, nf))
+        x = CsrOperand(crow, col, val, (n, nf))
         torch.manual_seed(0)
-        kept = x.dropped(0.5, True).to_dense()
+        kept = x.dropped(0.5, True)
+        assert torch.allclose(kept.at.to_dense(), kept.dense().t()), "the transpose follows the dropped values"
+        kept = kept.dense()
         nz = torch.from_numpy(val).numel()
         assert set(kept[kept != 0].unique().tolist()) <= {2.0} and 0.3 * nz < (kept != 0).sum() < 0.7 * nz, "sparse dropout"
         args = argparse.Namespace(data=d, splits=d, model="both", epochs=60, hidden=16, dropout=0.5, weight_decay=5e-4, lr=0.01, threads=2)

@@ -9,11 +9,13 @@ Per step, full batch:
          back up: copy to members + skip + GCN 32 → 32 (ReLU), dropout, GCN 32 → C (dropout 0.6 on X too);
   L = CE(l2norm(0.6 z^L + 0.4 z^G)) + CE(z^G) + 0.9 L_uc + 0.9 L_sc + 0.4 L_g + 5e-4·½‖W₁‖², Adam 0.01;
   L_uc: variant D (mean-normalised) over a uniform draw of min(N, contrastNodes) nodes per step, both directions;
-  L_sc: labelled nodes, same-class positives incl. self, ratio against Σ/(n_l − 1), both directions;
+  L_sc: labelled nodes (a draw of contrastNodes when more), same-class positives incl. self, ratio against
+        Σ/(n_l − 1), both directions;
   L_g: −mean log σ(a_i + b_j + bias) over every non-zero (i, j) of Â (self-loops included), a = z^L w₁,
        b = z^G w₂, plus the view-swapped pair (= Linear_{2C→1} on the concatenation, without building it).
-Â = D^−½(A+I)D^−½ (coarse levels: weighted, self-loops weigh 1) as torch sparse CSR, so propagation and the
-sparse first layer are CSR × dense products. 2 threads (BENCH_TORCH_THREADS), like the other twins.
+Â = D^−½(A+I)D^−½ (coarse levels: weighted, self-loops weigh 1) and X are torch sparse CSR with their transposes
+precomputed (graph_gcn_twin.CsrOperand: backward Aᵀ·dY, as our SparseOperand; PyG's cached adj_t does the same), so
+propagation and the sparse first layer are CSR × dense products. 2 threads (BENCH_TORCH_THREADS), like the other twins.
 
 Run after the TS workload wrote the graph (`pnpm bench --workload cg3-nodes --compare` does both, in that order):
   /usr/bin/python3 tools/bench/torch/cg3_nodes.py [--nodes N] [--steps 5] [--warmup 1]
@@ -37,7 +39,7 @@ from common import arg, measure, report
 
 # Â, sparse-input dropout and Glorot init are the GCN twin's (tools/reference/graph_gcn_twin.py).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference"))
-from graph_gcn_twin import SparseFeatures, gcn_norm_csr, glorot  # noqa: E402
+from graph_gcn_twin import CsrOperand, gcn_norm_csr, glorot  # noqa: E402
 
 
 DROPOUT, TAU, ALPHA = 0.6, 0.5, 0.6
@@ -88,7 +90,7 @@ def load(folder):
 
 
 class GCNConv(nn.Module):
-    """H' = Â (H W) + b; H dense or a sparse CSR input."""
+    """H' = Â (H W) + b; H dense or a CsrOperand (sparse features)."""
 
     def __init__(self, din, dout):
         super().__init__()
@@ -105,7 +107,7 @@ class CG3(nn.Module):
         meta = g["meta"]
         n, f, c = meta["numNodes"], meta["numFeatures"], meta["numClasses"]
         self.n, self.c, self.contrast = n, c, meta["contrastNodes"]
-        self.x = SparseFeatures(g["x_rowptr"].astype(np.int64), g["x_col"].astype(np.int64), g["x_val"], (n, f))
+        self.x = CsrOperand(g["x_rowptr"], g["x_col"], g["x_val"], (n, f))
         self.adj = [gcn_norm_csr(g["edge_index"][0], g["edge_index"][1], n)]
         self.clusters, self.sizes = [], []
         for lv in g["levels"]:
@@ -122,11 +124,20 @@ class CG3(nn.Module):
         bound = math.sqrt(6 / (2 * c + 1))  # Glorot-uniform weight, zero bias (as our Linear)
         nn.init.uniform_(self.recon.weight, -bound, bound)
         nn.init.zeros_(self.recon.bias)
-        adj0 = self.adj[0].to_sparse_coo().coalesce()
-        self.edge_dst, self.edge_src = adj0.indices()
+        self.edge_dst, self.edge_src = self.adj[0].rows(), torch.from_numpy(self.adj[0].col)
         labels = torch.from_numpy(g["labels"].astype(np.int64))
         self.lab_idx = torch.nonzero(labels >= 0).flatten()
         self.lab_y = labels[self.lab_idx]
+
+    def sample(self, size, training):
+        """Positions contrasted this step: None (all) up to contrastNodes, else that many drawn uniformly without
+        replacement (evaluation: evenly spaced), as our CG3 does for L_uc and, over the labelled nodes, L_sc."""
+        k = self.contrast
+        if size <= k:
+            return None
+        if not training:
+            return torch.arange(k) * size // k
+        return torch.randperm(size)[:k].sort().values
 
     def views(self, training):
         h = F.dropout(torch.relu(self.local[0](self.x.dropped(DROPOUT, training), self.adj[0])), DROPOUT, training)
@@ -147,12 +158,11 @@ class CG3(nn.Module):
         pred = F.normalize(ALPHA * zl + (1 - ALPHA) * zg, dim=1)
         ce = F.cross_entropy(pred[self.lab_idx], self.lab_y)
         ce_g = F.cross_entropy(zg[self.lab_idx], self.lab_y)
-        if self.n > self.contrast:
-            pick = torch.randperm(self.n)[: self.contrast]
-            cross = cross_view_loss(zl[pick], zg[pick])
-        else:
-            cross = cross_view_loss(zl, zg)
-        sup = semi_supervised_loss(zl[self.lab_idx], zg[self.lab_idx], self.lab_y)
+        pick = self.sample(self.n, training)
+        cross = cross_view_loss(zl, zg) if pick is None else cross_view_loss(zl[pick], zg[pick])
+        lab = self.sample(len(self.lab_idx), training)
+        lab_idx, lab_y = (self.lab_idx, self.lab_y) if lab is None else (self.lab_idx[lab], self.lab_y[lab])
+        sup = semi_supervised_loss(zl[lab_idx], zg[lab_idx], lab_y)
         w = self.recon.weight[0]
         a_l, a_g = zl @ w[: self.c], zg @ w[: self.c]
         b_l, b_g = zl @ w[self.c :], zg @ w[self.c :]

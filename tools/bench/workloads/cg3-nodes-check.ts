@@ -5,7 +5,8 @@
  *
  *   TSX_TSCONFIG_PATH=tools/bench/tsconfig.json node --import tsx tools/bench/workloads/cg3-nodes-check.ts [N]
  *
- * Prints one JSON line: {ours, pytorch} with the training-mode loss of step 0 (dropout on), the eval-mode
+ * First checks the generator (deterministic, mean degree in [8, 10], 15–20 words per node, C·min(20, ⌊N/2C⌋)
+ * labels; throws otherwise). Prints one JSON line: {generator, ours, pytorch} with the training-mode loss of step 0 (dropout on), the eval-mode
  * loss (no dropout) and its terms (CE, CE(z^G), L_uc, L_sc, L_g, weight decay; ours derives L_g from the
  * total, as CG3 does not expose it).
  */
@@ -20,6 +21,30 @@ import { cg3BenchDir, cg3BenchGraph, featureMode, withFeatures, writeCg3Bench } 
 const n = Number(process.argv[2] ?? 200);
 await initBackend({ log: () => undefined });
 const data = cg3BenchGraph(n, 0);
+
+// The generator is what the file doc says: deterministic, mean degree ≈ 10, ≈ 20 words per node, the labels.
+const again = cg3BenchGraph(n, 0);
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
+const stats = {
+  deterministic:
+    same(again.graph.edgeIndex, data.graph.edgeIndex) &&
+    same(again.graph.xSparse.colIdx, data.graph.xSparse.colIdx) &&
+    same(again.labels, data.labels),
+  meanDegree: data.graph.edgeIndex.length / 2 / n,
+  wordsPerNode: data.graph.xSparse.colIdx.length / n,
+  labelled: data.labels.filter((y) => y >= 0).length,
+};
+const expectedLabelled = data.numClasses * Math.min(20, Math.floor(n / data.numClasses / 2));
+if (
+  !stats.deterministic ||
+  stats.meanDegree < 8 ||
+  stats.meanDegree > 10 ||
+  stats.wordsPerNode < 15 ||
+  stats.wordsPerNode > 20 ||
+  stats.labelled !== expectedLabelled
+) {
+  throw new Error(`cg3-nodes generator off spec: ${JSON.stringify(stats)} (labelled should be ${expectedLabelled})`);
+}
 const task = { graph: withFeatures(data, featureMode()), labels: data.labels, numClasses: data.numClasses };
 const cg3 = new CG3(task, { seed: 0 });
 await writeCg3Bench(cg3BenchDir(n), data, cg3.global.levels, 2048);
@@ -67,4 +92,4 @@ try {
 } catch {
   pytorch = { error: `exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}` };
 }
-console.log(JSON.stringify({ ours, pytorch }));
+console.log(JSON.stringify({ generator: stats, ours, pytorch }));
