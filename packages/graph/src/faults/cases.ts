@@ -63,6 +63,43 @@ export const FAULT_CASES: FaultCase[] = [
     issueItem: 4,
   },
   {
+    id: 'graph/features-nan',
+    surface: 'loadNodeFeatures / parseNodeFeatures (dense, sparse, Matrix Market); withNodeFeatures',
+    input:
+      "a features file whose line 3 holds 'NaN' (also '-inf', '1e39' and 'NaN' in the sparse and Matrix Market forms); a tensor with a NaN",
+    outcome:
+      "GraphDataError EBADROW naming FILE:3 and the column ('column 4: 'NaN' is not finite; features must be finite numbers'); withNodeFeatures: RangeError naming the node, its file id and the feature",
+  },
+  {
+    id: 'graph/features-missing-node',
+    surface: 'loadNodeFeatures (dense) on an edge list whose ids are names',
+    input: "a dense features file with no line for 2 of the edge list's nodes (ids 20 and 30000)",
+    outcome:
+      "GraphDataError ERANGE naming the file, how many nodes have no line and their ids ('2 of the graph's 4 nodes have no line (ids 20, 30000)'); the same rows in the sparse form are all-zero rows, counted in missingRows",
+  },
+  {
+    id: 'graph/features-wrong-width',
+    surface: 'loadNodeFeatures (dense)',
+    input: 'a dense features file whose line 3 has 2 values where line 1 has 3',
+    outcome: "GraphDataError EBADROW naming FILE:3 and line 1 ('node 20 has 2 values, but line 1 has 3: every row needs the same number')",
+  },
+  {
+    id: 'graph/features-memory-bounds',
+    surface: 'loadNodeFeatures in a child process',
+    input:
+      'a dense row of 600 values for a graph of 1,000,000 nodes (2.4 GB of float32); a 1 GB sparse file of NUL bytes with no line break',
+    outcome:
+      'GraphDataError ETOOLARGE before allocating: the first names FILE:1, the size and the 2 GB bound and suggests the sparse form; the second names FILE:1 and the 100 M-character line bound (the file is streamed, never read whole); peak RSS < 400 MB',
+  },
+  {
+    id: 'graph/fuzz-node-features',
+    surface: 'parseNodeFeatures, all formats (fast-check, child process)',
+    input:
+      "1,000 random features files (seeded) in the dense, sparse and Matrix Market forms, mostly well-formed rows mixed with hostile cells (NaN, 1e39, -1, 2^53+1, '', 'x:y', repeated nodes and indices, headers, comments, CRLF), on a graph with named ids",
+    outcome:
+      'dense features of N × F finite values or a valid N-row CSR matrix, or a GraphDataError naming the file; no hang (30 s), child peak RSS < 400 MB',
+  },
+  {
     id: 'graph/smiles-1000-atom-chain',
     surface: 'parseMolecules / contrastive-graph train --data',
     input: 'a SMILES table whose row 3 is a 1,000-atom carbon chain',
