@@ -16,8 +16,9 @@ Data folder (the lead's CLI format):
   edges.txt     `u v` lines (comma, tab or whitespace; `#` comments), undirected; `v v` declares an isolated node.
                 Node ids are names: the graph's nodes are the ids that occur, numbered in ascending order.
   labels.txt    `node label` lines; label values are names (classes numbered in ascending order); negative = unlabelled.
-  features.txt  optional: header `# sparse features: N nodes, F features`, then `node idx:value …` lines (idx 0-based
-                in [0, F)); a node without a line has no non-zeros. Without the file: one-hot identity features
+  features.txt  optional: header `# sparse features: N nodes, F features` (N must be the graph's; without it F = 1 +
+                the largest index), then `node idx:value …` lines (idx 0-based in [0, F)); a node without a line, or
+                with its id alone, has no non-zeros. Without the file: one-hot identity features
                 (up to 5,000 nodes, as our CLI).
 Split files: `<run>/splits/seed-<S>.json` = {"seed": S, "train": [ids], "validation": [ids], "test": [ids]} (file ids).
 
@@ -25,6 +26,7 @@ Usage (Debian's python3-torch):
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/lapack:/usr/lib/x86_64-linux-gnu/blas \\
     /usr/bin/python3 tools/reference/graph_gcn_twin.py --data DIR --splits RUN_DIR [--model gcn|mlp|both] [--epochs 200]
   /usr/bin/python3 tools/reference/graph_gcn_twin.py --self-test     (tiny synthetic folder + split files, asserts)
+  /usr/bin/python3 tools/reference/graph_gcn_twin.py --write-tiny DIR   (that folder, e.g. to run our CLI on it)
 Prints one JSON object on stdout; progress goes to stderr. --splits takes the run folder or its splits/ folder.
 Options: --hidden 64 --dropout 0.6 --weight-decay 5e-4 --lr 0.01 --threads 2.
 """
@@ -46,7 +48,7 @@ import torch.nn.functional as F
 
 warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
 MAX_IDENTITY_NODES = 5000
-HEADER = re.compile(r"^#\s*sparse features:\s*(\d+)\s*nodes?,\s*(\d+)\s*features?\s*$", re.I)
+HEADER = re.compile(r"^#\s*sparse features:\s*(\d+)\s*nodes?\s*,\s*(\d+)\s*features?\s*$", re.I)
 
 
 class DataError(Exception):
@@ -120,18 +122,22 @@ def read_features(folder, index):
         return None
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    head = next((i for i, l in enumerate(lines) if l.strip()), None)
-    m = HEADER.match(lines[head].strip()) if head is not None else None
-    if m is None:
-        raise DataError(f"{path}:{(head or 0) + 1}: expected the header '# sparse features: N nodes, F features'")
-    n_head, nf = int(m.group(1)), int(m.group(2))
-    if n_head != len(index):
-        raise DataError(f"{path}:{head + 1}: the header says {n_head} nodes, the edge list has {len(index)}")
-    rows = {}
-    for i, l in enumerate(lines[head + 1 :], head + 2):
-        if not l.strip() or l.startswith("#"):
+    nf, rows = None, {}
+    for i, l in enumerate(lines, 1):
+        t = l.strip()
+        if not t:
             continue
-        cells = l.split()
+        if t.startswith("#"):
+            m = HEADER.match(t)
+            if m is None:
+                continue
+            if rows:
+                raise DataError(f"{path}:{i}: the sparse features header must come before the first row")
+            nf = int(m.group(2))
+            if int(m.group(1)) != len(index):
+                raise DataError(f"{path}:{i}: the header declares {m.group(1)} nodes, the graph has {len(index)}")
+            continue
+        cells = t.split()
         node = int_cell(cells[0])
         if node is None or node not in index:
             raise DataError(f"{path}:{i}: '{cells[0]}' is not a node id of edges.txt")
@@ -145,12 +151,15 @@ def read_features(folder, index):
                 x = float(v)
             except ValueError:
                 x = math.nan
-            if j is None or not 0 <= j < nf or not math.isfinite(x):
-                raise DataError(f"{path}:{i}: expected idx:value with idx in [0, {nf - 1}] and a finite value, got '{c}'")
+            if j is None or j < 0 or (nf is not None and j >= nf) or not math.isfinite(x):
+                bound = f" in [0, {nf - 1}]" if nf is not None else " >= 0"
+                raise DataError(f"{path}:{i}: expected idx:value with an integer idx{bound} and a finite value, got '{c}'")
             if j in entries:
                 raise DataError(f"{path}:{i}: feature {j} given twice")
             entries[j] = x
         rows[index[node]] = sorted(entries.items())
+    if nf is None:  # no header: F = 1 + the largest index, as our reader
+        nf = 1 + max((j for r in rows.values() for j, _ in r), default=0)
     crow, col, val = [0], [], []
     for r in range(len(index)):
         for j, x in rows.get(r, []):
@@ -305,7 +314,7 @@ def run_split(kind, x, adj, nc, labels, seed, parts, args):
         val = (pred[va] == y[va]).float().mean().item()
         test = (pred[te] == y[te]).float().mean().item()
         if val > best[0]:
-            best = (val, test, epoch)
+            best = (val, test, epoch + 1)  # 1-based: after that many epochs, as our CLI reports
     return {"seed": seed, "validation": best[0], "test": best[1], "bestEpoch": best[2]}
 
 
@@ -412,7 +421,7 @@ def self_test():
         assert out["gcn"]["accuracy"] > 0.8, out["gcn"]
         assert out["mlp"]["accuracy"] > 0.45, out["mlp"]  # chance is 1/3; features carry the class
         for r in out["gcn"]["perSeed"] + out["mlp"]["perSeed"]:
-            assert 0 <= r["bestEpoch"] < 60 and 0 <= r["test"] <= 1
+            assert 1 <= r["bestEpoch"] <= 60 and 0 <= r["test"] <= 1
         with open(os.path.join(d, "features.txt"), "a") as f:
             f.write("15 3:1 40:2\n")
         try:
@@ -435,9 +444,16 @@ def main():
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--self-test", action="store_true")
+    p.add_argument("--write-tiny", metavar="DIR", help="write the self-test's 90-node data folder (and splits/) to DIR (new or empty)")
     args = p.parse_args()
     if args.self_test:
         return self_test()
+    if args.write_tiny:
+        if os.path.exists(args.write_tiny) and os.listdir(args.write_tiny):
+            p.error(f"--write-tiny: {args.write_tiny} is not empty")
+        os.makedirs(args.write_tiny, exist_ok=True)
+        n, m = write_tiny(args.write_tiny)
+        return print(json.dumps({"wrote": args.write_tiny, "nodes": n, "edges": m}))
     if not args.data or not args.splits:
         p.error("--data DIR and --splits RUN_DIR are required (or --self-test)")
     if args.epochs < 1 or args.hidden < 1 or not 0 <= args.dropout < 1:
