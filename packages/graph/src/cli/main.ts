@@ -3,6 +3,7 @@
 import type { CliIo } from '@contrastive/core/cli';
 import { defineCli, isEntryModule, runMain, startCommand } from '@contrastive/core/cli';
 import { isNodeMethod } from '../methods/registry.js';
+import { dataCommand } from './data-command.js';
 import { EVAL_SPEC, TRAIN_SPEC } from './flags.js';
 import { EVAL_HELP, MAIN_DETAILS, TRAIN_HELP } from './help.js';
 import { evalMolecules, trainMolecules } from './molecule-run.js';
@@ -30,6 +31,10 @@ export const run = defineCli({
   commands: {
     train: { summary: 'train a method, write the run folder, report its score beside a baseline', run: trainCommand },
     eval: { summary: 'probe a trained graph-level run (--checkpoint DIR = its run folder)', run: evalCommand },
+    data: {
+      summary: 'build a real node-classification graph (man pages, WordNet) for train --edges/--labels/--features',
+      run: dataCommand,
+    },
   },
   details: MAIN_DETAILS,
   examples: [
