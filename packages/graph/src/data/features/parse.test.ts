@@ -28,6 +28,9 @@ describe('parseNodeFeatures: auto-detection and agreement of the formats', () =>
       matrix: { numCols: 4 },
     });
     expect(parseNodeFeatures(`\n${MTX}`, 'm', IDS).kind).toBe('sparse');
+    // A sparse file may start with a node that has no values; a lone id does not decide.
+    expect(parseNodeFeatures(`20\n${SPARSE}`, 's', IDS)).toMatchObject({ kind: 'sparse', missingRows: 0 });
+    expect(caught(() => parseNodeFeatures('10\n20\n', 'd', IDS)).message).toBe('d:1: node 10 has no feature values');
     // An empty input is the dense reader's error.
     expect(caught(() => parseNodeFeatures('# nothing\n', 'e', IDS))).toMatchObject({ code: 'EEMPTY', file: 'e' });
   });

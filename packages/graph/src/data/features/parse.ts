@@ -15,7 +15,8 @@ const READERS: Record<Exclude<FeatureFormat, 'auto'>, (ctx: ReaderContext) => Fe
 
 /**
  * The format `auto` picks from one line, or `null` while it cannot tell yet (blank, comment or header lines):
- * the Matrix Market banner, the sparse header comment, else the first data row: `:` in it → sparse, else dense.
+ * the Matrix Market banner, the sparse header comment, else the first data row with values: `:` in it → sparse,
+ * else dense.
  */
 function detect(text: string, sawHeader: boolean): FeatureFormat | 'header' | null {
   const t = text.trim();
@@ -23,9 +24,11 @@ function detect(text: string, sawHeader: boolean): FeatureFormat | 'header' | nu
   if (MTX_BANNER.test(t)) return 'mtx';
   if (t.startsWith('#')) return SPARSE_HEADER.test(t) ? 'sparse' : null;
   if (t.startsWith('%')) return null;
-  const first = t.split(/[\s,]+/)[0]!;
-  if (!sawHeader && isHeaderCell(first) && !first.includes(':')) return 'header';
-  return t.includes(':') ? 'sparse' : 'dense';
+  const cells = t.split(/[\s,]+/);
+  if (!sawHeader && isHeaderCell(cells[0]!) && !cells[0]!.includes(':')) return 'header';
+  if (t.includes(':')) return 'sparse';
+  // A lone id is a sparse all-zero row or a bad dense row: the next row tells.
+  return cells.length === 1 ? null : 'dense';
 }
 
 /** A reader that holds the first lines until {@link detect} decides, then hands them to the chosen format's. */
@@ -85,7 +88,7 @@ export function featureReader(
  *   `… array real|integer general` (dense); row `r` (1-based) is the node with file id `r − 1`, so a matrix
  *   with more rows than the largest id + 1 is refused.
  * - `auto`: the Matrix Market banner → `mtx`; the sparse header or a first data row holding `:` → `sparse`;
- *   else `dense`.
+ *   else `dense` (rows that are a lone node id are passed over for the decision).
  *
  * Values must be finite decimal numbers (NaN, Inf and float32 overflow refused with line and column); a
  * dense `N × F` over `opts.maxBytes` (2 GB) is refused before allocating. Every error is a `GraphDataError`
