@@ -224,7 +224,7 @@ def main():
     median = measure(step, arg("--warmup", 1), steps)
     delta = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
     meta = g["meta"]
-    report("cg3-nodes", "opsPerSecond", 1, median, steps, {"nodes": n, "edges": meta["numEdges"], "peakRssDeltaMB": delta})
+    report("cg3-nodes", "opsPerSecond", 1, median, steps, {"nodes": n, "directedEdges": meta["numEdges"], "peakRssDeltaMB": delta})
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) {
 const num = (v: unknown, d = 1) => (typeof v === 'number' ? v.toFixed(d) : '—');
 const rows: Record<string, unknown>[] = [];
 console.log(
-  '| nodes | edges | ours epochs/s | ours ms/epoch | ours peak RSS MB | wasm heap MB | ours RSS growth MB | PyTorch epochs/s | PyTorch ms/epoch | PyTorch peak RSS MB | PyTorch RSS growth MB | ours/PyTorch | load |',
+  '| nodes | directed edges | ours epochs/s | ours ms/epoch | ours peak RSS MB | wasm heap MB | ours RSS growth MB | PyTorch epochs/s | PyTorch ms/epoch | PyTorch peak RSS MB | PyTorch RSS growth MB | ours/PyTorch | load |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of sizes) {
@@ -78,7 +78,7 @@ for (const n of sizes) {
   const ov = o?.['opsPerSecond'] as number | undefined;
   const tv = t?.['opsPerSecond'] as number | undefined;
   console.log(
-    `| ${n} | ${info['edges'] ?? '—'} | ${o?.['unavailable'] ? `n/a (${String(o['unavailable'])})` : num(ov, 2)} | ${num(o?.['medianStepMs'], 0)} | ` +
+    `| ${n} | ${info['directedEdges'] ?? '—'} | ${o?.['unavailable'] ? `n/a (${String(o['unavailable'])})` : num(ov, 2)} | ${num(o?.['medianStepMs'], 0)} | ` +
       `${num(o?.['peakRssMB'], 0)} | ${info['wasmHeapMB'] ?? '—'} | ${info['trainingRssGrowthMB'] ?? '—'} | ${num(tv, 2)} | ` +
       `${num(t?.['medianStepMs'], 0)} | ${num(t?.['peakRssMB'], 0)} | ${num(t?.['peakRssDeltaMB'], 0)} | ` +
       `${ov && tv ? `${(ov / tv).toFixed(2)}x` : '—'} | ${ours.load.toFixed(2)} |`,

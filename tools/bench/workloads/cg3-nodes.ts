@@ -56,7 +56,7 @@ export const cg3Nodes: Workload = {
         const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length;
         const info = {
           nodes: n,
-          edges: graph.edgeIndex.length / 2,
+          directedEdges: graph.edgeIndex.length / 2,
           features,
           levels: method.global.levels.map((lv) => lv.numClusters),
           buildSeconds: Math.round(buildSeconds * 100) / 100,
