@@ -22,6 +22,14 @@ Run after the TS workload wrote the graph (`pnpm bench --workload cg3-nodes --co
   /usr/bin/python3 tools/bench/torch/cg3_nodes.py --nodes 200 --check   (step-0 loss components, JSON)
 --nodes defaults to $BENCH_NODES, else 1000; the folder is $BENCH_CG3_DIR/n<N> (default <tmpdir>/contrastive-bench/cg3-nodes).
 Unit: epochs per second (`opsPerSecond`); also peakRssDeltaMB = max-RSS growth from after loading the graph.
+
+Step-0 check (tools/bench/workloads/cg3-nodes-check.ts, 200 nodes, 100 labelled, seed 0; same graph, different
+initial weights, so same magnitude, not equal), 2026-12-05:
+                 train loss  eval loss   CE     CE(z^G)  L_uc     L_sc     L_g     wd
+  ours (wasm)       5.056      5.138    2.340   2.326    0.093    0.093    0.690   0.0283
+  this twin         5.064      4.977    2.370   2.321   -0.017   -0.014    0.715   0.0282
+CE ≈ ln 10 (10 classes, unit-norm logits), L_g ≈ ln 2 (σ(≈0)), L_uc and L_sc ≈ 0 at random init (variant D is
+the InfoNCE form minus log N), as expected on both sides.
 """
 import json
 import math
