@@ -166,6 +166,28 @@ export const RECIPES: readonly GraphRecipe[] = [
     options: SMALL_NODES,
   },
   {
+    name: 'mlp-small',
+    method: 'mlp',
+    description: "this project: a 2-layer MLP on the node features with gcn-small's width, dropout, weight decay, optimiser and epochs",
+    options: SMALL_NODES,
+  },
+  {
+    name: 'graphcl-node-small',
+    method: 'graphcl-node',
+    description:
+      'this project (GRACE-style): 2-layer GCN 64 wide + projection head, edge drop 0.2 and feature mask 0.2 per view, τ 0.5, 2,048 nodes contrasted per step, Adam 1e-3, wd 1e-5, 200 epochs; linear probe',
+    options: {
+      hidden: 64,
+      temperature: 0.5,
+      edgeDropRate: 0.2,
+      featureMaskRate: 0.2,
+      contrastNodes: 2048,
+      learningRate: 1e-3,
+      weightDecay: 1e-5,
+      epochs: 200,
+    },
+  },
+  {
     name: 'gcn-paper',
     method: 'gcn',
     description: 'Kipf & Welling (ICLR 2017): 2-layer GCN 16 wide, dropout 0.5, wd 5e-4, Adam 0.01, 200 epochs',

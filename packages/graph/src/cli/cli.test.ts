@@ -40,7 +40,7 @@ describe('contrastive-graph CLI', () => {
   it('usage errors exit 2 with a hint', async () => {
     const c = capture();
     expect(await run(['train', '--method', 'simclr'], c.io)).toBe(2);
-    expect(c.err.join('\n')).toMatch(/--method must be one of graphcl, joao, joaov2, mocl, cg3, gcn, got 'simclr'/);
+    expect(c.err.join('\n')).toMatch(/--method must be one of graphcl, joao, joaov2, mocl, cg3, gcn, mlp, graphcl-node, got 'simclr'/);
     expect(await run(['train'], c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/--method is required/);
     expect(await run(['train', '--method', 'graphcl', '--epochs', 'x'], c.io)).toBe(2);
@@ -290,7 +290,7 @@ describe('contrastive-graph CLI', () => {
       domain: 'graph',
       epochs: 3,
       steps: 6,
-      metrics: { nodes: 34, labelsPerClass: 1, repeats: 2, data: 'karate' },
+      metrics: { nodes: 34, labelsPerClass: 8, validationNodes: 6, testNodes: 12, repeats: 2, data: 'karate' },
     });
     expect(s.metrics.accuracy).toBeGreaterThanOrEqual(0);
     expect(typeof s.baselines.gcn.accuracy).toBe('number');

@@ -7,6 +7,7 @@ import { COMMON_FLAGS, checkResumeFlag, UsageError } from '@contrastive/core/cli
 import { AUGMENTATION_NAMES } from '../augment/registry.js';
 import { GRAPH_LEVEL_METHODS, NODE_METHODS } from '../methods/registry.js';
 import type { GraphRecipeOptions } from '../recipes.js';
+import { MAX_IDENTITY_NODES } from '../data/graph.js';
 import { findGraphRecipe, splitRecipe } from '../recipes.js';
 import type { GraphFlag, SettingValue, Settings } from './flag-table.js';
 import { choice, flag, int, num, plain, text } from './flag-table.js';
@@ -32,28 +33,93 @@ function augmentationSide(side: 0 | 1): NonNullable<GraphFlag['option']> {
   };
 }
 
-/** Node-graph input (cg3, gcn). */
+/** `--test N|all`: a positive integer or 'all'. */
+const testSize: (values: FlagValues, name: string) => SettingValue | undefined = (values, name) => {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (raw === 'all') return 'all';
+  return int(1)(values, name);
+};
+
+/** Node-graph input and the split protocol (cg3, gcn, mlp). */
 export const NODE_DATA_FLAGS: readonly GraphFlag[] = [
   flag(
     'dataset',
     NODE,
     choice(['karate']),
-    { arg: 'karate', help: "Zachary's karate club (34 nodes, 2 factions), unless --edges is given", default: 'karate' },
+    {
+      arg: 'karate',
+      help: "Zachary's karate club (34 nodes, 2 factions, one-hot node ids as features), unless --edges is given",
+      default: 'karate',
+    },
     { fallback: 'karate' },
   ),
   flag('edges', NODE, text, {
     arg: 'FILE',
-    help: "undirected edge list, one 'u v' pair per line (integer ids, used as names; '#' comments); needs --labels",
+    help: "undirected edge list, one 'u v' pair per line (integer ids, used as names; a 'v v' line declares an isolated node; '#' comments); needs --labels",
   }),
-  flag('labels', NODE, text, { arg: 'FILE', help: "'node label' lines: the evaluation truth" }),
+  flag('labels', NODE, text, { arg: 'FILE', help: "'node label' lines: the truth the split draws from" }),
+  flag('features', NODE, text, {
+    arg: 'FILE',
+    help: "node features: dense lines 'node x1 … xF' (whitespace or commas), sparse lines 'node idx:value …' (0-based), or Matrix Market (row r = node id r−1); needs --edges",
+    default: `one-hot node ids, only up to ${MAX_IDENTITY_NODES.toLocaleString('en-US')} nodes`,
+  }),
+  flag(
+    'features-format',
+    NODE,
+    choice(['auto', 'dense', 'sparse', 'mtx']),
+    {
+      arg: 'auto|dense|sparse|mtx',
+      help: 'how to read --features',
+      default: 'auto (Matrix Market banner, else idx:value pairs, else dense)',
+    },
+    { fallback: 'auto' },
+  ),
   flag(
     'labels-per-class',
     NODE,
     int(1),
-    { arg: 'K', help: 'labelled nodes per class used for training, drawn by the seed', default: '1' },
+    {
+      arg: 'K',
+      help: 'training labels per class, drawn by the seed (Planetoid: 20); capped at half the smallest class so every class keeps nodes to score',
+      default: '20',
+    },
+    { fallback: 20 },
+  ),
+  flag(
+    'validation',
+    NODE,
+    int(0),
+    {
+      arg: 'V',
+      help: 'validation nodes for model selection (best-of-validation epoch); a third of the rest on small graphs',
+      default: '500',
+    },
+    { fallback: 500 },
+  ),
+  flag(
+    'test',
+    NODE,
+    testSize,
+    {
+      arg: 'T|all',
+      help: "test nodes scored (the rest after validation on small graphs); 'all' = every remaining labelled node",
+      default: '1000',
+    },
+    { fallback: 1000 },
+  ),
+  flag('eval-every', NODE, int(1), {
+    arg: 'N',
+    help: 'score validation/test every N epochs (and after the last) for the best-of-validation selection',
+    default: '1 (graphcl-node: 10, each scoring fits a probe)',
+  }),
+  flag(
+    'repeats',
+    NODE,
+    int(1),
+    { arg: 'R', help: 'repeat with seeds seed..seed+R-1 (new split and init each) and report mean ± std', default: '1' },
     { fallback: 1 },
   ),
-  flag('repeats', NODE, int(1), { arg: 'R', help: 'repeat with seeds seed..seed+R-1 and report the mean', default: '1' }, { fallback: 1 }),
 ];
 
 /** Method options (each applies to the methods its help names). */
@@ -62,15 +128,15 @@ export const METHOD_FLAGS: readonly GraphFlag[] = [
     'hidden',
     [...MOLECULE, ...NODE],
     int(1),
-    { arg: 'H', help: 'hidden width (GIN layers; the GCN of cg3/gcn)', default: '64' },
+    { arg: 'H', help: 'hidden width (GIN layers; the GCN/MLP of cg3/gcn/mlp)', default: '64' },
     { option: plain('hidden') },
   ),
   flag('layers', MOLECULE, int(1), { arg: 'L', help: 'GIN layers (graph-level methods)', default: '3' }, { option: plain('layers') }),
   flag(
     'temperature',
-    [...MOLECULE, 'cg3'],
+    [...MOLECULE, 'cg3', 'graphcl-node'],
     num(),
-    { arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3 0.5' },
+    { arg: 'T', help: 'τ of the contrastive loss', default: 'graphcl/joao 0.2, mocl/cg3/graphcl-node 0.5' },
     { option: plain('temperature') },
   ),
   flag(
@@ -145,10 +211,35 @@ export const METHOD_FLAGS: readonly GraphFlag[] = [
   ),
   flag(
     'dropout',
-    NODE,
+    ['cg3', 'gcn', 'mlp'],
     num({ min: 0, max: 1, exclusiveMax: true }),
-    { arg: 'P', help: 'cg3/gcn: dropout on layer inputs', default: '0.6' },
+    { arg: 'P', help: 'cg3/gcn/mlp: dropout on layer inputs', default: '0.6' },
     { option: plain('dropout') },
+  ),
+  flag(
+    'contrast-nodes',
+    ['cg3', 'graphcl-node'],
+    int(2),
+    {
+      arg: 'K',
+      help: 'cg3/graphcl-node: nodes the contrastive loss contrasts per step (a uniform sample on larger graphs)',
+      default: '2048',
+    },
+    { option: plain('contrastNodes') },
+  ),
+  flag(
+    'edge-drop-rate',
+    ['graphcl-node'],
+    num({ min: 0, max: 1, exclusiveMax: true }),
+    { arg: 'P', help: 'graphcl-node: share of edges each view drops', default: '0.2' },
+    { option: plain('edgeDropRate') },
+  ),
+  flag(
+    'feature-mask-rate',
+    ['graphcl-node'],
+    num({ min: 0, max: 1, exclusiveMax: true }),
+    { arg: 'P', help: 'graphcl-node: share of feature columns each view zeroes', default: '0.2' },
+    { option: plain('featureMaskRate') },
   ),
   flag(
     'levels',
@@ -161,7 +252,7 @@ export const METHOD_FLAGS: readonly GraphFlag[] = [
     'weight-decay',
     NODE,
     num({ min: 0 }),
-    { arg: 'W', help: "cg3/gcn: L2 on the GCN's first layer", default: '5e-4' },
+    { arg: 'W', help: 'cg3/gcn/mlp: L2 on the first layer; graphcl-node: on the encoder', default: '5e-4 (graphcl-node 1e-5)' },
     { option: plain('weightDecay') },
   ),
 ];

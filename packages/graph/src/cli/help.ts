@@ -6,10 +6,12 @@ import { CHOICE_FLAG_HELP, METHOD_FLAGS, MOLECULE_DATA_FLAGS, NODE_DATA_FLAGS } 
 import { TOOL } from './run-setup.js';
 
 const INPUTS = `Molecule input (graphcl, joao, joaov2, mocl): a SMILES table (--data, --smiles-column, --value-column,
---threshold; the shipped ChEMBL2321810 set by default). Node-graph input (cg3, gcn): the karate club, or
---edges FILE (one 'u v' pair per line, '#' comments; ids are names: the ids used, numbered in ascending order;
-'v v' declares an isolated node) with --labels FILE ('node label' lines, at least two classes). Without node
-features a graph may have at most 5,000 nodes (one-hot identities); SMILES at most 500 atoms.`;
+--threshold; the shipped ChEMBL2321810 set by default). Node-graph input (cg3, gcn, mlp, graphcl-node): the karate
+club, or --edges FILE (one 'u v' pair per line, '#' comments; ids are names: the ids used, numbered in ascending
+order; 'v v' declares an isolated node) with --labels FILE ('node label' lines, at least two classes) and
+--features FILE (dense 'node x1 … xF' lines, sparse 'node idx:value …' lines, or Matrix Market). Without
+--features a graph may have at most 5,000 nodes (one-hot identities); SMILES at most 500 atoms.
+'contrastive-graph data man|wordnet --out DIR' builds real graphs in this layout.`;
 
 const RECIPE_LIST = `Recipes (--recipe; defaults of the method, a given flag wins):\n${RECIPES.map((r) => `  ${r.name.padEnd(20)} ${r.description}`).join('\n')}`;
 
@@ -20,25 +22,27 @@ export const TRAIN_HELP = formatHelp({
   summary: 'train a graph contrastive method; write the run folder; report its score beside a baseline',
   usage: [
     'train --method graphcl|joao|joaov2|mocl [molecule options] [options]',
-    'train --method cg3|gcn [node-graph options] [options]',
+    'train --method cg3|gcn|mlp|graphcl-node [node-graph options] [options]',
     'train --resume --out DIR',
   ],
   flags: [...CHOICE_FLAG_HELP, ...[...MOLECULE_DATA_FLAGS, ...NODE_DATA_FLAGS, ...METHOD_FLAGS].map((f): FlagHelp => f.help)],
   includeCommon: true,
   commonDefaults: {
-    epochs: "the recipe's: 20 (graph-level), 200 (cg3, gcn); with --resume a larger value continues the run",
-    'batch-size': '32 (graph-level methods; cg3/gcn train full-batch)',
-    lr: "the recipe's: 1e-3 (graph-level), 0.01 (cg3, gcn)",
-    'checkpoint-every': '100 steps (cg3/gcn: one step per epoch, every 10)',
+    epochs: "the recipe's: 20 (graph-level), 200 (node methods); with --resume a larger value continues the run",
+    'batch-size': '32 (graph-level methods; node methods train full-batch)',
+    lr: "the recipe's: 1e-3 (graph-level, graphcl-node), 0.01 (cg3, gcn, mlp)",
+    'checkpoint-every': '100 steps (node methods: one step per epoch, every 10)',
     limit: 'all molecules (graph-level methods)',
   },
   details: `${INPUTS}
 
-The run folder (--out): run.json (settings), checkpoint/ (cg3/gcn with --repeats: checkpoint/seed-<s>/),
+The run folder (--out): run.json (settings), checkpoint/ (node methods with --repeats: checkpoint/seed-<s>/),
 model/ (the trained GIN encoder, graph-level methods; load it with loadGraphEncoder), losses.csv,
 loss-curve.png, summary.json. The summary's baseline is what the method must beat: the same encoder at its
-random initialisation (graph-level methods, linear probe on frozen embeddings: metrics.probeAccuracy vs
-baselines.randomInit) or a plain GCN trained on the same labels (cg3: metrics.accuracy vs baselines.gcn).
+random initialisation (graph-level methods and graphcl-node, linear probe on frozen embeddings) or a plain GCN
+trained on the same split (cg3: metrics.accuracy vs baselines.gcn). Node methods draw a Planetoid split per seed
+(--labels-per-class, --validation, --test; written to splits/seed-<s>.json with the file's node ids) and report
+the test accuracy of the epoch with the best validation accuracy.
 
 ${RECIPE_LIST}`,
   examples: [
@@ -48,6 +52,7 @@ ${RECIPE_LIST}`,
     `${TOOL} train --resume --out runs/mocl        # after a kill: continues at the saved step`,
     `${TOOL} train --method cg3 --dataset karate --labels-per-class 1 --repeats 10 --json`,
     `${TOOL} train --method cg3 --edges graph.txt --labels labels.txt --out runs/cg3-mine`,
+    `${TOOL} train --method gcn --edges data/edges.txt --labels data/labels.txt --features data/features.txt --repeats 10`,
   ],
 });
 
@@ -63,7 +68,7 @@ export const EVAL_HELP = formatHelp({
     ...COMMON_FLAG_HELP.filter((f) => ['limit', 'backend', 'json', 'help'].includes(f.name)),
   ],
   details: `Data options default to the run's (run.json); the printed summary is not written into the run folder.
-cg3 and gcn are scored at the end of 'train' (summary.json).`,
+Node methods (cg3, gcn, mlp, graphcl-node) are scored at the end of 'train' (summary.json).`,
   examples: [`${TOOL} eval --checkpoint runs/graphcl-seed0 --json`],
 });
 

@@ -1,65 +1,31 @@
-/** `train` of the full-graph node methods (CG3, the GCN baseline) on the karate club or an edge list. */
-import { join } from 'node:path';
+/**
+ * `train` of the full-graph node methods (CG3, GCN, MLP) on the karate club or an edge list with node
+ * features: per seed a Planetoid split, full-batch training with best-of-validation model selection, and
+ * (for CG3) the plain GCN on the same split as the baseline.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { RunSummary } from '@contrastive/core/cli';
-import { assertFiniteState, UsageError } from '@contrastive/core/cli';
+import { assertFiniteState } from '@contrastive/core/cli';
 import type { NodeTrainOptions } from '@contrastive/core/node';
-import { train } from '@contrastive/core/node';
-import { GraphDataError } from '../data/errors.js';
-import type { Graph } from '../data/graph.js';
-import { karateClub } from '../data/karate-club.js';
-import { loadEdgeList } from '../data/edge-list-file.js';
-import { sampleLabels } from '../data/sample-labels.js';
-import { maskedAccuracy } from '../eval/masked-accuracy.js';
+import { train, writeFileAtomic } from '@contrastive/core/node';
+import type { NodeSplit, PlanetoidSplit } from '../data/node-split.js';
+import { planetoidSplit, trainingLabels } from '../data/node-split.js';
+import type { SelectionState } from '../eval/best-of-validation.js';
+import { accuracyOn, BestOfValidation } from '../eval/best-of-validation.js';
 import type { NodeMethod } from '../methods/graph-method.js';
 import type { NodeTask } from '../methods/node-task.js';
 import type { NodeMethodName } from '../methods/registry.js';
 import { createMethod } from '../methods/registry.js';
 import type { Settings } from './flags.js';
 import { METHOD_FLAGS, methodOptionsOf, NODE_DATA_FLAGS, resolveFlags } from './flags.js';
+import { loadNodeGraph } from './node-graph.js';
 import type { TrainRun } from './run-setup.js';
 import { finishRun, recordRun } from './run-setup.js';
 
-/**
- * The graph the settings name (`--edges FILE --labels FILE`, else `--dataset karate`), its name, where its
- * labels come from, and its number of classes; refuses labels of fewer than two classes.
- */
-function loadGraph(settings: Settings): { graph: Graph; name: string; numClasses: number } {
-  const edges = settings.edges === undefined ? undefined : String(settings.edges);
-  let graph: Graph;
-  let name: string;
-  let labelsFrom: string;
-  if (edges === undefined) {
-    graph = karateClub();
-    name = String(settings.dataset ?? 'karate');
-    labelsFrom = name;
-  } else {
-    if (settings.labels === undefined) throw new UsageError('--edges needs --labels FILE (node label lines, the evaluation truth)');
-    labelsFrom = String(settings.labels);
-    graph = loadEdgeList(edges, { labelsPath: labelsFrom });
-    name = edges;
-  }
-  const truth = graph.nodeLabels;
-  if (!truth) throw new Error(`${name}: the graph has no node labels to evaluate against`);
-  // Labels are numbered 0..C-1 by the reader (a label value of 1e6 is one class, not a million).
-  const classes = new Map<number, number>();
-  for (const y of truth) if (y >= 0) classes.set(y, (classes.get(y) ?? 0) + 1);
-  if (classes.size < 2) {
-    const values = (graph as { classValues?: number[] }).classValues;
-    const only =
-      classes.size === 0
-        ? 'no labelled node'
-        : `one class (label ${values?.[0] ?? [...classes.keys()][0]}, ${[...classes.values()][0]} node(s))`;
-    throw new GraphDataError('ECLASSES', `${labelsFrom}: ${only}; node classification needs labelled nodes of at least two classes`, {
-      file: labelsFrom,
-    });
-  }
-  let numClasses = 0;
-  for (const c of classes.keys()) numClasses = Math.max(numClasses, c + 1);
-  return { graph, name, numClasses };
-}
-
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: readonly number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const fmt = (x: number): string => x.toFixed(4);
 
 /** The run files of a training (the method's own; the baseline writes none). */
 type RunFiles = Pick<
@@ -67,19 +33,56 @@ type RunFiles = Pick<
   'checkpointDir' | 'checkpointEvery' | 'resume' | 'lossLogPath' | 'lossCurvePath' | 'lossCurveTitle'
 >;
 
+/** What one training of one seed gives. */
+interface Trained {
+  selection: SelectionState;
+  /** graphcl-node: test accuracy of the probe on the untrained encoder (new runs only). */
+  initTest?: number;
+  /** Test accuracy after the last epoch (no selection). */
+  lastTest: number;
+  finalLoss: number;
+  steps: number;
+  seconds: number;
+}
+
+/** Where a seed's selection is kept so a resumed run continues it: `selection/seed-<s>.json` in the run folder. */
+const selectionFile = (runDir: string, seed: number): string => join(runDir, 'selection', `seed-${seed}.json`);
+
+async function readSelection(file: string): Promise<SelectionState | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SelectionState;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Trains `name` on `task` (one full-batch step per epoch) with the run's settings, writing `files`
- * (`null`: none, and no progress bar); returns it trained (the caller disposes it).
+ * Trains `name` on `task` (one full-batch step per epoch) with the run's settings, scoring validation and
+ * test accuracy after every epoch and keeping the best-of-validation epoch; writes `files` (`null`: none,
+ * no progress bar). Checks the final weights are finite; disposes the method.
  */
 async function trainOn(
   name: NodeMethodName,
   task: NodeTask,
+  truth: Int32Array,
+  split: NodeSplit,
   settings: Settings,
   run: TrainRun,
   files: RunFiles | null,
-): Promise<{ method: NodeMethod; finalLoss: number; steps: number; seconds: number }> {
-  const method = createMethod(name, { ...methodOptionsOf(settings, name), task });
+): Promise<Trained> {
+  const method: NodeMethod = createMethod(name, { ...methodOptionsOf(settings, name), task });
+  const selection = new BestOfValidation(truth, split);
+  const evalEvery = Number(settings['eval-every'] ?? (name === 'graphcl-node' ? 10 : 1));
+  let lastTest = Number.NaN;
+  let initTest: number | undefined;
   try {
+    // The unsupervised method's baseline: the same encoder at its initialisation, probed the same way.
+    if (name === 'graphcl-node' && !files?.resume) initTest = accuracyOn(method.predict(), truth, split.test);
+    const file = files === null ? undefined : selectionFile(run.paths.dir, Number(settings.seed));
+    if (file !== undefined && files?.resume) {
+      const saved = await readSelection(file);
+      if (saved) selection.restore(saved);
+    }
     const result = await train<NodeTask>({
       method,
       batches: () => [task],
@@ -87,42 +90,85 @@ async function trainOn(
       stepsPerEpoch: 1,
       seed: Number(settings.seed),
       progress: files !== null && run.ctx.progress,
-      log: run.ctx.log,
+      ...(files === null ? {} : { log: run.ctx.log }),
       disposeBatch: false,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => {
+          if ((epoch + 1) % evalEvery !== 0 && epoch + 1 !== run.epochs) return;
+          const scored = selection.observe(epoch + 1, method.predict());
+          lastTest = scored.test;
+          if (split.validation.length > 0) logs.valAccuracy = scored.validation;
+          if (scored.improved && file !== undefined) {
+            await mkdir(dirname(file), { recursive: true });
+            await writeFileAtomic(file, `${JSON.stringify(selection.best)}\n`);
+          }
+        },
+      },
       ...(files ?? {}),
     });
-    return { method, finalLoss: result.epochLosses.at(-1) ?? Number.NaN, steps: result.globalStep, seconds: result.seconds };
-  } catch (err) {
+    await assertFiniteState(method, `${name} (seed ${String(settings.seed)})`);
+    if (Number.isNaN(lastTest)) lastTest = accuracyOn(method.predict(), truth, split.test);
+    return {
+      selection: selection.best,
+      ...(initTest === undefined ? {} : { initTest }),
+      lastTest,
+      finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
+      steps: result.globalStep,
+      seconds: result.seconds,
+    };
+  } finally {
     method.dispose();
-    throw err;
   }
 }
 
+/** Writes a seed's split with the file's node ids (what the PyTorch twin and a user's own code read). */
+async function writeSplit(dir: string, seed: number, split: PlanetoidSplit, nodeIds: readonly number[] | undefined): Promise<void> {
+  const ids = (idx: Int32Array): number[] => Array.from(idx, (i) => nodeIds?.[i] ?? i);
+  await mkdir(join(dir, 'splits'), { recursive: true });
+  const body = {
+    seed,
+    labelsPerClass: split.labelsPerClass,
+    train: ids(split.train),
+    validation: ids(split.validation),
+    test: ids(split.test),
+  };
+  await writeFileAtomic(join(dir, 'splits', `seed-${seed}.json`), `${JSON.stringify(body)}\n`);
+}
+
 /**
- * `train` of a node method (after `openTrainRun`): for each seed of `--repeats`, `--labels-per-class`
- * labels drawn by the seed, the method trained full-batch and scored on the unlabelled nodes; for CG3
- * also the plain GCN on the same labels (the baseline).
+ * `train` of a node method (after `openTrainRun`): for each seed of `--repeats`, a Planetoid split drawn by
+ * the seed (`--labels-per-class`, `--validation`, `--test`; written to splits/seed-<s>.json), the method
+ * trained full-batch and scored at its best-validation epoch; for CG3 also the plain GCN on the same split.
  */
 export async function trainNodes(run: TrainRun): Promise<number> {
   const { ctx, resolver, method: name } = run;
   resolveFlags(NODE_DATA_FLAGS, ctx.values, name, {}, resolver);
   resolveFlags(METHOD_FLAGS, ctx.values, name, run.recipe.options, resolver);
   const { settings } = resolver;
-  const { graph, name: dataName, numClasses } = loadGraph(settings);
+  const loaded = await loadNodeGraph(settings, ctx.log);
+  const { graph, numClasses } = loaded;
   const truth = graph.nodeLabels!;
   const repeats = Number(settings.repeats);
   await recordRun(run);
 
-  const runs: { seed: number; accuracy: number; baseline: number | null; finalLoss: number }[] = [];
-  let steps = 0;
-  let trainSeconds = 0;
+  interface SeedResult {
+    seed: number;
+    trained: Trained;
+    baseline: Trained | null;
+    split: PlanetoidSplit;
+  }
+  const runs: SeedResult[] = [];
   for (let r = 0; r < repeats; r++) {
     const seed = run.seed + r;
     const seedSettings = { ...settings, seed };
-    const labels = sampleLabels(truth, Number(settings['labels-per-class']), seed);
-    const evalMask = Array.from(labels, (y, i) => y < 0 && truth[i]! >= 0);
-    const task: NodeTask = { graph, labels, numClasses };
-    const trained = await trainOn(name as NodeMethodName, task, seedSettings, run, {
+    const split = planetoidSplit(truth, seed, {
+      labelsPerClass: Number(settings['labels-per-class']),
+      validation: Number(settings.validation),
+      test: settings.test === 'all' ? 'all' : Number(settings.test),
+    });
+    await writeSplit(run.paths.dir, seed, split, loaded.nodeIds);
+    const task: NodeTask = { graph, labels: trainingLabels(truth, split), numClasses };
+    const trained = await trainOn(name as NodeMethodName, task, truth, split, seedSettings, run, {
       // One checkpoint folder per seed when repeating; the losses and curve are the first seed's.
       checkpointDir: repeats === 1 ? run.paths.checkpoint : join(run.paths.checkpoint, `seed-${seed}`),
       checkpointEvery: Math.max(1, run.checkpointEvery),
@@ -131,58 +177,67 @@ export async function trainNodes(run: TrainRun): Promise<number> {
         ? { lossLogPath: run.paths.losses, lossCurvePath: run.paths.lossCurve, lossCurveTitle: `${name} training loss (seed ${seed})` }
         : {}),
     });
-    const accuracy = maskedAccuracy(trained.method.predict(), truth, evalMask);
-    trained.method.dispose();
-    steps += trained.steps;
-    trainSeconds += trained.seconds;
-    let baseline: number | null = null;
-    if (name !== 'gcn') {
-      const gcn = await trainOn('gcn', task, seedSettings, run, null);
-      try {
-        // The baseline writes no checkpoint (where core checks the weights): check them before scoring.
-        await assertFiniteState(gcn.method, `the gcn baseline (seed ${seed})`);
-        baseline = maskedAccuracy(gcn.method.predict(), truth, evalMask);
-      } finally {
-        gcn.method.dispose();
-      }
-      trainSeconds += gcn.seconds;
-    }
-    runs.push({ seed, accuracy, baseline, finalLoss: trained.finalLoss });
-    ctx.log(`seed ${seed}: ${name} ${accuracy.toFixed(4)}${baseline === null ? '' : `  gcn ${baseline.toFixed(4)}`}`);
+    const baseline = name === 'cg3' ? await trainOn('gcn', task, truth, split, seedSettings, run, null) : null;
+    runs.push({ seed, trained, baseline, split });
+    const b = baseline ? `  gcn ${fmt(baseline.selection.test)} (epoch ${baseline.selection.epoch})` : '';
+    ctx.log(
+      `seed ${seed}: ${name} test ${fmt(trained.selection.test)} at the best validation epoch ${trained.selection.epoch} ` +
+        `(validation ${fmt(trained.selection.validation)}; last epoch ${fmt(trained.lastTest)})${b}`,
+    );
   }
 
-  const accuracies = runs.map((x) => x.accuracy);
-  const baselines = runs.map((x) => x.baseline).filter((x): x is number => x !== null);
+  const tests = runs.map((x) => x.trained.selection.test);
+  const baselines = runs.flatMap((x) => (x.baseline ? [x.baseline.selection.test] : []));
+  const inits = runs.flatMap((x) => (x.trained.initTest === undefined ? [] : [x.trained.initTest]));
+  const s0 = runs[0]!.split;
+  const perClass = [...new Set(runs.map((x) => x.split.labelsPerClass))];
   const notes = [
-    `accuracy on the ${runs.length === 1 ? '' : "seeds' "}unlabelled nodes with ${String(settings['labels-per-class'])} label(s) per class, per seed: ${accuracies.map((a) => a.toFixed(4)).join(' ')}`,
+    `Planetoid-style split per seed: ${perClass.join('/')} training label(s) per class (${s0.train.length} nodes), ` +
+      `${s0.validation.length} validation, ${s0.test.length} test nodes (splits/seed-<s>.json, file node ids)`,
+    `test accuracy at the best-validation epoch, per seed: ${tests.map(fmt).join(' ')} (epochs ${runs.map((x) => x.trained.selection.epoch).join(' ')})`,
+    `test accuracy after the last epoch, per seed: ${runs.map((x) => fmt(x.trained.lastTest)).join(' ')}`,
     ...(baselines.length > 0
       ? [
-          `baseline gcn (plain 2-layer GCN, same labels, width, dropout, weight decay, optimiser and epochs), per seed: ${baselines.map((a) => a.toFixed(4)).join(' ')}`,
+          `baseline gcn (plain 2-layer GCN, same split, width, dropout, weight decay, optimiser, epochs and selection), per seed: ${baselines.map(fmt).join(' ')}`,
         ]
+      : []),
+    ...(inits.length > 0
+      ? [`baseline randomInit (the untrained encoder, same probe and split), per seed: ${inits.map(fmt).join(' ')}`]
       : []),
     ...(repeats > 1 ? [`losses.csv and loss-curve.png are of seed ${run.seed}; checkpoints are in checkpoint/seed-<seed>/`] : []),
     'no model/: the method is transductive (its views are built on this graph); checkpoint/ holds its weights',
   ];
+  if (s0.validation.length === 0) notes.unshift('no validation nodes (the graph is too small, or --validation 0): the last epoch is reported');
+  if (perClass[0] !== Number(settings['labels-per-class']))
+    notes.unshift(`--labels-per-class ${settings['labels-per-class']} capped at ${perClass.join('/')}: half the smallest class`);
   const summary: RunSummary = {
     method: name,
     domain: 'graph',
     seed: run.seed,
     epochs: run.epochs,
-    steps,
+    steps: runs.reduce((s, x) => s + x.trained.steps, 0),
     seconds: (performance.now() - ctx.started) / 1000,
-    trainSeconds,
+    trainSeconds: runs.reduce((s, x) => s + x.trained.seconds + (x.baseline?.seconds ?? 0), 0),
     backend: run.backend,
     out: run.paths.dir,
-    finalLoss: mean(runs.map((x) => x.finalLoss)),
+    finalLoss: mean(runs.map((x) => x.trained.finalLoss)),
     metrics: {
-      accuracy: mean(accuracies),
-      accuracyStd: std(accuracies),
+      accuracy: mean(tests),
+      accuracyStd: std(tests),
+      ...(s0.validation.length > 0 ? { validationAccuracy: mean(runs.map((x) => x.trained.selection.validation)) } : {}),
+      lastEpochAccuracy: mean(runs.map((x) => x.trained.lastTest)),
       nodes: graph.numNodes,
-      labelsPerClass: Number(settings['labels-per-class']),
+      features: graph.numFeatures,
+      labelsPerClass: perClass[0]!,
+      validationNodes: s0.validation.length,
+      testNodes: s0.test.length,
       repeats,
-      data: dataName,
+      data: loaded.name,
     },
-    baselines: baselines.length > 0 ? { gcn: { accuracy: mean(baselines), accuracyStd: std(baselines) } } : {},
+    baselines: {
+      ...(baselines.length > 0 ? { gcn: { accuracy: mean(baselines), accuracyStd: std(baselines) } } : {}),
+      ...(inits.length > 0 ? { randomInit: { accuracy: mean(inits), accuracyStd: std(inits) } } : {}),
+    },
     notes,
   };
   return finishRun(summary, run.io, ctx.json, run.paths.dir);

@@ -100,7 +100,12 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
     throw new UsageError(`--batch-size does not apply to ${method}: it trains full-batch on the whole graph`);
   if (node && common.given.has('limit')) throw new UsageError(`--limit does not apply to ${method} (it limits molecule tables)`);
   const out = common.out!;
-  const status = await prepareRunFolder(out, { tool: TOOL, resume: common.resume, overwrite: common.overwrite });
+  const status = await prepareRunFolder(out, {
+    tool: TOOL,
+    resume: common.resume,
+    overwrite: common.overwrite,
+    extraFiles: ['splits', 'selection'],
+  });
   const record = status === 'resume' ? await readRunConfig<Settings>(out, 'out', { tool: TOOL }) : undefined;
   if (record !== undefined && record.method !== method)
     throw new UsageError(`--resume: ${out} is a ${record.method} run, not ${method}; drop --method or choose another --out`);

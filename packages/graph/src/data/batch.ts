@@ -39,7 +39,9 @@ export function batchGraphs(graphs: readonly Graph[]): GraphBatch {
   graphs.forEach((g, i) => {
     validateGraph(g, `graphs[${i}]`);
     if (g.xSparse !== undefined)
-      throw new RangeError(`graphs[${i}] has sparse node features (xSparse): graph-level batching needs dense x; node-level methods read xSparse`);
+      throw new RangeError(
+        `graphs[${i}] has sparse node features (xSparse): graph-level batching needs dense x; node-level methods read xSparse`,
+      );
     if (g.numFeatures !== f) throw new RangeError(`graphs[${i}].numFeatures is ${g.numFeatures}, expected ${f} like graphs[0]`);
     const gfe = g.edgeAttr ? g.numEdgeFeatures : undefined;
     if (gfe !== fe) throw new RangeError(`graphs[${i}] edge features width ${String(gfe)} differs from graphs[0] (${String(fe)})`);

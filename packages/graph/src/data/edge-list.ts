@@ -12,6 +12,12 @@ export interface ParseEdgeListOptions {
   numNodes?: number;
   /** `node label` lines (a negative label = unlabelled) and their source name for errors. Default: no labels. */
   labels?: { text: string; source: string };
+  /**
+   * `'identity'`: one-hot node ids as features (small graphs only, see below). `'none'`: no features yet
+   * (`numFeatures` 0) — the caller attaches real ones (`withNodeFeatures`, the CLI's `--features`), so a
+   * graph of any size is read. Default `'identity'`.
+   */
+  features?: 'identity' | 'none';
 }
 
 /** What {@link parseEdgeList} returns: the graph, with the file's ids and label values beside it. */
@@ -79,7 +85,8 @@ export function parseEdgeList(text: string, source: string, opts: ParseEdgeListO
   const identity = nodeIds[n - 1] === n - 1;
   const index = identity ? null : new Map(nodeIds.map((id, i) => [id, i]));
   const at = (id: number): number => (index === null ? id : index.get(id)!);
-  checkIdentityFeatures(n, source);
+  const oneHotIds = (opts.features ?? 'identity') === 'identity';
+  if (oneHotIds) checkIdentityFeatures(n, source);
   const pairs = raw.map(([a, b]) => [at(a), at(b)] as const);
   let nodeLabels: Int32Array | undefined;
   let classValues: number[] | undefined;
@@ -107,7 +114,10 @@ export function parseEdgeList(text: string, source: string, opts: ParseEdgeListO
     // A later line for the same node wins.
     for (const [node, y] of given) nodeLabels[node] = y < 0 ? -1 : classOf.get(y)!;
   }
-  const g = fromUndirectedEdges(n, pairs, nodeLabels ? { nodeLabels } : {}) as EdgeListGraph;
+  const g = fromUndirectedEdges(n, pairs, {
+    ...(nodeLabels ? { nodeLabels } : {}),
+    ...(oneHotIds ? {} : { features: new Float32Array(0), numFeatures: 0 }),
+  }) as EdgeListGraph;
   g.nodeIds = nodeIds;
   if (classValues) g.classValues = classValues;
   return g;

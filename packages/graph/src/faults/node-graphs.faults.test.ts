@@ -149,7 +149,8 @@ describe('item 4: sizes come from what the files hold', () => {
     const edges = tmp('sparse-ids.edges');
     const labels = tmp('sparse-ids.labels');
     writeFileSync(edges, '0 1\n1 30000\n');
-    writeFileSync(labels, '0 0\n30000 1\n');
+    // Three labelled nodes: a training label per class and one left to test on.
+    writeFileSync(labels, '0 0\n1 0\n30000 1\n');
     const r = await runIsolated(CLI_CHILD, {
       args: ['train', '--method', 'cg3', '--edges', edges, '--labels', labels, '--epochs', '3', '--backend', 'wasm', '--json'],
       cwd: tmp(),

@@ -3,10 +3,17 @@ import type { Encoder, Rng } from '@contrastive/core';
 import { assertInt } from '@contrastive/core';
 import type { GraphTensors } from '../data/tensors.js';
 import { saveGraphEncoder } from './encoder-io.js';
+import type { GcnAdjacency } from './gcn.js';
 import { GCNConv } from './gcn.js';
+import type { NodeInputs } from './node-inputs.js';
+import { dropoutInput } from './node-inputs.js';
+import type { SparseOperand } from './sparse-operand.js';
 
-/** The tensors a node-level GCN reads: features, the normalised adjacency, the node count. */
-export type GCNInput = Pick<GraphTensors, 'x' | 'gcn' | 'numNodes'>;
+/**
+ * What a node-level GCN reads: features, the normalised adjacency, the node count — as batch tensors
+ * (`toTensors`) or as {@link NodeInputs} (sparse features and a CSR Â, for large graphs).
+ */
+export type GCNInput = Pick<GraphTensors, 'x' | 'gcn' | 'numNodes'> | NodeInputs;
 
 /** Options of one {@link GCNEncoder} forward pass. */
 export interface GCNApplyOptions {
@@ -28,7 +35,7 @@ export interface GCNApplyOptions {
  * A core `Encoder<GraphTensors>` (node states rather than graph vectors): `apply(t, training)`,
  * `stateTensors()`, `save(target)` (read back with {@link loadGraphEncoder}).
  */
-export class GCNEncoder implements Encoder<GraphTensors> {
+export class GCNEncoder implements Encoder<GCNInput> {
   readonly convs: GCNConv[] = [];
   private disposed = false;
   constructor(
@@ -46,14 +53,13 @@ export class GCNEncoder implements Encoder<GraphTensors> {
   apply(t: GCNInput, options: boolean | GCNApplyOptions = {}): tf.Tensor2D {
     const { training = false, seed } = typeof options === 'boolean' ? { training: options } : options;
     return tf.tidy(() => {
-      let h = t.x;
+      let h: tf.Tensor2D | SparseOperand = t.x;
       this.convs.forEach((conv, l) => {
-        if (training && this.dropout > 0)
-          h = tf.dropout(h, this.dropout, undefined, seed === undefined ? undefined : seed + l) as tf.Tensor2D;
-        h = conv.apply(h, t);
+        if (training) h = dropoutInput(h, this.dropout, seed === undefined ? undefined : seed + l);
+        h = conv.apply(h, t as GcnAdjacency);
         if (l < this.convs.length - 1) h = tf.relu(h);
       });
-      return h;
+      return h as tf.Tensor2D;
     });
   }
   variables(prefix = 'gcn'): Record<string, tf.Variable> {

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng, StepInfo } from '@contrastive/core';
-import { assertNonNegative, assertPositive, createRng, l2Normalize } from '@contrastive/core';
-import { batchGraphs } from '../data/batch.js';
-import type { GraphTensors } from '../data/tensors.js';
-import { disposeGraphTensors, toTensors } from '../data/tensors.js';
+import { assertInt, assertNonNegative, assertPositive, createRng, l2Normalize } from '@contrastive/core';
 import { GCNEncoder } from '../layers/gcn-encoder.js';
-
+import type { NodeInputs } from '../layers/node-inputs.js';
+import { disposeNodeInputs, nodeInputs } from '../layers/node-inputs.js';
 import { Linear } from '../layers/linear.js';
 import { cg3CrossViewLoss, cg3ReconstructionLoss, cg3SemiSupervisedLoss } from '../losses/cg3-losses.js';
 import type { NodeMethod } from './graph-method.js';
@@ -46,10 +44,19 @@ export interface CG3Options {
   optimizer?: tf.Optimizer;
   /** Initialisation seed. Default 0. (Dropout masks come from each step's `info.rng`.) */
   seed?: number;
+  /**
+   * Most nodes the cross-view loss L_uc contrasts per step. L_uc is N × N; on a larger graph each step
+   * draws this many nodes uniformly (from the step's generator) and computes the same loss on their
+   * sub-matrix — an unbiased sample of the anchors, with the mean over the sampled nodes as the
+   * denominator's estimate (CG3's code computes the full matrix, which fits its Cora/CiteSeer graphs).
+   * The semi-supervised loss samples the labelled nodes the same way. Default 2048: exact below it.
+   */
+  contrastNodes?: number;
 }
 
 /** The loss settings CG3 resolves from its options. */
 interface CG3Settings {
+  contrastNodes: number;
   dropout: number;
   temperature: number;
   wUnsup: number;
@@ -88,8 +95,12 @@ export class CG3 implements NodeMethod {
   readonly reconstruction: Linear;
   readonly optimizer: tf.Optimizer;
   readonly numClasses: number;
-  private readonly graphTensors: GraphTensors;
+  private readonly inputs: NodeInputs;
+  /** Row (target) and column (source) of every non-zero of Â, self-loops included: the reconstructed pairs. */
+  private readonly pairDst: tf.Tensor1D;
+  private readonly pairSrc: tf.Tensor1D;
   private readonly labelledIdx: tf.Tensor1D;
+  private readonly labelledList: number[];
   private readonly labelledY: tf.Tensor1D;
   private readonly labelledOneHot: tf.Tensor2D;
   private readonly settings: CG3Settings;
@@ -101,6 +112,7 @@ export class CG3 implements NodeMethod {
     this.numClasses = numClasses;
     const rng = createRng(options.seed ?? 0);
     this.settings = {
+      contrastNodes: options.contrastNodes ?? 2048,
       dropout: options.dropout ?? 0.6,
       temperature: options.temperature ?? 0.5,
       wUnsup: options.wUnsup ?? 0.9,
@@ -110,6 +122,7 @@ export class CG3 implements NodeMethod {
       alpha: options.alpha ?? 0.6,
     };
     assertPositive(this.settings.temperature, 'temperature');
+    assertInt(this.settings.contrastNodes, 'contrastNodes', 2);
     for (const k of ['wUnsup', 'wSup', 'wRecon', 'weightDecay', 'dropout'] as const) assertNonNegative(this.settings[k], k);
     const learningRate = options.learningRate ?? 0.01;
     assertPositive(learningRate, 'learningRate');
@@ -119,7 +132,13 @@ export class CG3 implements NodeMethod {
     this.global = new HierarchicalGCNView(graph, graph.numFeatures, options.hiddenGlobal ?? 32, numClasses, rng, levelOpts);
     this.reconstruction = new Linear(2 * numClasses, 1, rng, { name: 'cg3/recon' });
     this.optimizer = options.optimizer ?? tf.train.adam(learningRate);
-    this.graphTensors = toTensors(batchGraphs([graph]));
+    this.inputs = nodeInputs(graph);
+    const a = this.inputs.gcn.matrix;
+    const rows = new Int32Array(a.colIdx.length);
+    for (let i = 0; i < a.numRows; i++) rows.fill(i, a.rowPtr[i]!, a.rowPtr[i + 1]!);
+    this.pairDst = tf.tensor1d(rows, 'int32');
+    this.pairSrc = tf.tensor1d(a.colIdx, 'int32');
+    this.labelledList = idx;
     this.labelledIdx = tf.tensor1d(idx, 'int32');
     this.labelledY = tf.tensor1d(
       idx.map((i) => labels[i]!),
@@ -137,9 +156,9 @@ export class CG3 implements NodeMethod {
     const localSeed = dropoutRng?.seed();
     const globalSeed = dropoutRng?.seed();
     return tf.tidy(() => {
-      const zL = l2Normalize(this.local.apply(this.graphTensors, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
+      const zL = l2Normalize(this.local.apply(this.inputs, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
       const zG = l2Normalize(
-        this.global.apply(this.graphTensors.x, {
+        this.global.apply(this.inputs.x, {
           training,
           dropout: this.settings.dropout,
           ...(globalSeed === undefined ? {} : { seed: globalSeed }),
@@ -149,27 +168,50 @@ export class CG3 implements NodeMethod {
     });
   }
 
+  /**
+   * The nodes a step contrasts: all of `pool` when it has at most `contrastNodes`, else that many drawn
+   * without replacement by `rng` (evaluation mode, no `rng`: evenly spaced ones, deterministic).
+   */
+  private contrastSample(pool: readonly number[], rng?: Rng): number[] | null {
+    const k = this.settings.contrastNodes;
+    if (pool.length <= k) return null;
+    if (!rng) return Array.from({ length: k }, (_, i) => pool[Math.floor((i * pool.length) / k)]!);
+    return Array.from(rng.permutation(pool.length).subarray(0, k))
+      .sort((p, q) => p - q)
+      .map((i) => pool[i]!);
+  }
+
   /** The full CG3 objective (see class doc); training mode with dropout from `dropoutRng`, else evaluation mode. */
   loss(dropoutRng?: Rng): tf.Scalar {
     const { alpha, temperature, wUnsup, wSup, wRecon, weightDecay } = this.settings;
+    const n = this.task.graph.numNodes;
+    // Drawn before the views so the dropout seeds of a step do not depend on the graph size.
+    const nodeSample = this.contrastSample(n > this.settings.contrastNodes ? Array.from({ length: n }, (_, i) => i) : [], dropoutRng);
+    const labelledSample = this.contrastSample(this.labelledList, dropoutRng);
     return tf.tidy(() => {
       const { zL, zG } = this.views(dropoutRng);
       const pred = l2Normalize(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
       const ce = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(pred, this.labelledIdx));
       const ceG = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(zG, this.labelledIdx));
-      const crossView = cg3CrossViewLoss(zL, zG, temperature);
-      const supervised = cg3SemiSupervisedLoss(
-        tf.gather(zL, this.labelledIdx),
-        tf.gather(zG, this.labelledIdx),
-        this.labelledY,
-        temperature,
-      );
-      const { src, dst } = this.graphTensors.gcn;
-      const localGlobal = tf.concat([tf.gather(zL, src), tf.gather(zG, dst)], 1) as tf.Tensor2D;
-      const globalLocal = tf.concat([tf.gather(zG, src), tf.gather(zL, dst)], 1) as tf.Tensor2D;
-      const logits = tf
-        .concat([this.reconstruction.apply(localGlobal), this.reconstruction.apply(globalLocal)], 0)
-        .reshape([-1]) as tf.Tensor1D;
+      const rowsOf = (z: tf.Tensor2D, sample: number[] | null): tf.Tensor2D => (sample ? tf.gather(z, tf.tensor1d(sample, 'int32')) : z);
+      const crossView = cg3CrossViewLoss(rowsOf(zL, nodeSample), rowsOf(zG, nodeSample), temperature);
+      const supIdx = labelledSample ? tf.tensor1d(labelledSample, 'int32') : this.labelledIdx;
+      const supY = labelledSample
+        ? tf.tensor1d(
+            labelledSample.map((i) => this.task.labels[i]!),
+            'int32',
+          )
+        : this.labelledY;
+      const supervised = cg3SemiSupervisedLoss(tf.gather(zL, supIdx), tf.gather(zG, supIdx), supY, temperature);
+      // Linear_{2C→1}([z^L_i ; z^G_j]) = z^L_i·w₁ + z^G_j·w₂ + b: two [N, 1] projections and E gathers of a
+      // scalar, instead of E concatenated [2C] rows (identical values, O(E) memory).
+      const c = this.numClasses;
+      const w1 = this.reconstruction.weight.slice([0, 0], [c, 1]);
+      const w2 = this.reconstruction.weight.slice([c, 0], [c, 1]);
+      const bias = this.reconstruction.bias!;
+      const edgeScore = (left: tf.Tensor2D, right: tf.Tensor2D): tf.Tensor =>
+        tf.add(tf.add(tf.gather(tf.matMul(left, w1), this.pairSrc), tf.gather(tf.matMul(right, w2), this.pairDst)), bias);
+      const logits = tf.concat([edgeScore(zL, zG), edgeScore(zG, zL)], 0).reshape([-1]) as tf.Tensor1D;
       const generative = cg3ReconstructionLoss(logits);
       const decay = tf.mul(tf.sum(tf.square(this.local.convs[0]!.lin.weight)), weightDecay / 2);
       return tf.addN([ce, ceG, tf.mul(crossView, wUnsup), tf.mul(supervised, wSup), tf.mul(generative, wRecon), decay]) as tf.Scalar;
@@ -209,7 +251,7 @@ export class CG3 implements NodeMethod {
     this.global.dispose();
     this.reconstruction.dispose();
     this.optimizer.dispose();
-    disposeGraphTensors(this.graphTensors);
-    tf.dispose([this.labelledIdx, this.labelledY, this.labelledOneHot]);
+    disposeNodeInputs(this.inputs);
+    tf.dispose([this.pairSrc, this.pairDst, this.labelledIdx, this.labelledY, this.labelledOneHot]);
   }
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StepInfo } from '@contrastive/core';
 import { assertNonNegative, assertPositive, createRng } from '@contrastive/core';
-import { batchGraphs } from '../data/batch.js';
-import type { GraphTensors } from '../data/tensors.js';
-import { disposeGraphTensors, toTensors } from '../data/tensors.js';
 import { GCNEncoder } from '../layers/gcn-encoder.js';
+import type { NodeInputs } from '../layers/node-inputs.js';
+import { disposeNodeInputs, nodeInputs } from '../layers/node-inputs.js';
+import { identityOperand } from '../layers/sparse-operand.js';
 import type { NodeMethod } from './graph-method.js';
 import type { NodeTask } from './node-task.js';
 import { checkTaskBatch, labelledNodes } from './node-task.js';
@@ -28,6 +28,11 @@ export interface GCNBaselineOptions {
   optimizer?: tf.Optimizer;
   /** Initialisation seed. Default 0. (Dropout masks come from each step's `info.rng`.) */
   seed?: number;
+  /**
+   * `false`: no propagation (Â replaced by the identity), i.e. a 2-layer MLP on the node features with the
+   * same widths, dropout, weight decay and optimiser — the "features only" baseline. Default `true`.
+   */
+  propagate?: boolean;
 }
 
 /**
@@ -36,12 +41,13 @@ export interface GCNBaselineOptions {
  * masks of a step come from `info.rng`.
  */
 export class GCNBaseline implements NodeMethod {
-  readonly name = 'gcn';
+  /** `'gcn'`, or `'mlp'` when built with `propagate: false`. */
+  readonly name: 'gcn' | 'mlp';
   readonly task: NodeTask;
   readonly gcn: GCNEncoder;
   readonly optimizer: tf.Optimizer;
   readonly weightDecay: number;
-  private readonly graphTensors: GraphTensors;
+  private readonly inputs: NodeInputs;
   private readonly labelledIdx: tf.Tensor1D;
   private readonly labelledOneHot: tf.Tensor2D;
   private disposed = false;
@@ -55,9 +61,12 @@ export class GCNBaseline implements NodeMethod {
     assertNonNegative(dropout, 'dropout');
     const learningRate = options.learningRate ?? 0.01;
     assertPositive(learningRate, 'learningRate');
+    const propagate = options.propagate ?? true;
+    this.name = propagate ? 'gcn' : 'mlp';
     this.gcn = new GCNEncoder([graph.numFeatures, options.hidden ?? 64, numClasses], createRng(options.seed ?? 0), dropout, 'baseline');
     this.optimizer = options.optimizer ?? tf.train.adam(learningRate);
-    this.graphTensors = toTensors(batchGraphs([graph]));
+    const inputs = nodeInputs(graph);
+    this.inputs = propagate ? inputs : { ...inputs, gcn: identityOperand(graph.numNodes) };
     this.labelledIdx = tf.tensor1d(idx, 'int32');
     this.labelledOneHot = tf.tidy(
       () =>
@@ -80,7 +89,7 @@ export class GCNBaseline implements NodeMethod {
     return this.optimizer.minimize(
       () =>
         tf.tidy(() => {
-          const logits = tf.gather(this.gcn.apply(this.graphTensors, { training: true, seed }), this.labelledIdx);
+          const logits = tf.gather(this.gcn.apply(this.inputs, { training: true, seed }), this.labelledIdx);
           const decay = tf.mul(tf.sum(tf.square(this.gcn.convs[0]!.lin.weight)), this.weightDecay / 2);
           return tf.add(tf.losses.softmaxCrossEntropy(this.labelledOneHot, logits), decay) as tf.Scalar;
         }),
@@ -90,7 +99,7 @@ export class GCNBaseline implements NodeMethod {
   }
   /** Predicted class of every node (eval mode, no dropout). */
   predict(): Int32Array {
-    const p = tf.tidy(() => tf.argMax(this.gcn.apply(this.graphTensors), 1));
+    const p = tf.tidy(() => tf.argMax(this.gcn.apply(this.inputs), 1));
     const out = Int32Array.from(p.dataSync());
     p.dispose();
     return out;
@@ -107,7 +116,7 @@ export class GCNBaseline implements NodeMethod {
     this.disposed = true;
     this.gcn.dispose();
     this.optimizer.dispose();
-    disposeGraphTensors(this.graphTensors);
+    disposeNodeInputs(this.inputs);
     tf.dispose([this.labelledIdx, this.labelledOneHot]);
   }
 }

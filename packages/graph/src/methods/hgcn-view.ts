@@ -1,24 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import type { Graph } from '../data/graph.js';
-import type { GraphTensors } from '../data/tensors.js';
 import { GCNConv } from '../layers/gcn.js';
-import { gcnNorm } from '../layers/gcn-norm.js';
+import { dropoutInput, gcnMatrix } from '../layers/node-inputs.js';
+import { SparseOperand } from '../layers/sparse-operand.js';
 import type { CoarseLevel } from './coarsen.js';
 import { coarsenHierarchy } from './coarsen.js';
 
-type GcnTensors = Pick<GraphTensors, 'gcn' | 'numNodes'>;
+interface LevelAdjacency {
+  gcn: SparseOperand;
+  numNodes: number;
+}
 
-function gcnTensors(edgeIndex: Int32Array, n: number, weight?: Float32Array): GcnTensors {
-  const a = gcnNorm(edgeIndex, n, weight);
-  return {
-    numNodes: n,
-    gcn: {
-      src: tf.tensor1d(a.src, 'int32'),
-      dst: tf.tensor1d(a.dst, 'int32'),
-      weight: tf.tensor2d(a.weight, [a.weight.length, 1]),
-    },
-  };
+function levelAdjacency(edgeIndex: Int32Array, n: number, weight?: Float32Array): LevelAdjacency {
+  return { numNodes: n, gcn: new SparseOperand(gcnMatrix(edgeIndex, n, weight)) };
 }
 
 /**
@@ -34,7 +29,7 @@ function gcnTensors(edgeIndex: Int32Array, n: number, weight?: Float32Array): Gc
  */
 export class HierarchicalGCNView {
   readonly levels: CoarseLevel[];
-  private readonly adj: GcnTensors[] = [];
+  private readonly adj: LevelAdjacency[] = [];
   private readonly clusters: tf.Tensor1D[] = [];
   private readonly sizes: tf.Tensor2D[] = [];
   readonly down: GCNConv[] = [];
@@ -50,9 +45,9 @@ export class HierarchicalGCNView {
     opts: { levels?: number; maxNodeWeight?: number } = {},
   ) {
     this.levels = coarsenHierarchy(graph.edgeIndex, graph.numNodes, opts.levels ?? 2, opts.maxNodeWeight ?? 50);
-    this.adj.push(gcnTensors(graph.edgeIndex, graph.numNodes));
+    this.adj.push(levelAdjacency(graph.edgeIndex, graph.numNodes));
     for (const lv of this.levels) {
-      this.adj.push(gcnTensors(lv.edgeIndex, lv.numClusters, lv.edgeWeight));
+      this.adj.push(levelAdjacency(lv.edgeIndex, lv.numClusters, lv.edgeWeight));
       this.clusters.push(tf.tensor1d(lv.cluster, 'int32'));
       const counts = new Float32Array(lv.numClusters);
       for (const c of lv.cluster) counts[c]! += 1;
@@ -66,11 +61,11 @@ export class HierarchicalGCNView {
     this.out = new GCNConv(hidden, outDim, rng, 'hgcn/out');
   }
 
-  /** `[N, outDim]` (no activation). */
-  apply(x: tf.Tensor2D, opts: { training?: boolean; dropout?: number; seed?: number } = {}): tf.Tensor2D {
+  /** `[N, outDim]` (no activation); `x` dense `[N, inDim]` or sparse features. */
+  apply(x: tf.Tensor2D | SparseOperand, opts: { training?: boolean; dropout?: number; seed?: number } = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const drop = (h: tf.Tensor2D, k: number): tf.Tensor2D =>
-        opts.training && opts.dropout ? (tf.dropout(h, opts.dropout, undefined, (opts.seed ?? 0) + k) as tf.Tensor2D) : h;
+      const drop = <T extends tf.Tensor2D | SparseOperand>(h: T, k: number): T =>
+        opts.training && opts.dropout ? dropoutInput(h, opts.dropout, (opts.seed ?? 0) + k) : h;
       let h = tf.relu(this.first.apply(drop(x, 0), this.adj[0]!));
       const skips: tf.Tensor2D[] = [h];
       this.levels.forEach((lv, l) => {
@@ -92,7 +87,6 @@ export class HierarchicalGCNView {
     return out;
   }
   dispose(): void {
-    for (const a of this.adj) tf.dispose([a.gcn.src, a.gcn.dst, a.gcn.weight]);
     tf.dispose([...this.clusters, ...this.sizes]);
     [this.first, this.out, ...this.down, ...this.up].forEach((c) => c.dispose());
   }

@@ -7,6 +7,7 @@ import { CHEMBL2321810_PATH, loadMolecules } from '../data/molecule-files.js';
 import { defaultRecipe, findGraphRecipe, RECIPES, splitRecipe } from '../recipes.js';
 import { CG3 } from './cg3.js';
 import { GCNBaseline } from './gcn-baseline.js';
+import { GraphCLNode } from './graphcl-node.js';
 import { GraphCL } from './graphcl.js';
 import { JOAO } from './joao.js';
 import { MoCL } from './mocl.js';
@@ -33,6 +34,8 @@ describe('graph method registry', () => {
       mocl: createMethod('mocl', { data: molecules, rdkit, hidden: 8, layers: 1, neighbours: 3 }),
       cg3: createMethod('cg3', { task, hidden: 8 }),
       gcn: createMethod('gcn', { task, hidden: 8 }),
+      mlp: createMethod('mlp', { task, hidden: 8 }),
+      'graphcl-node': createMethod('graphcl-node', { task, hidden: 8 }),
     };
     try {
       expect(Object.keys(built)).toEqual([...METHODS]);
@@ -42,6 +45,8 @@ describe('graph method registry', () => {
       expect(built.mocl).toBeInstanceOf(MoCL);
       expect(built.cg3).toBeInstanceOf(CG3);
       expect(built.gcn).toBeInstanceOf(GCNBaseline);
+      expect(built.mlp).toBeInstanceOf(GCNBaseline);
+      expect(built['graphcl-node']).toBeInstanceOf(GraphCLNode);
       for (const [name, m] of Object.entries(built)) expect(m.name).toBe(name);
       expect((built.cg3 as CG3).local.dims).toEqual([34, 8, 2]);
       expect(built.graphcl.encoder.config.inputDim).toBe(3);
@@ -56,13 +61,13 @@ describe('graph method registry', () => {
   });
   it('refuses unknown names and missing inputs with the valid choices', () => {
     expect(() => createMethod('simclr', { data: { graphs: toyGraphs(2, 1) } })).toThrow(
-      /unknown graph method 'simclr'; valid: 'graphcl', 'joao', 'joaov2', 'mocl', 'cg3', 'gcn'/,
+      /unknown graph method 'simclr'; valid: 'graphcl', 'joao', 'joaov2', 'mocl', 'cg3', 'gcn', 'mlp', 'graphcl-node'/,
     );
     expect(() => createMethod('mocl', { data: { graphs: toyGraphs(2, 1) } })).toThrow(/mocl needs options.rdkit/);
     expect(isNodeMethod('cg3')).toBe(true);
     expect(isNodeMethod('graphcl')).toBe(false);
     expect(graphLevelMethods.names()).toEqual(['graphcl', 'joao', 'joaov2', 'mocl']);
-    expect(nodeMethods.names()).toEqual(['cg3', 'gcn']);
+    expect(nodeMethods.names()).toEqual(['cg3', 'gcn', 'mlp', 'graphcl-node']);
   });
   it('every method has its small recipe; every recipe names a registered method and builds it', () => {
     for (const name of METHODS) expect(defaultRecipe(name).method).toBe(name);

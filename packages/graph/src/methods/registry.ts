@@ -5,6 +5,8 @@ import type { CG3Options } from './cg3.js';
 import { CG3 } from './cg3.js';
 import type { GCNBaselineOptions } from './gcn-baseline.js';
 import { GCNBaseline } from './gcn-baseline.js';
+import type { GraphCLNodeOptions } from './graphcl-node.js';
+import { GraphCLNode } from './graphcl-node.js';
 import type { GraphLevelMethod, NodeMethod } from './graph-method.js';
 import type { GraphCLOptions } from './graphcl.js';
 import { GraphCL } from './graphcl.js';
@@ -17,7 +19,7 @@ import type { NodeTask } from './node-task.js';
 /** Graph-level methods (batch: a list of graphs), in help order. */
 export const GRAPH_LEVEL_METHODS = ['graphcl', 'joao', 'joaov2', 'mocl'] as const;
 /** Full-graph node methods (batch: the {@link NodeTask}), in help order. */
-export const NODE_METHODS = ['cg3', 'gcn'] as const;
+export const NODE_METHODS = ['cg3', 'gcn', 'mlp', 'graphcl-node'] as const;
 /** Every method {@link createMethod} builds (the names the `contrastive-graph` CLI takes). */
 export const METHODS = [...GRAPH_LEVEL_METHODS, ...NODE_METHODS] as const;
 export type GraphLevelMethodName = (typeof GRAPH_LEVEL_METHODS)[number];
@@ -54,7 +56,7 @@ export interface GraphLevelMethodOptions
  * Options of a node method built by name: the task, plus any option of CG3 or the GCN baseline. `hidden`
  * is the GCN width of both (CG3's `hiddenLocal` wins when given).
  */
-export interface NodeMethodOptions extends CG3Options, GCNBaselineOptions {
+export interface NodeMethodOptions extends CG3Options, GCNBaselineOptions, GraphCLNodeOptions {
   /** The graph, its training labels and the class count. */
   task: NodeTask;
 }
@@ -111,6 +113,20 @@ export const nodeMethods = createRegistry<NodeMethodOptions, NodeMethod>('node m
     create: (options) => {
       const { task, ...rest } = options;
       return new GCNBaseline(task, rest);
+    },
+  },
+  mlp: {
+    description: "2-layer MLP on the node features (the GCN without propagation): what the graph's edges add is GCN − MLP",
+    create: (options) => {
+      const { task, ...rest } = options;
+      return new GCNBaseline(task, { ...rest, propagate: false });
+    },
+  },
+  'graphcl-node': {
+    description: 'GraphCL-style node pre-training (GRACE): edge-dropped, feature-masked views, node-level NT-Xent, then a linear probe',
+    create: (options) => {
+      const { task, ...rest } = options;
+      return new GraphCLNode(task, rest);
     },
   },
 });
