@@ -290,7 +290,7 @@ describe('contrastive-graph CLI', () => {
       domain: 'graph',
       epochs: 3,
       steps: 6,
-      metrics: { nodes: 34, labelsPerClass: 8, validationNodes: 6, testNodes: 12, repeats: 2, data: 'karate' },
+      metrics: { nodes: 34, labelsPerClass: 20, trainNodes: 16, validationNodes: 6, testNodes: 12, repeats: 2, data: 'karate' },
     });
     expect(s.metrics.accuracy).toBeGreaterThanOrEqual(0);
     expect(typeof s.baselines.gcn.accuracy).toBe('number');

@@ -17,6 +17,8 @@ export interface NodeGraph {
   numClasses: number;
   /** File id of each node (edge lists); `undefined`: the index is the id. */
   nodeIds?: readonly number[];
+  /** The labels file's value of each class (edge lists). */
+  classNames?: readonly number[];
 }
 
 /**
@@ -76,5 +78,11 @@ export async function loadNodeGraph(settings: Settings, log: (line: string) => v
     `graph ${name}: ${graph.numNodes.toLocaleString('en-US')} nodes, ${(graph.edgeIndex.length / 4).toLocaleString('en-US')} undirected edges, ` +
       `${graph.numFeatures.toLocaleString('en-US')} features${sparse}, ${numClasses} classes`,
   );
-  return { graph, name, numClasses, ...(nodeIds === undefined ? {} : { nodeIds }) };
+  return {
+    graph,
+    name,
+    numClasses,
+    ...(nodeIds === undefined ? {} : { nodeIds }),
+    ...(classValues === undefined ? {} : { classNames: classValues }),
+  };
 }

@@ -47,7 +47,7 @@ describe('node methods: features, the Planetoid split and best-of-validation sel
       const out = tmp(method);
       expect(await run(['train', '--method', method, ...data, '--epochs', '4', '--out', out, ...common], c.io), c.err.join('\n')).toBe(0);
       const s = JSON.parse(c.out.at(-1)!);
-      expect(s.metrics).toMatchObject({ nodes: 60, features: 11, labelsPerClass: 3, validationNodes: 10, testNodes: 44 });
+      expect(s.metrics).toMatchObject({ nodes: 60, features: 11, labelsPerClass: 3, trainNodes: 6, validationNodes: 10, testNodes: 44 });
       expect(s.metrics.accuracy).toBeGreaterThanOrEqual(0);
       const split = JSON.parse(readFileSync(join(out, 'splits', 'seed-0.json'), 'utf8'));
       const ids = [...split.train, ...split.validation, ...split.test];

@@ -190,9 +190,9 @@ export async function trainNodes(run: TrainRun): Promise<number> {
   const baselines = runs.flatMap((x) => (x.baseline ? [x.baseline.selection.test] : []));
   const inits = runs.flatMap((x) => (x.trained.initTest === undefined ? [] : [x.trained.initTest]));
   const s0 = runs[0]!.split;
-  const perClass = [...new Set(runs.map((x) => x.split.labelsPerClass))];
+  const capped = s0.capped.map(([c, k]) => `class ${loaded.classNames?.[c] ?? c}: ${k}`).join(', ');
   const notes = [
-    `Planetoid-style split per seed: ${perClass.join('/')} training label(s) per class (${s0.train.length} nodes), ` +
+    `Planetoid-style split per seed: ${s0.labelsPerClass} training label(s) per class${capped ? ` (capped at half the class: ${capped})` : ''} (${s0.train.length} nodes), ` +
       `${s0.validation.length} validation, ${s0.test.length} test nodes (splits/seed-<s>.json, file node ids)`,
     `test accuracy at the best-validation epoch, per seed: ${tests.map(fmt).join(' ')} (epochs ${runs.map((x) => x.trained.selection.epoch).join(' ')})`,
     `test accuracy after the last epoch, per seed: ${runs.map((x) => fmt(x.trained.lastTest)).join(' ')}`,
@@ -207,9 +207,8 @@ export async function trainNodes(run: TrainRun): Promise<number> {
     ...(repeats > 1 ? [`losses.csv and loss-curve.png are of seed ${run.seed}; checkpoints are in checkpoint/seed-<seed>/`] : []),
     'no model/: the method is transductive (its views are built on this graph); checkpoint/ holds its weights',
   ];
-  if (s0.validation.length === 0) notes.unshift('no validation nodes (the graph is too small, or --validation 0): the last epoch is reported');
-  if (perClass[0] !== Number(settings['labels-per-class']))
-    notes.unshift(`--labels-per-class ${settings['labels-per-class']} capped at ${perClass.join('/')}: half the smallest class`);
+  if (s0.validation.length === 0)
+    notes.unshift('no validation nodes (the graph is too small, or --validation 0): the last epoch is reported');
   const summary: RunSummary = {
     method: name,
     domain: 'graph',
@@ -228,7 +227,8 @@ export async function trainNodes(run: TrainRun): Promise<number> {
       lastEpochAccuracy: mean(runs.map((x) => x.trained.lastTest)),
       nodes: graph.numNodes,
       features: graph.numFeatures,
-      labelsPerClass: perClass[0]!,
+      labelsPerClass: s0.labelsPerClass,
+      trainNodes: s0.train.length,
       validationNodes: s0.validation.length,
       testNodes: s0.test.length,
       repeats,

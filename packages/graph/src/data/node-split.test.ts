@@ -11,6 +11,7 @@ describe('planetoidSplit', () => {
     const truth = truthOf([800, 900, 700], 50);
     const s = planetoidSplit(truth, 3);
     expect(s.labelsPerClass).toBe(20);
+    expect(s.capped).toEqual([]);
     expect([s.train.length, s.validation.length, s.test.length]).toEqual([60, 500, 1000]);
     for (const c of [0, 1, 2]) expect(Array.from(s.train).filter((i) => truth[i] === c)).toHaveLength(20);
     const all = [...s.train, ...s.validation, ...s.test];
@@ -26,10 +27,17 @@ describe('planetoidSplit', () => {
     expect(planetoidSplit(truth, 1)).toEqual(planetoidSplit(truth, 1));
     expect(Array.from(planetoidSplit(truth, 1).train)).not.toEqual(Array.from(planetoidSplit(truth, 2).train));
   });
-  it('stays sane on small graphs: K capped at half the smallest class, a third of the rest for validation', () => {
+  it('stays sane on small graphs: a class gets at most half its nodes, validation a third of the rest', () => {
     const s = planetoidSplit(truthOf([16, 18]), 0);
-    expect(s.labelsPerClass).toBe(8);
-    expect([s.train.length, s.validation.length, s.test.length]).toEqual([16, 6, 12]);
+    expect(s.capped).toEqual([
+      [0, 8],
+      [1, 9],
+    ]);
+    expect([s.train.length, s.validation.length, s.test.length]).toEqual([17, 5, 12]);
+    // Only the small class is capped; the others keep 20.
+    const u = planetoidSplit(truthOf([30, 400, 400]), 0);
+    expect(u.capped).toEqual([[0, 15]]);
+    expect(u.train.length).toBe(55);
     const t = planetoidSplit(truthOf([100, 100]), 0, { labelsPerClass: 5, validation: 10, test: 'all' });
     expect([t.train.length, t.validation.length, t.test.length]).toEqual([10, 10, 180]);
   });

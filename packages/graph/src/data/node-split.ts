@@ -21,10 +21,12 @@ export interface PlanetoidSplitOptions {
   test?: number | 'all';
 }
 
-/** What {@link planetoidSplit} returns: the split and the per-class training count it used. */
+/** What {@link planetoidSplit} returns: the split and the per-class training counts it used. */
 export interface PlanetoidSplit extends NodeSplit {
-  /** Training labels actually drawn per class (the requested number, or less where a class is small). */
+  /** Training labels per class requested. */
   labelsPerClass: number;
+  /** Classes that got fewer (half their nodes, at least 1), with their counts: `[class, count]` pairs. */
+  capped: [number, number][];
 }
 
 const ascending = (xs: number[]): Int32Array => Int32Array.from(xs).sort();
@@ -34,8 +36,8 @@ const ascending = (xs: number[]): Int32Array => Int32Array.from(xs).sort();
  * `validation` and `test` random nodes among the remaining labelled ones (the rest stay unused, as in
  * Planetoid's 140/500/1,000 of Cora). Nodes with a negative truth label are never drawn.
  *
- * Sane on any size: the per-class count is capped at half of the smallest class (at least 1), so every
- * class keeps nodes to validate and test on (the karate club's 16/18-node factions get 8 each); when
+ * Sane on any size: a class gets at most half of its nodes (at least 1), so every class keeps nodes to
+ * validate and test on (the karate club's two 17-node factions get 8 each; `capped` lists them); when
  * fewer than `validation + test` nodes remain, validation takes a third of them (at most `validation`) and
  * test the rest (at most `test`). Throws a `GraphDataError` for fewer than two classes or no node left to
  * test. Deterministic for a seed.
@@ -61,15 +63,16 @@ export function planetoidSplit(truth: Int32Array, seed: number, options: Planeto
   });
   if (byClass.size < 2)
     throw new GraphDataError('ECLASSES', `node classification needs labelled nodes of at least two classes, got ${byClass.size}`);
-  const smallest = Math.min(...[...byClass.values()].map((l) => l.length));
-  const perClass = Math.max(1, Math.min(perClassWanted, Math.floor(smallest / 2)));
   const rng = createRng(seed);
   const train: number[] = [];
   const rest: number[] = [];
+  const capped: [number, number][] = [];
   for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
     const members = rng.shuffle(byClass.get(c)!);
-    train.push(...members.slice(0, perClass));
-    rest.push(...members.slice(perClass));
+    const k = Math.max(1, Math.min(perClassWanted, Math.floor(members.length / 2)));
+    if (k < perClassWanted) capped.push([c, k]);
+    train.push(...members.slice(0, k));
+    rest.push(...members.slice(k));
   }
   const pool = rng.shuffle(rest);
   const tight = testWanted === 'all' || pool.length < validationWanted + testWanted;
@@ -84,7 +87,8 @@ export function planetoidSplit(truth: Int32Array, seed: number, options: Planeto
     train: ascending(train),
     validation: ascending(pool.slice(0, validation)),
     test: ascending(pool.slice(validation, validation + test)),
-    labelsPerClass: perClass,
+    labelsPerClass: perClassWanted,
+    capped,
   };
 }
 

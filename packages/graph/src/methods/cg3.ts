@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng, StepInfo } from '@contrastive/core';
-import { assertInt, assertNonNegative, assertPositive, createRng, l2Normalize } from '@contrastive/core';
+import { assertInt, assertNonNegative, assertPositive, createRng } from '@contrastive/core';
 import { GCNEncoder } from '../layers/gcn-encoder.js';
 import type { NodeInputs } from '../layers/node-inputs.js';
 import { disposeNodeInputs, nodeInputs } from '../layers/node-inputs.js';
@@ -52,6 +52,18 @@ export interface CG3Options {
    * The semi-supervised loss samples the labelled nodes the same way. Default 2048: exact below it.
    */
   contrastNodes?: number;
+}
+
+/**
+ * Rows scaled to unit length as CG3's code does (TensorFlow's `tf.nn.l2_normalize`, ε = 1e-12 on the
+ * **squared** norm): `x / sqrt(max(Σx², 1e-12))`. Core's `l2Normalize` puts ε on the norm (PyTorch's
+ * `F.normalize`), so an all-zero row — a node with no features and no neighbours, whose output is the
+ * zero-initialised bias at step 0 — back-propagates 1/ε = 10¹²× its upstream gradient; summed over such rows
+ * it overflows Adam's squared-gradient slot (measured: 5·10²¹ on the man-page graph). TensorFlow's ε bounds
+ * that factor at 10⁶.
+ */
+function unitRows(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), -1, true), 1e-12))) as tf.Tensor2D);
 }
 
 /** The loss settings CG3 resolves from its options. */
@@ -156,8 +168,8 @@ export class CG3 implements NodeMethod {
     const localSeed = dropoutRng?.seed();
     const globalSeed = dropoutRng?.seed();
     return tf.tidy(() => {
-      const zL = l2Normalize(this.local.apply(this.inputs, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
-      const zG = l2Normalize(
+      const zL = unitRows(this.local.apply(this.inputs, { training, ...(localSeed === undefined ? {} : { seed: localSeed }) }));
+      const zG = unitRows(
         this.global.apply(this.inputs.x, {
           training,
           dropout: this.settings.dropout,
@@ -190,7 +202,7 @@ export class CG3 implements NodeMethod {
     const labelledSample = this.contrastSample(this.labelledList, dropoutRng);
     return tf.tidy(() => {
       const { zL, zG } = this.views(dropoutRng);
-      const pred = l2Normalize(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
+      const pred = unitRows(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
       const ce = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(pred, this.labelledIdx));
       const ceG = tf.losses.softmaxCrossEntropy(this.labelledOneHot, tf.gather(zG, this.labelledIdx));
       const rowsOf = (z: tf.Tensor2D, sample: number[] | null): tf.Tensor2D => (sample ? tf.gather(z, tf.tensor1d(sample, 'int32')) : z);
