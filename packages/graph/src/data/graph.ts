@@ -111,7 +111,7 @@ export function checkIdentityFeatures(numNodes: number, source = 'graph'): void 
     `${source}: ${numNodes.toLocaleString('en-US')} nodes and no node features: one-hot identity features would be ` +
       `${numNodes.toLocaleString('en-US')}² float32 values (${gb < 1 ? `${Math.round(gb * 1000)} MB` : `${gb.toFixed(1)} GB`}); ` +
       `they are built only up to ${MAX_IDENTITY_NODES.toLocaleString('en-US')} nodes. Give node features instead ` +
-      '(the `features` option of fromUndirectedEdges; the CLI takes none yet, a --features file is planned)',
+      '(the CLI: --features FILE, dense or sparse; the API: withNodeFeatures, or the `features` option of fromUndirectedEdges)',
     { file: source },
   );
 }
