@@ -34,6 +34,15 @@ export const FAULT_CASES: FaultCase[] = [
     issueItem: 4,
   },
   {
+    id: 'graph/cg3-large-graph-memory',
+    surface: 'contrastive-graph train --method cg3 --features (sparse)',
+    input:
+      'a 20,000-node graph with ~100,000 undirected edges and 500 sparse bag-of-words features (20 per node), 2 epochs, with the GCN baseline',
+    outcome:
+      'trained in a child process with peak RSS under 1,200 MB: sparse features and Â as CSR products, the cross-view loss on 2,048 sampled nodes (the N × N matrix would be 1.6 GB); the full-size WordNet run (117,659 nodes) is measured in docs/results-graph.md',
+    issueItem: 4,
+  },
+  {
     id: 'graph/identity-features-bound',
     surface: 'parseEdgeList, fromUndirectedEdges',
     input: 'a featureless graph of 5,001 nodes, or numNodes 30001 in index mode',

@@ -161,6 +161,51 @@ describe('item 4: sizes come from what the files hold', () => {
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).metrics.nodes).toBe(3);
     expect(r.peakRssMb).toBeLessThan(600);
   });
+  it(row('graph/cg3-large-graph-memory'), async () => {
+    // A planted-partition graph: 10 classes, each node linked to 5 random nodes (same class with p 0.8) and
+    // described by 20 words drawn mostly from its class's 50-word slice of a 500-word vocabulary.
+    const n = 20_000;
+    let state = 12345;
+    const rand = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const cls = (i: number): number => i % 10;
+    const edges: string[] = [];
+    const labels: string[] = [];
+    const features: string[] = ['# sparse features: 20000 nodes, 500 features'];
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 5; k++) {
+        const same = rand() < 0.8;
+        const j = same ? cls(i) + 10 * Math.floor(rand() * (n / 10)) : Math.floor(rand() * n);
+        if (j !== i) edges.push(`${i} ${j}`);
+      }
+      labels.push(`${i} ${cls(i)}`);
+      const words = new Set<number>();
+      while (words.size < 20) words.add(rand() < 0.7 ? cls(i) * 50 + Math.floor(rand() * 50) : Math.floor(rand() * 500));
+      features.push(
+        `${i} ${[...words]
+          .sort((a, b) => a - b)
+          .map((w) => `${w}:1`)
+          .join(' ')}`,
+      );
+    }
+    const [e, l, f] = [tmp('big.edges'), tmp('big.labels'), tmp('big.features')];
+    writeFileSync(e, `${edges.join('\n')}\n`);
+    writeFileSync(l, `${labels.join('\n')}\n`);
+    writeFileSync(f, `${features.join('\n')}\n`);
+    const r = await runIsolated(CLI_CHILD, {
+      args: ['train', '--method', 'cg3', '--edges', e, '--labels', l, '--features', f, '--epochs', '2', '--backend', 'wasm', '--json'],
+      cwd: tmp(),
+      timeoutMs: 240_000,
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(summary.metrics).toMatchObject({ nodes: n, features: 500, validationNodes: 500, testNodes: 1000 });
+    expect(typeof summary.baselines.gcn.accuracy).toBe('number');
+    expect(r.peakRssMb).toBeLessThan(1200);
+  }, 300_000);
   it(row('graph/identity-features-bound'), () => {
     const path = Array.from({ length: MAX_IDENTITY_NODES }, (_, i) => `${i} ${i + 1}`).join('\n');
     expect(() => parseEdgeList(path, 'path.edges')).toThrow(
