@@ -149,7 +149,7 @@ class CG3(nn.Module):
 
     def views(self, training):
         h = F.dropout(torch.relu(self.local[0](self.x.dropped(DROPOUT, training), self.adj[0])), DROPOUT, training)
-        z_local = F.normalize(self.local[1](h, self.adj[0]), dim=1)
+        z_local = unit_rows(self.local[1](h, self.adj[0]))
         h = torch.relu(self.first(self.x.dropped(DROPOUT, training), self.adj[0]))
         skips = [h]
         for l, cl in enumerate(self.clusters):
@@ -158,12 +158,12 @@ class CG3(nn.Module):
             skips.append(h)
         for l in range(len(self.clusters) - 1, -1, -1):
             h = torch.relu(self.up[l](h[self.clusters[l]] + skips[l], self.adj[l]))
-        z_global = F.normalize(self.out(F.dropout(h, DROPOUT, training), self.adj[0]), dim=1)
+        z_global = unit_rows(self.out(F.dropout(h, DROPOUT, training), self.adj[0]))
         return z_local, z_global
 
     def losses(self, training):
         zl, zg = self.views(training)
-        pred = F.normalize(ALPHA * zl + (1 - ALPHA) * zg, dim=1)
+        pred = unit_rows(ALPHA * zl + (1 - ALPHA) * zg)
         ce = F.cross_entropy(pred[self.lab_idx], self.lab_y)
         ce_g = F.cross_entropy(zg[self.lab_idx], self.lab_y)
         pick = self.sample(self.n, training)
@@ -180,6 +180,11 @@ class CG3(nn.Module):
         decay = WEIGHT_DECAY / 2 * self.local[0].weight.square().sum()
         total = ce + ce_g + W_UNSUP * cross + W_SUP * sup + W_RECON * gen + decay
         return total, {"ce": ce, "ceGlobal": ce_g, "crossView": cross, "supervised": sup, "generative": gen, "decay": decay}
+
+
+def unit_rows(x):
+    """x / sqrt(max(Σx², 1e-12)): TensorFlow's l2_normalize (CG3's code and ours), not F.normalize's max(‖x‖, ε)."""
+    return x * x.square().sum(1, keepdim=True).clamp(min=1e-12).rsqrt()
 
 
 def cross_view_loss(zl, zg):
