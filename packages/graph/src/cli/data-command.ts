@@ -62,8 +62,8 @@ const DATASETS = {
         {
           name: 'exclude-packages',
           arg: 'LIST',
-          help: "comma-separated Debian packages whose pages are left out; '' keeps every page",
-          default: 'google-cloud-cli (16,631 generated pages without SEE ALSO)',
+          help: 'comma-separated Debian packages whose pages are left out (e.g. a generated manual without SEE ALSO sections)',
+          default: 'none',
         },
       ],
       details: `Node = page (name.section); undirected edge = a SEE ALSO reference name(section) that resolves to an installed

@@ -54,7 +54,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const build = () => buildManPageGraph({ manDir: root, owners, minClassSize: 1, minDf: 1, maxDfFraction: 1 });
+const build = () =>
+  buildManPageGraph({ manDir: root, owners, excludePackages: ['google-cloud-cli'], minClassSize: 1, minDf: 1, maxDfFraction: 1 });
 
 describe('manFileKey', () => {
   it('splits name and section', () => {
@@ -86,7 +87,14 @@ describe('buildManPageGraph', () => {
   });
 
   it('drops a section smaller than minClassSize and reports it', () => {
-    const ds = buildManPageGraph({ manDir: root, owners, minClassSize: 2, minDf: 1, maxDfFraction: 1 });
+    const ds = buildManPageGraph({
+      manDir: root,
+      owners,
+      excludePackages: ['google-cloud-cli'],
+      minClassSize: 2,
+      minDf: 1,
+      maxDfFraction: 1,
+    });
     expect(ds.classNames).toEqual(['1', '3']);
     expect(ds.details.droppedClasses).toEqual([
       { name: '5', count: 1 },
@@ -111,8 +119,8 @@ describe('buildManPageGraph', () => {
     expect(() => buildManPageGraph({ manDir: path.join(root, 'de', 'man1'), owners })).toThrow(/holds none of the folders man1\/, man2\//);
   });
 
-  it('keeps every page with excludePackages: []', () => {
-    const ds = buildManPageGraph({ manDir: root, owners, excludePackages: [], minClassSize: 1, minDf: 1, maxDfFraction: 1 });
+  it('keeps every page by default', () => {
+    const ds = buildManPageGraph({ manDir: root, owners, minClassSize: 1, minDf: 1, maxDfFraction: 1 });
     expect(ds.nodeNames).toContain('cloud_thing.1');
     expect(ds.extraFiles?.['packages.tsv']).toMatch(/^google-cloud-cli\t/m);
   });

@@ -23,9 +23,9 @@ export interface ManPageGraphOptions extends TfidfOptions {
   /** Sections read (`man<s>/`). Default 1–8. */
   sections?: readonly number[];
   /**
-   * Debian packages whose pages are left out. Default `['google-cloud-cli']`: its 16,631 generated pages (three
-   * quarters of this machine's manual) have no SEE ALSO section, so they would be isolated section-1 nodes that
-   * swamp the graph. Pass `[]` to keep every page.
+   * Debian packages whose pages are left out. Default none. Generated manuals without SEE ALSO sections make
+   * isolated nodes that can swamp the graph: this project's machine has 16,631 `google-cloud-cli` pages (three
+   * quarters of its manual), and docs/results-graph.md builds with `['google-cloud-cli']`.
    */
   excludePackages?: readonly string[];
   /** Sections with fewer pages are dropped (and reported). Default 20. */
@@ -59,13 +59,7 @@ type Tally = Record<string, number>;
 
 /** Builds the man-page graph (see the module comment). */
 export function buildManPageGraph(opts: ManPageGraphOptions = {}): NodeDataset {
-  const {
-    manDir = '/usr/share/man',
-    sections = [1, 2, 3, 4, 5, 6, 7, 8],
-    excludePackages = ['google-cloud-cli'],
-    minClassSize = 20,
-    log,
-  } = opts;
+  const { manDir = '/usr/share/man', sections = [1, 2, 3, 4, 5, 6, 7, 8], excludePackages = [], minClassSize = 20, log } = opts;
   const owners = opts.owners ?? dpkgOwners(path.join(manDir, 'man*', '*'));
   if (owners.size === 0) log?.(`no dpkg owners found for ${manDir}: package exclusion and the package list are empty`);
   const excluded = new Set(excludePackages);
