@@ -47,6 +47,7 @@ describe('murckoScaffold', () => {
     expect(() => murckoScaffold(R, 'C1CC(', 'mols.csv:9')).toThrow(GraphDataError);
     expect(() => murckoScaffold(R, 'C1CC(', 'mols.csv:9')).toThrow(/mols\.csv:9: cannot parse SMILES 'C1CC\('/);
     expect(() => murckoScaffold(R, '  ')).toThrow(/cannot parse/);
+    expect(() => murckoScaffold(R, `c1ccccc1${'C'.repeat(600)}`, 'big.smi:1')).toThrow(/big\.smi:1: SMILES writes 606 atoms, over the 500/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { GraphDataError } from '../data/errors.js';
+import { countSmilesAtoms, MAX_SMILES_ATOMS } from './featurize.js';
 import type { RDKit } from './rdkit.js';
 
 /** The parts of RDKit's JSON (`get_json`, kekulé bond orders) that the scaffold reads. */
@@ -125,9 +126,15 @@ function subsetMolblock(molblock: string, keep: ReadonlySet<number>, lostNeighbo
  *
  * @param rdkit the loaded RDKit module. @param smiles the molecule.
  * @param where names the input in errors (e.g. `file.csv:12`). Default `'SMILES'`.
- * @throws GraphDataError (`EBADROW`) when RDKit cannot parse the SMILES or the scaffold.
+ * @throws GraphDataError (`EBADROW`) when RDKit cannot parse the SMILES or the scaffold; (`ETOOLARGE`) when the
+ *   SMILES writes more than {@link MAX_SMILES_ATOMS} atoms (RDKit's WebAssembly build crashes on very long chains).
  */
 export function murckoScaffold(rdkit: RDKit, smiles: string, where = 'SMILES'): string {
+  const atoms = countSmilesAtoms(smiles);
+  if (atoms > MAX_SMILES_ATOMS)
+    throw new GraphDataError('ETOOLARGE', `${where}: SMILES writes ${atoms} atoms, over the ${MAX_SMILES_ATOMS} handed to RDKit`, {
+      file: where,
+    });
   const mol = smiles.trim() === '' ? null : rdkit.get_mol(smiles);
   if (!mol?.is_valid()) {
     mol?.delete();
