@@ -40,7 +40,9 @@ The run folder (--out): run.json (settings), checkpoint/ (node methods with --re
 model/ (the trained GIN encoder, graph-level methods; load it with loadGraphEncoder), losses.csv,
 loss-curve.png, summary.json. The summary's baseline is what the method must beat: the same encoder at its
 random initialisation (graph-level methods and graphcl-node, linear probe on frozen embeddings) or a plain GCN
-trained on the same split (cg3: metrics.accuracy vs baselines.gcn). Node methods draw a Planetoid split per seed
+trained on the same split (cg3: metrics.accuracy vs baselines.gcn). Graph-level methods train the probe on the
+train side of a Bemis-Murcko scaffold split (--split scaffold, deepchem's ScaffoldSplitter 0.8/0.1/0.1) and
+report its test side as metrics.probeRocAuc and probeAccuracy. Node methods draw a Planetoid split per seed
 (--labels-per-class, --validation, --test; written to splits/seed-<s>.json with the file's node ids) and report
 the test accuracy of the epoch with the best validation accuracy.
 
