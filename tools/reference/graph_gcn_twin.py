@@ -308,6 +308,8 @@ def run_split(kind, x, adj, nc, labels, seed, parts, args):
             raise FloatingPointError(f"{kind} seed {seed}: non-finite loss at epoch {epoch}")
         loss.backward()
         opt.step()
+        if (epoch + 1) % getattr(args, "eval_every", 1) != 0 and epoch + 1 != args.epochs:
+            continue  # scored every --eval-every epochs and after the last, as the CLI's --eval-every
         model.eval()
         with torch.no_grad():
             pred = model(x).argmax(1)
@@ -438,6 +440,7 @@ def main():
     p.add_argument("--splits", help="run folder (with splits/) or the splits folder with seed-<S>.json files")
     p.add_argument("--model", choices=("gcn", "mlp", "both"), default="both")
     p.add_argument("--epochs", type=int, default=200)
+    p.add_argument("--eval-every", type=int, default=1, help="score every N epochs and after the last (the CLI's --eval-every)")
     p.add_argument("--hidden", type=int, default=64)
     p.add_argument("--dropout", type=float, default=0.6)
     p.add_argument("--weight-decay", type=float, default=5e-4)
