@@ -48,11 +48,21 @@ interface Trained {
 /** Where a seed's selection is kept so a resumed run continues it: `selection/seed-<s>.json` in the run folder. */
 const selectionFile = (runDir: string, seed: number): string => join(runDir, 'selection', `seed-${seed}.json`);
 
+/** The saved selection, or `undefined` when none was saved yet (a damaged file throws, naming it). */
 async function readSelection(file: string): Promise<SelectionState | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as SelectionState;
-  } catch {
-    return undefined;
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const s = JSON.parse(text) as SelectionState;
+    if (![s.epoch, s.validation, s.test].every((v) => typeof v === 'number')) throw new Error('missing fields');
+    return s;
+  } catch (err) {
+    throw new Error(`${file}: not a selection record (${(err as Error).message}); remove it to restart the selection, or use --overwrite`);
   }
 }
 
