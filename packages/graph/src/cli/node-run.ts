@@ -58,9 +58,11 @@ async function readSelection(file: string): Promise<SelectionState | undefined> 
     throw err;
   }
   try {
-    const s = JSON.parse(text) as SelectionState;
-    if (![s.epoch, s.validation, s.test].every((v) => typeof v === 'number')) throw new Error('missing fields');
-    return s;
+    // Without validation nodes the validation accuracy is NaN, written as null.
+    const s = JSON.parse(text) as { epoch: unknown; validation: unknown; test: unknown };
+    if (typeof s.epoch !== 'number' || typeof s.test !== 'number' || !(typeof s.validation === 'number' || s.validation === null))
+      throw new Error('missing fields');
+    return { epoch: s.epoch, test: s.test, validation: s.validation ?? Number.NaN };
   } catch (err) {
     throw new Error(`${file}: not a selection record (${(err as Error).message}); remove it to restart the selection, or use --overwrite`);
   }
