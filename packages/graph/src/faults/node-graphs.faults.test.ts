@@ -195,7 +195,24 @@ describe('item 4: sizes come from what the files hold', () => {
     writeFileSync(l, `${labels.join('\n')}\n`);
     writeFileSync(f, `${features.join('\n')}\n`);
     const r = await runIsolated(CLI_CHILD, {
-      args: ['train', '--method', 'cg3', '--edges', e, '--labels', l, '--features', f, '--epochs', '2', '--backend', 'wasm', '--json'],
+      args: [
+        'train',
+        '--method',
+        'cg3',
+        '--edges',
+        e,
+        '--labels',
+        l,
+        '--features',
+        f,
+        '--epochs',
+        '2',
+        '--backend',
+        'wasm',
+        '--json',
+        '--out',
+        tmp('big-run'),
+      ],
       cwd: tmp(),
       timeoutMs: 240_000,
     });
