@@ -22,6 +22,7 @@ export { methodOrResumed, refuseFlagsOfOtherMethods } from './method-flag.js';
 export type { RunSetting, RunSettings } from './settings-resolver.js';
 export type { RunPaths, PrepareRunFolderOptions, RunRecord } from './run-folder.js';
 export { roundSummaryNumbers, isNonFinite, replaceNonFinite, writeSummary, emitSummary, finishRun } from './summary.js';
+export { belowBaselineWarnings } from './below-baseline.js';
 export type { RunSummary, WrittenSummary, FinishRunOptions } from './summary.js';
 export { FileSystemError, errnoInWords } from '../io/fs-errors.js';
 export { TrainingDivergedError, NonFiniteStateError, CheckpointCorruptError, CheckpointMismatchError } from '../errors.js';

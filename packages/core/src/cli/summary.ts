@@ -3,6 +3,7 @@
  * printed as the single line on stdout, so results from vision, text and graph runs can be collected by the
  * same script.
  */
+import { belowBaselineWarnings } from './below-baseline.js';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/fs-utils.js';
 import type { CliIo } from './command.js';
@@ -152,12 +153,20 @@ export interface FinishRunOptions {
  * ({@link emitSummary}, one JSON line with `json`), and resolves to the exit code: **1 when any number was
  * NaN/±Infinity** — after one stderr line naming the fields, e.g. `contrastive-text: the run produced
  * non-finite values (finalLoss, metrics.recallAt1; written as null in /runs/a/summary.json); training probably
- * diverged: try a lower --lr` — else 0. No CLI may exit 0 on a non-finite result: return this.
+ * diverged: try a lower --lr` — else 0. No CLI may exit 0 on a non-finite result: return this. A metric below
+ * the summary's `randomInit` baseline (see {@link belowBaselineWarnings}) adds a `warning:` note and a stderr line.
  *
  * @example
  * return finishRun(summary, io, { json: ctx.json, dir: out, tool: TOOL });
  */
 export async function finishRun(summary: RunSummary, io: CliIo, options: FinishRunOptions): Promise<0 | 1> {
+  // A trained model below its own random initialisation is a result a user must not miss: a note in
+  // summary.json and a warning on stderr (the exit code stays 0: the run itself worked).
+  const below = belowBaselineWarnings(roundSummaryNumbers(summary));
+  if (below.length > 0) {
+    summary = { ...summary, notes: [...(summary.notes ?? []), ...below.map((w) => `warning: ${w}`)] };
+    for (const w of below) io.err(`${options.tool === undefined ? '' : `${options.tool}: `}warning: ${w}`);
+  }
   const written =
     options.dir === undefined
       ? { ...replaceNonFinite(roundSummaryNumbers(summary)), path: undefined }
