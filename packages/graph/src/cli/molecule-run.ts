@@ -77,16 +77,17 @@ function probeSides(
   const { smiles, lines } = data.molecules;
   const keys = usable.map((i) => murckoScaffold(rdkit, smiles[i]!, `${data.dataPath}:${lines[i] ?? i + 1}`));
   const sides = scaffoldSplit(keys, SCAFFOLD_FRACTIONS);
+  const scaffolds = new Set(keys).size;
   const back = (idx: Int32Array): Int32Array => Int32Array.from(idx, (k) => usable[k]!);
   const empty = sides.train.length === 0 ? 'train' : sides.test.length === 0 ? 'test' : null;
   if (empty !== null)
     throw new GraphDataError(
       'ECLASSES',
-      `${data.dataPath}: the scaffold split of ${usable.length} probed molecule(s) (${new Set(keys).size} scaffolds) leaves no ${empty} ` +
+      `${data.dataPath}: the scaffold split of ${usable.length} probed molecule(s) (${scaffolds} scaffolds) leaves no ${empty} ` +
         'molecule (whole scaffold groups go to one side); use a larger table or --split random',
       { file: data.dataPath },
     );
-  return { split, train: back(sides.train), valid: back(sides.valid), test: back(sides.test), scaffolds: new Set(keys).size };
+  return { split, train: back(sides.train), valid: back(sides.valid), test: back(sides.test), scaffolds };
 }
 
 /** Loads the table the settings name and derives the probe task from it. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CsrMatrix } from '../data/csr.js';
+import { csrFromCoo } from '../data/csr.js';
 import type { Graph } from '../data/graph.js';
 import { validateGraph } from '../data/graph.js';
 import { gcnNorm } from './gcn-norm.js';
@@ -20,34 +21,11 @@ export interface NodeInputs {
 
 /**
  * The CSR form of a GCN-normalised adjacency (see `gcnNorm`): rows are message targets, columns sources,
- * so `Â·H` aggregates each node's incoming messages.
+ * so `Â·H` aggregates each node's incoming messages (repeated pairs are summed, as `csrFromCoo` does).
  */
 export function gcnMatrix(edgeIndex: Int32Array, numNodes: number, edgeWeight?: Float32Array): CsrMatrix {
   const a = gcnNorm(edgeIndex, numNodes, edgeWeight);
-  const count = new Int32Array(numNodes + 1);
-  for (const t of a.dst) count[t + 1]!++;
-  for (let i = 0; i < numNodes; i++) count[i + 1]! += count[i]!;
-  const next = count.slice(0, numNodes);
-  const colIdx = new Int32Array(a.src.length);
-  const values = new Float32Array(a.src.length);
-  const order = new Int32Array(a.src.length);
-  for (let k = 0; k < a.src.length; k++) order[next[a.dst[k]!]!++] = k;
-  // Sort each row by source so the matrix is canonical CSR (gcnNorm has no duplicate pairs once the
-  // graph's edges are unique; duplicates are merged here if a caller passes them).
-  let o = 0;
-  const rowPtr = new Int32Array(numNodes + 1);
-  for (let i = 0; i < numNodes; i++) {
-    const seg = Array.from(order.subarray(count[i]!, count[i + 1]!)).sort((p, q) => a.src[p]! - a.src[q]!);
-    for (const k of seg) {
-      if (o > rowPtr[i]! && colIdx[o - 1] === a.src[k]) values[o - 1]! += a.weight[k]!;
-      else {
-        colIdx[o] = a.src[k]!;
-        values[o++] = a.weight[k]!;
-      }
-    }
-    rowPtr[i + 1] = o;
-  }
-  return { numRows: numNodes, numCols: numNodes, rowPtr, colIdx: colIdx.slice(0, o), values: values.slice(0, o) };
+  return csrFromCoo(numNodes, numNodes, a.dst, a.src, a.weight);
 }
 
 /** Uploads a graph's features (dense tensor or sparse operand) and builds its Â (validates the graph first). */

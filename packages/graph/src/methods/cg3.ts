@@ -181,16 +181,14 @@ export class CG3 implements NodeMethod {
   }
 
   /**
-   * The nodes a step contrasts: all of `pool` when it has at most `contrastNodes`, else that many drawn
-   * without replacement by `rng` (evaluation mode, no `rng`: evenly spaced ones, deterministic).
+   * Which of `count` items a step contrasts: `null` (all) when there are at most `contrastNodes`, else that
+   * many indices drawn without replacement by `rng`, ascending (evaluation mode, no `rng`: evenly spaced ones).
    */
-  private contrastSample(pool: readonly number[], rng?: Rng): number[] | null {
+  private contrastSample(count: number, rng?: Rng): number[] | null {
     const k = this.settings.contrastNodes;
-    if (pool.length <= k) return null;
-    if (!rng) return Array.from({ length: k }, (_, i) => pool[Math.floor((i * pool.length) / k)]!);
-    return Array.from(rng.permutation(pool.length).subarray(0, k))
-      .sort((p, q) => p - q)
-      .map((i) => pool[i]!);
+    if (count <= k) return null;
+    if (!rng) return Array.from({ length: k }, (_, i) => Math.floor((i * count) / k));
+    return Array.from(rng.permutation(count).subarray(0, k)).sort((p, q) => p - q);
   }
 
   /** The full CG3 objective (see class doc); training mode with dropout from `dropoutRng`, else evaluation mode. */
@@ -198,8 +196,8 @@ export class CG3 implements NodeMethod {
     const { alpha, temperature, wUnsup, wSup, wRecon, weightDecay } = this.settings;
     const n = this.task.graph.numNodes;
     // Drawn before the views so the dropout seeds of a step do not depend on the graph size.
-    const nodeSample = this.contrastSample(n > this.settings.contrastNodes ? Array.from({ length: n }, (_, i) => i) : [], dropoutRng);
-    const labelledSample = this.contrastSample(this.labelledList, dropoutRng);
+    const nodeSample = this.contrastSample(n, dropoutRng);
+    const labelledSample = this.contrastSample(this.labelledList.length, dropoutRng)?.map((i) => this.labelledList[i]!) ?? null;
     return tf.tidy(() => {
       const { zL, zG } = this.views(dropoutRng);
       const pred = unitRows(tf.add(tf.mul(zL, alpha), tf.mul(zG, 1 - alpha)) as tf.Tensor2D);
