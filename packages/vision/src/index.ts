@@ -17,3 +17,11 @@ export {
   smallRecipe,
 } from './recipes.js';
 export type { RecipeBuildContext, SimclrHead, VisionRecipe, VisionRecipeOptions } from './recipes.js';
+// Text recognition with CTC (SeqCLR's decoder evaluation): loss, greedy decoding, charset, metrics.
+export { ctcLoss, ctcMinFrames } from './sequence/ctc.js';
+export type { CtcOptions } from './sequence/ctc.js';
+export { ctcGreedyDecode } from './sequence/ctc-decode.js';
+export type { CtcGreedyDecodeOptions } from './sequence/ctc-decode.js';
+export { Charset } from './sequence/charset.js';
+export type { CharsetJSON, EncodeOptions, UnknownCharPolicy } from './sequence/charset.js';
+export { characterErrorRate, levenshtein, wordAccuracy } from './sequence/text-metrics.js';
