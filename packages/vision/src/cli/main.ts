@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { defineCli, isEntryModule, runMain, type Cli } from '@contrastive/core/cli';
+import { dataCommand } from './data-command.js';
 import { embedCommand } from './embed-command.js';
 import { evalCommand } from './eval-command.js';
 import { DATA_HELP, MAIN_EXAMPLES, SUMMARY } from './help.js';
@@ -15,6 +16,7 @@ export const run: Cli = defineCli({
     train: { summary: 'train an encoder without labels, then score it (kNN, linear probe, beside its baselines)', run: trainCommand },
     eval: { summary: "score a run's encoder again and draw its embedding map", run: evalCommand },
     embed: { summary: "write a run's embeddings of a data set to CSV", run: embedCommand },
+    data: { summary: 'build a dataset from installed sources (word images for SeqCLR: data words --out DIR)', run: dataCommand },
   },
   details: DATA_HELP,
   examples: MAIN_EXAMPLES,
