@@ -25,3 +25,5 @@ export type { CtcGreedyDecodeOptions } from './sequence/ctc-decode.js';
 export { Charset } from './sequence/charset.js';
 export type { CharsetJSON, EncodeOptions, UnknownCharPolicy } from './sequence/charset.js';
 export { characterErrorRate, levenshtein, wordAccuracy } from './sequence/text-metrics.js';
+export { ctcDecoderHead, decoderEvaluation, encodeFrames } from './sequence/decoder-eval.js';
+export type { DecoderEvalMode, DecoderEvalOptions, DecoderEvalResult, DecoderKind, RecognitionSet } from './sequence/decoder-eval.js';
