@@ -125,6 +125,7 @@ function ctcBetaGrad(
   lcab: Float64Array,
 ): void {
   const S = ext.length;
+  const finite = Number.isFinite(nll);
   let cur = 0;
   let next = S;
   for (let t = tLen - 1; t >= 0; t--) {
@@ -146,7 +147,10 @@ function ctcBetaGrad(
     const g = gOff + t * c;
     for (let k = 0; k < c; k++) {
       const y = lp[row + k]!;
-      grad[g + k] = Math.exp(y) - Math.exp(lcab[k]! + nll - y);
+      const ab = lcab[k]!;
+      // Most classes are not in the target: their posterior is 0 (skip an exp). With nll = +∞ (infeasible),
+      // −∞ + ∞ is NaN, which PyTorch returns too, so the shortcut applies only to a finite nll.
+      grad[g + k] = ab === Number.NEGATIVE_INFINITY && finite ? Math.exp(y) : Math.exp(y) - Math.exp(ab + nll - y);
     }
     const tmp = cur;
     cur = next;
