@@ -146,13 +146,18 @@ function resolve(opts: DecoderEvalOptions) {
   };
 }
 
-/** Encoder frames `[N, T, F]` in inference mode, `batch` images per pass. */
-export function encodeFrames(encoder: tf.LayersModel, images: tf.Tensor4D, batch = 128): tf.Tensor3D {
+/**
+ * Encoder frames `[N, T, F]` in inference mode, `batch` images per pass; of `images[indices]` when
+ * `indices` is given (gathered per batch, so no copy of the selected images is made).
+ */
+export function encodeFrames(encoder: tf.LayersModel, images: tf.Tensor4D, batch = 128, indices?: Int32Array): tf.Tensor3D {
+  const total = indices ? indices.length : images.shape[0];
   return tf.tidy(() => {
     const parts: tf.Tensor3D[] = [];
-    for (let s = 0; s < images.shape[0]; s += batch) {
-      const n = Math.min(batch, images.shape[0] - s);
-      const f = encoder.apply(images.slice([s, 0, 0, 0], [n, -1, -1, -1]), { training: false }) as tf.Tensor;
+    for (let s = 0; s < total; s += batch) {
+      const n = Math.min(batch, total - s);
+      const x = indices ? tf.gather(images, tf.tensor1d(indices.subarray(s, s + n), 'int32')) : images.slice([s, 0, 0, 0], [n, -1, -1, -1]);
+      const f = encoder.apply(x, { training: false }) as tf.Tensor;
       if (f.rank !== 3)
         throw new RangeError(`decoderEvaluation: the encoder must output frames [N, T, F], got shape [${f.shape.join(', ')}]`);
       parts.push(f as tf.Tensor3D);
@@ -161,9 +166,9 @@ export function encodeFrames(encoder: tf.LayersModel, images: tf.Tensor4D, batch
   });
 }
 
-/** `[N, T, F]` of the encoder's output, from one image. */
+/** `[1, T, F]`: the encoder's output shape for one image. */
 function frameShape(encoder: tf.LayersModel, images: tf.Tensor4D): [number, number, number] {
-  const f = tf.tidy(() => encodeFrames(encoder, images.slice([0, 0, 0, 0], [1, -1, -1, -1]), 1));
+  const f = encodeFrames(encoder, images, 1, Int32Array.of(0));
   const shape = f.shape;
   f.dispose();
   return shape;
@@ -232,7 +237,6 @@ export async function decoderEvaluation(
   const fineTune = o.mode === 'fine-tune';
   // Everything allocated from here on is freed in `finally`, also when a step throws.
   let enc: tf.LayersModel | null = null;
-  let images: tf.Tensor4D | null = null;
   let frozenFrames: tf.Tensor3D | null = null;
   let head: tf.Sequential | null = null;
   let optimizer: tf.Optimizer | null = null;
@@ -240,15 +244,9 @@ export async function decoderEvaluation(
   try {
     enc = fineTune ? cloneModel(encoder) : encoder;
     const encoderNow = enc;
-    images = tf.tidy(() => tf.gather(train.images, tf.tensor1d(subset, 'int32')) as tf.Tensor4D);
-    const labelled = images;
-    // Frozen: the frames once, in inference mode. Fine-tune: the labelled images (frames change every step).
-    if (!fineTune) {
-      frozenFrames = encodeFrames(enc, images, o.inferenceBatchSize);
-      images.dispose();
-      images = null;
-    }
-    const [, frames, features] = frozenFrames ? frozenFrames.shape : frameShape(encoderNow, labelled);
+    // Frozen: the frames once, in inference mode. Fine-tune: frames of the batch's images at every step.
+    if (!fineTune) frozenFrames = encodeFrames(enc, train.images, o.inferenceBatchSize, subset);
+    const [, frames, features] = frozenFrames ? frozenFrames.shape : frameShape(encoderNow, train.images);
     const infeasible = targets.filter((t) => ctcMinFrames(t) > frames).length;
     head = ctcDecoderHead(o.decoder, frames, features, charset.size, rng.seed(), o.hiddenUnits);
     const decoderHead = head;
@@ -267,8 +265,19 @@ export async function decoderEvaluation(
         const batchTargets = Array.from(idx, (i) => targets[i]!);
         const loss = opt.minimize(
           () => {
-            const ix = tf.tensor1d(idx, 'int32');
-            const f = source ? tf.gather(source, ix) : (encoderNow.apply(tf.gather(labelled, ix), { training: true }) as tf.Tensor3D);
+            // idx indexes the subset: rows of the frozen frames, or subset[idx] of the training images
+            const f = source
+              ? tf.gather(source, tf.tensor1d(idx, 'int32'))
+              : (encoderNow.apply(
+                  tf.gather(
+                    train.images,
+                    tf.tensor1d(
+                      Array.from(idx, (i) => subset[i]!),
+                      'int32',
+                    ),
+                  ),
+                  { training: true },
+                ) as tf.Tensor3D);
             const logits = decoderHead.apply(f, { training: true }) as tf.Tensor3D;
             return ctcLoss(logits, batchTargets, { zeroInfinity: true }) as tf.Scalar;
           },
@@ -320,7 +329,6 @@ export async function decoderEvaluation(
   } finally {
     sum?.dispose();
     frozenFrames?.dispose();
-    images?.dispose();
     optimizer?.dispose();
     head?.dispose();
     if (fineTune) enc?.dispose();
