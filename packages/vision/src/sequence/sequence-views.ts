@@ -243,13 +243,30 @@ export function gridWarp(opts: GridWarpOptions = {}): ViewMaker<tf.Tensor4D> {
     const [n, h, w, c] = x.shape;
     const idx = new Int32Array(n * h * w * 4);
     const wt = new Float32Array(n * h * w * 4);
+    // Bilinear interpolation of the control grid: the cell and fraction of each row and column, once.
+    const rows = cellsOf(h, points);
+    const cols = cellsOf(w, points);
+    const gx = new Float64Array(points * points);
+    const gy = new Float64Array(points * points);
     for (let i = 0; i < n; i++) {
       const s = rng.range(scale[0], scale[1]);
-      const gx = Float64Array.from({ length: points * points }, () => rng.normal() * s * w);
-      const gy = Float64Array.from({ length: points * points }, () => rng.normal() * s * h);
+      for (let k = 0; k < points * points; k++) gx[k] = rng.normal() * s * w;
+      for (let k = 0; k < points * points; k++) gy[k] = rng.normal() * s * h;
+      const base = i * h * w;
       for (let y = 0; y < h; y++) {
+        const r0 = rows.cell[y]!;
+        const ty = rows.frac[y]!;
         for (let xx = 0; xx < w; xx++) {
-          const [dx, dy] = interpolate(gx, gy, points, h > 1 ? y / (h - 1) : 0, w > 1 ? xx / (w - 1) : 0);
+          const c0 = cols.cell[xx]!;
+          const tx = cols.frac[xx]!;
+          const a = r0 * points + c0;
+          const b = a + points;
+          const w00 = (1 - ty) * (1 - tx);
+          const w01 = (1 - ty) * tx;
+          const w10 = ty * (1 - tx);
+          const w11 = ty * tx;
+          const dx = w00 * gx[a]! + w01 * gx[a + 1]! + w10 * gx[b]! + w11 * gx[b + 1]!;
+          const dy = w00 * gy[a]! + w01 * gy[a + 1]! + w10 * gy[b]! + w11 * gy[b + 1]!;
           const sy = clamp(y + dy, 0, h - 1);
           const sx = clamp(xx + dx, 0, w - 1);
           const y0 = Math.floor(sy);
@@ -258,10 +275,15 @@ export function gridWarp(opts: GridWarpOptions = {}): ViewMaker<tf.Tensor4D> {
           const x1 = Math.min(x0 + 1, w - 1);
           const fy = sy - y0;
           const fx = sx - x0;
-          const o = ((i * h + y) * w + xx) * 4;
-          const base = i * h * w;
-          idx.set([base + y0 * w + x0, base + y0 * w + x1, base + y1 * w + x0, base + y1 * w + x1], o);
-          wt.set([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx], o);
+          const o = (base + y * w + xx) * 4;
+          idx[o] = base + y0 * w + x0;
+          idx[o + 1] = base + y0 * w + x1;
+          idx[o + 2] = base + y1 * w + x0;
+          idx[o + 3] = base + y1 * w + x1;
+          wt[o] = (1 - fy) * (1 - fx);
+          wt[o + 1] = (1 - fy) * fx;
+          wt[o + 2] = fy * (1 - fx);
+          wt[o + 3] = fy * fx;
         }
       }
     }
@@ -273,17 +295,16 @@ export function gridWarp(opts: GridWarpOptions = {}): ViewMaker<tf.Tensor4D> {
   };
 }
 
-function interpolate(gx: Float64Array, gy: Float64Array, p: number, v: number, u: number): [number, number] {
-  const fy = v * (p - 1);
-  const fx = u * (p - 1);
-  const r0 = Math.min(Math.floor(fy), p - 2);
-  const c0 = Math.min(Math.floor(fx), p - 2);
-  const ty = fy - r0;
-  const tx = fx - c0;
-  const at = (g: Float64Array, r: number, c: number) => g[r * p + c]!;
-  const bil = (g: Float64Array) =>
-    (1 - ty) * ((1 - tx) * at(g, r0, c0) + tx * at(g, r0, c0 + 1)) + ty * ((1 - tx) * at(g, r0 + 1, c0) + tx * at(g, r0 + 1, c0 + 1));
-  return [bil(gx), bil(gy)];
+/** For each of `len` pixels: the control-grid cell (0..points−2) it falls in and its fraction inside it. */
+function cellsOf(len: number, points: number): { cell: Int32Array; frac: Float64Array } {
+  const cell = new Int32Array(len);
+  const frac = new Float64Array(len);
+  for (let v = 0; v < len; v++) {
+    const f = (len > 1 ? v / (len - 1) : 0) * (points - 1);
+    cell[v] = Math.min(Math.floor(f), points - 2);
+    frac[v] = f - cell[v]!;
+  }
+  return { cell, frac };
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
