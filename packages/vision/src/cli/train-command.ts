@@ -36,6 +36,7 @@ import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { assertFiniteEmbeddings, assertFiniteModel } from './finite.js';
 import { checkTrainingMemory, scoringBatchSize, type BatchGeometry } from './memory.js';
 import { TRAIN_HELP } from './help.js';
+import { seqclrRun, wantsSeqclr } from './seqclr-run.js';
 import {
   buildRun,
   newRunRecord,
@@ -86,6 +87,8 @@ function clampBatchSize(requested: number, trainImages: number): number {
 
 /** `contrastive-vision train`. Returns the process exit code. */
 export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  // SeqCLR trains a sequence encoder on word images and scores it with a CTC decoder: its own run (seqclr-run.ts).
+  if (wantsSeqclr(argv)) return seqclrRun(argv, io);
   const ctx = startCommand(argv, SPEC, TRAIN_HELP, io);
   if (!ctx) return 0;
   const { values, log, started } = ctx;
