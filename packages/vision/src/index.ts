@@ -27,3 +27,40 @@ export type { CharsetJSON, EncodeOptions, UnknownCharPolicy } from './sequence/c
 export { characterErrorRate, levenshtein, wordAccuracy } from './sequence/text-metrics.js';
 export { ctcDecoderHead, decoderEvaluation, encodeFrames } from './sequence/decoder-eval.js';
 export type { DecoderEvalMode, DecoderEvalOptions, DecoderEvalResult, DecoderKind, RecognitionSet } from './sequence/decoder-eval.js';
+export { SeqCLR, instanceNtXent, DEFAULT_SEQCLR_TEMPERATURE, SEQCLR_PROJECTORS } from './sequence/seqclr.js';
+export type { SeqCLROptions, InstanceNtXentOptions, SeqclrProjector } from './sequence/seqclr.js';
+export {
+  adaptivePoolingMatrix,
+  adaptiveWindow,
+  allToInstance,
+  DEFAULT_WINDOWS,
+  flattenInstances,
+  frameToInstance,
+  INSTANCE_MAPPINGS,
+  mapInstances,
+  windowToInstance,
+} from './sequence/instance-mapping.js';
+export type { InstanceMapping } from './sequence/instance-mapping.js';
+export { framesForWidth, sequenceEncoder, SEQUENCE_CONTEXTS } from './sequence/sequence-encoder.js';
+export type { SequenceContext, SequenceEncoderOptions } from './sequence/sequence-encoder.js';
+export {
+  gridWarp,
+  homography,
+  horizontalCrop,
+  linearContrast,
+  perspective,
+  seqclrViews,
+  sequenceBlur,
+  sharpen,
+  someOf,
+  verticalCrop,
+} from './sequence/sequence-views.js';
+export type {
+  AxisCropOptions,
+  GridWarpOptions,
+  LinearContrastOptions,
+  PerspectiveOptions,
+  SequenceBlurOptions,
+  SharpenOptions,
+  SomeOfOptions,
+} from './sequence/sequence-views.js';

@@ -55,6 +55,30 @@ the trained encoder and for the same encoder before training (baselines.randomIn
 Also alignment and uniformity (Wang & Isola 2020) of two augmented views of the first 2,048 eval images on the
 L2-normalised encoder output: alignment near 0 with uniformity near 0 means collapse.`;
 
+/** The flags of `train --method seqclr` (seqclr-run.ts); --width, --temperature and --projector mean the SeqCLR ones there. */
+const SEQCLR_FLAGS: FlagHelp[] = [
+  {
+    name: 'instance-mapping',
+    arg: 'NAME',
+    help: 'seqclr: all | frame | window (all-to-instance is SimCLR on frame means)',
+    default: 'window',
+  },
+  { name: 'windows', arg: 'N', help: "seqclr: T′, the windows of window-to-instance (the paper's 5)", default: '5' },
+  { name: 'context', arg: 'NAME', help: 'seqclr: conv | bilstm | none, the context net after map-to-sequence', default: 'conv' },
+  { name: 'decoder', arg: 'NAME', help: 'seqclr: linear | bilstm, the CTC decoder head of the evaluation', default: 'linear' },
+  { name: 'decoder-epochs', arg: 'N', help: 'seqclr: epochs of each CTC decoder evaluation / fine-tuning', default: '10' },
+  { name: 'label-fractions', arg: 'LIST', help: 'seqclr: label fractions of the fine-tuning runs', default: '0.05,0.1' },
+];
+
+const SEQCLR_DETAILS = `SeqCLR (--method seqclr --data <folder from 'contrastive-vision data words'>): a sequence encoder (CNN → frames
+every 4 px → context net; --width scales its 32-64-128 channels, default 0.5) pre-trained on the train split without
+labels (--projector mlp | none | bilstm per frame, --temperature default 0.1; batch 64, 3 epochs by default), then
+scored on the test split (unseen fonts and words) by word accuracy and character error rate: a CTC decoder on the
+frozen encoder with all labels, and encoder + decoder fine-tuned on each --label-fractions share; the same for the
+encoder at its random init (baselines.randomInit). --limit N / --eval-limit N use a seeded sample of N train / test
+images. Checkpoints at epoch ends only unless --checkpoint-every is given; no --resume yet. Default --out:
+runs/seqclr-<mapping>-<context>-seed<seed>.`;
+
 export const TRAIN_HELP = formatHelp({
   tool: TOOL,
   command: 'train',
@@ -64,7 +88,7 @@ export const TRAIN_HELP = formatHelp({
     {
       name: 'method',
       arg: 'NAME',
-      help: `${METHODS.join(' | ')} (built from its '<method>-small' recipe; with --resume, taken from run.json)`,
+      help: `${METHODS.join(' | ')} (built from its '<method>-small' recipe; with --resume, taken from run.json) | seqclr (word images, see SeqCLR below)`,
     },
     DATA_FLAG,
     {
@@ -112,6 +136,7 @@ export const TRAIN_HELP = formatHelp({
     },
     PROBE_EPOCHS,
     ...EVAL_FLAG_HELP,
+    ...SEQCLR_FLAGS,
   ],
   includeCommon: true,
   commonDefaults: {
@@ -125,7 +150,8 @@ export const TRAIN_HELP = formatHelp({
   details:
     `${SCORES}\n\n` +
     'With --resume and --epochs, the run trains to that new total (recorded in run.json; the cosine schedules of moco-v2, ' +
-    'moco-v3, byol and simsiam then span the new total from that point). Other flags given with --resume must match run.json.',
+    'moco-v3, byol and simsiam then span the new total from that point). Other flags given with --resume must match run.json.\n\n' +
+    SEQCLR_DETAILS,
   examples: [
     `${TOOL} train --method simclr --data bundled --epochs 3 --batch-size 64 --out runs/demo --json`,
     `${TOOL} train --method moco-v2 --data /usr/share/datasets/fashion-mnist --epochs 10 --out runs/moco`,
