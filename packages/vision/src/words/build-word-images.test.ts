@@ -100,6 +100,19 @@ describe('buildWordImages', () => {
     expect(JSON.parse(await readFile(path.join(other, 'dataset.json'), 'utf8')).seed).toBe(9);
   });
 
+  it('validates its options before rendering any image, naming the option and value', async () => {
+    await expect(buildWordImages(options(tmp('f'), { wordList: [...wordList, 'Zebra'] }))).rejects.toThrow(
+      /wordList: 'Zebra' is not 2-14 letters a-z/,
+    );
+    await expect(buildWordImages(options(tmp('f'), { imagesPerWord: 0 }))).rejects.toThrow(
+      /imagesPerWord must be an integer in \[1, 1000\], got 0/,
+    );
+    await expect(buildWordImages(options(tmp('f'), { words: 16 }))).rejects.toThrow(/words is 16 but the word list has only 15 words/);
+    await expect(buildWordImages(options(tmp('f'), { testPackages: 2 }))).rejects.toThrow(
+      /needs more than that many single-font packages, found 3/,
+    );
+  });
+
   it('refuses a font that is not installed, naming its package', async () => {
     await expect(buildWordImages(options(tmp('e'), { fontsDir: tmp('no-fonts') }))).rejects.toThrow(
       /font 'breip' is not installed: .*Breip.ttf is missing \(apt-get install fonts-breip/,
