@@ -33,6 +33,11 @@ describe('font catalogue', () => {
     );
   });
 
+  it('refuses a font without a glyph for a charset character, naming the characters', async () => {
+    const kristi = WORD_FONTS.find((f) => f.id === 'kristi')!;
+    await expect(checkFontRenders(kristi, DEFAULT_FONTS_DIR, 'ab中c☃')).rejects.toThrow(/font 'kristi' .* has no glyph for '中☃'/);
+  });
+
   it('reads fonts from --fonts-dir (a copy of one file in the Debian layout)', async () => {
     const kristi = WORD_FONTS.find((f) => f.id === 'kristi')!;
     await mkdir(path.dirname(tmp('fonts', kristi.file)), { recursive: true });

@@ -5,8 +5,9 @@
  *
  * `family` is the font's own family name as `fc-scan --format '%{family[0]}'` prints it: Pango (through sharp's
  * `text` input) picks the face by that name, so a wrong name silently renders in the fallback sans (the builder
- * checks this at run time, see `checkFontRenders`). Every file here was checked with `fc-query` to cover a–z and
- * A–Z, and every licence below was read from `/usr/share/doc/<package>/copyright` (bookworm versions).
+ * checks this at run time, see `checkFontRenders`, which also reads each file's cmap for the charset). Every file
+ * here was checked with `fc-query` to cover a–z and A–Z, and every licence below was read from
+ * `/usr/share/doc/<package>/copyright` (bookworm versions).
  *
  * Left out: `fonts-dkg-handwriting`'s bold/oblique faces and Comic Neue's other weights (near-duplicates of a
  * listed face: a split by font must not put a face's twin on the other side), `hershey-fonts-data` (stroke

@@ -9,11 +9,13 @@
  * font's ligatures and contextual alternates (Lobster joins "y"+"z" into one glyph) would otherwise join the
  * word's first letter to the invisible strut, and the word starts in its word-initial form, as written alone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { type WordFont, pangoDescription } from './fonts.js';
+import { missingGlyphs } from './font-coverage.js';
+import { pangoDescription, type WordFont } from './fonts.js';
 import type { Coverage } from './jitter.js';
+import { WORD_CHARSET } from './word-list.js';
 
 /** Font size the words are rendered at before being fitted into the image (px at 72 dpi). */
 export const RENDER_SIZE = 48;
@@ -70,14 +72,20 @@ const sameCoverage = (a: Coverage, b: Coverage): boolean =>
   a.width === b.width && a.height === b.height && Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)) === 0;
 
 /**
- * Throws unless `font` is installed under `fontsDir` and Pango renders it, not its fallback: a pangram rendered
- * with the font's family must differ from the same text under a family nobody has (a family name that does not
- * match the file, e.g. `dkg` for `DkgHandwriting`, renders in the fallback sans without any error).
+ * Throws unless `font` is installed under `fontsDir`, has a glyph for every character of `charset` (its cmap;
+ * Pango would silently take a missing letter from another font), and Pango renders it, not its fallback: a
+ * pangram rendered with the font's family must differ from the same text under a family nobody has (a family
+ * name that does not match the file, e.g. `dkg` for `DkgHandwriting`, renders in the fallback sans without any
+ * error).
  */
-export async function checkFontRenders(font: WordFont, fontsDir: string): Promise<void> {
+export async function checkFontRenders(font: WordFont, fontsDir: string, charset: string = WORD_CHARSET): Promise<void> {
   const file = fontPath(font, fontsDir);
   if (!existsSync(file)) {
     throw new Error(`font '${font.id}' is not installed: ${file} is missing (apt-get install ${font.package}, or pass --fonts-dir)`);
+  }
+  const missing = missingGlyphs(readFileSync(file), file, charset);
+  if (missing.length > 0) {
+    throw new Error(`font '${font.id}' (${file}) has no glyph for '${missing.join('')}'; Pango would draw them in another font`);
   }
   const pangram = 'sphinx of black quartz judge my vow';
   const own = await renderAlpha(pangram, pangoDescription(font, RENDER_SIZE), file);
