@@ -106,6 +106,9 @@ describe('ctcLoss matches torch.nn.functional.ctc_loss (wasm backend)', () => {
     expect(() => ctcLoss(x, t, { reduction: 'avg' as 'mean' })).toThrow(/reduction must be one of mean, sum, none, got avg/);
     expect(() => ctcLoss(x, t, { inputLengths: Int32Array.of(4) })).toThrow(/inputLengths must have N = 2 entries, got 1/);
     expect(() => ctcLoss(x, t, { inputLengths: Int32Array.of(4, 5) })).toThrow(/inputLengths\[1\] = 5 must be in \[0, 4\]/);
+    const empty = tf.zeros([0, 4, 3]) as tf.Tensor3D;
+    expect(() => ctcLoss(empty, [])).toThrow(/need N >= 1, T >= 1 and C >= 2 .* got \[0, 4, 3\]/);
+    empty.dispose();
     const flatX = tf.zeros([2, 4]);
     expect(() => ctcLoss(flatX as unknown as tf.Tensor3D, t)).toThrow(/logits must be \[N, T, C\], got shape \[2, 4\]/);
     tf.dispose([x, flatX]);

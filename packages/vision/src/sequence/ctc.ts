@@ -162,6 +162,8 @@ function validate(logits: tf.Tensor, targets: readonly ArrayLike<number>[], opts
   if (logits.rank !== 3) throw new RangeError(`ctcLoss: logits must be [N, T, C], got shape [${logits.shape.join(', ')}]`);
   const [n, t, c] = logits.shape as [number, number, number];
   const { blank = 0, reduction = 'mean', zeroInfinity = false, inputLengths } = opts;
+  if (n < 1 || t < 1 || c < 2)
+    throw new RangeError(`ctcLoss: logits [N, T, C] need N >= 1, T >= 1 and C >= 2 (a blank and a label), got [${n}, ${t}, ${c}]`);
   if (!Number.isInteger(blank) || blank < 0 || blank >= c)
     throw new RangeError(`ctcLoss: blank must be an integer in [0, ${c - 1}] (C = ${c} classes), got ${String(blank)}`);
   if (!REDUCTIONS.includes(reduction))
