@@ -62,6 +62,12 @@ export interface DecoderEvalOptions {
   decoder?: DecoderKind;
   /** Units per direction of the `'bilstm'` decoder. Default 64. */
   hiddenUnits?: number;
+  /**
+   * Frozen mode: standardise each frame feature with the labelled frames' mean and standard deviation before
+   * the decoder (train and test alike), as core's `linearProbe` does by default. Default true. Ignored when
+   * fine-tuning (the encoder adapts its own scale).
+   */
+  standardize?: boolean;
   /** Images per encoder pass when computing frames or test predictions (bounds memory). Default 128. */
   inferenceBatchSize?: number;
   /** Progress lines (one per epoch). Default: none. */
@@ -82,6 +88,8 @@ export interface DecoderEvalResult {
   seconds: number;
   mode: DecoderEvalMode;
   decoder: DecoderKind;
+  /** Whether the frozen frames were standardised. */
+  standardized: boolean;
   labelFraction: number;
   epochs: number;
   /** Optimizer steps taken. */
@@ -124,6 +132,7 @@ function resolve(opts: DecoderEvalOptions) {
     decoder = 'linear',
     hiddenUnits = 64,
     inferenceBatchSize = 128,
+    standardize = true,
   } = opts;
   if (!MODES.includes(mode)) throw new RangeError(`decoderEvaluation: mode must be one of ${MODES.join(', ')}, got ${String(mode)}`);
   if (!DECODERS.includes(decoder))
@@ -143,6 +152,7 @@ function resolve(opts: DecoderEvalOptions) {
     decoder,
     hiddenUnits: positiveInt(hiddenUnits, 'hiddenUnits'),
     inferenceBatchSize: positiveInt(inferenceBatchSize, 'inferenceBatchSize'),
+    standardize: standardize !== false,
   };
 }
 
@@ -238,6 +248,7 @@ export async function decoderEvaluation(
   // Everything allocated from here on is freed in `finally`, also when a step throws.
   let enc: tf.LayersModel | null = null;
   let frozenFrames: tf.Tensor3D | null = null;
+  let scaler: { mean: tf.Tensor1D; std: tf.Tensor1D } | null = null;
   let head: tf.Sequential | null = null;
   let optimizer: tf.Optimizer | null = null;
   let sum: tf.Scalar | null = null;
@@ -245,7 +256,22 @@ export async function decoderEvaluation(
     enc = fineTune ? cloneModel(encoder) : encoder;
     const encoderNow = enc;
     // Frozen: the frames once, in inference mode. Fine-tune: frames of the batch's images at every step.
-    if (!fineTune) frozenFrames = encodeFrames(enc, train.images, o.inferenceBatchSize, subset);
+    if (!fineTune) {
+      frozenFrames = encodeFrames(enc, train.images, o.inferenceBatchSize, subset);
+      if (o.standardize) {
+        const raw = frozenFrames;
+        // Statistics over every labelled frame; a constant feature is only centred (as sklearn's StandardScaler).
+        scaler = tf.tidy(() => {
+          const { mean, variance } = tf.moments(raw, [0, 1]);
+          const sd = tf.sqrt(variance);
+          return { mean: mean as tf.Tensor1D, std: tf.where(tf.greater(sd, 1e-12), sd, tf.onesLike(sd)) as tf.Tensor1D };
+        });
+        const sc = scaler;
+        frozenFrames = tf.tidy(() => tf.div(tf.sub(raw, sc.mean), sc.std) as tf.Tensor3D);
+        raw.dispose();
+      }
+    }
+    const testScaler = scaler;
     const [, frames, features] = frozenFrames ? frozenFrames.shape : frameShape(encoderNow, train.images);
     const infeasible = targets.filter((t) => ctcMinFrames(t) > frames).length;
     head = ctcDecoderHead(o.decoder, frames, features, charset.size, rng.seed(), o.hiddenUnits);
@@ -304,7 +330,8 @@ export async function decoderEvaluation(
     for (let s = 0; s < m; s += o.inferenceBatchSize) {
       const len = Math.min(o.inferenceBatchSize, m - s);
       const logits = tf.tidy(() => {
-        const f = encodeFrames(encoderNow, test.images.slice([s, 0, 0, 0], [len, -1, -1, -1]), len);
+        const raw = encodeFrames(encoderNow, test.images.slice([s, 0, 0, 0], [len, -1, -1, -1]), len);
+        const f = testScaler ? tf.div(tf.sub(raw, testScaler.mean), testScaler.std) : raw;
         return decoderHead.apply(f, { training: false }) as tf.Tensor3D;
       });
       for (const ids of ctcGreedyDecode(logits)) predicted.push(charset.decode(ids));
@@ -318,6 +345,7 @@ export async function decoderEvaluation(
       seconds: (performance.now() - started) / 1000,
       mode: o.mode,
       decoder: o.decoder,
+      standardized: testScaler !== null,
       labelFraction: o.labelFraction,
       epochs: o.epochs,
       steps,
@@ -329,6 +357,7 @@ export async function decoderEvaluation(
   } finally {
     sum?.dispose();
     frozenFrames?.dispose();
+    if (scaler) tf.dispose([scaler.mean, scaler.std]);
     optimizer?.dispose();
     head?.dispose();
     if (fineTune) enc?.dispose();
