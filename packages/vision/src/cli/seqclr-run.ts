@@ -135,7 +135,7 @@ function readSeqclrFlags(values: FlagValues) {
 }
 
 /** A seeded subset of `n` items (all of them, in order, when `limit` is undefined or ≥ n), sorted. */
-function subsetIndices(n: number, limit: number | undefined, seed: number): Int32Array {
+export function subsetIndices(n: number, limit: number | undefined, seed: number): Int32Array {
   if (limit === undefined || limit >= n) return Int32Array.from({ length: n }, (_, i) => i);
   return Int32Array.from(createRng(seed).permutation(n).subarray(0, limit)).sort();
 }
