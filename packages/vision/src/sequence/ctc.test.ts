@@ -3,7 +3,6 @@ import { initBackend } from '@contrastive/core';
 import { expectClose, type FixtureCase, readFixtureCases, toTensor, useLeakCheck } from '@contrastive/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CtcOptions, ctcLoss, ctcMinFrames } from './ctc.js';
-import { ctcGreedyDecode } from './ctc-decode.js';
 
 /** Cases from tools/reference/ctc_loss.py (torch.nn.functional.ctc_loss on log_softmax(logits), float64). */
 type Num = number | 'inf' | '-inf' | 'nan';
@@ -118,25 +117,5 @@ describe('ctcLoss matches torch.nn.functional.ctc_loss (wasm backend)', () => {
     expect(ctcMinFrames([])).toBe(0);
     expect(ctcMinFrames([1, 2, 3])).toBe(3);
     expect(ctcMinFrames([1, 1, 2, 2, 2])).toBe(8);
-  });
-});
-
-describe('ctcGreedyDecode', () => {
-  it('takes the best path, merges repeats, drops blanks, honours inputLengths and a custom blank', () => {
-    // frames' arg-max: [1, 1, 0, 1, 2, 2, 0, 3]
-    const path = [1, 1, 0, 1, 2, 2, 0, 3];
-    const logits = tf.tidy(
-      () =>
-        tf
-          .oneHot(tf.tensor2d([path, [0, 0, 0, 0, 0, 0, 0, 0]], undefined, 'int32'), 4)
-          .mul(5)
-          .sub(1) as tf.Tensor3D,
-    );
-    expect(ctcGreedyDecode(logits).map((a) => Array.from(a))).toEqual([[1, 1, 2, 3], []]);
-    expect(ctcGreedyDecode(logits, { inputLengths: Int32Array.of(5, 8) }).map((a) => Array.from(a))).toEqual([[1, 1, 2], []]);
-    expect(ctcGreedyDecode(logits, { blank: 1 }).map((a) => Array.from(a))).toEqual([[0, 2, 0, 3], [0]]);
-    expect(() => ctcGreedyDecode(logits, { blank: 4 })).toThrow(/blank must be an integer in \[0, 3\]/);
-    expect(() => ctcGreedyDecode(logits, { inputLengths: Int32Array.of(9, 1) })).toThrow(/inputLengths\[0\] = 9 must be in \[0, 8\]/);
-    logits.dispose();
   });
 });
