@@ -124,7 +124,9 @@ export function atomicViews(opts: AtomicViewOptions = {}): AtomicViews {
     for (const a of augs) {
       const v = params[a];
       if (!Array.isArray(v) || v.length !== n) {
-        throw new RangeError(`atomicViews.render: params.${a} must hold one entry per image (${n}), got ${Array.isArray(v) ? v.length : String(v)}`);
+        throw new RangeError(
+          `atomicViews.render: params.${a} must hold one entry per image (${n}), got ${Array.isArray(v) ? v.length : String(v)}`,
+        );
       }
     }
     return tf.tidy(() => {
@@ -155,12 +157,32 @@ export function applyColor(x: tf.Tensor4D, params: readonly ColorParams[]): tf.T
   return tf.tidy(() => {
     let y = tf.clipByValue(x.mul(col((p) => p.brightness)), 0, 1) as tf.Tensor4D;
     const mean = toLuma(y).mean([1, 2, 3], true);
-    y = tf.clipByValue(y.sub(mean).mul(col((p) => p.contrast)).add(mean), 0, 1) as tf.Tensor4D;
+    y = tf.clipByValue(
+      y
+        .sub(mean)
+        .mul(col((p) => p.contrast))
+        .add(mean),
+      0,
+      1,
+    ) as tf.Tensor4D;
     if (x.shape[3] === 3) {
       const gray = toLuma(y);
-      y = tf.clipByValue(y.sub(gray).mul(col((p) => p.saturation)).add(gray), 0, 1) as tf.Tensor4D;
+      y = tf.clipByValue(
+        y
+          .sub(gray)
+          .mul(col((p) => p.saturation))
+          .add(gray),
+        0,
+        1,
+      ) as tf.Tensor4D;
       // grayscale: the luma replicated over the three channels (as randomGrayscale).
-      const toGray = tf.tensor1d(params.map((p) => p.grayscale), 'bool').reshape([n, 1, 1, 1]).broadcastTo(y.shape);
+      const toGray = tf
+        .tensor1d(
+          params.map((p) => p.grayscale),
+          'bool',
+        )
+        .reshape([n, 1, 1, 1])
+        .broadcastTo(y.shape);
       y = tf.where(toGray, tf.tile(toLuma(y), [1, 1, 1, 3]), y) as tf.Tensor4D;
     }
     return y;
@@ -177,13 +199,20 @@ export function applyRotation(x: tf.Tensor4D, turns: readonly number[]): tf.Tens
   if (h !== w) throw new RangeError(`applyRotation: images must be square to rotate by 90°, got ${h}x${w}`);
   if (turns.length !== n) throw new RangeError(`applyRotation: turns must hold one entry per image (${n}), got ${turns.length}`);
   for (const k of turns) {
-    if (!Number.isInteger(k) || k < 0 || k > 3) throw new RangeError(`applyRotation: every turn must be an integer in 0..3, got ${String(k)}`);
+    if (!Number.isInteger(k) || k < 0 || k > 3)
+      throw new RangeError(`applyRotation: every turn must be an integer in 0..3, got ${String(k)}`);
   }
   return tf.tidy(() => {
     let out: tf.Tensor4D = x;
     for (const k of [1, 2, 3]) {
       if (!turns.includes(k)) continue;
-      const mask = tf.tensor1d(turns.map((t) => t === k), 'bool').reshape([n, 1, 1, 1]).broadcastTo(x.shape);
+      const mask = tf
+        .tensor1d(
+          turns.map((t) => t === k),
+          'bool',
+        )
+        .reshape([n, 1, 1, 1])
+        .broadcastTo(x.shape);
       out = tf.where(mask, rot90(x, k), out) as tf.Tensor4D;
     }
     return out === x ? x.clone() : out;

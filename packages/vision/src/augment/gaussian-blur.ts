@@ -54,7 +54,8 @@ export function blurWithSigmas(x: tf.Tensor4D, sigmas: readonly number[], kernel
   if (sigmas.every((s) => s === 0) || r === 0 || r >= Math.min(h, w)) return x.clone();
   const taps: number[] = [];
   for (const s of sigmas) {
-    if (!(s >= 0) || !Number.isFinite(s)) throw new RangeError(`blurWithSigmas: every sigma must be a finite number >= 0, got ${String(s)}`);
+    if (!(s >= 0) || !Number.isFinite(s))
+      throw new RangeError(`blurWithSigmas: every sigma must be a finite number >= 0, got ${String(s)}`);
     const g = Array.from({ length: k }, (_, t) => (s === 0 ? (t === r ? 1 : 0) : Math.exp(-((t - r) ** 2) / (2 * s * s))));
     const z = g.reduce((a, b) => a + b, 0);
     for (let ch = 0; ch < c; ch++) taps.push(...g.map((v) => v / z));

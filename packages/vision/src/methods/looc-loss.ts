@@ -39,7 +39,9 @@ export function loocSpaceLosses(
   const spaces = queries.length;
   if (spaces < 2) throw new RangeError(`loocSpaceLosses: queries must hold n + 1 >= 2 spaces, got ${spaces}`);
   if (keys.length !== spaces || keys.some((row) => row.length !== spaces)) {
-    throw new RangeError(`loocSpaceLosses: keys must be ${spaces} × ${spaces} (space × key view), got ${keys.map((r) => r.length).join(',')}`);
+    throw new RangeError(
+      `loocSpaceLosses: keys must be ${spaces} × ${spaces} (space × key view), got ${keys.map((r) => r.length).join(',')}`,
+    );
   }
   if (queues.length !== spaces) throw new RangeError(`loocSpaceLosses: queues must hold ${spaces} queues, got ${queues.length}`);
   if (invariantPositives !== 'all' && invariantPositives !== 'k0') {

@@ -19,7 +19,16 @@ import { loocViews } from '../augment/looc-views.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { mocoV2Projector } from '../heads/presets.js';
 import { checkStepInfo } from './base.js';
-import { batchImages, cloneModel, embedImages, encoderModel, makeOptimizer, type MethodBaseOptions, type MethodBatch, type VisionMethod } from './common.js';
+import {
+  batchImages,
+  cloneModel,
+  embedImages,
+  encoderModel,
+  makeOptimizer,
+  type MethodBaseOptions,
+  type MethodBatch,
+  type VisionMethod,
+} from './common.js';
 import { loocLoss, type LoocLossOptions } from './looc-loss.js';
 import { groupedForward } from './shuffle-bn.js';
 
@@ -100,9 +109,12 @@ export class LooC implements VisionMethod {
       invariantPositives = 'all',
     } = opts ?? ({} as LoocOptions);
     if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`LooC: momentum must be in [0, 1], got ${String(momentum)}`);
-    if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`LooC: temperature must be a finite number > 0, got ${String(temperature)}`);
-    if (!Number.isInteger(bnGroups) || bnGroups < 1) throw new RangeError(`LooC: bnGroups must be an integer >= 1, got ${String(bnGroups)}`);
-    if (!Number.isInteger(queueSize) || queueSize < 1) throw new RangeError(`LooC: queueSize must be an integer >= 1, got ${String(queueSize)}`);
+    if (!(temperature > 0) || !Number.isFinite(temperature))
+      throw new RangeError(`LooC: temperature must be a finite number > 0, got ${String(temperature)}`);
+    if (!Number.isInteger(bnGroups) || bnGroups < 1)
+      throw new RangeError(`LooC: bnGroups must be an integer >= 1, got ${String(bnGroups)}`);
+    if (!Number.isInteger(queueSize) || queueSize < 1)
+      throw new RangeError(`LooC: queueSize must be an integer >= 1, got ${String(queueSize)}`);
     if (invariantPositives !== 'all' && invariantPositives !== 'k0')
       throw new RangeError(`LooC: invariantPositives must be 'all' or 'k0', got ${String(invariantPositives)}`);
     this.views = opts.views ?? atomicViews({ augs: parseAtomicAugs(opts.augs ?? ATOMIC_AUGMENTATIONS, 'LooC: augs') });
@@ -115,7 +127,8 @@ export class LooC implements VisionMethod {
     this.cosineLr = cosineLr;
     const initRng = createRng(opts.seed ?? 0);
     const d = this.encoder.outputs[0]!.shape[1];
-    if (typeof d !== 'number') throw new RangeError(`LooC: encoder must output [N, D], got ${JSON.stringify(this.encoder.outputs[0]!.shape)}`);
+    if (typeof d !== 'number')
+      throw new RangeError(`LooC: encoder must output [N, D], got ${JSON.stringify(this.encoder.outputs[0]!.shape)}`);
     const blocks = opts.projector ?? mocoV2Projector({ hidden: d, out: Math.min(128, d) });
     const spaces = this.views.augs.length + 1;
     this.heads = Array.from({ length: spaces }, (_, i) => buildHead(blocks, { inDim: d, name: `looc_head${i}`, seed: initRng.seed() }));
@@ -157,7 +170,10 @@ export class LooC implements VisionMethod {
     checkStepInfo(this.name, info, this.usesTotalSteps);
     const x = batchImages(batch, this.name);
     if (this.cosineLr && info.totalSteps) {
-      setLearningRate(this.optimizer, cosineSchedule({ from: this.baseLr, to: 0, totalSteps: info.totalSteps })(Math.min(info.globalStep, info.totalSteps)));
+      setLearningRate(
+        this.optimizer,
+        cosineSchedule({ from: this.baseLr, to: 0, totalSteps: info.totalSteps })(Math.min(info.globalStep, info.totalSteps)),
+      );
     }
     const views = loocViews(this.views, x, info.rng);
     const online = trainableVariables(this.encoder, ...this.heads);
@@ -199,7 +215,10 @@ export class LooC implements VisionMethod {
       tf.tidy(() => {
         const h = this.encoder.apply(x, { training }) as tf.Tensor2D;
         if (readout === 'backbone') return h;
-        return tf.concat(this.heads.map((g) => l2Normalize(g.apply(h, { training }) as tf.Tensor2D)), 1);
+        return tf.concat(
+          this.heads.map((g) => l2Normalize(g.apply(h, { training }) as tf.Tensor2D)),
+          1,
+        );
       });
     return {
       name: `looc-${readout}`,
