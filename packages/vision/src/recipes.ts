@@ -141,6 +141,19 @@ export const RECIPES: readonly VisionRecipe[] = [
     options: { objective: 'nce', temperature: 0.07, negatives: () => 4096, batchSize: 256 },
   },
   {
+    name: 'looc-paper',
+    method: 'looc',
+    description: `LooC (Xiao et al. 2021) on MoCo, ImageNet-100 in the paper: colour, rotation and (here) blur as the texture stand-in, τ 0.2, m 0.999, K 16,384, batch 256, 500 epochs — [unverified]: no official code; K and the epochs follow a public reimplementation's script; ${ADAM_NOTE}`,
+    options: {
+      temperature: 0.2,
+      momentum: 0.999,
+      queueSize: () => 16384,
+      batchSize: 256,
+      epochs: 500,
+      loocAugs: ['color', 'rotation', 'blur'],
+    },
+  },
+  {
     name: 'simclr-small',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2 (the best small-batch value measured), colour strength 0.5, head D → D → 64 with BN`,
