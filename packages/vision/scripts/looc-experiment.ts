@@ -9,7 +9,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { defaultKnnK, initBackend } from '@contrastive/core';
+import * as tf from '@tensorflow/tfjs';
+import { defaultKnnK, initBackend, l2Normalize, type Encoder } from '@contrastive/core';
 import { train } from '@contrastive/core/node';
 import { openData, scoringSets } from '../src/cli/data.js';
 import { scoreEncoder } from '../src/cli/evaluate.js';
@@ -48,9 +49,9 @@ if (recipeArg !== 'random') {
   epochLosses = result.epochLosses;
 }
 const loadAfterTrain = loadavg();
-const readouts =
+const readouts: Record<string, tf.LayersModel | Encoder<tf.Tensor4D>> =
   method instanceof LooC
-    ? { backbone: method.readoutEncoder('backbone'), concat: method.readoutEncoder('concat') }
+    ? { backbone: method.readoutEncoder('backbone'), concat: method.readoutEncoder('concat'), ...spaceReadouts(method) }
     : { backbone: method.encoder };
 const knnK = defaultKnnK(trainDs.labels);
 const scores: Record<string, unknown> = {};
@@ -87,3 +88,19 @@ const summary = {
 };
 await writeFile(out, `${JSON.stringify(summary, null, 1)}\n`);
 console.log(JSON.stringify(summary));
+
+/** Each head space alone (z_i = normalize(g_i(f(x))), inference mode): which space keeps what. */
+function spaceReadouts(m: LooC): Record<string, Encoder<tf.Tensor4D>> {
+  const names = ['invariant', ...m.views.augs];
+  return Object.fromEntries(
+    m.heads.map((g, i) => [
+      `z${i}:${names[i]}`,
+      {
+        ...m.readoutEncoder('backbone'),
+        name: `looc-z${i}`,
+        apply: (x: tf.Tensor4D, training: boolean) =>
+          tf.tidy(() => l2Normalize(g.apply(m.encoder.apply(x, { training }) as tf.Tensor2D, { training }) as tf.Tensor2D)),
+      },
+    ]),
+  );
+}
