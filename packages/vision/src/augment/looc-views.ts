@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import type { AtomicParams, AtomicViews } from './atomic.js';
 
@@ -33,7 +33,13 @@ export function loocViews(views: AtomicViews, x: tf.Tensor4D, rng: Rng): LoocVie
     // Key k_{i+1}: every parameter drawn afresh, then augmentation i's replaced by the query's.
     keyParams.push({ ...views.sample(n, forks[i + 2]!), [a]: queryParams[a] });
   });
-  const query = views.render(x, queryParams, forks[0]!);
-  const keys = keyParams.map((p, j) => views.render(x, p, forks[j + 1]!));
-  return { query, keys, queryParams, keyParams };
+  const made: tf.Tensor4D[] = [];
+  try {
+    made.push(views.render(x, queryParams, forks[0]!));
+    keyParams.forEach((p, j) => made.push(views.render(x, p, forks[j + 1]!)));
+  } catch (e) {
+    tf.dispose(made); // a view that failed to render leaves none of the others behind
+    throw e;
+  }
+  return { query: made[0]!, keys: made.slice(1), queryParams, keyParams };
 }
