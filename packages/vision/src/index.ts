@@ -6,6 +6,7 @@ export * from './augment/index.js';
 export * from './encoders/index.js';
 export * from './heads/index.js';
 export * from './methods/index.js';
+export * from './eval/index.js';
 export {
   RECIPES,
   SIMCLR_HEADS,

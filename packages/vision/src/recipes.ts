@@ -9,6 +9,7 @@
  * function of it.
  */
 import { findRecipe, type Recipe } from '@contrastive/core';
+import { atomicViews, type AtomicName } from './augment/atomic.js';
 import { byolViews, mocoV1Views, mocoV2Views, mocoV3Views, simclrViews, type PresetOptions, type ViewPair } from './augment/presets.js';
 import { buildEncoder, type EncoderName } from './encoders/registry.js';
 import type { HeadBlock } from './heads/mlp.js';
@@ -44,6 +45,8 @@ export interface VisionRecipeOptions {
   queueSize: (datasetSize: number) => number;
   /** InstDisc noise rows k per image for a training set of `datasetSize` images. */
   negatives: (datasetSize: number) => number;
+  /** LooC's atomic augmentations (one sensitive head each). */
+  loocAugs: readonly AtomicName[];
 }
 
 /** A vision recipe: the method it builds and the options it fixes. */
@@ -138,6 +141,19 @@ export const RECIPES: readonly VisionRecipe[] = [
     options: { objective: 'nce', temperature: 0.07, negatives: () => 4096, batchSize: 256 },
   },
   {
+    name: 'looc-paper',
+    method: 'looc',
+    description: `LooC (Xiao et al. 2021) on MoCo, ImageNet-100 in the paper: colour, rotation and (here) blur as the texture stand-in, τ 0.2, m 0.999, K 16,384, batch 256, 500 epochs — [unverified]: no official code; K and the epochs follow a public reimplementation's script; ${ADAM_NOTE}`,
+    options: {
+      temperature: 0.2,
+      momentum: 0.999,
+      queueSize: () => 16384,
+      batchSize: 256,
+      epochs: 500,
+      loocAugs: ['color', 'rotation', 'blur'],
+    },
+  },
+  {
     name: 'simclr-small',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2 (the best small-batch value measured), colour strength 0.5, head D → D → 64 with BN`,
@@ -190,7 +206,32 @@ export const RECIPES: readonly VisionRecipe[] = [
     description: `InstDisc, ${SMALL_NOTE}; softmax objective (NCE diverges on small data, docs/results-vision.md), τ 0.07, k ≤ 1024`,
     options: { ...SMALL, objective: 'softmax', temperature: 0.07, views: smallViews(mocoV1Views), negatives: smallDataNegatives },
   },
+  {
+    name: 'looc-small',
+    method: 'looc',
+    description: `LooC, ${SMALL_NOTE}; MoCo v2's settings (τ 0.2, m 0.999, cosine LR, MLP heads to 128, K = n rounded down to 256), atomic augmentations colour, rotation (k·90°), blur (σ 0.1–2, the texture stand-in); crop ≥ 20 % and flip on every view`,
+    options: {
+      ...SMALL,
+      temperature: 0.2,
+      loocAugs: ['color', 'rotation', 'blur'],
+      // Used for scoring alignment / uniformity only: LooC draws its own views (loocViews).
+      views: () => atomicPair(['color', 'rotation', 'blur']),
+      queueSize: smallDataQueueSize,
+    },
+  },
+  {
+    name: 'moco-v2-atomic-small',
+    method: 'moco-v2',
+    description: `MoCo v2 with LooC's atomic augmentations on both views (colour, rotation k·90°, blur; crop ≥ 20 %, flip) — LooC's invariant baseline; otherwise moco-v2-small`,
+    options: { ...SMALL, temperature: 0.2, views: () => atomicPair(['color', 'rotation', 'blur']), queueSize: smallDataQueueSize },
+  },
 ];
+
+/** Both views from one explicit-parameter atomic view maker (every parameter drawn independently per view). */
+function atomicPair(augs: readonly AtomicName[]): ViewPair {
+  const m = atomicViews({ augs }).maker;
+  return [m, m];
+}
 
 /** Looks a recipe up by name, throwing with the valid names. */
 export function findVisionRecipe(name: string): VisionRecipe {
@@ -211,7 +252,9 @@ export interface RecipeBuildContext {
   /** Seed of the encoder and the method's initialisers. Default 0. */
   seed?: number;
   /** Values replacing the recipe's (command-line flags, a run's recorded settings). */
-  overrides?: Partial<Pick<VisionRecipeOptions, 'encoder' | 'widthMultiplier' | 'learningRate' | 'temperature' | 'objective' | 'momentum'>>;
+  overrides?: Partial<
+    Pick<VisionRecipeOptions, 'encoder' | 'widthMultiplier' | 'learningRate' | 'temperature' | 'objective' | 'momentum' | 'loocAugs'>
+  >;
 }
 
 /**
@@ -247,6 +290,7 @@ export function createMethodFromRecipe(recipe: VisionRecipe | string, ctx: Recip
     ...(o.projector === undefined ? {} : { projector: o.projector(featureDim) }),
     ...(o.queueSize === undefined ? {} : { queueSize: o.queueSize(ctx.datasetSize) }),
     ...(o.negatives === undefined ? {} : { negatives: o.negatives(ctx.datasetSize) }),
+    ...(o.loocAugs === undefined ? {} : { loocAugs: o.loocAugs }),
   };
   try {
     return createMethod(r.method, options);

@@ -23,6 +23,7 @@ import { readRunFlags, RUN_READER_FLAGS } from './flags.js';
 import { EVAL_HELP } from './help.js';
 import { DOMAIN, TOOL } from './tool.js';
 import { assertFiniteModel } from './finite.js';
+import { readoutFlag, scoredReadout } from './readout.js';
 import { loadTrainedRun } from './trained-run.js';
 import { optionalProbeEpochs } from './train-command.js';
 import { scoreMetrics, type VisionRunSummary } from './train-report.js';
@@ -36,6 +37,7 @@ const SPEC = {
   'map-method': { type: 'string' },
   'eval-limit': { type: 'string' },
   'probe-epochs': { type: 'string' },
+  readout: { type: 'string' },
 } as const satisfies FlagSpec;
 
 /**
@@ -48,6 +50,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (!ctx) return 0;
   const { values, log, started } = ctx;
   const { dir, cfg, dataPath } = await readRunFlags(values);
+  const readout = readoutFlag(values, cfg.method) ?? cfg.readout;
   // The held-out share of --data: --eval-split, else the run's own (run.json) unless --eval-data is given.
   const evalData = stringFlag(values, 'eval-data');
   const evalSplit = numFlag(values, 'eval-split') ?? (evalData === undefined ? cfg.evalSplit : undefined);
@@ -97,7 +100,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const { method, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
     await assertFiniteModel(method.encoder, `the encoder of ${dir}'s checkpoint (nothing was scored)`);
-    const scored = await scoreEncoder(method.encoder, train, test, {
+    const scored = await scoreEncoder(scoredReadout(method, readout), train, test, {
       seed: cfg.seed,
       knnK: knn.k,
       ...optionalProbeEpochs(values),

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { alignmentUniformityReport, createRng, knnAccuracy, linearProbe, ProgressBar, type ProgressStream } from '@contrastive/core';
+import {
+  alignmentUniformityReport,
+  createRng,
+  knnAccuracy,
+  linearProbe,
+  ProgressBar,
+  type Encoder,
+  type ProgressStream,
+} from '@contrastive/core';
 import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
 import { imageBatches } from '../io/dataset.js';
@@ -38,7 +46,11 @@ export function countedProgress(
 }
 
 /** Encoder outputs `[N, D]` of a whole dataset, computed batch by batch (inference-mode BN). */
-export async function embedDataset(encoder: tf.LayersModel, ds: ImageDataset, opts: EmbedDatasetOptions = {}): Promise<tf.Tensor2D> {
+export async function embedDataset(
+  encoder: tf.LayersModel | Encoder<tf.Tensor4D>,
+  ds: ImageDataset,
+  opts: EmbedDatasetOptions = {},
+): Promise<tf.Tensor2D> {
   const { batchSize = 256, progress, label = 'embedding' } = opts;
   const bar = progress ? countedProgress(progress, label, 'images', ds.size) : null;
   const parts: tf.Tensor2D[] = [];
@@ -134,9 +146,9 @@ export async function scoreRawPixels(train: ImageDataset, test: ImageDataset, op
   }
 }
 
-/** Scores an encoder: kNN memory and probe training set = `train`, test = `test`. */
+/** Scores an encoder (a model, or a readout as core's `Encoder`, e.g. `LooC.readoutEncoder('concat')`): kNN memory and probe training set = `train`, test = `test`. */
 export async function scoreEncoder(
-  encoder: tf.LayersModel,
+  encoder: tf.LayersModel | Encoder<tf.Tensor4D>,
   train: ImageDataset,
   test: ImageDataset,
   opts: ScoreOptions = {},

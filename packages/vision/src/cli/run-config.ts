@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readRunConfig, RUN_FILES, writeRunConfig, type RunRecord } from '@contrastive/core/cli';
+import type { AtomicName } from '../augment/atomic.js';
 import type { EncoderName } from '../encoders/registry.js';
+import type { LoocReadout } from '../methods/looc.js';
 import type { VisionMethod } from '../methods/common.js';
 import type { MethodName } from '../methods/registry.js';
 import { createMethodFromRecipe, findVisionRecipe, smallRecipe, type SimclrHead } from '../recipes.js';
@@ -26,6 +28,10 @@ export interface RunConfig {
   objective?: 'nce' | 'softmax';
   /** SimCLR projection head. */
   projector?: SimclrHead;
+  /** LooC: the atomic augmentations (`--looc-augs`). */
+  loocAugs?: AtomicName[];
+  /** LooC: the readout that is scored (`--readout`). */
+  readout?: LoocReadout;
   datasetSize: number;
   /** `--data` as an absolute path (`resolveDataPath`; so `eval` can tell the run's own data from other data). */
   data: string;
@@ -114,6 +120,7 @@ export function buildRun(cfg: RunConfig): VisionMethod {
       learningRate: cfg.learningRate,
       ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
       ...(cfg.objective === undefined ? {} : { objective: cfg.objective }),
+      ...(cfg.loocAugs === undefined ? {} : { loocAugs: cfg.loocAugs }),
     },
   });
 }

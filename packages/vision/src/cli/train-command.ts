@@ -26,12 +26,14 @@ import { rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type ImageDataset } from '../io/dataset.js';
+import { parseAtomicAugs, type AtomicName } from '../augment/atomic.js';
 import { embedImages } from '../methods/common.js';
 import { METHODS, type MethodName } from '../methods/registry.js';
 import { recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
 import { limitDataset } from '../io/dataset.js';
 import { openData, resolveDataPath, scoringSets } from './data.js';
+import { readoutFlag, scoredReadout } from './readout.js';
 import { scoreEncoder, viewAlignmentUniformity } from './evaluate.js';
 import { assertFiniteEmbeddings, assertFiniteModel } from './finite.js';
 import { checkTrainingMemory, scoringBatchSize, type BatchGeometry } from './memory.js';
@@ -75,6 +77,8 @@ const SPEC = {
   'no-baseline': { type: 'boolean' },
   'raw-baseline': { type: 'boolean' },
   'probe-epochs': { type: 'string' },
+  'looc-augs': { type: 'string' },
+  readout: { type: 'string' },
 } as const satisfies FlagSpec;
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a lost step is seconds (small CNN) to a minute (ResNet-18 on 2 cores). */
@@ -100,8 +104,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const projectorFlag = oneOfFlag(values, 'projector', SIMCLR_HEADS);
   const objectiveFlag = oneOfFlag(values, 'objective', ['softmax', 'nce'] as const);
   const temperatureFlag = numFlag(values, 'temperature');
+  const loocAugsFlag = loocAugsOf(values);
+  const readout = readoutFlag(values, undefined);
+  const loocFlags = { loocAugs: loocAugsFlag, readout };
   if (methodFlag !== undefined)
-    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...loocFlags });
   const encoderFlag = oneOfFlag(values, 'encoder', ENCODERS);
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
@@ -158,8 +165,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       // A checkpoint that is there but corrupt is an error naming its file, before anything is written.
       if (await stat(join(paths.checkpoint, CHECKPOINT_FILE)).catch(() => null)) await readCheckpointManifest(paths.checkpoint);
       checkResumeFlag(outDir, 'method', methodFlag, cfg.method);
-      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...loocFlags });
       checkResumeFlag(outDir, 'objective', objectiveFlag, cfg.objective);
+      checkResumeFlag(outDir, 'looc-augs', loocAugsFlag?.join(','), cfg.loocAugs?.join(','));
+      checkResumeFlag(outDir, 'readout', readout, cfg.readout);
       checkResumeFlag(outDir, 'projector', projectorFlag, cfg.projector);
       checkResumeFlag(outDir, 'temperature', temperatureFlag, cfg.temperature);
       checkResumeFlag(outDir, 'eval-split', splitFlag, cfg.evalSplit);
@@ -225,6 +234,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         ...(temperature === undefined ? {} : { temperature }),
         ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
         ...(methodName === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
+        ...(methodName === 'looc'
+          ? { loocAugs: loocAugsFlag ?? [...(recipe.options.loocAugs ?? [])], readout: readout ?? 'backbone' }
+          : {}),
         datasetSize: sets.train.size,
         data: resolveDataPath(dataPath),
         ...(common.limit === undefined ? {} : { limit: common.limit }),
@@ -327,7 +339,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       let scores: TrainedScores | null = null;
       if (canScore) {
         log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-        const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
+        const scored = await scoreEncoder(scoredReadout(method, cfg.readout), trainDs, evalDs!, scoreOpts);
         const spread = collapseStd(scored.testEmbeddings);
         scored.testEmbeddings.dispose();
         const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
@@ -350,6 +362,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         notes.push(collapse);
       }
       if (few) notes.push(few.replace(/^note: /, ''));
+      if (cfg.method === 'looc')
+        notes.push(
+          `scored readout: ${cfg.readout ?? 'backbone'} (${cfg.readout === 'concat' ? 'LooC++, the head spaces concatenated' : 'LooC, the shared backbone'})`,
+        );
       const seconds = (performance.now() - started) / 1000;
       const summary: VisionRunSummary = {
         method: cfg.method,
@@ -389,8 +405,26 @@ export function optionalProbeEpochs(values: Parameters<typeof intFlag>[0]): { pr
   return probeEpochs === undefined ? {} : { probeEpochs };
 }
 
+/** `--looc-augs` parsed (a usage error naming the flag when it is not a list of known augmentations), or `undefined`. */
+function loocAugsOf(values: Parameters<typeof stringFlag>[0]): AtomicName[] | undefined {
+  const raw = stringFlag(values, 'looc-augs');
+  if (raw === undefined) return undefined;
+  try {
+    return parseAtomicAugs(raw, '--looc-augs');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** Flags that only some methods have, refused for the others by name. */
-function checkMethodFlags(method: MethodName, flags: { objective?: string; projector?: string; temperature?: number }): void {
+function checkMethodFlags(
+  method: MethodName,
+  flags: { objective?: string; projector?: string; temperature?: number; loocAugs?: unknown; readout?: string },
+): void {
+  if (flags.loocAugs !== undefined && method !== 'looc')
+    throw new UsageError(`--looc-augs applies to --method looc only (got --method ${method})`);
+  if (flags.readout !== undefined && method !== 'looc')
+    throw new UsageError(`--readout applies to --method looc only (got --method ${method}: its readout is the encoder)`);
   if (flags.objective !== undefined && method !== 'instdisc')
     throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
   if (flags.projector !== undefined && method !== 'simclr')

@@ -2,13 +2,14 @@ import { createRegistry, type Registry } from '@contrastive/core';
 import { BYOL, type BYOLOptions } from './byol.js';
 import type { MethodBaseOptions, VisionMethod } from './common.js';
 import { InstDisc } from './instdisc.js';
+import { LooC, type LoocOptions } from './looc.js';
 import { MoCoV1, MoCoV2, type MoCoOptions } from './moco.js';
 import { MoCoV3, type MoCoV3Options } from './moco-v3.js';
 import { SimCLR, type SimCLROptions } from './simclr.js';
 import { SimSiam, type SimSiamOptions } from './simsiam.js';
 
 /** Method names the CLI and {@link createMethod} accept, in registration order. */
-export const METHODS = ['simclr', 'moco-v1', 'moco-v2', 'moco-v3', 'byol', 'simsiam', 'instdisc'] as const;
+export const METHODS = ['simclr', 'moco-v1', 'moco-v2', 'moco-v3', 'byol', 'simsiam', 'instdisc', 'looc'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /**
@@ -31,6 +32,10 @@ export interface CreateMethodOptions
   objective?: 'nce' | 'softmax';
   /** InstDisc bank momentum. Default 0.5. */
   bankMomentum?: number;
+  /** LooC: the atomic augmentations, one sensitive head each (`LoocOptions.augs`). */
+  loocAugs?: LoocOptions['augs'];
+  /** LooC: positives of the invariant space Z₀ (`LoocOptions.invariantPositives`). */
+  invariantPositives?: LoocOptions['invariantPositives'];
 }
 
 const FACTORIES: Record<MethodName, { create: (options: CreateMethodOptions) => VisionMethod; description: string }> = {
@@ -49,6 +54,11 @@ const FACTORIES: Record<MethodName, { create: (options: CreateMethodOptions) => 
       return new InstDisc({ ...o, datasetSize });
     },
     description: 'InstDisc (Wu et al. 2018): memory bank + NCE (or softmax) instance discrimination',
+  },
+  looc: {
+    // LooC makes its own n + 2 views from explicit atomic parameters; a recipe's view pair only scores alignment.
+    create: ({ views: _pairForScoring, loocAugs, ...o }) => new LooC({ ...o, ...(loocAugs ? { augs: loocAugs } : {}) }),
+    description: 'LooC (Xiao et al. 2021): MoCo with n + 1 heads, each space invariant to all augmentations but one',
   },
 };
 
