@@ -9,6 +9,7 @@
  * function of it.
  */
 import { findRecipe, type Recipe } from '@contrastive/core';
+import { invclrViews } from './augment/invclr-views.js';
 import { byolViews, mocoV1Views, mocoV2Views, mocoV3Views, simclrViews, type PresetOptions, type ViewPair } from './augment/presets.js';
 import { buildEncoder, type EncoderName } from './encoders/registry.js';
 import type { HeadBlock } from './heads/mlp.js';
@@ -44,6 +45,12 @@ export interface VisionRecipeOptions {
   queueSize: (datasetSize: number) => number;
   /** InstDisc noise rows k per image for a training set of `datasetSize` images. */
   negatives: (datasetSize: number) => number;
+  /** InvCLR: λ, the weight of the gradient penalty. */
+  gpWeight: number;
+  /** InvCLR: K, resampled colour parameters α′ per image. */
+  gpSamples: number;
+  /** InvCLR: the clamp of the penalty. */
+  gpUpperLimit: number;
 }
 
 /** A vision recipe: the method it builds and the options it fixes. */
@@ -138,6 +145,12 @@ export const RECIPES: readonly VisionRecipe[] = [
     options: { objective: 'nce', temperature: 0.07, negatives: () => 4096, batchSize: 256 },
   },
   {
+    name: 'invclr-paper',
+    method: 'invclr',
+    description: `InvCLR (Foster et al. 2021), CIFAR settings of ae-foster/invclr: τ 0.5, colour strength 0.5 (fixed order, differentiable), λ 0.1, K 100, clamp 1, head D → D → 128; ${ADAM_NOTE}`,
+    options: { temperature: 0.5, gpWeight: 0.1, gpSamples: 100, gpUpperLimit: 1, views: () => invclrViews({ strength: 0.5 }) },
+  },
+  {
     name: 'simclr-small',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2 (the best small-batch value measured), colour strength 0.5, head D → D → 64 with BN`,
@@ -157,6 +170,20 @@ export const RECIPES: readonly VisionRecipe[] = [
       temperature: 0.2,
       views: smallViews(simclrViews, { strength: 0.5 }),
       projector: () => [{ units: 64, bias: true }],
+    },
+  },
+  {
+    name: 'invclr-small',
+    method: 'invclr',
+    description: `InvCLR, ${SMALL_NOTE}; simclr-small (τ 0.2, colour strength 0.5, head D → D → 64 with BN) + the gradient penalty (λ 0.1, K 100, clamp 1)`,
+    options: {
+      ...SMALL,
+      temperature: 0.2,
+      gpWeight: 0.1,
+      gpSamples: 100,
+      gpUpperLimit: 1,
+      views: smallViews(invclrViews, { strength: 0.5 }),
+      projector: (d) => simclrProjector({ hidden: d, out: 64 }),
     },
   },
   {
@@ -211,7 +238,12 @@ export interface RecipeBuildContext {
   /** Seed of the encoder and the method's initialisers. Default 0. */
   seed?: number;
   /** Values replacing the recipe's (command-line flags, a run's recorded settings). */
-  overrides?: Partial<Pick<VisionRecipeOptions, 'encoder' | 'widthMultiplier' | 'learningRate' | 'temperature' | 'objective' | 'momentum'>>;
+  overrides?: Partial<
+    Pick<
+      VisionRecipeOptions,
+      'encoder' | 'widthMultiplier' | 'learningRate' | 'temperature' | 'objective' | 'momentum' | 'gpWeight' | 'gpSamples' | 'gpUpperLimit'
+    >
+  >;
 }
 
 /**
@@ -247,6 +279,9 @@ export function createMethodFromRecipe(recipe: VisionRecipe | string, ctx: Recip
     ...(o.projector === undefined ? {} : { projector: o.projector(featureDim) }),
     ...(o.queueSize === undefined ? {} : { queueSize: o.queueSize(ctx.datasetSize) }),
     ...(o.negatives === undefined ? {} : { negatives: o.negatives(ctx.datasetSize) }),
+    ...(o.gpWeight === undefined ? {} : { gpWeight: o.gpWeight }),
+    ...(o.gpSamples === undefined ? {} : { gpSamples: o.gpSamples }),
+    ...(o.gpUpperLimit === undefined ? {} : { gpUpperLimit: o.gpUpperLimit }),
   };
   try {
     return createMethod(r.method, options);

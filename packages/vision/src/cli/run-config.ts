@@ -26,6 +26,10 @@ export interface RunConfig {
   objective?: 'nce' | 'softmax';
   /** SimCLR projection head. */
   projector?: SimclrHead;
+  /** InvCLR: λ, K and the clamp of the gradient penalty (`--gp-weight`, `--gp-samples`, `--gp-upper-limit`). */
+  gpWeight?: number;
+  gpSamples?: number;
+  gpUpperLimit?: number;
   datasetSize: number;
   /** `--data` as an absolute path (`resolveDataPath`; so `eval` can tell the run's own data from other data). */
   data: string;
@@ -114,6 +118,9 @@ export function buildRun(cfg: RunConfig): VisionMethod {
       learningRate: cfg.learningRate,
       ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
       ...(cfg.objective === undefined ? {} : { objective: cfg.objective }),
+      ...(cfg.gpWeight === undefined ? {} : { gpWeight: cfg.gpWeight }),
+      ...(cfg.gpSamples === undefined ? {} : { gpSamples: cfg.gpSamples }),
+      ...(cfg.gpUpperLimit === undefined ? {} : { gpUpperLimit: cfg.gpUpperLimit }),
     },
   });
 }
