@@ -37,6 +37,15 @@ import { assertFiniteEmbeddings, assertFiniteModel } from './finite.js';
 import { checkTrainingMemory, scoringBatchSize, type BatchGeometry } from './memory.js';
 import { TRAIN_HELP } from './help.js';
 import {
+  checkInvclrFlags,
+  INVCLR_FLAGS,
+  invclrConfig,
+  passMetrics,
+  readEvalPasses,
+  readInvclrFlags,
+  type InvclrFlagValues,
+} from './invclr-flags.js';
+import {
   buildRun,
   newRunRecord,
   readVisionRun,
@@ -74,6 +83,7 @@ const SPEC = {
   'no-baseline': { type: 'boolean' },
   'raw-baseline': { type: 'boolean' },
   'probe-epochs': { type: 'string' },
+  ...INVCLR_FLAGS,
 } as const satisfies FlagSpec;
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a lost step is seconds (small CNN) to a minute (ResNet-18 on 2 cores). */
@@ -97,8 +107,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const projectorFlag = oneOfFlag(values, 'projector', SIMCLR_HEADS);
   const objectiveFlag = oneOfFlag(values, 'objective', ['softmax', 'nce'] as const);
   const temperatureFlag = numFlag(values, 'temperature');
+  const gp = readInvclrFlags(values);
+  const evalPasses = readEvalPasses(values);
   if (methodFlag !== undefined)
-    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...gp });
   const encoderFlag = oneOfFlag(values, 'encoder', ENCODERS);
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
@@ -155,7 +167,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       // A checkpoint that is there but corrupt is an error naming its file, before anything is written.
       if (await stat(join(paths.checkpoint, CHECKPOINT_FILE)).catch(() => null)) await readCheckpointManifest(paths.checkpoint);
       checkResumeFlag(outDir, 'method', methodFlag, cfg.method);
-      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag });
+      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...gp });
+      checkResumeFlag(outDir, 'gp-weight', gp.gpWeight, cfg.gpWeight);
+      checkResumeFlag(outDir, 'gp-samples', gp.gpSamples, cfg.gpSamples);
+      checkResumeFlag(outDir, 'gp-upper-limit', gp.gpUpperLimit, cfg.gpUpperLimit);
       checkResumeFlag(outDir, 'objective', objectiveFlag, cfg.objective);
       checkResumeFlag(outDir, 'projector', projectorFlag, cfg.projector);
       checkResumeFlag(outDir, 'temperature', temperatureFlag, cfg.temperature);
@@ -222,6 +237,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         ...(temperature === undefined ? {} : { temperature }),
         ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
         ...(methodName === 'simclr' ? { projector: projectorFlag ?? 'mlp' } : {}),
+        ...(methodName === 'invclr' ? invclrConfig(gp, recipe.options) : {}),
         datasetSize: sets.train.size,
         data: resolveDataPath(dataPath),
         ...(common.limit === undefined ? {} : { limit: common.limit }),
@@ -321,17 +337,24 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       );
       await method.encoder.save(fileSystemHandler(paths.model));
 
-      let scores: TrainedScores | null = null;
+      let scores: (TrainedScores & { conditionalVariance?: number }) | null = null;
       if (canScore) {
         log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-        const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, scoreOpts);
+        // Feature averaging (--eval-passes M > 1) scores the trained encoder only; the baselines stay plain (M = 1).
+        const scored = await scoreEncoder(method.encoder, trainDs, evalDs!, { ...scoreOpts, evalPasses, evalView: views[0] });
         const spread = collapseStd(scored.testEmbeddings);
         scored.testEmbeddings.dispose();
         const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
           seed: cfg.seed,
           batchSize: scoreOpts.batchSize,
         });
-        scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
+        scores = {
+          knnAccuracy: scored.knnAccuracy,
+          linearProbeAccuracy: scored.linearProbeAccuracy,
+          ...alignUniform,
+          collapseStd: spread,
+          ...(scored.conditionalVariance === undefined ? {} : { conditionalVariance: scored.conditionalVariance }),
+        };
       }
       const notes: string[] = [];
       const baselines = baselineScores(baseline, knn?.k ?? null, notes);
@@ -362,7 +385,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         finalLoss: result.epochLosses.at(-1) ?? null,
         trainImages: trainDs.size,
         evalImages: evalDs?.size ?? 0,
-        metrics: scores && knn ? scoreMetrics(scores, knn) : {},
+        metrics: scores && knn ? { ...scoreMetrics(scores, knn), ...passMetrics(evalPasses, scores.conditionalVariance) } : {},
         baselines,
         ...(notes.length > 0 ? { notes } : {}),
       };
@@ -387,7 +410,11 @@ export function optionalProbeEpochs(values: Parameters<typeof intFlag>[0]): { pr
 }
 
 /** Flags that only some methods have, refused for the others by name. */
-function checkMethodFlags(method: MethodName, flags: { objective?: string; projector?: string; temperature?: number }): void {
+function checkMethodFlags(
+  method: MethodName,
+  flags: { objective?: string; projector?: string; temperature?: number } & InvclrFlagValues,
+): void {
+  checkInvclrFlags(method, flags);
   if (flags.objective !== undefined && method !== 'instdisc')
     throw new UsageError(`--objective applies to --method instdisc only (got --method ${method})`);
   if (flags.projector !== undefined && method !== 'simclr')
