@@ -4,7 +4,7 @@ import { compose } from './compose.js';
 import { differentiableColorJitter, resolveColorOptions, type DifferentiableColorOptions } from './differentiable-color.js';
 import { horizontalFlip } from './flip.js';
 import { gaussianBlur } from './gaussian-blur.js';
-import type { PresetOptions, ViewPair } from './presets.js';
+import type { PresetOptions } from './presets.js';
 import { randomResizedCrop } from './random-resized-crop.js';
 
 /**
@@ -27,7 +27,7 @@ export interface InvclrViewOptions extends PresetOptions, DifferentiableColorOpt
  * strength s (default 0.5, the code's CIFAR value; jitter p 0.8, grayscale p 0.2). Blur off by default (the
  * code has none). The same maker for both views.
  */
-export function invclrViews(opts: InvclrViewOptions = {}): ViewPair {
+export function invclrViews(opts: InvclrViewOptions = {}): [SplitViewMaker, SplitViewMaker] {
   const { scale = [0.08, 1], blur = false } = opts;
   const color = resolveColorOptions(opts);
   const geometric = compose(

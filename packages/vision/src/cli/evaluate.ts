@@ -196,9 +196,14 @@ export async function scoreEncoder(
   const rng = createRng(seed);
   const averagingFor = (r: Rng) => (evalPasses > 1 ? { averaging: { passes: evalPasses, view: evalView!, rng: r } } : {});
   const [trainRng, testRng] = [rng.fork(), rng.fork()];
-  const trainEmb = (
-    await embedDatasetAveraged(encoder, train, { progress, label: 'embedding --data', batchSize, ...averagingFor(trainRng) })
-  ).embeddings;
+  const trainSet = await embedDatasetAveraged(encoder, train, {
+    progress,
+    label: 'embedding --data',
+    batchSize,
+    ...averagingFor(trainRng),
+  });
+  trainSet.conditionalVariance?.dispose(); // the invariance measure is reported on the test set
+  const trainEmb = trainSet.embeddings;
   let testEmb: tf.Tensor2D | null = null;
   let conditionalVariance: number | undefined;
   try {

@@ -156,8 +156,16 @@ export class InvCLR extends TwoViewMethod {
       return super.step(batch, info);
     } finally {
       this.draws = null;
-      tf.dispose(this.kept);
-      this.kept = [];
+      this.releaseStepTensors();
     }
+  }
+
+  /**
+   * Frees the view-1 representations `lossWithDraws` kept alive for the backward pass (`step` does this
+   * itself; call it after using `loss` / `lossWithDraws` directly).
+   */
+  releaseStepTensors(): void {
+    tf.dispose(this.kept);
+    this.kept = [];
   }
 }
