@@ -14,7 +14,7 @@ const W = [
   [-0.7, 0.1, 1],
   [0.4, -0.2, 0.6],
 ];
-const embed = (x: tf.Tensor2D): tf.Tensor2D => tf.tidy(() => x.matMul(tf.tensor2d(W)));
+const embed = (x: tf.Tensor2D): tf.Tensor2D => tf.tidy(() => x.matMul(tf.tensor2d(W)) as tf.Tensor2D);
 const noisy =
   (scale: number): ViewMaker<tf.Tensor2D> =>
   (x, rng) =>

@@ -110,8 +110,8 @@ describe('invclrPenalty matches the PyTorch reference (tools/reference/invclr_pe
       (alphaPrime: tf.Tensor3D, upperLimit = 1) =>
       () =>
         tf.tidy(() => {
-        invclrPenalty((a) => a, tf.zeros([2, 2]) as tf.Tensor2D, tf.ones([2, 2]) as tf.Tensor2D, alphaPrime, { upperLimit });
-      });
+          invclrPenalty((a) => a, tf.zeros([2, 2]) as tf.Tensor2D, tf.ones([2, 2]) as tf.Tensor2D, alphaPrime, { upperLimit });
+        });
     const good = tf.zeros([3, 2, 2]) as tf.Tensor3D;
     const bad = tf.zeros([3, 2, 4]) as tf.Tensor3D;
     expect(run(bad)).toThrow(/alphaPrime must be \[K, 2, 2\], got \[3, 2, 4\]/);
