@@ -53,6 +53,10 @@ export interface InvCLRStepDraws {
  * 4. L = L_NT-Xent + λ·R, one backward pass through both (a gradient of a gradient).
  * The representation kept for downstream use is h. At test time, feature averaging over M transformed
  * passes is a scoring option (`--eval-passes`), not part of the method.
+ *
+ * Cost (docs/results-vision.md): with λ > 0 a step took 1.5–2.5× SimCLR's wall time and the process peaked at
+ * 3.6 GB instead of 1.4 GB (batch 256, 28 px, small CNN, wasm): the backward pass of the gradient keeps the
+ * first backward's activations. λ = 0 skips the penalty and costs what SimCLR does.
  */
 export class InvCLR extends TwoViewMethod {
   readonly name = 'invclr';
