@@ -10,6 +10,7 @@
  */
 import { findRecipe, type Recipe } from '@contrastive/core';
 import { atomicViews, type AtomicName } from './augment/atomic.js';
+import { invclrViews } from './augment/invclr-views.js';
 import { byolViews, mocoV1Views, mocoV2Views, mocoV3Views, simclrViews, type PresetOptions, type ViewPair } from './augment/presets.js';
 import { buildEncoder, type EncoderName } from './encoders/registry.js';
 import type { HeadBlock } from './heads/mlp.js';
@@ -47,6 +48,12 @@ export interface VisionRecipeOptions {
   negatives: (datasetSize: number) => number;
   /** LooC's atomic augmentations (one sensitive head each). */
   loocAugs: readonly AtomicName[];
+  /** InvCLR: λ, the weight of the gradient penalty. */
+  gpWeight: number;
+  /** InvCLR: K, resampled colour parameters α′ per image. */
+  gpSamples: number;
+  /** InvCLR: the clamp of the penalty. */
+  gpUpperLimit: number;
 }
 
 /** A vision recipe: the method it builds and the options it fixes. */
@@ -154,6 +161,12 @@ export const RECIPES: readonly VisionRecipe[] = [
     },
   },
   {
+    name: 'invclr-paper',
+    method: 'invclr',
+    description: `InvCLR (Foster et al. 2021), CIFAR settings of ae-foster/invclr: τ 0.5, colour strength 0.5 (fixed order, differentiable), λ 0.1, K 100, clamp 1, head D → D → 128; ${ADAM_NOTE}`,
+    options: { temperature: 0.5, gpWeight: 0.1, gpSamples: 100, gpUpperLimit: 1, views: () => invclrViews({ strength: 0.5 }) },
+  },
+  {
     name: 'simclr-small',
     method: 'simclr',
     description: `SimCLR, ${SMALL_NOTE}; τ 0.2 (the best small-batch value measured), colour strength 0.5, head D → D → 64 with BN`,
@@ -173,6 +186,20 @@ export const RECIPES: readonly VisionRecipe[] = [
       temperature: 0.2,
       views: smallViews(simclrViews, { strength: 0.5 }),
       projector: () => [{ units: 64, bias: true }],
+    },
+  },
+  {
+    name: 'invclr-small',
+    method: 'invclr',
+    description: `InvCLR, ${SMALL_NOTE}; simclr-small (τ 0.2, colour strength 0.5, head D → D → 64 with BN) + the gradient penalty (λ 0.1, K 100, clamp 1)`,
+    options: {
+      ...SMALL,
+      temperature: 0.2,
+      gpWeight: 0.1,
+      gpSamples: 100,
+      gpUpperLimit: 1,
+      views: smallViews(invclrViews, { strength: 0.5 }),
+      projector: (d) => simclrProjector({ hidden: d, out: 64 }),
     },
   },
   {
@@ -253,7 +280,19 @@ export interface RecipeBuildContext {
   seed?: number;
   /** Values replacing the recipe's (command-line flags, a run's recorded settings). */
   overrides?: Partial<
-    Pick<VisionRecipeOptions, 'encoder' | 'widthMultiplier' | 'learningRate' | 'temperature' | 'objective' | 'momentum' | 'loocAugs'>
+    Pick<
+      VisionRecipeOptions,
+      | 'encoder'
+      | 'widthMultiplier'
+      | 'learningRate'
+      | 'temperature'
+      | 'objective'
+      | 'momentum'
+      | 'loocAugs'
+      | 'gpWeight'
+      | 'gpSamples'
+      | 'gpUpperLimit'
+    >
   >;
 }
 
@@ -291,6 +330,9 @@ export function createMethodFromRecipe(recipe: VisionRecipe | string, ctx: Recip
     ...(o.queueSize === undefined ? {} : { queueSize: o.queueSize(ctx.datasetSize) }),
     ...(o.negatives === undefined ? {} : { negatives: o.negatives(ctx.datasetSize) }),
     ...(o.loocAugs === undefined ? {} : { loocAugs: o.loocAugs }),
+    ...(o.gpWeight === undefined ? {} : { gpWeight: o.gpWeight }),
+    ...(o.gpSamples === undefined ? {} : { gpSamples: o.gpSamples }),
+    ...(o.gpUpperLimit === undefined ? {} : { gpUpperLimit: o.gpUpperLimit }),
   };
   try {
     return createMethod(r.method, options);

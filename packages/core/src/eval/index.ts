@@ -19,3 +19,5 @@ export type { CollapseMonitor, CollapseMonitorOptions, CollapseRecord } from './
 export type { EpochEndCallback } from './callback.js';
 export type { EmbeddingInput, LabelInput } from './inputs.js';
 export { defaultKnnK } from './default-knn-k.js';
+export { averageFeatures, conditionalVariance } from './feature-averaging.js';
+export type { FeatureAverage, FeatureAveragingOptions } from './feature-averaging.js';

@@ -24,3 +24,15 @@ export type { LoocViewSet } from './looc-views.js';
 export { simclrViews, mocoV1Views, mocoV2Views, byolViews, mocoV3Views } from './presets.js';
 export type { ViewPair, PresetOptions, SimclrViewOptions } from './presets.js';
 export { assertImages } from './apply.js';
+export {
+  applyDifferentiableColor,
+  colorParamNames,
+  colorParamRanges,
+  differentiableColorJitter,
+  drawTensors,
+  sampleColorDraw,
+  sampleColorParams,
+} from './differentiable-color.js';
+export type { ColorDraw, DifferentiableColorOptions } from './differentiable-color.js';
+export { invclrViews, isSplitViewMaker } from './invclr-views.js';
+export type { InvclrViewOptions, SplitViewMaker } from './invclr-views.js';

@@ -25,6 +25,7 @@ import { DOMAIN, TOOL } from './tool.js';
 import { assertFiniteModel } from './finite.js';
 import { readoutFlag, scoredReadout } from './readout.js';
 import { loadTrainedRun } from './trained-run.js';
+import { EVAL_PASSES_FLAG, passMetrics, readEvalPasses } from './invclr-flags.js';
 import { optionalProbeEpochs } from './train-command.js';
 import { scoreMetrics, type VisionRunSummary } from './train-report.js';
 
@@ -38,6 +39,7 @@ const SPEC = {
   'eval-limit': { type: 'string' },
   'probe-epochs': { type: 'string' },
   readout: { type: 'string' },
+  ...EVAL_PASSES_FLAG,
 } as const satisfies FlagSpec;
 
 /**
@@ -96,6 +98,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (train.channels !== cfg.channels)
     throw new UsageError(`--data has ${train.channels} channel(s); the checkpoint's encoder expects ${cfg.channels}`);
   const knn = resolveKnnK(values, train.labels);
+  const evalPasses = readEvalPasses(values);
+  const views = recipeViews(cfg.recipe, cfg.imageSize)!;
   const progress = !boolFlag(values, 'no-progress');
   const { method, progress: trained } = await loadTrainedRun(dir, cfg);
   try {
@@ -105,6 +109,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       knnK: knn.k,
       ...optionalProbeEpochs(values),
       ...(progress ? { progress: process.stderr } : {}),
+      evalPasses,
+      evalView: views[0],
     });
     const mapPath = stringFlag(values, 'map') ?? join(dir, 'embedding-map.png');
     embeddingMapPng(scored.testEmbeddings, test.labels, {
@@ -116,7 +122,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     });
     const spread = collapseStd(scored.testEmbeddings);
     scored.testEmbeddings.dispose();
-    const alignUniform = await viewAlignmentUniformity(method.encoder, test, recipeViews(cfg.recipe, cfg.imageSize)!, { seed: cfg.seed });
+    const alignUniform = await viewAlignmentUniformity(method.encoder, test, views, { seed: cfg.seed });
     const seconds = (performance.now() - started) / 1000;
     const summary: VisionRunSummary & { embeddingMap: string } = {
       method: cfg.method,
@@ -133,15 +139,22 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       trainImages: train.size,
       evalImages: test.size,
       embeddingMap: mapPath,
-      metrics: scoreMetrics(
-        { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread },
-        knn,
-      ),
+      metrics: {
+        ...scoreMetrics(
+          { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread },
+          knn,
+        ),
+        ...passMetrics(evalPasses, scored.conditionalVariance),
+      },
       baselines: {},
     };
     log(
       `[${TOOL}] ${cfg.method}: kNN ${(100 * scored.knnAccuracy).toFixed(1)}% (k = ${knn.k}), linear probe ${(100 * scored.linearProbeAccuracy).toFixed(1)}%, ` +
-        `alignment ${alignUniform.alignment.toFixed(3)}, uniformity ${alignUniform.uniformity.toFixed(3)}, map ${mapPath}`,
+        `alignment ${alignUniform.alignment.toFixed(3)}, uniformity ${alignUniform.uniformity.toFixed(3)}, ` +
+        (scored.conditionalVariance === undefined
+          ? ''
+          : `M = ${evalPasses} passes, conditional variance ${scored.conditionalVariance.toExponential(3)}, `) +
+        `map ${mapPath}`,
     );
     return await finishRun(summary, io, { json: ctx.json, tool: TOOL });
   } finally {

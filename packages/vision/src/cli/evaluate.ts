@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   alignmentUniformityReport,
+  averageFeatures,
   createRng,
   knnAccuracy,
   linearProbe,
   ProgressBar,
   type Encoder,
   type ProgressStream,
+  type Rng,
+  type ViewMaker,
 } from '@contrastive/core';
 import type { ViewPair } from '../augment/presets.js';
 import type { ImageDataset } from '../io/dataset.js';
@@ -22,6 +25,11 @@ export interface EmbedDatasetOptions {
   progress?: ProgressStream;
   /** Label of the progress line. Default `'embedding'`. */
   label?: string;
+  /**
+   * Test-time feature averaging (InvCLR): M transformed passes per image through `averaging.view`, averaged
+   * (core's `averageFeatures`); batch b draws from the b-th `averaging.rng.fork()`. Absent or M = 1: plain embedding.
+   */
+  averaging?: { passes: number; view: ViewMaker<tf.Tensor4D>; rng: Rng };
 }
 
 /** A progress line for counted work: `label [###...] done/total  rate unit/s  ETA`, the last state always drawn. */
@@ -51,12 +59,35 @@ export async function embedDataset(
   ds: ImageDataset,
   opts: EmbedDatasetOptions = {},
 ): Promise<tf.Tensor2D> {
-  const { batchSize = 256, progress, label = 'embedding' } = opts;
+  return (await embedDatasetAveraged(encoder, ds, opts)).embeddings;
+}
+
+/**
+ * {@link embedDataset} with the conditional variance of each image's normalised representation under the
+ * re-sampled transformation (`[N]`, only when `averaging.passes` > 1; else `null`). The caller disposes both.
+ */
+export async function embedDatasetAveraged(
+  encoder: tf.LayersModel | Encoder<tf.Tensor4D>,
+  ds: ImageDataset,
+  opts: EmbedDatasetOptions = {},
+): Promise<{ embeddings: tf.Tensor2D; conditionalVariance: tf.Tensor1D | null }> {
+  const { batchSize = 256, progress, label = 'embedding', averaging } = opts;
+  const passes = averaging?.passes ?? 1;
   const bar = progress ? countedProgress(progress, label, 'images', ds.size) : null;
   const parts: tf.Tensor2D[] = [];
+  const variances: tf.Tensor1D[] = [];
   let done = 0;
   for await (const b of imageBatches(ds, { batchSize })) {
-    parts.push(embedImages(encoder, b.images, batchSize));
+    if (averaging && passes > 1) {
+      const avg = averageFeatures((x: tf.Tensor4D) => embedImages(encoder, x, batchSize), b.images, {
+        passes,
+        view: averaging.view,
+        rng: averaging.rng.fork(),
+        batchSize,
+      });
+      parts.push(avg.mean);
+      variances.push(avg.conditionalVariance!);
+    } else parts.push(embedImages(encoder, b.images, batchSize));
     done += b.images.shape[0];
     b.images.dispose();
     if (bar) {
@@ -67,8 +98,9 @@ export async function embedDataset(
   }
   bar?.end();
   const out = tf.concat(parts, 0) as tf.Tensor2D;
-  tf.dispose(parts);
-  return out;
+  const cv = variances.length > 0 ? (tf.concat(variances, 0) as tf.Tensor1D) : null;
+  tf.dispose([...parts, ...variances]);
+  return { embeddings: out, conditionalVariance: cv };
 }
 
 /**
@@ -129,6 +161,13 @@ export interface ScoreOptions {
   progress?: ProgressStream;
   /** Images per forward pass when embedding. Default 256 (the CLI lowers it for large images: `scoringBatchSize`). */
   batchSize?: number;
+  /**
+   * M, test-time feature averaging (`--eval-passes`; InvCLR, Foster et al. 2021): both sets are embedded as the
+   * mean over M passes through `evalView`, seeded by `seed`. Default 1: the plain, untransformed images.
+   */
+  evalPasses?: number;
+  /** The transformation averaged over when `evalPasses` > 1 (the run's training view). */
+  evalView?: ViewMaker<tf.Tensor4D>;
 }
 
 /**
@@ -152,13 +191,35 @@ export async function scoreEncoder(
   train: ImageDataset,
   test: ImageDataset,
   opts: ScoreOptions = {},
-): Promise<Scores & { testEmbeddings: tf.Tensor2D }> {
-  const { seed = 0, probeEpochs = 100, progress, knnK = 200, batchSize = 256 } = opts;
+): Promise<Scores & { testEmbeddings: tf.Tensor2D; conditionalVariance?: number }> {
+  const { seed = 0, probeEpochs = 100, progress, knnK = 200, batchSize = 256, evalPasses = 1, evalView } = opts;
   if (!train.labels || !test.labels) throw new Error('scoring needs labeled --data and --eval-data');
-  const trainEmb = await embedDataset(encoder, train, { progress, label: 'embedding --data', batchSize });
+  if (!Number.isInteger(evalPasses) || evalPasses < 1)
+    throw new RangeError(`scoreEncoder: evalPasses must be an integer >= 1, got ${String(evalPasses)}`);
+  if (evalPasses > 1 && !evalView) throw new RangeError('scoreEncoder: evalPasses > 1 needs evalView (the transformation to average over)');
+  // The kNN memory / probe training set and the test set each draw from their own fork of the seed.
+  const rng = createRng(seed);
+  const averagingFor = (r: Rng) => (evalPasses > 1 ? { averaging: { passes: evalPasses, view: evalView!, rng: r } } : {});
+  const [trainRng, testRng] = [rng.fork(), rng.fork()];
+  const trainSet = await embedDatasetAveraged(encoder, train, {
+    progress,
+    label: 'embedding --data',
+    batchSize,
+    ...averagingFor(trainRng),
+  });
+  trainSet.conditionalVariance?.dispose(); // the invariance measure is reported on the test set
+  const trainEmb = trainSet.embeddings;
   let testEmb: tf.Tensor2D | null = null;
+  let conditionalVariance: number | undefined;
   try {
-    testEmb = await embedDataset(encoder, test, { progress, label: 'embedding --eval-data', batchSize });
+    const t = await embedDatasetAveraged(encoder, test, { progress, label: 'embedding --eval-data', batchSize, ...averagingFor(testRng) });
+    testEmb = t.embeddings;
+    if (t.conditionalVariance) {
+      // The paper's invariance measure on the test set: E_x Σ_d Var_α[ĥ_d | x].
+      const mean = t.conditionalVariance.mean();
+      conditionalVariance = (await mean.data())[0]!;
+      tf.dispose([mean, t.conditionalVariance]);
+    }
     // A non-finite embedding would rank or classify arbitrarily (NaN compares false): refuse to score it.
     await assertFiniteEmbeddings(trainEmb, train.source);
     await assertFiniteEmbeddings(testEmb, test.source);
@@ -170,7 +231,12 @@ export async function scoreEncoder(
       onEpoch: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.end();
-    const out = { knnAccuracy: knn, linearProbeAccuracy: probe.accuracy, testEmbeddings: testEmb };
+    const out = {
+      knnAccuracy: knn,
+      linearProbeAccuracy: probe.accuracy,
+      testEmbeddings: testEmb,
+      ...(conditionalVariance === undefined ? {} : { conditionalVariance }),
+    };
     testEmb = null; // owned by the caller now
     return out;
   } finally {

@@ -3,10 +3,11 @@ import { ENCODERS } from '../encoders/registry.js';
 import { METHODS } from '../methods/registry.js';
 import { SIMCLR_HEADS } from '../recipes.js';
 import { TOOL } from './tool.js';
+import { EVAL_PASSES_HELP, INVCLR_FLAG_HELP } from './invclr-flags.js';
 
 /** The tool's one-line summary and the text after its command list (`contrastive-vision --help`). */
 export const SUMMARY =
-  'self-supervised image representations (SimCLR, MoCo v1–v3, BYOL, SimSiam, InstDisc) on TensorFlow.js, scored with a kNN classifier and a linear probe';
+  'self-supervised image representations (SimCLR, MoCo v1–v3, BYOL, SimSiam, InstDisc, InvCLR) on TensorFlow.js, scored with a kNN classifier and a linear probe';
 
 export const DATA_HELP = `Commands:
   ${TOOL} train --method NAME --data PATH [options]
@@ -114,7 +115,7 @@ export const TRAIN_HELP = formatHelp({
       name: 'temperature',
       arg: 'X',
       help: 'loss temperature; byol and simsiam have none',
-      default: 'simclr 0.2, moco-v1 0.07, moco-v2 0.2, moco-v3 0.2, instdisc 0.07, looc 0.2',
+      default: 'simclr 0.2, moco-v1 0.07, moco-v2 0.2, moco-v3 0.2, instdisc 0.07, looc 0.2, invclr 0.2',
     },
     {
       name: 'objective',
@@ -147,6 +148,7 @@ export const TRAIN_HELP = formatHelp({
       help: 'also score the raw pixels (the same kNN and probe on the flattened images) as baselines.rawPixels (the full Fashion-MNIST took 1,670 s on 2 busy cores, the bundled subset 39 s)',
     },
     PROBE_EPOCHS,
+    ...INVCLR_FLAG_HELP,
     ...EVAL_FLAG_HELP,
     ...SEQCLR_FLAGS,
   ],
@@ -203,6 +205,7 @@ export const EVAL_HELP = formatHelp({
     },
     EVAL_LIMIT,
     PROBE_EPOCHS,
+    EVAL_PASSES_HELP,
     ...EVAL_FLAG_HELP,
     ...OUTPUT_FLAG_HELP,
   ],

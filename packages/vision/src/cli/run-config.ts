@@ -32,6 +32,10 @@ export interface RunConfig {
   loocAugs?: AtomicName[];
   /** LooC: the readout that is scored (`--readout`). */
   readout?: LoocReadout;
+  /** InvCLR: λ, K and the clamp of the gradient penalty (`--gp-weight`, `--gp-samples`, `--gp-upper-limit`). */
+  gpWeight?: number;
+  gpSamples?: number;
+  gpUpperLimit?: number;
   datasetSize: number;
   /** `--data` as an absolute path (`resolveDataPath`; so `eval` can tell the run's own data from other data). */
   data: string;
@@ -121,6 +125,9 @@ export function buildRun(cfg: RunConfig): VisionMethod {
       ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
       ...(cfg.objective === undefined ? {} : { objective: cfg.objective }),
       ...(cfg.loocAugs === undefined ? {} : { loocAugs: cfg.loocAugs }),
+      ...(cfg.gpWeight === undefined ? {} : { gpWeight: cfg.gpWeight }),
+      ...(cfg.gpSamples === undefined ? {} : { gpSamples: cfg.gpSamples }),
+      ...(cfg.gpUpperLimit === undefined ? {} : { gpUpperLimit: cfg.gpUpperLimit }),
     },
   });
 }

@@ -40,6 +40,15 @@ import { checkTrainingMemory, scoringBatchSize, type BatchGeometry } from './mem
 import { TRAIN_HELP } from './help.js';
 import { seqclrRun, wantsSeqclr } from './seqclr-run.js';
 import {
+  checkInvclrFlags,
+  INVCLR_FLAGS,
+  invclrConfig,
+  passMetrics,
+  readEvalPasses,
+  readInvclrFlags,
+  type InvclrFlagValues,
+} from './invclr-flags.js';
+import {
   buildRun,
   newRunRecord,
   readVisionRun,
@@ -79,6 +88,7 @@ const SPEC = {
   'probe-epochs': { type: 'string' },
   'looc-augs': { type: 'string' },
   readout: { type: 'string' },
+  ...INVCLR_FLAGS,
 } as const satisfies FlagSpec;
 
 /** Steps between the checkpoints saved inside an epoch (`--checkpoint-every`): a lost step is seconds (small CNN) to a minute (ResNet-18 on 2 cores). */
@@ -106,9 +116,17 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const temperatureFlag = numFlag(values, 'temperature');
   const loocAugsFlag = loocAugsOf(values);
   const readout = readoutFlag(values, undefined);
-  const loocFlags = { loocAugs: loocAugsFlag, readout };
-  if (methodFlag !== undefined)
-    checkMethodFlags(methodFlag, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...loocFlags });
+  const gp = readInvclrFlags(values);
+  const evalPasses = readEvalPasses(values);
+  const methodFlags = {
+    objective: objectiveFlag,
+    projector: projectorFlag,
+    temperature: temperatureFlag,
+    loocAugs: loocAugsFlag,
+    readout,
+    ...gp,
+  };
+  if (methodFlag !== undefined) checkMethodFlags(methodFlag, methodFlags);
   const encoderFlag = oneOfFlag(values, 'encoder', ENCODERS);
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
@@ -165,7 +183,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       // A checkpoint that is there but corrupt is an error naming its file, before anything is written.
       if (await stat(join(paths.checkpoint, CHECKPOINT_FILE)).catch(() => null)) await readCheckpointManifest(paths.checkpoint);
       checkResumeFlag(outDir, 'method', methodFlag, cfg.method);
-      checkMethodFlags(cfg.method, { objective: objectiveFlag, projector: projectorFlag, temperature: temperatureFlag, ...loocFlags });
+      checkMethodFlags(cfg.method, methodFlags);
+      checkResumeFlag(outDir, 'gp-weight', gp.gpWeight, cfg.gpWeight);
+      checkResumeFlag(outDir, 'gp-samples', gp.gpSamples, cfg.gpSamples);
+      checkResumeFlag(outDir, 'gp-upper-limit', gp.gpUpperLimit, cfg.gpUpperLimit);
       checkResumeFlag(outDir, 'objective', objectiveFlag, cfg.objective);
       checkResumeFlag(outDir, 'looc-augs', loocAugsFlag?.join(','), cfg.loocAugs?.join(','));
       checkResumeFlag(outDir, 'readout', readout, cfg.readout);
@@ -237,6 +258,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         ...(methodName === 'looc'
           ? { loocAugs: loocAugsFlag ?? [...(recipe.options.loocAugs ?? [])], readout: readout ?? 'backbone' }
           : {}),
+        ...(methodName === 'invclr' ? invclrConfig(gp, recipe.options) : {}),
         datasetSize: sets.train.size,
         data: resolveDataPath(dataPath),
         ...(common.limit === undefined ? {} : { limit: common.limit }),
@@ -336,17 +358,28 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       );
       await method.encoder.save(fileSystemHandler(paths.model));
 
-      let scores: TrainedScores | null = null;
+      let scores: (TrainedScores & { conditionalVariance?: number }) | null = null;
       if (canScore) {
         log(`[${TOOL}] scoring the trained encoder: kNN (k = ${knn!.k}) and linear probe on ${trainDs.size} + ${evalDs!.size} images`);
-        const scored = await scoreEncoder(scoredReadout(method, cfg.readout), trainDs, evalDs!, scoreOpts);
+        // Feature averaging (--eval-passes M > 1) scores the trained encoder only; the baselines stay plain (M = 1).
+        const scored = await scoreEncoder(scoredReadout(method, cfg.readout), trainDs, evalDs!, {
+          ...scoreOpts,
+          evalPasses,
+          evalView: views[0],
+        });
         const spread = collapseStd(scored.testEmbeddings);
         scored.testEmbeddings.dispose();
         const alignUniform = await viewAlignmentUniformity(method.encoder, evalDs!, views, {
           seed: cfg.seed,
           batchSize: scoreOpts.batchSize,
         });
-        scores = { knnAccuracy: scored.knnAccuracy, linearProbeAccuracy: scored.linearProbeAccuracy, ...alignUniform, collapseStd: spread };
+        scores = {
+          knnAccuracy: scored.knnAccuracy,
+          linearProbeAccuracy: scored.linearProbeAccuracy,
+          ...alignUniform,
+          collapseStd: spread,
+          ...(scored.conditionalVariance === undefined ? {} : { conditionalVariance: scored.conditionalVariance }),
+        };
       }
       const notes: string[] = [];
       const baselines = baselineScores(baseline, knn?.k ?? null, notes);
@@ -381,7 +414,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         finalLoss: result.epochLosses.at(-1) ?? null,
         trainImages: trainDs.size,
         evalImages: evalDs?.size ?? 0,
-        metrics: scores && knn ? scoreMetrics(scores, knn) : {},
+        metrics: scores && knn ? { ...scoreMetrics(scores, knn), ...passMetrics(evalPasses, scores.conditionalVariance) } : {},
         baselines,
         ...(notes.length > 0 ? { notes } : {}),
       };
@@ -419,8 +452,9 @@ function loocAugsOf(values: Parameters<typeof stringFlag>[0]): AtomicName[] | un
 /** Flags that only some methods have, refused for the others by name. */
 function checkMethodFlags(
   method: MethodName,
-  flags: { objective?: string; projector?: string; temperature?: number; loocAugs?: unknown; readout?: string },
+  flags: { objective?: string; projector?: string; temperature?: number; loocAugs?: unknown; readout?: string } & InvclrFlagValues,
 ): void {
+  checkInvclrFlags(method, flags);
   if (flags.loocAugs !== undefined && method !== 'looc')
     throw new UsageError(`--looc-augs applies to --method looc only (got --method ${method})`);
   if (flags.readout !== undefined && method !== 'looc')

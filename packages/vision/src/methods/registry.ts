@@ -3,13 +3,14 @@ import { BYOL, type BYOLOptions } from './byol.js';
 import type { MethodBaseOptions, VisionMethod } from './common.js';
 import { InstDisc } from './instdisc.js';
 import { LooC, type LoocOptions } from './looc.js';
+import { InvCLR, type InvCLROptions } from './invclr.js';
 import { MoCoV1, MoCoV2, type MoCoOptions } from './moco.js';
 import { MoCoV3, type MoCoV3Options } from './moco-v3.js';
 import { SimCLR, type SimCLROptions } from './simclr.js';
 import { SimSiam, type SimSiamOptions } from './simsiam.js';
 
 /** Method names the CLI and {@link createMethod} accept, in registration order. */
-export const METHODS = ['simclr', 'moco-v1', 'moco-v2', 'moco-v3', 'byol', 'simsiam', 'instdisc', 'looc'] as const;
+export const METHODS = ['simclr', 'moco-v1', 'moco-v2', 'moco-v3', 'byol', 'simsiam', 'instdisc', 'looc', 'invclr'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /**
@@ -23,7 +24,8 @@ export interface CreateMethodOptions
     Pick<MoCoOptions, 'queueSize' | 'bnGroups' | 'shuffleBn' | 'cosineLr'>,
     Pick<MoCoV3Options, 'predictor' | 'momentum'>,
     Pick<BYOLOptions, 'predictor'>,
-    Pick<SimSiamOptions, 'predictor'> {
+    Pick<SimSiamOptions, 'predictor'>,
+    Pick<InvCLROptions, 'gpWeight' | 'gpSamples' | 'gpUpperLimit'> {
   /** Training-set size: InstDisc's memory bank has one row per image (required for `'instdisc'`). */
   datasetSize?: number;
   /** InstDisc: k, noise rows per image (paper 4096, capped at n − 1). */
@@ -59,6 +61,10 @@ const FACTORIES: Record<MethodName, { create: (options: CreateMethodOptions) => 
     // LooC makes its own n + 2 views from explicit atomic parameters; a recipe's view pair only scores alignment.
     create: ({ views: _pairForScoring, loocAugs, ...o }) => new LooC({ ...o, ...(loocAugs ? { augs: loocAugs } : {}) }),
     description: 'LooC (Xiao et al. 2021): MoCo with n + 1 heads, each space invariant to all augmentations but one',
+  },
+  invclr: {
+    create: (o) => new InvCLR(o),
+    description: 'InvCLR (Foster et al. 2021): SimCLR + λ·gradient penalty on the representation w.r.t. colour parameters',
   },
 };
 
