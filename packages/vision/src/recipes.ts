@@ -13,6 +13,7 @@ import { byolViews, mocoV1Views, mocoV2Views, mocoV3Views, simclrViews, type Pre
 import { buildEncoder, type EncoderName } from './encoders/registry.js';
 import type { HeadBlock } from './heads/mlp.js';
 import { simclrProjector } from './heads/presets.js';
+import type { shortRunMomentum } from './methods/short-run-momentum.js';
 import type { VisionMethod } from './methods/common.js';
 import { createMethod, type CreateMethodOptions, type MethodName } from './methods/registry.js';
 
@@ -36,6 +37,10 @@ export interface VisionRecipeOptions {
   objective: 'nce' | 'softmax';
   /** Target / key EMA rate (MoCo m, MoCo v3 m₀, BYOL τ_base). */
   momentum: number;
+  /** BYOL: cap τ_base at 1 − h/K for a run of K steps ({@link shortRunMomentum}); absent = the paper's τ_base. */
+  momentumHorizon: number;
+  /** InstDisc bank momentum m of v ← normalize(m·v + (1−m)·f) (paper 0.5). */
+  bankMomentum: number;
   /** The two views for square images of side `imageSize`. */
   views: (imageSize: number) => ViewPair;
   /** The projection head for an encoder of width `featureDim`. */
@@ -242,6 +247,8 @@ export function createMethodFromRecipe(recipe: VisionRecipe | string, ctx: Recip
     ...(o.learningRate === undefined ? {} : { learningRate: o.learningRate }),
     ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
     ...(o.momentum === undefined ? {} : { momentum: o.momentum }),
+    ...(o.momentumHorizon === undefined ? {} : { momentumHorizon: o.momentumHorizon }),
+    ...(o.bankMomentum === undefined ? {} : { bankMomentum: o.bankMomentum }),
     ...(o.objective === undefined ? {} : { objective: o.objective }),
     ...(o.views === undefined ? {} : { views: o.views(ctx.inputShape[0]) }),
     ...(o.projector === undefined ? {} : { projector: o.projector(featureDim) }),

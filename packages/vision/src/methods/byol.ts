@@ -4,6 +4,7 @@ import { byolViews } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { byolMlp } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
+import { shortRunMomentum } from './short-run-momentum.js';
 import { cloneModel, forward, type MethodBaseOptions } from './common.js';
 
 /** Options for {@link BYOL}. */
@@ -16,6 +17,12 @@ export interface BYOLOptions extends MethodBaseOptions {
   momentum?: number;
   /** @deprecated The same as `momentum` (the paper's τ_base); use `momentum`, the name MoCo's EMA uses too. */
   tauBase?: number;
+  /**
+   * h: for a run of K steps, start the schedule at min(τ_base, 1 − h/K) instead of τ_base, so the target forgets
+   * its random init within short runs ({@link shortRunMomentum}). Default 0 (off: the paper's schedule). The
+   * `byol-small` recipe sets 10.
+   */
+  momentumHorizon?: number;
 }
 
 /**
@@ -44,7 +51,8 @@ export function byolLoss(p1: tf.Tensor2D, p2: tf.Tensor2D, t1: tf.Tensor2D, t2: 
  * 3. L = mean_batch[ℓ(p₁, sg z'₂) + ℓ(p₂, sg z'₁)] with ℓ = 2 − 2cos — the two directions are
  *    **summed**, as in the official `loss_fn` (so the loss is in [0, 8]);
  * 4. optimizer step on θ; then ξ ← τ·ξ + (1−τ)·θ with τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (cosine
- *    from τ_base to 1; core `cosineSchedule` + `updateMomentum`).
+ *    from τ_base to 1; core `cosineSchedule` + `updateMomentum`). With `momentumHorizon` h > 0 the schedule
+ *    starts at min(τ_base, 1 − h/K) instead ({@link shortRunMomentum}: short runs on small data).
  * The target starts as a copy of the online network (the official code re-initialises it with another
  * seed and notes this makes no significant difference; a copy makes the EMA test exact).
  */
@@ -54,15 +62,17 @@ export class BYOL extends TwoViewMethod {
   readonly predictor: tf.Sequential;
   readonly targetEncoder: tf.LayersModel;
   readonly targetProjector: tf.LayersModel;
-  /** τ_base: where the cosine EMA schedule starts. */
+  /** τ_base: where the cosine EMA schedule starts (before the short-run cap of `momentumHorizon`). */
   readonly momentum: number;
+  /** h of {@link shortRunMomentum}; 0 keeps τ_base whatever the run's length. */
+  readonly momentumHorizon: number;
   /** τ used by the last EMA update. */
   lastMomentum = Number.NaN;
   private targets: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
-  /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1). */
+  /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1 and not capped by the run's length). */
   override get usesTotalSteps(): boolean {
-    return this.momentum < 1 || super.usesTotalSteps;
+    return this.momentum < 1 || this.momentumHorizon > 0 || super.usesTotalSteps;
   }
 
   constructor(opts: BYOLOptions) {
@@ -70,6 +80,10 @@ export class BYOL extends TwoViewMethod {
     const momentum = opts.momentum ?? opts.tauBase ?? 0.99;
     if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`BYOL: momentum must be in [0, 1], got ${String(momentum)}`);
     this.momentum = momentum;
+    const horizon = opts.momentumHorizon ?? 0;
+    if (!(horizon >= 0 && Number.isFinite(horizon)))
+      throw new RangeError(`BYOL: momentumHorizon must be a finite number >= 0, got ${String(opts.momentumHorizon)}`);
+    this.momentumHorizon = horizon;
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
     this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), {
@@ -114,11 +128,18 @@ export class BYOL extends TwoViewMethod {
     return loss;
   }
 
+  /** Where the schedule starts in a run of `totalSteps` steps: τ_base, capped by {@link shortRunMomentum} when `momentumHorizon` > 0. */
+  startMomentum(totalSteps: number): number {
+    return this.momentumHorizon > 0 ? shortRunMomentum(this.momentum, totalSteps, this.momentumHorizon) : this.momentum;
+  }
+
   protected override afterStep(_b: unknown, info: StepInfo): void {
     this.targets = null;
     const total = info.totalSteps ?? 0;
     this.lastMomentum =
-      total > 0 ? cosineSchedule({ from: this.momentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.momentum;
+      total > 0
+        ? cosineSchedule({ from: this.startMomentum(total), to: 1, totalSteps: total })(Math.min(info.globalStep, total))
+        : this.momentum;
     updateMomentum(
       trainableVariables(this.encoder, this.projector),
       trainableVariables(this.targetEncoder, this.targetProjector),

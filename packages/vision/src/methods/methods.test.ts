@@ -285,6 +285,29 @@ describe('MoCo mechanics', () => {
     m.dispose();
   });
 
+  it('BYOL with momentumHorizon h starts its schedule at min(τ_base, 1 − h/K): lower in a short run, the paper value in a long one', () => {
+    const m = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 0.99, momentumHorizon: 10, views: identityViews });
+    const x = images(8);
+    tf.dispose(m.step(x, stepInfo(0, { totalSteps: 50 })));
+    expect(m.lastMomentum).toBeCloseTo(0.8, 10);
+    tf.dispose(m.step(x, stepInfo(25, { totalSteps: 50 })));
+    expect(m.lastMomentum).toBeCloseTo(0.9, 10); // halfway along the cosine from 0.8 to 1
+    expect(m.startMomentum(100_000)).toBe(0.99);
+    expect(m.usesTotalSteps).toBe(true);
+    x.dispose();
+    m.dispose();
+    const paper = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 1 });
+    expect(paper.startMomentum(50)).toBe(1);
+    expect(paper.usesTotalSteps).toBe(false);
+    paper.dispose();
+    const capped = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 1, momentumHorizon: 10 });
+    expect(capped.usesTotalSteps).toBe(true);
+    capped.dispose();
+    const encoder = tinyEncoder();
+    expect(() => new BYOL({ encoder, momentumHorizon: -1 })).toThrow(/momentumHorizon must be a finite number >= 0, got -1/);
+    encoder.dispose();
+  });
+
   it('MoCo v3 momentum follows 1 − ½(1+cos(πt/T))(1−m₀)', () => {
     const m = new MoCoV3({ encoder: tinyEncoder(), seed: 1, momentum: 0.9, views: identityViews });
     const x = images(8);
