@@ -35,7 +35,29 @@ const VARIANTS: Record<string, Variant> = {
   'byol-simclrviews': { base: 'byol-small', options: { views: () => simclrViews({ ...crop, strength: 0.5 }) } },
   'byol-h10': { base: 'byol-small', options: { momentumHorizon: 10 } },
   'byol-h10-b64': { base: 'byol-small', batchSize: 64, options: { momentumHorizon: 10 } },
+  'byol-h10-plr10': { base: 'byol-small', options: { momentumHorizon: 10, predictorLrScale: 10 } },
+  'byol-plr10': { base: 'byol-small', options: { predictorLrScale: 10 } },
   simsiam: { base: 'simsiam-small' },
+  'simsiam-plr10': { base: 'simsiam-small', options: { predictorLrScale: 10 } },
+  'simsiam-2layer': {
+    base: 'simsiam-small',
+    options: {
+      projector: (d: number) => [
+        { units: d, bias: false, bn: 'affine', relu: true },
+        { units: d, bias: false, bn: 'plain' },
+      ],
+    },
+  },
+  'simsiam-2layer-plr10': {
+    base: 'simsiam-small',
+    options: {
+      predictorLrScale: 10,
+      projector: (d: number) => [
+        { units: d, bias: false, bn: 'affine', relu: true },
+        { units: d, bias: false, bn: 'plain' },
+      ],
+    },
+  },
   'simsiam-b64': { base: 'simsiam-small', batchSize: 64 },
   'simsiam-lr3e-3': { base: 'simsiam-small', options: { learningRate: 3e-3 } },
   'simsiam-simclrviews': { base: 'simsiam-small', options: { views: () => simclrViews({ ...crop, strength: 0.5 }) } },
@@ -50,7 +72,8 @@ const VARIANTS: Record<string, Variant> = {
 };
 
 function extraOptions(v: Variant): Record<string, unknown> {
-  const { views, momentum, learningRate, temperature, momentumHorizon, bankMomentum, ...rest } = v.options ?? {};
+  const { views, momentum, learningRate, temperature, momentumHorizon, bankMomentum, predictorLrScale, projector, ...rest } =
+    v.options ?? {};
   return rest;
 }
 

@@ -39,6 +39,8 @@ export interface VisionRecipeOptions {
   momentum: number;
   /** BYOL: cap τ_base at 1 − h/K for a run of K steps ({@link shortRunMomentum}); absent = the paper's τ_base. */
   momentumHorizon: number;
+  /** BYOL / SimSiam: the predictor's learning rate as a multiple of `learningRate` (papers: 1). */
+  predictorLrScale: number;
   /** InstDisc bank momentum m of v ← normalize(m·v + (1−m)·f) (paper 0.5). */
   bankMomentum: number;
   /** The two views for square images of side `imageSize`. */
@@ -249,6 +251,7 @@ export function createMethodFromRecipe(recipe: VisionRecipe | string, ctx: Recip
     ...(o.momentum === undefined ? {} : { momentum: o.momentum }),
     ...(o.momentumHorizon === undefined ? {} : { momentumHorizon: o.momentumHorizon }),
     ...(o.bankMomentum === undefined ? {} : { bankMomentum: o.bankMomentum }),
+    ...(o.predictorLrScale === undefined ? {} : { predictorLrScale: o.predictorLrScale }),
     ...(o.objective === undefined ? {} : { objective: o.objective }),
     ...(o.views === undefined ? {} : { views: o.views(ctx.inputShape[0]) }),
     ...(o.projector === undefined ? {} : { projector: o.projector(featureDim) }),

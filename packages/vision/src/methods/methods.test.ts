@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   collapseStd,
   createRng,
+  getLearningRate,
   initBackend,
   layersEncoder,
   stepInfo,
@@ -305,6 +306,23 @@ describe('MoCo mechanics', () => {
     capped.dispose();
     const encoder = tinyEncoder();
     expect(() => new BYOL({ encoder, momentumHorizon: -1 })).toThrow(/momentumHorizon must be a finite number >= 0, got -1/);
+    encoder.dispose();
+  });
+
+  it('predictorLrScale: the predictor gets its own Adam at scale × learningRate (BYOL, SimSiam); scale 1 keeps BYOL one optimizer', () => {
+    const byol = new BYOL({ encoder: tinyEncoder(), seed: 1, learningRate: 2e-3, predictorLrScale: 10 });
+    expect(Object.keys(byol.optimizers())).toEqual(['optimizer', 'predictor_optimizer']);
+    expect(getLearningRate(byol.optimizers().optimizer!)).toBeCloseTo(2e-3, 12);
+    expect(getLearningRate(byol.optimizers().predictor_optimizer!)).toBeCloseTo(2e-2, 12);
+    byol.dispose();
+    const paper = new BYOL({ encoder: tinyEncoder(), seed: 1 });
+    expect(Object.keys(paper.optimizers())).toEqual(['optimizer']);
+    paper.dispose();
+    const siam = new SimSiam({ encoder: tinyEncoder(), seed: 1, learningRate: 1e-3, predictorLrScale: 5 });
+    expect(getLearningRate(siam.optimizers().predictor_optimizer!)).toBeCloseTo(5e-3, 12);
+    siam.dispose();
+    const encoder = tinyEncoder();
+    expect(() => new SimSiam({ encoder, predictorLrScale: 0 })).toThrow(/SimSiam: predictorLrScale must be a finite number > 0, got 0/);
     encoder.dispose();
   });
 

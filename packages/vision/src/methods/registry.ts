@@ -21,7 +21,7 @@ export interface CreateMethodOptions
     Pick<SimCLROptions, 'projector' | 'temperature'>,
     Pick<MoCoOptions, 'queueSize' | 'bnGroups' | 'shuffleBn' | 'cosineLr'>,
     Pick<MoCoV3Options, 'predictor' | 'momentum'>,
-    Pick<BYOLOptions, 'predictor' | 'momentumHorizon'>,
+    Pick<BYOLOptions, 'predictor' | 'momentumHorizon' | 'predictorLrScale'>,
     Pick<SimSiamOptions, 'predictor'> {
   /** Training-set size: InstDisc's memory bank has one row per image (required for `'instdisc'`). */
   datasetSize?: number;
