@@ -17,7 +17,7 @@ import { scoreEncoder } from '../src/cli/evaluate.js';
 import { imageBatches, limitDataset, type ImageDataset } from '../src/io/dataset.js';
 import { BYOL } from '../src/methods/byol.js';
 import { buildEncoder } from '../src/encoders/registry.js';
-import { createMethodFromRecipe, findVisionRecipe, type VisionRecipe, type VisionRecipeOptions } from '../src/recipes.js';
+import { createMethodFromRecipe, findVisionRecipe, recipeBatchSize, type VisionRecipe, type VisionRecipeOptions } from '../src/recipes.js';
 
 type Variant = { base: string; batchSize?: number; options?: Partial<VisionRecipeOptions> & Record<string, unknown> };
 const crop = { scale: [0.2, 1] as [number, number], blur: false };
@@ -38,6 +38,10 @@ const VARIANTS: Record<string, Variant> = {
   'byol-h10-plr10': { base: 'byol-small', options: { momentumHorizon: 10, predictorLrScale: 10 } },
   'byol-plr10': { base: 'byol-small', options: { predictorLrScale: 10 } },
   simsiam: { base: 'simsiam-small' },
+  'simsiam-b64-plr10': { base: 'simsiam-small', batchSize: 64, options: { predictorLrScale: 10 } },
+  'byol-b64-h10-plr10': { base: 'byol-small', batchSize: 64, options: { momentumHorizon: 10, predictorLrScale: 10 } },
+  'byol-b64-h10': { base: 'byol-small', batchSize: 64, options: { momentumHorizon: 10 } },
+  'instdisc-b64-m0': { base: 'instdisc-small', batchSize: 64, options: { bankMomentum: 0 } },
   'simsiam-plr10': { base: 'simsiam-small', options: { predictorLrScale: 10 } },
   'simsiam-2layer': {
     base: 'simsiam-small',
@@ -66,6 +70,7 @@ const VARIANTS: Record<string, Variant> = {
   'instdisc-b64': { base: 'instdisc-small', batchSize: 64 },
   'instdisc-m0': { base: 'instdisc-small', options: { bankMomentum: 0 } },
   'instdisc-m0-b64': { base: 'instdisc-small', batchSize: 64, options: { bankMomentum: 0 } },
+  'instdisc-b64-t0.1': { base: 'instdisc-small', batchSize: 64, options: { temperature: 0.1 } },
   'instdisc-t0.2': { base: 'instdisc-small', options: { temperature: 0.2 } },
   'instdisc-mocov2views': { base: 'instdisc-small', options: { views: () => mocoV2Views(crop) } },
   'instdisc-v1views': { base: 'instdisc-small', options: { views: () => mocoV1Views(crop) } },
@@ -129,7 +134,7 @@ for (const name of names) {
   if (!v) throw new Error(`unknown variant ${name}; try 'list'`);
   const base = findVisionRecipe(v.base);
   const recipe: VisionRecipe = { ...base, name: `${v.base}+${name}`, options: { ...base.options, ...(v.options ?? {}) } };
-  const batchSize = Math.min(v.batchSize ?? 256, Math.floor(trainDs.size / 2));
+  const batchSize = Math.min(v.batchSize ?? recipeBatchSize(recipe, trainDs.size), Math.floor(trainDs.size / 2));
   const method = createMethodFromRecipe(recipe, { inputShape: [32, 32, channels], datasetSize: trainDs.size, seed });
   if (Object.keys(extraOptions(v)).length > 0)
     throw new Error(`variant ${name}: options the recipe cannot pass: ${Object.keys(extraOptions(v))}`);

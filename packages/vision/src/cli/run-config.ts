@@ -70,7 +70,8 @@ export function legacyRunRecord(raw: unknown, createdAt: string): VisionRunRecor
     learningRate: lr,
     ...(temperature === undefined && recipe.options.temperature === undefined
       ? {}
-      : { temperature: (temperature as number | undefined) ?? recipe.options.temperature }),
+      : // InstDisc runs of that time trained at τ 0.07 (instdisc-small's τ is 0.1 since issue 26's small-data change).
+        { temperature: (temperature as number | undefined) ?? (method === 'instdisc' ? 0.07 : recipe.options.temperature) }),
     ...(method === 'instdisc' ? { objective: (objective as 'nce' | 'softmax' | undefined) ?? 'nce' } : {}),
     ...(head === undefined ? {} : { projector: head }),
   } as RunConfig;

@@ -28,7 +28,7 @@ import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type ImageDataset } from '../io/dataset.js';
 import { embedImages } from '../methods/common.js';
 import { METHODS, type MethodName } from '../methods/registry.js';
-import { recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
+import { recipeBatchSize, recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
 import { limitDataset } from '../io/dataset.js';
 import { openData, resolveDataPath, scoringSets } from './data.js';
@@ -103,7 +103,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
     epochs: recipe.options.epochs ?? 10,
-    batchSize: recipe.options.batchSize ?? 256,
+    batchSize: recipeBatchSize(recipe, Number.MAX_SAFE_INTEGER), // replaced below by the recipe's size-dependent one unless --batch-size is given
     lr: recipe.options.learningRate ?? 1e-3,
     checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
     ...(methodFlag === undefined ? {} : { outPrefix: `${methodFlag}-${encoderFlag ?? recipe.options.encoder ?? 'small-cnn'}` }),
@@ -217,7 +217,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         widthMultiplier: widthFlag ?? recipe.options.widthMultiplier ?? 1,
         seed: common.seed,
         learningRate: common.learningRate,
-        batchSize: clampBatchSize(common.batchSize, sets.train.size),
+        batchSize: clampBatchSize(
+          common.given.has('batch-size') ? common.batchSize : recipeBatchSize(recipe, sets.train.size),
+          sets.train.size,
+        ),
         epochs: common.epochs,
         ...(temperature === undefined ? {} : { temperature }),
         ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),

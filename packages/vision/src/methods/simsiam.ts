@@ -17,8 +17,9 @@ export interface SimSiamOptions extends MethodBaseOptions {
   /**
    * The predictor's learning rate as a multiple of `learningRate` (the default Adam's). Default 1 (the paper's:
    * one rate). With few steps a randomly initialised predictor is what the online network is pulled through; a
-   * faster predictor (solo-learn gives some predictor methods 10×, Tian et al. 2021 find a predictor that
-   * converges faster helps) lets it fit before the encoder follows it.
+   * faster one fits before the encoder follows it (SimSiam and solo-learn keep its LR from decaying; DirectPred,
+   * Tian, Chen & Ganguli 2021, sets it from its input statistics without training and matches trained ones).
+   * `byol-small` / `simsiam-small` use 10 (docs/results-vision.md, "BYOL, SimSiam and InstDisc on small data").
    */
   predictorLrScale?: number;
 }
