@@ -24,6 +24,10 @@ const crop = { scale: [0.2, 1] as [number, number], blur: false };
 
 const VARIANTS: Record<string, Variant> = {
   simclr: { base: 'simclr-small' },
+  // The three recipes as they were before issue 26's small-data change (batch 256, τ_base 0.99, one LR, τ 0.07).
+  'old-byol': { base: 'byol-small', batchSize: 256, options: { momentumHorizon: 0, predictorLrScale: 1 } },
+  'old-simsiam': { base: 'simsiam-small', batchSize: 256, options: { predictorLrScale: 1 } },
+  'old-instdisc': { base: 'instdisc-small', batchSize: 256, options: { temperature: 0.07 } },
   byol: { base: 'byol-small' },
   'byol-tau0.9': { base: 'byol-small', options: { momentum: 0.9 } },
   'byol-tau0.8': { base: 'byol-small', options: { momentum: 0.8 } },
