@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, stepInfo } from '@contrastive/core';
+import { createRng, getLearningRate, stepInfo } from '@contrastive/core';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { mocoV2Views, simclrViews } from './augment/presets.js';
 import { buildEncoder } from './encoders/registry.js';
 import { simclrProjector } from './heads/presets.js';
+import type { BYOL } from './methods/byol.js';
 import type { InstDisc } from './methods/instdisc.js';
 import { MoCoV2 } from './methods/moco.js';
 import { METHODS } from './methods/registry.js';
@@ -14,7 +15,9 @@ import {
   createMethodFromRecipe,
   findVisionRecipe,
   RECIPES,
+  recipeBatchSize,
   recipeViews,
+  smallDataBatchSize,
   smallDataNegatives,
   smallDataQueueSize,
   smallRecipe,
@@ -94,7 +97,7 @@ describe('recipes', () => {
     expect({ objective: inst.objective, k: inst.negatives, temperature: inst.temperature }).toEqual({
       objective: 'softmax',
       k: 39,
-      temperature: 0.07,
+      temperature: 0.1,
     });
     inst.dispose();
     const nce = createMethodFromRecipe('instdisc-small', {
@@ -104,6 +107,29 @@ describe('recipes', () => {
     }) as InstDisc;
     expect({ objective: nce.objective, temperature: nce.temperature }).toEqual({ objective: 'nce', temperature: 0.1 });
     nce.dispose();
+  });
+
+  it('BYOL / SimSiam / InstDisc small recipes: batch from the data-set size, BYOL τ_base capped by the run length, predictors 10× faster', () => {
+    expect([50, 640, 1272, 1300, 3000, 5120, 60000].map(smallDataBatchSize)).toEqual([32, 32, 64, 64, 128, 256, 256]);
+    expect(() => smallDataBatchSize(0)).toThrow(/datasetSize must be an integer >= 1, got 0/);
+    for (const name of ['byol-small', 'simsiam-small', 'instdisc-small']) expect(recipeBatchSize(name, 1300)).toBe(64);
+    // The contrastive recipes keep batch 256 (their negatives come from the batch); the paper recipes theirs.
+    for (const name of ['simclr-small', 'moco-v2-small', 'moco-v3-small', 'instdisc-paper']) expect(recipeBatchSize(name, 1300)).toBe(256);
+    const byol = createMethodFromRecipe('byol-small', { inputShape, datasetSize: 40 }) as BYOL;
+    expect({ h: byol.momentumHorizon, tau: byol.momentum, at200: byol.startMomentum(200), at1e5: byol.startMomentum(100_000) }).toEqual({
+      h: 10,
+      tau: 0.99,
+      at200: 0.95,
+      at1e5: 0.99,
+    });
+    expect(getLearningRate(byol.optimizers().predictor_optimizer!)).toBeCloseTo(1e-2, 12);
+    byol.dispose();
+    const paper = createMethodFromRecipe('byol-paper', { inputShape, datasetSize: 40 }) as BYOL;
+    expect({ h: paper.momentumHorizon, optimizers: Object.keys(paper.optimizers()) }).toEqual({ h: 0, optimizers: ['optimizer'] });
+    paper.dispose();
+    const siam = createMethodFromRecipe('simsiam-small', { inputShape, datasetSize: 40, overrides: { learningRate: 2e-3 } });
+    expect(getLearningRate(siam.optimizers().predictor_optimizer!)).toBeCloseTo(2e-2, 12);
+    siam.dispose();
   });
 
   it('small views: the paper preset with crops from 20 %, blur only from 64 px; the paper recipes keep the class presets', () => {

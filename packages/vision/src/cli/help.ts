@@ -115,7 +115,7 @@ export const TRAIN_HELP = formatHelp({
       name: 'temperature',
       arg: 'X',
       help: 'loss temperature; byol and simsiam have none',
-      default: 'simclr 0.2, moco-v1 0.07, moco-v2 0.2, moco-v3 0.2, instdisc 0.07, looc 0.2, invclr 0.2',
+      default: 'simclr 0.2, moco-v1 0.07, moco-v2 0.2, moco-v3 0.2, instdisc 0.1, looc 0.2, invclr 0.2',
     },
     {
       name: 'objective',
@@ -155,7 +155,8 @@ export const TRAIN_HELP = formatHelp({
   includeCommon: true,
   commonDefaults: {
     epochs: '10',
-    'batch-size': '256, at most half the training images',
+    'batch-size':
+      '256 (byol, simsiam, instdisc: n/20 for n training images, rounded to a power of two in 32–256), at most half the training images',
     lr: '0.001 (Adam)',
     out: 'runs/<method>-<encoder>-seed<seed>',
     'checkpoint-every': '50',

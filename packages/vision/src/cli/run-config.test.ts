@@ -1,6 +1,9 @@
+import { getLearningRate } from '@contrastive/core';
 import { useCpuLeakCheck } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
-import { buildRun, legacyRunRecord, type RunConfig } from './run-config.js';
+import { buildRun, legacyRunRecord, recordPredictorSettings, type RunConfig } from './run-config.js';
+import type { BYOL } from '../methods/byol.js';
+import { smallRecipe } from '../recipes.js';
 import type { SimCLR } from '../methods/simclr.js';
 import type { InstDisc } from '../methods/instdisc.js';
 
@@ -63,5 +66,33 @@ describe('buildRun', () => {
     expect(legacyRunRecord({ tool: 'contrastive-vision', config: {} }, 'x')).toBeNull();
     expect(legacyRunRecord({ method: 'simclr' }, 'x')).toBeNull();
     expect(legacyRunRecord([1, 2], 'x')).toBeNull();
+  });
+
+  it("resumes a byol / simsiam run recorded before the small-data settings with the earlier optimizers; new runs record the recipe's", () => {
+    const toolkit = (method: 'byol' | 'simsiam', extra: Partial<RunConfig> = {}): RunConfig => ({
+      ...configOf({ ...legacy, method }),
+      ...extra,
+    });
+    // Recorded before issue 26: no momentumHorizon / predictorLrScale → BYOL with one optimizer and no τ cap, SimSiam's
+    // predictor at the base LR (the optimizers its checkpoint holds); a new run records the recipe's and rebuilds with it.
+    const lrs = (m: ReturnType<typeof buildRun>) => Object.values(m.optimizers()).map((o) => getLearningRate(o));
+    const old = { byol: buildRun(toolkit('byol')), simsiam: buildRun(toolkit('simsiam')) };
+    const recorded = {
+      byol: recordPredictorSettings('byol', smallRecipe('byol').options),
+      simsiam: recordPredictorSettings('simsiam', smallRecipe('simsiam').options),
+    };
+    const now = { byol: buildRun(toolkit('byol', recorded.byol)), simsiam: buildRun(toolkit('simsiam', recorded.simsiam)) };
+    try {
+      expect(recorded).toEqual({ byol: { momentumHorizon: 10, predictorLrScale: 10 }, simsiam: { predictorLrScale: 10 } });
+      expect(lrs(old.byol)).toEqual([1e-3]);
+      expect((old.byol as BYOL).momentumHorizon).toBe(0);
+      expect(lrs(old.simsiam)).toEqual([1e-3, 1e-3]);
+      expect(lrs(now.byol).sort()).toEqual([1e-3, 1e-2]);
+      expect((now.byol as BYOL).momentumHorizon).toBe(10);
+      expect(lrs(now.simsiam).sort()).toEqual([1e-3, 1e-2]);
+    } finally {
+      for (const m of [...Object.values(old), ...Object.values(now)]) m.dispose();
+    }
+    expect(recordPredictorSettings('simclr', smallRecipe('simclr').options)).toEqual({});
   });
 });

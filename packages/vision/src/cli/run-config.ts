@@ -36,6 +36,14 @@ export interface RunConfig {
   gpWeight?: number;
   gpSamples?: number;
   gpUpperLimit?: number;
+  /**
+   * BYOL / SimSiam: the small-data settings of issue 26 (`momentumHorizon`: BYOL's τ_base cap; `predictorLrScale`:
+   * the predictor's LR factor, a second optimizer when ≠ 1). Recorded so a run resumes with what it trained with; a
+   * byol / simsiam run recorded before them has neither and resumes with the earlier behaviour (no cap, scale 1),
+   * which its checkpoint's optimizers match.
+   */
+  momentumHorizon?: number;
+  predictorLrScale?: number;
   datasetSize: number;
   /** `--data` as an absolute path (`resolveDataPath`; so `eval` can tell the run's own data from other data). */
   data: string;
@@ -80,7 +88,8 @@ export function legacyRunRecord(raw: unknown, createdAt: string): VisionRunRecor
     learningRate: lr,
     ...(temperature === undefined && recipe.options.temperature === undefined
       ? {}
-      : { temperature: (temperature as number | undefined) ?? recipe.options.temperature }),
+      : // InstDisc runs of that time trained at τ 0.07 (instdisc-small's τ is 0.1 since issue 26's small-data change).
+        { temperature: (temperature as number | undefined) ?? (method === 'instdisc' ? 0.07 : recipe.options.temperature) }),
     ...(method === 'instdisc' ? { objective: (objective as 'nce' | 'softmax' | undefined) ?? 'nce' } : {}),
     ...(head === undefined ? {} : { projector: head }),
   } as RunConfig;
@@ -128,6 +137,24 @@ export function buildRun(cfg: RunConfig): VisionMethod {
       ...(cfg.gpWeight === undefined ? {} : { gpWeight: cfg.gpWeight }),
       ...(cfg.gpSamples === undefined ? {} : { gpSamples: cfg.gpSamples }),
       ...(cfg.gpUpperLimit === undefined ? {} : { gpUpperLimit: cfg.gpUpperLimit }),
+      ...predictorSettings(cfg),
     },
   });
+}
+
+/** BYOL / SimSiam's recorded small-data settings, or the earlier behaviour for a run recorded before them. */
+function predictorSettings(cfg: RunConfig): { momentumHorizon?: number; predictorLrScale?: number } {
+  if (cfg.method === 'byol') return { momentumHorizon: cfg.momentumHorizon ?? 0, predictorLrScale: cfg.predictorLrScale ?? 1 };
+  if (cfg.method === 'simsiam') return { predictorLrScale: cfg.predictorLrScale ?? 1 };
+  return {};
+}
+
+/** What a new byol / simsiam run records of its recipe's small-data settings (see {@link RunConfig}). */
+export function recordPredictorSettings(
+  method: MethodName,
+  options: { momentumHorizon?: number; predictorLrScale?: number },
+): { momentumHorizon?: number; predictorLrScale?: number } {
+  if (method === 'byol') return { momentumHorizon: options.momentumHorizon ?? 0, predictorLrScale: options.predictorLrScale ?? 1 };
+  if (method === 'simsiam') return { predictorLrScale: options.predictorLrScale ?? 1 };
+  return {};
 }

@@ -29,7 +29,7 @@ import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type Ima
 import { parseAtomicAugs, type AtomicName } from '../augment/atomic.js';
 import { embedImages } from '../methods/common.js';
 import { METHODS, type MethodName } from '../methods/registry.js';
-import { recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
+import { recipeBatchSize, recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
 import { limitDataset } from '../io/dataset.js';
 import { openData, resolveDataPath, scoringSets } from './data.js';
@@ -50,6 +50,7 @@ import {
 } from './invclr-flags.js';
 import {
   buildRun,
+  recordPredictorSettings,
   newRunRecord,
   readVisionRun,
   RUN_EXTRA_FILES,
@@ -131,7 +132,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const recipe = smallRecipe(methodFlag ?? 'simclr', projectorFlag);
   const common = readCommonFlags(values, {
     epochs: recipe.options.epochs ?? 10,
-    batchSize: recipe.options.batchSize ?? 256,
+    batchSize: recipeBatchSize(recipe, Number.MAX_SAFE_INTEGER), // replaced below by the recipe's size-dependent one unless --batch-size is given
     lr: recipe.options.learningRate ?? 1e-3,
     checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
     ...(methodFlag === undefined ? {} : { outPrefix: `${methodFlag}-${encoderFlag ?? recipe.options.encoder ?? 'small-cnn'}` }),
@@ -250,7 +251,10 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         widthMultiplier: widthFlag ?? recipe.options.widthMultiplier ?? 1,
         seed: common.seed,
         learningRate: common.learningRate,
-        batchSize: clampBatchSize(common.batchSize, sets.train.size),
+        batchSize: clampBatchSize(
+          common.given.has('batch-size') ? common.batchSize : recipeBatchSize(recipe, sets.train.size),
+          sets.train.size,
+        ),
         epochs: common.epochs,
         ...(temperature === undefined ? {} : { temperature }),
         ...(methodName === 'instdisc' ? { objective: objectiveFlag ?? recipe.options.objective ?? 'nce' } : {}),
@@ -259,6 +263,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
           ? { loocAugs: loocAugsFlag ?? [...(recipe.options.loocAugs ?? [])], readout: readout ?? 'backbone' }
           : {}),
         ...(methodName === 'invclr' ? invclrConfig(gp, recipe.options) : {}),
+        ...recordPredictorSettings(methodName, recipe.options),
         datasetSize: sets.train.size,
         data: resolveDataPath(dataPath),
         ...(common.limit === undefined ? {} : { limit: common.limit }),

@@ -4,7 +4,8 @@ import { byolViews } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { byolMlp } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { cloneModel, forward, type MethodBaseOptions } from './common.js';
+import { shortRunMomentum } from './short-run-momentum.js';
+import { checkPredictorLrScale, cloneModel, forward, makeOptimizer, type MethodBaseOptions } from './common.js';
 
 /** Options for {@link BYOL}. */
 export interface BYOLOptions extends MethodBaseOptions {
@@ -16,6 +17,20 @@ export interface BYOLOptions extends MethodBaseOptions {
   momentum?: number;
   /** @deprecated The same as `momentum` (the paper's τ_base); use `momentum`, the name MoCo's EMA uses too. */
   tauBase?: number;
+  /**
+   * h: for a run of K steps, start the schedule at min(τ_base, 1 − h/K) instead of τ_base, so the target forgets
+   * its random init within short runs ({@link shortRunMomentum}). Default 0 (off: the paper's schedule). The
+   * `byol-small` recipe sets 10.
+   */
+  momentumHorizon?: number;
+  /**
+   * The predictor's learning rate as a multiple of `learningRate` (the default Adam's). Default 1 (the paper's:
+   * one rate). With few steps a randomly initialised predictor is what the online network is pulled through; a
+   * faster one fits before the encoder follows it (SimSiam and solo-learn keep its LR from decaying; DirectPred,
+   * Tian, Chen & Ganguli 2021, sets it from its input statistics without training and matches trained ones).
+   * `byol-small` / `simsiam-small` use 10 (docs/results-vision.md, "BYOL, SimSiam and InstDisc on small data").
+   */
+  predictorLrScale?: number;
 }
 
 /**
@@ -44,7 +59,8 @@ export function byolLoss(p1: tf.Tensor2D, p2: tf.Tensor2D, t1: tf.Tensor2D, t2: 
  * 3. L = mean_batch[ℓ(p₁, sg z'₂) + ℓ(p₂, sg z'₁)] with ℓ = 2 − 2cos — the two directions are
  *    **summed**, as in the official `loss_fn` (so the loss is in [0, 8]);
  * 4. optimizer step on θ; then ξ ← τ·ξ + (1−τ)·θ with τ_k = 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (cosine
- *    from τ_base to 1; core `cosineSchedule` + `updateMomentum`).
+ *    from τ_base to 1; core `cosineSchedule` + `updateMomentum`). With `momentumHorizon` h > 0 the schedule
+ *    starts at min(τ_base, 1 − h/K) instead ({@link shortRunMomentum}: short runs on small data).
  * The target starts as a copy of the online network (the official code re-initialises it with another
  * seed and notes this makes no significant difference; a copy makes the EMA test exact).
  */
@@ -54,15 +70,17 @@ export class BYOL extends TwoViewMethod {
   readonly predictor: tf.Sequential;
   readonly targetEncoder: tf.LayersModel;
   readonly targetProjector: tf.LayersModel;
-  /** τ_base: where the cosine EMA schedule starts. */
+  /** τ_base: where the cosine EMA schedule starts (before the short-run cap of `momentumHorizon`). */
   readonly momentum: number;
+  /** h of {@link shortRunMomentum}; 0 keeps τ_base whatever the run's length. */
+  readonly momentumHorizon: number;
   /** τ used by the last EMA update. */
   lastMomentum = Number.NaN;
   private targets: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
-  /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1). */
+  /** τ follows a cosine schedule from τ_base to 1 over the run (unless τ_base is already 1 and not capped by the run's length). */
   override get usesTotalSteps(): boolean {
-    return this.momentum < 1 || super.usesTotalSteps;
+    return this.momentum < 1 || this.momentumHorizon > 0 || super.usesTotalSteps;
   }
 
   constructor(opts: BYOLOptions) {
@@ -70,6 +88,11 @@ export class BYOL extends TwoViewMethod {
     const momentum = opts.momentum ?? opts.tauBase ?? 0.99;
     if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`BYOL: momentum must be in [0, 1], got ${String(momentum)}`);
     this.momentum = momentum;
+    const horizon = opts.momentumHorizon ?? 0;
+    if (!(horizon >= 0 && Number.isFinite(horizon)))
+      throw new RangeError(`BYOL: momentumHorizon must be a finite number >= 0, got ${String(opts.momentumHorizon)}`);
+    this.momentumHorizon = horizon;
+    const scale = checkPredictorLrScale('BYOL', opts.predictorLrScale);
     const d = this.featureDim;
     const out = Math.max(16, Math.round(d / 2));
     this.projector = buildHead(opts.projector ?? byolMlp({ hidden: 2 * d, out }), {
@@ -91,7 +114,14 @@ export class BYOL extends TwoViewMethod {
       target_encoder: this.targetEncoder,
       target_projector: this.targetProjector,
     });
-    this.defaultGroup(opts, [this.encoder, this.projector, this.predictor], false);
+    if (scale === 1) {
+      this.defaultGroup(opts, [this.encoder, this.projector, this.predictor], false);
+    } else {
+      // Its own Adam (as SimSiam's predictor); one group otherwise, so checkpoints of the paper setting keep their names.
+      this.defaultGroup(opts, [this.encoder, this.projector], false);
+      const lr = (opts.learningRate ?? 1e-3) * scale;
+      this.addGroup('predictor_optimizer', makeOptimizer({ ...opts, optimizer: undefined, learningRate: lr }), [this.predictor], false);
+    }
   }
 
   /** Target projections z' of a view (no gradient is ever taken through them). */
@@ -114,11 +144,18 @@ export class BYOL extends TwoViewMethod {
     return loss;
   }
 
+  /** Where the schedule starts in a run of `totalSteps` steps: τ_base, capped by {@link shortRunMomentum} when `momentumHorizon` > 0. */
+  startMomentum(totalSteps: number): number {
+    return this.momentumHorizon > 0 ? shortRunMomentum(this.momentum, totalSteps, this.momentumHorizon) : this.momentum;
+  }
+
   protected override afterStep(_b: unknown, info: StepInfo): void {
     this.targets = null;
     const total = info.totalSteps ?? 0;
     this.lastMomentum =
-      total > 0 ? cosineSchedule({ from: this.momentum, to: 1, totalSteps: total })(Math.min(info.globalStep, total)) : this.momentum;
+      total > 0
+        ? cosineSchedule({ from: this.startMomentum(total), to: 1, totalSteps: total })(Math.min(info.globalStep, total))
+        : this.momentum;
     updateMomentum(
       trainableVariables(this.encoder, this.projector),
       trainableVariables(this.targetEncoder, this.targetProjector),

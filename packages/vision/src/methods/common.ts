@@ -105,6 +105,13 @@ export function makeOptimizer(opts: MethodBaseOptions): tf.Optimizer {
   return tf.train.adam(lr);
 }
 
+/** A predictor LR multiple (BYOL, SimSiam `predictorLrScale`): default 1, else a finite number > 0. */
+export function checkPredictorLrScale(method: string, scale: number | undefined): number {
+  const s = scale ?? 1;
+  if (!(s > 0 && Number.isFinite(s))) throw new RangeError(`${method}: predictorLrScale must be a finite number > 0, got ${String(scale)}`);
+  return s;
+}
+
 /** Draws the two views of a batch. */
 export function twoViews(views: ViewPair, x: tf.Tensor4D, rng: Rng): [tf.Tensor4D, tf.Tensor4D] {
   const [a, b] = multiView(views)(x, rng);

@@ -5,6 +5,7 @@ export type { MoCoOptions } from './moco.js';
 export { MoCoV3, mocoV3Loss } from './moco-v3.js';
 export type { MoCoV3Options } from './moco-v3.js';
 export { BYOL, byolLoss, byolRegression } from './byol.js';
+export { shortRunMomentum } from './short-run-momentum.js';
 export type { BYOLOptions } from './byol.js';
 export { SimSiam, negativeCosine, simsiamLoss } from './simsiam.js';
 export type { SimSiamOptions } from './simsiam.js';

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   collapseStd,
   createRng,
+  getLearningRate,
   initBackend,
   layersEncoder,
   stepInfo,
@@ -283,6 +284,46 @@ describe('MoCo mechanics', () => {
     expect(m.lastMomentum).toBeCloseTo(1, 10);
     tf.dispose([x, ...t0]);
     m.dispose();
+  });
+
+  it('BYOL with momentumHorizon h starts its schedule at min(τ_base, 1 − h/K): lower in a short run, the paper value in a long one', () => {
+    const m = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 0.99, momentumHorizon: 10, views: identityViews });
+    const x = images(8);
+    tf.dispose(m.step(x, stepInfo(0, { totalSteps: 50 })));
+    expect(m.lastMomentum).toBeCloseTo(0.8, 10);
+    tf.dispose(m.step(x, stepInfo(25, { totalSteps: 50 })));
+    expect(m.lastMomentum).toBeCloseTo(0.9, 10); // halfway along the cosine from 0.8 to 1
+    expect(m.startMomentum(100_000)).toBe(0.99);
+    expect(m.usesTotalSteps).toBe(true);
+    x.dispose();
+    m.dispose();
+    const paper = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 1 });
+    expect(paper.startMomentum(50)).toBe(1);
+    expect(paper.usesTotalSteps).toBe(false);
+    paper.dispose();
+    const capped = new BYOL({ encoder: tinyEncoder(), seed: 1, momentum: 1, momentumHorizon: 10 });
+    expect(capped.usesTotalSteps).toBe(true);
+    capped.dispose();
+    const encoder = tinyEncoder();
+    expect(() => new BYOL({ encoder, momentumHorizon: -1 })).toThrow(/momentumHorizon must be a finite number >= 0, got -1/);
+    encoder.dispose();
+  });
+
+  it('predictorLrScale: the predictor gets its own Adam at scale × learningRate (BYOL, SimSiam); scale 1 keeps BYOL one optimizer', () => {
+    const byol = new BYOL({ encoder: tinyEncoder(), seed: 1, learningRate: 2e-3, predictorLrScale: 10 });
+    expect(Object.keys(byol.optimizers())).toEqual(['optimizer', 'predictor_optimizer']);
+    expect(getLearningRate(byol.optimizers().optimizer!)).toBeCloseTo(2e-3, 12);
+    expect(getLearningRate(byol.optimizers().predictor_optimizer!)).toBeCloseTo(2e-2, 12);
+    byol.dispose();
+    const paper = new BYOL({ encoder: tinyEncoder(), seed: 1 });
+    expect(Object.keys(paper.optimizers())).toEqual(['optimizer']);
+    paper.dispose();
+    const siam = new SimSiam({ encoder: tinyEncoder(), seed: 1, learningRate: 1e-3, predictorLrScale: 5 });
+    expect(getLearningRate(siam.optimizers().predictor_optimizer!)).toBeCloseTo(5e-3, 12);
+    siam.dispose();
+    const encoder = tinyEncoder();
+    expect(() => new SimSiam({ encoder, predictorLrScale: 0 })).toThrow(/SimSiam: predictorLrScale must be a finite number > 0, got 0/);
+    encoder.dispose();
   });
 
   it('MoCo v3 momentum follows 1 − ½(1+cos(πt/T))(1−m₀)', () => {

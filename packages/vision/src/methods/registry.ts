@@ -23,7 +23,7 @@ export interface CreateMethodOptions
     Pick<SimCLROptions, 'projector' | 'temperature'>,
     Pick<MoCoOptions, 'queueSize' | 'bnGroups' | 'shuffleBn' | 'cosineLr'>,
     Pick<MoCoV3Options, 'predictor' | 'momentum'>,
-    Pick<BYOLOptions, 'predictor'>,
+    Pick<BYOLOptions, 'predictor' | 'momentumHorizon' | 'predictorLrScale'>,
     Pick<SimSiamOptions, 'predictor'>,
     Pick<InvCLROptions, 'gpWeight' | 'gpSamples' | 'gpUpperLimit'> {
   /** Training-set size: InstDisc's memory bank has one row per image (required for `'instdisc'`). */

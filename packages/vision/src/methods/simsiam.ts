@@ -4,7 +4,7 @@ import { mocoV2Views } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { simsiamPredictor, simsiamProjector } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { forward, makeOptimizer, type MethodBaseOptions } from './common.js';
+import { checkPredictorLrScale, forward, makeOptimizer, type MethodBaseOptions } from './common.js';
 
 /** Options for {@link SimSiam}. */
 export interface SimSiamOptions extends MethodBaseOptions {
@@ -14,6 +14,14 @@ export interface SimSiamOptions extends MethodBaseOptions {
   predictor?: HeadBlock[];
   /** Cosine-decay the encoder+projector LR; the predictor's LR stays fixed (`--fix-pred-lr`). Default true. */
   cosineLr?: boolean;
+  /**
+   * The predictor's learning rate as a multiple of `learningRate` (the default Adam's). Default 1 (the paper's:
+   * one rate). With few steps a randomly initialised predictor is what the online network is pulled through; a
+   * faster one fits before the encoder follows it (SimSiam and solo-learn keep its LR from decaying; DirectPred,
+   * Tian, Chen & Ganguli 2021, sets it from its input statistics without training and matches trained ones).
+   * `byol-small` / `simsiam-small` use 10 (docs/results-vision.md, "BYOL, SimSiam and InstDisc on small data").
+   */
+  predictorLrScale?: number;
 }
 
 /** `D(p, z) = −p̂·ẑ` per row `[N]` (SimSiam's negative cosine similarity). */
@@ -47,6 +55,7 @@ export class SimSiam extends TwoViewMethod {
 
   constructor(opts: SimSiamOptions) {
     super(opts, mocoV2Views());
+    const scale = checkPredictorLrScale('SimSiam', opts.predictorLrScale); // before any tensor is made
     const d = this.featureDim;
     this.projector = buildHead(opts.projector ?? simsiamProjector({ hidden: d, out: d }), {
       inDim: d,
@@ -61,7 +70,13 @@ export class SimSiam extends TwoViewMethod {
     });
     Object.assign(this.owned, { projector: this.projector, predictor: this.predictor });
     this.addGroup('optimizer', makeOptimizer(opts), [this.encoder, this.projector], opts.cosineLr ?? true);
-    this.addGroup('predictor_optimizer', makeOptimizer({ ...opts, optimizer: undefined }), [this.predictor], false);
+    const predictorLr = (opts.learningRate ?? 1e-3) * scale;
+    this.addGroup(
+      'predictor_optimizer',
+      makeOptimizer({ ...opts, optimizer: undefined, learningRate: predictorLr }),
+      [this.predictor],
+      false,
+    );
   }
 
   loss(v1: tf.Tensor4D, v2: tf.Tensor4D): tf.Scalar {
