@@ -19,6 +19,7 @@ export { nonFiniteVariables, assertFiniteState } from '../train/finite-state.js'
 export { fileSystemHandler } from '../io/fs-handler.js';
 export type { FileSystemHandlerOptions } from '../io/fs-handler.js';
 export { writeFileAtomic } from '../io/fs-utils.js';
+export { outputState, writeFolderAtomic } from '../io/folder-swap.js';
 export { writeLossCurve, writeLossCsv } from '../train/loss-curve.js';
 export { embeddingMapPng } from '../eval/embedding-map-png.js';
 export type { EmbeddingMapPngOptions } from '../eval/embedding-map-png.js';

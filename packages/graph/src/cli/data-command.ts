@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { CliIo, FlagHelp, FlagSpec, FlagValues } from '@contrastive/core/cli';
 import { formatHelp, intFlag, numFlag, requiredFlag, startCommand, stringFlag, UsageError } from '@contrastive/core/cli';
-import { type NodeDatasetSummary, outputState, writeNodeDataset } from '../datasets/dataset-folder.js';
+import { outputState } from '@contrastive/core/node';
+import { type NodeDatasetSummary, writeNodeDataset } from '../datasets/dataset-folder.js';
 import { buildManPageGraph } from '../datasets/man-pages.js';
 import type { NodeDataset } from '../datasets/node-dataset.js';
 import type { TfidfOptions } from '../datasets/tfidf.js';

@@ -11,8 +11,8 @@
  * The folder is written to a temporary sibling and renamed into place, so a crash never leaves half a dataset;
  * an existing non-empty folder is refused unless `overwrite` (then it is replaced whole).
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { outputState, writeFolderAtomic } from '@contrastive/core/node';
 import path from 'node:path';
 import { nnz } from '../data/csr.js';
 import type { NodeDataset } from './node-dataset.js';
@@ -36,19 +36,6 @@ export interface NodeDatasetSummary {
   isolated: number;
   /** Nodes per class, by class name. */
   classCounts: Record<string, number>;
-}
-
-/** Whether `dir` is absent, an empty folder, a non-empty folder, or something else (a file). */
-export function outputState(dir: string): 'absent' | 'empty' | 'non-empty' | 'not-a-folder' {
-  let isDir: boolean;
-  try {
-    isDir = lstatSync(dir).isDirectory();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw e;
-  }
-  if (!isDir) return 'not-a-folder';
-  return readdirSync(dir).length === 0 ? 'empty' : 'non-empty';
 }
 
 /** A number with 6 significant digits, without trailing zeros (`1`, `0.123457`, `1.5e-7`). */
@@ -126,11 +113,7 @@ export function writeNodeDataset(dir: string, ds: NodeDataset, opts: { overwrite
     throw new RangeError(
       `inconsistent dataset: ${N} nodes, ${ds.labels.length} labels, ${ds.features.numRows} × ${ds.features.numCols} features, ${F} terms`,
     );
-  const target = path.resolve(dir);
-  mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  mkdirSync(tmp);
-  try {
+  writeFolderAtomic(dir, (tmp) => {
     const at = (name: string): string => path.join(tmp, name);
     writeLines(at('edges.txt'), (w) => {
       const inEdge = new Uint8Array(N);
@@ -163,17 +146,7 @@ export function writeNodeDataset(dir: string, ds: NodeDataset, opts: { overwrite
     writeLines(at('dataset.json'), (w) => w.line(JSON.stringify(record, null, 2)));
     writeLines(at('NOTICE.md'), (w) => w.line(ds.notice.trimEnd()));
     for (const [name, text] of Object.entries(ds.extraFiles ?? {})) writeLines(at(name), (w) => w.line(text.trimEnd()));
-    // Swap in: the old folder (if any) is moved aside first, so `dir` always holds a whole dataset or nothing.
-    if (state === 'absent') renameSync(tmp, target);
-    else {
-      const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+    // Swapped in whole by core's writeFolderAtomic: `dir` always holds a whole dataset or what it held before.
+  });
   return summary;
 }

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { CliIo, FlagSpec } from '@contrastive/core/cli';
 import { formatHelp, intFlag, requiredFlag, startCommand, stringFlag, UsageError } from '@contrastive/core/cli';
-import { buildWordImages, outputState } from '../words/build-word-images.js';
+import { outputState } from '@contrastive/core/node';
+import { buildWordImages } from '../words/build-word-images.js';
 import { DEFAULT_FONTS_DIR, WORD_FONT_PACKAGES, WORD_FONTS } from '../words/fonts.js';
 import { MAX_WORD_LENGTH, MIN_WORD_LENGTH } from '../words/word-list.js';
 import { TOOL } from './tool.js';

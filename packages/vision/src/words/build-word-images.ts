@@ -14,12 +14,12 @@
  * from an rng seeded with `${seed}/${split}/${index}`, so a rebuild with the same options and the same fonts and
  * renderer gives the same bytes. The folder is written to a temporary sibling and renamed into place.
  */
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createRng, type Rng } from '@contrastive/core';
+import { outputState, writeFolderAtomic } from '@contrastive/core/node';
 import sharp from 'sharp';
 import { encodeIdx } from '../io/idx.js';
 import { DEFAULT_FONTS_DIR, WORD_FONTS, type WordFont } from './fonts.js';
@@ -76,19 +76,6 @@ export interface WordImagesSummary {
   height: number;
   width: number;
   seed: number;
-}
-
-/** Whether `dir` is absent, an empty folder, a non-empty folder, or not a folder. */
-export function outputState(dir: string): 'absent' | 'empty' | 'non-empty' | 'not-a-folder' {
-  let isDir: boolean;
-  try {
-    isDir = lstatSync(dir).isDirectory();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw e;
-  }
-  if (!isDir) return 'not-a-folder';
-  return readdirSync(dir).length === 0 ? 'empty' : 'non-empty';
 }
 
 /** A 32-bit FNV-1a hash of `key`: the seed of one named random stream. */
@@ -265,11 +252,8 @@ export async function buildWordImages(opts: BuildWordImagesOptions): Promise<Wor
     4,
   );
 
-  const target = path.resolve(opts.out);
-  mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  mkdirSync(tmp);
-  try {
+  // Swapped in whole by core's writeFolderAtomic: `out` always holds a whole dataset or what it held before.
+  const target = writeFolderAtomic(opts.out, (tmp) => {
     for (const split of WORD_SPLITS) {
       const dir = path.join(tmp, split);
       mkdirSync(dir);
@@ -281,18 +265,7 @@ export async function buildWordImages(opts: BuildWordImagesOptions): Promise<Wor
     writeFileSync(path.join(tmp, 'dataset.json'), `${JSON.stringify(record, null, 2)}\n`);
     writeFileSync(path.join(tmp, 'NOTICE.md'), wordImagesNotice(fonts, versions, source.wordnetVersion));
     writeFileSync(path.join(tmp, 'preview.png'), preview);
-    // Swap in: the old folder (if any) is moved aside first, so `out` always holds a whole dataset or nothing.
-    if (state === 'absent') renameSync(tmp, target);
-    else {
-      const old = `${target}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
   return {
     out: target,
     images: { train: plans.train.length, validation: plans.validation.length, test: plans.test.length },
