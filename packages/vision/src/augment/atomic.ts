@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng, ViewMaker } from '@contrastive/core';
 import { assertImages, assertProbability, assertRange } from './apply.js';
+import { adjust } from './color-jitter.js';
 import { horizontalFlip } from './flip.js';
 import { blurWithSigmas } from './gaussian-blur.js';
 import { toLuma } from './grayscale.js';
@@ -153,28 +154,24 @@ export function applyColor(x: tf.Tensor4D, params: readonly ColorParams[]): tf.T
   assertImages(x, 'applyColor');
   const n = x.shape[0];
   if (params.length !== n) throw new RangeError(`applyColor: params must hold one entry per image (${n}), got ${params.length}`);
-  const col = (f: (p: ColorParams) => number) => tf.tensor1d(params.map(f)).reshape([n, 1, 1, 1]);
   return tf.tidy(() => {
-    let y = tf.clipByValue(x.mul(col((p) => p.brightness)), 0, 1) as tf.Tensor4D;
-    const mean = toLuma(y).mean([1, 2, 3], true);
-    y = tf.clipByValue(
-      y
-        .sub(mean)
-        .mul(col((p) => p.contrast))
-        .add(mean),
-      0,
-      1,
-    ) as tf.Tensor4D;
+    // colorJitter's steps (same formulas and clipping), with the factors given instead of drawn.
+    let y = adjust(
+      'brightness',
+      x,
+      params.map((p) => p.brightness),
+    );
+    y = adjust(
+      'contrast',
+      y,
+      params.map((p) => p.contrast),
+    );
     if (x.shape[3] === 3) {
-      const gray = toLuma(y);
-      y = tf.clipByValue(
-        y
-          .sub(gray)
-          .mul(col((p) => p.saturation))
-          .add(gray),
-        0,
-        1,
-      ) as tf.Tensor4D;
+      y = adjust(
+        'saturation',
+        y,
+        params.map((p) => p.saturation),
+      );
       // grayscale: the luma replicated over the three channels (as randomGrayscale).
       const toGray = tf
         .tensor1d(

@@ -73,8 +73,11 @@ export function colorJitter(opts: ColorJitterOptions = {}): ViewMaker<tf.Tensor4
   };
 }
 
-/** One adjustment with per-image factors `f` (call inside tidy). */
-function adjust(op: Op, x: tf.Tensor4D, f: number[]): tf.Tensor4D {
+/**
+ * One adjustment with per-image factors `f`, clipped to [0, 1] (call inside tidy). Shared with LooC's atomic
+ * colour (`applyColor` in atomic.ts), which applies the same steps with explicit parameters.
+ */
+export function adjust(op: Op, x: tf.Tensor4D, f: number[]): tf.Tensor4D {
   const n = x.shape[0];
   const fac = tf.tensor1d(f).reshape([n, 1, 1, 1]);
   let y: tf.Tensor;
