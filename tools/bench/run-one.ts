@@ -1,6 +1,8 @@
 /**
  * Child-process entry: runs ONE workload on one backend and prints one JSON line (WorkloadResult).
- * Usage: node --import tsx tools/bench/run-one.ts NAME [--backend wasm|cpu|tensorflow] [--steps N] [--profile]
+ * Usage: node --import tsx tools/bench/run-one.ts NAME [--backend wasm|cpu|tensorflow] [--steps N] [--profile] [--workers N]
+ * `--workers N` is exported as BENCH_WORKERS for workloads that train with workers; a workload that does reports
+ * the count it used (`WorkloadInstance.workers`), the others ignore it and the result has no `workers` field.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@contrastive/core';
@@ -17,6 +19,14 @@ const workload = WORKLOADS[name];
 if (!workload) {
   console.error(`unknown workload '${name}'; valid: ${Object.keys(WORKLOADS).join(', ')}`);
   process.exit(2);
+}
+const workersFlag = flag('--workers');
+if (workersFlag !== undefined) {
+  if (!/^[1-9]\d*$/.test(workersFlag)) {
+    console.error(`--workers: expected a positive integer, got '${workersFlag}'`);
+    process.exit(2);
+  }
+  process.env['BENCH_WORKERS'] = workersFlag;
 }
 const backend = await initBackend({
   backend: flag('--backend') as 'wasm' | 'cpu' | 'tensorflow' | undefined,
@@ -63,6 +73,7 @@ const result: WorkloadResult = {
   medianStepMs: median,
   timedSteps: steps,
 };
+if (inst.workers !== undefined) result.workers = inst.workers;
 if (process.argv.includes('--profile')) {
   // One extra step under tf.profile: per-kernel wall time (wasm kernels are synchronous).
   const t0 = performance.now();

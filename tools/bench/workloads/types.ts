@@ -17,6 +17,8 @@ export interface WorkloadInstance {
   /** Default number of timed steps (median is reported) and untimed warm-up steps. */
   steps: number;
   warmup: number;
+  /** Workers the step trained with, for workloads that honour `--workers` / BENCH_WORKERS; unset otherwise. */
+  workers?: number;
   dispose(): void;
 }
 
@@ -28,6 +30,8 @@ export interface WorkloadResult {
   peakRssMB: number;
   medianStepMs?: number;
   timedSteps?: number;
+  /** Workers used (only from workloads that honour `--workers`). */
+  workers?: number;
   unavailable?: string;
   profile?: { kernel: string; ms: number; share: number }[];
 }
