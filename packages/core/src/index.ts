@@ -7,6 +7,7 @@ export * from './negatives/index.js';
 export * from './train/index.js';
 export * from './eval/index.js';
 export * from './backend/index.js';
+export * from './parallel/index.js';
 export {
   TrainingDivergedError,
   NonFiniteStateError,

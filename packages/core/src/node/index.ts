@@ -2,6 +2,9 @@
 // The root entry ('@contrastive/core') stays browser-safe.
 export { train } from './train.js';
 export type { NodeTrainOptions } from './train.js';
+export { WorkerGroup, defaultWorkers } from './parallel/worker-group.js';
+export type { WorkerGroupOptions } from './parallel/worker-group.js';
+export type { ReplicaSpec, ReplicaFactory } from './parallel/replica.js';
 export { fileCheckpointStore } from './file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './file-checkpoint-store.js';
 export {

@@ -2,6 +2,8 @@ import { train as trainLoop } from '../train/train.js';
 import type { TrainOptions, TrainResult } from '../train/train-types.js';
 import { writeLossCsv, writeLossCurve } from '../train/loss-curve.js';
 import { fileCheckpointStore } from './file-checkpoint-store.js';
+import type { ReplicaSpec } from './parallel/replica.js';
+import { WorkerGroup } from './parallel/worker-group.js';
 
 /** {@link train}'s options plus the files a Node run writes. */
 export interface NodeTrainOptions<B> extends TrainOptions<B> {
@@ -15,6 +17,20 @@ export interface NodeTrainOptions<B> extends TrainOptions<B> {
   lossLogPath?: string;
   /** Title of the loss-curve PNG. Default `'training loss'`. */
   lossCurveTitle?: string;
+  /**
+   * Train data-parallel on this many replicas — this thread and `workers − 1` worker threads, each with its
+   * own tfjs backend — so a step uses that many cores. `1` (the default) trains in this thread alone.
+   * Needs `replica` (how a worker builds the method). Each step's batch goes to every replica; the rows a
+   * method computes with `parallelRows` / `parallelParts` (every package's encoder forward) are split across
+   * them and gathered with their gradients, the gradients are averaged, so the loss and the updates equal a
+   * single process's — except batch-norm statistics, which are per worker shard unless `syncBatchNorm`.
+   * Checkpoints (of this thread's replica), resume and callbacks are unchanged.
+   */
+  workers?: number;
+  /** How each worker thread builds its replica of `method` (with `workers` ≥ 2). */
+  replica?: ReplicaSpec;
+  /** With `workers` ≥ 2: batch-norm statistics over the whole batch (PyTorch's SyncBatchNorm). Default `false`. */
+  syncBatchNorm?: boolean;
 }
 
 /**
@@ -32,8 +48,15 @@ export async function train<B>(options: NodeTrainOptions<B>): Promise<TrainResul
     lossCurvePath,
     lossLogPath,
     lossCurveTitle = 'training loss',
+    workers = 1,
+    replica,
+    syncBatchNorm,
     ...rest
   } = options ?? ({} as NodeTrainOptions<B>);
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`train: workers must be an integer >= 1, got ${String(workers)}`);
+  if (workers > 1 && rest.parallel !== undefined) throw new TypeError('train: give either workers or parallel, not both');
+  if (workers > 1 && replica === undefined)
+    throw new TypeError('train: workers > 1 needs replica: { module, export, args } (how each worker thread builds the method)');
   if (checkpointDir !== undefined && rest.checkpoint !== undefined)
     throw new TypeError('train: give either checkpointDir or checkpoint, not both');
   const checkpoint = checkpointDir !== undefined ? fileCheckpointStore(checkpointDir, { overwrite }) : rest.checkpoint;
@@ -52,9 +75,16 @@ export async function train<B>(options: NodeTrainOptions<B>): Promise<TrainResul
   function warn(what: string, file: string) {
     return (err: unknown) => rest.log?.(`warning: could not write the ${what} to '${file}': ${(err as Error).message}`);
   }
-  return trainLoop({
+  const loopOptions = {
     ...rest,
     ...(checkpoint === undefined ? {} : { checkpoint }),
     ...(onLossHistory === undefined ? {} : { onLossHistory }),
-  });
+  };
+  if (workers === 1) return trainLoop(loopOptions);
+  const group = await WorkerGroup.start({ workers, replica: replica!, ...(syncBatchNorm === undefined ? {} : { syncBatchNorm }) });
+  try {
+    return await trainLoop({ ...loopOptions, parallel: group });
+  } finally {
+    await group.close();
+  }
 }

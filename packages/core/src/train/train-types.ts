@@ -4,6 +4,7 @@ import type { Method, StepInfo, StepOutput } from '../method/method.js';
 import type { Checkpointable } from '../types.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { ProgressStream } from './progress.js';
+import type { DataParallelRunner } from '../parallel/runner.js';
 
 export type { StepInfo } from '../method/method.js';
 
@@ -110,6 +111,12 @@ export interface TrainOptions<B> {
   log?: (line: string) => void;
   /** Dispose the tensors found in each batch (arrays and plain objects are searched) after its step. Default `true`. */
   disposeBatch?: boolean;
+  /**
+   * Run every step data-parallel on the replicas of this runner (each step's batch is split across them
+   * where the method computes rows with `parallelRows` / `parallelParts`, and the gradients are averaged).
+   * In Node, pass `workers: N` and `replica` to `train` from `@contrastive/core/node` instead. Default: none.
+   */
+  parallel?: DataParallelRunner;
 }
 
 /** What {@link train} resolves to. */

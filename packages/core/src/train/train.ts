@@ -57,11 +57,14 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     onLossHistory,
     log,
     disposeBatch = true,
+    parallel,
   } = options ?? ({} as TrainOptions<B>);
   if (method !== undefined && options.step !== undefined) throw new TypeError('train: give either method or step, not both');
   if (method !== undefined && (method === null || typeof method.step !== 'function')) {
     throw new TypeError('train: method must implement Method (step(batch, info), stateTensors(), optimizers(), dispose())');
   }
+  if (parallel !== undefined && method === undefined)
+    throw new TypeError('train: data-parallel training (parallel / workers) needs a method, not a bare step function');
   const step = method !== undefined ? (batch: B, info: StepInfo) => method.step(batch, info) : options.step;
   if (typeof step !== 'function')
     throw new TypeError('train: step must be a function (batch, info) => tf.Scalar | { loss, logs }, or pass method');
@@ -107,6 +110,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     lastSavedStep = globalStep;
   };
 
+  // Replicas start from this thread's state (fresh or just restored from the checkpoint).
+  await parallel?.begin(ckState);
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
   let knownStepsPerEpoch = stepsPerEpoch;
@@ -131,17 +136,23 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
           const next = await iterator.next();
           if (next.done === true) break;
           const batch = next.value;
-          const info: StepInfo = {
+          const rngSeed = deriveSeed(seed, epoch, count);
+          const where = {
             epoch,
             step: count,
             globalStep,
             // Only from stepsPerEpoch: a total learnt after the first epoch would differ between a resumed run and an uninterrupted one.
             totalSteps: stepsPerEpoch === undefined ? undefined : stepsPerEpoch * epochs,
-            rng: createRng(deriveSeed(seed, epoch, count)),
           };
+          const info: StepInfo = { ...where, rng: createRng(rngSeed) };
           let output: StepOutput;
           try {
-            output = tf.tidy(() => step(batch, info) as tf.TensorContainer) as StepOutput;
+            output = tf.tidy(
+              () =>
+                (parallel === undefined
+                  ? step(batch, info)
+                  : parallel.step(batch, where, rngSeed, () => step(batch, info))) as tf.TensorContainer,
+            ) as StepOutput;
           } finally {
             if (disposeBatch) disposeTensors(batch);
           }
@@ -215,6 +226,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         await iterator.return?.();
       }
       knownStepsPerEpoch ??= count;
+      await parallel?.verify(ckState);
       const seconds = priorSeconds + (performance.now() - epochStart) / 1000;
       const epochLoss = count > 0 ? sum / count : Number.NaN;
       epochLosses.push(epochLoss);
