@@ -22,5 +22,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The CLIs default to --workers auto (every physical core); the suites run their CLIs in one thread, and
+    // the data-parallel tests ask for workers explicitly (CI's cores are busy with the suites themselves).
+    env: { CONTRASTIVE_WORKERS: '1' },
   },
 });

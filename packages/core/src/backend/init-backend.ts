@@ -6,17 +6,20 @@
  * error) → `wasm` (`@tensorflow/tfjs-backend-wasm`, XNNPACK + SIMD, with our training kernels
  * registered so convnets and GNNs train on it) → `cpu` (pure JS, ~50× slower than wasm for matmuls).
  *
- * Threads: tfjs-backend-wasm 4.22 disables its multi-threaded build under Node
- * (`WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false when `IS_NODE`, tfjs issue #3830). We
- * measured that forcing it on fails (Node workers cannot load `blob:` URLs); with a shim that
- * writes the worker and module scripts to files the threaded build does load and spawns its
- * 8 pthread workers, but XNNPACK's pthreadpool still reports 1 thread and matmul throughput is
- * unchanged. So wasm runs single-threaded in Node; see docs/benchmarks.md.
+ * Threads: wasm runs single-threaded in Node by default. tfjs-backend-wasm 4.22 never loads its threaded
+ * build there (`WASM_HAS_MULTITHREAD_SUPPORT` is hard-wired to false when `IS_NODE`, tfjs issue #3830;
+ * its pthread workers start from `blob:` URLs Node rejects), and even when forced to load it, XNNPACK's
+ * pthreadpool is capped at `os.cpus().length / 2` threads (backend.cc computes
+ * `emscripten_num_logical_cores() / 2`, which Node answers from `os.cpus()`), i.e. 1 thread on a 2-vCPU
+ * machine whatever `setThreadsCount` asks. `wasmThreads: n` / `CONTRASTIVE_WASM_THREADS=n` undoes all three
+ * (wasm-threads.ts): ~1.9× on a 1024³ matmul and ~1.5× on conv2d forward + backward with 2 threads on 2 idle
+ * cores, but slower when the other core is busy, so it stays opt-in (docs/wasm-threads.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertOneOf } from '../validate.js';
 import { removeRethrowingListeners, snapshotProcessListeners } from './emscripten-listeners.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+import { prepareThreadedWasm, resetThreadedWasm, resolveWasmThreads, type WasmThreadsPackage } from './wasm-threads.js';
 
 /** The backends {@link initBackend} can choose. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -47,6 +50,14 @@ export interface InitBackendOptions {
   log?: ((message: string) => void) | false;
   /** Replace module loading / backend activation (tests). Default: real `import()` and `tf.setBackend`. */
   loader?: BackendLoader;
+  /**
+   * XNNPACK threads of the wasm backend in Node, 1–8. Default: the env variable `CONTRASTIVE_WASM_THREADS` if
+   * set, otherwise 1 (the stock single-threaded build). More than 1 loads tfjs-backend-wasm's threaded build
+   * (see wasm-threads.ts); it pays off only when that many cores are idle — do not combine it with
+   * data-parallel worker threads. Must be set before anything else starts the wasm backend; if the threaded
+   * build fails to start, the single-threaded one is used and the log says why.
+   */
+  wasmThreads?: number;
 }
 
 // Importing the backend module registers our wasm training kernels (idempotent), so code that
@@ -83,10 +94,31 @@ function importFailure(e: unknown, pkg: string): string {
 }
 
 /**
- * Try one backend; returns null on success or a short reason on failure (never throws): "tfjs-node not
- * installed" for an absent optional package, the real error for one that is installed and fails.
+ * Start the wasm backend (after `prepare`, whose returned undo runs however the start ends); null on success.
+ * The module starts inside setBackend; its Emscripten glue then installs process handlers that turn every
+ * later uncaught error of the program into exit code 7 (see emscripten-listeners.ts): removed here.
  */
-async function tryBackend(name: BackendName, loader: BackendLoader): Promise<string | null> {
+async function startWasm(loader: BackendLoader, prepare?: () => () => void): Promise<string | null> {
+  const before = snapshotProcessListeners();
+  let undo: (() => void) | undefined;
+  try {
+    undo = prepare?.();
+    return (await loader.setBackend('wasm')) ? null : `wasm: backend 'wasm' did not initialise`;
+  } catch (e) {
+    return `wasm: ${reason(e)}`;
+  } finally {
+    undo?.();
+    removeRethrowingListeners(before);
+  }
+}
+
+/**
+ * Try one backend; returns null on success or a short reason on failure: "tfjs-node not installed" for an
+ * absent optional package, the real error for one that is installed and fails. Only a wasm thread request
+ * that cannot be honoured throws (the wasm backend already runs with another thread count). Notes about
+ * the backend that started (its thread count) go to `notes`.
+ */
+async function tryBackend(name: BackendName, loader: BackendLoader, wasmThreads = 1, notes: string[] = []): Promise<string | null> {
   if (name === 'tensorflow') {
     const why: string[] = [];
     for (const pkg of TF_NODE_PACKAGES) {
@@ -102,22 +134,35 @@ async function tryBackend(name: BackendName, loader: BackendLoader): Promise<str
   }
   if (name === 'wasm') {
     const pkg = '@tensorflow/tfjs-backend-wasm';
+    let mod: unknown;
     try {
-      await loader.importModule(pkg);
+      mod = await loader.importModule(pkg);
     } catch (e) {
       return importFailure(e, pkg);
     }
     registerWasmTrainingKernels();
-    // The wasm module starts inside setBackend; its Emscripten glue then installs process handlers that turn
-    // every later uncaught error of the program into exit code 7 (see emscripten-listeners.ts): removed here.
-    const before = snapshotProcessListeners();
-    try {
-      return (await loader.setBackend('wasm')) ? null : `wasm: backend 'wasm' did not initialise`;
-    } catch (e) {
-      return `wasm: ${reason(e)}`;
-    } finally {
-      removeRethrowingListeners(before);
+    const wasm = mod as Partial<WasmThreadsPackage>;
+    const threadable = wasmThreads > 1 && typeof wasm.setThreadsCount === 'function' && typeof wasm.getThreadsCount === 'function';
+    const threadsNote = (): string => `${wasm.getThreadsCount!()} XNNPACK threads`;
+    if (threadable && tf.findBackend('wasm') !== null && wasm.getThreadsCount!() !== wasmThreads) {
+      // The module starts once per process: its thread count cannot change afterwards.
+      throw new Error(
+        `wasmThreads ${wasmThreads} was requested but the wasm backend already runs with ${wasm.getThreadsCount!()} thread(s); set it before anything selects the wasm backend`,
+      );
     }
+    if (threadable && tf.findBackend('wasm') === null) {
+      const threaded = await startWasm(loader, () => prepareThreadedWasm(wasmThreads, wasm as WasmThreadsPackage));
+      if (threaded === null) {
+        notes.push(threadsNote());
+        return null;
+      }
+      resetThreadedWasm(wasm as WasmThreadsPackage);
+      notes.push(`threaded build failed (${threaded}), single-threaded`);
+      return startWasm(loader);
+    }
+    const why = await startWasm(loader);
+    if (why === null && threadable) notes.push(threadsNote());
+    return why;
   }
   try {
     return (await loader.setBackend(name)) ? null : `${name}: backend '${name}' did not initialise`;
@@ -135,30 +180,37 @@ async function tryBackend(name: BackendName, loader: BackendLoader): Promise<str
  * const backend = await initBackend();              // 'wasm' on a machine without libtensorflow
  * await initBackend({ backend: 'cpu', log: false }); // force one
  * // CONTRASTIVE_BACKEND=cpu node train.js          // or from the environment
+ * await initBackend({ wasmThreads: 2 });             // wasm with 2 XNNPACK threads (Node; only on idle cores)
+ * // CONTRASTIVE_WASM_THREADS=2 node train.js
  * ```
  * @throws Error naming the npm package to install when a forced backend cannot load, or
- *   RangeError when the requested name is not one of `tensorflow`, `wasm`, `cpu`.
+ *   RangeError when the requested name is not one of `tensorflow`, `wasm`, `cpu` or the thread count is not
+ *   an integer from 1 to 8, or Error when a thread count is requested after the wasm backend started with another.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
   const loader = options.loader ?? defaultLoader;
   const log = options.log === false ? () => {} : (options.log ?? ((m: string) => console.log(m)));
-  const env = typeof process !== 'undefined' ? process.env?.['CONTRASTIVE_BACKEND'] : undefined;
+  const envOf = (name: string): string | undefined => (typeof process !== 'undefined' ? process.env?.[name] : undefined);
+  const env = envOf('CONTRASTIVE_BACKEND');
   const forced = options.backend ?? (env !== undefined && env !== '' ? env : undefined);
+  const wasmThreads = resolveWasmThreads(options.wasmThreads, envOf('CONTRASTIVE_WASM_THREADS'));
+  const notes: string[] = [];
   if (forced !== undefined) {
     assertOneOf(forced, BACKENDS, options.backend !== undefined ? 'options.backend' : 'CONTRASTIVE_BACKEND');
-    const why = await tryBackend(forced, loader);
+    const why = await tryBackend(forced, loader, wasmThreads, notes);
     if (why !== null) {
       throw new Error(`Backend '${forced}' was requested but is not available (${why}). Install it with: ${INSTALL[forced]}`);
     }
-    log(`[contrastive] backend: ${forced} (forced)`);
+    log(`[contrastive] backend: ${forced} (${['forced', ...notes].join('; ')})`);
     return forced;
   }
   const skipped: string[] = [];
   for (const name of BACKENDS) {
-    const why = await tryBackend(name, loader);
+    const why = await tryBackend(name, loader, wasmThreads, notes);
     if (why === null) {
       // e.g. "[contrastive] backend: wasm (tfjs-node-gpu not installed; tfjs-node not installed)"
-      log(`[contrastive] backend: ${name}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
+      const extra = [...notes, ...skipped];
+      log(`[contrastive] backend: ${name}${extra.length ? ` (${extra.join('; ')})` : ''}`);
       return name;
     }
     skipped.push(why);

@@ -28,6 +28,8 @@ describe('readCommonFlags', () => {
       resume: false,
       json: false,
       progress: true,
+      workers: process.env['CONTRASTIVE_WORKERS'] ? Number(process.env['CONTRASTIVE_WORKERS']) : 'auto',
+      syncBatchNorm: false,
       given: new Set(),
     });
     expect(c.out).toBeUndefined();
@@ -92,6 +94,24 @@ describe('readCommonFlags', () => {
     expect(read(['--seed', '3'], { ...DEFAULTS, outPrefix: 'simclr-cnn' }).out).toBe(join('runs', 'simclr-cnn-seed3'));
     const c = read([], { ...DEFAULTS, seed: 5, checkpointEvery: 50, outPrefix: 'x' });
     expect(c).toMatchObject({ seed: 5, checkpointEvery: 50, out: join('runs', 'x-seed5') });
+  });
+
+  it('reads --workers N|auto (else env CONTRASTIVE_WORKERS, else auto) and --sync-bn', () => {
+    const saved = process.env['CONTRASTIVE_WORKERS'];
+    try {
+      delete process.env['CONTRASTIVE_WORKERS'];
+      expect(read([])).toMatchObject({ workers: 'auto', syncBatchNorm: false });
+      expect(read(['--workers', '3', '--sync-bn'])).toMatchObject({ workers: 3, syncBatchNorm: true });
+      process.env['CONTRASTIVE_WORKERS'] = '1';
+      expect(read([]).workers).toBe(1);
+      expect(read(['--workers', 'auto']).workers).toBe('auto');
+      expect(() => read(['--workers', '0'])).toThrow("--workers must be an integer >= 1 or 'auto', got '0'");
+      process.env['CONTRASTIVE_WORKERS'] = 'many';
+      expect(() => read([])).toThrow("env CONTRASTIVE_WORKERS must be an integer >= 1 or 'auto', got 'many'");
+    } finally {
+      if (saved === undefined) delete process.env['CONTRASTIVE_WORKERS'];
+      else process.env['CONTRASTIVE_WORKERS'] = saved;
+    }
   });
 
   it('accepts exactly core’s backends', () => {

@@ -28,6 +28,8 @@ export const COMMON_FLAGS = {
   backend: { type: 'string' },
   json: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  workers: { type: 'string' },
+  'sync-bn': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpec;
 
@@ -77,6 +79,16 @@ export const COMMON_FLAG_HELP: readonly FlagHelp[] = [
   { name: 'backend', arg: 'NAME', help: 'wasm | cpu | tensorflow', default: 'env CONTRASTIVE_BACKEND, else the fastest that loads' },
   { name: 'json', help: 'print only the final summary on stdout, as one JSON line (logs always go to stderr)' },
   { name: 'no-progress', help: 'no progress bar on stderr' },
+  {
+    name: 'workers',
+    arg: 'N|auto',
+    help:
+      'train data-parallel on N threads (one replica and one tfjs backend each; every step splits its batch across them ' +
+      "and averages the gradients: the loss equals one thread's except batch-norm statistics, per worker unless --sync-bn); " +
+      'auto = the physical cores, at most one per 16 examples of a batch',
+    default: 'env CONTRASTIVE_WORKERS, else auto',
+  },
+  { name: 'sync-bn', help: 'with --workers > 1: batch-norm statistics over the whole batch (as one thread computes them)' },
   { name: 'help', short: 'h', help: 'this text' },
 ];
 
@@ -139,6 +151,10 @@ export interface CommonFlags {
   progress: boolean;
   /** `--limit`: an integer >= 1, or `undefined` for all examples. */
   limit?: number;
+  /** `--workers`: an integer >= 1, or `'auto'` (resolve it with `dataParallelFlags`). */
+  workers: number | 'auto';
+  /** `--sync-bn`. */
+  syncBatchNorm: boolean;
   /**
    * The common flags given explicitly on the command line (the rest are defaults). With `--resume`, only
    * these are compared against run.json (see `checkResumeFlag`); the others come from run.json.
@@ -164,6 +180,7 @@ export function readCommonFlags(values: FlagValues, defaults: CommonFlagDefaults
   const checkpointEvery = intFlag(values, 'checkpoint-every', 0) ?? defaults.checkpointEvery;
   const backend = oneOfFlag(values, 'backend', BACKEND_CHOICES);
   const limit = intFlag(values, 'limit', 1);
+  const workers = readWorkers(values);
   const given = new Set((Object.keys(COMMON_FLAGS) as CommonFlagName[]).filter((k) => values[k] !== undefined && values[k] !== false));
   return {
     epochs: intFlag(values, 'epochs', 1) ?? defaults.epochs,
@@ -178,6 +195,22 @@ export function readCommonFlags(values: FlagValues, defaults: CommonFlagDefaults
     json: boolFlag(values, 'json'),
     progress: !boolFlag(values, 'no-progress'),
     ...(limit === undefined ? {} : { limit }),
+    workers,
+    syncBatchNorm: boolFlag(values, 'sync-bn'),
     given,
   };
+}
+
+/** `--workers N|auto`, else env `CONTRASTIVE_WORKERS`, else `'auto'`. */
+function readWorkers(values: FlagValues): number | 'auto' {
+  const flag = stringFlag(values, 'workers');
+  const env = typeof process === 'undefined' ? undefined : process.env['CONTRASTIVE_WORKERS'];
+  const raw = flag ?? (env === undefined || env === '' ? 'auto' : env);
+  if (raw === 'auto') return 'auto';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    const from = flag === undefined ? 'env CONTRASTIVE_WORKERS' : '--workers';
+    throw new UsageError(`${from} must be an integer >= 1 or 'auto', got '${raw}'`);
+  }
+  return n;
 }

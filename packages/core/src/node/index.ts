@@ -5,6 +5,7 @@ export type { NodeTrainOptions } from './train.js';
 export { WorkerGroup, defaultWorkers } from './parallel/worker-group.js';
 export type { WorkerGroupOptions } from './parallel/worker-group.js';
 export type { ReplicaSpec, ReplicaFactory } from './parallel/replica.js';
+export { physicalCores } from './parallel/physical-cores.js';
 export { fileCheckpointStore } from './file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './file-checkpoint-store.js';
 export {

@@ -13,21 +13,24 @@ export interface DataParallelContext {
   readonly syncBatchNorm: boolean;
 }
 
-let active: DataParallelContext | undefined;
+// Kept on globalThis under a registered symbol, so that two copies of this module in one thread (a test
+// running core's sources beside a package built against core's dist, or two installed versions) share it.
+const KEY = Symbol.for('@contrastive/core.dataParallelContext');
+const slot = globalThis as unknown as { [KEY]?: DataParallelContext };
 
 /** The data-parallel step in progress on this thread, or `undefined`. */
 export function dataParallelContext(): DataParallelContext | undefined {
-  return active;
+  return slot[KEY];
 }
 
 /** Runs `fn` with `ctx` as the current data-parallel step (restored afterwards, also on a throw). */
 export function withDataParallel<T>(ctx: DataParallelContext | undefined, fn: () => T): T {
-  const previous = active;
-  active = ctx;
+  const previous = slot[KEY];
+  slot[KEY] = ctx;
   try {
     return fn();
   } finally {
-    active = previous;
+    slot[KEY] = previous;
   }
 }
 

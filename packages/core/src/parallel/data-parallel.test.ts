@@ -37,7 +37,7 @@ async function run(args: TinyArgs, workers: number, extra: Record<string, unknow
       ...(workers > 1 ? { replica: { module: fixture, args } } : {}),
       ...extra,
     });
-    return { losses: result.losses, weights: weightsOf(method) };
+    return { losses: result.losses, weights: weightsOf(method), rows: method.rowsComputed };
   } finally {
     method.dispose();
   }
@@ -58,6 +58,9 @@ describe('data-parallel train (workers)', () => {
     const single = await run({}, 1);
     const parallel = await run({}, 2);
     expect(parallel.losses).toHaveLength(6);
+    // 6 steps × 2 views × 10 rows in one process; this thread computed its half of each.
+    expect(single.rows).toBe(120);
+    expect(parallel.rows).toBe(60);
     expectClose(parallel.losses, single.losses, 1e-5);
     expectClose(parallel.weights, single.weights, 1e-5);
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dataParallelContext } from './context.js';
 
-const SYNCED = Symbol('contrastive.dataParallelGradients');
+const SYNCED = Symbol.for('@contrastive/core.dataParallelGradients');
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type ApplyGradients = (grads: tf.NamedTensorMap | NamedTensor[]) => void;

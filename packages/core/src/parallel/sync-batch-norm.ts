@@ -16,7 +16,7 @@ interface BatchNormLayer {
   movingVariance: { read(): tf.Tensor; write(v: tf.Tensor): void };
 }
 
-let installed = false;
+const INSTALLED = Symbol.for('@contrastive/core.syncBatchNorm');
 
 /**
  * Makes tfjs-layers' `BatchNormalization` (every `tf.layers.batchNormalization`) compute its training-mode
@@ -26,9 +26,9 @@ let installed = false;
  * (PyTorch's SyncBatchNorm). Outside such a step the layer runs its own code. Installed once, idempotent.
  */
 export function installSyncBatchNorm(): void {
-  if (installed) return;
-  installed = true;
-  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: LayerCall };
+  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: LayerCall; [INSTALLED]?: true };
+  if (proto[INSTALLED]) return; // also by another copy of this module
+  proto[INSTALLED] = true;
   const original = proto.call;
   proto.call = function (this: BatchNormLayer, inputs, kwargs) {
     const ctx = dataParallelContext();

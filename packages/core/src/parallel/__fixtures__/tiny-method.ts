@@ -20,6 +20,8 @@ export class TinyMethod implements Method<tf.Tensor2D> {
   readonly name = 'tiny';
   readonly encoder: tf.Sequential;
   readonly opt = tf.train.adam(0.05);
+  /** Rows this replica pushed through the encoder (a shard's, in a data-parallel step). */
+  rowsComputed = 0;
   constructor(readonly args: TinyArgs) {
     const seed = args.seed ?? 1;
     this.encoder = tf.sequential({
@@ -48,7 +50,10 @@ export class TinyMethod implements Method<tf.Tensor2D> {
     return this.opt.minimize(
       () => {
         const enc = (v: tf.Tensor2D) =>
-          parallelRows(v.shape[0], (s, n) => this.encoder.apply(tf.slice(v, s, n), { training: true }) as tf.Tensor2D);
+          parallelRows(v.shape[0], (s, n) => {
+            this.rowsComputed += n;
+            return this.encoder.apply(tf.slice(v, s, n), { training: true }) as tf.Tensor2D;
+          });
         return ntXent(enc(v1), enc(v2), { temperature: 0.5 });
       },
       true,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { physicalCores } from '../node/parallel/physical-cores.js';
+import { dataParallelFlags } from './data-parallel-flags.js';
+
+const replica = { module: 'file:///x.js', args: {} };
+
+describe('dataParallelFlags', () => {
+  it('auto = the physical cores, at most one worker per 16 examples of a batch', () => {
+    const cores = physicalCores();
+    expect(cores).toBeGreaterThanOrEqual(1);
+    const big = dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, { batchSize: 4096, replica, command: 't' });
+    expect(big.workers).toBe(cores);
+    expect(dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, { batchSize: 31, replica, command: 't' })).toEqual({ workers: 1 });
+  });
+
+  it('passes an explicit count, the replica and --sync-bn through', () => {
+    expect(dataParallelFlags({ workers: 3, syncBatchNorm: true }, { batchSize: 8, replica, command: 't' })).toEqual({
+      workers: 3,
+      replica,
+      syncBatchNorm: true,
+    });
+  });
+
+  it('a command without replicas trains in one thread under auto and refuses an explicit N > 1', () => {
+    expect(dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, { batchSize: 4096, command: 'x train' })).toEqual({ workers: 1 });
+    expect(() => dataParallelFlags({ workers: 2, syncBatchNorm: false }, { batchSize: 64, command: 'x train' })).toThrow(
+      '--workers 2: x train trains in one thread only (no data-parallel replica yet)',
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { physicalCores } from '../node/parallel/physical-cores.js';
+import type { ReplicaSpec } from '../node/parallel/replica.js';
+import { UsageError } from './args.js';
+import type { CommonFlags } from './common-flags.js';
+
+/** What `train` from `@contrastive/core/node` takes for data-parallel training (spread it into its options). */
+export interface DataParallelTrainOptions {
+  workers: number;
+  replica?: ReplicaSpec;
+  syncBatchNorm?: boolean;
+}
+
+/** Examples of a batch per worker below which `--workers auto` uses fewer workers. */
+export const MIN_ROWS_PER_WORKER = 16;
+
+/**
+ * Resolves `--workers` / `--sync-bn` for a training command: `auto` is the physical cores, at most one per
+ * {@link MIN_ROWS_PER_WORKER} examples of a batch; an explicit N is taken as given. A command that cannot
+ * build replicas yet passes no `replica`: `auto` then means 1, and an explicit N > 1 is a usage error
+ * naming the command.
+ */
+export function dataParallelFlags(
+  common: Pick<CommonFlags, 'workers' | 'syncBatchNorm'>,
+  { batchSize, replica, command }: { batchSize: number; replica?: ReplicaSpec; command: string },
+): DataParallelTrainOptions {
+  const { workers, syncBatchNorm } = common;
+  if (replica === undefined) {
+    if (workers !== 'auto' && workers > 1)
+      throw new UsageError(`--workers ${workers}: ${command} trains in one thread only (no data-parallel replica yet)`);
+    return { workers: 1 };
+  }
+  const n = workers === 'auto' ? Math.max(1, Math.min(physicalCores(), Math.floor(batchSize / MIN_ROWS_PER_WORKER))) : workers;
+  return n === 1 ? { workers: 1 } : { workers: n, replica, syncBatchNorm };
+}
