@@ -11,6 +11,9 @@ describe('dataParallelFlags', () => {
     const big = dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, { batchSize: 4096, replica, command: 't' });
     expect(big.workers).toBe(cores);
     expect(dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, { batchSize: 31, replica, command: 't' })).toEqual({ workers: 1 });
+    const whole = { batchSize: 4096, replica, command: 't', splitsBatch: false };
+    expect(dataParallelFlags({ workers: 'auto', syncBatchNorm: false }, whole)).toEqual({ workers: 1 });
+    expect(dataParallelFlags({ workers: 2, syncBatchNorm: false }, whole).workers).toBe(2);
   });
 
   it('passes an explicit count, the replica and --sync-bn through', () => {

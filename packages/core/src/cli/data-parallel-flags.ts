@@ -15,13 +15,29 @@ export const MIN_ROWS_PER_WORKER = 16;
 
 /**
  * Resolves `--workers` / `--sync-bn` for a training command: `auto` is the physical cores, at most one per
- * {@link MIN_ROWS_PER_WORKER} examples of a batch; an explicit N is taken as given. A command that cannot
+ * {@link MIN_ROWS_PER_WORKER} examples of a batch (1 for a method that does not split its batch); an explicit
+ * N is taken as given. A command that cannot
  * build replicas yet passes no `replica`: `auto` then means 1, and an explicit N > 1 is a usage error
  * naming the command.
  */
 export function dataParallelFlags(
   common: Pick<CommonFlags, 'workers' | 'syncBatchNorm'>,
-  { batchSize, replica, command }: { batchSize: number; replica?: ReplicaSpec; command: string },
+  {
+    batchSize,
+    replica,
+    command,
+    splitsBatch = true,
+  }: {
+    batchSize: number;
+    replica?: ReplicaSpec;
+    command: string;
+    /**
+     * Whether the method computes its rows with `parallelRows` / `parallelParts` (so workers share a step's
+     * work). Default `true`. When `false`, replicas would each compute the whole step: `auto` means 1 and
+     * an explicit N still runs (same results, no speed-up).
+     */
+    splitsBatch?: boolean;
+  },
 ): DataParallelTrainOptions {
   const { workers, syncBatchNorm } = common;
   if (replica === undefined) {
@@ -29,6 +45,7 @@ export function dataParallelFlags(
       throw new UsageError(`--workers ${workers}: ${command} trains in one thread only (no data-parallel replica yet)`);
     return { workers: 1 };
   }
+  if (workers === 'auto' && !splitsBatch) return { workers: 1 };
   const n = workers === 'auto' ? Math.max(1, Math.min(physicalCores(), Math.floor(batchSize / MIN_ROWS_PER_WORKER))) : workers;
   return n === 1 ? { workers: 1 } : { workers: n, replica, syncBatchNorm };
 }
