@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { physicalCores } from '../node/parallel/physical-cores.js';
-import { dataParallelFlags } from './data-parallel-flags.js';
+import { dataParallelFlags, describeDataParallel } from './data-parallel-flags.js';
 
 const replica = { module: 'file:///x.js', args: {} };
 
@@ -29,5 +29,15 @@ describe('dataParallelFlags', () => {
     expect(() => dataParallelFlags({ workers: 2, syncBatchNorm: false }, { batchSize: 64, command: 'x train' })).toThrow(
       '--workers 2: x train trains in one thread only (no data-parallel replica yet)',
     );
+  });
+});
+
+describe('describeDataParallel', () => {
+  it('names the workers, the split of a batch and the batch-norm mode; null for one thread', () => {
+    expect(describeDataParallel({ workers: 1 }, 64)).toBeNull();
+    expect(describeDataParallel({ workers: 2, replica, syncBatchNorm: false }, 65)).toBe(
+      "data-parallel: 2 workers (each step's 65 examples split 33 + 32; batch norm per worker)",
+    );
+    expect(describeDataParallel({ workers: 3, replica, syncBatchNorm: true }, 9)).toMatch(/split 3 \+ 3 \+ 3; batch norm synchronised/);
   });
 });

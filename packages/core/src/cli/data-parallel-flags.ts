@@ -1,5 +1,6 @@
 import { physicalCores } from '../node/parallel/physical-cores.js';
 import type { ReplicaSpec } from '../node/parallel/replica.js';
+import { shardBounds } from '../parallel/context.js';
 import { UsageError } from './args.js';
 import type { CommonFlags } from './common-flags.js';
 
@@ -48,4 +49,17 @@ export function dataParallelFlags(
   if (workers === 'auto' && !splitsBatch) return { workers: 1 };
   const n = workers === 'auto' ? Math.max(1, Math.min(physicalCores(), Math.floor(batchSize / MIN_ROWS_PER_WORKER))) : workers;
   return n === 1 ? { workers: 1 } : { workers: n, replica, syncBatchNorm };
+}
+
+/**
+ * The log line of a data-parallel run, e.g. `data-parallel: 2 workers (each step's 256 examples split 128 + 128;
+ * batch norm per worker)`; `null` for one thread.
+ */
+export function describeDataParallel(options: DataParallelTrainOptions, batchSize: number): string | null {
+  if (options.workers <= 1) return null;
+  const split = shardBounds(batchSize, options.workers)
+    .map((b) => b.count)
+    .join(' + ');
+  const bn = options.syncBatchNorm ? 'batch norm synchronised over all workers' : 'batch norm per worker';
+  return `data-parallel: ${options.workers} workers (each step's ${batchSize} examples split ${split}; ${bn})`;
 }

@@ -30,6 +30,6 @@ export { nonFiniteVariables, assertFiniteState } from '../train/finite-state.js'
 export { processIo, startCommand, defineCli, isEntryModule, runMain } from './command.js';
 export type { CliIo, CommandContext, CliCommand, CliDefinition, Cli } from './command.js';
 export { defaultKnnK, resolveKnnK } from './knn-k.js';
-export { dataParallelFlags, MIN_ROWS_PER_WORKER } from './data-parallel-flags.js';
+export { dataParallelFlags, describeDataParallel, MIN_ROWS_PER_WORKER } from './data-parallel-flags.js';
 export type { DataParallelTrainOptions } from './data-parallel-flags.js';
 export type { ResolvedKnnK } from './knn-k.js';

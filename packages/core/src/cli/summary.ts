@@ -36,6 +36,8 @@ export interface RunSummary {
   trainSeconds: number;
   /** The tfjs backend that ran it. */
   backend: string;
+  /** Threads that trained it (data-parallel replicas, `--workers`); absent for one. */
+  workers?: number;
   /** The run folder (or output file). */
   out: string;
   /** Mean loss of the last epoch (4 decimals); `null` when nothing trained or it was not finite. */
