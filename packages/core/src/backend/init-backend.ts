@@ -19,7 +19,13 @@ import * as tf from '@tensorflow/tfjs';
 import { assertOneOf } from '../validate.js';
 import { removeRethrowingListeners, snapshotProcessListeners } from './emscripten-listeners.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
-import { prepareThreadedWasm, resetThreadedWasm, resolveWasmThreads, type WasmThreadsPackage } from './wasm-threads.js';
+import {
+  prepareThreadedWasm,
+  resetThreadedWasm,
+  resolveWasmThreads,
+  type WasmThreadsPackage,
+  unrefPthreadWorkers,
+} from './wasm-threads.js';
 
 /** The backends {@link initBackend} can choose. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -153,6 +159,7 @@ async function tryBackend(name: BackendName, loader: BackendLoader, wasmThreads 
     if (threadable && tf.findBackend('wasm') === null) {
       const threaded = await startWasm(loader, () => prepareThreadedWasm(wasmThreads, wasm as WasmThreadsPackage));
       if (threaded === null) {
+        unrefPthreadWorkers(tf.findBackend('wasm'));
         notes.push(threadsNote());
         return null;
       }

@@ -128,3 +128,16 @@ export function resetThreadedWasm(wasm: WasmThreadsPackage): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   wasm.setThreadsCount(-1);
 }
+
+/**
+ * Lets the process exit while XNNPACK's pthreads idle. Emscripten `ref()`s a worker while it runs a pthread,
+ * and pthreadpool's threads run until the pool is destroyed, so without this a program that finished its
+ * work would never exit. The main thread waits for the workers synchronously (Atomics.wait) whenever it runs
+ * an op, so an unref'ed worker still does its share.
+ */
+export function unrefPthreadWorkers(backend: unknown): number {
+  const workers =
+    (backend as { wasm?: { PThread?: { runningWorkers?: { unref?(): void }[] } } } | null)?.wasm?.PThread?.runningWorkers ?? [];
+  for (const w of workers) w.unref?.();
+  return workers.length;
+}

@@ -5,6 +5,7 @@ import type { Temperature } from './loss-checks.js';
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import type { Reduction } from './reduce.js';
 import { l2Normalize } from './similarity.js';
+import { parallelRows, splitsRows } from '../parallel/shard.js';
 
 /** Options of {@link infoNCE}. */
 export interface InfoNCEOptions<R extends Reduction = Reduction> extends ReductionOption<R> {
@@ -87,6 +88,7 @@ export function infoNCE<R extends Reduction = 'mean'>(
   return reducedLoss(reduction, () => {
     const q = l2Normalize(query);
     const k = l2Normalize(positive);
+    if (splitsRows(n)) return infoNCERows(q, k, negatives, temperature, inBatch, negativeLogitOffset);
     const positiveLogit = tf.div(tf.sum(tf.mul(q, k), 1), temperature); // [N]
     // In-batch: q·kᵀ with the positive on the diagonal; otherwise the positive alone at column 0.
     const first = inBatch ? tf.div(tf.matMul(q, k, false, true), temperature) : tf.expandDims(positiveLogit, 1);
@@ -148,4 +150,38 @@ function checkNegatives(negatives: tf.Tensor, n: number, d: number): void {
     );
   }
   if (negatives.dtype !== 'float32') throw new TypeError(`negatives must be float32, got ${negatives.dtype}`);
+}
+
+/**
+ * The per-query losses of {@link infoNCE} (normalised `q`, `k`) with the queries split across the
+ * data-parallel workers of the current step (core's `parallelRows`): each computes its queries' logits
+ * against all keys and negatives — the same values as one process, in 1/workers of the time.
+ */
+function infoNCERows(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  negatives: tf.Tensor2D | tf.Tensor3D | null,
+  temperature: Temperature,
+  inBatch: boolean,
+  offset: number | tf.Tensor2D,
+): tf.Tensor1D {
+  const neg = negatives === null ? null : l2Normalize(negatives);
+  return parallelRows(q.shape[0], (start, count) => {
+    const qs = tf.slice(q, start, count);
+    const positiveLogit = tf.div(tf.sum(tf.mul(qs, tf.slice(k, start, count)), 1), temperature);
+    const first = inBatch ? tf.div(tf.matMul(qs, k, false, true), temperature) : tf.expandDims(positiveLogit, 1);
+    let logits = first;
+    if (neg !== null) {
+      const lNeg =
+        neg.rank === 2
+          ? tf.matMul(qs, neg as tf.Tensor2D, false, true)
+          : tf.squeeze(tf.matMul(tf.expandDims(qs, 1), tf.slice(neg as tf.Tensor3D, start, count), false, true), [1]);
+      const scaled = tf.div(lNeg, temperature);
+      logits = tf.concat(
+        [first, offset === 0 ? scaled : tf.add(scaled, typeof offset === 'number' ? offset : tf.slice(offset, start, count))],
+        1,
+      );
+    }
+    return tf.sub(tf.logSumExp(logits, 1), positiveLogit) as tf.Tensor1D;
+  });
 }

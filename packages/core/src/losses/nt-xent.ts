@@ -4,7 +4,8 @@ import type { Temperature } from './loss-checks.js';
 import type { LossResult, ReductionOption } from './loss-checks.js';
 import { maskedLogSumExp } from './log-sum-exp.js';
 import type { Reduction } from './reduce.js';
-import { offDiagonalMask, twoViewSimilarities } from './similarity.js';
+import { l2Normalize, offDiagonalMask, twoViewSimilarities } from './similarity.js';
+import { parallelRows, splitsRows } from '../parallel/shard.js';
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions<R extends Reduction = Reduction> extends ReductionOption<R> {
@@ -43,9 +44,35 @@ export function ntXent<R extends Reduction = 'mean'>(z1: tf.Tensor2D, z2: tf.Ten
   checkTemperature(temperature);
   return reducedLoss(reduction, () => {
     const n = z1.shape[0];
+    if (splitsRows(2 * n)) return ntXentRows(z1, z2, temperature);
     const { sim, positive } = twoViewSimilarities(z1, z2);
     const logits = tf.div(sim, temperature);
     const logDenominator = maskedLogSumExp(logits, offDiagonalMask(2 * n));
     return tf.sub(logDenominator, tf.div(positive, temperature)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The per-anchor losses of {@link ntXent} with the 2N anchors split across the data-parallel workers of
+ * the current step (each computes its anchors' rows of the similarity matrix against all 2N views; core's
+ * `parallelRows` gathers them): the same values as one process, in 1/workers of the time.
+ */
+function ntXentRows(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: Temperature): tf.Tensor1D {
+  const n = z1.shape[0];
+  const h = tf.concat([l2Normalize(z1), l2Normalize(z2)], 0);
+  return parallelRows(2 * n, (start, count) => {
+    const rows = tf.slice(h, start, count);
+    const logits = tf.div(tf.matMul(rows, h, false, true), temperature);
+    const index = tf.range(start, start + count, 1, 'int32');
+    const notSelf = tf.notEqual(tf.reshape(index, [-1, 1]), tf.reshape(tf.range(0, 2 * n, 1, 'int32'), [1, -1]));
+    const partner = tf.gather(
+      h,
+      tf.tensor1d(
+        Int32Array.from({ length: count }, (_, i) => (start + i + n) % (2 * n)),
+        'int32',
+      ),
+    );
+    const positive = tf.sum(tf.mul(rows, partner), 1);
+    return tf.sub(maskedLogSumExp(logits, notSelf), tf.div(positive, temperature)) as tf.Tensor1D;
   });
 }

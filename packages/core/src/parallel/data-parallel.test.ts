@@ -65,6 +65,13 @@ describe('data-parallel train (workers)', () => {
     expectClose(parallel.weights, single.weights, 1e-5);
   });
 
+  it('InfoNCE split by queries (in-batch and per-query negatives, a logit offset) equals one process', async () => {
+    const single = await run({ loss: 'infonce' }, 1);
+    const parallel = await run({ loss: 'infonce' }, 3);
+    expectClose(parallel.losses, single.losses, 1e-5);
+    expectClose(parallel.weights, single.weights, 1e-5);
+  });
+
   it('three workers with synchronised batch norm equal one process, moving statistics included', async () => {
     const single = await run({ batchNorm: true }, 1);
     const synced = await run({ batchNorm: true }, 3, { syncBatchNorm: true });

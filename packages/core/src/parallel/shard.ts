@@ -11,7 +11,11 @@ import { type DataParallelContext, dataParallelContext, shardBounds } from './co
  * Wrap the expensive part of a step — the encoder forward over a batch of views — in it; everything after
  * it (the loss over the whole batch, queues, memory banks, momentum updates) then runs on the full batch,
  * identically on every replica, so the loss and the gradients equal the single-process ones. Layers that
- * mix rows (batch norm) see only the rank's shard unless the group synchronises batch norm.
+ * mix rows (batch norm) see only the rank's shard unless the group synchronises batch norm. Calls may nest
+ * in sequence: a loss may split its own rows (core's `ntXent` and `infoNCE` do) over rows gathered before.
+ *
+ * Gradient convention: the optimizer averages the gradients of the ranks; a gathered row's gradient is the
+ * sum over ranks of that row's gradient on each (so a part computed identically on every rank counts once).
  *
  * `compute` must be a pure function of its rows (its random draws included), so that rows computed on
  * different ranks are those a single process computes.
@@ -21,6 +25,12 @@ export function parallelRows<T extends tf.Tensor>(n: number, compute: (start: nu
   if (ctx === undefined || ctx.size === 1 || n < ctx.size) return compute(0, n);
   const { start, count } = shardBounds(n, ctx.size)[ctx.rank]!;
   return gatherShards(compute(start, count), ctx);
+}
+
+/** True when {@link parallelRows} over `n` rows would split them across workers (inside a data-parallel step). */
+export function splitsRows(n: number): boolean {
+  const ctx = dataParallelContext();
+  return ctx !== undefined && ctx.size > 1 && n >= ctx.size;
 }
 
 /**
@@ -65,9 +75,13 @@ function gatherShards<T extends tf.Tensor>(local: T, ctx: DataParallelContext): 
     );
     return {
       value: tf.tensor(all, [total, ...rowShape], 'float32'),
-      // Every rank computes the same loss from the gathered rows, so dL/d(rows) is the same on every rank;
-      // the optimizer averages gradients over ranks, hence × size for the rows this rank computed.
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.slice(dy, offset, x.shape[0]), ctx.size),
+      // Each rank's loss may depend on every gathered row differently (a loss split by rows itself), so the
+      // gradient of this rank's rows is the sum over ranks of their gradients (the optimizer then averages).
+      gradFunc: (dy: tf.Tensor) => {
+        const summed = ctx.collective.allReduceSum(dy.dataSync() as Float32Array);
+        const own = summed.subarray(offset * rowSize, (offset + x.shape[0]!) * rowSize);
+        return tf.tensor(own, x.shape, 'float32');
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return gather(local) as T;

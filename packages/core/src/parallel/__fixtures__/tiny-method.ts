@@ -1,6 +1,7 @@
 // A small contrastive method for the data-parallel tests: two noisy views of each row, a dense encoder
 // (optionally with batch norm) whose forward over the batch is split with parallelRows, NT-Xent, Adam.
 import * as tf from '@tensorflow/tfjs';
+import { infoNCE } from '../../losses/info-nce.js';
 import { ntXent } from '../../losses/nt-xent.js';
 import type { Method, StepInfo } from '../../method/method.js';
 import { modelState } from '../../method/encoder.js';
@@ -12,6 +13,8 @@ export interface TinyArgs {
   seed?: number;
   /** Throw in step `failAt` (0-based global step) on this rank. */
   failAt?: { rank: number; globalStep: number };
+  /** The loss: NT-Xent (default), or InfoNCE with in-batch and per-query negatives and a logit offset. */
+  loss?: 'ntxent' | 'infonce';
   /** Update a variable outside the optimizer on this rank (a replica that drifts). */
   driftOnRank?: number;
 }
@@ -54,7 +57,11 @@ export class TinyMethod implements Method<tf.Tensor2D> {
             this.rowsComputed += n;
             return this.encoder.apply(tf.slice(v, s, n), { training: true }) as tf.Tensor2D;
           });
-        return ntXent(enc(v1), enc(v2), { temperature: 0.5 });
+        if (this.args.loss !== 'infonce') return ntXent(enc(v1), enc(v2), { temperature: 0.5 });
+        const q = enc(v1);
+        const negatives = tf.randomNormal([q.shape[0], 3, 5], 0, 1, 'float32', 5) as tf.Tensor3D;
+        const offset = tf.randomUniform([q.shape[0], 3], -0.5, 0.5, 'float32', 6) as tf.Tensor2D;
+        return infoNCE(q, enc(v2), { negatives, inBatchNegatives: true, negativeLogitOffset: offset, temperature: 0.3 });
       },
       true,
       vars,
