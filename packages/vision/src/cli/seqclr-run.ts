@@ -18,6 +18,8 @@ import {
   type FlagSpec,
   type FlagValues,
   type RunSummary,
+  dataParallelFlags,
+  describeDataParallel,
 } from '@contrastive/core/cli';
 import { fileSystemHandler, train } from '@contrastive/core/node';
 import { writeFile, rmdir, stat } from 'node:fs/promises';
@@ -25,10 +27,11 @@ import { join, resolve } from 'node:path';
 import { Charset } from '../sequence/charset.js';
 import { decoderEvaluation, type DecoderEvalResult, type DecoderKind, type RecognitionSet } from '../sequence/decoder-eval.js';
 import { DEFAULT_WINDOWS, INSTANCE_MAPPINGS, type InstanceMapping } from '../sequence/instance-mapping.js';
-import { DEFAULT_SEQCLR_TEMPERATURE, SeqCLR, SEQCLR_PROJECTORS } from '../sequence/seqclr.js';
+import { DEFAULT_SEQCLR_TEMPERATURE, SEQCLR_PROJECTORS } from '../sequence/seqclr.js';
 import { SEQUENCE_CONTEXTS, sequenceEncoder, type SequenceEncoderOptions } from '../sequence/sequence-encoder.js';
 import { readWordImages } from '../words/read-word-images.js';
 import { assertFiniteModel } from './finite.js';
+import { createSeqclrReplica, type SeqclrReplicaArgs, seqclrReplicaSpec } from './replica.js';
 import { TRAIN_HELP } from './help.js';
 import { DOMAIN, TOOL, VERSION } from './tool.js';
 
@@ -287,14 +290,20 @@ export async function seqclrRun(argv: string[], io: CliIo): Promise<number> {
       }
     }
 
-    const method = new SeqCLR({
-      encoder: sequenceEncoder(encoderOpts),
+    const seqclrArgs: SeqclrReplicaArgs = {
+      encoder: encoderOpts,
       mapping: cfg.mapping,
       windows: cfg.windows,
       projector: cfg.projector,
       temperature: cfg.temperature,
       learningRate: cfg.learningRate,
       seed: cfg.seed,
+    };
+    const method = createSeqclrReplica(seqclrArgs);
+    const parallel = dataParallelFlags(common, {
+      batchSize: cfg.batchSize,
+      replica: seqclrReplicaSpec(seqclrArgs),
+      command: `${TOOL} train --method seqclr`,
     });
     try {
       const n = trainSet.texts.length;
@@ -303,6 +312,8 @@ export async function seqclrRun(argv: string[], io: CliIo): Promise<number> {
         `[${TOOL}] seqclr (${cfg.mapping}-to-instance${cfg.mapping === 'window' ? `, T′ = ${cfg.windows}` : ''}, ${cfg.context} context, ${cfg.projector} head, τ = ${cfg.temperature}) ` +
           `on ${n} word images ${imageHeight}x${imageWidth}, batch ${cfg.batchSize}, ${cfg.epochs} epochs (${stepsPerEpoch} steps each), backend ${backend}, out ${outDir}`,
       );
+      const parallelLine = describeDataParallel(parallel, cfg.batchSize);
+      if (parallelLine) log(`[${TOOL}] ${parallelLine}`);
       const images = trainSet.images;
       const trainStart = performance.now();
       const result = await train<tf.Tensor4D>({
@@ -325,6 +336,7 @@ export async function seqclrRun(argv: string[], io: CliIo): Promise<number> {
         lossCurveTitle: `seqclr (${cfg.mapping}) training loss`,
         progress: common.progress,
         log,
+        ...parallel,
       });
       const trainSeconds = (performance.now() - trainStart) / 1000;
       await assertFiniteModel(
@@ -347,6 +359,7 @@ export async function seqclrRun(argv: string[], io: CliIo): Promise<number> {
         seconds: (performance.now() - started) / 1000,
         trainSeconds,
         backend,
+        ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
         out: outDir,
         finalLoss: result.epochLosses.at(-1) ?? null,
         metrics: { ...trained.metrics, instanceMapping: cfg.mapping },

@@ -20,6 +20,8 @@ import {
   type CliIo,
   type FlagSpec,
   type ResolvedKnnK,
+  dataParallelFlags,
+  describeDataParallel,
 } from '@contrastive/core/cli';
 import { CHECKPOINT_FILE, fileSystemHandler, readCheckpointManifest, train } from '@contrastive/core/node';
 import { rmdir, stat } from 'node:fs/promises';
@@ -27,7 +29,8 @@ import { join } from 'node:path';
 import { ENCODERS } from '../encoders/registry.js';
 import { imageBatches, MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageBatch, type ImageDataset } from '../io/dataset.js';
 import { parseAtomicAugs, type AtomicName } from '../augment/atomic.js';
-import { embedImages } from '../methods/common.js';
+import { embedImages, type VisionMethod } from '../methods/common.js';
+import { replicaSpec } from './replica.js';
 import { METHODS, type MethodName } from '../methods/registry.js';
 import { recipeBatchSize, recipeViews, SIMCLR_HEADS, smallRecipe } from '../recipes.js';
 import { readBaseline, scoreBaselines, writeBaseline } from './baseline.js';
@@ -338,6 +341,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       );
       const few = fewStepsNote(stepsPerEpoch, cfg.epochs, cfg.batchSize);
       if (few && mode === 'new') log(`[${TOOL}] ${few}`);
+      const parallel = dataParallelFlags(common, { batchSize: cfg.batchSize, replica: replicaSpec(cfg), command: `${TOOL} train` });
+      const parallelLine = describeDataParallel(parallel, cfg.batchSize);
+      if (parallelLine) log(`[${TOOL}] ${parallelLine}`);
+      const groupsNote = bnGroupsNote(method, parallel.workers);
+      if (groupsNote) log(`[${TOOL}] ${groupsNote}`);
       const trainStart = performance.now();
       const result = await train<ImageBatch>({
         method,
@@ -354,6 +362,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         lossCurveTitle: `${cfg.method} / ${cfg.encoder} training loss`,
         progress: common.progress,
         log,
+        ...parallel,
       });
       const trainSeconds = (performance.now() - trainStart) / 1000;
       // A diverged encoder is never saved or scored (the wasm backend's ReLU maps NaN to 0, so its scores would look valid).
@@ -415,6 +424,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         seconds,
         trainSeconds,
         backend,
+        ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
         out: outDir,
         finalLoss: result.epochLosses.at(-1) ?? null,
         trainImages: trainDs.size,
@@ -435,6 +445,19 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (!runWritten && createdOut) await rmdir(outDir).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * MoCo / LooC split their batch into BN groups (shuffle BN); workers share the groups, so groups that are not
+ * a multiple of the workers leave the key and query forwards to every worker whole (same results, no speed-up).
+ */
+function bnGroupsNote(method: VisionMethod, workers: number): string | null {
+  const groups = (method as { bnGroups?: unknown }).bnGroups;
+  if (workers <= 1 || typeof groups !== 'number' || groups % workers === 0) return null;
+  return (
+    `note: ${method.name} normalises its batch in ${groups} BN groups, not a multiple of --workers ${workers}: ` +
+    `each worker computes every group (same results as one thread, no speed-up); use --workers ${groups}`
+  );
 }
 
 /** `--probe-epochs` when given (the scorer's default otherwise). */

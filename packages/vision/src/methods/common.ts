@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, LayersEncoder, Method, Rng, StepInfo } from '@contrastive/core';
+import { parallelRows } from '@contrastive/core';
 import type { ImageBatch } from '../io/dataset.js';
 import { assertImages } from '../augment/apply.js';
 import { multiView } from '../augment/compose.js';
@@ -75,8 +76,20 @@ export function batchIndices(batch: MethodBatch): Int32Array | undefined {
   return batch instanceof tf.Tensor ? undefined : batch.indices;
 }
 
-/** Applies a model in training mode (BN on batch statistics). */
+/**
+ * Applies a model in training mode (BN on batch statistics) to a batch `[N, …]`. Under data-parallel
+ * training (`--workers`) each worker computes its shard of the rows and the shards are gathered with their
+ * gradients (core's `parallelRows`): BN then sees the worker's shard, or the whole batch with synchronised BN.
+ */
 export function forward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
+  return parallelRows(
+    x.shape[0]!,
+    (start, count) => model.apply(count === x.shape[0] ? x : tf.slice(x, start, count), { training: true }) as tf.Tensor,
+  ) as tf.Tensor2D;
+}
+
+/** {@link forward} in this thread only, never split across workers (for gradients of gradients, which a gather does not have). */
+export function localForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor2D {
   return model.apply(x, { training: true }) as tf.Tensor2D;
 }
 

@@ -6,7 +6,7 @@ import type { ViewPair } from '../augment/presets.js';
 import { buildHead, type HeadBlock } from '../heads/mlp.js';
 import { simclrProjector } from '../heads/presets.js';
 import { TwoViewMethod } from './base.js';
-import { forward, type MethodBaseOptions, type MethodBatch } from './common.js';
+import { forward, localForward, type MethodBaseOptions, type MethodBatch } from './common.js';
 import { invclrPenalty, rademacher } from './invclr-penalty.js';
 import { registerSecondOrderGradients } from './second-order.js';
 
@@ -141,7 +141,8 @@ export class InvCLR extends TwoViewMethod {
     let penalty: tf.Scalar | null = null;
     if (this.gpWeight > 0 && draws.v && draws.alphaPrime) {
       const r = invclrPenalty(
-        (a) => forward(this.encoder, applyDifferentiableColor(v1, a, c1.apply, c1.gray)),
+        // Second-order gradients: computed in this thread (a data-parallel gather has no gradient of its gradient).
+        (a) => localForward(this.encoder, applyDifferentiableColor(v1, a, c1.apply, c1.gray)),
         c1.alpha,
         draws.v,
         draws.alphaPrime,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
+import { parallelParts } from '@contrastive/core';
 
 /**
  * Applies `models` in sequence (training mode) to `x` split into `groups` sub-batches, so every
@@ -16,12 +17,14 @@ export function groupedForward(models: readonly tf.LayersModel[], x: tf.Tensor4D
     const g = Math.max(1, Math.min(groups, Math.floor(n / 2)));
     const input = perm ? tf.gather(x, tf.tensor1d(perm, 'int32')) : x;
     const sizes = Array.from({ length: g }, (_, i) => Math.floor(n / g) + (i < n % g ? 1 : 0));
-    const parts = (g === 1 ? [input] : tf.split(input, sizes, 0)).map((part) => {
-      let y: tf.Tensor = part;
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    // Under data-parallel training the groups are split across the workers (core's parallelParts): with
+    // `groups` a multiple of the workers, each worker's BN sees exactly the groups one process would.
+    const out = parallelParts(g, (i) => {
+      let y: tf.Tensor = g === 1 ? input : tf.slice(input, starts[i]!, sizes[i]!);
       for (const m of models) y = m.apply(y, { training: true }) as tf.Tensor;
       return y;
-    });
-    const out = (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
+    }) as tf.Tensor2D;
     if (!perm) return out;
     const inverse = new Int32Array(n);
     perm.forEach((p, i) => {

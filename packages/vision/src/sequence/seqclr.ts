@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ntXent } from '@contrastive/core';
+import { ntXent, parallelRows } from '@contrastive/core';
 import { BN_MOMENTUM } from '../heads/mlp.js';
 import { InitSeeds } from '../encoders/init.js';
 import { TwoViewMethod } from '../methods/base.js';
@@ -127,10 +127,13 @@ export class SeqCLR extends TwoViewMethod {
 
   loss(v1: tf.Tensor4D, v2: tf.Tensor4D): tf.Scalar {
     return tf.tidy(() => {
-      const project = (v: tf.Tensor4D): tf.Tensor3D => {
-        const r = this.encoder.apply(v, { training: true }) as tf.Tensor3D;
-        return this.projector ? (this.projector.apply(r, { training: true }) as tf.Tensor3D) : r;
-      };
+      // Rows split across data-parallel workers (core's parallelRows; one thread outside --workers).
+      const project = (v: tf.Tensor4D): tf.Tensor3D =>
+        parallelRows(v.shape[0], (start, count) => {
+          const x = count === v.shape[0] ? v : tf.slice(v, start, count);
+          const r = this.encoder.apply(x, { training: true }) as tf.Tensor3D;
+          return this.projector ? (this.projector.apply(r, { training: true }) as tf.Tensor3D) : r;
+        });
       return instanceNtXent(project(v1), project(v2), { mapping: this.mapping, windows: this.windows, temperature: this.temperature });
     });
   }
