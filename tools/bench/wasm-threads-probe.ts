@@ -1,82 +1,45 @@
 /**
- * Probe: can tfjs-backend-wasm's multi-threaded SIMD build run under Node (worker threads)?
+ * Probe: does tfjs-backend-wasm's multi-threaded SIMD build speed up training ops under Node?
+ * One process runs one mode and prints one JSON line (the mode, thread counts, load average, timings):
  *
- *   node --import tsx tools/bench/wasm-threads-probe.ts            # stock: threads flag off in Node
- *   THREADS=1 node --import tsx tools/bench/wasm-threads-probe.ts   # force the threaded build
+ *   node --import tsx tools/bench/wasm-threads-probe.ts                 # stock single-threaded SIMD build
+ *   WASM_THREADS=2 node --import tsx tools/bench/wasm-threads-probe.ts  # threaded build, 2 XNNPACK threads
+ *   WASM_THREADS=2 NO_CAP_LIFT=1 node --import tsx tools/bench/wasm-threads-probe.ts  # threaded, cap kept
+ *   BACKEND=cpu node --import tsx tools/bench/wasm-threads-probe.ts     # pure-JS reference
+ *   ONLY=matmul,conv,adds,tape ...                                      # a subset of the workloads
  *
- * tfjs 4.22 hard-wires WASM_HAS_MULTITHREAD_SUPPORT=false under Node (tfjs issue #3830). Forcing it
- * on fails because the Emscripten pthread workers are created from `blob:` URLs, which Node's
- * `worker_threads` rejects (ERR_WORKER_PATH). With THREADS=1 this probe shims `Blob` /
- * `URL.createObjectURL` to write the worker and module scripts to temp files (adding the bundler
- * globals `require$$0…` and `commonjsGlobal` the node bundle's factory source refers to); the
- * threaded build then loads and spawns its 8 pthread workers, and the script reports XNNPACK's
- * threadpool size and a 1024³ matmul time for comparison with the single-threaded build.
+ * tools/bench/probes/ab.ts runs the modes interleaved in fresh processes; docs/wasm-threads.md has the
+ * results and why the stock shim ran 1 thread (tools/bench/probes/threaded-wasm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-wasm';
+import { loadavg } from 'node:os';
+// Our training kernels (Conv2DBackpropFilter is missing from tfjs-backend-wasm 4.22), from source.
+import { registerWasmTrainingKernels } from '../../packages/core/src/backend/wasm-kernels/register.js';
+import { installThreadedWasm, wasmThreadInfo } from './probes/threaded-wasm.js';
+import { conv2d3x3, matmul1024, tapeChain, tinyAdds } from './probes/workloads.js';
 
-const threaded = Boolean(process.env['THREADS']);
-const RealBlob = globalThis.Blob;
-const realCreate = URL.createObjectURL;
-if (threaded) {
-  const dir = mkdtempSync(join(tmpdir(), 'tfjs-wasm-threads-'));
-  let n = 0;
-  class FileBlob {
-    parts: unknown[];
-    path?: string;
-    constructor(parts: unknown[]) {
-      this.parts = parts;
-      const text = parts.map(String).join('');
-      if (text.startsWith('var WasmBackendModuleThreadedSimd')) {
-        this.path = join(dir, 'module.js');
-        const prelude =
-          "var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os'), commonjsGlobal = globalThis;\n";
-        writeFileSync(this.path, prelude + text);
-      }
-    }
-  }
-  (globalThis as unknown as { Blob: unknown }).Blob = FileBlob;
-  URL.createObjectURL = ((b: FileBlob) => {
-    const p = join(dir, `worker${n++}.js`);
-    const src = b.parts
-      .map(String)
-      .join('')
-      .replace('URL.createObjectURL(e.data.urlOrBlob)', 'e.data.urlOrBlob.path')
-      .replace('URL.revokeObjectURL(objectUrl)', 'void 0');
-    writeFileSync(p, src);
-    return p;
-  }) as unknown as typeof URL.createObjectURL;
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  wasm.setThreadsCount(2);
-}
+const threads = Number(process.env['WASM_THREADS'] ?? 0);
+const backend = process.env['BACKEND'] ?? 'wasm';
+const only = new Set((process.env['ONLY'] ?? 'matmul,conv,adds,tape').split(','));
+registerWasmTrainingKernels();
+const restore = backend === 'wasm' && threads > 0 ? installThreadedWasm(threads, { liftCoreCap: !process.env['NO_CAP_LIFT'] }) : null;
 const t0 = performance.now();
-const ok = await tf.setBackend('wasm');
-globalThis.Blob = RealBlob;
-URL.createObjectURL = realCreate;
-const mod = (tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount(): number }; PThread?: { unusedWorkers: unknown[] } } }).wasm;
-console.log(
-  JSON.stringify({
-    threadedBuildRequested: threaded,
-    initialised: ok,
-    initMs: Math.round(performance.now() - t0),
-    xnnpackThreads: ok ? mod.tfjs.getThreadsCount() : null,
-    pthreadWorkers: mod?.PThread?.unusedWorkers.length ?? 0,
-  }),
-);
-if (ok) {
-  const a = tf.randomNormal([1024, 1024]);
-  const b = tf.randomNormal([1024, 1024]);
-  tf.matMul(a, b).dispose();
-  const s = performance.now();
-  for (let i = 0; i < 5; i++) {
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
-  }
-  const ms = (performance.now() - s) / 5;
-  console.log(JSON.stringify({ matmul1024Ms: Math.round(ms), gflops: Math.round((2 * 1024 ** 3) / ms / 1e5) / 10 }));
-}
+const ok = await tf.setBackend(backend);
+restore?.();
+if (!ok) throw new Error(`backend ${backend} did not initialise`);
+const mode = backend !== 'wasm' ? backend : threads > 0 ? `wasm-threads${threads}${process.env['NO_CAP_LIFT'] ? '-capped' : ''}` : 'wasm';
+const out: Record<string, unknown> = {
+  mode,
+  initMs: Math.round(performance.now() - t0),
+  ...(backend === 'wasm' ? wasmThreadInfo() : {}),
+  load1: loadavg()[0]!.toFixed(2),
+};
+if (only.has('matmul')) out['matmul1024'] = matmul1024();
+if (only.has('conv')) out['conv2d'] = conv2d3x3();
+if (only.has('adds')) out['tinyAdd'] = tinyAdds();
+if (only.has('tape')) out['tape100'] = await tapeChain();
+out['load1End'] = loadavg()[0]!.toFixed(2);
+console.log(JSON.stringify(out));
+// The idle pthread workers are unref'ed, but exit explicitly so a stuck worker cannot hold the probe open.
 process.exit(0);

@@ -51,6 +51,5 @@ console.log(
     logs,
     maxRelErr,
     restored: os.cpus === realCpus && globalThis.Blob === realBlob && URL.createObjectURL === realCreate,
-    threadedFlag: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
   }),
 );
