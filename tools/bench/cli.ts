@@ -9,6 +9,8 @@
  *                                      a fresh process; reports the medians, the median of the per-round ratios
  *                                      ours/PyTorch and their min–max, and the load range (with --json: one object)
  *   pnpm bench --profile               adds the top kernels of one profiled step (first round only)
+ *   pnpm bench --scaling               throughput vs data-parallel workers (1, 2, all cores) and peak memory
+ *                                      (tools/bench/scaling.ts; its flags go to it)
  *   pnpm bench --soak [--steps 1000]   memory soak check (tools/bench/soak.ts; the other flags go to it unchecked)
  *   pnpm bench --list                  workload names
  * Options: --backend wasm|cpu|tensorflow (default: initBackend's choice), --steps N (timed steps),
@@ -55,6 +57,15 @@ const argv = process.argv.slice(2);
 const python = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const childEnv: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: join(here, 'tsconfig.json') };
 
+if (argv.includes('--scaling')) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'scaling.ts'), ...argv.filter((a) => a !== '--scaling')], {
+    cwd: root,
+    env: childEnv,
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
+
 if (argv.includes('--soak')) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'soak.ts'), ...argv.filter((a) => a !== '--soak')], {
     cwd: root,
@@ -73,7 +84,7 @@ try {
 }
 // --batch N: batch size for workloads that accept one (resnet18-simclr-32px, resnet18-w025-28px), ours and PyTorch alike.
 if (opts.batch !== undefined) childEnv['BENCH_BATCH'] = String(opts.batch);
-// --workers N: for workloads that train with workers (none yet); the twin can read it too.
+// --workers N: workloads with a data-parallel form (the SimCLR steps, ntxent, gin) run on N worker threads.
 if (opts.workers !== undefined) childEnv['BENCH_WORKERS'] = String(opts.workers);
 
 type ChildOutput = { json?: Record<string, unknown>; error?: string };

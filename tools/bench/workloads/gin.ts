@@ -3,6 +3,7 @@ import { createRng, ntXent } from '@contrastive/core';
 import { GIN_FEATURES, GIN_GRAPHS, GIN_NODES, ginEdges } from './graph-data.js';
 import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
+import { benchWorkers, parallelInstance } from './parallel-step.js';
 
 /**
  * GraphCL-style step: @contrastive/graph's GINEncoder (3 layers, hidden 64, mean readout) on two
@@ -12,6 +13,8 @@ import type { Workload } from './types.js';
 export const ginGraphs: Workload = {
   ...CATALOG['gin-graphs']!,
   async setup() {
+    const workers = benchWorkers();
+    if (workers > 1) return parallelInstance({ kind: 'gin' }, workers, { perStep: 2 * GIN_GRAPHS, steps: 9, warmup: 2 });
     let graph: Record<string, unknown>;
     try {
       graph = (await import('@contrastive/graph')) as Record<string, unknown>;

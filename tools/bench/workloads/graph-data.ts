@@ -7,10 +7,10 @@ export const GIN_GRAPHS = 128;
 export const GIN_NODES = 24;
 export const GIN_FEATURES = 16;
 
-export function ginEdges(): { src: Int32Array; dst: Int32Array } {
+export function ginEdges(graphs = GIN_GRAPHS): { src: Int32Array; dst: Int32Array } {
   const src: number[] = [];
   const dst: number[] = [];
-  for (let g = 0; g < GIN_GRAPHS; g++) {
+  for (let g = 0; g < graphs; g++) {
     const o = g * GIN_NODES;
     const add = (a: number, b: number) => {
       src.push(o + a, o + b);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { simclrStep } from './simclr-step.js';
 import { CATALOG } from './catalog.js';
 import type { Workload } from './types.js';
+import { benchWorkers, parallelInstance } from './parallel-step.js';
 
 /** The CNN of issue 3, spelled out with tf.layers (same layers as tools/bench/torch/simclr_small_cnn.py). */
 export function smallCnn(): tf.Sequential {
@@ -21,6 +22,14 @@ export function smallCnn(): tf.Sequential {
 export const simclrSmallCnn: Workload = {
   ...CATALOG['simclr-small-cnn']!,
   async setup() {
+    const workers = benchWorkers();
+    if (workers > 1) {
+      return parallelInstance({ kind: 'simclr', encoder: 'issue3-cnn', inputShape: [28, 28, 1], batch: 128 }, workers, {
+        perStep: 256,
+        steps: 7,
+        warmup: 2,
+      });
+    }
     const views: [tf.Tensor, tf.Tensor] = [
       tf.randomUniform([128, 28, 28, 1], 0, 1, 'float32', 1),
       tf.randomUniform([128, 28, 28, 1], 0, 1, 'float32', 2),

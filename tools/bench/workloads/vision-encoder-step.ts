@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simclrStep } from './simclr-step.js';
 import type { WorkloadInstance } from './types.js';
+import { benchWorkers, parallelInstance } from './parallel-step.js';
 
 type EncoderBuilder = (o: { inputShape: [number, number, number]; widthMultiplier?: number }) => tf.LayersModel;
 
@@ -25,6 +26,7 @@ export interface VisionEncoderStepOptions {
  * @contrastive/vision encoder, or the reason it cannot run (the package missing, or a twin out of date).
  */
 export async function visionEncoderStep(o: VisionEncoderStepOptions): Promise<WorkloadInstance | string> {
+  const workers = benchWorkers();
   let build: EncoderBuilder;
   try {
     build = (await import('@contrastive/vision'))[o.builder] as EncoderBuilder;
@@ -40,6 +42,20 @@ export async function visionEncoderStep(o: VisionEncoderStepOptions): Promise<Wo
       model.dispose();
       return `${o.builder} has ${n} trainable params, the twin torch/${o.params.twin} ${o.params.expected}: update the twin`;
     }
+  }
+  if (workers > 1) {
+    model.dispose();
+    return parallelInstance(
+      {
+        kind: 'simclr',
+        encoder: o.builder,
+        inputShape: o.inputShape,
+        batch: o.batch,
+        ...(o.widthMultiplier === undefined ? {} : { widthMultiplier: o.widthMultiplier }),
+      },
+      workers,
+      { perStep: o.batch * 2, steps: 5, warmup: 1 },
+    );
   }
   const views: [tf.Tensor, tf.Tensor] = [
     tf.randomUniform([o.batch, ...o.inputShape], 0, 1, 'float32', 1),

@@ -76,11 +76,13 @@ export class WorkerGroup implements DataParallelRunner {
     const backend = options.backend ?? tf.getBackend();
     const ts = import.meta.url.endsWith('.ts');
     const entry = new URL(ts ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
+    // Sources (core's tests) or a TypeScript replica module: the worker registers tsx before importing.
+    const bootstrap = ts || /\.[cm]?ts$/.test(replica.module) ? tsBootstrap(entry) : undefined;
     const threads: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let rank = 1; rank < size; rank++) {
       const init: WorkerInit = { buffer, rank, size, backend, replica, syncBatchNorm, timeoutMs };
-      const w = ts ? new Worker(tsBootstrap(entry), { eval: true, workerData: init }) : new Worker(entry, { workerData: init });
+      const w = bootstrap ? new Worker(bootstrap, { eval: true, workerData: init }) : new Worker(entry, { workerData: init });
       threads.push(w);
       ready.push(waitFor(w, rank, 'ready'));
     }
