@@ -3,12 +3,18 @@
  * every step, NT-Xent, Adam) asserting a constant `tf.memory().numTensors` after the first step
  * and flat RSS. Prints a JSON summary; exits 1 on a leak.
  *
- *   pnpm bench --soak [--steps 1000] [--batch 16] [--backend wasm]
+ *   pnpm bench --soak [--steps 1000] [--batch 16] [--backend wasm] [--workers N]
+ *
+ * With `--workers N` the steps run data-parallel (core's WorkerGroup: this thread and N − 1 workers, a fresh
+ * batch sent to every worker each step): the tensor count checked is this thread's, RSS is the whole process
+ * (every worker's wasm heap included), so a leak in a worker shows as RSS growth.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@contrastive/core';
 import { smallCnn } from './workloads/simclr-small-cnn.js';
-import { ntXent } from '@contrastive/core';
+import { createRng, ntXent } from '@contrastive/core';
+import { WorkerGroup } from '@contrastive/core/node';
+import { createBenchMethod } from './workloads/dp-methods.js';
 
 const arg = (f: string, d: number) => {
   const i = process.argv.indexOf(f);
@@ -21,13 +27,41 @@ const backend = await initBackend({
   backend: bi >= 0 ? (process.argv[bi + 1] as 'wasm' | 'cpu') : undefined,
   log: (m) => console.error(m),
 });
+const workers = arg('--workers', 1);
 const model = smallCnn();
 const optimizer = tf.train.adam(1e-3);
+const method = workers > 1 ? await createBenchMethod({ kind: 'soak' }) : undefined;
+const group =
+  workers > 1
+    ? await WorkerGroup.start({
+        workers,
+        replica: {
+          module: new URL('./workloads/dp-methods.ts', import.meta.url).href,
+          export: 'createBenchMethod',
+          args: { kind: 'soak' },
+        },
+      })
+    : undefined;
+if (group) await group.begin(method!);
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const samples: { step: number; numTensors: number; rssMB: number; loss: number }[] = [];
 let baseline = -1;
 const t0 = performance.now();
 for (let s = 1; s <= steps; s++) {
+  if (group) {
+    const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', s);
+    const where = { epoch: 0, step: s, globalStep: s, totalSteps: undefined };
+    const loss = tf.tidy(() => group.step(x, where, s, () => method!.step(x, { ...where, rng: createRng(s) })) as tf.Scalar);
+    x.dispose();
+    const numTensors = tf.memory().numTensors;
+    if (s === 1) baseline = numTensors;
+    if (s === 1 || s % 100 === 0 || s === steps || numTensors !== baseline) {
+      samples.push({ step: s, numTensors, rssMB: Math.round(rssMB() * 10) / 10, loss: loss.dataSync()[0]! });
+    }
+    loss.dispose();
+    if (numTensors !== baseline) break;
+    continue;
+  }
   const [v1, v2] = tf.tidy(() => {
     const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', s);
     // two cheap "views": additive noise with different seeds
@@ -60,6 +94,7 @@ console.log(
   JSON.stringify({
     check: 'soak',
     backend,
+    workers,
     steps,
     batch,
     seconds: Math.round(seconds),
@@ -74,4 +109,6 @@ console.log(
 );
 optimizer.dispose();
 model.dispose();
+method?.dispose();
+await group?.close();
 process.exit(tensorsConstant && rssFlat ? 0 : 1);

@@ -18,9 +18,10 @@ export type BenchMethodArgs =
       batch: number;
     }
   | { kind: 'ntxent'; rows: number; dim: number }
-  | { kind: 'gin' };
+  | { kind: 'gin' }
+  | { kind: 'soak' };
 
-type StepFn = (info: StepInfo) => tf.Scalar;
+type StepFn = (info: StepInfo, batch: tf.Tensor4D) => tf.Scalar;
 
 class BenchMethod implements Method<unknown> {
   readonly name: string;
@@ -33,8 +34,8 @@ class BenchMethod implements Method<unknown> {
   ) {
     this.name = name;
   }
-  step(_batch: unknown, info: StepInfo): tf.Scalar {
-    return this.run(info);
+  step(batch: unknown, info: StepInfo): tf.Scalar {
+    return this.run(info, batch as tf.Tensor4D);
   }
   stateTensors(): Record<string, tf.Variable> {
     return this.vars;
@@ -74,6 +75,19 @@ export async function createBenchMethod(args: BenchMethodArgs): Promise<Method<u
       model.dispose();
       tf.dispose(views);
     });
+  }
+  if (args.kind === 'soak') {
+    // The memory soak's step (tools/bench/soak.ts): a fresh batch every step, two noisy views drawn from the step's rng.
+    const model = smallCnn();
+    const opt = tf.train.adam(1e-3);
+    const vars = Object.fromEntries(model.weights.map((w, i) => [`m/${i}`, w.read() as tf.Variable]));
+    const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const step: StepFn = (info, x) => {
+      const v1 = tf.add(x, tf.randomNormal(x.shape, 0, 0.1, 'float32', info.rng.seed()));
+      const v2 = tf.add(x, tf.randomNormal(x.shape, 0, 0.1, 'float32', info.rng.seed()));
+      return opt.minimize(() => ntXent(rowsOf(model, v1), rowsOf(model, v2), { temperature: 0.5 }), true, trainable)!;
+    };
+    return new BenchMethod('bench-soak', step, vars, opt, () => model.dispose());
   }
   if (args.kind === 'ntxent') {
     const z1 = tf.variable(tf.randomNormal([args.rows, args.dim], 0, 1, 'float32', 1));
