@@ -77,7 +77,7 @@ for (let s = 1; s <= steps; s++) {
   tf.dispose([v1!, v2!]);
   const numTensors = tf.memory().numTensors;
   if (s === 1) baseline = numTensors;
-  if (s === 1 || s % 100 === 0 || numTensors !== baseline) {
+  if (s === 1 || s % 100 === 0 || s === steps || numTensors !== baseline) {
     samples.push({ step: s, numTensors, rssMB: Math.round(rssMB() * 10) / 10, loss: loss.dataSync()[0]! });
   }
   loss.dispose();
