@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mlpHead } from '../heads/mlp-head.js';
 import type { Method, Rng, StepInfo, StepOutput } from '@contrastive/core';
-import { createRng, l2Normalize, modelState, stopGradient, supConLoss, trainableVariables } from '@contrastive/core';
+import { createRng, l2Normalize, modelState, parallelRows, stopGradient, supConLoss, trainableVariables } from '@contrastive/core';
 import { logClassPrior } from '../paco/index.js';
 
 /** The baseline losses. */
@@ -75,6 +75,15 @@ export class SupervisedBaseline implements Method<LabelledBatch> {
     } else this.projector = null;
   }
 
+  /** The backbone's training-mode features of `x`, its rows split over data-parallel workers (`parallelRows`). */
+  private features(x: tf.Tensor4D): tf.Tensor2D {
+    const n = x.shape[0];
+    return parallelRows(
+      n,
+      (start, count) => this.encoder.apply(count === n ? x : tf.slice(x, start, count), { training: true }) as tf.Tensor2D,
+    );
+  }
+
   private logits(h: tf.Tensor2D): tf.Tensor2D {
     return tf.add(tf.matMul(h, this.kernel), this.bias) as tf.Tensor2D;
   }
@@ -91,14 +100,14 @@ export class SupervisedBaseline implements Method<LabelledBatch> {
       const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), this.o.numClasses);
       const { value, grads } = tf.variableGrads(() => {
         if (this.projector === null) {
-          const h = this.encoder.apply(this.views(batch.x, info.rng), { training: true }) as tf.Tensor2D;
+          const h = this.features(this.views(batch.x, info.rng));
           let logits = this.logits(h);
           if (this.logPrior) logits = tf.add(logits, this.logPrior);
           return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
         }
         const n = labels.length;
         const both = tf.concat([this.views(batch.x, info.rng), this.views(batch.x, info.rng)], 0);
-        const h = this.encoder.apply(both, { training: true }) as tf.Tensor2D;
+        const h = this.features(both);
         const z = l2Normalize(this.projector.apply(h) as tf.Tensor2D);
         const features = tf.stack([z.slice([0, 0], [n, -1]), z.slice([n, 0], [n, -1])], 1) as tf.Tensor3D;
         const con = supConLoss(features, labels, { temperature: this.temperature }) as tf.Scalar;

@@ -112,6 +112,26 @@ describe('contrastive-losses CLI', () => {
     expect(bad.err.join('\n')).toMatch(/--key-views applies to jcl only, not paco/);
   });
 
+  it('trains data-parallel with --workers 2 --sync-bn to the loss of one thread, and refuses --workers 0', async () => {
+    const args = ['train', '--method', 'paco', '--data', 'bundled', '--limit', '64', '--test-limit', '20', '--batch-size', '32'];
+    const summaries = [];
+    for (const workers of ['1', '2']) {
+      const c = capture();
+      const flags = ['--epochs', '1', '--workers', workers, '--sync-bn', '--json', '--no-progress', '--out', join(tmp(), `w${workers}`)];
+      expect(await run([...args, ...flags], c.io), c.err.join('\n')).toBe(0);
+      const s = JSON.parse(c.out[0]!);
+      expect(s.workers).toBe(workers === '2' ? 2 : undefined);
+      if (workers === '2') expect(c.err.join('\n')).toMatch(/data-parallel: 2 workers \(.*16 \+ 16; batch norm synchronised/);
+      else expect(c.err.join('\n')).not.toContain('data-parallel');
+      summaries.push(s);
+    }
+    expect(summaries[1].steps).toBe(2);
+    expect(Math.abs(summaries[1].finalLoss - summaries[0].finalLoss)).toBeLessThan(1e-4);
+    const bad = capture();
+    expect(await run([...args, '--workers', '0', '--out', join(tmp(), 'w0')], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--workers/);
+  });
+
   it('builds the long-tailed set on the fly, records it in run.json, and resumes it', async () => {
     const out = join(tmp(), 'ce-lt');
     const args = ['train', '--method', 'ce', '--data', 'bundled', '--long-tail-ratio', '10', '--test-limit', '100', '--batch-size', '64'];

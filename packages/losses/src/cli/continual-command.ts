@@ -1,9 +1,11 @@
 /** `contrastive-losses continual`: GRCL or plain contrastive fine-tuning over a sequence of image domains. */
 import * as tf from '@tensorflow/tfjs';
 import type { Checkpointable, EpochLogs, Rng } from '@contrastive/core';
-import { cloneModel, createRng, initBackend, layersEncoder } from '@contrastive/core';
+import { createRng, initBackend } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
+  dataParallelFlags,
+  describeDataParallel,
   finishRun,
   intFlag,
   methodOrResumed,
@@ -19,16 +21,18 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { compose, horizontalFlip, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { compose, horizontalFlip, randomResizedCrop } from '@contrastive/vision';
 import { findLossesRecipe } from '../recipes.js';
 import { applyDomain, DEFAULT_DOMAINS, type DomainName, parseDomains } from '../data/domains.js';
 import { continualScores } from '../grcl/forgetting.js';
-import { GRCL, type GRCLBatch } from '../grcl/index.js';
+import type { GRCL, GRCLBatch } from '../grcl/index.js';
+import { accuracyMatrix, buildGrcl, type ContinualMethodArgs } from './build-grcl.js';
 import { CONTINUAL_HELP, CONTINUAL_METHODS, CONTINUAL_SPEC } from './continual-help.js';
 import { loadData } from './data.js';
 import { TOOL } from './help.js';
 import { predictAll } from './predict.js';
 import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
+import type { ContinualReplicaArgs } from './replica.js';
 import { VERSION } from './train-command.js';
 
 /** The domains' images: slice d of the train split moved to domain d (slice 0 keeps its labels), the test split moved to each. */
@@ -159,32 +163,48 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
     `data: ${data}, ${per} train images per domain (${names.join(' → ')}; ${names[0]} labelled), ${dd.testLabels.length} test images per domain`,
   );
 
-  const encoderModel = smallCnnEncoder({ inputShape: dd.imageShape, seed });
-  const grcl = new GRCL({
-    encoder: layersEncoder(encoderModel),
-    keyEncoder: layersEncoder(cloneModel(encoderModel), 'key_encoder'),
-    momentum,
-    featureDim: encoderModel.outputs[0]!.shape[1] as number,
+  const methodArgs: ContinualMethodArgs = {
+    method,
+    imageShape: dd.imageShape,
     numClasses: dd.numClasses,
-    inputShape: dd.imageShape,
-    domains: targets,
+    targets,
     memorySize,
     queueSize,
     temperature,
     sourceWeight,
-    project: method === 'grcl',
-    optimizer: tf.train.momentum(lr, 0.9),
+    momentum,
+    lr,
     seed,
+  };
+  const replicaArgs: ContinualReplicaArgs = { command: 'continual', ...methodArgs, domains: names.length };
+  const parallel = dataParallelFlags(common, {
+    batchSize: batch,
+    command: `${TOOL} continual`,
+    replica: {
+      module: new URL(import.meta.url.endsWith('.ts') ? './replica.ts' : './replica.js', import.meta.url).href,
+      args: replicaArgs,
+    },
   });
-  // accuracy[s][d]: the classifier on domain d's test images after target stage s — checkpointed with the run
-  // (−1 until scored: the finite-state check refuses NaN in any checkpointed variable).
-  const accuracy = tf.variable(tf.fill([targets, names.length], -1), false, 'eval/accuracy');
+  const parallelNote = describeDataParallel(parallel, batch);
+  if (parallelNote !== null) ctx.log(parallelNote);
+  const { grcl, backbone: encoderModel } = buildGrcl(methodArgs);
+  // accuracy[s][d]: the classifier on domain d's test images after target stage s — checkpointed with the run.
+  const accuracy = accuracyMatrix(targets, names.length);
   const state: Checkpointable = {
-    stateTensors: () => ({ ...grcl.stateTensors(), 'eval/accuracy': accuracy }),
+    stateTensors: () => ({ ...grcl.stateTensors(), [accuracy.name]: accuracy }),
     optimizers: () => grcl.optimizers(),
   };
   const aug = compose(randomResizedCrop({ size: [dd.imageShape[0], dd.imageShape[1]], scale: [0.2, 1] }), horizontalFlip({ p: 0.5 }));
   const stepsPerEpoch = Math.floor(per / batch);
+  // The memory of target stage `stage`: the first memorySize images of a seeded draw (pseudo-labelled by the
+  // classifier when the next stage's first step stores it).
+  const memoryOf = (stage: number): tf.Tensor =>
+    tf.gather(
+      dd.train[stage + 1]!,
+      createRng(seed + 7919 * (stage + 1))
+        .permutation(per)
+        .slice(0, memorySize),
+    );
   const endOfStage = (epoch: number): number | null => ((epoch + 1) % epochs === 0 ? Math.floor(epoch / epochs) : null);
   try {
     const result = await train<GRCLBatch>({
@@ -193,6 +213,8 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
       batches: function* (epoch, rng: Rng) {
         const target = dd.train[1 + Math.floor(epoch / epochs)]!;
         const order = rng.permutation(per);
+        // A new target domain's first batch carries the finished domain's memory (every replica stores it).
+        const closing = epoch > 0 && epoch % epochs === 0 ? epoch / epochs - 1 : null;
         for (let s = 0; s < stepsPerEpoch; s++) {
           const idx = order.slice(s * batch, (s + 1) * batch);
           const src = Int32Array.from({ length: batch }, () => rng.int(per));
@@ -200,7 +222,10 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
           const xs = tf.gather(dd.train[0]!, src) as tf.Tensor4D;
           const views: [tf.Tensor, tf.Tensor] = [aug(xt, rng), aug(xt, rng)];
           xt.dispose();
-          yield { views, source: { x: xs, labels: Int32Array.from(src, (i) => dd.sourceLabels[i]!) } };
+          const source = { x: xs, labels: Int32Array.from(src, (i) => dd.sourceLabels[i]!) };
+          yield s === 0 && closing !== null
+            ? { views, source, finish: { domain: closing, samples: memoryOf(closing) } }
+            : { views, source };
         }
       },
       epochs: epochs * targets,
@@ -227,13 +252,6 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
           row.forEach((a, d) => {
             logs[`accuracy/${names[d]}`] = a;
           });
-          // The finished domain's memory: the first memorySize images of a seeded draw, pseudo-labelled by the classifier.
-          const pick = createRng(seed + 7919 * (stage + 1))
-            .permutation(per)
-            .slice(0, memorySize);
-          const samples = tf.gather(dd.train[stage + 1]!, pick);
-          grcl.finishDomain(samples);
-          samples.dispose();
         },
       },
     });
@@ -267,6 +285,7 @@ export async function continualCommand(argv: string[], io: CliIo): Promise<numbe
       trainSeconds: result.seconds,
       backend,
       out: paths.dir,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
       metrics,
       baselines: {},

@@ -50,6 +50,30 @@ describe('contrastive-losses continual', () => {
     expect(e.err.join('\n')).toMatch(/--epochs 1, not --epochs 2/);
   });
 
+  it('trains grcl data-parallel (--workers 2 --sync-bn) to the losses of one thread, memories included', async () => {
+    const runs = [];
+    for (const workers of ['1', '2']) {
+      const c = capture();
+      const args = ['continual', '--method', 'grcl', '--domains', 'upright,rot90,invert', ...TINY, '--epochs', '1', '--json'];
+      const flags = ['--workers', workers, '--sync-bn', '--out', join(tmp(), `grcl-w${workers}`)];
+      expect(await run([...args, ...flags], c.io), c.err.join('\n')).toBe(0);
+      const s = JSON.parse(c.out[0]!);
+      expect(s.workers).toBe(workers === '2' ? 2 : undefined);
+      if (workers === '2') expect(c.err.join('\n')).toMatch(/data-parallel: 2 workers \(.*8 \+ 8; batch norm synchronised/);
+      const csv = readFileSync(join(tmp(), `grcl-w${workers}`, 'losses.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
+      runs.push({ s, losses: csv.map((line) => Number(line.split(',').at(-1))) });
+    }
+    const [one, two] = runs as [{ s: { steps: number }; losses: number[] }, { s: { steps: number }; losses: number[] }];
+    expect(two.s.steps).toBe(10);
+    // The second target stage's steps are constrained by the first stage's memory, stored on every worker.
+    expect(two.losses).toHaveLength(10);
+    for (let i = 0; i < 10; i++)
+      expect(Math.abs(two.losses[i]! - one.losses[i]!)).toBeLessThan(1e-3 * Math.max(1, Math.abs(one.losses[i]!)));
+  });
+
   it('trains the finetune baseline by the same code', async () => {
     const c = capture();
     const args = ['continual', '--method', 'finetune', '--domains', 'upright,noise', ...TINY, '--epochs', '1', '--json'];

@@ -1,10 +1,11 @@
 /** `contrastive-losses train`: PaCo or a baseline on (long-tailed) labelled images, through core's toolkit. */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@contrastive/core';
 import { initBackend } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
+  dataParallelFlags,
+  describeDataParallel,
   finishRun,
   intFlag,
   methodOrResumed,
@@ -22,80 +23,27 @@ import {
   writeRunConfig,
 } from '@contrastive/core/cli';
 import { train } from '@contrastive/core/node';
-import { compose, horizontalFlip, mocoV2Views, randomResizedCrop, smallCnnEncoder } from '@contrastive/vision';
+import { smallCnnEncoder } from '@contrastive/vision';
 import { findLossesRecipe } from '../recipes.js';
 import { knnAccuracy, linearProbe } from '@contrastive/core';
 import { JCL } from '../jcl/index.js';
-import { PaCo } from '../paco/index.js';
 import type { LabelledBatch } from './baselines.js';
 import { predictAll } from './predict.js';
 import { backboneRecord, MODEL_NOTE, saveBackbone } from './model-folder.js';
-import { SupervisedBaseline } from './baselines.js';
+import { buildMethod, SUPCON_TEMPERATURE } from './build-method.js';
+import type { TrainReplicaArgs } from './replica.js';
 import type { LoadedData } from './data.js';
 import { groupAccuracies, loadData } from './data.js';
 import type { MethodName } from './flags.js';
 import { METHODS, TRAIN_SPEC } from './flags.js';
 import { TOOL, TRAIN_HELP } from './help.js';
 
-/** The CLI's defaults: the `-small` recipes (SupCon's τ is SupCon's paper value). */
+/** The CLI's defaults: the `-small` recipes. */
 const JCL_SMALL = findLossesRecipe('jcl-small').options;
 const PACO_SMALL = findLossesRecipe('paco-small').options;
-const SUPCON_TEMPERATURE = 0.1;
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-
-/** The augmentation every method uses (PaCo's query and key views, SupCon's two views, CE's one). */
-function augmentation(height: number, width: number): (x: tf.Tensor4D, rng: Rng) => tf.Tensor4D {
-  return compose(randomResizedCrop({ size: [height, width], scale: [0.2, 1] }), horizontalFlip({ p: 0.5 }));
-}
-
-function buildMethod(name: MethodName, data: LoadedData, s: RunSettings, seed: number, encoder: tf.LayersModel) {
-  const aug = augmentation(data.imageShape[0], data.imageShape[1]);
-  if (name === 'jcl') {
-    // vision's moco-v2-small settings (JCL is MoCo v2 + the Gaussian term): its views, Adam with cosine decay,
-    // two shuffled BN sub-batches — so `contrastive-vision train --method moco-v2` is the same-settings baseline.
-    const [view] = mocoV2Views({ size: [data.imageShape[0], data.imageShape[1]], scale: [0.2, 1], blur: data.imageShape[0] >= 64 });
-    return new JCL<LabelledBatch>({
-      encoder,
-      views: (b, rng) => view(b.x, rng),
-      keyViews: Number(s['key-views']),
-      queueSize: Number(s['queue-size']),
-      temperature: Number(s.temperature),
-      lambda: Number(s.lambda),
-      epochs: Number(s.epochs),
-      optimizer: tf.train.adam(Number(s.lr)),
-      cosineLr: JCL_SMALL.cosineLr!,
-      bnGroups: JCL_SMALL.bnGroups!,
-      seed,
-    });
-  }
-  const optimizer = tf.train.momentum(Number(s.lr), 0.9);
-  if (name === 'paco') {
-    return new PaCo<tf.Tensor4D>({
-      encoder,
-      numClasses: data.numClasses,
-      classCounts: data.classCounts,
-      views: (x, rng) => [aug(x, rng), aug(x, rng)],
-      queueSize: Number(s['queue-size']),
-      projectionDim: PACO_SMALL.projectionDim!,
-      alpha: Number(s.alpha),
-      temperature: Number(s.temperature),
-      optimizer,
-      seed,
-    });
-  }
-  return new SupervisedBaseline({
-    loss: name,
-    encoder,
-    numClasses: data.numClasses,
-    classCounts: data.classCounts,
-    views: aug,
-    ...(name === 'supcon' ? { temperature: Number(s.temperature) } : {}),
-    optimizer,
-    seed,
-  });
-}
 
 /** Backbone features of `x` `[N, F]` in chunks of 500 (inference mode). */
 function embedAll(apply: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D): tf.Tensor2D {
@@ -211,9 +159,21 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const batch = Math.min(Number(batchSize), n);
   if (batch < 2) throw new UsageError(`--batch-size: the train split has ${n} image(s); a batch needs at least 2`);
   const stepsPerEpoch = Math.floor(n / batch);
+  const methodData = { imageShape: loaded.imageShape, numClasses: loaded.numClasses, classCounts: loaded.classCounts };
+  const replicaArgs: TrainReplicaArgs = { command: 'train', method, data: methodData, config, seed: Number(seed) };
+  const parallel = dataParallelFlags(common, {
+    batchSize: batch,
+    command: `${TOOL} train`,
+    replica: {
+      module: new URL(import.meta.url.endsWith('.ts') ? './replica.ts' : './replica.js', import.meta.url).href,
+      args: replicaArgs,
+    },
+  });
+  const parallelNote = describeDataParallel(parallel, batch);
+  if (parallelNote !== null) ctx.log(parallelNote);
   // The backbone, saved to model/ at the end (vision's loadTrainedEncoder reads it; run.json carries its geometry).
   const backbone = smallCnnEncoder({ inputShape: loaded.imageShape, seed: Number(seed) });
-  const model = buildMethod(method, loaded, config, Number(seed), backbone);
+  const model = buildMethod(method, methodData, config, Number(seed), backbone);
   try {
     const result = await train<LabelledBatch>({
       method: model as unknown as import('@contrastive/core').Method<LabelledBatch>,
@@ -235,6 +195,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossLogPath: paths.losses,
       lossCurvePath: paths.lossCurve,
       lossCurveTitle: `${method} training loss (seed ${seed})`,
+      ...parallel,
     });
     await saveBackbone(backbone, paths.model);
     const head = {
@@ -245,6 +206,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       steps: result.globalStep,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out: paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
     };
@@ -287,6 +249,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out: paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
       metrics: {

@@ -1,5 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Encoder, infoNCE, type Method, MoCoQueue, type StepInfo, stopGradient, updateMomentum } from '@contrastive/core';
+import {
+  allReduceSum,
+  dataParallelContext,
+  type Encoder,
+  infoNCE,
+  type Method,
+  MoCoQueue,
+  parallelRows,
+  type StepInfo,
+  stopGradient,
+  updateMomentum,
+} from '@contrastive/core';
 import { flatGradient, unflattenGradient } from './flat-gradient.js';
 import { type ProjectGradientOptions, type ProjectionResult, projectGradient } from './project-gradient.js';
 
@@ -9,6 +20,12 @@ export interface GRCLBatch {
   views: [tf.Tensor, tf.Tensor];
   /** A labelled source batch: images `[M, ...inputShape]` and integer labels in [0, numClasses). */
   source: { x: tf.Tensor; labels: tf.Tensor1D | ArrayLike<number> };
+  /**
+   * Closes domain `domain` before this step ({@link GRCL.finishDomain} with `samples`, pseudo-labelled), unless
+   * it is already closed (a run resumed from a checkpoint taken after it). A training loop passes the memory
+   * in the first batch of the next domain, so every data-parallel replica stores the same memory.
+   */
+  finish?: { domain: number; samples: tf.Tensor };
 }
 
 /** Options of {@link GRCL}. */
@@ -216,12 +233,9 @@ export class GRCL implements Method<GRCLBatch> {
     const [v1, v2] = this.checkBatch(batch);
     const vars = this.variables();
     const d = Math.min(this.domain, this.domains);
-    const keys = tf.tidy(() => stopGradient((this.keyEncoder ?? this.encoder).apply(v2, true) as tf.Tensor2D));
+    const keys = tf.tidy(() => stopGradient(encodeRows(this.keyEncoder ?? this.encoder, v2)));
     const negatives = this.queue.negatives();
-    const con = flatGradient(
-      () => infoNCE(this.encoder.apply(v1, true) as tf.Tensor2D, keys, { negatives, temperature: this.opts.temperature }),
-      vars,
-    );
+    const con = flatGradient(() => infoNCE(encodeRows(this.encoder, v1), keys, { negatives, temperature: this.opts.temperature }), vars);
     negatives.dispose();
     const ySrc = tf.tidy(() => this.labelTensor(batch.source.labels, batch.source.x.shape[0]!, 'source.labels').clone());
     const src = flatGradient(() => this.crossEntropy(batch.source.x, ySrc), vars);
@@ -232,6 +246,9 @@ export class GRCL implements Method<GRCLBatch> {
       mems.push(flatGradient(() => this.crossEntropy(mx!, my as tf.Tensor1D), vars));
       tf.dispose([mx!, my!]);
     }
+    // Data-parallel: each replica's gradients are its rows' share (their mean over replicas is the full
+    // gradient); the projection is not linear, so it must see the full gradients, the same on every replica.
+    for (const g of [con, src, ...mems]) g.gradient = meanOverReplicas(g.gradient);
     const objective = tf.tidy(() => tf.add(con.gradient, tf.mul(src.gradient, this.opts.sourceWeight)) as tf.Tensor1D);
     const constraints = tf.stack([src.gradient, ...mems.map((m) => m.gradient)]) as tf.Tensor2D;
     tf.dispose([con.gradient, src.gradient, ...mems.map((m) => m.gradient)]);
@@ -248,6 +265,7 @@ export class GRCL implements Method<GRCLBatch> {
   }
 
   step(batch: GRCLBatch, info: StepInfo) {
+    if (batch?.finish !== undefined && this.domain === batch.finish.domain) this.finishDomain(batch.finish.samples);
     if (this.keyEncoder !== undefined) updateMomentum(this.encoder.trainableWeights, this.keyEncoder.trainableWeights, this.opts.momentum);
     const r = this.gradients(batch, info);
     const grads = unflattenGradient(r.projection.gradient, this.variables());
@@ -294,7 +312,7 @@ export class GRCL implements Method<GRCLBatch> {
   }
 
   private crossEntropy(x: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
-    const logits = this.logits(x, true);
+    const logits = tf.add(tf.matMul(encodeRows(this.encoder, x), this.classifierWeight as tf.Tensor2D), this.classifierBias) as tf.Tensor2D;
     return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(labels, 'int32'), this.numClasses), logits) as tf.Scalar;
   }
 
@@ -336,6 +354,21 @@ export class GRCL implements Method<GRCLBatch> {
   private assertAlive(): void {
     if (this.disposed) throw new Error('GRCL was disposed');
   }
+}
+
+/** `encoder(x)` in training mode, the rows split over data-parallel replicas (core's `parallelRows`). */
+function encodeRows(encoder: Encoder, x: tf.Tensor): tf.Tensor2D {
+  const n = x.shape[0]!;
+  return parallelRows(n, (start, count) => encoder.apply(count === n ? x : tf.slice(x, start, count), true) as tf.Tensor2D);
+}
+
+/** The mean over the data-parallel replicas of `g` (disposed); `g` itself outside a data-parallel step. */
+function meanOverReplicas(g: tf.Tensor1D): tf.Tensor1D {
+  const ctx = dataParallelContext();
+  if (ctx === undefined || ctx.size === 1) return g;
+  const mean = tf.tidy(() => tf.div(allReduceSum(g), ctx.size) as tf.Tensor1D);
+  g.dispose();
+  return mean;
 }
 
 function prefixed(prefix: string, state: Record<string, tf.Variable>): Record<string, tf.Variable> {

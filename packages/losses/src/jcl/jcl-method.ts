@@ -18,6 +18,10 @@ import {
   updateMomentum,
   cloneModel,
   cosineSchedule,
+  dataParallelContext,
+  parallelParts,
+  parallelRows,
+  withDataParallel,
   getLearningRate,
   setLearningRate,
 } from '@contrastive/core';
@@ -279,18 +283,30 @@ export class JCL<B = tf.Tensor> implements Method<B> {
  * `projector(encoder(x))` in training mode over `groups` sub-batches (at most ⌊n/2⌋), so each BatchNorm sees
  * only its sub-batch; with `perm`, the rows are permuted first and the output un-permuted (row i stays image
  * i). One sub-batch and no `perm` is the plain forward.
+ *
+ * Data-parallel: one group is split by rows (core's `parallelRows`; batch norm per worker, or over the whole
+ * batch with `syncBatchNorm`); several groups are dealt out whole to the workers (`parallelParts`) with their
+ * batch norm kept per group even under `syncBatchNorm` — a group is the unit of statistics, so the result is
+ * the single-process one for any number of workers.
  */
 function groupedApply(encoder: Encoder, projector: tf.LayersModel | null, x: tf.Tensor, groups: number, perm?: Int32Array): tf.Tensor2D {
   return tf.tidy(() => {
     const n = x.shape[0]!;
     const g = Math.max(1, Math.min(groups, Math.floor(n / 2)));
     const input = perm ? tf.gather(x, tf.tensor1d(perm, 'int32')) : x;
-    const sizes = Array.from({ length: g }, (_, i) => Math.floor(n / g) + (i < n % g ? 1 : 0));
-    const parts = (g === 1 ? [input] : tf.split(input, sizes, 0)).map((part) => {
+    const forward = (part: tf.Tensor): tf.Tensor2D => {
       const h = encoder.apply(part, true);
-      return projector ? (projector.apply(h, { training: true }) as tf.Tensor) : h;
-    });
-    const out = (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
+      return (projector ? projector.apply(h, { training: true }) : h) as tf.Tensor2D;
+    };
+    let out: tf.Tensor2D;
+    if (g === 1) out = parallelRows(n, (start, count) => forward(count === n ? input : tf.slice(input, start, count)));
+    else {
+      const sizes = Array.from({ length: g }, (_, i) => Math.floor(n / g) + (i < n % g ? 1 : 0));
+      const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+      const ctx = dataParallelContext();
+      const perGroup = ctx?.syncBatchNorm ? { ...ctx, syncBatchNorm: false } : ctx;
+      out = parallelParts(g, (p) => withDataParallel(perGroup, () => forward(tf.slice(input, starts[p]!, sizes[p]!))));
+    }
     if (!perm) return out;
     const inverse = new Int32Array(n);
     perm.forEach((p, i) => {

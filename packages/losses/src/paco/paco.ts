@@ -9,6 +9,7 @@ import {
   type Method,
   MoCoQueue,
   modelState,
+  parallelRows,
   type Rng,
   type StepInfo,
   type StepOutput,
@@ -189,13 +190,17 @@ export class PaCo<X = tf.Tensor> implements Method<PaCoBatch<X>> {
       const y = this.labelsOf(batch.labels);
       const [xq, xk] = this.views(batch.x, info.rng);
       updateMomentum(this.onlineWeights(), this.keyWeights(), this.momentum);
-      const keys = stopGradient(l2Normalize(this.keyProjector.apply(this.keyEncoder.apply(xk, true), { training: true }) as tf.Tensor2D));
+      // The backbone forwards are split over data-parallel workers (rows are independent apart from batch
+      // norm); the loss, the centres and the queue then run on the gathered full batch.
+      const keys = stopGradient(
+        l2Normalize(rowsOf(xk, (x) => this.keyProjector.apply(this.keyEncoder.apply(x, true), { training: true }) as tf.Tensor2D)),
+      );
       if (keys.shape[0] !== y.shape[0]) {
         throw new RangeError(`PaCo.step: labels must have length ${keys.shape[0]} (one per sample), got length ${y.shape[0]}`);
       }
       const queue = this.queue.negatives();
       const { value, grads } = tf.variableGrads(() => {
-        const h = this.encoder.apply(xq, true) as tf.Tensor2D;
+        const h = rowsOf(xq, (x) => this.encoder.apply(x, true) as tf.Tensor2D);
         const z = this.projector.apply(h, { training: true }) as tf.Tensor2D;
         const centerLogits = tf.add(tf.matMul(h, this.centres.kernel), this.centres.bias) as tf.Tensor2D;
         return pacoLoss(
@@ -295,6 +300,18 @@ export class PaCo<X = tf.Tensor> implements Method<PaCoBatch<X>> {
   private assertAlive(): void {
     if (this.disposed) throw new Error('PaCo was disposed');
   }
+}
+
+/**
+ * `f(x)` for a batch `x`, computed with core's `parallelRows` when `x` is a tensor (each data-parallel worker
+ * encodes its contiguous rows, gathered with their gradient); any other input is encoded whole.
+ */
+function rowsOf<X>(x: X, f: (x: X) => tf.Tensor2D): tf.Tensor2D {
+  if (!(x instanceof tf.Tensor)) return f(x);
+  const t = x as tf.Tensor;
+  return parallelRows(t.shape[0]!, (start, count) =>
+    f((start === 0 && count === t.shape[0] ? t : tf.slice(t, start, count)) as unknown as X),
+  );
 }
 
 function asEncoder<X>(e: Encoder<X> | tf.LayersModel, name: string): Encoder<X> {
