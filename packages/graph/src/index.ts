@@ -80,7 +80,7 @@ export { coarsenOnce, coarsenHierarchy } from './methods/coarsen.js';
 export { HierarchicalGCNView } from './methods/hgcn-view.js';
 export type { MoCLOptions } from './methods/mocl.js';
 export { MoCL } from './methods/mocl.js';
-export { embedGraphs, withBatch } from './methods/graph-views.js';
+export { embedGraphs, projectGraphs, withBatch } from './methods/graph-views.js';
 export type {
   GraphData,
   GraphLevelMethodName,

@@ -1,24 +1,33 @@
 /** `train` and `eval` of the graph-level methods (GraphCL, JOAO, JOAOv2, MoCL) on a SMILES table. */
 import * as tf from '@tensorflow/tfjs';
-import { BACKENDS, createRng, initBackend, linearProbe, rocAuc, type Rng } from '@contrastive/core';
+import { BACKENDS, createRng, initBackend, linearProbe, rocAuc, type Rng, shardBounds } from '@contrastive/core';
 import type { CliIo, CommandContext, RunSummary } from '@contrastive/core/cli';
-import { assertFiniteState, intFlag, oneOfFlag, readRunConfig, requiredFlag, runPaths, UsageError } from '@contrastive/core/cli';
+import {
+  assertFiniteState,
+  dataParallelFlags,
+  intFlag,
+  oneOfFlag,
+  readRunConfig,
+  requiredFlag,
+  runPaths,
+  UsageError,
+} from '@contrastive/core/cli';
 import { fileSystemHandler, loadCheckpoint, train } from '@contrastive/core/node';
 import type { RDKit } from '../chem/rdkit.js';
 import { loadRDKit } from '../chem/load-rdkit.js';
 import { murckoScaffold } from '../chem/scaffold.js';
 import { GraphDataError } from '../data/errors.js';
 import type { Graph } from '../data/graph.js';
-import { CHEMBL2321810_PATH, loadMolecules } from '../data/molecule-files.js';
-import type { LoadMoleculesOptions, MoleculeDataset } from '../data/molecules.js';
+import { loadMolecules } from '../data/molecule-files.js';
+import type { MoleculeDataset } from '../data/molecules.js';
 import { scaffoldSplit } from '../data/scaffold-split.js';
 import type { GraphLevelMethod } from '../methods/graph-method.js';
-import type { GraphLevelMethodName } from '../methods/registry.js';
-import { createMethod, isNodeMethod } from '../methods/registry.js';
+import { isNodeMethod } from '../methods/registry.js';
 import type { Settings } from './flags.js';
-import { METHOD_FLAGS, methodOptionsOf, MOLECULE_DATA_FLAGS, resolveFlags } from './flags.js';
+import { METHOD_FLAGS, MOLECULE_DATA_FLAGS, resolveFlags } from './flags.js';
 import type { ProbeSplit } from './molecule-flags.js';
 import { DEFAULT_TEST_FRACTION, PROBE_SPLITS, SCAFFOLD_FRACTIONS } from './molecule-flags.js';
+import { buildGraphLevelMethod, graphReplica, moleculeSource } from './replica.js';
 import type { TrainRun } from './run-setup.js';
 import { finishRun, recordRun, TOOL } from './run-setup.js';
 
@@ -92,13 +101,7 @@ function probeSides(
 
 /** Loads the table the settings name and derives the probe task from it. */
 function loadProbeData(rdkit: RDKit, settings: Settings, split: ProbeSplit, log: (line: string) => void): ProbeData {
-  const dataPath = settings.data === undefined ? CHEMBL2321810_PATH : String(settings.data);
-  const valueColumn =
-    settings['value-column'] === undefined ? (settings.data === undefined ? 'pIC50' : undefined) : String(settings['value-column']);
-  const options: LoadMoleculesOptions = {};
-  if (settings['smiles-column'] !== undefined) options.smilesColumn = String(settings['smiles-column']);
-  if (valueColumn !== undefined) options.valueColumn = valueColumn;
-  if (settings.limit !== undefined) options.limit = Number(settings.limit);
+  const { dataPath, valueColumn, options } = moleculeSource(settings);
   const molecules = loadMolecules(rdkit, dataPath, options);
   if (molecules.graphs.length < 2)
     throw new Error(`${dataPath}: ${molecules.graphs.length} molecule(s); contrastive training needs at least 2`);
@@ -194,8 +197,7 @@ function dataMetrics(data: ProbeData): { metrics: RunSummary['metrics']; notes: 
 }
 
 function buildMethod(name: string, settings: Settings, data: ProbeData, rdkit: RDKit): GraphLevelMethod {
-  const options = methodOptionsOf(settings, name);
-  return createMethod(name as GraphLevelMethodName, { ...options, data: data.molecules, rdkit });
+  return buildGraphLevelMethod(name, settings, data.molecules, rdkit);
 }
 
 /** `train` of a graph-level method (after {@link openTrainRun}). */
@@ -210,11 +212,25 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
   const data = loadProbeData(rdkit, resolver.settings, split, ctx.log);
   await recordRun(run);
   const method = buildMethod(name, resolver.settings, data, rdkit);
+  const graphs = data.molecules.graphs;
+  const batchSize = run.batchSize!;
+  // Data parallelism: every replica encodes its slice of each batch's graphs (projectGraphs); GIN and the
+  // heads have no batch norm, so --sync-bn changes nothing here and the loss equals one thread's.
+  const g0 = graphs[0]!;
+  const parallel = dataParallelFlags(run.dataParallel, {
+    batchSize,
+    replica: graphReplica({ method: name, settings: resolver.settings, inputDim: g0.numFeatures, edgeDim: g0.numEdgeFeatures ?? 0 }),
+    command: `${TOOL} train --method ${name}`,
+  });
+  if (parallel.workers > 1)
+    ctx.log(
+      `data-parallel: ${parallel.workers} workers (batch split ${shardBounds(batchSize, parallel.workers)
+        .map((b) => b.count)
+        .join('+')} graphs per step; no batch norm in GIN)`,
+    );
   try {
     // Baseline: the same encoder at its random initialisation (the exact weights training starts from).
     const baseline = probeScores(method, data, seed);
-    const graphs = data.molecules.graphs;
-    const batchSize = run.batchSize!;
     // Drop a last batch of one: contrastive losses need >= 2 items.
     const stepsPerEpoch = Math.ceil((graphs.length - 1) / batchSize);
     const batches = function* (_epoch: number, rng: Rng): Generator<Graph[]> {
@@ -238,6 +254,7 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
       progress: ctx.progress,
       log: ctx.log,
       disposeBatch: false,
+      ...parallel,
     });
     // Never write or score a non-finite model (train() checked the loss and every checkpoint; this is cheap).
     await assertFiniteState(method, 'the trained encoder');
@@ -255,7 +272,7 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
       backend: run.backend,
       out: run.paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? null,
-      metrics: { ...(trained ?? {}), ...metrics },
+      metrics: { ...(trained ?? {}), ...metrics, workers: parallel.workers },
       baselines: baseline === null ? {} : { randomInit: baseline },
       notes,
     };

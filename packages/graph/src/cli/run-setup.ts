@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { initBackend } from '@contrastive/core';
 import type { CliIo, CommandContext, CommonFlagName, CommonFlags, RunPaths, RunRecord, RunSummary } from '@contrastive/core/cli';
 import {
+  dataParallelFlags,
   finishRun as coreFinishRun,
   methodOrResumed,
   oneOfFlag,
@@ -52,6 +53,8 @@ export interface TrainRun {
   /** Steps between checkpoints inside an epoch (graph-level) or between epoch checkpoints (node methods: one step per epoch). */
   checkpointEvery: number;
   backend: string;
+  /** `--workers` / `--sync-bn` as given (resolve them with core's `dataParallelFlags`; not recorded in run.json). */
+  dataParallel: Pick<CommonFlags, 'workers' | 'syncBatchNorm'>;
 }
 
 /** A common flag's value when it was given on the command line, else `undefined` (a default). */
@@ -99,6 +102,9 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
   if (node && common.given.has('batch-size'))
     throw new UsageError(`--batch-size does not apply to ${method}: it trains full-batch on the whole graph`);
   if (node && common.given.has('limit')) throw new UsageError(`--limit does not apply to ${method} (it limits molecule tables)`);
+  // Node methods train full-batch on one graph, one step per epoch, with no replica to split it over: one
+  // thread (--workers auto = 1, an explicit N > 1 is refused before the run folder is touched).
+  if (node) dataParallelFlags(common, { batchSize: 1, command: `${TOOL} train --method ${method}`, splitsBatch: false });
   const out = common.out!;
   const status = await prepareRunFolder(out, {
     tool: TOOL,
@@ -137,6 +143,7 @@ export async function openTrainRun(ctx: CommandContext, io: CliIo): Promise<Trai
     ...(limit === undefined ? {} : { limit }),
     checkpointEvery,
     backend,
+    dataParallel: { workers: common.workers, syncBatchNorm: common.syncBatchNorm },
   };
 }
 

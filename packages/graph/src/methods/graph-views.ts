@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder } from '@contrastive/core';
+import { parallelRows } from '@contrastive/core';
 import { batchGraphs } from '../data/batch.js';
 import type { Graph } from '../data/graph.js';
 import type { GraphTensors } from '../data/tensors.js';
@@ -13,6 +14,18 @@ export function withBatch<T>(graphs: readonly Graph[], f: (t: GraphTensors) => T
   } finally {
     disposeGraphTensors(t);
   }
+}
+
+/**
+ * `f` of the batch of `graphs` — one row per graph, e.g. GIN + readout + projection head — split over the
+ * replicas of a data-parallel step: each rank batches and encodes only its contiguous slice of graphs and
+ * the rows are gathered with their gradients (core's `parallelRows`); outside a data-parallel step it is
+ * `withBatch(graphs, f)`. Row-exact because every row depends on its own graph only: message passing stays
+ * inside a graph, the readout is a per-graph segment reduction, and the GIN encoder and the heads have no
+ * batch norm or dropout.
+ */
+export function projectGraphs(graphs: readonly Graph[], f: (t: GraphTensors) => tf.Tensor2D): tf.Tensor2D {
+  return parallelRows(graphs.length, (start, count) => withBatch(graphs.slice(start, start + count), (t) => tf.tidy(() => f(t))));
 }
 
 /**

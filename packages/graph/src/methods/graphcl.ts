@@ -10,7 +10,7 @@ import { ProjectionHead } from '../layers/projection-head.js';
 import type { GraphCLLossOptions } from '../losses/graphcl-loss.js';
 import { graphclLoss } from '../losses/graphcl-loss.js';
 import type { GraphLevelMethod } from './graph-method.js';
-import { embedGraphs, withBatch } from './graph-views.js';
+import { embedGraphs, projectGraphs } from './graph-views.js';
 
 /**
  * Options of {@link GraphCL}.
@@ -78,9 +78,12 @@ export class GraphCL implements GraphLevelMethod {
     this.optimizer = opts.optimizer ?? tf.train.adam(learningRate);
   }
 
-  /** Projections `[N, proj]` of a list of graphs (views already made). */
+  /**
+   * Projections `[N, proj]` of a list of graphs (views already made). In a data-parallel step each replica
+   * encodes only its slice of the graphs ({@link projectGraphs}).
+   */
   project(graphs: readonly Graph[]): tf.Tensor2D {
-    return withBatch(graphs, (t) => tf.tidy(() => this.head.apply(this.encoder.embed(t))));
+    return projectGraphs(graphs, (t) => this.head.apply(this.encoder.embed(t)));
   }
 
   /** The loss of one pair of view lists, without updating. */

@@ -9,7 +9,8 @@ import { ProjectionHead } from '../layers/projection-head.js';
 import { graphclLoss } from '../losses/graphcl-loss.js';
 import type { GraphCLOptions } from './graphcl.js';
 import { GraphCL } from './graphcl.js';
-import { withBatch } from './graph-views.js';
+import { projectGraphs } from './graph-views.js';
+import { shareFromMain } from './share-from-main.js';
 import { projectSimplex } from './simplex.js';
 
 /** Augmentation types (5); pair n = AUGMENTATION_COUNT·i + j. */
@@ -91,7 +92,7 @@ export class JOAO extends GraphCL {
     if (!this.v2) return this.project(views);
     // v2 uses one augmentation per view list (one pair per epoch), so one head serves the whole list.
     const head = this.heads[augs[0]!]!;
-    return withBatch(views, (t) => tf.tidy(() => head.apply(this.encoder.embed(t))));
+    return projectGraphs(views, (t) => head.apply(this.encoder.embed(t)));
   }
 
   /** Loss of `graphs` when view 1 uses A[i] and view 2 uses A[j] for each graph's pair (i, j). */
@@ -115,7 +116,9 @@ export class JOAO extends GraphCL {
    * for every step of the epoch, and the same again in a resumed run.
    */
   override step(graphs: readonly Graph[], info: StepInfo): tf.Scalar {
-    const probs = this.distributionCached();
+    // p is updated at epoch end on the main thread only: every data-parallel replica takes rank 0's.
+    const probs = shareFromMain(PAIRS, () => this.distributionCached());
+    if (this.cached === null || probs.some((v, n) => v !== this.cached![n])) this.adopt(probs);
     let pairs: number[];
     if (this.v2) {
       const n = this.drawPair(probs, createRng(this.seed * 7919 + info.epoch));
@@ -127,6 +130,11 @@ export class JOAO extends GraphCL {
   }
 
   private cached: number[] | null = null;
+  /** Takes `p` (a data-parallel worker receiving the main thread's distribution). */
+  private adopt(p: readonly number[]): void {
+    tf.tidy(() => this.pairProbabilities.assign(tf.tensor1d(p as number[])));
+    this.cached = [...p];
+  }
   /** p as numbers, read once per update (p only changes in `updateDistribution`/restore). */
   private distributionCached(): number[] {
     if (this.cached === null) this.cached = this.distribution();
@@ -158,8 +166,9 @@ export class JOAO extends GraphCL {
     const b = p.map((pn, n) => pn + this.beta * (losses[n]! - this.gamma * (pn - 1 / PAIRS)));
     const next = projectSimplex(b);
     tf.tidy(() => this.pairProbabilities.assign(tf.tensor1d(next)));
-    this.cached = next;
-    return { losses, p: next };
+    // Draw from p as stored (float32), as a resumed run reading the checkpoint and a data-parallel worker do.
+    this.cached = Array.from(Float32Array.from(next));
+    return { losses, p: [...this.cached] };
   }
 
   /**

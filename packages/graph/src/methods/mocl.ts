@@ -14,7 +14,8 @@ import { ProjectionHead } from '../layers/projection-head.js';
 import { graphclLoss } from '../losses/graphcl-loss.js';
 import { moclGlobalContrastive, moclGlobalLeastSquares } from '../losses/mocl-global.js';
 import type { GraphLevelMethod } from './graph-method.js';
-import { embedGraphs, withBatch } from './graph-views.js';
+import { embedGraphs, projectGraphs } from './graph-views.js';
+import { shareFromMain } from './share-from-main.js';
 
 /**
  * Options of {@link MoCL}.
@@ -146,8 +147,9 @@ export class MoCL implements GraphLevelMethod {
     return graphAugmentation(this.settings.localAug, this.settings.augRatio)(this.data.graphs[i]!, rng);
   }
 
+  /** Projections `[N, proj]` (in a data-parallel step each replica encodes its slice: {@link projectGraphs}). */
   private project(graphs: readonly Graph[]): tf.Tensor2D {
-    return withBatch(graphs, (t) => tf.tidy(() => this.head.apply(this.encoder.embed(t))));
+    return projectGraphs(graphs, (t) => this.head.apply(this.encoder.embed(t)));
   }
 
   /** L_local + λ·L_global on the molecules `indices` (no update). */
@@ -196,7 +198,8 @@ export class MoCL implements GraphLevelMethod {
   /** One Adam step on a batch of ≥ 2 graphs of `data.graphs`; views from `info.rng`. */
   step(graphs: readonly Graph[], info: StepInfo): tf.Scalar {
     if (graphs.length < 2) throw new RangeError(`a MoCL batch needs >= 2 molecules, got ${graphs.length}`);
-    const indices = this.indicesOf(graphs);
+    // A data-parallel worker receives copies of the graphs (not data.graphs' objects): it takes rank 0's indices.
+    const indices = shareFromMain(graphs.length, () => this.indicesOf(graphs));
     const vars = Object.values(this.stateTensors());
     return this.optimizer.minimize(() => this.loss(indices, info.rng), true, vars)!;
   }
