@@ -96,6 +96,33 @@ describe('contrastive-gan CLI', () => {
     expect(s).toMatchObject({ method: 'contrad', steps: 4 });
   });
 
+  it('trains ContraD with --workers 2 to the loss of one thread; the GAN baselines run replicated; --workers 0 is refused', async () => {
+    const small = [...TINY, '--limit', '32', '--epochs', '1', '--json'];
+    const summaries = [];
+    for (const workers of ['1', '2']) {
+      const c = capture();
+      const args = ['train', '--method', 'contrad', ...small, '--workers', workers, '--out', join(tmp(), `contrad-w${workers}`)];
+      expect(await run(args, c.io), c.err.join('\n')).toBe(0);
+      const s = JSON.parse(c.out[0]!);
+      expect(s.workers).toBe(workers === '2' ? 2 : undefined);
+      if (workers === '2')
+        expect(c.err.join('\n')).toMatch(/data-parallel: 2 workers \(each D step's 48 discriminator rows .* split 24 \+ 24/);
+      summaries.push(s);
+    }
+    expect(summaries[1].steps).toBe(2);
+    expect(Math.abs(summaries[1].finalLoss - summaries[0].finalLoss)).toBeLessThan(1e-3);
+    const g = capture();
+    expect(
+      await run(['train', '--method', 'gan', ...small, '--workers', '2', '--out', join(tmp(), 'gan-w2')], g.io),
+      g.err.join('\n'),
+    ).toBe(0);
+    expect(JSON.parse(g.out[0]!).workers).toBe(2);
+    expect(g.err.join('\n')).toMatch(/data-parallel: 2 workers \(gan does not split its batch/);
+    const bad = capture();
+    expect(await run(['train', '--method', 'contrad', ...small, '--workers', '0', '--out', join(tmp(), 'w0')], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--workers/);
+  });
+
   it('refuses flags of another method, a bad width and images the generators cannot make, before training', async () => {
     const a = capture();
     expect(await run(['train', '--method', 'contrad', '--loss', 'hinge', '--out', join(tmp(), 'a')], a.io)).toBe(2);

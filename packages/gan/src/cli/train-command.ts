@@ -6,6 +6,7 @@ import type { EpochLogs, Rng } from '@contrastive/core';
 import { createRng, initBackend, nonFiniteVariables } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
+  dataParallelFlags,
   finishRun,
   intFlag,
   methodOrResumed,
@@ -29,6 +30,7 @@ import { ARCHS, LOSSES, METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC }
 import { buildMethod, generate, MAX_EVALS, runState, scoreHistory } from './build-method.js';
 import { openIdxFlag } from './data.js';
 import { slerpPath } from './image-grid.js';
+import type { GanReplicaArgs } from './replica.js';
 
 export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -119,6 +121,27 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
   const trainX = await trainDs.read(Int32Array.from({ length: n }, (_, i) => i));
   const testX = await testDs.read(Int32Array.from({ length: testDs.size }, (_, i) => i));
+  const replicaArgs: GanReplicaArgs = { method, settings: r.settings, shape, seed };
+  // Only ContraD splits its discriminator's rows over the workers; the GAN baselines' replicas each compute the
+  // whole step (R1 needs a gradient of a gradient, which the row gather does not provide): same result, no speed-up.
+  const parallel = dataParallelFlags(common, {
+    batchSize: batch,
+    command: `${TOOL} train`,
+    splitsBatch: method === 'contrad',
+    replica: {
+      module: new URL(import.meta.url.endsWith('.ts') ? './replica.ts' : './replica.js', import.meta.url).href,
+      args: replicaArgs,
+    },
+  });
+  if (parallel.workers > 1) {
+    const k = parallel.workers;
+    const split = Array.from({ length: k }, (_, i) => Math.floor((3 * batch) / k) + (i < (3 * batch) % k ? 1 : 0)).join(' + ');
+    ctx.log(
+      method === 'contrad'
+        ? `data-parallel: ${k} workers (each D step's ${3 * batch} discriminator rows — 2 real views and a fake per example — split ${split}; D has no batch norm, G runs whole on every worker)`
+        : `data-parallel: ${k} workers (${method} does not split its batch: every worker computes the whole step, the same result without a speed-up)`,
+    );
+  }
   const m = buildMethod(method, r.settings, shape, seed);
   const classifier = await loadMetricClassifier();
   const scores = scoreHistory();
@@ -154,6 +177,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossLogPath: paths.losses,
       lossCurvePath: paths.lossCurve,
       lossCurveTitle: `${method} D + G loss (seed ${seed})`,
+      ...parallel,
       callbacks: {
         onEpochEnd: async (epoch: number, logs: EpochLogs) => {
           // A diverged model is reported by core's checkpoint save right after this callback: draw and score nothing.
@@ -220,6 +244,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out: paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
       metrics: {

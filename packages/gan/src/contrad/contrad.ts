@@ -6,6 +6,7 @@ import {
   createRng,
   type Method,
   modelState,
+  parallelRows,
   type Rng,
   type StepInfo,
   type StepOutput,
@@ -191,7 +192,7 @@ export class ContraD implements Method<tf.Tensor4D> {
     if (!Number.isInteger(n) || n < 2) {
       throw new RangeError(`ContraD.discriminatorLoss: views must be [v1; v2; fakes] with N >= 2 each, got ${views.shape[0]} rows`);
     }
-    const features = this.discriminator.apply(views, { training: true }) as tf.Tensor2D;
+    const features = this.features(views);
     const p1 = this.projection.apply(features, { training: true }) as tf.Tensor2D;
     const p2 = this.projection2.apply(features, { training: true }) as tf.Tensor2D;
     const conReal = contradRealLoss(tf.slice(p1, [0, 0], [n, -1]), tf.slice(p1, [n, 0], [n, -1]), { temperature: this.temperature });
@@ -205,6 +206,20 @@ export class ContraD implements Method<tf.Tensor4D> {
     const dis = tf.add(tf.mean(tf.softplus(dFake)), tf.mean(tf.softplus(tf.neg(dReal)))) as tf.Scalar;
     const loss = tf.add(tf.add(conReal, tf.mul(conFake, this.lambdaCon)), dis) as tf.Scalar;
     return { loss, conReal, conFake, dis, dReal: tf.mean(dReal) as tf.Scalar, dFake: tf.mean(dFake) as tf.Scalar };
+  }
+
+  /**
+   * The encoder's training-mode features `[N, d]` of augmented images, the rows split over data-parallel workers
+   * (core's `parallelRows`; D has no batch norm, and its spectral-norm power iteration reads only the weights, so
+   * every row is the one a single process computes). Everything that mixes rows — the contrastive losses, the
+   * heads, the generator and the augmentation (drawn over the whole batch) — runs replicated on every worker.
+   */
+  private features(images: tf.Tensor4D): tf.Tensor2D {
+    const n = images.shape[0];
+    return parallelRows(
+      n,
+      (start, count) => this.discriminator.apply(count === n ? images : tf.slice(images, start, count), { training: true }) as tf.Tensor2D,
+    );
   }
 
   /** The D step on a real batch (fakes and views from `rng`); returns the loss terms (the caller disposes them). */
@@ -239,8 +254,7 @@ export class ContraD implements Method<tf.Tensor4D> {
       const vars = this.generatorVariables();
       const { value, grads } = tf.variableGrads(() => {
         const fake = this.generator.apply(z, { training: true }) as tf.Tensor4D;
-        const features = this.discriminator.apply(this.augment(fake, rng), { training: true });
-        const d = this.disHead.apply(features, { training: true }) as tf.Tensor;
+        const d = this.disHead.apply(this.features(this.augment(fake, rng)), { training: true }) as tf.Tensor;
         return tf.mean(tf.softplus(tf.neg(d))) as tf.Scalar;
       }, vars);
       applyGradientsTo(this.gOptimizer, grads, vars);
