@@ -32,6 +32,8 @@ import { validationSlice } from '../validation/slice.js';
 import { describeMetrics, loadTask, TASKS, type Task, type TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
 import { evalWarnings, MODEL_TMP, RunValidation, SELECTIONS, VALIDATION_DIR, validationMetrics, type Selection } from './validation-run.js';
+import { textDataParallel } from './data-parallel.js';
+import { textReplica } from './replica.js';
 
 /** Defaults of `train --method adapter`: a fresh head on fixed 512-d features (LiT-style), not a fine-tuned BERT. */
 export const ADAPTER_DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 1e-3, temperature: 0.05 } as const;
@@ -193,19 +195,25 @@ export async function trainAdapter(ctx: CommandContext, io: CliIo): Promise<numb
     throw new UsageError(`--use-lite: ${(e as Error).message}`);
   }
   const cache = new TowerCache(tower);
-  const method = AdapterMethod.forTower(
-    tower,
-    defined({
-      layers: config.layers,
-      outputDim: config.outputDim,
-      seed: config.seed,
-      learningRate: config.learningRate,
-      weightDecay: config.weightDecay,
-      warmupRatio: config.warmupRatio,
-      temperature: config.temperature,
-    }),
-  );
+  const adapterOptions = defined({
+    layers: config.layers,
+    outputDim: config.outputDim,
+    seed: config.seed,
+    learningRate: config.learningRate,
+    weightDecay: config.weightDecay,
+    warmupRatio: config.warmupRatio,
+    temperature: config.temperature,
+  });
+  const method = AdapterMethod.forTower(tower, adapterOptions);
   try {
+    // --workers: a step is a few matmuls on cached tower vectors, not split (auto = one thread).
+    const parallel = textDataParallel(common, {
+      batchSize: config.batchSize,
+      replica: textReplica('createAdapterReplica', { towerDim: tower.dim, options: adapterOptions }),
+      command: `${TOOL} train --method adapter`,
+      splitsBatch: false,
+      log,
+    });
     const texts = [...adapterTexts(examples), ...(validation?.pairs.flatMap((p) => [p.query, p.document]) ?? [])];
     const t0 = performance.now();
     let lastLog = t0;
@@ -252,6 +260,7 @@ export async function trainAdapter(ctx: CommandContext, io: CliIo): Promise<numb
       lossCurvePath: paths.lossCurve,
       lossLogPath: paths.losses,
       lossCurveTitle: 'USE-lite adapter training loss',
+      ...parallel,
       callbacks: [run.callbacks()],
     });
     log(
@@ -283,6 +292,7 @@ export async function trainAdapter(ctx: CommandContext, io: CliIo): Promise<numb
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out,
       finalLoss: result.epochLosses.at(-1) ?? null,
       metrics: { ...trained, ...validationMetrics(outcome, useBest) },

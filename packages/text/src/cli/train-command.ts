@@ -57,6 +57,8 @@ import { loadTokenizer } from '../tokenize/load-tokenizer.js';
 import type { TextTokenizer } from '../tokenize/text-tokenizer.js';
 import { buildWordPieceTokenizer } from '../tokenize/write-wordpiece.js';
 import { parseConsertViews } from './consert-views.js';
+import { textDataParallel } from './data-parallel.js';
+import { textReplica } from './replica.js';
 import { describeMetrics, loadTask, TASKS } from './tasks.js';
 import type { Task, TaskMetrics } from './tasks.js';
 import { TOOL, VERSION } from './tool.js';
@@ -518,11 +520,27 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
 
   // 4. Tokenizer + BERT, then the method, which owns the BERT from here on.
   const model = await buildModel(config, texts, out, log);
+  const options = { ...methodOptions(config), ...anceMethodOptions(config) };
   let method: TextMethod<TextBatch>;
   try {
-    method = createMethod(config.method, { encoder: model.bert, ...methodOptions(config), ...anceMethodOptions(config) });
+    method = createMethod(config.method, { encoder: model.bert, ...options });
   } catch (e) {
     model.bert.dispose();
+    throw e;
+  }
+  // --workers: each worker rebuilds the method (same options and architecture; weights copied from this thread)
+  // and encodes its shard of every batch (encodePooled).
+  let parallel: ReturnType<typeof textDataParallel>;
+  try {
+    parallel = textDataParallel(common, {
+      batchSize: config.batchSize,
+      replica: textReplica('createReplica', { method: config.method, bert: model.bert.config, options }),
+      command: `${TOOL} train --method ${config.method}`,
+      splitsBatch: true,
+      log,
+    });
+  } catch (e) {
+    method.dispose();
     throw e;
   }
   let ance: AnceTraining | null = null;
@@ -609,6 +627,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       lossCurvePath: paths.lossCurve,
       lossLogPath: paths.losses,
       lossCurveTitle: `${config.method} training loss`,
+      ...parallel,
       callbacks: [
         // ANCE: the first negatives at train begin, then a refresh every K steps.
         ...(ance ? [ance.callbacks] : []),
@@ -664,6 +683,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out,
       finalLoss: result.epochLosses.at(-1) ?? null,
       metrics: {

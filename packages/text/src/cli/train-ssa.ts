@@ -49,6 +49,8 @@ import { SsaModel } from '../ssa/ssa-model.js';
 import { SsclMethod, type SsclSchedule } from '../ssa/sscl-method.js';
 import { WordVectorsFormatError } from '../ssa/word2vec-text.js';
 import { tokenizeWords, WordVocabulary } from '../ssa/words.js';
+import { textDataParallel } from './data-parallel.js';
+import { textReplica } from './replica.js';
 import { TOOL, VERSION } from './tool.js';
 
 /** The `train --method` values this command handles: SSCL with SSA, SSCL with the mean encoder, k-means on sentence means. */
@@ -473,6 +475,7 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
     }
   };
   let aspectsMatrix: Float32Array;
+  let workers = 1;
   let trainInfo = { steps: 0, epochs: 0, seconds: 0, finalLoss: null as number | null };
   const baselines: Record<string, Record<string, number>> = { majorityLabel: majority };
   const notes: string[] = givenMapping
@@ -509,9 +512,10 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
       smoothFactor: config.smoothFactor,
       seed: config.seed,
     });
+    const ssclOptions = { schedule: config.schedule, learningRate: config.learningRate, warmupSteps: config.warmupSteps };
     let sscl: SsclMethod;
     try {
-      sscl = new SsclMethod(model, { schedule: config.schedule, learningRate: config.learningRate, warmupSteps: config.warmupSteps });
+      sscl = new SsclMethod(model, ssclOptions);
     } catch (e) {
       model.dispose();
       throw e;
@@ -525,8 +529,27 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
       const untrained = score(before.train, before.test).scores;
       baselines.untrained = { accuracy: untrained.accuracy, macroF1: untrained.macroF1 };
       log(`untrained (k-means aspects): accuracy ${untrained.accuracy.toFixed(4)}, macro-F1 ${untrained.macroF1.toFixed(4)}`);
+      // --workers: SSCL's step is small and not split (auto = one thread); replicas get the word vectors and
+      // aspects with the rest of the state.
+      const parallel = textDataParallel(common, {
+        batchSize: config.batchSize,
+        replica: textReplica('createSsaReplica', {
+          vocabSize: model.vocabSize,
+          dim,
+          aspects: model.aspectCount,
+          encoder: model.encoder,
+          smoothFactor: config.smoothFactor,
+          seed: config.seed,
+          sscl: ssclOptions,
+        }),
+        command: `${TOOL} train --method ${method}`,
+        splitsBatch: false,
+        log,
+      });
+      if (parallel.workers > 1) workers = parallel.workers;
       const run = await train({
         method: sscl,
+        ...parallel,
         batches: ssaBatches(sentences, { batchSize: config.batchSize, maxLen: config.maxLen }),
         epochs: config.epochs,
         stepsPerEpoch: config.stepsPerEpoch,
@@ -577,6 +600,7 @@ export async function trainSsaCommand(argv: string[], io: CliIo): Promise<number
     seconds: (performance.now() - ctx.started) / 1000,
     trainSeconds: trainInfo.seconds,
     backend,
+    ...(workers > 1 ? { workers } : {}),
     out,
     finalLoss: trainInfo.finalLoss,
     metrics: {

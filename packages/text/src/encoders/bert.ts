@@ -30,6 +30,13 @@ export interface BertForwardOptions {
   embeddingHook?: (embeddings: tf.Tensor3D) => tf.Tensor3D;
   /** Use these embeddings `[B, L, H]` instead of computing them (adversarial views need the gradient w.r.t. them). */
   embeddings?: tf.Tensor3D;
+  /**
+   * The inputs are rows `start … start+B−1` of a batch of `total` rows (a data-parallel shard, see
+   * `encodePooled`): every dropout mask is drawn as for the whole batch, with the seed the whole batch's
+   * forward would use, and its rows of these inputs are applied, so each row gets the mask a forward over the
+   * whole batch gives it. Absent (or the whole batch): `tf.dropout` on the inputs as they are.
+   */
+  rows?: { start: number; total: number };
 }
 
 /** Outputs of {@link BertEncoder.forward}. */
@@ -187,13 +194,18 @@ export class BertEncoder implements Encoder<TokenBatch> {
 
   /** Full forward pass. The caller owns (and disposes) the returned tensors. */
   forward(inputs: BertInputs, options: BertForwardOptions = {}): BertOutput {
-    const { training = false, rng, embeddingHook } = options;
+    const { training = false, rng, embeddingHook, rows } = options;
     const c = this.config;
     if (inputs.inputIds.rank !== 2) throw new RangeError(`inputIds must be [B, L], got rank ${inputs.inputIds.rank}`);
     if (inputs.attentionMask.shape.join() !== inputs.inputIds.shape.join()) {
       throw new RangeError(`attentionMask shape [${inputs.attentionMask.shape}] must equal inputIds shape [${inputs.inputIds.shape}]`);
     }
-    const drop = (x: tf.Tensor, rate: number): tf.Tensor => (training && rate > 0 ? tf.dropout(x, rate, undefined, rng?.seed()) : x);
+    const batch = inputs.inputIds.shape[0];
+    const shard = rows !== undefined && !(rows.start === 0 && rows.total === batch) ? checkRows(rows, batch) : undefined;
+    const drop = (x: tf.Tensor, rate: number): tf.Tensor => {
+      if (!training || rate <= 0) return x;
+      return shard ? shardDropout(x, rate, rng?.seed(), batch, shard) : tf.dropout(x, rate, undefined, rng?.seed());
+    };
     const out = tf.tidy(() => {
       const [b, L] = inputs.inputIds.shape;
       const h = c.hiddenSize;
@@ -254,6 +266,40 @@ export class BertEncoder implements Encoder<TokenBatch> {
       .mul(this.weight(`${name}.weight`))
       .add(this.weight(`${name}.bias`));
   }
+}
+
+/** `rows` of {@link BertForwardOptions} checked against a shard of `batch` rows. */
+function checkRows(rows: { start: number; total: number }, batch: number): { start: number; total: number } {
+  const { start, total } = rows;
+  if (!(Number.isInteger(start) && Number.isInteger(total) && start >= 0 && start + batch <= total)) {
+    throw new RangeError(`rows {start: ${start}, total: ${total}} must hold the ${batch} input rows inside the batch`);
+  }
+  return rows;
+}
+
+/**
+ * `tf.dropout(x, rate, undefined, seed)` of the rows of a shard: `x` holds rows `start … start+batch−1` of a
+ * batch of `total` rows (its first axis is `batch` or `batch · k`, e.g. `[B·L, H]`), and the mask is those
+ * rows of the mask drawn for the whole batch, with tf.dropout's own formula `x · floor(u + keep) / keep`.
+ * `tf.randomUniform` fills its values one after the other from the seeded generator, so drawing the rows up to
+ * the shard's last (`[(start+batch) · k, …]`) gives the whole batch's values for them; the rows after it are not
+ * drawn.
+ */
+function shardDropout(
+  x: tf.Tensor,
+  rate: number,
+  seed: number | undefined,
+  batch: number,
+  rows: { start: number; total: number },
+): tf.Tensor {
+  return tf.tidy(() => {
+    const [first, ...rest] = x.shape;
+    const perRow = first! / batch;
+    const u = tf.randomUniform([(rows.start + batch) * perRow, ...rest], 0, 1, 'float32', seed);
+    const keepProb = 1 - rate;
+    const multiplier = tf.div(tf.floor(tf.add(tf.slice(u, rows.start * perRow, first), keepProb)), keepProb);
+    return tf.mul(x, multiplier);
+  });
 }
 
 /** Exact GELU, `x · Φ(x) = 0.5 x (1 + erf(x / √2))` (BERT's `gelu`, not the tanh approximation). */

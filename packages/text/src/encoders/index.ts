@@ -13,6 +13,8 @@ export {
 } from './bert-config.js';
 export type { BertConfig, BertPreset, BertWeightInit } from './bert-config.js';
 export { pool, POOLINGS } from './pooling.js';
+export { encodePooled } from './encode-pooled.js';
+export type { EncodePooledOptions } from './encode-pooled.js';
 export type { Pooling } from './pooling.js';
 export {
   readSafetensors,

@@ -3,7 +3,8 @@ import type { Rng } from '@contrastive/core';
 import { ANCE_LOSSES, ANCE_SIMILARITIES, anceNllLoss } from '../ance/ance-loss.js';
 import type { AnceLossForm, AnceLossOptions, AnceSimilarity } from '../ance/ance-loss.js';
 import type { BertEncoder } from '../encoders/bert.js';
-import { pool, POOLINGS } from '../encoders/pooling.js';
+import { encodePooled } from '../encoders/encode-pooled.js';
+import { POOLINGS } from '../encoders/pooling.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
 import type { TokenBatch } from '../tokenize/text-tokenizer.js';
@@ -102,7 +103,7 @@ export class ANCE extends TextMethod<AnceBatch> {
   embed(batch: TokenBatch, rng: Rng): tf.Tensor2D {
     const t = batchTensors(batch);
     try {
-      return tf.tidy(() => pool(this.encoder, this.encoder.forward(t, { training: true, rng }), t.attentionMask, this.pooling));
+      return tf.tidy(() => encodePooled(this.encoder, t, { training: true, rng, pooling: this.pooling }));
     } finally {
       disposeInputs(t);
     }

@@ -3,7 +3,7 @@ import { createRng } from '@contrastive/core';
 import type { Rng, StepInfo } from '@contrastive/core';
 import { embeddingDropout, featureCutoff, gaussianNoise, shuffledPositionIds, tokenCutoff } from '../augment/embedding-level.js';
 import type { BertEncoder } from '../encoders/bert.js';
-import { pool } from '../encoders/pooling.js';
+import { encodePooled } from '../encoders/encode-pooled.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
 import type { BatchTensors } from '../encoders/token-tensors.js';
@@ -123,8 +123,7 @@ export class ConSERT extends TextMethod<TokenBatch> {
       default:
         viewed = embeddings;
     }
-    const out = this.encoder.forward(inputs, { embeddings: viewed, training: this.dropout, rng });
-    return pool(this.encoder, out, inputs.attentionMask, this.pooling);
+    return encodePooled(this.encoder, inputs, { embeddings: viewed, training: this.dropout, rng, pooling: this.pooling });
   }
 
   /** Index of the adversarial view, or -1. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
-import { pool } from '../encoders/pooling.js';
+import { encodePooled } from '../encoders/encode-pooled.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
 import type { TokenBatch } from '../tokenize/text-tokenizer.js';
@@ -63,7 +63,7 @@ export class SupervisedSimCSE extends TextMethod<TripletBatch> {
     try {
       return tf.tidy(() => {
         const [z1, z2, z3] = ts.map((t) => {
-          return pool(this.encoder, this.encoder.forward(t, { training: true, rng }), t.attentionMask, this.pooling);
+          return encodePooled(this.encoder, t, { training: true, rng, pooling: this.pooling });
         }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         return simcseSupervisedLoss(z1, z2, z3, { temperature: this.temperature, hardNegativeWeight: this.hardNegativeWeight });
       });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@contrastive/core';
 import type { BertEncoder } from '../encoders/bert.js';
-import { pool } from '../encoders/pooling.js';
+import { encodePooled } from '../encoders/encode-pooled.js';
 import type { Pooling } from '../encoders/pooling.js';
 import { batchTensors, disposeInputs } from '../encoders/token-tensors.js';
 import type { TokenBatch } from '../tokenize/text-tokenizer.js';
@@ -70,7 +70,7 @@ export class SimCSE extends TextMethod<TokenBatch> {
     try {
       return tf.tidy(() => {
         const z = (): tf.Tensor2D => {
-          return pool(this.encoder, this.encoder.forward(t, { training: true, rng }), t.attentionMask, this.trainPooling);
+          return encodePooled(this.encoder, t, { training: true, rng, pooling: this.trainPooling });
         };
         return [z(), z()];
       });

@@ -28,6 +28,8 @@ import { createSeq2SeqModel, saveSeq2SeqModel, SEQ2SEQ_ARCHITECTURES, type Seq2S
 import { seq2seqBatch } from '../../seq2seq/model/batch.js';
 import { Seq2SeqTokenizer } from '../../seq2seq/tokenizer/index.js';
 import { loadSeq2SeqTokenizer, SEQ2SEQ_TOKENIZER_FILE, saveSeq2SeqTokenizer } from '../../seq2seq/tokenizer/tokenizer-files.js';
+import { textDataParallel } from '../data-parallel.js';
+import { textReplica } from '../replica.js';
 import { TOOL, VERSION } from '../tool.js';
 import { LOGIT_BUDGET, SEQ2SEQ_DEFAULTS, type Seq2SeqMethodName } from './flags.js';
 import { NllValidation } from './nll-validation.js';
@@ -280,7 +282,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
   const totalSteps = perEpoch * config.epochs;
 
   // 3. Model and method.
-  const model = createSeq2SeqModel(config.architecture, {
+  const modelConfig = {
     ...config.model,
     vocabSize: tokenizer.vocabSize,
     maxLength: Math.max(config.maxSourceLength, config.maxTargetLength),
@@ -288,9 +290,18 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
     bosId: tokenizer.bosId,
     eosId: tokenizer.eosId,
     seed: config.seed,
-  });
+  };
+  const model = createSeq2SeqModel(config.architecture, modelConfig);
   const claps = new Claps(model, clapsOptions(config));
   try {
+    // --workers: the encoder–decoder's step is not split (auto = one thread); an explicit N runs N replicas.
+    const parallel = textDataParallel(common, {
+      batchSize: config.batchSize,
+      replica: textReplica('createSeq2SeqReplica', { architecture: config.architecture, model: modelConfig, claps: clapsOptions(config) }),
+      command: `${TOOL} train --method ${method}`,
+      splitsBatch: false,
+      log,
+    });
     const nParams = model.trainableWeights.reduce((a, w) => a + w.size, 0);
     log(
       `${method}${config.ablate ? ` without ${config.ablate === 'distant' ? 'distant targets' : 'imposters'}` : ''}: ${config.architecture} ${(nParams / 1e6).toFixed(2)} M parameters, ` +
@@ -329,6 +340,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
       lossCurvePath: paths.lossCurve,
       lossLogPath: paths.losses,
       lossCurveTitle: `${method} training loss`,
+      ...parallel,
       callbacks: [
         validation.callbacks(),
         // Without a TTY (logs, CI) core's bar prints a plain line only once a minute: also log the loss every 50 steps.
@@ -399,6 +411,7 @@ export async function trainSeq2Seq(ctx: CommandContext, io: CliIo, method: Seq2S
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out,
       finalLoss: result.epochLosses.at(-1) ?? null,
       metrics: { ...metrics, ...(validation.best ? { bestStep: validation.best.step } : {}) },
