@@ -29,9 +29,27 @@ export function imageTower(imageSize: number, channels: 1 | 3, seed: number): En
   return createEncoder({ name: 'small-cnn', inputShape: [imageSize, imageSize, channels], seed }) as Encoder<tf.Tensor4D>;
 }
 
+/**
+ * What a text side's tower is, as plain data: what a data-parallel worker rebuilds it from (its weights are then
+ * copied from the main thread), with {@link textTowerFromSpec}.
+ */
+export type TextTowerSpec = { kind: 'bert-tiny'; vocabSize: number; maxLength: number; seed: number } | { kind: 'use-lite' };
+
+/** The tower a {@link TextTowerSpec} describes (untrained: BERT-tiny at its seeded initialisation). */
+export function textTowerFromSpec(spec: TextTowerSpec): Encoder<TokenBatch> | Encoder<tf.Tensor2D> {
+  if (spec.kind === 'use-lite') return precomputedTower('use-lite (locked)', USE_LITE_DIM);
+  return new BertEncoder(bertConfig('tiny', spec.vocabSize, { maxPositions: Math.max(spec.maxLength, 2) }), {
+    seed: spec.seed,
+    pooling: 'mean',
+    name: 'bert-tiny',
+  });
+}
+
 /** A text side: the tower, its output width, how a step's captions become its input, and how it is saved. */
 export interface TextSide<XT> {
   tower: Encoder<XT>;
+  /** The tower as plain data (see {@link textTowerFromSpec}). */
+  spec: TextTowerSpec;
   dim: number;
   /** The tower's input for these captions (the caller disposes tensors in it). */
   input(captions: readonly string[]): XT;
@@ -50,13 +68,11 @@ export async function scratchTextSide(
 ): Promise<TextSide<TokenBatch>> {
   const vocab = buildWordPieceVocab(trainCaptions, { vocabSize: opts.vocabSize, minFrequency: 1 });
   const tokenizer: TextTokenizer = await tokenizerFromJson(wordPieceTokenizerJson(vocab), wordPieceTokenizerConfig());
-  const bert = new BertEncoder(bertConfig('tiny', tokenizer.vocabSize, { maxPositions: Math.max(opts.maxLength, 2) }), {
-    seed: opts.seed,
-    pooling: 'mean',
-    name: 'bert-tiny',
-  });
+  const spec: TextTowerSpec = { kind: 'bert-tiny', vocabSize: tokenizer.vocabSize, maxLength: opts.maxLength, seed: opts.seed };
+  const bert = textTowerFromSpec(spec) as BertEncoder;
   return {
     tower: bert,
+    spec,
     dim: bert.config.hiddenSize,
     input: (captions) => tokenizer.encodeBatch(captions, { maxLength: opts.maxLength, warn: () => undefined }),
     release: () => undefined,
@@ -88,7 +104,8 @@ export async function lockedUseLiteSide(
   opts.log?.(`use-lite: ${distinct.length} distinct captions embedded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const row = new Map(distinct.map((c, i) => [c, i]));
   return {
-    tower: precomputedTower('use-lite (locked)', USE_LITE_DIM),
+    tower: textTowerFromSpec({ kind: 'use-lite' }) as Encoder<tf.Tensor2D>,
+    spec: { kind: 'use-lite' },
     dim: USE_LITE_DIM,
     input: (cs) =>
       tf.gather(

@@ -184,4 +184,34 @@ describe('contrastive-multimodal train', () => {
     // The --out folder the refused command created is removed again (the fault suite has the other refusals).
     expect(existsSync(tmp('x3'))).toBe(false);
   });
+
+  it('--workers 2 trains data-parallel (logged, in the summary) to the one-thread loss; --workers 0 and eval/search --workers are usage errors', async () => {
+    const one = capture();
+    const args = ['train', '--method', 'clip', '--data', data, '--epochs', '1', ...TINY];
+    expect(await run([...args, '--workers', '1', '--out', tmp('w1')], one.io), one.err.join('\n')).toBe(0);
+    const two = capture();
+    expect(await run([...args, '--workers', '2', '--sync-bn', '--out', tmp('w2')], two.io), two.err.join('\n')).toBe(0);
+    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(image tower's batch split 6\+6 per step; batch norm synchronised/);
+    expect(one.err.join('\n')).not.toMatch(/data-parallel/);
+    const [s1, s2] = [JSON.parse(one.out[0]!), JSON.parse(two.out[0]!)];
+    expect(s1.metrics.workers).toBe(1);
+    expect(s2.metrics.workers).toBe(2);
+    expect(s2.steps).toBe(2);
+    // Synchronised batch norm and the gathered image features: the loss over the batch is the one thread's.
+    // (The summary rounds to 4 decimals.)
+    expect(s2.finalLoss).toBeCloseTo(s1.finalLoss, 3);
+
+    const zero = capture();
+    expect(await run([...args, '--workers', '0', '--out', tmp('w0')], zero.io)).toBe(2);
+    expect(zero.err.join('\n')).toMatch(/--workers must be an integer >= 1 or 'auto', got '0'/);
+    // eval and search train nothing: they take no --workers (an unknown flag, not one silently ignored).
+    for (const cmd of [
+      ['eval', '--checkpoint', tmp('w1')],
+      ['search', '--checkpoint', tmp('w1'), '--images', join(data, 'img'), '--query', 'red'],
+    ]) {
+      const e = capture();
+      expect(await run([...cmd, '--workers', '2'], e.io), cmd[0]).toBe(2);
+      expect(e.err.join('\n'), cmd[0]).toMatch(/workers/);
+    }
+  }, 180_000);
 });

@@ -2,10 +2,10 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@contrastive/core';
-import { randomResizedCrop } from '@contrastive/vision';
+import { initBackend, shardBounds } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
+  dataParallelFlags,
   finishRun,
   intFlag,
   methodOrResumed,
@@ -24,9 +24,8 @@ import {
 } from '@contrastive/core/cli';
 import { fileSystemHandler, train, writeFileAtomic } from '@contrastive/core/node';
 import { retrievalRecall, type RetrievalScores } from '../eval/retrieval.js';
-import { Clip } from '../methods/clip.js';
-import { Cmcl, type CmclBatch } from '../methods/cmcl.js';
-import { Demi } from '../methods/demi.js';
+import type { Clip } from '../methods/clip.js';
+import type { Cmcl, CmclBatch } from '../methods/cmcl.js';
 import { cmclBatch } from '../rewrites/cmcl-batch.js';
 import { type CaptionDataset, openCaptionFolder } from '../node/index.js';
 import { cmclRewriteTables } from '../node/rewrites-tables.js';
@@ -35,7 +34,11 @@ import { METHODS, type MethodName, TOOL, TRAIN_HELP, TRAIN_SPEC } from './help.j
 import { missingFolders, removeEmptyFolders } from './created-folders.js';
 import { EMBED_BATCH, embedImageItems } from './embed-images.js';
 import { captionGallery, type ImageCaptions, imageCaptions, pairBatches, pairSteps } from './pairs.js';
-import { IMAGE_FEATURE_DIM, imageTower, lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
+import { buildTrainMethod, type TrainMethodArgs } from './replica.js';
+import { lockedUseLiteSide, scratchTextSide, type TextSide } from './towers.js';
+
+/** The module data-parallel workers build their replica from (the TypeScript source when run from sources). */
+const REPLICA_MODULE = new URL(import.meta.url.endsWith('.ts') ? './replica.ts' : './replica.js', import.meta.url).href;
 
 export const VERSION: string = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -211,21 +214,32 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
           if (useLiteDir !== undefined) throw new UsageError(`--use-lite ${useLiteDir}: ${e.message}`);
           throw e instanceof UseLiteMissingError ? new UsageError(`--method lit: ${e.message} (or pass --use-lite DIR)`) : e;
         })) as TextSide<unknown>);
-  const options = {
-    imageTower: imageTower(imageSize, channels, seed),
-    textTower: text.tower,
-    imageDim: IMAGE_FEATURE_DIM,
-    textDim: text.dim,
+  const methodArgs: TrainMethodArgs = {
+    method,
+    imageSize,
+    channels,
     embedDim,
     learningRate: lr,
     seed,
+    text: text.spec,
+    textDim: text.dim,
+    cropScale,
   };
-  const clip =
-    method === 'cmcl'
-      ? new Cmcl<tf.Tensor4D, unknown>(options)
-      : cropScale
-        ? new Demi<tf.Tensor4D, unknown>({ ...options, subView: randomResizedCrop({ scale: cropScale }) })
-        : new Clip<tf.Tensor4D, unknown>(options);
+  // --workers is not recorded in run.json: a run may resume on another number of threads (the loss is the same).
+  const parallel = dataParallelFlags(common, {
+    batchSize: batch,
+    replica: { module: REPLICA_MODULE, export: 'createReplica', args: methodArgs },
+    command: `${TOOL} train`,
+  });
+  if (parallel.workers > 1) {
+    const split = shardBounds(batch, parallel.workers)
+      .map((b) => b.count)
+      .join('+');
+    ctx.log(
+      `data-parallel: ${parallel.workers} workers (image tower's batch split ${split} per step; batch norm ${parallel.syncBatchNorm ? 'synchronised over the batch' : 'per worker'})`,
+    );
+  }
+  const clip = buildTrainMethod(methodArgs, text.tower);
   const stepsPerEpoch = pairSteps(trainGroups.items.length, batch);
   try {
     // The baseline: the same towers and projections before any step (a resumed run loads over them later).
@@ -278,6 +292,7 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
       lossLogPath: paths.losses,
       lossCurvePath: paths.lossCurve,
       lossCurveTitle: `${method} ${{ cmcl: 'CMCL', demi: 'DEMI' }[method as string] ?? 'CLIP'} loss (seed ${seed})`,
+      ...parallel,
     });
     const trained = await score(clip, text, testDs, testGroups);
     await mkdir(paths.model, { recursive: true });
@@ -310,6 +325,7 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
         trainImages: trainGroups.items.length,
         testImages: testGroups.items.length,
         testCaptions: captionGallery(testGroups).texts.length,
+        workers: parallel.workers,
       },
       baselines: atInit === null ? {} : { randomInit: flat(atInit) },
       notes: [

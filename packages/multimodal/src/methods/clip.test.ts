@@ -3,7 +3,7 @@ import { createRng, layersEncoder, stepInfo, stepLoss, isLossWithLogs } from '@c
 import { describe, expect, it } from 'vitest';
 import { CLIP_INIT_LOG_SCALE, CLIP_MAX_LOG_SCALE, clipLoss } from '../losses/clip-loss.js';
 import { precomputedTower } from '../towers/precomputed.js';
-import { Clip } from './clip.js';
+import { Clip, sliceRows } from './clip.js';
 
 const dense = (inDim: number, units: number, seed: number) =>
   layersEncoder(
@@ -174,5 +174,32 @@ describe('Clip', () => {
     expect(() => new Clip({ imageTower: dense(6, 8, 1), textTower: dense(5, 7, 2), imageDim: 0, textDim: 7 })).toThrow(
       /inDim must be a positive integer/,
     );
+  });
+
+  it('sliceRows cuts a tensor or a token batch to rows start…start+count−1 (same padded length), and refuses other inputs', () => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
+    const part = sliceRows(x, 1, 2);
+    expect(part.arraySync()).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
+    const tokens = {
+      batch: 3,
+      length: 2,
+      inputIds: Int32Array.from([2, 3, 2, 7, 2, 9]),
+      attentionMask: Int32Array.from([1, 0, 1, 1, 1, 1]),
+      tokenTypeIds: new Int32Array(6),
+      truncated: [2],
+    };
+    expect(sliceRows(tokens, 1, 2)).toEqual({
+      batch: 2,
+      length: 2,
+      inputIds: Int32Array.from([2, 7, 2, 9]),
+      attentionMask: Int32Array.from([1, 1, 1, 1]),
+      tokenTypeIds: new Int32Array(4),
+      truncated: [1],
+    });
+    expect(() => sliceRows(['a', 'b'], 0, 1)).toThrow(/tensor or a token batch/);
+    tf.dispose([x, part]);
   });
 });

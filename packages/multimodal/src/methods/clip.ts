@@ -16,7 +16,7 @@
  * const zi = clip.embedImages(images); // [N, embedDim], unit rows
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Encoder, Method, Rng, StepInfo, StepOutput } from '@contrastive/core';
+import { dataParallelContext, type Encoder, type Method, parallelRows, type Rng, type StepInfo, type StepOutput } from '@contrastive/core';
 import { clampLogScale, CLIP_INIT_LOG_SCALE, CLIP_MAX_LOG_SCALE, clipLoss } from '../losses/clip-loss.js';
 import { projectionVariable } from './projection.js';
 
@@ -48,6 +48,17 @@ export interface ClipOptions<XI, XT> {
   learningRate?: number;
   /** Seed of the projections' initialisation. Default 0. */
   seed?: number;
+  /**
+   * Which towers a data-parallel step (core's `train({ workers })`) splits by rows: each worker computes its
+   * shard of the batch with `parallelRows` and the features are gathered (with their gradients), so the loss over
+   * the whole batch equals one thread's — as open_clip's `gather_features` does across GPUs. Only for a tower
+   * whose training forward is row-exact: each row from its own input alone and no random draws over the batch
+   * (dropout masks drawn for the whole batch would differ in a shard). Batch norm is computed per worker unless
+   * the run synchronises it. An unsplit tower computes the whole batch on every worker (same result, no
+   * speed-up). Default: `images: true` (vision's CNNs: no dropout), `texts: false` (BERT draws dropout masks
+   * over the whole batch). A tower input that is neither a tensor nor a token batch is never split.
+   */
+  splitRows?: { images?: boolean; texts?: boolean };
 }
 
 export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextBatch<XI, XT>> {
@@ -60,6 +71,8 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
   readonly optimizer: tf.Optimizer;
   readonly embedDim: number;
   readonly learnScale: boolean;
+  /** Whether a data-parallel step splits each tower's rows across workers (see {@link ClipOptions.splitRows}). */
+  readonly splitRows: { images: boolean; texts: boolean };
   private disposed = false;
 
   constructor(options: ClipOptions<XI, XT>) {
@@ -75,6 +88,7 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
     this.textTower = textTower;
     this.embedDim = embedDim;
     this.learnScale = options.learnScale ?? true;
+    this.splitRows = { images: options.splitRows?.images ?? true, texts: options.splitRows?.texts ?? false };
     this.imageProjection = projectionVariable(imageDim, embedDim, seed * 2 + 1);
     this.textProjection = projectionVariable(textDim, embedDim, seed * 2 + 2);
     this.logScale = tf.tidy(() => tf.variable(tf.scalar(init), this.learnScale));
@@ -120,26 +134,52 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
       throw new RangeError(`${this.name}: a batch needs at least 2 pairs (the other pairs are the negatives), got ${ni}`);
     const vars = this.trainables();
     let accuracy: tf.Scalar | null = null;
-    const loss = this.optimizer.minimize(
-      () => {
-        const zi = tf.matMul(applyTower(this.imageTower, batch.images, rng), this.imageProjection) as tf.Tensor2D;
-        const zt = tf.matMul(applyTower(this.textTower, batch.texts, rng), this.textProjection) as tf.Tensor2D;
-        // Top-1 image→text accuracy within the batch (a cheap progress signal; the loss normalises itself).
-        accuracy = tf.keep(
-          tf.tidy(() => {
-            const sim = tf.matMul(unit(zi), unit(zt), false, true);
-            return tf.mean(tf.cast(tf.equal(tf.argMax(sim, 1), tf.range(0, zi.shape[0], 1, 'int32')), 'float32')) as tf.Scalar;
-          }),
-        );
-        return clipLoss(zi, zt, this.logScale as tf.Variable<tf.Rank.R0>) as tf.Scalar;
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
+    const loss = this.minimize(() => {
+      const zi = tf.matMul(this.imageFeatures(batch.images, rng), this.imageProjection) as tf.Tensor2D;
+      const zt = tf.matMul(this.textFeatures(batch.texts, rng), this.textProjection) as tf.Tensor2D;
+      // Top-1 image→text accuracy within the batch (a cheap progress signal; the loss normalises itself).
+      accuracy = tf.keep(
+        tf.tidy(() => {
+          const sim = tf.matMul(unit(zi), unit(zt), false, true);
+          return tf.mean(tf.cast(tf.equal(tf.argMax(sim, 1), tf.range(0, zi.shape[0], 1, 'int32')), 'float32')) as tf.Scalar;
+        }),
+      );
+      return clipLoss(zi, zt, this.logScale as tf.Variable<tf.Rank.R0>) as tf.Scalar;
+    }, vars);
     if (this.learnScale) clampLogScale(this.logScale);
     const logs: Record<string, tf.Scalar> = { logitScale: tf.exp(this.logScale) as tf.Scalar };
     if (accuracy) logs.batchAccuracy = accuracy;
     return { loss, logs };
+  }
+
+  /**
+   * `optimizer.minimize(loss, true, vars)`. In a data-parallel step a variable the loss does not reach (BERT's
+   * pooler under mean pooling) is given a zero gradient instead of none, because core's gradient averaging
+   * reads every entry of minimize's list: with Adam, SGD, momentum or RMSProp a zero gradient on zeroed
+   * slots leaves the variable exactly where skipping it does. One thread runs tfjs's own `minimize`.
+   */
+  protected minimize(loss: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
+    const ctx = dataParallelContext();
+    if (ctx === undefined || ctx.size === 1) return this.optimizer.minimize(loss, true, vars) as tf.Scalar;
+    const { value, grads } = this.optimizer.computeGradients(loss, vars);
+    const zeros = vars.filter((v) => grads[v.name] == null).map((v) => [v.name, tf.zerosLike(v)] as const);
+    const filled: tf.NamedTensorMap = { ...grads, ...Object.fromEntries(zeros) };
+    try {
+      this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: filled[v.name]! })));
+    } finally {
+      tf.dispose(Object.values(filled));
+    }
+    return value as tf.Scalar;
+  }
+
+  /** The image tower's training forward over a step's images, split by rows across data-parallel workers. */
+  protected imageFeatures(images: XI, rng: Rng): tf.Tensor2D {
+    return towerRows(this.imageTower, images, rng, this.splitRows.images);
+  }
+
+  /** The text tower's training forward over a step's texts, split by rows when {@link splitRows}`.texts`. */
+  protected textFeatures(texts: XT, rng: Rng): tf.Tensor2D {
+    return towerRows(this.textTower, texts, rng, this.splitRows.texts);
   }
 
   stateTensors(): Record<string, tf.Variable> {
@@ -179,6 +219,40 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
  */
 export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
   return (tower.apply as (x: X, training: boolean, options: { rng: Rng }) => tf.Tensor)(x, true, { rng }) as tf.Tensor2D;
+}
+
+/**
+ * `applyTower` over a batch, with its rows split across the workers of a data-parallel step when `split` (core's
+ * `parallelRows`: this worker computes its contiguous shard, the shards are gathered with their gradients; outside
+ * a data-parallel step, the whole batch here). The tower sees the shard's rows exactly as they are in the batch (a
+ * token batch keeps the batch's padded length), so a row-exact tower gives every row the single-thread value.
+ */
+export function towerRows<X>(tower: Encoder<X>, x: X, rng: Rng, split: boolean): tf.Tensor2D {
+  const n = split ? batchRows(x) : undefined;
+  if (n === undefined) return applyTower(tower, x, rng);
+  return parallelRows(n, (start, count) => applyTower(tower, start === 0 && count === n ? x : sliceRows(x, start, count), rng));
+}
+
+/**
+ * Rows `start … start+count−1` of a tower input: a tensor sliced on its first axis, or a token batch
+ * (`{ batch, length, inputIds, attentionMask, tokenTypeIds }`, flat `[batch × length]` arrays) cut to those
+ * sequences at the same padded length. Other inputs throw (they cannot be split).
+ */
+export function sliceRows<X>(x: X, start: number, count: number): X {
+  if (x instanceof tf.Tensor) return tf.slice(x, start, count) as unknown as X;
+  const t = x as unknown as Record<string, unknown>;
+  if (t !== null && typeof t === 'object' && typeof t.batch === 'number' && typeof t.length === 'number') {
+    const L = t.length;
+    const out: Record<string, unknown> = { ...t, batch: count };
+    for (const [k, v] of Object.entries(t)) {
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView) && (v as Int32Array).length === t.batch * L)
+        out[k] = (v as Int32Array).slice(start * L, (start + count) * L);
+    }
+    if (Array.isArray(t.truncated))
+      out.truncated = (t.truncated as number[]).filter((i) => i >= start && i < start + count).map((i) => i - start);
+    return out as X;
+  }
+  throw new TypeError('sliceRows: a tower input must be a tensor or a token batch to be split by rows');
 }
 
 /** Rows of a tower input: a tensor's first dimension, or a token batch's `batch`; `undefined` when unknown. */

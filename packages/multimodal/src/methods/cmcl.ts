@@ -33,7 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { StepInfo, StepOutput } from '@contrastive/core';
 import { clampLogScale } from '../losses/clip-loss.js';
 import { cmclLoss } from '../losses/cmcl-loss.js';
-import { applyTower, Clip, type ClipOptions, type ImageTextBatch, unit } from './clip.js';
+import { Clip, type ClipOptions, type ImageTextBatch, unit } from './clip.js';
 
 /** A CMCL batch: N images, M ≥ N texts (the N captions first, then the rewrites), and the sets over them. */
 export interface CmclBatch<XI = tf.Tensor4D, XT = tf.Tensor> extends ImageTextBatch<XI, XT> {
@@ -74,23 +74,19 @@ export class Cmcl<XI = tf.Tensor4D, XT = tf.Tensor> extends Clip<XI, XT> {
     const rng = info.rng;
     const vars = this.trainables();
     let accuracy: tf.Scalar | null = null;
-    const loss = this.optimizer.minimize(
-      () => {
-        const zi = tf.matMul(applyTower(this.imageTower, batch.images, rng), this.imageProjection) as tf.Tensor2D;
-        const zt = tf.matMul(applyTower(this.textTower, batch.texts, rng), this.textProjection) as tf.Tensor2D;
-        // τ = e^{−s}: cmclLoss divides the cosines by τ, CLIP multiplies them by e^s.
-        const temperature = tf.exp(tf.neg(this.logScale)) as tf.Scalar;
-        const l = cmclLoss(zi, zt, positiveMask, {
-          temperature,
-          symmetric: this.symmetric,
-          ...(candidateMask === undefined ? {} : { candidateMask }),
-        });
-        accuracy = tf.keep(positiveTop1(zi, zt, positiveMask, candidateMask)); // after the loss: its mask checks throw first
-        return l;
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
+    const loss = this.minimize(() => {
+      const zi = tf.matMul(this.imageFeatures(batch.images, rng), this.imageProjection) as tf.Tensor2D;
+      const zt = tf.matMul(this.textFeatures(batch.texts, rng), this.textProjection) as tf.Tensor2D;
+      // τ = e^{−s}: cmclLoss divides the cosines by τ, CLIP multiplies them by e^s.
+      const temperature = tf.exp(tf.neg(this.logScale)) as tf.Scalar;
+      const l = cmclLoss(zi, zt, positiveMask, {
+        temperature,
+        symmetric: this.symmetric,
+        ...(candidateMask === undefined ? {} : { candidateMask }),
+      });
+      accuracy = tf.keep(positiveTop1(zi, zt, positiveMask, candidateMask)); // after the loss: its mask checks throw first
+      return l;
+    }, vars);
     if (this.learnScale) clampLogScale(this.logScale);
     const logs: Record<string, tf.Scalar> = { logitScale: tf.exp(this.logScale) as tf.Scalar };
     if (accuracy) logs.batchAccuracy = accuracy;

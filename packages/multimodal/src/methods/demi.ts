@@ -33,7 +33,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { StepInfo, StepOutput, ViewMaker } from '@contrastive/core';
 import { demiConditionalBound } from '../demi/demi-bound.js';
 import { CLIP_INIT_LOG_SCALE, clampLogScale, clipLoss } from '../losses/clip-loss.js';
-import { applyTower, batchRows, Clip, type ClipOptions, type ImageTextBatch, unit } from './clip.js';
+import { batchRows, Clip, type ClipOptions, type ImageTextBatch, unit } from './clip.js';
 import { projectionVariable } from './projection.js';
 
 /** Options of {@link Demi}: those of {@link Clip}, the sub-view and the weights' gradient. */
@@ -96,28 +96,26 @@ export class Demi<XI = tf.Tensor4D, XT = tf.Tensor> extends Clip<XI, XT> {
         throw new RangeError(`demi: subView returned ${String(ns)} rows for ${n} images; it must keep the row count`);
       const vars = this.trainables();
       let terms: { unconditional: tf.Scalar; conditional: tf.Scalar; accuracy: tf.Scalar } | null = null;
-      const loss = this.optimizer.minimize(
-        () => {
-          const full = tf.matMul(applyTower(this.imageTower, batch.images, rng), this.imageProjection) as tf.Tensor2D;
-          const part = tf.matMul(applyTower(this.imageTower, sub, rng), this.subImageProjection) as tf.Tensor2D;
-          const text = applyTower(this.textTower, batch.texts, rng);
-          const zt = tf.matMul(text, this.textProjection) as tf.Tensor2D;
-          const zs = tf.matMul(text, this.subTextProjection) as tf.Tensor2D;
-          const psi = tf.mul(tf.exp(this.logScale), tf.matMul(unit(full), unit(zt), false, true)) as tf.Tensor2D;
-          const phi = tf.mul(tf.exp(this.subLogScale), tf.matMul(unit(part), unit(zs), false, true)) as tf.Tensor2D;
-          const logN = Math.log(full.shape[0]);
-          const uncond = clipLoss(part, zs, this.subLogScale as tf.Variable<tf.Rank.R0>) as tf.Scalar; // log N − I_NCE(φ)
-          const cond = demiConditionalBound(psi, phi, { stopWeightGradient: this.stopWeightGradient });
-          terms = tf.tidy(() => ({
-            unconditional: tf.keep(tf.sub(logN, uncond) as tf.Scalar),
-            conditional: tf.keep(tf.clone(cond) as tf.Scalar),
-            accuracy: tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(psi, 1), tf.range(0, psi.shape[0], 1, 'int32')), 'float32')) as tf.Scalar),
-          }));
-          return tf.add(uncond, tf.sub(logN, cond)) as tf.Scalar;
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
+      const loss = this.minimize(() => {
+        // Two forward passes of the image tower (batch statistics of each view apart, as in one thread), each
+        // split by rows across data-parallel workers.
+        const full = tf.matMul(this.imageFeatures(batch.images, rng), this.imageProjection) as tf.Tensor2D;
+        const part = tf.matMul(this.imageFeatures(sub, rng), this.subImageProjection) as tf.Tensor2D;
+        const text = this.textFeatures(batch.texts, rng);
+        const zt = tf.matMul(text, this.textProjection) as tf.Tensor2D;
+        const zs = tf.matMul(text, this.subTextProjection) as tf.Tensor2D;
+        const psi = tf.mul(tf.exp(this.logScale), tf.matMul(unit(full), unit(zt), false, true)) as tf.Tensor2D;
+        const phi = tf.mul(tf.exp(this.subLogScale), tf.matMul(unit(part), unit(zs), false, true)) as tf.Tensor2D;
+        const logN = Math.log(full.shape[0]);
+        const uncond = clipLoss(part, zs, this.subLogScale as tf.Variable<tf.Rank.R0>) as tf.Scalar; // log N − I_NCE(φ)
+        const cond = demiConditionalBound(psi, phi, { stopWeightGradient: this.stopWeightGradient });
+        terms = tf.tidy(() => ({
+          unconditional: tf.keep(tf.sub(logN, uncond) as tf.Scalar),
+          conditional: tf.keep(tf.clone(cond) as tf.Scalar),
+          accuracy: tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(psi, 1), tf.range(0, psi.shape[0], 1, 'int32')), 'float32')) as tf.Scalar),
+        }));
+        return tf.add(uncond, tf.sub(logN, cond)) as tf.Scalar;
+      }, vars);
       if (this.learnScale) {
         clampLogScale(this.logScale);
         clampLogScale(this.subLogScale);
