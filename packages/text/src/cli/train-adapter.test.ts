@@ -36,6 +36,39 @@ describe('contrastive-text train --method adapter (frozen USE-lite + trained hea
     );
   });
 
+  it('--workers 2: whole replicas of the adapter (the step is not split), the one-thread loss, workers in the summary', async () => {
+    const adapter = (workers: string) =>
+      run([
+        'train',
+        '--method',
+        'adapter',
+        '--corpus',
+        corpus,
+        '--batch-size',
+        '4',
+        '--epochs',
+        '1',
+        '--validation',
+        '0',
+        '--workers',
+        workers,
+        '--out',
+        path.join(dir, `workers-${workers}`),
+        '--json',
+        '--no-progress',
+      ]);
+    const two = await adapter('2');
+    expect(two.code, two.err.join('\n')).toBe(0);
+    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(each computes the whole step/);
+    const one = await adapter('1');
+    expect(one.code, one.err.join('\n')).toBe(0);
+    const s2 = JSON.parse(two.out.at(-1)!);
+    const s1 = JSON.parse(one.out.at(-1)!);
+    expect(s2.workers).toBe(2);
+    expect(s1.workers).toBeUndefined();
+    expect(Math.abs(s2.finalLoss - s1.finalLoss)).toBeLessThan(1e-4);
+  });
+
   it('trains, keeps the best adapter in model/, and the run folder is an encoder for eval', async () => {
     const out = path.join(dir, 'run');
     const r = await run([

@@ -203,6 +203,42 @@ describe('contrastive-text train --method ssa|ssa-mean|kmeans', () => {
     );
   }, 60_000);
 
+  it('ssa --workers 2: whole replicas (the step is not split), the one-thread loss and scores, workers in the summary', async () => {
+    const ssa = (workers: string) =>
+      run([
+        '--method',
+        'ssa',
+        '--data',
+        data,
+        '--out',
+        path.join(tmp('runs'), `ssa-workers-${workers}`),
+        '--epochs',
+        '2',
+        '--schedule',
+        'constant',
+        '--lr',
+        '0.02',
+        '--warmup-steps',
+        '5',
+        '--batch-size',
+        '10',
+        '--workers',
+        workers,
+        ...small,
+      ]);
+    const two = await ssa('2');
+    expect(two.code, two.err.join('\n')).toBe(0);
+    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(each computes the whole step/);
+    const one = await ssa('1');
+    expect(one.code, one.err.join('\n')).toBe(0);
+    const s2 = JSON.parse(two.out.at(-1)!) as RunSummary;
+    const s1 = JSON.parse(one.out.at(-1)!) as RunSummary;
+    expect(s2.workers).toBe(2);
+    expect(s1.workers).toBeUndefined();
+    expect(Math.abs(s2.finalLoss! - s1.finalLoss!)).toBeLessThan(1e-4);
+    expect(s2.metrics.accuracy).toBe(s1.metrics.accuracy);
+  });
+
   it('kmeans: clusters sentence means without training', async () => {
     const out = path.join(tmp('runs'), 'km');
     const r = await run(['--method', 'kmeans', '--data', data, '--out', out, ...small]);
