@@ -48,6 +48,8 @@ function batches(_epoch: number, rng: ReturnType<typeof createRng>) {
       [ROWS, 8, 8, 3],
     ),
     texts: tokens(ROWS, rng),
+    // cmcl: each image's caption is its positive (the other methods ignore the mask).
+    positiveMask: Array.from({ length: ROWS }, (_, i) => Array.from({ length: ROWS }, (_, j) => (i === j ? 1 : 0))),
   }));
 }
 
@@ -137,6 +139,15 @@ describe('data-parallel train (the train command’s methods)', () => {
     const parallel = await run(args('demi'), 2);
     expect(single.rows).toBe(96);
     expect(parallel.rows).toBe(48);
+    expectClose(parallel.losses, single.losses, 1e-4);
+    expectSameWeights(parallel.weights, single.weights, LR);
+  }, 180_000);
+
+  it('cmcl (UNIMO): the image tower is split and the multi-positive loss over the gathered batch equals one thread', async () => {
+    const single = await run(args('cmcl'), 1);
+    const parallel = await run(args('cmcl'), 2);
+    expect(single.rows).toBe(48);
+    expect(parallel.rows).toBe(24);
     expectClose(parallel.losses, single.losses, 1e-4);
     expectSameWeights(parallel.weights, single.weights, LR);
   }, 180_000);
