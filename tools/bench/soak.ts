@@ -42,7 +42,7 @@ const group =
         },
       })
     : undefined;
-if (group) await group.begin(method!);
+if (group) await group.sync(method!);
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const samples: { step: number; numTensors: number; rssMB: number; loss: number }[] = [];
 let baseline = -1;

@@ -26,7 +26,7 @@ export async function parallelInstance(
     workers,
     replica: { module: new URL('./dp-methods.ts', import.meta.url).href, export: 'createBenchMethod', args },
   });
-  await group.begin(method);
+  await group.sync(method);
   let k = 0;
   return {
     ...o,

@@ -65,6 +65,38 @@ describe('data-parallel train (workers)', () => {
     expectClose(parallel.weights, single.weights, 1e-5);
   });
 
+  it('what an epoch-end callback changes on the main thread reaches the workers before the next epoch', async () => {
+    const scaleUp = (m: TinyMethod) => ({ onEpochEnd: () => void m.lossScale.assign(tf.scalar(3)) });
+    const results = [];
+    for (const workers of [1, 2]) {
+      const method = createReplica({});
+      try {
+        const r = await train({
+          method,
+          batches,
+          epochs: 2,
+          seed: 7,
+          progress: false,
+          callbacks: scaleUp(method),
+          workers,
+          ...(workers > 1 ? { replica: { module: fixture, args: {} } } : {}),
+        });
+        results.push({ losses: r.losses, weights: weightsOf(method) });
+      } finally {
+        method.dispose();
+      }
+    }
+    expectClose(results[1]!.losses, results[0]!.losses, 1e-5);
+    expectClose(results[1]!.weights, results[0]!.weights, 1e-5);
+  });
+
+  it('a trained variable without a gradient (unused by the loss) is passed over, as in one process', async () => {
+    const single = await run({ unusedVariable: true }, 1);
+    const parallel = await run({ unusedVariable: true }, 2);
+    expectClose(parallel.losses, single.losses, 1e-5);
+    expectClose(parallel.weights, single.weights, 1e-5);
+  });
+
   it('InfoNCE split by queries (in-batch and per-query negatives, a logit offset) equals one process', async () => {
     const single = await run({ loss: 'infonce' }, 1);
     const parallel = await run({ loss: 'infonce' }, 3);

@@ -19,7 +19,10 @@ export function syncOptimizerGradients(optimizer: tf.Optimizer): void {
   o.applyGradients = (grads) => {
     const ctx = dataParallelContext();
     if (ctx === undefined || ctx.size === 1) return original(grads);
-    const entries: [string, tf.Tensor][] = Array.isArray(grads) ? grads.map((g) => [g.name, g.tensor]) : Object.entries(grads);
+    // A variable without a gradient path (tfjs passes `undefined` for it) is passed on as it came: every replica
+    // lacks the same ones, so the all-reduce stays aligned.
+    const all: [string, tf.Tensor | undefined][] = Array.isArray(grads) ? grads.map((g) => [g.name, g.tensor]) : Object.entries(grads);
+    const entries = all.filter((e): e is [string, tf.Tensor] => e[1] != null);
     const sizes = entries.map(([, t]) => t.size);
     const flat = new Float32Array(sizes.reduce((a, b) => a + b, 0));
     let at = 0;
@@ -37,9 +40,11 @@ export function syncOptimizerGradients(optimizer: tf.Optimizer): void {
       averaged.push(tf.tensor(sum.subarray(at, at + t.size), t.shape, 'float32'));
       at += t.size;
     }
+    const byName = new Map(entries.map(([name], i) => [name, averaged[i]!]));
+    const out = all.map(([name, t]) => [name, t == null ? t : byName.get(name)!] as const);
     try {
-      if (Array.isArray(grads)) original(entries.map(([name], i) => ({ name, tensor: averaged[i]! })));
-      else original(Object.fromEntries(entries.map(([name], i) => [name, averaged[i]!])));
+      if (Array.isArray(grads)) original(out.map(([name, tensor]) => ({ name, tensor: tensor as tf.Tensor })));
+      else original(Object.fromEntries(out) as tf.NamedTensorMap);
     } finally {
       for (const t of averaged) t.dispose();
     }

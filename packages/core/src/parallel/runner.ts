@@ -10,8 +10,12 @@ import type { Checkpointable } from '../types.js';
 export interface DataParallelRunner {
   /** Number of replicas (this thread included). */
   readonly size: number;
-  /** Called once before the first step (after a resume restored `state`): every replica copies `state`. */
-  begin(state: Checkpointable): Promise<void>;
+  /**
+   * Every replica copies `state` (variables and optimizer slots). `train` calls it before the first step (after
+   * a resume restored `state`) and after every epoch's callbacks, so what a callback changes on this thread
+   * (a schedule, a distribution, batch-norm statistics) reaches the replicas too.
+   */
+  sync(state: Checkpointable): Promise<void>;
   /**
    * Runs one step on every replica — the batch and the step's seed go to the others, `run` is this thread's
    * step — and returns this thread's output. Synchronous (it runs inside the loop's `tf.tidy`).

@@ -110,8 +110,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     lastSavedStep = globalStep;
   };
 
-  // Replicas start from this thread's state (fresh or just restored from the checkpoint).
-  await parallel?.begin(ckState);
+  // Replicas start from this thread's method (fresh or just restored from the checkpoint). Only the method's
+  // own state is copied: extra checkpointed `state` (a command's score history) stays with this thread.
+  await parallel?.sync(method!);
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, startEpoch, startStep, globalStep, resumed });
   const bar = progress ? new ProgressBar(progressStream) : null;
   let knownStepsPerEpoch = stepsPerEpoch;
@@ -226,7 +227,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         await iterator.return?.();
       }
       knownStepsPerEpoch ??= count;
-      await parallel?.verify(ckState);
+      await parallel?.verify(method!);
       const seconds = priorSeconds + (performance.now() - epochStart) / 1000;
       const epochLoss = count > 0 ? sum / count : Number.NaN;
       epochLosses.push(epochLoss);
@@ -234,6 +235,8 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       const logs: EpochLogs = { loss: epochLoss, epoch, steps: count, globalStep, seconds };
       for (const [k, { sum: s, count: n }] of logSums) if (!(k in logs)) logs[k] = s / n;
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      // What the callbacks changed on this thread (an epoch-level schedule or distribution) reaches the replicas.
+      if (parallel !== undefined && epoch < epochs - 1) await parallel.sync(method!);
       log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
       if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
         const meta: TrainMeta = {

@@ -96,7 +96,7 @@ export class WorkerGroup implements DataParallelRunner {
     return group;
   }
 
-  async begin(state: Checkpointable): Promise<void> {
+  async sync(state: Checkpointable): Promise<void> {
     this.state = state;
     for (const o of Object.values(state.optimizers())) syncOptimizerGradients(o);
     const dir = await mkdtemp(join(tmpdir(), 'contrastive-replica-state-'));

@@ -13,6 +13,8 @@ export interface TinyArgs {
   seed?: number;
   /** Throw in step `failAt` (0-based global step) on this rank. */
   failAt?: { rank: number; globalStep: number };
+  /** Train a variable the loss does not use as well (it gets no gradient, as BERT's pooler under mean pooling). */
+  unusedVariable?: boolean;
   /** The loss: NT-Xent (default), or InfoNCE with in-batch and per-query negatives and a logit offset. */
   loss?: 'ntxent' | 'infonce';
   /** Update a variable outside the optimizer on this rank (a replica that drifts). */
@@ -23,6 +25,9 @@ export class TinyMethod implements Method<tf.Tensor2D> {
   readonly name = 'tiny';
   readonly encoder: tf.Sequential;
   readonly opt = tf.train.adam(0.05);
+  /** A non-trainable factor of the loss that a test's epoch-end callback changes (on the main thread only). */
+  readonly lossScale = tf.variable(tf.scalar(1), false, undefined, 'float32');
+  readonly unused = tf.variable(tf.ones([3]), true, 'tiny_unused');
   /** Rows this replica pushed through the encoder (a shard's, in a data-parallel step). */
   rowsComputed = 0;
   constructor(readonly args: TinyArgs) {
@@ -49,7 +54,7 @@ export class TinyMethod implements Method<tf.Tensor2D> {
     const noise = () => tf.randomNormal(x.shape, 0, 0.3, 'float32', info.rng.seed());
     const v1 = tf.add(x, noise()) as tf.Tensor2D;
     const v2 = tf.add(x, noise()) as tf.Tensor2D;
-    const vars = this.encoder.trainableWeights.map((w) => w.read() as tf.Variable);
+    const vars = [...this.encoder.trainableWeights.map((w) => w.read() as tf.Variable), ...(this.args.unusedVariable ? [this.unused] : [])];
     return this.opt.minimize(
       () => {
         const enc = (v: tf.Tensor2D) =>
@@ -57,7 +62,7 @@ export class TinyMethod implements Method<tf.Tensor2D> {
             this.rowsComputed += n;
             return this.encoder.apply(tf.slice(v, s, n), { training: true }) as tf.Tensor2D;
           });
-        if (this.args.loss !== 'infonce') return ntXent(enc(v1), enc(v2), { temperature: 0.5 });
+        if (this.args.loss !== 'infonce') return tf.mul(ntXent(enc(v1), enc(v2), { temperature: 0.5 }), this.lossScale) as tf.Scalar;
         const q = enc(v1);
         const negatives = tf.randomNormal([q.shape[0], 3, 5], 0, 1, 'float32', 5) as tf.Tensor3D;
         const offset = tf.randomUniform([q.shape[0], 3], -0.5, 0.5, 'float32', 6) as tf.Tensor2D;
@@ -68,7 +73,7 @@ export class TinyMethod implements Method<tf.Tensor2D> {
     )!;
   }
   stateTensors(): Record<string, tf.Variable> {
-    return modelState('encoder', this.encoder);
+    return { ...modelState('encoder', this.encoder), lossScale: this.lossScale };
   }
   optimizers(): Record<string, tf.Optimizer> {
     return { adam: this.opt };
@@ -76,6 +81,8 @@ export class TinyMethod implements Method<tf.Tensor2D> {
   dispose(): void {
     this.encoder.dispose();
     this.opt.dispose();
+    this.lossScale.dispose();
+    this.unused.dispose();
   }
 }
 
