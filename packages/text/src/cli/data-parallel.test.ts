@@ -42,10 +42,9 @@ describe('contrastive-text train --workers', () => {
         '2',
         '--validation',
         '0',
-        // cls-mlp: every BERT weight gets a gradient. With mean pooling the pooler has none, and core's gradient
-        // averaging (grad-sync.ts) does not yet pass a missing gradient through (reported to core).
+        // mean pooling: BERT's pooler gets no gradient (core's gradient averaging passes it over).
         '--pooling',
-        'cls-mlp',
+        'mean',
         '--workers',
         workers,
         '--out',
