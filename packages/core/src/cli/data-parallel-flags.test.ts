@@ -39,5 +39,8 @@ describe('describeDataParallel', () => {
       "data-parallel: 2 workers (each step's 65 examples split 33 + 32; batch norm per worker)",
     );
     expect(describeDataParallel({ workers: 3, replica, syncBatchNorm: true }, 9)).toMatch(/split 3 \+ 3 \+ 3; batch norm synchronised/);
+    expect(describeDataParallel({ workers: 2, replica }, 8, { unit: 'graphs', batchNorm: false })).toBe(
+      "data-parallel: 2 workers (each step's 8 graphs split 4 + 4)",
+    );
   });
 });

@@ -53,13 +53,18 @@ export function dataParallelFlags(
 
 /**
  * The log line of a data-parallel run, e.g. `data-parallel: 2 workers (each step's 256 examples split 128 + 128;
- * batch norm per worker)`; `null` for one thread.
+ * batch norm per worker)`; `null` for one thread. `unit` names the examples (`'graphs'`); `batchNorm: false`
+ * leaves out the batch-norm clause for models without batch norm.
  */
-export function describeDataParallel(options: DataParallelTrainOptions, batchSize: number): string | null {
+export function describeDataParallel(
+  options: DataParallelTrainOptions,
+  batchSize: number,
+  { unit = 'examples', batchNorm = true }: { unit?: string; batchNorm?: boolean } = {},
+): string | null {
   if (options.workers <= 1) return null;
   const split = shardBounds(batchSize, options.workers)
     .map((b) => b.count)
     .join(' + ');
-  const bn = options.syncBatchNorm ? 'batch norm synchronised over all workers' : 'batch norm per worker';
-  return `data-parallel: ${options.workers} workers (each step's ${batchSize} examples split ${split}; ${bn})`;
+  const bn = !batchNorm ? '' : options.syncBatchNorm ? '; batch norm synchronised over all workers' : '; batch norm per worker';
+  return `data-parallel: ${options.workers} workers (each step's ${batchSize} ${unit} split ${split}${bn})`;
 }

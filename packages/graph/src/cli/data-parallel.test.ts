@@ -21,9 +21,9 @@ describe('contrastive-graph train --workers', () => {
     expect(code, c.err.join('\n')).toBe(0);
     const s = JSON.parse(c.out[0]!);
     expect(s).toMatchObject({ method: 'graphcl', steps: 2 });
-    expect(s.metrics.workers).toBe(2);
+    expect(s.workers).toBe(2);
     expect(Number.isFinite(s.finalLoss)).toBe(true);
-    expect(c.err.join('\n')).toMatch(/data-parallel: 2 workers \(batch split 4\+4 graphs per step; no batch norm in GIN\)/);
+    expect(c.err.join('\n')).toMatch(/data-parallel: 2 workers \(each step's 8 graphs split 4 \+ 4\)$/m);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
     // --workers does not shape the run: run.json does not record it.
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config).not.toHaveProperty('workers');

@@ -1,10 +1,11 @@
 /** `train` and `eval` of the graph-level methods (GraphCL, JOAO, JOAOv2, MoCL) on a SMILES table. */
 import * as tf from '@tensorflow/tfjs';
-import { BACKENDS, createRng, initBackend, linearProbe, rocAuc, type Rng, shardBounds } from '@contrastive/core';
+import { BACKENDS, createRng, initBackend, linearProbe, rocAuc, type Rng } from '@contrastive/core';
 import type { CliIo, CommandContext, RunSummary } from '@contrastive/core/cli';
 import {
   assertFiniteState,
   dataParallelFlags,
+  describeDataParallel,
   intFlag,
   oneOfFlag,
   readRunConfig,
@@ -222,12 +223,8 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
     replica: graphReplica({ method: name, settings: resolver.settings, inputDim: g0.numFeatures, edgeDim: g0.numEdgeFeatures ?? 0 }),
     command: `${TOOL} train --method ${name}`,
   });
-  if (parallel.workers > 1)
-    ctx.log(
-      `data-parallel: ${parallel.workers} workers (batch split ${shardBounds(batchSize, parallel.workers)
-        .map((b) => b.count)
-        .join('+')} graphs per step; no batch norm in GIN)`,
-    );
+  const parallelLine = describeDataParallel(parallel, batchSize, { unit: 'graphs', batchNorm: false });
+  if (parallelLine) ctx.log(parallelLine);
   try {
     // Baseline: the same encoder at its random initialisation (the exact weights training starts from).
     const baseline = probeScores(method, data, seed);
@@ -270,9 +267,10 @@ export async function trainMolecules(run: TrainRun): Promise<number> {
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend: run.backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out: run.paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? null,
-      metrics: { ...(trained ?? {}), ...metrics, workers: parallel.workers },
+      metrics: { ...(trained ?? {}), ...metrics },
       baselines: baseline === null ? {} : { randomInit: baseline },
       notes,
     };
