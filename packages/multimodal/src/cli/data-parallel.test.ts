@@ -4,9 +4,11 @@ import { train } from '@contrastive/core/node';
 import { describe, expect, it } from 'vitest';
 import type { Clip } from '../methods/clip.js';
 import { createReplica, type TrainMethodArgs } from './replica.js';
+import type { BertTower } from './towers.js';
 
 // The train command's methods, built by its replica factory (vision's small CNN with batch norm, BERT-tiny with
-// dropout), trained data-parallel over worker threads against the same run in one thread: same seed, same batches.
+// dropout: both split by rows), trained data-parallel over worker threads against the same run in one thread: same
+// seed, same batches.
 const REPLICA = new URL('./replica.ts', import.meta.url).href;
 const ROWS = 12;
 const VOCAB = 24;
@@ -53,14 +55,21 @@ function batches(_epoch: number, rng: ReturnType<typeof createRng>) {
   }));
 }
 
-/** Trains 2 steps × 2 epochs; counts the image rows this thread pushes through the image tower. */
+/** Trains 2 steps × 2 epochs; counts the rows this thread pushes through the image tower and through BERT. */
 async function run(a: TrainMethodArgs, workers: number) {
   const method = createReplica(a);
   let rows = 0;
+  let textRows = 0;
   const apply = method.imageTower.apply.bind(method.imageTower);
   (method.imageTower as { apply: typeof apply }).apply = (x, training) => {
     rows += x.shape[0];
     return apply(x, training);
+  };
+  const { bert } = method.textTower as BertTower;
+  const forward = bert.forward.bind(bert);
+  bert.forward = (inputs, options) => {
+    textRows += inputs.inputIds.shape[0];
+    return forward(inputs, options);
   };
   try {
     const result = await train({
@@ -72,7 +81,7 @@ async function run(a: TrainMethodArgs, workers: number) {
       workers,
       ...(workers > 1 ? { replica: { module: REPLICA, args: a }, syncBatchNorm: true } : {}),
     });
-    return { losses: result.losses, weights: weightsOf(method), rows };
+    return { losses: result.losses, weights: weightsOf(method), rows, textRows };
   } finally {
     method.dispose();
   }
@@ -113,13 +122,13 @@ function expectSameWeights(a: number[], b: number[], lr: number): void {
 }
 
 describe('data-parallel train (the train command’s methods)', () => {
-  it('clip: two workers with synchronised batch norm give the single-thread losses and weights; this thread computes half the images', async () => {
+  it('clip: two workers with synchronised batch norm give the single-thread losses and weights; this thread computes half the images and captions', async () => {
     const single = await run(args('clip'), 1);
     const parallel = await run(args('clip'), 2);
     expect(parallel.losses).toHaveLength(4);
-    // 4 steps × 12 images in one thread; with two workers this thread's shard of each: 6.
-    expect(single.rows).toBe(48);
-    expect(parallel.rows).toBe(24);
+    // 4 steps × 12 pairs in one thread; with two workers this thread's shard of each: 6 images and 6 captions.
+    expect([single.rows, single.textRows]).toEqual([48, 48]);
+    expect([parallel.rows, parallel.textRows]).toEqual([24, 24]);
     expectClose(parallel.losses, single.losses, 1e-4);
     expectSameWeights(parallel.weights, single.weights, LR);
     // The run moved the weights (a comparison of two untrained models would prove nothing).
@@ -134,20 +143,20 @@ describe('data-parallel train (the train command’s methods)', () => {
     }
   }, 180_000);
 
-  it('demi: both image passes (whole image and crop) are split, and the run equals one thread', async () => {
+  it('demi: both image passes (whole image and crop) and the captions are split, and the run equals one thread', async () => {
     const single = await run(args('demi'), 1);
     const parallel = await run(args('demi'), 2);
-    expect(single.rows).toBe(96);
-    expect(parallel.rows).toBe(48);
+    expect([single.rows, single.textRows]).toEqual([96, 48]);
+    expect([parallel.rows, parallel.textRows]).toEqual([48, 24]);
     expectClose(parallel.losses, single.losses, 1e-4);
     expectSameWeights(parallel.weights, single.weights, LR);
   }, 180_000);
 
-  it('cmcl (UNIMO): the image tower is split and the multi-positive loss over the gathered batch equals one thread', async () => {
+  it('cmcl (UNIMO): both towers are split and the multi-positive loss over the gathered batch equals one thread', async () => {
     const single = await run(args('cmcl'), 1);
     const parallel = await run(args('cmcl'), 2);
-    expect(single.rows).toBe(48);
-    expect(parallel.rows).toBe(24);
+    expect([single.rows, single.textRows]).toEqual([48, 48]);
+    expect([parallel.rows, parallel.textRows]).toEqual([24, 24]);
     expectClose(parallel.losses, single.losses, 1e-4);
     expectSameWeights(parallel.weights, single.weights, LR);
   }, 180_000);

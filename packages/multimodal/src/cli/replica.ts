@@ -29,8 +29,9 @@ export interface TrainMethodArgs {
 
 /**
  * The method of a train run. `textTower` is the command's own (built with its tokenizer); without it the tower is
- * rebuilt from `args.text`. The image tower (vision's small CNN: batch norm, no dropout) is split by rows across
- * data-parallel workers; BERT-tiny's dropout masks are drawn over the whole batch, so the text tower is not.
+ * rebuilt from `args.text`. Both towers are split by rows across data-parallel workers: the image tower (vision's
+ * small CNN: batch norm, no dropout) and BERT-tiny (each shard's dropout masks are the whole batch's, see
+ * `bertTower`).
  */
 export function buildTrainMethod(args: TrainMethodArgs, textTower?: Encoder<unknown>): Clip<tf.Tensor4D, unknown> {
   const options = {
@@ -41,7 +42,8 @@ export function buildTrainMethod(args: TrainMethodArgs, textTower?: Encoder<unkn
     embedDim: args.embedDim,
     learningRate: args.learningRate,
     seed: args.seed,
-    splitRows: { images: true, texts: false },
+    // BERT-tiny's shards draw the whole batch's dropout masks (bertTower); USE-lite's side is a lookup.
+    splitRows: { images: true, texts: args.text.kind === 'bert-tiny' },
   };
   if (args.method === 'cmcl') return new Cmcl<tf.Tensor4D, unknown>(options);
   if (args.method === 'demi') {

@@ -4,10 +4,13 @@
  * depend on vision and text; the package root never does (towers are injected).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Encoder } from '@contrastive/core';
+import type { Encoder, Rng } from '@contrastive/core';
 import {
   BertEncoder,
+  batchTensors,
   bertConfig,
+  disposeInputs,
+  pool,
   buildWordPieceVocab,
   SentenceEncoder,
   type TextTokenizer,
@@ -36,13 +39,48 @@ export function imageTower(imageSize: number, channels: 1 | 3, seed: number): En
 export type TextTowerSpec = { kind: 'bert-tiny'; vocabSize: number; maxLength: number; seed: number } | { kind: 'use-lite' };
 
 /** The tower a {@link TextTowerSpec} describes (untrained: BERT-tiny at its seeded initialisation). */
-export function textTowerFromSpec(spec: TextTowerSpec): Encoder<TokenBatch> | Encoder<tf.Tensor2D> {
+export function textTowerFromSpec(spec: TextTowerSpec): BertTower | Encoder<tf.Tensor2D> {
   if (spec.kind === 'use-lite') return precomputedTower('use-lite (locked)', USE_LITE_DIM);
-  return new BertEncoder(bertConfig('tiny', spec.vocabSize, { maxPositions: Math.max(spec.maxLength, 2) }), {
-    seed: spec.seed,
-    pooling: 'mean',
-    name: 'bert-tiny',
-  });
+  return bertTower(
+    new BertEncoder(bertConfig('tiny', spec.vocabSize, { maxPositions: Math.max(spec.maxLength, 2) }), {
+      seed: spec.seed,
+      pooling: 'mean',
+      name: 'bert-tiny',
+    }),
+  );
+}
+
+/** A BERT as a text tower whose rows a data-parallel step can split (see {@link bertTower}). */
+export interface BertTower extends Encoder<TokenBatch> {
+  readonly bert: BertEncoder;
+}
+
+/**
+ * `bert` as a tower: `apply` is `BertEncoder.apply` (pooled vectors, dropout masks from `rng`), and on a
+ * data-parallel shard (`rows`, passed by `Clip`) every dropout mask is the whole batch's mask of those rows
+ * (`BertForwardOptions.rows`), so the shards gathered are the one-thread forward. Owns `bert`.
+ */
+export function bertTower(bert: BertEncoder): BertTower {
+  return {
+    name: bert.name,
+    bert,
+    apply: ((batch: TokenBatch, training: boolean, options: { rng?: Rng; rows?: { start: number; total: number } } = {}) => {
+      const t = batchTensors(batch);
+      try {
+        const { rng, rows } = options;
+        const forward = { training, ...(rng === undefined ? {} : { rng }), ...(rows === undefined ? {} : { rows }) };
+        return tf.tidy(() => pool(bert, bert.forward(t, forward), t.attentionMask, bert.pooling));
+      } finally {
+        disposeInputs(t);
+      }
+    }) as Encoder<TokenBatch>['apply'],
+    get trainableWeights() {
+      return bert.trainableWeights;
+    },
+    stateTensors: () => bert.stateTensors(),
+    save: (target) => bert.save(target),
+    dispose: () => bert.dispose(),
+  };
 }
 
 /** A text side: the tower, its output width, how a step's captions become its input, and how it is saved. */
@@ -69,9 +107,10 @@ export async function scratchTextSide(
   const vocab = buildWordPieceVocab(trainCaptions, { vocabSize: opts.vocabSize, minFrequency: 1 });
   const tokenizer: TextTokenizer = await tokenizerFromJson(wordPieceTokenizerJson(vocab), wordPieceTokenizerConfig());
   const spec: TextTowerSpec = { kind: 'bert-tiny', vocabSize: tokenizer.vocabSize, maxLength: opts.maxLength, seed: opts.seed };
-  const bert = textTowerFromSpec(spec) as BertEncoder;
+  const tower = textTowerFromSpec(spec) as BertTower;
+  const bert = tower.bert;
   return {
-    tower: bert,
+    tower,
     spec,
     dim: bert.config.hiddenSize,
     input: (captions) => tokenizer.encodeBatch(captions, { maxLength: opts.maxLength, warn: () => undefined }),

@@ -191,7 +191,7 @@ describe('contrastive-multimodal train', () => {
     expect(await run([...args, '--workers', '1', '--out', tmp('w1')], one.io), one.err.join('\n')).toBe(0);
     const two = capture();
     expect(await run([...args, '--workers', '2', '--sync-bn', '--out', tmp('w2')], two.io), two.err.join('\n')).toBe(0);
-    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(image tower's batch split 6\+6 per step; batch norm synchronised/);
+    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(batch split 6\+6 per step through the towers; batch norm synchronised/);
     expect(one.err.join('\n')).not.toMatch(/data-parallel/);
     const [s1, s2] = [JSON.parse(one.out[0]!), JSON.parse(two.out[0]!)];
     expect(s1.metrics.workers).toBe(1);

@@ -236,7 +236,7 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
       .map((b) => b.count)
       .join('+');
     ctx.log(
-      `data-parallel: ${parallel.workers} workers (image tower's batch split ${split} per step; batch norm ${parallel.syncBatchNorm ? 'synchronised over the batch' : 'per worker'})`,
+      `data-parallel: ${parallel.workers} workers (batch split ${split} per step through the towers; batch norm ${parallel.syncBatchNorm ? 'synchronised over the batch' : 'per worker'})`,
     );
   }
   const clip = buildTrainMethod(methodArgs, text.tower);

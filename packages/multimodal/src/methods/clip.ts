@@ -52,11 +52,13 @@ export interface ClipOptions<XI, XT> {
    * Which towers a data-parallel step (core's `train({ workers })`) splits by rows: each worker computes its
    * shard of the batch with `parallelRows` and the features are gathered (with their gradients), so the loss over
    * the whole batch equals one thread's — as open_clip's `gather_features` does across GPUs. Only for a tower
-   * whose training forward is row-exact: each row from its own input alone and no random draws over the batch
-   * (dropout masks drawn for the whole batch would differ in a shard). Batch norm is computed per worker unless
-   * the run synchronises it. An unsplit tower computes the whole batch on every worker (same result, no
-   * speed-up). Default: `images: true` (vision's CNNs: no dropout), `texts: false` (BERT draws dropout masks
-   * over the whole batch). A tower input that is neither a tensor nor a token batch is never split.
+   * whose training forward is row-exact: each row from its own input alone, and random draws (dropout) either
+   * absent or made as for the whole batch — the tower's `apply` then receives `rows: { start, total }` beside `rng`
+   * in its third argument (the CLI's BERT-tiny draws each mask for the whole batch and keeps its rows). Batch norm
+   * is computed per worker unless the run synchronises it. An unsplit tower computes the whole batch on every
+   * worker (same result, no speed-up). Default: `images: true` (vision's CNNs: no dropout), `texts: false` (a
+   * plain `BertEncoder.apply` draws dropout masks over the rows it is given). A tower input that is neither a
+   * tensor nor a token batch is never split.
    */
   splitRows?: { images?: boolean; texts?: boolean };
 }
@@ -212,13 +214,21 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
   }
 }
 
+/** Rows `start … start+B−1` of a batch of `total` rows: what a tower computing a data-parallel shard is told. */
+export interface TowerRows {
+  start: number;
+  total: number;
+}
+
 /**
  * A training-mode forward pass. Towers whose `apply` takes the step's generator as a third argument (text's
  * `BertEncoder`: `apply(batch, training, { rng })`) draw their dropout masks from it, so a step — and a resumed run
- * — is reproducible; other towers ignore the extra argument.
+ * — is reproducible; other towers ignore the extra argument. On a data-parallel shard the argument also carries
+ * `rows` (see {@link ClipOptions.splitRows}).
  */
-export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
-  return (tower.apply as (x: X, training: boolean, options: { rng: Rng }) => tf.Tensor)(x, true, { rng }) as tf.Tensor2D;
+export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng, rows?: TowerRows): tf.Tensor2D {
+  const options = rows === undefined ? { rng } : { rng, rows };
+  return (tower.apply as (x: X, training: boolean, options: { rng: Rng; rows?: TowerRows }) => tf.Tensor)(x, true, options) as tf.Tensor2D;
 }
 
 /**
@@ -230,7 +240,9 @@ export function applyTower<X>(tower: Encoder<X>, x: X, rng: Rng): tf.Tensor2D {
 export function towerRows<X>(tower: Encoder<X>, x: X, rng: Rng, split: boolean): tf.Tensor2D {
   const n = split ? batchRows(x) : undefined;
   if (n === undefined) return applyTower(tower, x, rng);
-  return parallelRows(n, (start, count) => applyTower(tower, start === 0 && count === n ? x : sliceRows(x, start, count), rng));
+  return parallelRows(n, (start, count) =>
+    start === 0 && count === n ? applyTower(tower, x, rng) : applyTower(tower, sliceRows(x, start, count), rng, { start, total: n }),
+  );
 }
 
 /**
