@@ -191,11 +191,13 @@ describe('contrastive-multimodal train', () => {
     expect(await run([...args, '--workers', '1', '--out', tmp('w1')], one.io), one.err.join('\n')).toBe(0);
     const two = capture();
     expect(await run([...args, '--workers', '2', '--sync-bn', '--out', tmp('w2')], two.io), two.err.join('\n')).toBe(0);
-    expect(two.err.join('\n')).toMatch(/data-parallel: 2 workers \(batch split 6\+6 per step through the towers; batch norm synchronised/);
+    expect(two.err.join('\n')).toMatch(
+      /data-parallel: 2 workers \(each step's 12 pairs split 6 \+ 6; batch norm synchronised over all workers\)/,
+    );
     expect(one.err.join('\n')).not.toMatch(/data-parallel/);
     const [s1, s2] = [JSON.parse(one.out[0]!), JSON.parse(two.out[0]!)];
-    expect(s1.metrics.workers).toBe(1);
-    expect(s2.metrics.workers).toBe(2);
+    expect(s1.workers).toBeUndefined();
+    expect(s2.workers).toBe(2);
     expect(s2.steps).toBe(2);
     // Synchronised batch norm and the gathered image features: the loss over the batch is the one thread's.
     // (The summary rounds to 4 decimals.)

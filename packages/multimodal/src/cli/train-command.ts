@@ -2,10 +2,11 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, shardBounds } from '@contrastive/core';
+import { initBackend } from '@contrastive/core';
 import type { CliIo, RunSettings, RunSummary } from '@contrastive/core/cli';
 import {
   dataParallelFlags,
+  describeDataParallel,
   finishRun,
   intFlag,
   methodOrResumed,
@@ -231,14 +232,8 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
     replica: { module: REPLICA_MODULE, export: 'createReplica', args: methodArgs },
     command: `${TOOL} train`,
   });
-  if (parallel.workers > 1) {
-    const split = shardBounds(batch, parallel.workers)
-      .map((b) => b.count)
-      .join('+');
-    ctx.log(
-      `data-parallel: ${parallel.workers} workers (batch split ${split} per step through the towers; batch norm ${parallel.syncBatchNorm ? 'synchronised over the batch' : 'per worker'})`,
-    );
-  }
+  const parallelLine = describeDataParallel(parallel, batch, { unit: 'pairs' });
+  if (parallelLine) ctx.log(parallelLine);
   const clip = buildTrainMethod(methodArgs, text.tower);
   const stepsPerEpoch = pairSteps(trainGroups.items.length, batch);
   try {
@@ -317,6 +312,7 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
       seconds: (performance.now() - ctx.started) / 1000,
       trainSeconds: result.seconds,
       backend,
+      ...(parallel.workers > 1 ? { workers: parallel.workers } : {}),
       out: paths.dir,
       finalLoss: result.epochLosses.at(-1) ?? Number.NaN,
       metrics: {
@@ -325,7 +321,6 @@ async function trainRun(argv: string[], io: CliIo, created: string[]): Promise<n
         trainImages: trainGroups.items.length,
         testImages: testGroups.items.length,
         testCaptions: captionGallery(testGroups).texts.length,
-        workers: parallel.workers,
       },
       baselines: atInit === null ? {} : { randomInit: flat(atInit) },
       notes: [

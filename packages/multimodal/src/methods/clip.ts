@@ -16,7 +16,7 @@
  * const zi = clip.embedImages(images); // [N, embedDim], unit rows
  */
 import * as tf from '@tensorflow/tfjs';
-import { dataParallelContext, type Encoder, type Method, parallelRows, type Rng, type StepInfo, type StepOutput } from '@contrastive/core';
+import { type Encoder, type Method, parallelRows, type Rng, type StepInfo, type StepOutput } from '@contrastive/core';
 import { clampLogScale, CLIP_INIT_LOG_SCALE, CLIP_MAX_LOG_SCALE, clipLoss } from '../losses/clip-loss.js';
 import { projectionVariable } from './projection.js';
 
@@ -155,23 +155,11 @@ export class Clip<XI = tf.Tensor4D, XT = tf.Tensor> implements Method<ImageTextB
   }
 
   /**
-   * `optimizer.minimize(loss, true, vars)`. In a data-parallel step a variable the loss does not reach (BERT's
-   * pooler under mean pooling) is given a zero gradient instead of none, because core's gradient averaging
-   * reads every entry of minimize's list: with Adam, SGD, momentum or RMSProp a zero gradient on zeroed
-   * slots leaves the variable exactly where skipping it does. One thread runs tfjs's own `minimize`.
+   * `optimizer.minimize(loss, true, vars)` (under `--workers`, core averages the gradients across workers and
+   * passes over a variable the loss does not reach, such as BERT's pooler under mean pooling).
    */
   protected minimize(loss: () => tf.Scalar, vars: tf.Variable[]): tf.Scalar {
-    const ctx = dataParallelContext();
-    if (ctx === undefined || ctx.size === 1) return this.optimizer.minimize(loss, true, vars) as tf.Scalar;
-    const { value, grads } = this.optimizer.computeGradients(loss, vars);
-    const zeros = vars.filter((v) => grads[v.name] == null).map((v) => [v.name, tf.zerosLike(v)] as const);
-    const filled: tf.NamedTensorMap = { ...grads, ...Object.fromEntries(zeros) };
-    try {
-      this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: filled[v.name]! })));
-    } finally {
-      tf.dispose(Object.values(filled));
-    }
-    return value as tf.Scalar;
+    return this.optimizer.minimize(loss, true, vars) as tf.Scalar;
   }
 
   /** The image tower's training forward over a step's images, split by rows across data-parallel workers. */
