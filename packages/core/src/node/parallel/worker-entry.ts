@@ -58,7 +58,8 @@ function syncOptimizers(m: Method<unknown>): void {
 }
 
 async function start(): Promise<void> {
-  await initBackend({ backend: init.backend as 'wasm' | 'cpu' | 'tensorflow', log: false });
+  // One XNNPACK thread per worker whatever CONTRASTIVE_WASM_THREADS says: the workers already use the cores.
+  await initBackend({ backend: init.backend as 'wasm' | 'cpu' | 'tensorflow', log: false, wasmThreads: 1 });
   installSyncBatchNorm();
   method = await buildReplica(init.replica);
   syncOptimizers(method);
