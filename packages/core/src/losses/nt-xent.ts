@@ -63,8 +63,10 @@ function ntXentRows(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: Temperature):
   return parallelRows(2 * n, (start, count) => {
     const rows = tf.slice(h, start, count);
     const logits = tf.div(tf.matMul(rows, h, false, true), temperature);
-    const index = tf.range(start, start + count, 1, 'int32');
-    const notSelf = tf.notEqual(tf.reshape(index, [-1, 1]), tf.reshape(tf.range(0, 2 * n, 1, 'int32'), [1, -1]));
+    // Built in JS: with a broadcast tf.notEqual here, 2 workers ran ntxent-512x128 at 0.6× one thread (1.2–1.4× now).
+    const mask = new Uint8Array(count * 2 * n).fill(1);
+    for (let i = 0; i < count; i++) mask[i * 2 * n + start + i] = 0;
+    const notSelf = tf.tensor2d(mask, [count, 2 * n], 'bool');
     const partner = tf.gather(
       h,
       tf.tensor1d(
