@@ -113,9 +113,12 @@ export class Collective {
     this.check();
   }
 
-  /** Σ over ranks of `x` (same length on every rank), in rank order; a new array. */
-  allReduceSum(x: Float32Array): Float32Array {
-    const out = new Float32Array(x.length);
+  /**
+   * Σ over ranks of `x` (same length on every rank), in rank order: into `out` when given (its length must be
+   * `x.length`; it may be `x` itself), else a new array.
+   */
+  allReduceSum(x: Float32Array, out: Float32Array = new Float32Array(x.length)): Float32Array {
+    if (out.length !== x.length) throw new RangeError(`allReduceSum: out has ${out.length} values, x ${x.length}`);
     const c = this.slotFloats;
     const mine = this.rank * c;
     for (let off = 0; off < x.length; off += c) {

@@ -6,6 +6,8 @@ const SYNCED = Symbol.for('@contrastive/core.dataParallelGradients');
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type ApplyGradients = (grads: tf.NamedTensorMap | NamedTensor[]) => void;
 
+const buffers = new WeakMap<tf.Optimizer, Float32Array>();
+
 /**
  * Makes `optimizer.applyGradients` (hence `minimize`) average the gradients over the ranks of the current
  * data-parallel step before applying them (one all-reduce per call, in the order the names arrive — the
@@ -24,14 +26,20 @@ export function syncOptimizerGradients(optimizer: tf.Optimizer): void {
     const all: [string, tf.Tensor | undefined][] = Array.isArray(grads) ? grads.map((g) => [g.name, g.tensor]) : Object.entries(grads);
     const entries = all.filter((e): e is [string, tf.Tensor] => e[1] != null);
     const sizes = entries.map(([, t]) => t.size);
-    const flat = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+    // One buffer per optimizer, reused every step (a new one per step left megabytes of garbage per step).
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let flat = buffers.get(optimizer);
+    if (flat === undefined || flat.length !== total) {
+      flat = new Float32Array(total);
+      buffers.set(optimizer, flat);
+    }
     let at = 0;
     for (const [name, t] of entries) {
       if (t.dtype !== 'float32') throw new TypeError(`data-parallel: gradient '${name}' must be float32, got ${t.dtype}`);
       flat.set(t.dataSync() as Float32Array, at);
       at += t.size;
     }
-    const sum = ctx.collective.allReduceSum(flat);
+    const sum = ctx.collective.allReduceSum(flat, flat);
     const inv = 1 / ctx.size;
     for (let i = 0; i < sum.length; i++) sum[i]! *= inv;
     const averaged: tf.Tensor[] = [];
