@@ -47,20 +47,14 @@ const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const samples: { step: number; numTensors: number; rssMB: number; loss: number }[] = [];
 let baseline = -1;
 const t0 = performance.now();
-for (let s = 1; s <= steps; s++) {
+/** One step's loss: data-parallel through the group, or in this thread. */
+function stepLoss(s: number): tf.Scalar {
   if (group) {
     const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', s);
     const where = { epoch: 0, step: s, globalStep: s, totalSteps: undefined };
     const loss = tf.tidy(() => group.step(x, where, s, () => method!.step(x, { ...where, rng: createRng(s) })) as tf.Scalar);
     x.dispose();
-    const numTensors = tf.memory().numTensors;
-    if (s === 1) baseline = numTensors;
-    if (s === 1 || s % 100 === 0 || s === steps || numTensors !== baseline) {
-      samples.push({ step: s, numTensors, rssMB: Math.round(rssMB() * 10) / 10, loss: loss.dataSync()[0]! });
-    }
-    loss.dispose();
-    if (numTensors !== baseline) break;
-    continue;
+    return loss;
   }
   const [v1, v2] = tf.tidy(() => {
     const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', s);
@@ -75,6 +69,11 @@ for (let s = 1; s <= steps; s++) {
     true,
   )!;
   tf.dispose([v1!, v2!]);
+  return loss;
+}
+
+for (let s = 1; s <= steps; s++) {
+  const loss = stepLoss(s);
   const numTensors = tf.memory().numTensors;
   if (s === 1) baseline = numTensors;
   if (s === 1 || s % 100 === 0 || s === steps || numTensors !== baseline) {
