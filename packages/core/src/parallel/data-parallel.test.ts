@@ -4,6 +4,7 @@ import { useTempDir } from '@contrastive/test-utils';
 import { WorkerGroup } from '../node/parallel/worker-group.js';
 import { train } from '../node/train.js';
 import type { createRng } from '../random/rng.js';
+import { TrainingDivergedError } from '../errors.js';
 import { DataParallelError } from './collective.js';
 import { createReplica, type TinyArgs, type TinyMethod } from './__fixtures__/tiny-method.js';
 
@@ -169,6 +170,12 @@ describe('data-parallel train (workers)', () => {
 
   it('a failure on the main thread stops the workers too', async () => {
     await expect(run({ failAt: { rank: 0, globalStep: 2 } }, 2)).rejects.toThrow(/planned failure/);
+  });
+
+  it('NaN weights with a finite loss are reported as divergence, not as replicas that differ', async () => {
+    const err = await run({ nanAfter: 1 }, 2, { checkpointDir: `${tmp()}/nan` }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as Error).message).toMatch(/weights are not finite/);
   });
 
   it('replicas that drift apart are detected at the end of the epoch', async () => {

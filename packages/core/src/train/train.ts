@@ -235,8 +235,6 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       const logs: EpochLogs = { loss: epochLoss, epoch, steps: count, globalStep, seconds };
       for (const [k, { sum: s, count: n }] of logSums) if (!(k in logs)) logs[k] = s / n;
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
-      // What the callbacks changed on this thread (an epoch-level schedule or distribution) reaches the replicas.
-      if (parallel !== undefined && epoch < epochs - 1) await parallel.sync(method!);
       log?.(`epoch ${epoch + 1}/${epochs}  loss ${epochLoss.toFixed(4)}  steps ${count}  ${seconds.toFixed(1)}s${extraMetrics(logs)}`);
       if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch === epochs - 1)) {
         const meta: TrainMeta = {
@@ -252,6 +250,9 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         await save(meta, { epoch, step: Math.max(count - 1, 0), globalStep: Math.max(globalStep - 1, 0) }, losses.at(-1) ?? Number.NaN);
       }
       await writeCurve();
+      // What the callbacks changed on this thread (an epoch-level schedule or distribution) reaches the replicas;
+      // after the checkpoint, whose non-finite check reports a diverged state as such.
+      if (parallel !== undefined && epoch < epochs - 1) await parallel.sync(method!);
     }
   } finally {
     bar?.newline();

@@ -133,7 +133,9 @@ export class WorkerGroup implements DataParallelRunner {
   async verify(state: Checkpointable): Promise<void> {
     this.post({ type: 'verify' });
     const all = this.ctx.collective.exchange(stateFingerprint(state.stateTensors()));
-    const differ = all.map((f, r) => (f.every((v, i) => v === all[0]![i]) ? -1 : r)).filter((r) => r >= 0);
+    // Object.is: NaN weights (a diverged run) are equal on every replica, and the checkpoint save after this
+    // reports them as divergence; === would call every rank, rank 0 included, different.
+    const differ = all.map((f, r) => (f.every((v, i) => Object.is(v, all[0]![i])) ? -1 : r)).filter((r) => r >= 0);
     if (differ.length > 0) {
       throw new DataParallelError(
         `data-parallel replicas diverged: the trainable weights of rank(s) ${differ.join(', ')} differ from rank 0's. ` +

@@ -17,6 +17,8 @@ export interface TinyArgs {
   unusedVariable?: boolean;
   /** The loss: NT-Xent (default), or InfoNCE with in-batch and per-query negatives and a logit offset. */
   loss?: 'ntxent' | 'infonce';
+  /** Set every weight to NaN on every rank after this global step (a diverged run whose loss stays finite). */
+  nanAfter?: number;
   /** Update a variable outside the optimizer on this rank (a replica that drifts). */
   driftOnRank?: number;
 }
@@ -50,6 +52,10 @@ export class TinyMethod implements Method<tf.Tensor2D> {
     if (this.args.driftOnRank !== undefined && ctx?.rank === this.args.driftOnRank) {
       const w = this.encoder.weights[0]!.read() as tf.Variable;
       w.assign(tf.add(w, 0.01));
+    }
+    if (this.args.nanAfter !== undefined && info.globalStep > this.args.nanAfter) {
+      for (const w of this.encoder.weights) (w.read() as tf.Variable).assign(tf.fill(w.shape as number[], Number.NaN));
+      return tf.scalar(1);
     }
     const noise = () => tf.randomNormal(x.shape, 0, 0.3, 'float32', info.rng.seed());
     const v1 = tf.add(x, noise()) as tf.Tensor2D;
